@@ -1,0 +1,87 @@
+// lsm::DB: an embedded, persistent, ordered key-value store.
+//
+//   lsm::Options options;
+//   options.create_if_missing = true;
+//   std::unique_ptr<lsm::DB> db;
+//   lsm::Status s = lsm::DB::Open(options, "/tmp/db", &db);
+//   s = db->Put(lsm::WriteOptions(), "key", "value");
+//   std::string value;
+//   s = db->Get(lsm::ReadOptions(), "key", &value);
+//   s = db->Close();
+//
+// Thread-safety: a DB may be used from many threads at once without external locking.
+// Only one DB object, in one process, may have a directory open at a time; a second Open of
+// the same directory fails with IOError ("lock held"). Any call after Close() returns
+// InvalidArgument ("database closed").
+#ifndef LSM_DB_H_
+#define LSM_DB_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lsm/iterator.h"
+#include "lsm/options.h"
+#include "lsm/status.h"
+#include "lsm/write_batch.h"
+
+namespace lsm {
+
+// A consistent, read-only view of the database at one moment. Obtained from GetSnapshot and
+// given back with ReleaseSnapshot; pass it in ReadOptions::snapshot.
+class Snapshot {
+ protected:
+  virtual ~Snapshot() = default;
+};
+
+class DB {
+ public:
+  // Opens the database in directory `name`. On success *dbptr holds it; otherwise *dbptr is
+  // reset and the status says why.
+  static Status Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr);
+
+  DB() = default;
+  DB(const DB&) = delete;
+  DB& operator=(const DB&) = delete;
+  // Closes the database if Close() was not called; errors are not reported from here.
+  virtual ~DB() = default;
+
+  virtual Status Put(const WriteOptions& options, std::string_view key, std::string_view value) = 0;
+  virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
+  // Applies every update of `updates` atomically.
+  virtual Status Write(const WriteOptions& options, WriteBatch* updates) = 0;
+
+  // Sets *value to the value of key. NotFound when the key is absent.
+  virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
+
+  // An iterator over the database as of now (or options.snapshot). The iterator keeps the
+  // files it reads alive; it must be destroyed before the DB is.
+  virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
+
+  // A snapshot of the current state; must be released with ReleaseSnapshot before Close.
+  virtual const Snapshot* GetSnapshot() = 0;
+  virtual void ReleaseSnapshot(const Snapshot* snapshot) = 0;
+
+  // Writes every memtable to a table and waits for it.
+  virtual Status Flush() = 0;
+
+  // Compacts the key range [*begin, *end]; nullptr means unbounded on that side.
+  virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
+
+  // Sets *value to the named property ("lsm.stats", "lsm.num-files-at-level0", ...). Returns
+  // false for an unknown name.
+  virtual bool GetProperty(std::string_view property, std::string* value) = 0;
+
+  // Clears a background error once its cause is gone, so writes are accepted again.
+  virtual Status Resume() = 0;
+
+  // Waits for background work, syncs what needs syncing and releases the directory lock.
+  virtual Status Close() = 0;
+};
+
+// Deletes the database in `name` and its files. Fails with IOError if it is open.
+Status DestroyDB(const std::string& name, const Options& options);
+
+}  // namespace lsm
+
+#endif  // LSM_DB_H_

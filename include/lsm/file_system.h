@@ -1,0 +1,113 @@
+// lsm::FileSystem: every file operation the engine performs goes through this interface.
+//
+// The engine never calls the OS directly, so a test can put an in-memory or fault-injecting
+// file system underneath it, and an io_uring backend can serve the same calls as POSIX.
+//
+//   std::shared_ptr<lsm::FileSystem> fs = lsm::FileSystem::Default();
+//   std::unique_ptr<lsm::WritableFile> f;
+//   lsm::Status s = fs->NewWritableFile("/tmp/x", &f);
+//   if (s.ok()) s = f->Append("hello");
+//   if (s.ok()) s = f->Sync();
+//   if (s.ok()) s = f->Close();
+//
+// Errors are IOError with the path and the OS's reason; a missing file is NotFound.
+// Thread-safety: a FileSystem may be used from many threads at once. A file object is used by
+// one thread at a time, except RandomAccessFile::Read, which may be called concurrently.
+#ifndef LSM_FILE_SYSTEM_H_
+#define LSM_FILE_SYSTEM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lsm/status.h"
+
+namespace lsm {
+
+// A file written from start to end.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  // Appends data. It may be buffered until Flush, Sync or Close.
+  virtual Status Append(std::string_view data) = 0;
+  // Hands buffered data to the OS (survives a process crash, not a power cut).
+  virtual Status Flush() = 0;
+  // Makes all appended data durable (survives a power cut).
+  virtual Status Sync() = 0;
+  // Flushes and closes; later calls fail. Does not sync.
+  virtual Status Close() = 0;
+  // Bytes appended so far, including any from before the file was opened for append.
+  virtual uint64_t Size() const = 0;
+};
+
+// A file read from start to end.
+class SequentialFile {
+ public:
+  virtual ~SequentialFile() = default;
+  // Reads up to n bytes into *result, which may point into scratch (at least n bytes) or
+  // elsewhere. A short read (fewer than n bytes) means end of file.
+  virtual Status Read(size_t n, std::string_view* result, char* scratch) = 0;
+  // Skips n bytes (or to the end of file).
+  virtual Status Skip(uint64_t n) = 0;
+};
+
+// A file read at arbitrary offsets.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads up to n bytes at offset into *result, which may point into scratch (at least n
+  // bytes) or elsewhere. Fewer than n bytes means the read reached end of file.
+  virtual Status Read(uint64_t offset, size_t n, std::string_view* result,
+                      char* scratch) const = 0;
+  // The file's size in bytes.
+  virtual Status Size(uint64_t* size) const = 0;
+};
+
+// An exclusive lock on a file; released when destroyed.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // The process's POSIX file system.
+  static std::shared_ptr<FileSystem> Default();
+
+  // Creates (or truncates) a file for writing.
+  virtual Status NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* file) = 0;
+  // Opens a file for appending, creating it if missing.
+  virtual Status NewAppendableFile(const std::string& path,
+                                   std::unique_ptr<WritableFile>* file) = 0;
+  virtual Status NewSequentialFile(const std::string& path,
+                                   std::unique_ptr<SequentialFile>* file) = 0;
+  virtual Status NewRandomAccessFile(const std::string& path,
+                                     std::unique_ptr<RandomAccessFile>* file) = 0;
+
+  // OK if the file exists, NotFound if not, IOError if that cannot be told.
+  virtual Status FileExists(const std::string& path) = 0;
+  // Names (not paths) of the entries of a directory, without "." and "..".
+  virtual Status GetChildren(const std::string& dir, std::vector<std::string>* names) = 0;
+  virtual Status GetFileSize(const std::string& path, uint64_t* size) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
+  // Atomically replaces `to` (if it exists) with `from`. Durable only after SyncDir.
+  virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // Creates a directory; OK if it already exists.
+  virtual Status CreateDirIfMissing(const std::string& dir) = 0;
+  virtual Status RemoveDir(const std::string& dir) = 0;
+  // Makes the directory's entries (files created, renamed or removed in it) durable.
+  virtual Status SyncDir(const std::string& dir) = 0;
+
+  // Creates `path` if needed and locks it exclusively against other processes and other
+  // FileLock holders in this process. IOError ("lock held") if it is locked already.
+  virtual Status LockFile(const std::string& path, std::unique_ptr<FileLock>* lock) = 0;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_FILE_SYSTEM_H_

@@ -1,0 +1,135 @@
+// lsm::Options, ReadOptions and WriteOptions: how a database is opened, read and written.
+//
+//   lsm::Options options;
+//   options.create_if_missing = true;
+//   options.compression = lsm::CompressionType::kZstd;
+//   lsm::Status s = lsm::DB::Open(options, "/tmp/db", &db);
+//
+// Every option documents its unit and default where it is declared. Options are validated in
+// one place when the database opens; a bad value gives InvalidArgument naming the option, and
+// nothing is silently clipped.
+#ifndef LSM_OPTIONS_H_
+#define LSM_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace lsm {
+
+class Comparator;
+class FileSystem;
+class Snapshot;
+
+// How table blocks are compressed. A block is stored raw whenever compression would save less
+// than 12.5% of its size, so compressed and raw blocks may be mixed in one table.
+enum class CompressionType : uint8_t {
+  kNone = 0,
+  kLZ4 = 1,
+  kZstd = 2,
+};
+
+// What DB::Open does with a damaged write-ahead log.
+enum class WALRecoveryMode : uint8_t {
+  // An incomplete record at the very end of a log is a clean end (a torn last write); any other
+  // damage fails the open with Corruption.
+  kTolerateCorruptedTailRecords = 0,
+  // Any damage, a torn tail included, fails the open with Corruption.
+  kAbsoluteConsistency = 1,
+  // Replay stops at the first damaged record; everything after it is discarded and reported.
+  // The result is always a prefix of the write history.
+  kPointInTimeRecovery = 2,
+  // Damaged records are skipped and replay goes on: salvages the most data but may yield a
+  // state with holes.
+  kSkipAnyCorruptedRecords = 3,
+};
+
+struct Options {
+  // Create the database if the directory holds none. Default: false.
+  bool create_if_missing = false;
+
+  // Fail Open with InvalidArgument if a database already exists. Default: false.
+  bool error_if_exists = false;
+
+  // Bytes of writes a memtable collects before it is frozen and flushed to a table.
+  // At least 64 KiB. Default: 64 MiB.
+  size_t write_buffer_size = 64 << 20;
+
+  // Memtables (the active one plus frozen ones waiting to flush) held at most; writers wait
+  // when all are full. At least 2. Default: 2.
+  int max_write_buffer_number = 2;
+
+  // Compression of table data blocks. Default: kLZ4.
+  CompressionType compression = CompressionType::kLZ4;
+
+  // Bits per key of the bloom filter of each table; 0 builds no filter. 0 to 64. Default: 10
+  // (about 1% false positives).
+  int bloom_bits_per_key = 10;
+
+  // Bytes of (uncompressed) entries per table data block. 256 B to 256 MiB. Default: 4 KiB.
+  size_t block_size = 4096;
+
+  // Keys between restart points inside a block (prefix compression restarts there).
+  // 1 to 1024. Default: 16.
+  int block_restart_interval = 16;
+
+  // Bytes of the block cache for uncompressed blocks; index and filter blocks are charged to
+  // it too. 0 disables caching. Default: 32 MiB.
+  size_t block_cache_bytes = 32 << 20;
+
+  // Open tables whose readers are kept open at most. At least 16. Default: 1000.
+  int max_open_files = 1000;
+
+  // The order of user keys. Must outlive the database. Default: BytewiseComparator().
+  const Comparator* comparator = nullptr;
+
+  // Check more aggressively: every table is verified when first opened and any damage found
+  // while reading stops the database from accepting writes. Default: true.
+  bool paranoid_checks = true;
+
+  // How a damaged write-ahead log is recovered. Default: kPointInTimeRecovery.
+  WALRecoveryMode wal_recovery_mode = WALRecoveryMode::kPointInTimeRecovery;
+
+  // Where files are read and written. Default (nullptr): the POSIX file system.
+  std::shared_ptr<FileSystem> file_system;
+};
+
+struct ReadOptions {
+  // Verify every block's checksum as it is read. Default: true.
+  bool verify_checksums = true;
+
+  // Put blocks read for this operation into the block cache. Default: true.
+  bool fill_cache = true;
+
+  // Read the database as of this snapshot; nullptr reads the latest state.
+  const Snapshot* snapshot = nullptr;
+
+  // Iterators only: entries with key < *iterate_lower_bound are skipped. Not owned; must stay
+  // valid while the iterator is used.
+  const std::string_view* iterate_lower_bound = nullptr;
+
+  // Iterators only: entries with key >= *iterate_upper_bound are skipped. Not owned; must stay
+  // valid while the iterator is used.
+  const std::string_view* iterate_upper_bound = nullptr;
+};
+
+struct WriteOptions {
+  // Sync the write-ahead log before acknowledging the write, so that it survives a power cut.
+  // Without it a write survives a process crash but a power cut may lose the latest writes.
+  // Default: false.
+  bool sync = false;
+
+  // Skip the write-ahead log: the write is lost if the process ends before a flush.
+  // Default: false.
+  bool disable_wal = false;
+};
+
+// Largest user key, in bytes, that the database accepts (8 MiB).
+inline constexpr size_t kMaxKeySize = size_t{8} << 20;
+// Largest value, in bytes, that the database accepts (256 MiB).
+inline constexpr size_t kMaxValueSize = size_t{256} << 20;
+
+}  // namespace lsm
+
+#endif  // LSM_OPTIONS_H_

@@ -1,0 +1,79 @@
+// lsm::WriteBatch: a group of updates applied atomically by DB::Write.
+//
+//   lsm::WriteBatch batch;
+//   batch.Put("k1", "v1");
+//   batch.Delete("k0");
+//   lsm::Status s = db->Write(lsm::WriteOptions{.sync = true}, &batch);
+//
+// Either every update of a batch is recovered after a crash or none is. Updates are applied in
+// the order they were added, so a later update of a key in the same batch wins.
+//
+// Encoding (little-endian; this is also the payload of a write-ahead-log record):
+//   batch   := sequence:fixed64 count:fixed32 record*
+//   record  := kValue(0x01)    key:varstring value:varstring
+//            | kDeletion(0x00) key:varstring
+//   varstring := length:varint32 bytes[length]
+// `sequence` is the sequence number of the first record, assigned by the database when the
+// batch is written; `count` is the number of records.
+//
+// Thread-safety: const methods may be called concurrently; anything else needs exclusion.
+#ifndef LSM_WRITE_BATCH_H_
+#define LSM_WRITE_BATCH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lsm/status.h"
+
+namespace lsm {
+
+class WriteBatch {
+ public:
+  // Receives the records of a batch, in order, from Iterate().
+  class Handler {
+   public:
+    virtual ~Handler() = default;
+    virtual Status Put(std::string_view key, std::string_view value) = 0;
+    virtual Status Delete(std::string_view key) = 0;
+  };
+
+  WriteBatch();
+  WriteBatch(const WriteBatch&) = default;
+  WriteBatch& operator=(const WriteBatch&) = default;
+  WriteBatch(WriteBatch&&) noexcept = default;
+  WriteBatch& operator=(WriteBatch&&) noexcept = default;
+  ~WriteBatch() = default;
+
+  // Stores key -> value. Sizes are checked when the batch is written: a key over kMaxKeySize
+  // or a value over kMaxValueSize makes DB::Write fail with InvalidArgument.
+  void Put(std::string_view key, std::string_view value);
+
+  // Removes key, if present.
+  void Delete(std::string_view key);
+
+  // Removes every record.
+  void Clear();
+
+  // Number of records.
+  uint32_t Count() const;
+
+  // Bytes of the encoded batch.
+  size_t ApproximateSize() const { return rep_.size(); }
+
+  // Calls handler for each record in order. Stops at, and returns, the first non-OK status of
+  // the handler; returns Corruption if the encoding is malformed or the count does not match.
+  Status Iterate(Handler* handler) const;
+
+  // The encoding described above.
+  std::string_view Data() const { return rep_; }
+
+ private:
+  friend class WriteBatchInternal;
+  std::string rep_;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_WRITE_BATCH_H_

@@ -1,0 +1,45 @@
+// Names of the files in a database directory:
+//   NNNNNN.log (write-ahead log), NNNNNN.sst (table), MANIFEST-NNNNNN, CURRENT, LOCK,
+//   OPTIONS, LOG, and NNNNNN.dbtmp (a temporary file).
+// Numbers are at least six digits, zero-padded.
+//
+//   TableFileName("/db", 7) == "/db/000007.sst"
+//   ParseFileName("000007.sst", &number, &type) -> true, 7, FileType::kTable
+#ifndef LSM_BASE_FILENAME_H_
+#define LSM_BASE_FILENAME_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lsm {
+
+enum class FileType {
+  kLog,
+  kTable,
+  kManifest,
+  kCurrent,
+  kLock,
+  kOptions,
+  kInfoLog,
+  kTemp,
+};
+
+std::string LogFileName(std::string_view dir, uint64_t number);
+std::string TableFileName(std::string_view dir, uint64_t number);
+std::string ManifestFileName(std::string_view dir, uint64_t number);
+std::string TempFileName(std::string_view dir, uint64_t number);
+std::string CurrentFileName(std::string_view dir);
+std::string LockFileName(std::string_view dir);
+std::string OptionsFileName(std::string_view dir);
+std::string InfoLogFileName(std::string_view dir);
+
+// "000007.sst" for a path "/db/000007.sst": the part after the last '/'.
+std::string_view BaseName(std::string_view path);
+
+// Recognises a file name (not a path). *number is 0 for names without a number.
+bool ParseFileName(std::string_view name, uint64_t* number, FileType* type);
+
+}  // namespace lsm
+
+#endif  // LSM_BASE_FILENAME_H_

@@ -1,0 +1,45 @@
+// InternalIterator: the cursor every internal source (memtable, block, table, merged view)
+// implements. Keys are whatever the source orders by its comparator, normally internal keys.
+//
+// Unlike the public lsm::Iterator it is not limited to the user's view: it shows every version
+// and tombstone. key() and value() stay valid until the iterator moves, unless the source
+// documents longer.
+// Thread-safety: one thread at a time.
+#ifndef LSM_BASE_INTERNAL_ITERATOR_H_
+#define LSM_BASE_INTERNAL_ITERATOR_H_
+
+#include <string_view>
+
+#include "lsm/status.h"
+
+namespace lsm {
+
+class InternalIterator {
+ public:
+  InternalIterator() = default;
+  InternalIterator(const InternalIterator&) = delete;
+  InternalIterator& operator=(const InternalIterator&) = delete;
+  virtual ~InternalIterator() = default;
+
+  virtual bool Valid() const = 0;
+  virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
+  // First entry with key >= target.
+  virtual void Seek(std::string_view target) = 0;
+  // Last entry with key <= target.
+  virtual void SeekForPrev(std::string_view target) = 0;
+  // REQUIRES: Valid().
+  virtual void Next() = 0;
+  // REQUIRES: Valid().
+  virtual void Prev() = 0;
+  // REQUIRES: Valid().
+  virtual std::string_view key() const = 0;
+  // REQUIRES: Valid().
+  virtual std::string_view value() const = 0;
+  // Non-OK once an error was met; Valid() is then false.
+  virtual Status status() const = 0;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_BASE_INTERNAL_ITERATOR_H_

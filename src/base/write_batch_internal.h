@@ -1,0 +1,39 @@
+// WriteBatchInternal: what the engine (not the user) does with a WriteBatch: read and set its
+// sequence number, take its encoding apart and put it back together. The encoding is
+// documented in include/lsm/write_batch.h.
+#ifndef LSM_BASE_WRITE_BATCH_INTERNAL_H_
+#define LSM_BASE_WRITE_BATCH_INTERNAL_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "lsm/status.h"
+#include "lsm/write_batch.h"
+#include "src/base/dbformat.h"
+
+namespace lsm {
+
+class WriteBatchInternal {
+ public:
+  // Bytes of the header: sequence (fixed64) and count (fixed32).
+  static constexpr size_t kHeaderSize = 12;
+
+  static SequenceNumber Sequence(const WriteBatch& batch);
+  static void SetSequence(WriteBatch* batch, SequenceNumber seq);
+  static void SetCount(WriteBatch* batch, uint32_t count);
+
+  // Replaces the batch's encoding with `contents` (from a log record). Corruption if it is
+  // shorter than the header; the records are checked by Iterate.
+  static Status SetContents(WriteBatch* batch, std::string_view contents);
+
+  // Appends src's records to dst (dst keeps its sequence).
+  static void Append(WriteBatch* dst, const WriteBatch& src);
+
+  // InvalidArgument naming the first key over kMaxKeySize or value over kMaxValueSize;
+  // Corruption if the encoding is malformed.
+  static Status CheckSizes(const WriteBatch& batch);
+};
+
+}  // namespace lsm
+
+#endif  // LSM_BASE_WRITE_BATCH_INTERNAL_H_

@@ -1,0 +1,66 @@
+#include "src/db/options_validation.h"
+
+#include <absl/strings/str_format.h>
+
+#include "lsm/comparator.h"
+#include "lsm/file_system.h"
+#include "src/util/compression.h"
+
+namespace lsm {
+namespace {
+
+Status Invalid(std::string_view option, std::string_view why) {
+  return Status::InvalidArgument(absl::StrFormat("Options::%s %s", option, why));
+}
+
+}  // namespace
+
+Status ValidateOptions(const Options& o) {
+  if (o.write_buffer_size < kMinWriteBufferSize) {
+    return Invalid("write_buffer_size",
+                   absl::StrFormat("is %u; it must be at least %u bytes (64 KiB)",
+                                   o.write_buffer_size, kMinWriteBufferSize));
+  }
+  if (o.max_write_buffer_number < 2) {
+    return Invalid("max_write_buffer_number",
+                   absl::StrFormat("is %d; it must be at least 2", o.max_write_buffer_number));
+  }
+  if (!IsValidCompressionType(static_cast<int>(o.compression))) {
+    return Invalid("compression", absl::StrFormat("has unknown value %d",
+                                                  static_cast<int>(o.compression)));
+  }
+  if (o.bloom_bits_per_key < 0 || o.bloom_bits_per_key > 64) {
+    return Invalid("bloom_bits_per_key",
+                   absl::StrFormat("is %d; it must be in [0, 64]", o.bloom_bits_per_key));
+  }
+  if (o.block_size < 256 || o.block_size > (size_t{256} << 20)) {
+    return Invalid("block_size",
+                   absl::StrFormat("is %u; it must be in [256, 268435456]", o.block_size));
+  }
+  if (o.block_restart_interval < 1 || o.block_restart_interval > 1024) {
+    return Invalid("block_restart_interval",
+                   absl::StrFormat("is %d; it must be in [1, 1024]", o.block_restart_interval));
+  }
+  if (o.max_open_files < 16) {
+    return Invalid("max_open_files",
+                   absl::StrFormat("is %d; it must be at least 16", o.max_open_files));
+  }
+  switch (o.wal_recovery_mode) {
+    case WALRecoveryMode::kTolerateCorruptedTailRecords:
+    case WALRecoveryMode::kAbsoluteConsistency:
+    case WALRecoveryMode::kPointInTimeRecovery:
+    case WALRecoveryMode::kSkipAnyCorruptedRecords:
+      break;
+    default:
+      return Invalid("wal_recovery_mode", absl::StrFormat("has unknown value %d",
+                                                          static_cast<int>(o.wal_recovery_mode)));
+  }
+  return Status::OK();
+}
+
+void ResolveDefaultOptions(Options* options) {
+  if (options->comparator == nullptr) options->comparator = BytewiseComparator();
+  if (options->file_system == nullptr) options->file_system = FileSystem::Default();
+}
+
+}  // namespace lsm

@@ -1,0 +1,26 @@
+// The one place where Options are checked and their defaults resolved.
+//
+//   Options opts = options;
+//   Status s = ValidateOptions(opts);      // InvalidArgument naming the option
+//   if (s.ok()) ResolveDefaultOptions(&opts);
+#ifndef LSM_DB_OPTIONS_VALIDATION_H_
+#define LSM_DB_OPTIONS_VALIDATION_H_
+
+#include "lsm/options.h"
+#include "lsm/status.h"
+
+namespace lsm {
+
+// Smallest accepted Options::write_buffer_size.
+inline constexpr size_t kMinWriteBufferSize = 64 << 10;
+
+// OK, or InvalidArgument naming the first option whose value is out of range. Nothing is
+// clipped: a value is either accepted as it is or rejected.
+Status ValidateOptions(const Options& options);
+
+// Fills in the documented defaults of options left null (comparator, file_system).
+void ResolveDefaultOptions(Options* options);
+
+}  // namespace lsm
+
+#endif  // LSM_DB_OPTIONS_VALIDATION_H_

@@ -1,0 +1,312 @@
+#include "src/io/posix_file_system.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <absl/strings/str_format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace lsm {
+namespace {
+
+Status PosixError(std::string_view context, int err) {
+  if (err == ENOENT) return Status::NotFound(context, std::strerror(err));
+  return Status::IOError(context, std::strerror(err));
+}
+
+// Repeats a call that can be interrupted.
+template <typename F>
+auto RetryOnEintr(F f) {
+  decltype(f()) r;
+  do {
+    r = f();
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {
+    buffer_.reserve(kWritableBufferSize);
+  }
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) (void)Close();
+  }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return Status::IOError(path_, "append after close");
+    size_ += data.size();
+    if (buffer_.size() + data.size() <= kWritableBufferSize) {
+      buffer_.append(data);
+      return Status::OK();
+    }
+    Status s = FlushBuffer();
+    if (!s.ok()) return s;
+    if (data.size() <= kWritableBufferSize) {
+      buffer_.append(data);
+      return Status::OK();
+    }
+    return WriteUnbuffered(data);
+  }
+
+  Status Flush() override {
+    if (fd_ < 0) return Status::IOError(path_, "flush after close");
+    return FlushBuffer();
+  }
+
+  Status Sync() override {
+    if (fd_ < 0) return Status::IOError(path_, "sync after close");
+    Status s = FlushBuffer();
+    if (!s.ok()) return s;
+    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) != 0) {
+      return PosixError(path_ + ": fdatasync", errno);
+    }
+    return Status::OK();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::OK();
+    Status s = FlushBuffer();
+    if (::close(fd_) != 0 && s.ok()) s = PosixError(path_ + ": close", errno);
+    fd_ = -1;
+    return s;
+  }
+
+  uint64_t Size() const override { return size_; }
+
+ private:
+  Status FlushBuffer() {
+    Status s = WriteUnbuffered(buffer_);
+    buffer_.clear();
+    return s;
+  }
+
+  Status WriteUnbuffered(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = RetryOnEintr([&] { return ::write(fd_, data.data(), data.size()); });
+      if (n < 0) return PosixError(path_ + ": write", errno);
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::OK();
+  }
+
+  const std::string path_;
+  int fd_;
+  uint64_t size_;
+  std::string buffer_;
+};
+
+class PosixSequentialFile final : public SequentialFile {
+ public:
+  PosixSequentialFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixSequentialFile() override { ::close(fd_); }
+
+  Status Read(size_t n, std::string_view* result, char* scratch) override {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = RetryOnEintr([&] { return ::read(fd_, scratch + done, n - done); });
+      if (r < 0) return PosixError(path_ + ": read", errno);
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
+    }
+    *result = std::string_view(scratch, done);
+    return Status::OK();
+  }
+
+  Status Skip(uint64_t n) override {
+    if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) {
+      return PosixError(path_ + ": lseek", errno);
+    }
+    return Status::OK();
+  }
+
+ private:
+  const std::string path_;
+  const int fd_;
+};
+
+class PosixRandomAccessFile final : public RandomAccessFile {
+ public:
+  PosixRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixRandomAccessFile() override { ::close(fd_); }
+
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = RetryOnEintr([&] {
+        return ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done));
+      });
+      if (r < 0) {
+        return PosixError(absl::StrFormat("%s: pread @ %u", path_, offset + done), errno);
+      }
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
+    }
+    *result = std::string_view(scratch, done);
+    return Status::OK();
+  }
+
+  Status Size(uint64_t* size) const override {
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return PosixError(path_ + ": fstat", errno);
+    *size = static_cast<uint64_t>(st.st_size);
+    return Status::OK();
+  }
+
+ private:
+  const std::string path_;
+  const int fd_;
+};
+
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+
+ private:
+  const int fd_;
+};
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  Status NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* file) override {
+    return OpenWritable(path, O_TRUNC, file);
+  }
+
+  Status NewAppendableFile(const std::string& path, std::unique_ptr<WritableFile>* file) override {
+    return OpenWritable(path, O_APPEND, file);
+  }
+
+  Status NewSequentialFile(const std::string& path,
+                           std::unique_ptr<SequentialFile>* file) override {
+    const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
+    if (fd < 0) return PosixError(path, errno);
+    *file = std::make_unique<PosixSequentialFile>(path, fd);
+    return Status::OK();
+  }
+
+  Status NewRandomAccessFile(const std::string& path,
+                             std::unique_ptr<RandomAccessFile>* file) override {
+    const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
+    if (fd < 0) return PosixError(path, errno);
+    *file = std::make_unique<PosixRandomAccessFile>(path, fd);
+    return Status::OK();
+  }
+
+  Status FileExists(const std::string& path) override {
+    if (::access(path.c_str(), F_OK) == 0) return Status::OK();
+    return PosixError(path, errno);
+  }
+
+  Status GetChildren(const std::string& dir, std::vector<std::string>* names) override {
+    names->clear();
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return PosixError(dir, errno);
+    while (struct dirent* entry = ::readdir(d)) {
+      const std::string_view name(entry->d_name);
+      if (name != "." && name != "..") names->emplace_back(name);
+    }
+    ::closedir(d);
+    return Status::OK();
+  }
+
+  Status GetFileSize(const std::string& path, uint64_t* size) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return PosixError(path, errno);
+    *size = static_cast<uint64_t>(st.st_size);
+    return Status::OK();
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return PosixError(path + ": unlink", errno);
+    return Status::OK();
+  }
+
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return PosixError(absl::StrFormat("rename %s to %s", from, to), errno);
+    }
+    return Status::OK();
+  }
+
+  Status CreateDirIfMissing(const std::string& dir) override {
+    if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) {
+      struct stat st;
+      if (::stat(dir.c_str(), &st) != 0) return PosixError(dir, errno);
+      if (!S_ISDIR(st.st_mode)) return Status::IOError(dir, "exists and is not a directory");
+      return Status::OK();
+    }
+    return PosixError(dir + ": mkdir", errno);
+  }
+
+  Status RemoveDir(const std::string& dir) override {
+    if (::rmdir(dir.c_str()) != 0) return PosixError(dir + ": rmdir", errno);
+    return Status::OK();
+  }
+
+  Status SyncDir(const std::string& dir) override {
+    const int fd =
+        RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    if (fd < 0) return PosixError(dir, errno);
+    Status s;
+    if (RetryOnEintr([&] { return ::fsync(fd); }) != 0) s = PosixError(dir + ": fsync", errno);
+    ::close(fd);
+    return s;
+  }
+
+  Status LockFile(const std::string& path, std::unique_ptr<FileLock>* lock) override {
+    const int fd =
+        RetryOnEintr([&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644); });
+    if (fd < 0) return PosixError(path, errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) return Status::IOError(path, "lock held by another process or DB");
+      return PosixError(path + ": flock", err);
+    }
+    *lock = std::make_unique<PosixFileLock>(fd);
+    return Status::OK();
+  }
+
+ private:
+  static Status OpenWritable(const std::string& path, int mode_flag,
+                             std::unique_ptr<WritableFile>* file) {
+    const int fd = RetryOnEintr([&] {
+      return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode_flag, 0644);
+    });
+    if (fd < 0) return PosixError(path, errno);
+    uint64_t size = 0;
+    if (mode_flag == O_APPEND) {
+      struct stat st;
+      if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return PosixError(path + ": fstat", err);
+      }
+      size = static_cast<uint64_t>(st.st_size);
+    }
+    *file = std::make_unique<PosixWritableFile>(path, fd, size);
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<FileSystem> NewPosixFileSystem() { return std::make_shared<PosixFileSystem>(); }
+
+std::shared_ptr<FileSystem> FileSystem::Default() {
+  static const std::shared_ptr<FileSystem> kDefault = NewPosixFileSystem();
+  return kDefault;
+}
+
+}  // namespace lsm

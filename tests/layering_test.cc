@@ -1,0 +1,126 @@
+// Checks every #include of include/ and src/ against the layering of DESIGN.md:
+//   include/lsm <- util <- {base, io} <- {memtable, wal, sstable} <- version <- compaction <- db
+// A layer may include its own headers, the public headers and the layers to its left; public
+// headers include only the standard library and each other.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The layers each layer may use (besides itself).
+const std::map<std::string, std::set<std::string>>& AllowedLayers() {
+  static const auto* const kAllowed = new std::map<std::string, std::set<std::string>>{
+      {"util", {}},
+      {"base", {"util"}},
+      {"io", {"util"}},
+      {"memtable", {"util", "base", "io"}},
+      {"wal", {"util", "base", "io"}},
+      {"sstable", {"util", "base", "io"}},
+      {"version", {"util", "base", "io", "memtable", "wal", "sstable"}},
+      {"compaction", {"util", "base", "io", "memtable", "wal", "sstable", "version"}},
+      {"db", {"util", "base", "io", "memtable", "wal", "sstable", "version", "compaction"}},
+  };
+  return *kAllowed;
+}
+
+// Third-party headers a public header must not include: anything in <...> with a '/' or a
+// '.', which rules out <absl/...>, <xxhash.h>, <zstd.h> and keeps <string>, <cstdint>, ...
+bool IsStandardHeader(const std::string& name) {
+  return name.find('/') == std::string::npos && name.find('.') == std::string::npos;
+}
+
+// Returns one message per #include line of `root` that breaks the layering.
+std::vector<std::string> CheckLayering(const fs::path& root) {
+  static const std::regex kInclude(R"(^\s*#\s*include\s*([<"])([^">]+)[">])");
+  std::vector<std::string> problems;
+  for (const char* top : {"include", "src"}) {
+    if (!fs::exists(root / top)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root / top)) {
+      if (!entry.is_regular_file()) continue;
+      const fs::path rel = fs::relative(entry.path(), root);
+      const std::string ext = rel.extension().string();
+      if (ext != ".h" && ext != ".cc") continue;
+      auto part = rel.begin();
+      const bool is_public = *part == "include";
+      const std::string layer = (++part)->string();
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int lineno = 1; std::getline(in, line); lineno++) {
+        std::smatch m;
+        if (!std::regex_search(line, m, kInclude)) continue;
+        const bool angled = m[1] == "<";
+        const std::string name = m[2];
+        const std::string where = rel.string() + ":" + std::to_string(lineno) + ": ";
+        if (is_public) {
+          if (angled ? !IsStandardHeader(name) : !name.starts_with("lsm/")) {
+            problems.push_back(where + "public header includes " + name);
+          }
+          continue;
+        }
+        if (angled || name.starts_with("lsm/")) continue;
+        if (!name.starts_with("src/")) {
+          problems.push_back(where + "includes " + name + " from outside src/ and include/");
+          continue;
+        }
+        const std::string target = fs::path(name).begin()->string() == "src"
+                                       ? (++fs::path(name).begin())->string()
+                                       : std::string();
+        const auto allowed = AllowedLayers().find(layer);
+        if (allowed == AllowedLayers().end()) {
+          problems.push_back(where + "file in unknown layer src/" + layer);
+        } else if (target != layer && !allowed->second.contains(target)) {
+          problems.push_back(where + "layer " + layer + " may not include " + name);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+TEST(LayeringTest, SourceTreeFollowsDesign) {
+  const std::vector<std::string> problems = CheckLayering(LSM_SOURCE_DIR);
+  for (const std::string& p : problems) ADD_FAILURE() << p;
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+TEST(LayeringTest, FindsViolations) {
+  TempDir dir;
+  const fs::path root = dir.path();
+  WriteFile(root / "include/lsm/db.h", "#include <string>\n#include \"lsm/status.h\"\n");
+  WriteFile(root / "include/lsm/bad.h", "#include <absl/base/macros.h>\n");
+  WriteFile(root / "src/util/a.cc", "#include \"src/util/a.h\"\n#include \"src/base/x.h\"\n");
+  WriteFile(root / "src/wal/b.cc", "#include \"src/io/f.h\"\n#include \"src/sstable/t.h\"\n");
+  WriteFile(root / "src/db/c.cc", "#include \"src/sstable/t.h\"\n#include \"tests/x.h\"\n");
+  WriteFile(root / "src/memtable/d.h", "  #  include \"src/base/k.h\"\n#include <zstd.h>\n");
+
+  const std::vector<std::string> problems = CheckLayering(root);
+  ASSERT_EQ(problems.size(), 4u) << testing::PrintToString(problems);
+  const std::string all = testing::PrintToString(problems);
+  EXPECT_NE(all.find("include/lsm/bad.h:1: public header includes absl/base/macros.h"),
+            std::string::npos);
+  EXPECT_NE(all.find("src/util/a.cc:2: layer util may not include src/base/x.h"),
+            std::string::npos);
+  EXPECT_NE(all.find("src/wal/b.cc:2: layer wal may not include src/sstable/t.h"),
+            std::string::npos);
+  EXPECT_NE(all.find("src/db/c.cc:2: includes tests/x.h"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lsm

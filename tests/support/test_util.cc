@@ -1,0 +1,40 @@
+#include "tests/support/test_util.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+namespace lsm {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string templ = std::string(base != nullptr && *base ? base : "/tmp") + "/lsm-test-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp failed for " << templ;
+  }
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+uint64_t TestSeed() {
+  uint64_t seed;
+  if (const char* env = std::getenv("LSM_TEST_SEED"); env != nullptr && *env) {
+    seed = std::strtoull(env, nullptr, 10);
+  } else {
+    seed = static_cast<uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count() & 0xffffffff);
+  }
+  ::testing::Test::RecordProperty("seed", std::to_string(seed));
+  std::fprintf(stderr, "[ seed     ] LSM_TEST_SEED=%llu replays this test\n",
+               static_cast<unsigned long long>(seed));
+  return seed;
+}
+
+}  // namespace lsm

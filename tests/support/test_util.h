@@ -1,0 +1,34 @@
+// Helpers shared by the test suites.
+//
+//   TempDir dir;                       // a fresh directory, removed with its contents
+//   std::string path = dir.path() + "/000001.sst";
+//   uint64_t seed = TestSeed();        // LSM_TEST_SEED, or a fresh one, printed for replay
+#ifndef LSM_TESTS_SUPPORT_TEST_UTIL_H_
+#define LSM_TESTS_SUPPORT_TEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+
+namespace lsm {
+
+// A new directory under $TMPDIR (or /tmp), removed recursively on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The seed of a randomized test: $LSM_TEST_SEED when set, otherwise derived from the clock.
+// It is recorded as a test property and printed, so a failure can be replayed with
+// LSM_TEST_SEED=<seed>.
+uint64_t TestSeed();
+
+}  // namespace lsm
+
+#endif  // LSM_TESTS_SUPPORT_TEST_UTIL_H_
