@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,9 +41,28 @@ bool IsStandardHeader(const std::string& name) {
   return name.find('/') == std::string::npos && name.find('.') == std::string::npos;
 }
 
+// Parses `#include <name>` or `#include "name"` (spaces allowed around '#').
+bool ParseInclude(std::string_view line, bool* angled, std::string* name) {
+  auto skip_spaces = [&line] {
+    while (!line.empty() && (line[0] == ' ' || line[0] == '\t')) line.remove_prefix(1);
+  };
+  skip_spaces();
+  if (!line.starts_with('#')) return false;
+  line.remove_prefix(1);
+  skip_spaces();
+  if (!line.starts_with("include")) return false;
+  line.remove_prefix(7);
+  skip_spaces();
+  if (line.empty() || (line[0] != '<' && line[0] != '"')) return false;
+  *angled = line[0] == '<';
+  const size_t end = line.find(*angled ? '>' : '"', 1);
+  if (end == std::string_view::npos) return false;
+  *name = std::string(line.substr(1, end - 1));
+  return true;
+}
+
 // Returns one message per #include line of `root` that breaks the layering.
 std::vector<std::string> CheckLayering(const fs::path& root) {
-  static const std::regex kInclude(R"(^\s*#\s*include\s*([<"])([^">]+)[">])");
   std::vector<std::string> problems;
   for (const char* top : {"include", "src"}) {
     if (!fs::exists(root / top)) continue;
@@ -59,10 +77,9 @@ std::vector<std::string> CheckLayering(const fs::path& root) {
       std::ifstream in(entry.path());
       std::string line;
       for (int lineno = 1; std::getline(in, line); lineno++) {
-        std::smatch m;
-        if (!std::regex_search(line, m, kInclude)) continue;
-        const bool angled = m[1] == "<";
-        const std::string name = m[2];
+        bool angled;
+        std::string name;
+        if (!ParseInclude(line, &angled, &name)) continue;
         const std::string where = rel.string() + ":" + std::to_string(lineno) + ": ";
         if (is_public) {
           if (angled ? !IsStandardHeader(name) : !name.starts_with("lsm/")) {

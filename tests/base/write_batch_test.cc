@@ -1,0 +1,131 @@
+#include "lsm/write_batch.h"
+
+#include <gtest/gtest.h>
+
+#include "lsm/options.h"
+#include "src/base/write_batch_internal.h"
+
+namespace lsm {
+namespace {
+
+// Prints the records of a batch: "Put(k, v)Delete(k)".
+struct Printer : WriteBatch::Handler {
+  std::string out;
+  Status Put(std::string_view k, std::string_view v) override {
+    out += "Put(" + std::string(k) + ", " + std::string(v) + ")";
+    return Status::OK();
+  }
+  Status Delete(std::string_view k) override {
+    out += "Delete(" + std::string(k) + ")";
+    return Status::OK();
+  }
+};
+
+std::string Print(const WriteBatch& b) {
+  Printer p;
+  Status s = b.Iterate(&p);
+  return s.ok() ? p.out : s.ToString();
+}
+
+TEST(WriteBatchTest, EmptyBatch) {
+  WriteBatch b;
+  EXPECT_EQ(b.Count(), 0u);
+  EXPECT_EQ(b.ApproximateSize(), WriteBatchInternal::kHeaderSize);
+  EXPECT_EQ(Print(b), "");
+}
+
+TEST(WriteBatchTest, RecordsInOrder) {
+  WriteBatch b;
+  b.Put("foo", "bar");
+  b.Delete("box");
+  b.Put("baz", "");
+  b.Put("", "empty-key");
+  EXPECT_EQ(b.Count(), 4u);
+  EXPECT_EQ(Print(b), "Put(foo, bar)Delete(box)Put(baz, )Put(, empty-key)");
+  WriteBatchInternal::SetSequence(&b, 100);
+  EXPECT_EQ(WriteBatchInternal::Sequence(b), 100u);
+  b.Clear();
+  EXPECT_EQ(b.Count(), 0u);
+  EXPECT_EQ(WriteBatchInternal::Sequence(b), 0u);
+}
+
+TEST(WriteBatchTest, DocumentedEncoding) {
+  WriteBatch b;
+  b.Put("k", "v");
+  b.Delete("d");
+  WriteBatchInternal::SetSequence(&b, 0x0102);
+  const std::string expected(
+      "\x02\x01\x00\x00\x00\x00\x00\x00"  // sequence
+      "\x02\x00\x00\x00"                  // count
+      "\x01\x01k\x01v"                    // Put
+      "\x00\x01"
+      "d",  // Delete
+      12 + 5 + 3);
+  EXPECT_EQ(b.Data(), expected);
+}
+
+TEST(WriteBatchTest, AppendAndSetContents) {
+  WriteBatch a, b;
+  a.Put("a", "1");
+  b.Delete("b");
+  b.Put("c", "3");
+  WriteBatchInternal::Append(&a, b);
+  EXPECT_EQ(a.Count(), 3u);
+  EXPECT_EQ(Print(a), "Put(a, 1)Delete(b)Put(c, 3)");
+  WriteBatch c;
+  ASSERT_TRUE(WriteBatchInternal::SetContents(&c, a.Data()).ok());
+  EXPECT_EQ(Print(c), Print(a));
+  EXPECT_TRUE(WriteBatchInternal::SetContents(&c, "short").IsCorruption());
+}
+
+TEST(WriteBatchTest, MalformedEncodingIsCorruption) {
+  WriteBatch b;
+  b.Put("key", "value");
+  b.Delete("gone");
+  const std::string good(b.Data());
+  // Every truncation and every bad count is reported, never misread.
+  for (size_t len = WriteBatchInternal::kHeaderSize; len < good.size(); len++) {
+    WriteBatch t;
+    ASSERT_TRUE(WriteBatchInternal::SetContents(&t, good.substr(0, len)).ok());
+    Printer p;
+    EXPECT_TRUE(t.Iterate(&p).IsCorruption()) << len;
+  }
+  WriteBatch t;
+  ASSERT_TRUE(WriteBatchInternal::SetContents(&t, good).ok());
+  WriteBatchInternal::SetCount(&t, 3);
+  EXPECT_EQ(Print(t).rfind("Corruption: write batch: header counts 3 records, found 2", 0), 0u);
+  std::string bad_tag = good;
+  bad_tag[WriteBatchInternal::kHeaderSize] = 0x7e;
+  ASSERT_TRUE(WriteBatchInternal::SetContents(&t, bad_tag).ok());
+  EXPECT_EQ(Print(t), "Corruption: write batch @ 12: unknown record tag 126");
+}
+
+TEST(WriteBatchTest, HandlerErrorStopsIteration) {
+  struct Failer : WriteBatch::Handler {
+    int calls = 0;
+    Status Put(std::string_view, std::string_view) override {
+      calls++;
+      return Status::IOError("stop");
+    }
+    Status Delete(std::string_view) override { return Status::OK(); }
+  } failer;
+  WriteBatch b;
+  b.Put("a", "1");
+  b.Put("b", "2");
+  EXPECT_TRUE(b.Iterate(&failer).IsIOError());
+  EXPECT_EQ(failer.calls, 1);
+}
+
+TEST(WriteBatchTest, CheckSizes) {
+  WriteBatch b;
+  b.Put(std::string(kMaxKeySize, 'k'), "v");
+  b.Delete("x");
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b).ok());
+  b.Put(std::string(kMaxKeySize + 1, 'k'), "v");
+  Status s = WriteBatchInternal::CheckSizes(b);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.ToString().find("key of 8388609 bytes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lsm

@@ -1,0 +1,63 @@
+#include "src/db/options_validation.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "lsm/comparator.h"
+#include "lsm/file_system.h"
+
+namespace lsm {
+namespace {
+
+TEST(OptionsValidationTest, DefaultsAreValid) {
+  Options o;
+  EXPECT_TRUE(ValidateOptions(o).ok());
+  ResolveDefaultOptions(&o);
+  EXPECT_EQ(o.comparator, BytewiseComparator());
+  EXPECT_NE(o.file_system, nullptr);
+}
+
+TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
+  struct Case {
+    const char* option;
+    std::function<void(Options*)> set;
+  };
+  const Case cases[] = {
+      {"write_buffer_size", [](Options* o) { o->write_buffer_size = (64 << 10) - 1; }},
+      {"write_buffer_size", [](Options* o) { o->write_buffer_size = 0; }},
+      {"max_write_buffer_number", [](Options* o) { o->max_write_buffer_number = 1; }},
+      {"compression", [](Options* o) { o->compression = static_cast<CompressionType>(9); }},
+      {"bloom_bits_per_key", [](Options* o) { o->bloom_bits_per_key = -1; }},
+      {"bloom_bits_per_key", [](Options* o) { o->bloom_bits_per_key = 65; }},
+      {"block_size", [](Options* o) { o->block_size = 255; }},
+      {"block_size", [](Options* o) { o->block_size = (size_t{256} << 20) + 1; }},
+      {"block_restart_interval", [](Options* o) { o->block_restart_interval = 0; }},
+      {"max_open_files", [](Options* o) { o->max_open_files = 15; }},
+      {"wal_recovery_mode", [](Options* o) { o->wal_recovery_mode = WALRecoveryMode{7}; }},
+  };
+  for (const Case& c : cases) {
+    Options o;
+    c.set(&o);
+    Status s = ValidateOptions(o);
+    EXPECT_TRUE(s.IsInvalidArgument()) << c.option << ": " << s.ToString();
+    EXPECT_NE(s.ToString().find(std::string("Options::") + c.option + " "), std::string::npos)
+        << s.ToString();
+  }
+}
+
+TEST(OptionsValidationTest, BoundariesAreAccepted) {
+  Options o;
+  o.write_buffer_size = 64 << 10;
+  o.max_write_buffer_number = 2;
+  o.bloom_bits_per_key = 0;
+  o.block_size = 256;
+  o.block_restart_interval = 1024;
+  o.max_open_files = 16;
+  o.compression = CompressionType::kZstd;
+  o.wal_recovery_mode = WALRecoveryMode::kSkipAnyCorruptedRecords;
+  EXPECT_TRUE(ValidateOptions(o).ok());
+}
+
+}  // namespace
+}  // namespace lsm
