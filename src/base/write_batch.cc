@@ -58,8 +58,7 @@ Status WriteBatch::Iterate(Handler* handler) const {
         break;
       case kTagDeletion:
         if (!GetLengthPrefixed(&input, &key)) {
-          return Status::Corruption(
-              absl::StrFormat("write batch @ %u: bad Delete record", offset));
+          return Status::Corruption(absl::StrFormat("write batch @ %u: bad Delete record", offset));
         }
         s = handler->Delete(key);
         break;
@@ -113,8 +112,8 @@ Status WriteBatchInternal::CheckSizes(const WriteBatch& batch) {
     }
     Status Put(std::string_view key, std::string_view value) override {
       if (value.size() > kMaxValueSize) {
-        return Status::InvalidArgument(absl::StrFormat(
-            "value of %u bytes exceeds the limit of %u", value.size(), kMaxValueSize));
+        return Status::InvalidArgument(absl::StrFormat("value of %u bytes exceeds the limit of %u",
+                                                       value.size(), kMaxValueSize));
       }
       return CheckKey(key);
     }

@@ -26,8 +26,8 @@ Status ValidateOptions(const Options& o) {
                    absl::StrFormat("is %d; it must be at least 2", o.max_write_buffer_number));
   }
   if (!IsValidCompressionType(static_cast<int>(o.compression))) {
-    return Invalid("compression", absl::StrFormat("has unknown value %d",
-                                                  static_cast<int>(o.compression)));
+    return Invalid("compression",
+                   absl::StrFormat("has unknown value %d", static_cast<int>(o.compression)));
   }
   if (o.bloom_bits_per_key < 0 || o.bloom_bits_per_key > 64) {
     return Invalid("bloom_bits_per_key",

@@ -281,9 +281,8 @@ class PosixFileSystem final : public FileSystem {
  private:
   static Status OpenWritable(const std::string& path, int mode_flag,
                              std::unique_ptr<WritableFile>* file) {
-    const int fd = RetryOnEintr([&] {
-      return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode_flag, 0644);
-    });
+    const int fd = RetryOnEintr(
+        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode_flag, 0644); });
     if (fd < 0) return PosixError(path, errno);
     uint64_t size = 0;
     if (mode_flag == O_APPEND) {

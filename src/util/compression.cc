@@ -27,9 +27,7 @@ bool IsValidCompressionType(int type) {
          type == static_cast<int>(CompressionType::kZstd);
 }
 
-int DefaultCompressionLevel(CompressionType type) {
-  return type == CompressionType::kZstd ? 3 : 0;
-}
+int DefaultCompressionLevel(CompressionType type) { return type == CompressionType::kZstd ? 3 : 0; }
 
 bool Compress(CompressionType type, int level, std::string_view input, std::string* output) {
   output->clear();
@@ -51,8 +49,8 @@ bool Compress(CompressionType type, int level, std::string_view input, std::stri
     case CompressionType::kZstd: {
       const size_t bound = ZSTD_compressBound(input.size());
       output->resize(header + bound);
-      const size_t n = ZSTD_compress(output->data() + header, bound, input.data(), input.size(),
-                                     level);
+      const size_t n =
+          ZSTD_compress(output->data() + header, bound, input.data(), input.size(), level);
       if (ZSTD_isError(n)) return false;
       output->resize(header + n);
       return true;

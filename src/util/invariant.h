@@ -9,12 +9,12 @@
 #include <cstdlib>
 
 #ifdef LSM_INVARIANTS
-#define LSM_INVARIANT(cond)                                                              \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
+#define LSM_INVARIANT(cond)                                                             \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                      \
-    }                                                                                    \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (false)
 #else
 #define LSM_INVARIANT(cond) \

@@ -15,8 +15,8 @@ std::string IKey(std::string_view user, SequenceNumber seq, ValueType t) {
 }
 
 TEST(DbFormatTest, EncodeDecode) {
-  for (std::string_view key : {std::string_view(""), std::string_view("k"),
-                               std::string_view("\0\xff", 2)}) {
+  for (std::string_view key :
+       {std::string_view(""), std::string_view("k"), std::string_view("\0\xff", 2)}) {
     for (SequenceNumber seq : {SequenceNumber{0}, SequenceNumber{1}, kMaxSequenceNumber}) {
       for (ValueType t : {ValueType::kValue, ValueType::kDeletion}) {
         const std::string ikey = IKey(key, seq, t);
@@ -38,8 +38,8 @@ TEST(DbFormatTest, EncodeDecode) {
 TEST(DbFormatTest, OrderIsUserKeyThenNewestFirst) {
   InternalKeyComparator cmp(BytewiseComparator());
   std::vector<std::string> sorted = {
-      IKey("a", 9, ValueType::kValue), IKey("a", 5, ValueType::kValue),
-      IKey("a", 5, ValueType::kDeletion), IKey("a", 1, ValueType::kValue),
+      IKey("a", 9, ValueType::kValue),      IKey("a", 5, ValueType::kValue),
+      IKey("a", 5, ValueType::kDeletion),   IKey("a", 1, ValueType::kValue),
       IKey("b", 100, ValueType::kDeletion), IKey("bb", 0, ValueType::kValue)};
   std::vector<std::string> shuffled = sorted;
   std::reverse(shuffled.begin(), shuffled.end());

@@ -28,8 +28,8 @@ uint64_t TestSeed() {
   if (const char* env = std::getenv("LSM_TEST_SEED"); env != nullptr && *env) {
     seed = std::strtoull(env, nullptr, 10);
   } else {
-    seed = static_cast<uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count() & 0xffffffff);
+    seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count() &
+                                 0xffffffff);
   }
   ::testing::Test::RecordProperty("seed", std::to_string(seed));
   std::fprintf(stderr, "[ seed     ] LSM_TEST_SEED=%llu replays this test\n",

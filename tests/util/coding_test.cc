@@ -28,7 +28,14 @@ TEST(CodingTest, FixedRoundTrip) {
 }
 
 TEST(CodingTest, VarintRoundTrip) {
-  std::vector<uint64_t> values = {0, 1, 127, 128, 16383, 16384, (1ull << 32) - 1, 1ull << 32,
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  127,
+                                  128,
+                                  16383,
+                                  16384,
+                                  (1ull << 32) - 1,
+                                  1ull << 32,
                                   std::numeric_limits<uint64_t>::max()};
   for (int shift = 0; shift < 64; shift++) values.push_back((1ull << shift) + 1);
   std::string s;
@@ -40,7 +47,8 @@ TEST(CodingTest, VarintRoundTrip) {
     EXPECT_EQ(got, v);
   }
   EXPECT_TRUE(in.empty());
-  for (uint64_t v : values) EXPECT_EQ(VarintLength(v), [&] {
+  for (uint64_t v : values)
+    EXPECT_EQ(VarintLength(v), [&] {
       std::string t;
       PutVarint64(&t, v);
       return static_cast<int>(t.size());

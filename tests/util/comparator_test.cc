@@ -21,9 +21,9 @@ TEST(BytewiseComparatorTest, SeparatorIsBetween) {
     std::string start, limit, expected;
   };
   for (const Case& t : std::vector<Case>{{"abcdefg", "abzz", "abd"},
-                                         {"abc", "abd", "abc"},       // no room
-                                         {"abc", "abcdef", "abc"},    // prefix
-                                         {"a\xff", "b", "a\xff"},     // cannot bump 0xff
+                                         {"abc", "abd", "abc"},     // no room
+                                         {"abc", "abcdef", "abc"},  // prefix
+                                         {"a\xff", "b", "a\xff"},   // cannot bump 0xff
                                          {"helloworld", "hellz", "hellp"}}) {
     std::string s = t.start;
     c->FindShortestSeparator(&s, t.limit);
