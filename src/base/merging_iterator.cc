@@ -1,0 +1,158 @@
+#include "src/base/merging_iterator.h"
+
+#include <algorithm>
+
+namespace lsm {
+namespace {
+
+class EmptyIterator final : public InternalIterator {
+ public:
+  explicit EmptyIterator(Status s) : status_(std::move(s)) {}
+  bool Valid() const override { return false; }
+  void SeekToFirst() override {}
+  void SeekToLast() override {}
+  void Seek(std::string_view) override {}
+  void SeekForPrev(std::string_view) override {}
+  void Next() override {}
+  void Prev() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
+};
+
+// Keeps the valid children in a binary heap ordered for the current direction: a min-heap
+// of keys going forward, a max-heap going backward. Ties go to the earlier child, which is
+// why each heap entry carries its child's index.
+class MergingIterator final : public InternalIterator {
+ public:
+  MergingIterator(const Comparator* cmp, std::vector<std::unique_ptr<InternalIterator>> children)
+      : cmp_(cmp), children_(std::move(children)) {
+    heap_.reserve(children_.size());
+  }
+
+  bool Valid() const override { return !heap_.empty() && status_.ok(); }
+
+  void SeekToFirst() override {
+    for (auto& c : children_) c->SeekToFirst();
+    Rebuild(Direction::kForward);
+  }
+  void SeekToLast() override {
+    for (auto& c : children_) c->SeekToLast();
+    Rebuild(Direction::kReverse);
+  }
+  void Seek(std::string_view target) override {
+    for (auto& c : children_) c->Seek(target);
+    Rebuild(Direction::kForward);
+  }
+  void SeekForPrev(std::string_view target) override {
+    for (auto& c : children_) c->SeekForPrev(target);
+    Rebuild(Direction::kReverse);
+  }
+
+  void Next() override {
+    if (direction_ != Direction::kForward) {
+      // Every other child must move to the first entry after key(): a child whose entry
+      // equals key() but sorts after current (a later child) stays at that entry.
+      const std::string current(key());
+      const size_t top = heap_.front();
+      for (size_t i = 0; i < children_.size(); i++) {
+        if (i == top) continue;
+        InternalIterator* c = children_[i].get();
+        c->Seek(current);
+        if (c->Valid() && cmp_->Compare(c->key(), current) == 0 && i < top) c->Next();
+      }
+      children_[top]->Next();
+      Rebuild(Direction::kForward);
+      return;
+    }
+    Advance([](InternalIterator* c) { c->Next(); });
+  }
+
+  void Prev() override {
+    if (direction_ != Direction::kReverse) {
+      const std::string current(key());
+      const size_t top = heap_.front();
+      for (size_t i = 0; i < children_.size(); i++) {
+        if (i == top) continue;
+        InternalIterator* c = children_[i].get();
+        c->SeekForPrev(current);
+        if (c->Valid() && cmp_->Compare(c->key(), current) == 0 && i > top) c->Prev();
+      }
+      children_[top]->Prev();
+      Rebuild(Direction::kReverse);
+      return;
+    }
+    Advance([](InternalIterator* c) { c->Prev(); });
+  }
+
+  std::string_view key() const override { return children_[heap_.front()]->key(); }
+  std::string_view value() const override { return children_[heap_.front()]->value(); }
+  Status status() const override { return status_; }
+
+ private:
+  enum class Direction { kForward, kReverse };
+
+  // True when child a should come out of the heap after child b.
+  bool After(size_t a, size_t b) const {
+    const int r = cmp_->Compare(children_[a]->key(), children_[b]->key());
+    if (r != 0) return direction_ == Direction::kForward ? r > 0 : r < 0;
+    return direction_ == Direction::kForward ? a > b : a < b;
+  }
+
+  // std heap functions keep the "largest" at the front; "largest" here is the entry to
+  // come out first.
+  auto Less() const {
+    return [this](size_t a, size_t b) { return After(a, b); };
+  }
+
+  void Rebuild(Direction d) {
+    direction_ = d;
+    heap_.clear();
+    status_ = Status::OK();
+    for (size_t i = 0; i < children_.size(); i++) {
+      if (children_[i]->Valid()) {
+        heap_.push_back(i);
+      } else if (!children_[i]->status().ok() && status_.ok()) {
+        status_ = children_[i]->status();
+      }
+    }
+    std::make_heap(heap_.begin(), heap_.end(), Less());
+  }
+
+  template <typename Move>
+  void Advance(Move move) {
+    std::pop_heap(heap_.begin(), heap_.end(), Less());
+    const size_t i = heap_.back();
+    move(children_[i].get());
+    if (children_[i]->Valid()) {
+      std::push_heap(heap_.begin(), heap_.end(), Less());
+    } else {
+      heap_.pop_back();
+      if (!children_[i]->status().ok()) status_ = children_[i]->status();
+    }
+  }
+
+  const Comparator* const cmp_;
+  std::vector<std::unique_ptr<InternalIterator>> children_;
+  std::vector<size_t> heap_;  // indexes of valid children
+  Direction direction_ = Direction::kForward;
+  Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<InternalIterator> NewMergingIterator(
+    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children) {
+  if (children.empty()) return NewEmptyIterator();
+  if (children.size() == 1) return std::move(children[0]);
+  return std::make_unique<MergingIterator>(comparator, std::move(children));
+}
+
+std::unique_ptr<InternalIterator> NewEmptyIterator(Status status) {
+  return std::make_unique<EmptyIterator>(std::move(status));
+}
+
+}  // namespace lsm
