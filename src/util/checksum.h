@@ -12,6 +12,10 @@
 #include <cstdint>
 #include <string_view>
 
+// XXH3_state_t (used by ChecksumBuilder) is declared only in xxHash's static-linking section.
+#ifndef XXH_STATIC_LINKING_ONLY
+#define XXH_STATIC_LINKING_ONLY
+#endif
 #include <xxhash.h>
 
 namespace lsm {
