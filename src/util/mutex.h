@@ -50,8 +50,9 @@ class CondVar {
   CondVar(const CondVar&) = delete;
   CondVar& operator=(const CondVar&) = delete;
 
-  // REQUIRES: mu held. Releases it while waiting, holds it again on return.
-  void Wait() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // REQUIRES: the bound Mutex is held. Releases it while waiting, holds it again on return.
+  // (Not annotated: the analysis cannot relate the bound Mutex to the caller's field.)
+  void Wait() {
     std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
     cv_.wait(lock);
     lock.release();
@@ -59,7 +60,7 @@ class CondVar {
 
   // As Wait, giving up after `timeout`. Returns true if it timed out.
   template <typename Rep, typename Period>
-  bool WaitFor(std::chrono::duration<Rep, Period> timeout) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  bool WaitFor(std::chrono::duration<Rep, Period> timeout) {
     std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
     const bool timed_out = cv_.wait_for(lock, timeout) == std::cv_status::timeout;
     lock.release();

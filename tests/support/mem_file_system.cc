@@ -12,13 +12,15 @@ using FileData = MemFileSystem::FileData;
 class MemWritableFile final : public WritableFile {
  public:
   explicit MemWritableFile(std::shared_ptr<FileData> data) : data_(std::move(data)) {
-    MutexLock l(&data_->mu);
-    size_ = data_->contents.size();
+    FileData& d = *data_;
+    MutexLock l(&d.mu);
+    size_ = d.contents.size();
   }
   Status Append(std::string_view d) override {
     if (closed_) return Status::IOError("append after close");
-    MutexLock l(&data_->mu);
-    data_->contents.append(d);
+    FileData& file = *data_;
+    MutexLock l(&file.mu);
+    file.contents.append(d);
     size_ += d.size();
     return Status::OK();
   }
@@ -40,8 +42,9 @@ class MemSequentialFile final : public SequentialFile {
  public:
   explicit MemSequentialFile(std::shared_ptr<FileData> data) : data_(std::move(data)) {}
   Status Read(size_t n, std::string_view* result, char* scratch) override {
-    MutexLock l(&data_->mu);
-    const std::string& c = data_->contents;
+    FileData& d = *data_;
+    MutexLock l(&d.mu);
+    const std::string& c = d.contents;
     const size_t avail = pos_ < c.size() ? c.size() - pos_ : 0;
     const size_t k = std::min(n, avail);
     std::copy_n(c.data() + pos_, k, scratch);
@@ -63,8 +66,9 @@ class MemRandomAccessFile final : public RandomAccessFile {
  public:
   explicit MemRandomAccessFile(std::shared_ptr<FileData> data) : data_(std::move(data)) {}
   Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
-    MutexLock l(&data_->mu);
-    const std::string& c = data_->contents;
+    FileData& d = *data_;
+    MutexLock l(&d.mu);
+    const std::string& c = d.contents;
     const size_t avail = offset < c.size() ? c.size() - offset : 0;
     const size_t k = std::min(n, avail);
     std::copy_n(c.data() + std::min<uint64_t>(offset, c.size()), k, scratch);
@@ -72,8 +76,9 @@ class MemRandomAccessFile final : public RandomAccessFile {
     return Status::OK();
   }
   Status Size(uint64_t* size) const override {
-    MutexLock l(&data_->mu);
-    *size = data_->contents.size();
+    FileData& d = *data_;
+    MutexLock l(&d.mu);
+    *size = d.contents.size();
     return Status::OK();
   }
 
@@ -160,8 +165,9 @@ Status MemFileSystem::GetChildren(const std::string& dir, std::vector<std::strin
 Status MemFileSystem::GetFileSize(const std::string& path, uint64_t* size) {
   auto data = Find(path);
   if (data == nullptr) return Status::NotFound(path);
-  MutexLock l(&data->mu);
-  *size = data->contents.size();
+  FileData& d = *data;
+  MutexLock l(&d.mu);
+  *size = d.contents.size();
   return Status::OK();
 }
 
@@ -208,16 +214,18 @@ void MemFileSystem::Unlock(const std::string& path) {
 Status MemFileSystem::Contents(const std::string& path, std::string* contents) {
   auto data = Find(path);
   if (data == nullptr) return Status::NotFound(path);
-  MutexLock l(&data->mu);
-  *contents = data->contents;
+  FileData& d = *data;
+  MutexLock l(&d.mu);
+  *contents = d.contents;
   return Status::OK();
 }
 
 void MemFileSystem::SetContents(const std::string& path, std::string contents) {
   auto data = std::make_shared<FileData>();
   {
-    MutexLock l(&data->mu);
-    data->contents = std::move(contents);
+    FileData& d = *data;
+    MutexLock l(&d.mu);
+    d.contents = std::move(contents);
   }
   MutexLock l(&mu_);
   files_[path] = std::move(data);
