@@ -1,0 +1,115 @@
+// MemTable: the in-memory write buffer, a sorted map from internal key to value that several
+// writers fill at once and readers search without locks.
+//
+//   MemTable* mem = new MemTable(InternalKeyComparator(BytewiseComparator()));
+//   mem->Ref();
+//   mem->Add(seq, ValueType::kValue, "key", "value");         // from any number of threads
+//   std::string value;
+//   Status s;
+//   if (mem->Get(LookupKey("key", snapshot_seq), &value, &s)) { /* s.ok(): value; NotFound */ }
+//   std::unique_ptr<InternalIterator> it = mem->NewIterator();
+//   mem->Unref();                                              // deleted with the last reference
+//
+// Each entry is one skiplist node whose key bytes are
+//   varint32(internal key length) | internal key (user key + fixed64 tag) |
+//   varint32(value length)        | value
+// ordered by InternalKeyComparator on the internal key. Nothing is ever removed: an overwrite
+// or a deletion is a newer entry.
+//
+// Thread-safety: Add may be called from several threads at once, AddSingleWriter by one
+// writer at a time; both run alongside Get, iterators and ApproximateMemoryUsage, which need
+// no lock. Ref and Unref are atomic.
+// Ownership: reference counted; a new MemTable has no reference and the caller takes the
+// first with Ref(). It is deleted when Unref drops the count to zero.
+#ifndef LSM_MEMTABLE_MEMTABLE_H_
+#define LSM_MEMTABLE_MEMTABLE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lsm/status.h"
+#include "src/base/dbformat.h"
+#include "src/base/internal_iterator.h"
+#include "src/memtable/concurrent_arena.h"
+#include "src/memtable/skiplist.h"
+
+namespace lsm {
+
+class MemTable {
+ public:
+  // `cmp`'s user comparator must outlive the memtable.
+  explicit MemTable(const InternalKeyComparator& cmp);
+  MemTable(const MemTable&) = delete;
+  MemTable& operator=(const MemTable&) = delete;
+
+  void Ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  // Drops a reference, deleting the memtable when it was the last.
+  void Unref();
+
+  // Bytes of memory held by the entries (arena blocks), readable at any time.
+  size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
+
+  // Adds the entry (user_key, seq, type) -> value; for a deletion, value is normally empty.
+  // Safe to call from several threads at once.
+  // REQUIRES: no entry with the same user key and sequence is present;
+  // user_key.size() + 8 and value.size() fit in 32 bits.
+  void Add(SequenceNumber seq, ValueType type, std::string_view user_key, std::string_view value) {
+    table_.InsertConcurrently(Encode(seq, type, user_key, value));
+  }
+
+  // As Add, for a writer that has the memtable to itself (a write group of one, recovery):
+  // cheaper, and close to constant time for keys added in ascending order.
+  // REQUIRES: no other Add or AddSingleWriter runs at the same time (calls on different
+  // threads are ordered by a lock or a join).
+  void AddSingleWriter(SequenceNumber seq, ValueType type, std::string_view user_key,
+                       std::string_view value) {
+    table_.Insert(Encode(seq, type, user_key, value));
+  }
+
+  // Looks up the newest entry of key.user_key() with sequence <= the key's sequence. Returns
+  // true if the memtable decides the answer: for a value it is copied to *value (and *s is
+  // left alone); for a deletion *s becomes NotFound. Returns false if it holds no such entry.
+  bool Get(const LookupKey& key, std::string* value, Status* s) const;
+
+  // An iterator over every entry in InternalKeyComparator order: key() is the internal key,
+  // value() the value, both valid as long as the memtable lives. The iterator holds a
+  // reference to the memtable, so it may outlive the caller's.
+  // REQUIRES: the caller holds a reference.
+  std::unique_ptr<InternalIterator> NewIterator();
+
+  const InternalKeyComparator& internal_comparator() const { return comparator_.icmp; }
+
+ private:
+  class Iter;
+
+  // Orders skiplist entries by their internal keys. Searches carry the target as a decoded
+  // internal key; bytewise user keys are compared inline, without a virtual call.
+  struct KeyComparator {
+    using Decoded = std::string_view;
+    explicit KeyComparator(const InternalKeyComparator& c);
+    Decoded Decode(const char* entry) const;
+    int Compare(const char* entry, const Decoded& target) const;
+
+    const InternalKeyComparator icmp;
+    const bool bytewise;
+  };
+  using Table = SkipList<KeyComparator>;
+
+  ~MemTable();  // only Unref deletes
+
+  // Allocates and fills a skiplist entry, not yet linked in.
+  const char* Encode(SequenceNumber seq, ValueType type, std::string_view user_key,
+                     std::string_view value);
+
+  KeyComparator comparator_;
+  std::atomic<int> refs_{0};
+  ConcurrentArena arena_;
+  Table table_;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_MEMTABLE_MEMTABLE_H_

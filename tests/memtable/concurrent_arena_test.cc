@@ -1,0 +1,60 @@
+#include "src/memtable/concurrent_arena.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "src/util/random.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+TEST(MemTableArenaTest, EmptyUsesNoBlocks) {
+  ConcurrentArena arena;
+  EXPECT_EQ(arena.MemoryUsage(), 0u);
+}
+
+// Blocks grow from one chunk, so a small memtable (write_buffer_size may be 64 KiB) does not
+// report a large block as used.
+TEST(MemTableArenaTest, SmallArenaStaysSmall) {
+  ConcurrentArena arena;
+  arena.Allocate(100);
+  EXPECT_LE(arena.MemoryUsage(), 2 * ConcurrentArena::kChunkSize);
+  size_t allocated = 100;
+  while (allocated < 32 * 1024) {
+    arena.Allocate(100);
+    allocated += 100;
+  }
+  EXPECT_LE(arena.MemoryUsage(), 2 * allocated + 2 * ConcurrentArena::kChunkSize);
+}
+
+TEST(MemTableArenaTest, AllocationsAreAlignedAndDisjoint) {
+  ConcurrentArena arena;
+  Random rnd(TestSeed());
+  std::vector<std::pair<char*, size_t>> allocated;
+  size_t total = 0;
+  for (int i = 0; i < 20000; i++) {
+    // Mostly small, sometimes larger than a chunk or a block.
+    size_t n = 1 + rnd.Skewed(10);
+    if (rnd.OneIn(500)) n = 1 + rnd.Uniform(3 * ConcurrentArena::kBlockSize);
+    char* p = arena.Allocate(n);
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % ConcurrentArena::kAlignment, 0u);
+    std::memset(p, i & 0xff, n);
+    allocated.emplace_back(p, n);
+    total += n;
+    ASSERT_GE(arena.MemoryUsage(), total);
+  }
+  for (size_t i = 0; i < allocated.size(); i++) {
+    const auto [p, n] = allocated[i];
+    for (size_t j = 0; j < n; j++) {
+      ASSERT_EQ(static_cast<uint8_t>(p[j]), i & 0xff) << "allocation " << i << " byte " << j;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lsm

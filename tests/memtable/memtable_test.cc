@@ -1,0 +1,228 @@
+#include "src/memtable/memtable.h"
+
+#include <gtest/gtest.h>
+
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lsm/comparator.h"
+#include "src/util/random.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+// Orders user keys bytewise in reverse, to exercise the memtable's non-bytewise path.
+class ReverseComparator final : public Comparator {
+ public:
+  int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
+  const char* Name() const override { return "test.Reverse"; }
+  void FindShortestSeparator(std::string*, std::string_view) const override {}
+  void FindShortSuccessor(std::string*) const override {}
+};
+
+const Comparator* Reverse() {
+  static const ReverseComparator kReverse;
+  return &kReverse;
+}
+
+std::string IKey(std::string_view user_key, SequenceNumber seq, ValueType type) {
+  std::string k;
+  AppendInternalKey(&k, ParsedInternalKey(user_key, seq, type));
+  return k;
+}
+
+// Owns one reference for the test's duration.
+// The parameter selects the reverse comparator instead of the bytewise one.
+class MemTableTest : public ::testing::TestWithParam<bool> {
+ protected:
+  MemTableTest() : icmp_(GetParam() ? Reverse() : BytewiseComparator()), mem_(new MemTable(icmp_)) {
+    mem_->Ref();
+  }
+  ~MemTableTest() override { mem_->Unref(); }
+
+  // "value", "NOT_FOUND" for a deletion, or "ABSENT".
+  std::string Get(std::string_view user_key, SequenceNumber seq) {
+    std::string value;
+    Status s;
+    if (!mem_->Get(LookupKey(user_key, seq), &value, &s)) return "ABSENT";
+    if (s.IsNotFound()) return "NOT_FOUND";
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return value;
+  }
+
+  InternalKeyComparator icmp_;
+  MemTable* mem_;
+};
+
+TEST_P(MemTableTest, VersionsAndDeletions) {
+  mem_->Add(10, ValueType::kValue, "k", "v10");
+  mem_->Add(20, ValueType::kValue, "k", "v20");
+  mem_->Add(30, ValueType::kDeletion, "k", "");
+  mem_->Add(40, ValueType::kValue, "k", "v40");
+  mem_->Add(15, ValueType::kValue, "ka", "other");
+  mem_->Add(16, ValueType::kValue, "j", "before");
+
+  EXPECT_EQ(Get("k", 9), "ABSENT");
+  EXPECT_EQ(Get("k", 10), "v10");
+  EXPECT_EQ(Get("k", 19), "v10");
+  EXPECT_EQ(Get("k", 20), "v20");
+  EXPECT_EQ(Get("k", 30), "NOT_FOUND");
+  EXPECT_EQ(Get("k", 39), "NOT_FOUND");
+  EXPECT_EQ(Get("k", 40), "v40");
+  EXPECT_EQ(Get("k", kMaxSequenceNumber), "v40");
+  EXPECT_EQ(Get("ka", 14), "ABSENT");
+  EXPECT_EQ(Get("ka", 15), "other");
+  EXPECT_EQ(Get("kb", 100), "ABSENT");
+  EXPECT_EQ(Get("", 100), "ABSENT");
+  EXPECT_EQ(Get("j", 100), "before");
+}
+
+TEST_P(MemTableTest, EmptyAndBinaryKeysAndValues) {
+  const std::string binary("\0\xff\x00\x80", 4);
+  mem_->Add(1, ValueType::kValue, "", "empty-key");
+  mem_->Add(2, ValueType::kValue, binary, "");
+  mem_->Add(3, ValueType::kValue, std::string(1, '\0'), binary);
+  EXPECT_EQ(Get("", 5), "empty-key");
+  EXPECT_EQ(Get(binary, 5), "");
+  EXPECT_EQ(Get(std::string(1, '\0'), 5), binary);
+  EXPECT_EQ(Get(std::string(2, '\0'), 5), "ABSENT");
+}
+
+TEST_P(MemTableTest, LargeKeysAndValues) {
+  const std::string big_value(3 << 20, 'v');
+  const std::string big_key(300 * 1024, 'k');
+  const size_t before = mem_->ApproximateMemoryUsage();
+  mem_->Add(1, ValueType::kValue, "a", big_value);
+  mem_->Add(2, ValueType::kValue, big_key, "small");
+  EXPECT_GE(mem_->ApproximateMemoryUsage(), before + big_value.size() + big_key.size());
+  EXPECT_EQ(Get("a", 5), big_value);
+  EXPECT_EQ(Get(big_key, 5), "small");
+  std::unique_ptr<InternalIterator> it = mem_->NewIterator();
+  it->Seek(IKey("a", kMaxSequenceNumber, kValueTypeForSeek));
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->value(), big_value);
+}
+
+TEST_P(MemTableTest, IteratorOutlivesCallerReference) {
+  MemTable* mem = new MemTable(icmp_);
+  mem->Ref();
+  mem->Add(1, ValueType::kValue, "x", "y");
+  std::unique_ptr<InternalIterator> it = mem->NewIterator();
+  mem->Unref();
+  it->SeekToFirst();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), IKey("x", 1, ValueType::kValue));
+  EXPECT_EQ(it->value(), "y");
+  EXPECT_TRUE(it->status().ok());
+}
+
+TEST_P(MemTableTest, MemoryUsageGrows) {
+  const size_t start = mem_->ApproximateMemoryUsage();
+  for (int i = 0; i < 10000; i++) {
+    mem_->Add(i + 1, ValueType::kValue, "key" + std::to_string(i), std::string(100, 'x'));
+  }
+  EXPECT_GE(mem_->ApproximateMemoryUsage(), start + 10000 * 100);
+}
+
+// Random Adds at increasing sequences, then Gets, scans and seeks against a std::map model.
+TEST_P(MemTableTest, RandomAgainstModel) {
+  Random rnd(TestSeed());
+  struct Less {
+    const InternalKeyComparator* icmp;
+    bool operator()(const std::string& a, const std::string& b) const {
+      return icmp->Compare(a, b) < 0;
+    }
+  };
+  std::map<std::string, std::string, Less> model(Less{&icmp_});
+  auto random_user_key = [&rnd]() {
+    // A small key space, so that keys get many versions; some bytes are binary.
+    std::string k = rnd.Bytes(rnd.Uniform(4));
+    for (char& c : k) c = static_cast<char>("a\0\xffz"[static_cast<uint8_t>(c) % 4]);
+    return k;
+  };
+  SequenceNumber seq = 0;
+  for (int i = 0; i < 4000; i++) {
+    const std::string k = random_user_key();
+    const bool del = rnd.OneIn(4);
+    const std::string v = del ? "" : rnd.Bytes(rnd.Skewed(8));
+    seq += 1 + rnd.Uniform(3);
+    const ValueType type = del ? ValueType::kDeletion : ValueType::kValue;
+    if (rnd.OneIn(2)) {
+      mem_->Add(seq, type, k, v);
+    } else {
+      mem_->AddSingleWriter(seq, type, k, v);
+    }
+    model[IKey(k, seq, type)] = v;
+  }
+
+  for (int i = 0; i < 3000; i++) {
+    const std::string k = random_user_key();
+    const SequenceNumber read_seq = rnd.Uniform(seq + 2);
+    std::string expected = "ABSENT";
+    auto pos = model.lower_bound(IKey(k, read_seq, kValueTypeForSeek));
+    ParsedInternalKey parsed;
+    if (pos != model.end() && ParseInternalKey(pos->first, &parsed) && parsed.user_key == k) {
+      expected = parsed.type == ValueType::kValue ? pos->second : "NOT_FOUND";
+    }
+    ASSERT_EQ(Get(k, read_seq), expected) << "seq " << read_seq;
+  }
+
+  std::unique_ptr<InternalIterator> it = mem_->NewIterator();
+  it->SeekToFirst();
+  for (const auto& [k, v] : model) {
+    ASSERT_TRUE(it->Valid());
+    ASSERT_EQ(it->key(), k);
+    ASSERT_EQ(it->value(), v);
+    it->Next();
+  }
+  EXPECT_FALSE(it->Valid());
+  it->SeekToLast();
+  for (auto r = model.rbegin(); r != model.rend(); ++r) {
+    ASSERT_TRUE(it->Valid());
+    ASSERT_EQ(it->key(), r->first);
+    it->Prev();
+  }
+  EXPECT_FALSE(it->Valid());
+
+  for (int walk = 0; walk < 500; walk++) {
+    const std::string target = IKey(random_user_key(), rnd.Uniform(seq + 2),
+                                    rnd.OneIn(2) ? ValueType::kValue : ValueType::kDeletion);
+    auto expected = model.lower_bound(target);
+    if (rnd.OneIn(2)) {
+      it->Seek(target);
+    } else {
+      // SeekForPrev lands on the last entry <= target.
+      expected = model.upper_bound(target);
+      it->SeekForPrev(target);
+      if (expected == model.begin()) {
+        ASSERT_FALSE(it->Valid());
+        continue;
+      }
+      --expected;
+    }
+    for (int step = 0; step < 10 && expected != model.end(); step++) {
+      ASSERT_TRUE(it->Valid());
+      ASSERT_EQ(it->key(), expected->first);
+      ASSERT_EQ(it->value(), expected->second);
+      if (rnd.OneIn(2)) {
+        it->Next();
+        ++expected;
+      } else if (expected != model.begin()) {
+        it->Prev();
+        --expected;
+      }
+    }
+    if (expected == model.end()) {
+      ASSERT_FALSE(it->Valid());
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Comparators, MemTableTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Reverse" : "Bytewise"; });
+
+}  // namespace
+}  // namespace lsm
