@@ -31,7 +31,7 @@ TEST(BlockCacheTest, InsertLookupErase) {
   EXPECT_EQ(cache.usage(), 250u);
   cache.Erase({1, 0});
   EXPECT_EQ(Get(cache, {1, 0}), -1);
-  EXPECT_EQ(cache.usage(), 150u);
+  EXPECT_EQ(cache.usage(), 200u);
   const BlockCache::Stats stats = cache.stats();
   EXPECT_EQ(stats.inserts, 4u);
   EXPECT_EQ(stats.hits, 4u);

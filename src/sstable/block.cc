@@ -1,0 +1,296 @@
+#include "src/sstable/block.h"
+
+#include <absl/strings/str_format.h>
+
+#include <cstring>
+
+#include "src/base/dbformat.h"
+#include "src/util/coding.h"
+
+namespace lsm {
+namespace {
+
+// The comparisons a search may run inline, one per KeyOrder::Kind.
+struct BytewiseOrder {
+  int operator()(std::string_view a, std::string_view b) const { return a.compare(b); }
+};
+
+inline int CompareTags(std::string_view a, std::string_view b) {
+  const uint64_t atag = ExtractTag(a);
+  const uint64_t btag = ExtractTag(b);
+  return atag > btag ? -1 : (atag < btag ? 1 : 0);
+}
+
+struct InternalBytewiseOrder {
+  int operator()(std::string_view a, std::string_view b) const {
+    const int r = ExtractUserKey(a).compare(ExtractUserKey(b));
+    return r != 0 ? r : CompareTags(a, b);
+  }
+};
+
+struct InternalOrder {
+  const Comparator* user;
+  int operator()(std::string_view a, std::string_view b) const {
+    const int r = user->Compare(ExtractUserKey(a), ExtractUserKey(b));
+    return r != 0 ? r : CompareTags(a, b);
+  }
+};
+
+struct GenericOrder {
+  const Comparator* cmp;
+  int operator()(std::string_view a, std::string_view b) const { return cmp->Compare(a, b); }
+};
+
+// Decodes the header of the entry at p. Returns where its key bytes start, or nullptr if the
+// header or the key and value it announces do not fit before limit.
+inline const char* DecodeEntry(const char* p, const char* limit, uint32_t* shared,
+                               uint32_t* non_shared, uint32_t* value_length) {
+  if (limit - p < 3) return nullptr;
+  *shared = static_cast<uint8_t>(p[0]);
+  *non_shared = static_cast<uint8_t>(p[1]);
+  *value_length = static_cast<uint8_t>(p[2]);
+  if ((*shared | *non_shared | *value_length) < 128) {
+    p += 3;
+  } else {
+    if ((p = GetVarint32Ptr(p, limit, shared)) == nullptr) return nullptr;
+    if ((p = GetVarint32Ptr(p, limit, non_shared)) == nullptr) return nullptr;
+    if ((p = GetVarint32Ptr(p, limit, value_length)) == nullptr) return nullptr;
+  }
+  if (static_cast<uint64_t>(limit - p) < uint64_t{*non_shared} + *value_length) return nullptr;
+  return p;
+}
+
+}  // namespace
+
+Status Block::Create(std::string contents, uint64_t file_offset,
+                     std::shared_ptr<const Block>* block) {
+  auto corruption = [&](std::string_view what) {
+    return Status::Corruption(absl::StrFormat("block @ %u", file_offset), what);
+  };
+  const size_t size = contents.size();
+  if (size < sizeof(uint32_t) || size > UINT32_MAX) return corruption("bad block size");
+  const uint32_t num_restarts = DecodeFixed32(contents.data() + size - sizeof(uint32_t));
+  const size_t max_restarts = (size - sizeof(uint32_t)) / sizeof(uint32_t);
+  if (num_restarts == 0 || num_restarts > max_restarts) {
+    return corruption(absl::StrFormat("bad restart count %u", num_restarts));
+  }
+  const auto restarts_offset =
+      static_cast<uint32_t>(size - (1 + uint64_t{num_restarts}) * sizeof(uint32_t));
+  const char* restarts = contents.data() + restarts_offset;
+  uint32_t prev = 0;
+  for (uint32_t i = 0; i < num_restarts; i++) {
+    const uint32_t r = DecodeFixed32(restarts + i * sizeof(uint32_t));
+    if ((i == 0 && r != 0) || (i > 0 && r <= prev) || (r >= restarts_offset && r != 0)) {
+      return corruption(absl::StrFormat("bad restart point %u = %u", i, r));
+    }
+    prev = r;
+  }
+  auto* b = new Block(std::move(contents), file_offset);
+  b->restarts_offset_ = restarts_offset;
+  b->num_restarts_ = num_restarts;
+  block->reset(b);
+  return Status::OK();
+}
+
+KeyOrder::KeyOrder(const Comparator* c) : cmp(c), user(c), kind(Kind::kGeneric) {
+  if (c == BytewiseComparator()) {
+    kind = Kind::kBytewise;
+  } else if (const auto* icmp = dynamic_cast<const InternalKeyComparator*>(c)) {
+    user = icmp->user_comparator();
+    kind = user == BytewiseComparator() ? Kind::kInternalBytewise : Kind::kInternal;
+  }
+}
+
+int KeyOrder::Compare(std::string_view a, std::string_view b) const {
+  switch (kind) {
+    case Kind::kBytewise:
+      return BytewiseOrder()(a, b);
+    case Kind::kInternalBytewise:
+      return InternalBytewiseOrder()(a, b);
+    case Kind::kInternal:
+      return InternalOrder{user}(a, b);
+    case Kind::kGeneric:
+      break;
+  }
+  return cmp->Compare(a, b);
+}
+
+void BlockIter::Init(const Block* block, const KeyOrder& order) {
+  order_ = order;
+  data_ = block->data_.data();
+  block_offset_ = block->file_offset_;
+  restarts_offset_ = block->restarts_offset_;
+  num_restarts_ = block->num_restarts_;
+  current_ = next_ = restarts_offset_;
+  restart_index_ = num_restarts_;
+  key_ = value_ = {};
+  status_ = Status::OK();
+}
+
+uint32_t BlockIter::RestartPoint(uint32_t index) const {
+  return DecodeFixed32(data_ + restarts_offset_ + index * sizeof(uint32_t));
+}
+
+void BlockIter::SeekToRestartPoint(uint32_t index) {
+  restart_index_ = index;
+  next_ = RestartPoint(index);
+  key_ = {};
+}
+
+void BlockIter::CorruptionError(uint32_t offset) {
+  status_ = Status::Corruption(absl::StrFormat("block @ %u", block_offset_),
+                               absl::StrFormat("malformed entry at +%u", offset));
+  current_ = next_ = restarts_offset_;
+  restart_index_ = num_restarts_;
+  key_ = value_ = {};
+}
+
+void BlockIter::SetKey(size_t shared, std::string_view delta) {
+  const size_t n = shared + delta.size();
+  if (n > key_cap_) {
+    size_t cap = key_cap_ * 2;
+    while (cap < n) cap *= 2;
+    auto bigger = std::make_unique<char[]>(cap);
+    std::memcpy(bigger.get(), key_.data(), shared);
+    heap_key_ = std::move(bigger);
+    key_buf_ = heap_key_.get();
+    key_cap_ = cap;
+  } else if (key_.data() != key_buf_) {
+    std::memcpy(key_buf_, key_.data(), shared);
+  }
+  std::memcpy(key_buf_ + shared, delta.data(), delta.size());
+  key_ = std::string_view(key_buf_, n);
+}
+
+bool BlockIter::ParseNextKey() {
+  current_ = next_;
+  const char* p = data_ + current_;
+  const char* limit = data_ + restarts_offset_;
+  if (p >= limit) {
+    current_ = next_ = restarts_offset_;
+    restart_index_ = num_restarts_;
+    return false;
+  }
+  uint32_t shared, non_shared, value_length;
+  p = DecodeEntry(p, limit, &shared, &non_shared, &value_length);
+  if (p == nullptr || shared > key_.size() ||
+      (order_.internal() && shared + non_shared < kInternalKeyTagSize)) {
+    CorruptionError(current_);
+    return false;
+  }
+  if (shared == 0) {
+    key_ = std::string_view(p, non_shared);
+  } else {
+    SetKey(shared, std::string_view(p, non_shared));
+  }
+  value_ = std::string_view(p + non_shared, value_length);
+  next_ = static_cast<uint32_t>(value_.data() + value_length - data_);
+  while (restart_index_ + 1 < num_restarts_ && RestartPoint(restart_index_ + 1) <= current_) {
+    restart_index_++;
+  }
+  return true;
+}
+
+bool BlockIter::RestartKey(uint32_t index, std::string_view* key) {
+  const uint32_t offset = RestartPoint(index);
+  uint32_t shared, non_shared, value_length;
+  const char* p =
+      DecodeEntry(data_ + offset, data_ + restarts_offset_, &shared, &non_shared, &value_length);
+  if (p == nullptr || shared != 0 || (order_.internal() && non_shared < kInternalKeyTagSize)) {
+    CorruptionError(offset);
+    return false;
+  }
+  *key = std::string_view(p, non_shared);
+  return true;
+}
+
+bool BlockIter::CheckTarget(std::string_view target) {
+  if (!status_.ok()) return false;
+  if (order_.internal() && target.size() < kInternalKeyTagSize) {
+    status_ = Status::InvalidArgument("seek target is not an internal key");
+    current_ = next_ = restarts_offset_;
+    return false;
+  }
+  return true;
+}
+
+void BlockIter::SeekToFirst() {
+  if (!status_.ok()) return;
+  SeekToRestartPoint(0);
+  ParseNextKey();
+}
+
+void BlockIter::SeekToLast() {
+  if (!status_.ok()) return;
+  SeekToRestartPoint(num_restarts_ - 1);
+  while (ParseNextKey() && next_ < restarts_offset_) {
+  }
+}
+
+template <typename Cmp>
+void BlockIter::SeekImpl(std::string_view target, const Cmp& cmp) {
+  // Binary search for the last restart point whose key is < target, then scan forward.
+  uint32_t left = 0;
+  uint32_t right = num_restarts_ - 1;
+  while (left < right) {
+    const uint32_t mid = left + (right - left + 1) / 2;
+    std::string_view mid_key;
+    if (!RestartKey(mid, &mid_key)) return;
+    if (cmp(mid_key, target) < 0) {
+      left = mid;
+    } else {
+      right = mid - 1;
+    }
+  }
+  SeekToRestartPoint(left);
+  while (ParseNextKey()) {
+    if (cmp(key_, target) >= 0) return;
+  }
+}
+
+void BlockIter::Seek(std::string_view target) {
+  if (!CheckTarget(target)) return;
+  switch (order_.kind) {
+    case KeyOrder::Kind::kBytewise:
+      return SeekImpl(target, BytewiseOrder());
+    case KeyOrder::Kind::kInternalBytewise:
+      return SeekImpl(target, InternalBytewiseOrder());
+    case KeyOrder::Kind::kInternal:
+      return SeekImpl(target, InternalOrder{order_.user});
+    case KeyOrder::Kind::kGeneric:
+      return SeekImpl(target, GenericOrder{order_.cmp});
+  }
+}
+
+void BlockIter::SeekForPrev(std::string_view target) {
+  Seek(target);
+  if (!status_.ok()) return;
+  if (!Valid()) {
+    SeekToLast();
+  } else if (order_.Compare(key_, target) > 0) {
+    Prev();
+  }
+}
+
+void BlockIter::Next() {
+  if (!status_.ok()) return;
+  ParseNextKey();
+}
+
+void BlockIter::Prev() {
+  if (!status_.ok()) return;
+  const uint32_t original = current_;
+  while (RestartPoint(restart_index_) >= original) {
+    if (restart_index_ == 0) {
+      current_ = next_ = restarts_offset_;
+      restart_index_ = num_restarts_;
+      return;
+    }
+    restart_index_--;
+  }
+  SeekToRestartPoint(restart_index_);
+  while (ParseNextKey() && next_ < original) {
+  }
+}
+
+}  // namespace lsm

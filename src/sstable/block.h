@@ -1,0 +1,135 @@
+// Block and BlockIter: a decoded block of sorted, prefix-compressed entries and a cursor over
+// it (the layout is in block_builder.h and docs/sst_format.md).
+//
+//   std::shared_ptr<const Block> block;
+//   Status s = Block::Create(std::move(contents), /*file_offset=*/4096, &block);
+//   BlockIter it(block.get(), KeyOrder(&icmp));
+//   for (it.Seek(target); it.Valid(); it.Next()) use(it.key(), it.value());
+//   if (!it.status().ok()) ...  // "block @ 4096: malformed entry at +17"
+//
+// The bytes are untrusted. Create checks the restart array; the iterator checks every varint
+// and length as it decodes, and on a malformed entry becomes invalid with a sticky Corruption
+// naming the block's file offset and the entry's offset in the block. Keys of a block ordered
+// by an InternalKeyComparator must be at least 8 bytes; shorter ones are corruption too.
+//
+// Speed: a BlockIter allocates nothing on the heap for keys up to kInlineKeyBytes, compares
+// with an inlined comparator for bytewise and internal-over-bytewise orders (no virtual call
+// per key), and may live on the stack.
+//
+// Thread-safety: a Block is immutable and may be read by many iterators in many threads; a
+// BlockIter is used by one thread at a time. Ownership: a BlockIter does not own its Block,
+// which must outlive it; key() and value() point into the block or the iterator.
+#ifndef LSM_SSTABLE_BLOCK_H_
+#define LSM_SSTABLE_BLOCK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lsm/comparator.h"
+#include "lsm/status.h"
+#include "src/base/internal_iterator.h"
+
+namespace lsm {
+
+class Block {
+ public:
+  // Takes the uncompressed contents of a block read at file_offset (used in messages).
+  // Corruption when the restart array is malformed.
+  static Status Create(std::string contents, uint64_t file_offset,
+                       std::shared_ptr<const Block>* block);
+
+  Block(const Block&) = delete;
+  Block& operator=(const Block&) = delete;
+
+  size_t size() const { return data_.size(); }
+  uint64_t file_offset() const { return file_offset_; }
+  uint32_t num_restarts() const { return num_restarts_; }
+  // Bytes this block holds in memory, for cache charges.
+  size_t ApproximateMemoryUsage() const { return sizeof(Block) + data_.capacity(); }
+
+ private:
+  friend class BlockIter;
+  Block(std::string contents, uint64_t file_offset)
+      : data_(std::move(contents)), file_offset_(file_offset) {}
+
+  std::string data_;
+  uint64_t file_offset_;
+  uint32_t restarts_offset_ = 0;  // where the restart array begins
+  uint32_t num_restarts_ = 0;
+};
+
+// A comparator with its kind worked out once, so that searches can compare known orders
+// inline. The comparator must outlive the KeyOrder.
+struct KeyOrder {
+  enum class Kind : uint8_t { kGeneric, kBytewise, kInternal, kInternalBytewise };
+
+  explicit KeyOrder(const Comparator* cmp);
+  bool internal() const { return kind == Kind::kInternal || kind == Kind::kInternalBytewise; }
+  int Compare(std::string_view a, std::string_view b) const;
+
+  const Comparator* cmp;
+  const Comparator* user;  // the user comparator of an InternalKeyComparator, else cmp
+  Kind kind;
+};
+
+class BlockIter final : public InternalIterator {
+ public:
+  static constexpr size_t kInlineKeyBytes = 128;
+
+  // An invalid iterator over nothing, until Init.
+  BlockIter() : order_(BytewiseComparator()) {}
+  BlockIter(const Block* block, const KeyOrder& order) : order_(order) { Init(block, order); }
+
+  // Points the iterator at another block (unpositioned) and clears its status.
+  void Init(const Block* block, const KeyOrder& order);
+
+  bool Valid() const override { return current_ < restarts_offset_; }
+  void SeekToFirst() override;
+  void SeekToLast() override;
+  // REQUIRES: for an internal order, target is an internal key (else InvalidArgument).
+  void Seek(std::string_view target) override;
+  void SeekForPrev(std::string_view target) override;
+  void Next() override;
+  void Prev() override;
+  std::string_view key() const override { return key_; }
+  std::string_view value() const override { return value_; }
+  Status status() const override { return status_; }
+
+ private:
+  template <typename Cmp>
+  void SeekImpl(std::string_view target, const Cmp& cmp);
+  uint32_t RestartPoint(uint32_t index) const;
+  void SeekToRestartPoint(uint32_t index);
+  // Decodes the entry at next_ into key_/value_; false at the end or on corruption.
+  bool ParseNextKey();
+  // Sets *key to the whole key stored at restart point `index`; false (and corruption) if
+  // the entry there is malformed or not a restart entry.
+  bool RestartKey(uint32_t index, std::string_view* key);
+  void SetKey(size_t shared, std::string_view delta);
+  void CorruptionError(uint32_t offset);
+  bool CheckTarget(std::string_view target);
+
+  KeyOrder order_;
+  const char* data_ = nullptr;
+  uint64_t block_offset_ = 0;
+  uint32_t restarts_offset_ = 0;
+  uint32_t num_restarts_ = 0;
+  uint32_t current_ = 0;        // offset of the current entry; restarts_offset_ when invalid
+  uint32_t next_ = 0;           // offset of the entry after it
+  uint32_t restart_index_ = 0;  // last restart point at or before current_
+  std::string_view key_;
+  std::string_view value_;
+  Status status_;
+  // Holds keys assembled from a shared prefix; keys stored whole point into the block.
+  char inline_key_[kInlineKeyBytes];
+  std::unique_ptr<char[]> heap_key_;
+  char* key_buf_ = inline_key_;
+  size_t key_cap_ = kInlineKeyBytes;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_SSTABLE_BLOCK_H_

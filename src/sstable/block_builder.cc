@@ -1,0 +1,56 @@
+#include "src/sstable/block_builder.h"
+
+#include <algorithm>
+
+#include "src/util/coding.h"
+#include "src/util/invariant.h"
+
+namespace lsm {
+
+BlockBuilder::BlockBuilder(int restart_interval) : restart_interval_(restart_interval) {
+  LSM_INVARIANT(restart_interval >= 1);
+  restarts_.push_back(0);
+}
+
+void BlockBuilder::Reset() {
+  buffer_.clear();
+  restarts_.clear();
+  restarts_.push_back(0);
+  counter_ = 0;
+  num_entries_ = 0;
+  finished_ = false;
+  last_key_.clear();
+}
+
+void BlockBuilder::Add(std::string_view key, std::string_view value) {
+  LSM_INVARIANT(!finished_);
+  size_t shared = 0;
+  if (counter_ < restart_interval_) {
+    const size_t limit = std::min(last_key_.size(), key.size());
+    while (shared < limit && last_key_[shared] == key[shared]) shared++;
+  } else {
+    restarts_.push_back(static_cast<uint32_t>(buffer_.size()));
+    counter_ = 0;
+  }
+  const size_t non_shared = key.size() - shared;
+  PutVarint32(&buffer_, static_cast<uint32_t>(shared));
+  PutVarint32(&buffer_, static_cast<uint32_t>(non_shared));
+  PutVarint32(&buffer_, static_cast<uint32_t>(value.size()));
+  buffer_.append(key.substr(shared));
+  buffer_.append(value);
+  last_key_.resize(shared);
+  last_key_.append(key.substr(shared));
+  counter_++;
+  num_entries_++;
+}
+
+std::string_view BlockBuilder::Finish() {
+  if (!finished_) {
+    for (uint32_t r : restarts_) PutFixed32(&buffer_, r);
+    PutFixed32(&buffer_, static_cast<uint32_t>(restarts_.size()));
+    finished_ = true;
+  }
+  return buffer_;
+}
+
+}  // namespace lsm

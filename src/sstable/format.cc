@@ -1,0 +1,145 @@
+#include "src/sstable/format.h"
+
+#include <absl/strings/str_format.h>
+
+#include "src/util/checksum.h"
+#include "src/util/coding.h"
+#include "src/util/compression.h"
+
+namespace lsm {
+
+void BlockHandle::EncodeTo(std::string* dst) const {
+  PutVarint64(dst, offset);
+  PutVarint64(dst, size);
+}
+
+bool BlockHandle::DecodeFrom(std::string_view* input) {
+  return GetVarint64(input, &offset) && GetVarint64(input, &size);
+}
+
+void Footer::EncodeTo(std::string* dst) const {
+  const size_t start = dst->size();
+  metaindex_handle.EncodeTo(dst);
+  dst->resize(start + BlockHandle::kMaxEncodedLength, '\0');
+  index_handle.EncodeTo(dst);
+  dst->resize(start + 2 * BlockHandle::kMaxEncodedLength, '\0');
+  PutFixed32(dst, MaskChecksum(Checksum32(std::string_view(*dst).substr(start))));
+  PutFixed32(dst, kTableFormatVersion);
+  PutFixed64(dst, kTableMagicNumber);
+}
+
+Status Footer::DecodeFrom(std::string_view input, uint64_t file_size, std::string_view file_name,
+                          Footer* footer) {
+  if (file_size < kEncodedLength) {
+    return Status::Corruption(
+        absl::StrFormat("table %s", file_name),
+        absl::StrFormat("file too short (%u bytes) to be a table", file_size));
+  }
+  const uint64_t footer_offset = file_size - kEncodedLength;
+  auto corruption = [&](std::string_view what) {
+    return Status::Corruption(absl::StrFormat("table %s footer @ %u", file_name, footer_offset),
+                              what);
+  };
+  if (input.size() != kEncodedLength) return corruption("short footer");
+  const char* p = input.data();
+  if (DecodeFixed64(p + 48) != kTableMagicNumber) return corruption("bad magic number");
+  const uint32_t version = DecodeFixed32(p + 44);
+  if (version != kTableFormatVersion) {
+    return Status::NotSupported(
+        absl::StrFormat("table %s footer @ %u", file_name, footer_offset),
+        absl::StrFormat("format version %u (this build reads %u)", version, kTableFormatVersion));
+  }
+  const std::string_view handles = input.substr(0, 2 * BlockHandle::kMaxEncodedLength);
+  if (UnmaskChecksum(DecodeFixed32(p + 40)) != Checksum32(handles)) {
+    return corruption("footer checksum mismatch");
+  }
+  std::string_view meta = handles.substr(0, BlockHandle::kMaxEncodedLength);
+  std::string_view index = handles.substr(BlockHandle::kMaxEncodedLength);
+  if (!footer->metaindex_handle.DecodeFrom(&meta) || !footer->index_handle.DecodeFrom(&index)) {
+    return corruption("malformed block handle");
+  }
+  Status s = CheckHandle(footer->metaindex_handle, footer_offset, file_name);
+  if (s.ok()) s = CheckHandle(footer->index_handle, footer_offset, file_name);
+  return s;
+}
+
+Status BlockCorruption(std::string_view file_name, uint64_t offset, std::string_view what) {
+  return Status::Corruption(absl::StrFormat("table %s block @ %u", file_name, offset), what);
+}
+
+Status WithTableContext(const Status& s, std::string_view file_name) {
+  if (s.ok()) return s;
+  const std::string msg = absl::StrFormat("table %s %s", file_name, s.message());
+  switch (s.code()) {
+    case Status::Code::kCorruption:
+      return Status::Corruption(msg);
+    case Status::Code::kNotSupported:
+      return Status::NotSupported(msg);
+    case Status::Code::kIOError:
+      return Status::IOError(msg);
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(msg);
+    case Status::Code::kNotFound:
+      return Status::NotFound(msg);
+    case Status::Code::kBusy:
+      return Status::Busy(msg);
+    case Status::Code::kOk:
+      break;
+  }
+  return s;
+}
+
+uint32_t BlockChecksum(std::string_view contents, char type) {
+  ChecksumBuilder b;
+  b.Update(contents);
+  b.Update(std::string_view(&type, 1));
+  return MaskChecksum(b.Value32());
+}
+
+Status CheckHandle(const BlockHandle& handle, uint64_t limit, std::string_view file_name) {
+  if (handle.offset > limit || handle.size > limit - handle.offset ||
+      limit - handle.offset - handle.size < kBlockTrailerSize) {
+    return BlockCorruption(
+        file_name, handle.offset,
+        absl::StrFormat("size %u extends past the end of its area (%u)", handle.size, limit));
+  }
+  return Status::OK();
+}
+
+Status ReadBlock(const RandomAccessFile* file, std::string_view file_name,
+                 const BlockHandle& handle, bool verify_checksum, std::string* contents) {
+  const size_t n = static_cast<size_t>(handle.size);
+  std::string buf;
+  buf.resize(n + kBlockTrailerSize);
+  std::string_view data;
+  Status s = file->Read(handle.offset, n + kBlockTrailerSize, &data, buf.data());
+  if (!s.ok()) return WithTableContext(s, file_name);
+  if (data.size() != n + kBlockTrailerSize) {
+    return BlockCorruption(file_name, handle.offset, "truncated block read");
+  }
+  const char type = data[n];
+  if (verify_checksum &&
+      DecodeFixed32(data.data() + n + 1) != BlockChecksum(data.substr(0, n), type)) {
+    return BlockCorruption(file_name, handle.offset, "checksum mismatch");
+  }
+  const auto codec = static_cast<uint8_t>(type);
+  if (codec == static_cast<uint8_t>(CompressionType::kNone)) {
+    if (data.data() != buf.data()) {
+      contents->assign(data.data(), n);
+    } else {
+      buf.resize(n);
+      contents->swap(buf);
+    }
+    return Status::OK();
+  }
+  if (!IsValidCompressionType(codec)) {
+    return BlockCorruption(file_name, handle.offset,
+                           absl::StrFormat("unknown compression type %u", codec));
+  }
+  s = Uncompress(static_cast<CompressionType>(codec), data.substr(0, n), kMaxUncompressedBlockSize,
+                 contents);
+  if (!s.ok()) return BlockCorruption(file_name, handle.offset, s.message());
+  return Status::OK();
+}
+
+}  // namespace lsm

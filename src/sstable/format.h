@@ -1,0 +1,97 @@
+// The fixed parts of the table file format (docs/sst_format.md): block handles, the block
+// trailer, the footer with its magic number and format version, and reading one block.
+//
+//   Footer footer;
+//   Status s = Footer::DecodeFrom(last_bytes, file_size, "000007.sst", &footer);
+//   std::string contents;
+//   s = ReadBlock(file, "000007.sst", footer.index_handle, /*verify_checksum=*/true,
+//                 &contents);
+//
+// Everything read from a file is untrusted: decoders check every length against its bounds
+// and report Corruption naming the file and offset ("table 000007.sst block @ 4096: ...").
+// Thread-safety: the functions are safe to call concurrently; the structs are plain values.
+#ifndef LSM_SSTABLE_FORMAT_H_
+#define LSM_SSTABLE_FORMAT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lsm/file_system.h"
+#include "lsm/status.h"
+
+namespace lsm {
+
+// The format version written; readers refuse other versions with NotSupported.
+inline constexpr uint32_t kTableFormatVersion = 1;
+
+// The last 8 bytes of every table: "\x89lsmsst\n" on disk (little-endian fixed64).
+inline constexpr uint64_t kTableMagicNumber = 0x0a7473736d736c89ull;
+
+// After every block: 1 byte compression type, 4 bytes masked XXH3-32 of contents + type.
+inline constexpr size_t kBlockTrailerSize = 5;
+
+// No block may decompress to more than this (the largest entry plus the largest block).
+inline constexpr size_t kMaxUncompressedBlockSize = size_t{1} << 30;
+
+// Names of the metaindex entries.
+inline constexpr std::string_view kFilterBlockName = "lsm.filter.bloom";
+inline constexpr std::string_view kPropertiesBlockName = "lsm.properties";
+
+// Where a block lives: its offset and its size without the trailer.
+struct BlockHandle {
+  // Two varint64s.
+  static constexpr size_t kMaxEncodedLength = 20;
+
+  uint64_t offset = 0;
+  uint64_t size = 0;
+
+  void EncodeTo(std::string* dst) const;
+  // Consumes a handle from the front of *input; false if it is malformed.
+  bool DecodeFrom(std::string_view* input);
+
+  friend bool operator==(const BlockHandle&, const BlockHandle&) = default;
+};
+
+// The fixed-size end of a table.
+//   [0, 20)  metaindex handle, zero padded    [20, 40) index handle, zero padded
+//   [40, 44) masked XXH3-32 of bytes [0, 40)  [44, 48) format version, fixed32
+//   [48, 56) magic number, fixed64
+// Every version keeps the version and magic number in the last 12 bytes.
+struct Footer {
+  static constexpr size_t kEncodedLength = 56;
+
+  BlockHandle metaindex_handle;
+  BlockHandle index_handle;
+
+  // Appends exactly kEncodedLength bytes.
+  void EncodeTo(std::string* dst) const;
+
+  // Decodes the last kEncodedLength bytes of a file of file_size bytes and checks that both
+  // handles lie before the footer. Corruption for a bad magic number, checksum or handle;
+  // NotSupported for an unknown format version.
+  static Status DecodeFrom(std::string_view input, uint64_t file_size, std::string_view file_name,
+                           Footer* footer);
+};
+
+// "table <file_name> block @ <offset>: <what>" as Corruption.
+Status BlockCorruption(std::string_view file_name, uint64_t offset, std::string_view what);
+
+// Prefixes a non-OK status with "table <file_name> ", keeping its code.
+Status WithTableContext(const Status& s, std::string_view file_name);
+
+// The stored (masked) checksum of a block: XXH3-32 over its contents and compression type byte.
+uint32_t BlockChecksum(std::string_view contents, char type);
+
+// Checks that a block with its trailer lies within [0, limit) of the file.
+Status CheckHandle(const BlockHandle& handle, uint64_t limit, std::string_view file_name);
+
+// Reads the block at `handle`, verifies its trailer checksum if asked, and leaves its
+// uncompressed contents in *contents. REQUIRES: CheckHandle(handle, file size) is OK.
+Status ReadBlock(const RandomAccessFile* file, std::string_view file_name,
+                 const BlockHandle& handle, bool verify_checksum, std::string* contents);
+
+}  // namespace lsm
+
+#endif  // LSM_SSTABLE_FORMAT_H_

@@ -1,0 +1,139 @@
+#include "src/sstable/table_builder.h"
+
+#include <algorithm>
+
+#include "src/util/compression.h"
+#include "src/util/invariant.h"
+
+namespace lsm {
+
+TableBuilder::TableBuilder(const TableOptions& options, WritableFile* file)
+    : options_(options),
+      icmp_(options.comparator),
+      file_(file),
+      data_block_(options.block_restart_interval),
+      index_block_(/*restart_interval=*/1) {
+  if (options.bloom_bits_per_key > 0) {
+    filter_ = std::make_unique<BloomFilterBuilder>(options.bloom_bits_per_key);
+  }
+}
+
+TableBuilder::~TableBuilder() { LSM_INVARIANT(closed_); }
+
+void TableBuilder::Add(std::string_view key, std::string_view value) {
+  LSM_INVARIANT(!closed_);
+  LSM_INVARIANT(key.size() >= kInternalKeyTagSize);
+  LSM_INVARIANT(props_.num_entries == 0 || icmp_.Compare(last_key_, key) < 0);
+  if (!status_.ok()) return;
+  if (pending_index_entry_) {
+    icmp_.FindShortestSeparator(&last_key_, key);
+    std::string handle;
+    pending_handle_.EncodeTo(&handle);
+    index_block_.Add(last_key_, handle);
+    pending_index_entry_ = false;
+  }
+  if (filter_ != nullptr) filter_->AddKey(ExtractUserKey(key));
+
+  const uint64_t tag = ExtractTag(key);
+  const SequenceNumber seq = tag >> 8;
+  if (props_.num_entries == 0 || seq < props_.smallest_seqno) props_.smallest_seqno = seq;
+  if (props_.num_entries == 0 || seq > props_.largest_seqno) props_.largest_seqno = seq;
+  if ((tag & 0xff) == static_cast<uint8_t>(ValueType::kDeletion)) props_.num_deletions++;
+  props_.num_entries++;
+  props_.raw_key_size += key.size();
+  props_.raw_value_size += value.size();
+
+  last_key_.assign(key);
+  data_block_.Add(key, value);
+  if (data_block_.CurrentSizeEstimate() >= options_.block_size) FlushDataBlock();
+}
+
+void TableBuilder::FlushDataBlock() {
+  if (data_block_.empty() || !status_.ok()) return;
+  WriteBlock(data_block_.Finish(), /*compress=*/true, &pending_handle_);
+  data_block_.Reset();
+  if (status_.ok()) {
+    pending_index_entry_ = true;
+    props_.num_data_blocks++;
+  }
+}
+
+void TableBuilder::WriteBlock(std::string_view contents, bool compress, BlockHandle* handle) {
+  std::string_view stored = contents;
+  auto type = CompressionType::kNone;
+  if (compress && options_.compression != CompressionType::kNone &&
+      Compress(options_.compression, options_.compression_level, contents, &compressed_) &&
+      compressed_.size() * 8 <= contents.size() * 7) {
+    stored = compressed_;
+    type = options_.compression;
+  }
+  handle->offset = offset_;
+  handle->size = stored.size();
+  WriteRaw(stored);
+  char trailer[kBlockTrailerSize];
+  trailer[0] = static_cast<char>(type);
+  EncodeFixed32(trailer + 1, BlockChecksum(stored, trailer[0]));
+  WriteRaw(std::string_view(trailer, sizeof(trailer)));
+}
+
+void TableBuilder::WriteRaw(std::string_view data) {
+  if (!status_.ok()) return;
+  status_ = file_->Append(data);
+  if (status_.ok()) offset_ += data.size();
+}
+
+Status TableBuilder::Finish() {
+  LSM_INVARIANT(!closed_);
+  FlushDataBlock();
+  closed_ = true;
+  if (!status_.ok()) return status_;
+  props_.data_size = offset_;
+  if (pending_index_entry_) {
+    icmp_.FindShortSuccessor(&last_key_);
+    std::string handle;
+    pending_handle_.EncodeTo(&handle);
+    index_block_.Add(last_key_, handle);
+    pending_index_entry_ = false;
+  }
+
+  BlockBuilder metaindex(/*restart_interval=*/1);
+  std::string handle_encoding;
+  if (filter_ != nullptr) {
+    const std::string filter = filter_->Finish();
+    BlockHandle filter_handle;
+    WriteBlock(filter, /*compress=*/false, &filter_handle);
+    filter_handle.EncodeTo(&handle_encoding);
+    metaindex.Add(kFilterBlockName, handle_encoding);
+    props_.filter_size = filter.size();
+  }
+
+  const std::string_view index = index_block_.Finish();
+  props_.index_size = index.size();
+  props_.format_version = kTableFormatVersion;
+  props_.bloom_bits_per_key = static_cast<uint64_t>(std::max(options_.bloom_bits_per_key, 0));
+  props_.compression = CompressionTypeName(options_.compression);
+  props_.comparator_name = options_.comparator->Name();
+  props_.creator = "lsm";
+  std::string properties;
+  props_.EncodeTo(&properties);
+  BlockHandle properties_handle;
+  WriteBlock(properties, /*compress=*/false, &properties_handle);
+  handle_encoding.clear();
+  properties_handle.EncodeTo(&handle_encoding);
+  metaindex.Add(kPropertiesBlockName, handle_encoding);
+
+  Footer footer;
+  WriteBlock(metaindex.Finish(), /*compress=*/false, &footer.metaindex_handle);
+  WriteBlock(index, /*compress=*/false, &footer.index_handle);
+  std::string footer_encoding;
+  footer.EncodeTo(&footer_encoding);
+  WriteRaw(footer_encoding);
+  return status_;
+}
+
+void TableBuilder::Abandon() {
+  LSM_INVARIANT(!closed_);
+  closed_ = true;
+}
+
+}  // namespace lsm

@@ -1,0 +1,123 @@
+#include "src/sstable/table_cache.h"
+
+#include "src/base/filename.h"
+#include "src/util/invariant.h"
+
+namespace lsm {
+namespace {
+
+// What NewIterator returns when the table cannot be opened.
+class ErrorIterator final : public InternalIterator {
+ public:
+  explicit ErrorIterator(Status s) : status_(std::move(s)) {}
+  bool Valid() const override { return false; }
+  void SeekToFirst() override {}
+  void SeekToLast() override {}
+  void Seek(std::string_view) override {}
+  void SeekForPrev(std::string_view) override {}
+  void Next() override {}
+  void Prev() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return status_; }
+
+ private:
+  const Status status_;
+};
+
+}  // namespace
+
+TableCache::TableCache(std::string dir, const TableOptions& options, std::shared_ptr<FileSystem> fs,
+                       BlockCache* block_cache, int max_open_files)
+    : dir_(std::move(dir)),
+      options_(options),
+      fs_(fs != nullptr ? std::move(fs) : FileSystem::Default()),
+      block_cache_(block_cache),
+      capacity_(static_cast<size_t>(max_open_files)) {
+  LSM_INVARIANT(max_open_files >= 1);
+}
+
+TableCache::~TableCache() = default;
+
+Status TableCache::OpenTable(uint64_t file_number, uint64_t file_size,
+                             std::shared_ptr<const TableReader>* reader) {
+  const std::string path = TableFileName(dir_, file_number);
+  std::unique_ptr<RandomAccessFile> file;
+  Status s = fs_->NewRandomAccessFile(path, &file);
+  if (!s.ok()) return s;
+  std::unique_ptr<TableReader> table;
+  s = TableReader::Open(options_, std::string(BaseName(path)), std::move(file), file_size,
+                        block_cache_, &table);
+  if (s.ok()) *reader = std::move(table);
+  return s;
+}
+
+Status TableCache::FindTable(uint64_t file_number, uint64_t file_size,
+                             std::shared_ptr<const TableReader>* reader) {
+  {
+    MutexLock l(&mu_);
+    auto it = index_.find(file_number);
+    if (it != index_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      *reader = it->second->reader;
+      return Status::OK();
+    }
+  }
+  std::shared_ptr<const TableReader> opened;
+  Status s = OpenTable(file_number, file_size, &opened);
+  if (!s.ok()) return s;
+
+  std::shared_ptr<const TableReader> evicted;  // closed outside the lock
+  MutexLock l(&mu_);
+  auto it = index_.find(file_number);
+  if (it != index_.end()) {  // another thread opened it meanwhile
+    lru_.splice(lru_.begin(), lru_, it->second);
+    *reader = it->second->reader;
+    return Status::OK();
+  }
+  lru_.push_front(Entry{file_number, opened});
+  index_[file_number] = lru_.begin();
+  while (lru_.size() > capacity_) {
+    index_.erase(lru_.back().file_number);
+    evicted = std::move(lru_.back().reader);
+    lru_.pop_back();
+  }
+  *reader = std::move(opened);
+  return Status::OK();
+}
+
+Status TableCache::Get(const ReadOptions& options, uint64_t file_number, uint64_t file_size,
+                       const LookupKey& key, GetState* state, std::string* value) {
+  *state = GetState::kNotFound;
+  std::shared_ptr<const TableReader> reader;
+  Status s = FindTable(file_number, file_size, &reader);
+  if (!s.ok()) return s;
+  return reader->Get(options, key, state, value);
+}
+
+std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& options,
+                                                          uint64_t file_number,
+                                                          uint64_t file_size) {
+  std::shared_ptr<const TableReader> reader;
+  Status s = FindTable(file_number, file_size, &reader);
+  if (!s.ok()) return std::make_unique<ErrorIterator>(std::move(s));
+  const TableReader* table = reader.get();
+  return table->NewIterator(options, std::move(reader));
+}
+
+void TableCache::Evict(uint64_t file_number) {
+  std::shared_ptr<const TableReader> evicted;
+  MutexLock l(&mu_);
+  auto it = index_.find(file_number);
+  if (it == index_.end()) return;
+  evicted = std::move(it->second->reader);
+  lru_.erase(it->second);
+  index_.erase(it);
+}
+
+size_t TableCache::size() const {
+  MutexLock l(&mu_);
+  return lru_.size();
+}
+
+}  // namespace lsm

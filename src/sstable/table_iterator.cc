@@ -1,0 +1,105 @@
+#include "src/sstable/table_iterator.h"
+
+namespace lsm {
+
+TableIterator::TableIterator(const TableReader* table, const ReadOptions& options,
+                             std::shared_ptr<const TableReader> keep_alive)
+    : table_(table),
+      keep_alive_(std::move(keep_alive)),
+      options_(options),
+      index_iter_(table->index_block_.get(), table->order_) {}
+
+void TableIterator::SetError(const Status& s) {
+  if (status_.ok()) status_ = s;
+  has_data_ = false;
+  data_block_.reset();
+}
+
+void TableIterator::InitDataBlock() {
+  if (!index_iter_.Valid()) {
+    has_data_ = false;
+    if (!index_iter_.status().ok()) {
+      SetError(WithTableContext(index_iter_.status(), table_->file_name()));
+    }
+    return;
+  }
+  BlockHandle handle;
+  Status s = table_->DecodeDataHandle(index_iter_.value(), &handle);
+  if (!s.ok()) return SetError(s);
+  if (has_data_ && data_block_->file_offset() == handle.offset) return;
+  s = table_->GetDataBlock(options_, handle, &data_block_);
+  if (!s.ok()) return SetError(s);
+  data_iter_.Init(data_block_.get(), table_->order_);
+  has_data_ = true;
+}
+
+void TableIterator::SkipEmptyForward() {
+  while (has_data_ && !data_iter_.Valid()) {
+    if (!data_iter_.status().ok()) {
+      return SetError(WithTableContext(data_iter_.status(), table_->file_name()));
+    }
+    index_iter_.Next();
+    InitDataBlock();
+    if (has_data_) data_iter_.SeekToFirst();
+  }
+}
+
+void TableIterator::SkipEmptyBackward() {
+  while (has_data_ && !data_iter_.Valid()) {
+    if (!data_iter_.status().ok()) {
+      return SetError(WithTableContext(data_iter_.status(), table_->file_name()));
+    }
+    index_iter_.Prev();
+    InitDataBlock();
+    if (has_data_) data_iter_.SeekToLast();
+  }
+}
+
+void TableIterator::SeekToFirst() {
+  if (!status_.ok()) return;
+  index_iter_.SeekToFirst();
+  InitDataBlock();
+  if (has_data_) data_iter_.SeekToFirst();
+  SkipEmptyForward();
+}
+
+void TableIterator::SeekToLast() {
+  if (!status_.ok()) return;
+  index_iter_.SeekToLast();
+  InitDataBlock();
+  if (has_data_) data_iter_.SeekToLast();
+  SkipEmptyBackward();
+}
+
+void TableIterator::Seek(std::string_view target) {
+  if (!status_.ok()) return;
+  index_iter_.Seek(target);
+  InitDataBlock();
+  if (has_data_) data_iter_.Seek(target);
+  SkipEmptyForward();
+}
+
+void TableIterator::SeekForPrev(std::string_view target) {
+  if (!status_.ok()) return;
+  // Entries of later blocks are all > target; if no separator is >= target, the answer is in
+  // the last block.
+  index_iter_.Seek(target);
+  if (!index_iter_.Valid() && index_iter_.status().ok()) index_iter_.SeekToLast();
+  InitDataBlock();
+  if (has_data_) data_iter_.SeekForPrev(target);
+  SkipEmptyBackward();
+}
+
+void TableIterator::Next() {
+  if (!Valid()) return;
+  data_iter_.Next();
+  SkipEmptyForward();
+}
+
+void TableIterator::Prev() {
+  if (!Valid()) return;
+  data_iter_.Prev();
+  SkipEmptyBackward();
+}
+
+}  // namespace lsm

@@ -1,0 +1,49 @@
+// TableOptions: the settings a table is written and read with, taken from lsm::Options.
+//
+//   TableOptions topts = TableOptions::FromOptions(options);
+//   topts.compression = CompressionType::kNone;    // tests may adjust any field
+//   TableBuilder builder(topts, file.get());
+//
+// A table's keys are internal keys ordered by InternalKeyComparator(comparator); `comparator`
+// here is the user comparator, whose Name() is recorded in the table and checked on open.
+// The struct is a plain value; `comparator` is not owned and must outlive every builder and
+// reader using it.
+#ifndef LSM_SSTABLE_TABLE_OPTIONS_H_
+#define LSM_SSTABLE_TABLE_OPTIONS_H_
+
+#include <cstddef>
+
+#include "lsm/comparator.h"
+#include "lsm/options.h"
+#include "src/util/compression.h"
+
+namespace lsm {
+
+struct TableOptions {
+  // The order of user keys.
+  const Comparator* comparator = BytewiseComparator();
+  // Target bytes of uncompressed entries per data block.
+  size_t block_size = 4096;
+  // Entries between restart points of a data block.
+  int block_restart_interval = 16;
+  // Codec of data blocks; blocks that do not shrink by 12.5% are stored raw.
+  CompressionType compression = CompressionType::kLZ4;
+  // Codec level; 0 is the codec's default.
+  int compression_level = 0;
+  // Bits per key of the table's bloom filter; 0 writes no filter.
+  int bloom_bits_per_key = 10;
+
+  static TableOptions FromOptions(const Options& options) {
+    TableOptions t;
+    if (options.comparator != nullptr) t.comparator = options.comparator;
+    t.block_size = options.block_size;
+    t.block_restart_interval = options.block_restart_interval;
+    t.compression = options.compression;
+    t.bloom_bits_per_key = options.bloom_bits_per_key;
+    return t;
+  }
+};
+
+}  // namespace lsm
+
+#endif  // LSM_SSTABLE_TABLE_OPTIONS_H_

@@ -1,0 +1,134 @@
+// TableReader: reads a table file written by TableBuilder: point lookups, iterators, the
+// properties and a full verification scan.
+//
+//   std::unique_ptr<TableReader> table;
+//   Status s = TableReader::Open(topts, "000007.sst", std::move(file), file_size, cache,
+//                                &table);
+//   LookupKey lk("user-key", snapshot_seq);
+//   GetState state;
+//   std::string value;
+//   s = table->Get(ReadOptions(), lk, &state, &value);    // kFound, kDeleted or kNotFound
+//   std::unique_ptr<InternalIterator> it = table->NewIterator(ReadOptions());
+//
+// Open reads and checks the footer, the metaindex, the properties, the bloom filter and the
+// index. The filter and index stay pinned in the reader for its lifetime (no lookup or lock to
+// reach them); when a block cache is given they are also inserted into it with high priority
+// so that their bytes count against its capacity, and erased from it when the reader closes.
+// Data blocks go through the block cache when one is given, keyed by (a cache id from
+// BlockCache::NewId(), block offset) and charged their decoded size.
+//
+// Every problem found in the file is Corruption naming the file and offset ("table
+// 000007.sst block @ 4096: checksum mismatch"); an unknown format version is NotSupported; a
+// table of another comparator is InvalidArgument.
+//
+// Thread-safety: after Open, every method may be called from many threads at once.
+// Ownership: the reader owns its file; options.comparator and the cache must outlive it, and
+// it must outlive its iterators unless they hold it through `keep_alive`.
+#ifndef LSM_SSTABLE_TABLE_READER_H_
+#define LSM_SSTABLE_TABLE_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lsm/file_system.h"
+#include "lsm/options.h"
+#include "lsm/status.h"
+#include "src/base/dbformat.h"
+#include "src/base/internal_iterator.h"
+#include "src/sstable/block.h"
+#include "src/sstable/block_cache.h"
+#include "src/sstable/bloom.h"
+#include "src/sstable/format.h"
+#include "src/sstable/table_options.h"
+#include "src/sstable/table_properties.h"
+
+namespace lsm {
+
+// What a point lookup found for a user key at a sequence number.
+enum class GetState : uint8_t {
+  kNotFound,  // no entry of the user key at or below the sequence
+  kFound,     // the newest such entry is a value
+  kDeleted,   // the newest such entry is a deletion
+};
+
+class TableReader {
+ public:
+  // file_name names the table in messages (normally "NNNNNN.sst"). cache may be null.
+  static Status Open(const TableOptions& options, std::string file_name,
+                     std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache,
+                     std::unique_ptr<TableReader>* reader);
+
+  TableReader(const TableReader&) = delete;
+  TableReader& operator=(const TableReader&) = delete;
+  ~TableReader();
+
+  // Finds the first entry whose user key equals that of `internal_key` and whose sequence is
+  // at or below its sequence. Sets *value only when kFound. The bloom filter is consulted
+  // before the index.
+  // REQUIRES: internal_key is an internal key (else InvalidArgument).
+  Status Get(const ReadOptions& options, std::string_view internal_key, GetState* state,
+             std::string* value) const;
+  Status Get(const ReadOptions& options, const LookupKey& key, GetState* state,
+             std::string* value) const {
+    return Get(options, key.internal_key(), state, value);
+  }
+
+  // An iterator over every entry, in both directions. `keep_alive`, if given, is held by the
+  // iterator so that the reader outlives it.
+  std::unique_ptr<InternalIterator> NewIterator(
+      const ReadOptions& options, std::shared_ptr<const TableReader> keep_alive = nullptr) const;
+
+  // True unless the filter proves that no entry has this user key.
+  bool KeyMayMatch(std::string_view user_key) const {
+    return filter_ == nullptr || filter_->KeyMayMatch(user_key);
+  }
+
+  // The file offset at which the data of internal_key is or would be: 0 before the first
+  // key, the size of the data blocks after the last.
+  uint64_t ApproximateOffsetOf(std::string_view internal_key) const;
+
+  // Reads every data block bypassing the cache, verifying checksums, the entry encoding, the
+  // key order and the entry count against the properties.
+  Status VerifyChecksums() const;
+
+  const TableProperties& properties() const { return properties_; }
+  const std::string& file_name() const { return file_name_; }
+  uint64_t file_size() const { return file_size_; }
+  // Bytes pinned by the reader (index and filter).
+  size_t ApproximateMemoryUsage() const;
+
+ private:
+  friend class TableIterator;
+
+  TableReader(const TableOptions& options, std::string file_name,
+              std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache);
+  Status ReadMeta(const Footer& footer);
+  Status ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block) const;
+  // Decodes a data block handle from an index entry's value and checks its bounds.
+  Status DecodeDataHandle(std::string_view value, BlockHandle* handle) const;
+  Status GetDataBlock(const ReadOptions& options, const BlockHandle& handle,
+                      std::shared_ptr<const Block>* block) const;
+  bool SameUserKey(std::string_view a, std::string_view b) const;
+
+  const TableOptions options_;
+  const InternalKeyComparator icmp_;
+  const KeyOrder order_;
+  const std::string file_name_;
+  const std::unique_ptr<RandomAccessFile> file_;
+  const uint64_t file_size_;
+  BlockCache* const cache_;
+  uint64_t cache_id_ = 0;       // keys of data blocks
+  uint64_t meta_cache_id_ = 0;  // keys of the charges for the index and filter
+  uint64_t data_end_ = 0;       // data blocks lie in [0, data_end_)
+  TableProperties properties_;
+  std::shared_ptr<const Block> index_block_;
+  BlockHandle index_handle_;
+  std::shared_ptr<const BloomFilter> filter_;
+  BlockHandle filter_handle_;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_SSTABLE_TABLE_READER_H_
