@@ -1,0 +1,140 @@
+#include "src/version/version.h"
+
+#include <absl/strings/str_format.h>
+
+#include <algorithm>
+
+namespace lsm {
+namespace {
+
+// Level 0: newest first. Files there come from flushes, whose sequence ranges do not overlap.
+bool NewerFirst(const std::shared_ptr<const FileMetaData>& a,
+                const std::shared_ptr<const FileMetaData>& b) {
+  if (a->largest_seqno != b->largest_seqno) return a->largest_seqno > b->largest_seqno;
+  return a->number > b->number;
+}
+
+}  // namespace
+
+uint64_t Version::NumBytes(int level) const {
+  uint64_t total = 0;
+  for (const auto& f : files_[level]) total += f->file_size;
+  return total;
+}
+
+Status Version::Get(const ReadOptions& options, const LookupKey& key, std::string* value,
+                    TableCache* table_cache) const {
+  const Comparator* ucmp = icmp_->user_comparator();
+  const std::string_view user_key = key.user_key();
+  const std::string_view ikey = key.internal_key();
+  auto search = [&](const FileMetaData& f, bool* done) -> Status {
+    GetState state = GetState::kNotFound;
+    Status s = table_cache->Get(options, f.number, f.file_size, key, &state, value);
+    if (!s.ok()) {
+      *done = true;
+      return s;
+    }
+    *done = state != GetState::kNotFound;
+    return state == GetState::kDeleted ? Status::NotFound() : Status::OK();
+  };
+  for (const auto& f : files_[0]) {
+    if (ucmp->Compare(user_key, ExtractUserKey(f->smallest)) < 0 ||
+        ucmp->Compare(user_key, ExtractUserKey(f->largest)) > 0) {
+      continue;
+    }
+    bool done;
+    Status s = search(*f, &done);
+    if (done) return s;
+  }
+  for (int level = 1; level < kNumLevels; level++) {
+    const FileList& files = files_[level];
+    // The first file whose largest key is >= ikey is the only one that may hold it.
+    auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
+      return icmp_->Compare(f->largest, ikey) < 0;
+    });
+    if (it == files.end() || ucmp->Compare(user_key, ExtractUserKey((*it)->smallest)) < 0) {
+      continue;
+    }
+    bool done;
+    Status s = search(**it, &done);
+    if (done) return s;
+  }
+  return Status::NotFound();
+}
+
+void Version::AddIterators(const ReadOptions& options, TableCache* table_cache,
+                           std::vector<std::unique_ptr<InternalIterator>>* iters) const {
+  for (const FileList& files : files_) {
+    for (const auto& f : files) {
+      iters->push_back(table_cache->NewIterator(options, f->number, f->file_size));
+    }
+  }
+}
+
+std::string Version::DebugString() const {
+  std::string r;
+  for (int level = 0; level < kNumLevels; level++) {
+    absl::StrAppendFormat(&r, "L%d: %d files, %u bytes\n", level, NumFiles(level),
+                          NumBytes(level));
+  }
+  return r;
+}
+
+VersionBuilder::VersionBuilder(const InternalKeyComparator* icmp, const Version* base)
+    : icmp_(icmp) {
+  if (base != nullptr) {
+    for (int level = 0; level < kNumLevels; level++) files_[level] = base->files_[level];
+  }
+}
+
+Status VersionBuilder::Apply(const VersionEdit& edit) {
+  for (const auto& [level, number] : edit.deleted_files()) {
+    FileList& files = files_[level];
+    auto it = std::find_if(files.begin(), files.end(),
+                           [n = number](const auto& f) { return f->number == n; });
+    if (it == files.end()) {
+      return Status::Corruption(
+          absl::StrFormat("version edit removes %06u.sst from L%d, which does not hold it",
+                          number, level));
+    }
+    files.erase(it);
+  }
+  for (const auto& [level, file] : edit.new_files()) {
+    for (const FileList& files : files_) {
+      for (const auto& f : files) {
+        if (f->number == file.number) {
+          return Status::Corruption(
+              absl::StrFormat("version edit adds %06u.sst, which is live already", file.number));
+        }
+      }
+    }
+    files_[level].push_back(std::make_shared<const FileMetaData>(file));
+  }
+  return Status::OK();
+}
+
+Status VersionBuilder::Build(std::shared_ptr<const Version>* version) const {
+  auto v = std::make_shared<Version>(icmp_);
+  for (int level = 0; level < kNumLevels; level++) {
+    FileList files = files_[level];
+    if (level == 0) {
+      std::sort(files.begin(), files.end(), NewerFirst);
+    } else {
+      std::sort(files.begin(), files.end(), [this](const auto& a, const auto& b) {
+        return icmp_->Compare(a->smallest, b->smallest) < 0;
+      });
+      for (size_t i = 1; i < files.size(); i++) {
+        if (icmp_->Compare(files[i - 1]->largest, files[i]->smallest) >= 0) {
+          return Status::Corruption(absl::StrFormat("L%d files %06u.sst and %06u.sst overlap",
+                                                    level, files[i - 1]->number,
+                                                    files[i]->number));
+        }
+      }
+    }
+    v->files_[level] = std::move(files);
+  }
+  *version = std::move(v);
+  return Status::OK();
+}
+
+}  // namespace lsm

@@ -1,0 +1,81 @@
+// Version: the immutable set of table files, per level, that make up the database at one
+// moment. VersionSet creates versions; readers hold them by shared_ptr, which keeps their files
+// from being deleted while in use.
+//
+//   std::shared_ptr<const Version> v = versions->current();
+//   Status s = v->Get(ReadOptions(), LookupKey("k", seq), &value, table_cache);
+//   v->AddIterators(ReadOptions(), table_cache, &children);
+//
+// Level 0 files may overlap and are kept newest first; the files of every other level are
+// sorted by smallest key and do not overlap.
+// Thread-safety: a Version is immutable once built; every method may be called concurrently.
+#ifndef LSM_VERSION_VERSION_H_
+#define LSM_VERSION_VERSION_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lsm/options.h"
+#include "lsm/status.h"
+#include "src/base/dbformat.h"
+#include "src/base/internal_iterator.h"
+#include "src/sstable/table_cache.h"
+#include "src/version/version_edit.h"
+
+namespace lsm {
+
+using FileList = std::vector<std::shared_ptr<const FileMetaData>>;
+
+class Version {
+ public:
+  explicit Version(const InternalKeyComparator* icmp) : icmp_(icmp) {}
+  Version(const Version&) = delete;
+  Version& operator=(const Version&) = delete;
+
+  // REQUIRES: 0 <= level < kNumLevels.
+  const FileList& files(int level) const { return files_[level]; }
+  int NumFiles(int level) const { return static_cast<int>(files_[level].size()); }
+  uint64_t NumBytes(int level) const;
+
+  // Looks `key` up in the tables, newest data first: OK with *value for a value, NotFound for
+  // a deletion or no entry at or below key's sequence, or the error met.
+  Status Get(const ReadOptions& options, const LookupKey& key, std::string* value,
+             TableCache* table_cache) const;
+
+  // Appends one iterator per table file to *iters.
+  void AddIterators(const ReadOptions& options, TableCache* table_cache,
+                    std::vector<std::unique_ptr<InternalIterator>>* iters) const;
+
+  // "L0: 3 files, 12345 bytes\n..." for properties and tests.
+  std::string DebugString() const;
+
+ private:
+  friend class VersionBuilder;
+
+  const InternalKeyComparator* const icmp_;
+  FileList files_[kNumLevels];
+};
+
+// Applies edits to a base version to make a new one.
+//   VersionBuilder b(&icmp, current.get());
+//   Status s = b.Apply(edit);
+//   std::shared_ptr<const Version> next = b.Build();
+class VersionBuilder {
+ public:
+  VersionBuilder(const InternalKeyComparator* icmp, const Version* base);
+
+  // Corruption if the edit removes a file that is not there or adds one twice.
+  Status Apply(const VersionEdit& edit);
+
+  // The resulting version; Corruption if files of a level above 0 overlap.
+  Status Build(std::shared_ptr<const Version>* version) const;
+
+ private:
+  const InternalKeyComparator* const icmp_;
+  FileList files_[kNumLevels];
+};
+
+}  // namespace lsm
+
+#endif  // LSM_VERSION_VERSION_H_

@@ -1,0 +1,174 @@
+#include "src/version/version_edit.h"
+
+#include <absl/strings/escaping.h>
+#include <absl/strings/str_format.h>
+
+#include "src/util/coding.h"
+
+namespace lsm {
+namespace {
+
+// Field tags. Persisted: never renumber.
+enum Tag : uint32_t {
+  kComparator = 1,
+  kLogNumber = 2,
+  kNextFileNumber = 3,
+  kLastSequence = 4,
+  kDeletedFile = 5,
+  kNewFile = 6,
+};
+
+bool GetLevel(std::string_view* input, int* level) {
+  uint32_t v;
+  if (!GetVarint32(input, &v) || v >= static_cast<uint32_t>(kNumLevels)) return false;
+  *level = static_cast<int>(v);
+  return true;
+}
+
+bool GetInternalKey(std::string_view* input, std::string* dst) {
+  std::string_view key;
+  ParsedInternalKey parsed;
+  if (!GetLengthPrefixed(input, &key) || !ParseInternalKey(key, &parsed)) return false;
+  dst->assign(key);
+  return true;
+}
+
+std::string Escape(std::string_view s) {
+  return absl::CHexEscape(absl::string_view(s.data(), s.size()));
+}
+
+}  // namespace
+
+void VersionEdit::EncodeTo(std::string* dst) const {
+  if (comparator_) {
+    PutVarint32(dst, kComparator);
+    PutLengthPrefixed(dst, *comparator_);
+  }
+  if (log_number_) {
+    PutVarint32(dst, kLogNumber);
+    PutVarint64(dst, *log_number_);
+  }
+  if (next_file_number_) {
+    PutVarint32(dst, kNextFileNumber);
+    PutVarint64(dst, *next_file_number_);
+  }
+  if (last_sequence_) {
+    PutVarint32(dst, kLastSequence);
+    PutVarint64(dst, *last_sequence_);
+  }
+  for (const auto& [level, number] : deleted_files_) {
+    PutVarint32(dst, kDeletedFile);
+    PutVarint32(dst, static_cast<uint32_t>(level));
+    PutVarint64(dst, number);
+  }
+  for (const auto& [level, f] : new_files_) {
+    PutVarint32(dst, kNewFile);
+    PutVarint32(dst, static_cast<uint32_t>(level));
+    PutVarint64(dst, f.number);
+    PutVarint64(dst, f.file_size);
+    PutLengthPrefixed(dst, f.smallest);
+    PutLengthPrefixed(dst, f.largest);
+    PutVarint64(dst, f.smallest_seqno);
+    PutVarint64(dst, f.largest_seqno);
+  }
+}
+
+Status VersionEdit::DecodeFrom(std::string_view src) {
+  Clear();
+  std::string_view input = src;
+  while (!input.empty()) {
+    const size_t offset = src.size() - input.size();
+    const char* bad = nullptr;
+    uint32_t tag;
+    if (!GetVarint32(&input, &tag)) {
+      return Status::Corruption(absl::StrFormat("version edit @ %u: bad tag", offset));
+    }
+    uint64_t v;
+    switch (tag) {
+      case kComparator: {
+        std::string_view name;
+        if (GetLengthPrefixed(&input, &name)) {
+          comparator_ = std::string(name);
+        } else {
+          bad = "comparator name";
+        }
+        break;
+      }
+      case kLogNumber:
+        if (GetVarint64(&input, &v)) {
+          log_number_ = v;
+        } else {
+          bad = "log number";
+        }
+        break;
+      case kNextFileNumber:
+        if (GetVarint64(&input, &v)) {
+          next_file_number_ = v;
+        } else {
+          bad = "next file number";
+        }
+        break;
+      case kLastSequence:
+        if (GetVarint64(&input, &v) && v <= kMaxSequenceNumber) {
+          last_sequence_ = v;
+        } else {
+          bad = "last sequence";
+        }
+        break;
+      case kDeletedFile: {
+        int level;
+        if (GetLevel(&input, &level) && GetVarint64(&input, &v)) {
+          deleted_files_.emplace_back(level, v);
+        } else {
+          bad = "deleted file";
+        }
+        break;
+      }
+      case kNewFile: {
+        int level;
+        FileMetaData f;
+        if (GetLevel(&input, &level) && GetVarint64(&input, &f.number) &&
+            GetVarint64(&input, &f.file_size) && GetInternalKey(&input, &f.smallest) &&
+            GetInternalKey(&input, &f.largest) && GetVarint64(&input, &f.smallest_seqno) &&
+            GetVarint64(&input, &f.largest_seqno) && f.smallest_seqno <= f.largest_seqno) {
+          new_files_.emplace_back(level, std::move(f));
+        } else {
+          bad = "new file";
+        }
+        break;
+      }
+      default:
+        return Status::NotSupported(
+            absl::StrFormat("version edit @ %u: unknown field tag %u", offset, tag));
+    }
+    if (bad != nullptr) {
+      return Status::Corruption(absl::StrFormat("version edit @ %u: bad %s", offset, bad));
+    }
+  }
+  return Status::OK();
+}
+
+std::string VersionEdit::DebugString() const {
+  std::string r = "VersionEdit {";
+  if (comparator_) absl::StrAppendFormat(&r, "\n  comparator: %s", *comparator_);
+  if (log_number_) absl::StrAppendFormat(&r, "\n  log number: %u", *log_number_);
+  if (next_file_number_) absl::StrAppendFormat(&r, "\n  next file number: %u", *next_file_number_);
+  if (last_sequence_) absl::StrAppendFormat(&r, "\n  last sequence: %u", *last_sequence_);
+  for (const auto& [level, number] : deleted_files_) {
+    absl::StrAppendFormat(&r, "\n  remove L%d %06u.sst", level, number);
+  }
+  for (const auto& [level, f] : new_files_) {
+    ParsedInternalKey s, l;
+    const bool ok = ParseInternalKey(f.smallest, &s) && ParseInternalKey(f.largest, &l);
+    absl::StrAppendFormat(&r, "\n  add L%d %06u.sst %u bytes seq [%u, %u]", level, f.number,
+                          f.file_size, f.smallest_seqno, f.largest_seqno);
+    if (ok) {
+      absl::StrAppendFormat(&r, " keys ['%s' @ %u .. '%s' @ %u]", Escape(s.user_key), s.sequence,
+                            Escape(l.user_key), l.sequence);
+    }
+  }
+  r += "\n}";
+  return r;
+}
+
+}  // namespace lsm

@@ -1,0 +1,84 @@
+// VersionEdit: one change to the set of live files, as recorded in the MANIFEST.
+//
+//   VersionEdit edit;
+//   edit.SetLogNumber(12);
+//   edit.AddFile(0, FileMetaData{.number = 13, .file_size = 4096, .smallest = a, .largest = b});
+//   edit.RemoveFile(1, 7);
+//   std::string record;
+//   edit.EncodeTo(&record);            // one MANIFEST record
+//   VersionEdit decoded;
+//   Status s = decoded.DecodeFrom(record);
+//
+// The encoding is a sequence of tagged fields (docs/manifest_format.md); decoding treats its
+// input as untrusted and reports Corruption for anything malformed.
+// Thread-safety: none; an edit is built and applied by one thread.
+#ifndef LSM_VERSION_VERSION_EDIT_H_
+#define LSM_VERSION_VERSION_EDIT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lsm/status.h"
+#include "src/base/dbformat.h"
+
+namespace lsm {
+
+// Levels of the tree, L0 to L6.
+inline constexpr int kNumLevels = 7;
+
+// A table file as the MANIFEST describes it.
+struct FileMetaData {
+  uint64_t number = 0;
+  uint64_t file_size = 0;
+  std::string smallest;  // internal key
+  std::string largest;   // internal key
+  SequenceNumber smallest_seqno = 0;
+  SequenceNumber largest_seqno = 0;
+
+  friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
+};
+
+class VersionEdit {
+ public:
+  void Clear() { *this = VersionEdit(); }
+
+  void SetComparatorName(std::string_view name) { comparator_ = std::string(name); }
+  // WAL files numbered below this hold nothing that is not in tables.
+  void SetLogNumber(uint64_t n) { log_number_ = n; }
+  void SetNextFileNumber(uint64_t n) { next_file_number_ = n; }
+  void SetLastSequence(SequenceNumber s) { last_sequence_ = s; }
+  // REQUIRES: 0 <= level < kNumLevels.
+  void AddFile(int level, FileMetaData file) { new_files_.emplace_back(level, std::move(file)); }
+  void RemoveFile(int level, uint64_t number) { deleted_files_.emplace_back(level, number); }
+
+  const std::optional<std::string>& comparator() const { return comparator_; }
+  const std::optional<uint64_t>& log_number() const { return log_number_; }
+  const std::optional<uint64_t>& next_file_number() const { return next_file_number_; }
+  const std::optional<SequenceNumber>& last_sequence() const { return last_sequence_; }
+  const std::vector<std::pair<int, FileMetaData>>& new_files() const { return new_files_; }
+  const std::vector<std::pair<int, uint64_t>>& deleted_files() const { return deleted_files_; }
+
+  void EncodeTo(std::string* dst) const;
+  // Replaces this edit with the decoded one. Corruption if malformed; NotSupported for a field
+  // this version does not know (a MANIFEST written by a newer release).
+  Status DecodeFrom(std::string_view src);
+
+  // One line per field, for tools and test failures.
+  std::string DebugString() const;
+
+ private:
+  std::optional<std::string> comparator_;
+  std::optional<uint64_t> log_number_;
+  std::optional<uint64_t> next_file_number_;
+  std::optional<SequenceNumber> last_sequence_;
+  std::vector<std::pair<int, FileMetaData>> new_files_;
+  std::vector<std::pair<int, uint64_t>> deleted_files_;
+};
+
+}  // namespace lsm
+
+#endif  // LSM_VERSION_VERSION_EDIT_H_

@@ -1,0 +1,173 @@
+#include <gtest/gtest.h>
+
+#include "src/base/filename.h"
+#include "src/version/version_edit.h"
+#include "src/version/version_set.h"
+#include "tests/support/mem_file_system.h"
+
+namespace lsm {
+namespace {
+
+std::string IKey(std::string_view user, SequenceNumber seq) {
+  std::string s;
+  AppendInternalKey(&s, ParsedInternalKey(user, seq, ValueType::kValue));
+  return s;
+}
+
+FileMetaData File(uint64_t number, std::string_view smallest, std::string_view largest,
+                  SequenceNumber seq) {
+  return FileMetaData{.number = number,
+                      .file_size = 1000 + number,
+                      .smallest = IKey(smallest, seq),
+                      .largest = IKey(largest, seq + 1),
+                      .smallest_seqno = seq,
+                      .largest_seqno = seq + 1};
+}
+
+VersionEdit SampleEdit() {
+  VersionEdit edit;
+  edit.SetComparatorName("lsm.BytewiseComparator");
+  edit.SetLogNumber(12);
+  edit.SetNextFileNumber(40);
+  edit.SetLastSequence(999);
+  edit.AddFile(0, File(20, "a", "m", 5));
+  edit.AddFile(3, File(21, "n", "z", 7));
+  edit.RemoveFile(1, 7);
+  return edit;
+}
+
+TEST(VersionEditTest, RoundTrip) {
+  const VersionEdit edit = SampleEdit();
+  std::string encoded;
+  edit.EncodeTo(&encoded);
+  VersionEdit decoded;
+  ASSERT_TRUE(decoded.DecodeFrom(encoded).ok());
+  std::string again;
+  decoded.EncodeTo(&again);
+  EXPECT_EQ(again, encoded);
+  EXPECT_EQ(decoded.log_number(), 12u);
+  EXPECT_EQ(decoded.new_files().size(), 2u);
+  EXPECT_EQ(decoded.new_files()[1].second, File(21, "n", "z", 7));
+  EXPECT_NE(decoded.DebugString().find("add L3 000021.sst"), std::string::npos);
+}
+
+TEST(VersionEditTest, MalformedIsCorruptionUnknownIsNotSupported) {
+  std::string encoded;
+  SampleEdit().EncodeTo(&encoded);
+  // Every truncation that cuts a field is Corruption; cuts between fields decode a prefix.
+  int corrupt = 0;
+  for (size_t len = 0; len < encoded.size(); len++) {
+    VersionEdit d;
+    Status s = d.DecodeFrom(encoded.substr(0, len));
+    EXPECT_TRUE(s.ok() || s.IsCorruption()) << len << " " << s.ToString();
+    corrupt += s.IsCorruption();
+  }
+  EXPECT_GT(corrupt, static_cast<int>(encoded.size()) / 2);
+  std::string unknown;
+  PutVarint32(&unknown, 77);
+  VersionEdit d;
+  EXPECT_TRUE(d.DecodeFrom(unknown).IsNotSupported());
+  std::string bad_level;
+  PutVarint32(&bad_level, 5);  // deleted file
+  PutVarint32(&bad_level, kNumLevels);
+  PutVarint64(&bad_level, 3);
+  EXPECT_TRUE(d.DecodeFrom(bad_level).IsCorruption());
+}
+
+class VersionSetTest : public testing::Test {
+ protected:
+  VersionSetTest() : fs_(std::make_shared<MemFileSystem>()) {
+    options_.comparator = BytewiseComparator();
+    options_.file_system = fs_;
+    EXPECT_TRUE(fs_->CreateDirIfMissing("/db").ok());
+  }
+  std::unique_ptr<VersionSet> NewSet() {
+    return std::make_unique<VersionSet>("/db", options_, &table_cache_);
+  }
+
+  std::shared_ptr<MemFileSystem> fs_;
+  Options options_;
+  TableCache table_cache_{"/db", TableOptions(), fs_, nullptr, 16};
+};
+
+TEST_F(VersionSetTest, CreateApplyRecover) {
+  auto versions = NewSet();
+  ASSERT_TRUE(versions->CreateNew().ok());
+  VersionEdit edit;
+  edit.AddFile(0, File(versions->NewFileNumber(), "a", "c", 1));
+  edit.AddFile(1, File(versions->NewFileNumber(), "d", "f", 3));
+  edit.SetLogNumber(9);
+  edit.SetLastSequence(10);
+  ASSERT_TRUE(versions->LogAndApply(&edit).ok());
+  VersionEdit edit2;
+  edit2.RemoveFile(0, edit.new_files()[0].second.number);
+  edit2.AddFile(1, File(versions->NewFileNumber(), "g", "h", 5));
+  ASSERT_TRUE(versions->LogAndApply(&edit2).ok());
+  const uint64_t next = versions->next_file_number();
+  EXPECT_EQ(versions->current()->NumFiles(0), 0);
+  EXPECT_EQ(versions->current()->NumFiles(1), 2);
+
+  auto recovered = NewSet();
+  ASSERT_TRUE(recovered->Recover().ok());
+  EXPECT_EQ(recovered->log_number(), 9u);
+  EXPECT_EQ(recovered->last_sequence(), 10u);
+  EXPECT_GE(recovered->next_file_number(), next);
+  EXPECT_EQ(recovered->current()->NumFiles(1), 2);
+  EXPECT_EQ(recovered->current()->files(1)[1]->number, edit2.new_files()[0].second.number);
+  std::vector<uint64_t> live;
+  recovered->AddLiveFiles(&live);
+  EXPECT_EQ(live.size(), 2u);
+}
+
+TEST_F(VersionSetTest, RejectsInconsistentEdits) {
+  auto versions = NewSet();
+  ASSERT_TRUE(versions->CreateNew().ok());
+  VersionEdit remove_missing;
+  remove_missing.RemoveFile(2, 99);
+  EXPECT_TRUE(versions->LogAndApply(&remove_missing).IsCorruption());
+  VersionEdit overlap;
+  overlap.AddFile(1, File(5, "a", "m", 1));
+  overlap.AddFile(1, File(6, "k", "z", 3));
+  EXPECT_TRUE(versions->LogAndApply(&overlap).IsCorruption());
+}
+
+TEST_F(VersionSetTest, CurrentFileProblems) {
+  auto versions = NewSet();
+  EXPECT_TRUE(versions->Recover().IsNotFound());
+  fs_->SetContents("/db/CURRENT", "garbage");
+  EXPECT_TRUE(versions->Recover().IsCorruption());
+  fs_->SetContents("/db/CURRENT", "MANIFEST-000009\n");
+  Status s = versions->Recover();
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.ToString().find("missing"), std::string::npos);
+}
+
+TEST_F(VersionSetTest, ComparatorMismatch) {
+  ASSERT_TRUE(NewSet()->CreateNew().ok());
+  struct Other : Comparator {
+    int Compare(std::string_view a, std::string_view b) const override { return a.compare(b); }
+    const char* Name() const override { return "other"; }
+    void FindShortestSeparator(std::string*, std::string_view) const override {}
+    void FindShortSuccessor(std::string*) const override {}
+  } other;
+  options_.comparator = &other;
+  EXPECT_TRUE(NewSet()->Recover().IsInvalidArgument());
+}
+
+TEST_F(VersionSetTest, DamagedManifestIsCorruption) {
+  auto versions = NewSet();
+  ASSERT_TRUE(versions->CreateNew().ok());
+  VersionEdit edit;
+  edit.AddFile(0, File(versions->NewFileNumber(), "a", "c", 1));
+  ASSERT_TRUE(versions->LogAndApply(&edit).ok());
+  const std::string path = ManifestFileName("/db", versions->manifest_number());
+  std::string contents;
+  ASSERT_TRUE(fs_->Contents(path, &contents).ok());
+  // A flipped byte inside an early record.
+  contents[40] ^= 0x10;
+  fs_->SetContents(path, contents);
+  EXPECT_TRUE(NewSet()->Recover().IsCorruption());
+}
+
+}  // namespace
+}  // namespace lsm
