@@ -1,0 +1,726 @@
+#include "src/db/db_impl.h"
+
+#include <absl/strings/str_format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "lsm/comparator.h"
+#include "src/base/filename.h"
+#include "src/base/merging_iterator.h"
+#include "src/base/write_batch_internal.h"
+#include "src/compaction/build_table.h"
+#include "src/db/db_iter.h"
+#include "src/db/options_validation.h"
+#include "src/wal/log_reader.h"
+
+namespace lsm {
+namespace {
+
+// A group grows to at most this many bytes (less when its first batch is small, so a small
+// write is not held up behind large ones).
+constexpr size_t kMaxGroupBytes = 1 << 20;
+
+// Inserts a batch's records into a memtable, numbering them from the batch's sequence.
+class MemTableInserter final : public WriteBatch::Handler {
+ public:
+  MemTableInserter(SequenceNumber seq, MemTable* mem) : seq_(seq), mem_(mem) {}
+  Status Put(std::string_view key, std::string_view value) override {
+    mem_->AddSingleWriter(seq_++, ValueType::kValue, key, value);
+    return Status::OK();
+  }
+  Status Delete(std::string_view key) override {
+    mem_->AddSingleWriter(seq_++, ValueType::kDeletion, key, {});
+    return Status::OK();
+  }
+
+ private:
+  SequenceNumber seq_;
+  MemTable* const mem_;
+};
+
+Status InsertInto(const WriteBatch& batch, MemTable* mem) {
+  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem);
+  return batch.Iterate(&inserter);
+}
+
+Status Closed() { return Status::InvalidArgument("database closed"); }
+
+}  // namespace
+
+// A queued write. `batch` is null for a request to freeze the memtable (Flush).
+struct DBImpl::Writer {
+  explicit Writer(Mutex* mu) : cv(mu) {}
+  WriteBatch* batch = nullptr;
+  bool sync = false;
+  bool disable_wal = false;
+  bool done = false;
+  Status status;
+  CondVar cv;
+};
+
+class DBImpl::SnapshotImpl final : public Snapshot {
+ public:
+  explicit SnapshotImpl(SequenceNumber seq) : sequence(seq) {}
+  ~SnapshotImpl() override = default;
+  const SequenceNumber sequence;
+  std::list<SnapshotImpl*>::iterator position;
+};
+
+Status DB::Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr) {
+  dbptr->reset();
+  Status s = ValidateOptions(options);
+  if (!s.ok()) return s;
+  if (name.empty()) return Status::InvalidArgument("DB::Open: the database path is empty");
+  Options resolved = options;
+  ResolveDefaultOptions(&resolved);
+  auto impl = std::make_unique<DBImpl>(resolved, name);
+  s = impl->Open();
+  if (s.ok()) *dbptr = std::move(impl);
+  return s;
+}
+
+DBImpl::DBImpl(const Options& options, std::string dbname)
+    : dbname_(std::move(dbname)),
+      options_(options),
+      fs_(options_.file_system.get()),
+      icmp_(options_.comparator),
+      block_cache_(options_.block_cache_bytes > 0
+                       ? std::make_unique<BlockCache>(options_.block_cache_bytes)
+                       : nullptr),
+      table_cache_(std::make_unique<TableCache>(dbname_, TableOptions::FromOptions(options_),
+                                                options_.file_system, block_cache_.get(),
+                                                options_.max_open_files)),
+      versions_(std::make_unique<VersionSet>(dbname_, options_, table_cache_.get())) {}
+
+DBImpl::~DBImpl() {
+  if (!closed_.load()) (void)Close();
+}
+
+Status DBImpl::CheckOpen() const { return closed_.load() ? Closed() : Status::OK(); }
+
+Status DBImpl::Open() {
+  if (options_.create_if_missing) {
+    Status s = fs_->CreateDirIfMissing(dbname_);
+    if (!s.ok()) return s;
+  } else if (fs_->FileExists(dbname_).IsNotFound()) {
+    return Status::InvalidArgument(dbname_, "does not exist (create_if_missing is false)");
+  }
+  Status s = fs_->LockFile(LockFileName(dbname_), &lock_);
+  if (!s.ok()) return s;
+
+  MutexLock l(&mu_);
+  VersionEdit edit;
+  s = Recover(&edit);
+  uint64_t new_log = 0;
+  if (s.ok()) s = NewLog(&log_, &new_log);
+  if (s.ok()) {
+    log_number_ = new_log;
+    edit.SetLogNumber(new_log);
+    edit.SetLastSequence(last_sequence_);
+    s = versions_->LogAndApply(&edit);
+  }
+  if (!s.ok()) {
+    closed_.store(true);
+    return s;
+  }
+  mem_ = new MemTable(icmp_);
+  mem_->Ref();
+  visible_sequence_.store(last_sequence_);
+  opened_ = true;
+  DeleteObsoleteFiles();
+  background_ = std::thread([this] { BackgroundThread(); });
+  return Status::OK();
+}
+
+Status DBImpl::Recover(VersionEdit* edit) {
+  Status s = fs_->FileExists(CurrentFileName(dbname_));
+  if (s.ok()) {
+    if (options_.error_if_exists) {
+      return Status::InvalidArgument(dbname_, "database exists (error_if_exists is true)");
+    }
+    s = versions_->Recover();
+  } else if (s.IsNotFound()) {
+    std::vector<std::string> children;
+    s = fs_->GetChildren(dbname_, &children);
+    if (!s.ok()) return s;
+    for (const std::string& child : children) {
+      uint64_t number;
+      FileType type;
+      // A MANIFEST alone is left by a creation that was cut short before CURRENT existed,
+      // when nothing could have been written yet: such a database is created anew.
+      if (ParseFileName(child, &number, &type) &&
+          (type == FileType::kTable || type == FileType::kLog)) {
+        return Status::Corruption(dbname_, "holds database files but no CURRENT file");
+      }
+    }
+    if (!options_.create_if_missing) {
+      return Status::InvalidArgument(
+          dbname_, "is not a database (no CURRENT file) and create_if_missing is false");
+    }
+    s = versions_->CreateNew();
+  }
+  if (!s.ok()) return s;
+  last_sequence_ = versions_->last_sequence();
+
+  // Replay the logs the MANIFEST does not cover, oldest first.
+  std::vector<std::string> children;
+  s = fs_->GetChildren(dbname_, &children);
+  if (!s.ok()) return s;
+  std::vector<uint64_t> logs;
+  for (const std::string& child : children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(child, &number, &type)) {
+      versions_->MarkFileNumberUsed(number);
+      if (type == FileType::kLog && number >= versions_->log_number()) logs.push_back(number);
+    }
+  }
+  std::sort(logs.begin(), logs.end());
+  MemTable* mem = nullptr;
+  bool stop = false;
+  for (uint64_t number : logs) {
+    if (stop) {
+      absl::StrAppendFormat(&recovery_report_, "%06u.log: skipped, after damage in an earlier log\n",
+                            number);
+      continue;
+    }
+    s = ReplayLog(number, edit, &mem, &stop);
+    if (!s.ok()) break;
+  }
+  if (s.ok() && mem != nullptr) s = WriteLevel0Table(mem, edit);
+  if (mem != nullptr) mem->Unref();
+  return s;
+}
+
+Status DBImpl::ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop) {
+  const std::string path = LogFileName(dbname_, number);
+  const std::string name(BaseName(path));
+  std::unique_ptr<SequentialFile> file;
+  Status s = fs_->NewSequentialFile(path, &file);
+  if (!s.ok()) return s;
+  const WALRecoveryMode mode = options_.wal_recovery_mode;
+  log::Reader reader(std::move(file), "wal " + name, number, mode);
+  std::string_view record;
+  std::string scratch;
+  WriteBatch batch;
+  uint64_t applied = 0;
+  while (reader.ReadRecord(&record, &scratch)) {
+    s = WriteBatchInternal::SetContents(&batch, record);
+    if (s.ok()) {
+      if (*mem == nullptr) {
+        *mem = new MemTable(icmp_);
+        (*mem)->Ref();
+      }
+      s = InsertInto(batch, *mem);
+    }
+    if (!s.ok()) {
+      // A record whose checksum holds but whose batch does not decode.
+      s = s.WithContext(absl::StrFormat("wal %s record @ %u", name, reader.last_record_offset()));
+      if (mode == WALRecoveryMode::kSkipAnyCorruptedRecords) continue;
+      if (mode != WALRecoveryMode::kPointInTimeRecovery) return s;
+      absl::StrAppendFormat(&recovery_report_, "%s: stopped: %s\n", name, s.ToString());
+      *stop = true;
+      return Status::OK();
+    }
+    applied++;
+    if (batch.Count() > 0) {
+      last_sequence_ = std::max(last_sequence_,
+                                WriteBatchInternal::Sequence(batch) + batch.Count() - 1);
+    }
+    if ((*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
+      s = WriteLevel0Table(*mem, edit);
+      (*mem)->Unref();
+      *mem = nullptr;
+      if (!s.ok()) return s;
+    }
+  }
+  if (!reader.status().ok()) return reader.status();
+  const log::ReadReport& report = reader.report();
+  absl::StrAppendFormat(&recovery_report_, "%s: %u records", name, applied);
+  if (!report.damage.ok()) {
+    absl::StrAppendFormat(&recovery_report_, ", %u bytes dropped%s: %s", report.dropped_bytes,
+                          report.torn_tail ? " (torn tail)" : "", report.damage.ToString());
+    // Later logs hold later writes: replaying them past a hole would not be a prefix.
+    if (mode != WALRecoveryMode::kSkipAnyCorruptedRecords) *stop = true;
+  }
+  recovery_report_ += "\n";
+  return Status::OK();
+}
+
+Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
+  FileMetaData meta;
+  meta.number = versions_->NewFileNumber();
+  std::unique_ptr<InternalIterator> iter = mem->NewIterator();
+  Status s = BuildTable(dbname_, fs_, TableOptions::FromOptions(options_), iter.get(), &meta);
+  if (s.ok() && meta.file_size > 0) edit->AddFile(0, meta);
+  return s;
+}
+
+Status DBImpl::NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number) {
+  *number = versions_->NewFileNumber();
+  std::unique_ptr<WritableFile> file;
+  Status s = fs_->NewWritableFile(LogFileName(dbname_, *number), &file);
+  if (s.ok()) s = log::Writer::Create(std::move(file), *number, log);
+  // The new log's directory entry must be durable before writes that rely on it are synced.
+  if (s.ok()) s = log->get()->Sync();
+  if (s.ok()) s = fs_->SyncDir(dbname_);
+  return s;
+}
+
+Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
+  WriteBatch batch;
+  batch.Put(key, value);
+  return Write(options, &batch);
+}
+
+Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
+  WriteBatch batch;
+  batch.Delete(key);
+  return Write(options, &batch);
+}
+
+Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  if (updates != nullptr) {
+    s = WriteBatchInternal::CheckSizes(*updates);
+    if (!s.ok()) return s;
+    if (options.sync && options.disable_wal) {
+      return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");
+    }
+  }
+  Writer w(&mu_);
+  w.batch = updates;
+  w.sync = options.sync;
+  w.disable_wal = options.disable_wal;
+
+  MutexLock l(&mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.Wait();
+  if (w.done) return w.status;
+
+  // This writer leads: it writes its group and wakes the members.
+  s = shutting_down_ ? Closed() : MakeRoomForWrite(updates == nullptr);
+  Writer* last_writer = &w;
+  if (s.ok() && updates != nullptr) {
+    WriteBatch* group = BuildBatchGroup(&last_writer);
+    const SequenceNumber first = last_sequence_ + 1;
+    WriteBatchInternal::SetSequence(group, first);
+    last_sequence_ += group->Count();
+    const SequenceNumber last = last_sequence_;
+    MemTable* mem = mem_;
+    log::Writer* log = log_.get();
+    {
+      // Only the leader touches the log and inserts into the memtable, so both may be used
+      // without the lock; followers wait in the queue meanwhile.
+      mu_.Unlock();
+      if (!w.disable_wal) {
+        s = log->AddRecord(group->Data());
+        if (s.ok()) s = w.sync ? log->Sync() : log->Flush();
+      }
+      if (s.ok()) s = InsertInto(*group, mem);
+      mu_.Lock();
+    }
+    if (s.ok()) {
+      mem_entries_ += group->Count();
+      if (w.disable_wal) mem_has_unlogged_ = true;
+      visible_sequence_.store(last, std::memory_order_release);
+    } else if (bg_error_.ok()) {
+      // The log may hold part of the group: accept nothing more until Resume.
+      bg_error_ = s;
+    }
+    if (group == &group_batch_) group_batch_.Clear();
+  }
+
+  while (true) {
+    Writer* ready = writers_.front();
+    writers_.pop_front();
+    if (ready != &w) {
+      ready->status = s;
+      ready->done = true;
+      ready->cv.Signal();
+    }
+    if (ready == last_writer) break;
+  }
+  if (!writers_.empty()) writers_.front()->cv.Signal();
+  return s;
+}
+
+WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
+  Writer* first = writers_.front();
+  WriteBatch* result = first->batch;
+  size_t size = first->batch->ApproximateSize();
+  const size_t max_size = size <= (128 << 10) ? size + (128 << 10) : kMaxGroupBytes;
+  *last_writer = first;
+  for (auto it = writers_.begin() + 1; it != writers_.end(); ++it) {
+    Writer* w = *it;
+    // A group shares one WAL decision and one sync: stop at a writer that wants a sync the
+    // leader will not do, a different WAL choice, or a flush request.
+    if (w->batch == nullptr || (w->sync && !first->sync) || w->disable_wal != first->disable_wal) {
+      break;
+    }
+    size += w->batch->ApproximateSize();
+    if (size > max_size) break;
+    if (result == first->batch) {
+      result = &group_batch_;
+      WriteBatchInternal::Append(result, *first->batch);
+    }
+    WriteBatchInternal::Append(result, *w->batch);
+    *last_writer = w;
+  }
+  return result;
+}
+
+Status DBImpl::MakeRoomForWrite(bool force) {
+  while (true) {
+    if (!bg_error_.ok()) return bg_error_;
+    if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
+      return Status::OK();
+    }
+    if (force && mem_entries_ == 0) return Status::OK();
+    if (static_cast<int>(imms_.size()) + 1 >= options_.max_write_buffer_number) {
+      // Every write buffer is full: wait for a flush.
+      stalls_++;
+      const auto start = std::chrono::steady_clock::now();
+      background_cv_.Wait();
+      stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      continue;
+    }
+    // Freeze the memtable. Its log is synced first, so that no later (synced) write in the new
+    // log can survive a power cut that loses an earlier one.
+    std::unique_ptr<log::Writer> new_log;
+    uint64_t new_number;
+    Status s = log_->Sync();
+    if (s.ok()) s = log_->Close();
+    if (!s.ok()) {
+      bg_error_ = s;
+      return s;
+    }
+    s = NewLog(&new_log, &new_number);
+    if (!s.ok()) {
+      // The old log is closed: writes cannot go on until a new one exists.
+      bg_error_ = s;
+      return s;
+    }
+    imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
+    log_ = std::move(new_log);
+    log_number_ = new_number;
+    mem_ = new MemTable(icmp_);
+    mem_->Ref();
+    mem_entries_ = 0;
+    mem_has_unlogged_ = false;
+    force = false;
+    background_cv_.SignalAll();
+  }
+}
+
+void DBImpl::BackgroundThread() {
+  MutexLock l(&mu_);
+  while (true) {
+    while (!shutting_down_ && (imms_.empty() || !bg_error_.ok())) background_cv_.Wait();
+    if (shutting_down_) break;
+    const Immutable imm = imms_.front();
+    const uint64_t next_log = imms_.size() > 1 ? imms_[1].log_number : log_number_;
+    const SequenceNumber last_sequence = last_sequence_;
+    mu_.Unlock();
+    Status s = FlushImmutable(imm, next_log, last_sequence);
+    mu_.Lock();
+    if (s.ok()) {
+      imms_.pop_front();
+      imm.mem->Unref();
+      DeleteObsoleteFiles();
+    } else if (bg_error_.ok()) {
+      bg_error_ = s;
+    }
+    background_cv_.SignalAll();
+  }
+}
+
+Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
+                              SequenceNumber last_sequence) {
+  FileMetaData meta;
+  meta.number = versions_->NewFileNumber();
+  {
+    MutexLock l(&mu_);
+    pending_outputs_.insert(meta.number);
+  }
+  std::unique_ptr<InternalIterator> iter = imm.mem->NewIterator();
+  Status s = BuildTable(dbname_, fs_, TableOptions::FromOptions(options_), iter.get(), &meta);
+  VersionEdit edit;
+  if (s.ok()) {
+    if (meta.file_size > 0) edit.AddFile(0, meta);
+    // The memtable's writes are in the table now; only logs from the next memtable on matter.
+    edit.SetLogNumber(next_log_number);
+    edit.SetLastSequence(last_sequence);
+    s = versions_->LogAndApply(&edit);
+  }
+  MutexLock l(&mu_);
+  pending_outputs_.erase(meta.number);
+  if (s.ok()) {
+    flushes_++;
+    flush_bytes_ += meta.file_size;
+  }
+  return s;
+}
+
+void DBImpl::DeleteObsoleteFiles() {
+  std::vector<uint64_t> live_numbers(pending_outputs_.begin(), pending_outputs_.end());
+  versions_->AddLiveFiles(&live_numbers);
+  const std::set<uint64_t> live(live_numbers.begin(), live_numbers.end());
+  const uint64_t manifest = versions_->manifest_number();
+  std::vector<std::string> children;
+  if (!fs_->GetChildren(dbname_, &children).ok()) return;
+  std::vector<std::pair<FileType, uint64_t>> obsolete;
+  for (const std::string& child : children) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(child, &number, &type)) continue;
+    bool keep = true;
+    switch (type) {
+      case FileType::kLog:
+        keep = number >= versions_->log_number();
+        break;
+      case FileType::kTable:
+        keep = live.contains(number);
+        break;
+      case FileType::kManifest:
+        keep = number >= manifest;
+        break;
+      case FileType::kTemp:
+        keep = live.contains(number);
+        break;
+      default:
+        break;
+    }
+    if (!keep) obsolete.emplace_back(type, number);
+  }
+  // Deleting needs no lock: nothing refers to these files any more.
+  mu_.Unlock();
+  for (const auto& [type, number] : obsolete) {
+    if (type == FileType::kTable) table_cache_->Evict(number);
+    const std::string path = type == FileType::kLog      ? LogFileName(dbname_, number)
+                             : type == FileType::kTable  ? TableFileName(dbname_, number)
+                             : type == FileType::kTemp   ? TempFileName(dbname_, number)
+                                                         : ManifestFileName(dbname_, number);
+    (void)fs_->RemoveFile(path);
+  }
+  mu_.Lock();
+}
+
+DBImpl::ReadView DBImpl::AcquireReadView(const ReadOptions& options) {
+  ReadView view;
+  MutexLock l(&mu_);
+  view.sequence = options.snapshot != nullptr
+                      ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                      : visible_sequence_.load(std::memory_order_acquire);
+  view.mems.push_back(mem_);
+  for (auto it = imms_.rbegin(); it != imms_.rend(); ++it) view.mems.push_back(it->mem);
+  for (MemTable* m : view.mems) m->Ref();
+  view.version = versions_->current();
+  return view;
+}
+
+void DBImpl::ReleaseReadView(ReadView* view) {
+  for (MemTable* m : view->mems) m->Unref();
+  view->mems.clear();
+}
+
+Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  ReadView view = AcquireReadView(options);
+  LookupKey lkey(key, view.sequence);
+  bool done = false;
+  for (MemTable* m : view.mems) {
+    if (m->Get(lkey, value, &s)) {
+      done = true;
+      break;
+    }
+  }
+  if (!done) s = view.version->Get(options, lkey, value, table_cache_.get());
+  ReleaseReadView(&view);
+  return s;
+}
+
+std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
+  Status s = CheckOpen();
+  if (!s.ok()) {
+    return NewDBIterator(options_.comparator, NewEmptyIterator(s), 0, options, nullptr);
+  }
+  ReadView view = AcquireReadView(options);
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  for (MemTable* m : view.mems) children.push_back(m->NewIterator());
+  view.version->AddIterators(options, table_cache_.get(), &children);
+  ReleaseReadView(&view);  // each memtable iterator holds its own reference
+  return NewDBIterator(options_.comparator, NewMergingIterator(&icmp_, std::move(children)),
+                       view.sequence, options, std::move(view.version));
+}
+
+const Snapshot* DBImpl::GetSnapshot() {
+  if (closed_.load()) return nullptr;
+  MutexLock l(&mu_);
+  auto* snapshot = new SnapshotImpl(visible_sequence_.load(std::memory_order_acquire));
+  snapshots_.push_back(snapshot);
+  snapshot->position = std::prev(snapshots_.end());
+  return snapshot;
+}
+
+void DBImpl::ReleaseSnapshot(const Snapshot* snapshot) {
+  if (snapshot == nullptr) return;
+  auto* impl = const_cast<SnapshotImpl*>(static_cast<const SnapshotImpl*>(snapshot));
+  {
+    MutexLock l(&mu_);
+    snapshots_.erase(impl->position);
+  }
+  delete impl;
+}
+
+Status DBImpl::Flush() {
+  Status s = Write(WriteOptions(), nullptr);
+  if (!s.ok()) return s;
+  MutexLock l(&mu_);
+  while (!imms_.empty() && bg_error_.ok() && !shutting_down_) background_cv_.Wait();
+  return bg_error_;
+}
+
+Status DBImpl::CompactRange(const std::string_view*, const std::string_view*) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  return Status::NotSupported("CompactRange: compaction is not implemented yet");
+}
+
+bool DBImpl::GetProperty(std::string_view property, std::string* value) {
+  value->clear();
+  if (closed_.load()) return false;
+  MutexLock l(&mu_);
+  std::shared_ptr<const Version> v = versions_->current();
+  constexpr std::string_view kFilesAtLevel = "lsm.num-files-at-level";
+  if (property.starts_with(kFilesAtLevel)) {
+    const std::string_view digits = property.substr(kFilesAtLevel.size());
+    if (digits.size() != 1 || digits[0] < '0' || digits[0] >= '0' + kNumLevels) return false;
+    *value = std::to_string(v->NumFiles(digits[0] - '0'));
+    return true;
+  }
+  if (property == "lsm.background-error") {
+    *value = bg_error_.ToString();
+    return true;
+  }
+  if (property == "lsm.num-immutable-mem-table") {
+    *value = std::to_string(imms_.size());
+    return true;
+  }
+  if (property == "lsm.cur-size-active-mem-table") {
+    *value = std::to_string(mem_->ApproximateMemoryUsage());
+    return true;
+  }
+  if (property == "lsm.recovery") {
+    *value = recovery_report_;
+    return true;
+  }
+  if (property == "lsm.stats") {
+    *value = v->DebugString();
+    absl::StrAppendFormat(value,
+                          "memtable: %u bytes, %u entries; immutable memtables: %u\n"
+                          "flushes: %u, %u bytes written\n"
+                          "write stalls: %u, %.3f s\n"
+                          "last sequence: %u; snapshots: %u\n"
+                          "background error: %s\n",
+                          mem_->ApproximateMemoryUsage(), mem_entries_, imms_.size(), flushes_,
+                          flush_bytes_, stalls_, stall_micros_ / 1e6, visible_sequence_.load(),
+                          snapshots_.size(), bg_error_.ToString());
+    return true;
+  }
+  return false;
+}
+
+Status DBImpl::Resume() {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  MutexLock l(&mu_);
+  if (bg_error_.ok()) return Status::OK();
+  // The current log may hold a partial write: continue in a new one, and let the memtable
+  // (whose acknowledged writes are all in logs) flush normally.
+  std::unique_ptr<log::Writer> new_log;
+  uint64_t new_number;
+  s = NewLog(&new_log, &new_number);
+  if (!s.ok()) return s;
+  if (log_ != nullptr) (void)log_->Close();
+  if (mem_entries_ > 0) {
+    imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
+    mem_ = new MemTable(icmp_);
+    mem_->Ref();
+    mem_entries_ = 0;
+    mem_has_unlogged_ = false;
+  }
+  log_ = std::move(new_log);
+  log_number_ = new_number;
+  bg_error_ = Status::OK();
+  background_cv_.SignalAll();
+  return Status::OK();
+}
+
+Status DBImpl::Close() {
+  if (closed_.exchange(true)) return Closed();
+  Status s;
+  {
+    MutexLock l(&mu_);
+    if (!opened_) return Status::OK();
+    // Writes made without the WAL exist only in memory: they are the one thing Close flushes.
+    bool must_flush = mem_has_unlogged_;
+    for (const Immutable& imm : imms_) must_flush = must_flush || imm.unlogged;
+    if (must_flush && bg_error_.ok()) {
+      s = MakeRoomForWrite(true);
+      while (s.ok() && !imms_.empty() && bg_error_.ok()) background_cv_.Wait();
+      if (s.ok()) s = bg_error_;
+    }
+    // Let queued writers finish (they fail: the database is closed).
+    while (!writers_.empty()) background_cv_.WaitFor(std::chrono::milliseconds(1));
+    shutting_down_ = true;
+    background_cv_.SignalAll();
+  }
+  background_.join();
+  MutexLock l(&mu_);
+  if (log_ != nullptr) {
+    Status close = log_->Close();
+    if (s.ok()) s = close;
+    log_.reset();
+  }
+  mem_->Unref();
+  mem_ = nullptr;
+  for (const Immutable& imm : imms_) imm.mem->Unref();
+  imms_.clear();
+  for (SnapshotImpl* snapshot : snapshots_) delete snapshot;
+  snapshots_.clear();
+  lock_.reset();
+  return s;
+}
+
+Status DestroyDB(const std::string& name, const Options& options) {
+  Options resolved = options;
+  ResolveDefaultOptions(&resolved);
+  FileSystem* fs = resolved.file_system.get();
+  std::vector<std::string> children;
+  Status s = fs->GetChildren(name, &children);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return s;
+  std::unique_ptr<FileLock> lock;
+  s = fs->LockFile(LockFileName(name), &lock);
+  if (!s.ok()) return s;
+  for (const std::string& child : children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(child, &number, &type) && type != FileType::kLock) {
+      Status del = fs->RemoveFile(name + "/" + child);
+      if (s.ok() && !del.ok() && !del.IsNotFound()) s = del;
+    }
+  }
+  lock.reset();
+  (void)fs->RemoveFile(LockFileName(name));
+  (void)fs->RemoveDir(name);  // fails harmlessly when other files remain
+  return s;
+}
+
+}  // namespace lsm

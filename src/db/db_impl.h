@@ -1,0 +1,143 @@
+// DBImpl: the lsm::DB behind DB::Open. It assembles the write-ahead log, memtables, tables and
+// versions into a database.
+//
+// Write path: writers queue; the writer at the front (the leader) takes the queued batches
+// that fit into one group, appends them to the WAL as one record, syncs once if any of them
+// asked for it, inserts the group into the memtable and publishes its sequence numbers.
+// A full memtable is frozen (with its WAL synced and closed) and a background thread flushes
+// frozen memtables to level-0 tables, oldest first. Writers wait while all write buffers are
+// full.
+// Read path: memtable, frozen memtables newest first, then the tables of the current version.
+// Recovery: CURRENT and the MANIFEST give the tables; WAL files not yet flushed are replayed
+// under Options::wal_recovery_mode into level-0 tables, and a new WAL and MANIFEST start.
+//
+// Thread-safety: every public method may be called from many threads at once.
+// Lock order: mu_, then VersionSet's and TableCache's own locks.
+#ifndef LSM_DB_DB_IMPL_H_
+#define LSM_DB_DB_IMPL_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "lsm/db.h"
+#include "src/base/dbformat.h"
+#include "src/memtable/memtable.h"
+#include "src/sstable/block_cache.h"
+#include "src/sstable/table_cache.h"
+#include "src/util/mutex.h"
+#include "src/version/version_set.h"
+#include "src/wal/log_writer.h"
+
+namespace lsm {
+
+class DBImpl final : public DB {
+ public:
+  // REQUIRES: options were validated and their defaults resolved.
+  DBImpl(const Options& options, std::string dbname);
+  ~DBImpl() override;
+
+  // Locks the directory, recovers (or creates) the database and starts background work.
+  Status Open();
+
+  Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
+  Status Delete(const WriteOptions& options, std::string_view key) override;
+  Status Write(const WriteOptions& options, WriteBatch* updates) override;
+  Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
+  const Snapshot* GetSnapshot() override;
+  void ReleaseSnapshot(const Snapshot* snapshot) override;
+  Status Flush() override;
+  Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
+  bool GetProperty(std::string_view property, std::string* value) override;
+  Status Resume() override;
+  Status Close() override;
+
+ private:
+  struct Writer;
+  class SnapshotImpl;
+
+  // A frozen memtable and the WAL that holds its writes.
+  struct Immutable {
+    MemTable* mem;
+    uint64_t log_number;
+    bool unlogged;  // holds disable_wal writes
+  };
+
+  // What a read sees: a sequence number and referenced memtables and version.
+  struct ReadView {
+    SequenceNumber sequence;
+    std::vector<MemTable*> mems;  // active first, then frozen newest first; each Ref()'d
+    std::shared_ptr<const Version> version;
+  };
+
+  Status CheckOpen() const;
+  ReadView AcquireReadView(const ReadOptions& options);
+  void ReleaseReadView(ReadView* view);
+
+  Status Recover(VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Status ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes `mem` to a new level-0 table and adds it to `edit` (nothing for an empty memtable).
+  Status WriteLevel0Table(MemTable* mem, VersionEdit* edit);
+  Status NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number);
+
+  // Makes sure the active memtable has room; with `force`, freezes it if it holds anything.
+  Status MakeRoomForWrite(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  void BackgroundThread();
+  Status FlushImmutable(const Immutable& imm, uint64_t next_log_number,
+                        SequenceNumber last_sequence);
+  void DeleteObsoleteFiles() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const std::string dbname_;
+  const Options options_;
+  FileSystem* const fs_;
+  const InternalKeyComparator icmp_;
+  const std::unique_ptr<BlockCache> block_cache_;  // null when block_cache_bytes is 0
+  const std::unique_ptr<TableCache> table_cache_;
+  const std::unique_ptr<VersionSet> versions_;
+
+  std::unique_ptr<FileLock> lock_;
+  std::atomic<bool> closed_{false};
+  std::thread background_;
+
+  Mutex mu_;
+  CondVar background_cv_{&mu_};  // signalled when flush work arrives or completes
+  bool opened_ ABSL_GUARDED_BY(mu_) = false;
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  Status bg_error_ ABSL_GUARDED_BY(mu_);
+
+  MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;
+  uint64_t mem_entries_ ABSL_GUARDED_BY(mu_) = 0;
+  bool mem_has_unlogged_ ABSL_GUARDED_BY(mu_) = false;  // holds disable_wal writes
+  std::deque<Immutable> imms_ ABSL_GUARDED_BY(mu_);      // oldest first
+  std::unique_ptr<log::Writer> log_ ABSL_GUARDED_BY(mu_);
+  uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
+
+  // Sequence numbers handed to writes; those up to visible_sequence_ are readable.
+  SequenceNumber last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<SequenceNumber> visible_sequence_{0};
+
+  std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
+  WriteBatch group_batch_ ABSL_GUARDED_BY(mu_);
+  std::list<SnapshotImpl*> snapshots_ ABSL_GUARDED_BY(mu_);
+  std::set<uint64_t> pending_outputs_ ABSL_GUARDED_BY(mu_);  // tables being written
+
+  // Figures for "lsm.stats".
+  uint64_t flushes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t flush_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t stalls_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t stall_micros_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string recovery_report_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace lsm
+
+#endif  // LSM_DB_DB_IMPL_H_

@@ -1,0 +1,189 @@
+#include "src/db/db_iter.h"
+
+#include <optional>
+#include <string>
+
+namespace lsm {
+namespace {
+
+// Going forward, the internal iterator sits on the entry shown (key() and value() read it).
+// Going backward, it sits before every entry of the key shown, which is copied into
+// saved_key_ and saved_value_.
+class DBIter final : public Iterator {
+ public:
+  DBIter(const Comparator* ucmp, std::unique_ptr<InternalIterator> iter, SequenceNumber seq,
+         const ReadOptions& options, std::shared_ptr<const void> pin)
+      : ucmp_(ucmp), iter_(std::move(iter)), sequence_(seq), pin_(std::move(pin)) {
+    if (options.iterate_lower_bound != nullptr) lower_ = std::string(*options.iterate_lower_bound);
+    if (options.iterate_upper_bound != nullptr) upper_ = std::string(*options.iterate_upper_bound);
+  }
+
+  bool Valid() const override { return valid_; }
+
+  std::string_view key() const override {
+    return direction_ == Direction::kForward ? ExtractUserKey(iter_->key())
+                                             : std::string_view(saved_key_);
+  }
+  std::string_view value() const override {
+    return direction_ == Direction::kForward ? iter_->value() : std::string_view(saved_value_);
+  }
+  Status status() const override { return status_.ok() ? iter_->status() : status_; }
+
+  void SeekToFirst() override {
+    if (lower_) return Seek(*lower_);
+    direction_ = Direction::kForward;
+    ClearSaved();
+    iter_->SeekToFirst();
+    FindNextUserEntry(false);
+  }
+
+  void Seek(std::string_view target) override {
+    direction_ = Direction::kForward;
+    ClearSaved();
+    if (lower_ && ucmp_->Compare(target, *lower_) < 0) target = *lower_;
+    AppendInternalKey(&saved_key_, ParsedInternalKey(target, sequence_, kValueTypeForSeek));
+    iter_->Seek(saved_key_);
+    FindNextUserEntry(false);
+  }
+
+  void SeekToLast() override {
+    direction_ = Direction::kReverse;
+    ClearSaved();
+    if (upper_) {
+      // The first internal key of user key *upper_: everything before it is below the bound.
+      AppendInternalKey(&saved_key_,
+                        ParsedInternalKey(*upper_, kMaxSequenceNumber, kValueTypeForSeek));
+      iter_->SeekForPrev(saved_key_);
+      saved_key_.clear();
+    } else {
+      iter_->SeekToLast();
+    }
+    FindPrevUserEntry();
+  }
+
+  void SeekForPrev(std::string_view target) override {
+    if (upper_ && ucmp_->Compare(target, *upper_) >= 0) return SeekToLast();
+    direction_ = Direction::kReverse;
+    ClearSaved();
+    // The last internal key of user key target.
+    AppendInternalKey(&saved_key_, ParsedInternalKey(target, 0, ValueType::kDeletion));
+    iter_->SeekForPrev(saved_key_);
+    saved_key_.clear();
+    FindPrevUserEntry();
+  }
+
+  void Next() override {
+    if (direction_ == Direction::kReverse) {
+      // saved_key_ holds the key shown; the iterator is before its entries.
+      direction_ = Direction::kForward;
+      saved_value_.clear();
+      if (iter_->Valid()) {
+        iter_->Next();
+      } else {
+        iter_->SeekToFirst();
+      }
+    } else {
+      saved_key_.assign(ExtractUserKey(iter_->key()));
+      iter_->Next();
+    }
+    FindNextUserEntry(true);
+  }
+
+  void Prev() override {
+    if (direction_ == Direction::kForward) {
+      // Step back past every entry of the key shown.
+      saved_key_.assign(ExtractUserKey(iter_->key()));
+      do {
+        iter_->Prev();
+      } while (iter_->Valid() && ucmp_->Compare(ExtractUserKey(iter_->key()), saved_key_) >= 0);
+      direction_ = Direction::kReverse;
+    }
+    FindPrevUserEntry();
+  }
+
+ private:
+  enum class Direction { kForward, kReverse };
+
+  void ClearSaved() {
+    saved_key_.clear();
+    saved_value_.clear();
+  }
+
+  bool Parse(ParsedInternalKey* ikey) {
+    if (ParseInternalKey(iter_->key(), ikey)) return true;
+    status_ = Status::Corruption("iterator met an internal key that does not parse");
+    valid_ = false;
+    return false;
+  }
+
+  // Moves forward to the first visible value at or after the iterator's position, skipping
+  // entries of saved_key_ when `skipping`.
+  void FindNextUserEntry(bool skipping) {
+    valid_ = false;
+    for (; iter_->Valid(); iter_->Next()) {
+      ParsedInternalKey ikey;
+      if (!Parse(&ikey)) return;
+      if (upper_ && ucmp_->Compare(ikey.user_key, *upper_) >= 0) break;
+      if (ikey.sequence > sequence_) continue;
+      if (ikey.type == ValueType::kDeletion) {
+        saved_key_.assign(ikey.user_key);
+        skipping = true;
+      } else if (!skipping || ucmp_->Compare(ikey.user_key, saved_key_) > 0) {
+        valid_ = true;
+        saved_key_.clear();
+        return;
+      }
+    }
+    saved_key_.clear();
+  }
+
+  // Moves backward to the newest visible value of the last user key before the iterator's
+  // position that has one, leaving the iterator before that key's entries.
+  void FindPrevUserEntry() {
+    ValueType found = ValueType::kDeletion;  // kValue once saved_key_ holds a candidate
+    for (; iter_->Valid(); iter_->Prev()) {
+      ParsedInternalKey ikey;
+      if (!Parse(&ikey)) return;
+      if (lower_ && ucmp_->Compare(ikey.user_key, *lower_) < 0) break;
+      if (ikey.sequence > sequence_) continue;
+      if (found == ValueType::kValue && ucmp_->Compare(ikey.user_key, saved_key_) < 0) break;
+      found = ikey.type;
+      if (found == ValueType::kDeletion) {
+        ClearSaved();
+      } else {
+        saved_key_.assign(ikey.user_key);
+        saved_value_.assign(iter_->value());
+      }
+    }
+    valid_ = found == ValueType::kValue;
+    if (!valid_) {
+      ClearSaved();
+      direction_ = Direction::kForward;
+    }
+  }
+
+  const Comparator* const ucmp_;
+  const std::unique_ptr<InternalIterator> iter_;
+  const SequenceNumber sequence_;
+  const std::shared_ptr<const void> pin_;
+  std::optional<std::string> lower_;
+  std::optional<std::string> upper_;
+
+  Direction direction_ = Direction::kForward;
+  bool valid_ = false;
+  Status status_;
+  std::string saved_key_;
+  std::string saved_value_;
+};
+
+}  // namespace
+
+std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
+                                        std::unique_ptr<InternalIterator> internal,
+                                        SequenceNumber sequence, const ReadOptions& options,
+                                        std::shared_ptr<const void> pin) {
+  return std::make_unique<DBIter>(user_comparator, std::move(internal), sequence, options,
+                                  std::move(pin));
+}
+
+}  // namespace lsm

@@ -1,0 +1,31 @@
+// DBIter: the user's view of an internal iterator. It shows, for each user key, the newest
+// entry visible at a sequence number, hides deletions and older versions, and keeps to the
+// optional lower and upper bounds of ReadOptions.
+//
+//   std::unique_ptr<Iterator> it = NewDBIterator(user_cmp, std::move(merged), seq, options,
+//                                                std::move(pin));
+//
+// `pin` is held for the iterator's lifetime (the Version whose files it reads).
+// An internal key that does not parse makes the iterator invalid with Corruption.
+// Thread-safety: one thread at a time.
+#ifndef LSM_DB_DB_ITER_H_
+#define LSM_DB_DB_ITER_H_
+
+#include <memory>
+
+#include "lsm/comparator.h"
+#include "lsm/iterator.h"
+#include "lsm/options.h"
+#include "src/base/dbformat.h"
+#include "src/base/internal_iterator.h"
+
+namespace lsm {
+
+std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
+                                        std::unique_ptr<InternalIterator> internal,
+                                        SequenceNumber sequence, const ReadOptions& options,
+                                        std::shared_ptr<const void> pin);
+
+}  // namespace lsm
+
+#endif  // LSM_DB_DB_ITER_H_

@@ -1,0 +1,225 @@
+// Basic behaviour of the DB: writes, reads, iteration, snapshots, flush, reopen.
+#include "lsm/db.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "tests/support/mem_file_system.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+class DBTest : public testing::Test {
+ protected:
+  DBTest() : dbname_(tmp_.path() + "/db") {
+    options_.create_if_missing = true;
+    options_.write_buffer_size = 64 << 10;
+  }
+
+  void Open() { ASSERT_TRUE(TryOpen().ok()); }
+  Status TryOpen() {
+    db_.reset();
+    return DB::Open(options_, dbname_, &db_);
+  }
+  void Reopen() {
+    ASSERT_TRUE(db_->Close().ok());
+    Open();
+  }
+
+  std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
+    ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::string value;
+    Status s = db_->Get(ro, key, &value);
+    if (s.IsNotFound()) return "NOT_FOUND";
+    if (!s.ok()) return s.ToString();
+    return value;
+  }
+
+  std::string Contents(bool reverse = false) {
+    std::string out;
+    std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+    if (reverse) {
+      for (it->SeekToLast(); it->Valid(); it->Prev()) {
+        out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
+      }
+    } else {
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
+      }
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    return out;
+  }
+
+  TempDir tmp_;
+  std::string dbname_;
+  Options options_;
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(DBTest, PutGetDelete) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "foo", "v1").ok());
+  EXPECT_EQ(Get("foo"), "v1");
+  ASSERT_TRUE(db_->Put(WriteOptions(), "foo", "v2").ok());
+  EXPECT_EQ(Get("foo"), "v2");
+  ASSERT_TRUE(db_->Put(WriteOptions(), "", "empty").ok());
+  EXPECT_EQ(Get(""), "empty");
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "foo").ok());
+  EXPECT_EQ(Get("foo"), "NOT_FOUND");
+  EXPECT_EQ(Get("missing"), "NOT_FOUND");
+}
+
+TEST_F(DBTest, SurvivesReopenFromLogAndTables) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "a", "1").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions{.sync = true}, "b", "2").ok());
+  Reopen();
+  EXPECT_EQ(Get("a"), "1");
+  EXPECT_EQ(Get("b"), "2");
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "a").ok());
+  Reopen();
+  EXPECT_EQ(Get("a"), "NOT_FOUND");
+  EXPECT_EQ(Get("b"), "2");
+  ASSERT_TRUE(db_->Put(WriteOptions(), "c", "3").ok());
+  Reopen();
+  EXPECT_EQ(Contents(), "b=2;c=3;");
+}
+
+TEST_F(DBTest, ManyWritesFlushAndStayReadable) {
+  Open();
+  std::map<std::string, std::string> model;
+  for (int i = 0; i < 5000; i++) {
+    const std::string key = "key" + std::to_string(i * 7919 % 5000);
+    const std::string value(100 + i % 50, static_cast<char>('a' + i % 26));
+    ASSERT_TRUE(db_->Put(WriteOptions(), key, value).ok());
+    model[key] = value;
+  }
+  std::string files;
+  ASSERT_TRUE(db_->GetProperty("lsm.num-files-at-level0", &files));
+  EXPECT_GT(std::stoi(files), 0);
+  for (const auto& [k, v] : model) ASSERT_EQ(Get(k), v) << k;
+  Reopen();
+  for (const auto& [k, v] : model) ASSERT_EQ(Get(k), v) << k;
+  std::string expected;
+  for (const auto& [k, v] : model) expected += k + "=" + v + ";";
+  EXPECT_EQ(Contents(), expected);
+}
+
+TEST_F(DBTest, IteratorBothDirectionsAndBounds) {
+  Open();
+  for (const char* k : {"a", "b", "c", "d", "e"}) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), k, std::string(k) + "v").ok());
+  }
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "c").ok());
+  EXPECT_EQ(Contents(), "a=av;b=bv;d=dv;e=ev;");
+  EXPECT_EQ(Contents(true), "e=ev;d=dv;b=bv;a=av;");
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  it->Seek("c");
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "d");
+  it->Prev();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "b");
+  it->Next();
+  EXPECT_EQ(it->key(), "d");
+  it->SeekForPrev("c");
+  EXPECT_EQ(it->key(), "b");
+
+  const std::string_view lower = "b", upper = "e";
+  ReadOptions ro;
+  ro.iterate_lower_bound = &lower;
+  ro.iterate_upper_bound = &upper;
+  it = db_->NewIterator(ro);
+  std::string seen;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) seen += it->key();
+  EXPECT_EQ(seen, "bd");
+  seen.clear();
+  for (it->SeekToLast(); it->Valid(); it->Prev()) seen += it->key();
+  EXPECT_EQ(seen, "db");
+}
+
+TEST_F(DBTest, SnapshotsSeeTheirMoment) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v1").ok());
+  const Snapshot* s1 = db_->GetSnapshot();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v2").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "k").ok());
+  EXPECT_EQ(Get("k", s1), "v1");
+  EXPECT_EQ(Get("k"), "NOT_FOUND");
+  ReadOptions ro;
+  ro.snapshot = s1;
+  std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+  it->SeekToFirst();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->value(), "v1");
+  db_->ReleaseSnapshot(s1);
+}
+
+TEST_F(DBTest, ConcurrentWritersGroupCommit) {
+  Open();
+  constexpr int kThreads = 4, kPerThread = 2000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < kPerThread; i++) {
+        const std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
+        ASSERT_TRUE(db_->Put(WriteOptions{.sync = i % 100 == 0}, key, key).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; t++) {
+    for (int i = 0; i < kPerThread; i += 97) {
+      const std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
+      ASSERT_EQ(Get(key), key);
+    }
+  }
+  Reopen();
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  int count = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) count++;
+  EXPECT_EQ(count, kThreads * kPerThread);
+}
+
+TEST_F(DBTest, DisableWalWritesSurviveClose) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions{.disable_wal = true}, "x", "1").ok());
+  Reopen();
+  EXPECT_EQ(Get("x"), "1");
+}
+
+TEST_F(DBTest, InMemoryFileSystem) {
+  options_.file_system = std::make_shared<MemFileSystem>();
+  Open();
+  for (int i = 0; i < 3000; i++) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::to_string(i), std::string(100, 'x')).ok());
+  }
+  Reopen();
+  EXPECT_EQ(Get("2999"), std::string(100, 'x'));
+}
+
+TEST_F(DBTest, PropertiesAndClose) {
+  Open();
+  std::string v;
+  EXPECT_TRUE(db_->GetProperty("lsm.stats", &v));
+  EXPECT_NE(v.find("L0"), std::string::npos);
+  EXPECT_TRUE(db_->GetProperty("lsm.background-error", &v));
+  EXPECT_EQ(v, "OK");
+  EXPECT_FALSE(db_->GetProperty("lsm.no-such-property", &v));
+  EXPECT_FALSE(db_->GetProperty("lsm.num-files-at-level9", &v));
+  ASSERT_TRUE(db_->Close().ok());
+  EXPECT_TRUE(db_->Put(WriteOptions(), "a", "b").IsInvalidArgument());
+  EXPECT_TRUE(db_->Get(ReadOptions(), "a", &v).IsInvalidArgument());
+  EXPECT_TRUE(db_->Close().IsInvalidArgument());
+  EXPECT_TRUE(db_->NewIterator(ReadOptions())->status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace lsm

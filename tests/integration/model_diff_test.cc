@@ -1,0 +1,224 @@
+// model_diff (TESTPLAN.md): random Put/Delete/WriteBatch/Get/iterator/snapshot operations
+// against a std::map model, with tiny write buffers so flushes happen, and close/reopen every
+// ~2k operations. Every read and iterator step must equal the model; snapshot reads must equal
+// the model copy of their moment.
+//
+// Scale: LSM_MODEL_DIFF_SEEDS (default 4) seeds x LSM_MODEL_DIFF_OPS (default 20000) ops;
+// a failure prints the seed (LSM_TEST_SEED replays it).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+#include "lsm/db.h"
+#include "src/util/random.h"
+#include "tests/support/mem_file_system.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+using Model = std::map<std::string, std::string>;
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v ? std::atoi(v) : fallback;
+}
+
+class ModelDiff {
+ public:
+  ModelDiff(uint64_t seed, std::shared_ptr<FileSystem> fs, std::string dbname)
+      : rnd_(seed), dbname_(std::move(dbname)) {
+    options_.create_if_missing = true;
+    options_.write_buffer_size = 64 << 10;
+    options_.block_size = 1024;
+    options_.file_system = std::move(fs);
+    options_.compression = seed % 3 == 0   ? CompressionType::kNone
+                           : seed % 3 == 1 ? CompressionType::kLZ4
+                                           : CompressionType::kZstd;
+  }
+
+  ~ModelDiff() { ReleaseSnapshots(); }
+
+  void Run(int ops) {
+    Reopen();
+    for (int op = 0; op < ops && !testing::Test::HasFatalFailure(); op++) {
+      Step(op);
+    }
+  }
+
+ private:
+  std::string RandomKey() {
+    // A small key space so that overwrites, deletes and hits are common; a few binary keys.
+    const uint64_t n = rnd_.Uniform(rnd_.OneIn(10) ? 5000 : 500);
+    std::string key = "k" + std::to_string(n);
+    if (n % 97 == 0) key.push_back('\0');
+    if (n % 89 == 0) key = std::string(1, static_cast<char>(n & 0xff)) + key;
+    if (n == 0) key.clear();
+    return key;
+  }
+
+  std::string RandomValue() {
+    const size_t len = rnd_.OneIn(200) ? 20000 + rnd_.Uniform(80000)  // up to ~100 KB
+                                       : rnd_.Skewed(10);
+    std::string v = rnd_.Bytes(std::min<size_t>(len, 64));
+    while (v.size() < len) v += v;
+    v.resize(len);
+    return v;
+  }
+
+  void Reopen() {
+    ReleaseSnapshots();
+    if (db_ != nullptr) {
+      ASSERT_TRUE(db_->Close().ok());
+    }
+    db_.reset();
+    Status s = DB::Open(options_, dbname_, &db_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  void ReleaseSnapshots() {
+    for (auto& [snap, model] : snapshots_) db_->ReleaseSnapshot(snap);
+    snapshots_.clear();
+  }
+
+  void Step(int op) {
+    if (op > 0 && op % 2000 == 0) return Reopen();
+    const uint64_t kind = rnd_.Uniform(100);
+    if (kind < 35) {
+      const std::string k = RandomKey(), v = RandomValue();
+      ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
+      model_[k] = v;
+    } else if (kind < 45) {
+      const std::string k = RandomKey();
+      ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());
+      model_.erase(k);
+    } else if (kind < 52) {
+      WriteBatch batch;
+      const int n = static_cast<int>(rnd_.Uniform(10));
+      for (int i = 0; i < n; i++) {
+        const std::string k = RandomKey();
+        if (rnd_.OneIn(3)) {
+          batch.Delete(k);
+          model_.erase(k);
+        } else {
+          const std::string v = RandomValue();
+          batch.Put(k, v);
+          model_[k] = v;
+        }
+      }
+      ASSERT_TRUE(db_->Write(WriteOptions{.sync = rnd_.OneIn(20)}, &batch).ok());
+    } else if (kind < 75) {
+      CheckGet(RandomKey(), nullptr, model_);
+    } else if (kind < 85) {
+      CheckIterator(nullptr, model_);
+    } else if (kind < 90) {
+      if (snapshots_.size() < 4) {
+        snapshots_.emplace_back(db_->GetSnapshot(), model_);
+      } else {
+        const size_t i = rnd_.Uniform(snapshots_.size());
+        db_->ReleaseSnapshot(snapshots_[i].first);
+        snapshots_.erase(snapshots_.begin() + static_cast<long>(i));
+      }
+    } else if (kind < 97) {
+      if (snapshots_.empty()) return;
+      const auto& [snap, model] = snapshots_[rnd_.Uniform(snapshots_.size())];
+      if (rnd_.OneIn(2)) {
+        CheckGet(RandomKey(), snap, model);
+      } else {
+        CheckIterator(snap, model);
+      }
+    } else if (kind < 98) {
+      ASSERT_TRUE(db_->Flush().ok());
+    } else {
+      Reopen();
+    }
+  }
+
+  void CheckGet(const std::string& key, const Snapshot* snap, const Model& model) {
+    ReadOptions ro;
+    ro.snapshot = snap;
+    std::string value;
+    Status s = db_->Get(ro, key, &value);
+    auto it = model.find(key);
+    if (it == model.end()) {
+      ASSERT_TRUE(s.IsNotFound()) << "key '" << key << "': " << s.ToString();
+    } else {
+      ASSERT_TRUE(s.ok()) << "key '" << key << "': " << s.ToString();
+      ASSERT_EQ(value, it->second) << "key '" << key << "'";
+    }
+  }
+
+  // A random walk: a seek of a random kind, then steps in both directions.
+  void CheckIterator(const Snapshot* snap, const Model& model) {
+    ReadOptions ro;
+    ro.snapshot = snap;
+    std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+    const std::string target = RandomKey();
+    Model::const_iterator pos;
+    switch (rnd_.Uniform(4)) {
+      case 0:
+        it->SeekToFirst();
+        pos = model.begin();
+        break;
+      case 1:
+        it->SeekToLast();
+        pos = model.empty() ? model.end() : std::prev(model.end());
+        break;
+      case 2:
+        it->Seek(target);
+        pos = model.lower_bound(target);
+        break;
+      default:
+        it->SeekForPrev(target);
+        pos = model.upper_bound(target);
+        pos = pos == model.begin() ? model.end() : std::prev(pos);
+        break;
+    }
+    const int steps = static_cast<int>(rnd_.Uniform(40));
+    for (int i = 0; i <= steps; i++) {
+      ASSERT_TRUE(it->status().ok()) << it->status().ToString();
+      ASSERT_EQ(it->Valid(), pos != model.end()) << "step " << i;
+      if (pos == model.end()) return;
+      ASSERT_EQ(it->key(), pos->first);
+      ASSERT_EQ(it->value(), pos->second) << "key '" << pos->first << "'";
+      if (rnd_.OneIn(3)) {
+        it->Prev();
+        pos = pos == model.begin() ? model.end() : std::prev(pos);
+      } else {
+        it->Next();
+        ++pos;
+      }
+    }
+  }
+
+  Random rnd_;
+  const std::string dbname_;
+  Options options_;
+  std::unique_ptr<DB> db_;
+  Model model_;
+  std::vector<std::pair<const Snapshot*, Model>> snapshots_;
+};
+
+TEST(ModelDiffTest, InMemoryFileSystem) {
+  const uint64_t base = TestSeed();
+  const int seeds = EnvInt("LSM_MODEL_DIFF_SEEDS", 4);
+  const int ops = EnvInt("LSM_MODEL_DIFF_OPS", 20000);
+  for (int i = 0; i < seeds; i++) {
+    SCOPED_TRACE("seed " + std::to_string(base + i));
+    ModelDiff run(base + i, std::make_shared<MemFileSystem>(), "/db");
+    run.Run(ops);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(ModelDiffTest, PosixFileSystem) {
+  const uint64_t seed = TestSeed();
+  TempDir dir;
+  ModelDiff run(seed, FileSystem::Default(), dir.path() + "/db");
+  run.Run(EnvInt("LSM_MODEL_DIFF_OPS", 20000) / 2);
+}
+
+}  // namespace
+}  // namespace lsm
