@@ -1,0 +1,147 @@
+// Engine: the storage engine a benchmark drives (lsm, LevelDB or RocksDB) behind one small
+// interface, so that every workload runs the same code against each of them and every option
+// is mapped the same way.
+//
+//   std::unique_ptr<lsm::bench::Engine> engine;
+//   lsm::Status s = lsm::bench::NewEngine("leveldb", &engine);
+//   lsm::bench::EngineOptions options{.path = "/tmp/db"};
+//   if (s.ok()) s = engine->CheckOptions(options);
+//   if (s.ok()) s = engine->Destroy(options.path);
+//   if (s.ok()) s = engine->Open(options);
+//   if (s.ok()) s = engine->Put("key", "value");
+//   if (s.ok()) s = engine->Close();
+//
+// Errors of the underlying engine are translated to lsm::Status with the engine's message;
+// a missing key is NotFound for every engine. An Engine is used by one thread at a time.
+#ifndef LSM_BENCH_LSM_BENCH_ENGINE_H_
+#define LSM_BENCH_LSM_BENCH_ENGINE_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lsm/status.h"
+
+namespace lsm::bench {
+
+// Compression of table blocks, as named by --compression_type.
+enum class Compression { kNone, kSnappy, kLZ4, kZstd };
+
+// "none", "snappy", "lz4" or "zstd".
+std::string_view CompressionName(Compression compression);
+// Parses a --compression_type value; false for an unknown name.
+bool ParseCompression(std::string_view name, Compression* compression);
+
+// The options every engine is opened with; each field is mapped to the engine's own option of
+// the same meaning (see each adapter).
+struct EngineOptions {
+  std::string path;
+  // Create the database when there is none; otherwise opening a missing one fails.
+  bool create_if_missing = true;
+  Compression compression = Compression::kNone;
+  // Bloom filter bits per key; <= 0 builds no filter.
+  int bloom_bits = 10;
+  // Bytes of the block cache; 0 disables it.
+  size_t cache_size = 8 << 20;
+  // Bytes a memtable collects before it is flushed.
+  size_t write_buffer_size = 64 << 20;
+  // Bytes of uncompressed entries per table block.
+  size_t block_size = 4096;
+  // Table files kept open at most.
+  int open_files = 1000;
+  // Writes: sync the log before acknowledging; skip the log altogether.
+  bool sync = false;
+  bool disable_wal = false;
+  // Reads: verify block checksums.
+  bool verify_checksum = true;
+};
+
+// A group of updates applied atomically by Engine::Write. Created by the engine it is used
+// with.
+class EngineBatch {
+ public:
+  virtual ~EngineBatch() = default;
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual void Delete(std::string_view key) = 0;
+  virtual void Clear() = 0;
+};
+
+// An ordered cursor over the database; must be destroyed before its engine is closed.
+class EngineIterator {
+ public:
+  virtual ~EngineIterator() = default;
+  virtual bool Valid() const = 0;
+  virtual void SeekToFirst() = 0;
+  virtual void Seek(std::string_view target) = 0;
+  // REQUIRES: Valid().
+  virtual void Next() = 0;
+  // REQUIRES: Valid(). Valid until the iterator moves.
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual lsm::Status status() const = 0;
+};
+
+class Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  // Closes the database if it is open.
+  virtual ~Engine() = default;
+
+  // "lsm", "leveldb" or "rocksdb".
+  virtual std::string_view name() const = 0;
+  // The header's first line names the engine as db_bench does: "LevelDB", "RocksDB", "lsm".
+  virtual std::string_view display_name() const = 0;
+  // "1.23", "7.8.3", ...
+  virtual std::string Version() const = 0;
+  // The property holding the engine's statistics ("leveldb.stats", ...).
+  virtual std::string_view stats_property() const = 0;
+
+  // InvalidArgument naming the flag when this engine cannot honour `options` (e.g. LevelDB
+  // and --disable_wal).
+  virtual lsm::Status CheckOptions(const EngineOptions& options) const = 0;
+
+  // Opens (creating if missing) the database at options.path. REQUIRES: not open.
+  virtual lsm::Status Open(const EngineOptions& options) = 0;
+  // REQUIRES: no iterator alive. Closing a closed engine is OK.
+  virtual lsm::Status Close() = 0;
+  // Deletes the database at `path`; OK if there is none. REQUIRES: not open.
+  virtual lsm::Status Destroy(const std::string& path) = 0;
+
+  // Every call below REQUIRES: open.
+  virtual lsm::Status Put(std::string_view key, std::string_view value) = 0;
+  virtual lsm::Status Delete(std::string_view key) = 0;
+  virtual std::unique_ptr<EngineBatch> NewBatch() = 0;
+  // `batch` must come from this engine's NewBatch().
+  virtual lsm::Status Write(EngineBatch* batch) = 0;
+  // NotFound when the key is absent.
+  virtual lsm::Status Get(std::string_view key, std::string* value) = 0;
+  virtual std::unique_ptr<EngineIterator> NewIterator() = 0;
+
+  // Writes the memtable to a table and waits for it.
+  virtual lsm::Status Flush() = 0;
+  // Returns once no flush or compaction is pending or running. NotSupported when the engine
+  // cannot tell (the caller reports it as a no-op).
+  virtual lsm::Status WaitForCompaction() = 0;
+  // Sets *value to the named property; false if the engine does not know it.
+  virtual bool GetProperty(std::string_view property, std::string* value) = 0;
+};
+
+// The engines compiled into this binary, in the order "lsm", "leveldb", "rocksdb".
+std::vector<std::string_view> AvailableEngines();
+
+// Sets *engine to a closed engine of that name. InvalidArgument naming --engine for an unknown
+// or not compiled-in engine.
+lsm::Status NewEngine(std::string_view name, std::unique_ptr<Engine>* engine);
+
+// The adapters; each exists only when its engine is compiled in (see bench/CMakeLists.txt).
+std::unique_ptr<Engine> NewLsmEngine();
+std::unique_ptr<Engine> NewLevelDBEngine();
+std::unique_ptr<Engine> NewRocksDBEngine();
+
+}  // namespace lsm::bench
+
+#endif  // LSM_BENCH_LSM_BENCH_ENGINE_H_

@@ -1,0 +1,183 @@
+// The RocksDB adapter. Option mapping: --compression_type none|snappy|lz4|zstd, --bloom_bits
+// -> NewBloomFilterPolicy (full filters), --cache_size -> NewLRUCache (0: no_block_cache),
+// --write_buffer_size, --block_size, --open_files -> max_open_files, --sync, --disable_wal,
+// --verify_checksum. Everything else keeps RocksDB's defaults.
+//
+// Flush() is DB::Flush with wait; WaitForCompaction() polls the properties for pending and
+// running flushes and compactions (7.8 has no WaitForCompact).
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/version.h>
+#include <rocksdb/write_batch.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "bench/lsm_bench/engine.h"
+
+namespace lsm::bench {
+namespace {
+
+lsm::Status FromRocksDB(const rocksdb::Status& s) {
+  if (s.ok()) return lsm::Status::OK();
+  const std::string msg = s.ToString();
+  if (s.IsNotFound()) return lsm::Status::NotFound(msg);
+  if (s.IsCorruption()) return lsm::Status::Corruption(msg);
+  if (s.IsNotSupported()) return lsm::Status::NotSupported(msg);
+  if (s.IsInvalidArgument()) return lsm::Status::InvalidArgument(msg);
+  if (s.IsBusy()) return lsm::Status::Busy(msg);
+  return lsm::Status::IOError(msg);
+}
+
+rocksdb::CompressionType ToRocksDB(Compression c) {
+  switch (c) {
+    case Compression::kNone:
+      return rocksdb::kNoCompression;
+    case Compression::kSnappy:
+      return rocksdb::kSnappyCompression;
+    case Compression::kLZ4:
+      return rocksdb::kLZ4Compression;
+    case Compression::kZstd:
+      return rocksdb::kZSTD;
+  }
+  return rocksdb::kNoCompression;
+}
+
+class RocksDBBatch final : public EngineBatch {
+ public:
+  void Put(std::string_view key, std::string_view value) override { batch_.Put(key, value); }
+  void Delete(std::string_view key) override { batch_.Delete(key); }
+  void Clear() override { batch_.Clear(); }
+  rocksdb::WriteBatch* rep() { return &batch_; }
+
+ private:
+  rocksdb::WriteBatch batch_;
+};
+
+class RocksDBIterator final : public EngineIterator {
+ public:
+  explicit RocksDBIterator(rocksdb::Iterator* it) : it_(it) {}
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void Seek(std::string_view target) override { it_->Seek(target); }
+  void Next() override { it_->Next(); }
+  std::string_view key() const override { return it_->key().ToStringView(); }
+  std::string_view value() const override { return it_->value().ToStringView(); }
+  lsm::Status status() const override { return FromRocksDB(it_->status()); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+class RocksDBEngine final : public Engine {
+ public:
+  ~RocksDBEngine() override { (void)Close(); }
+
+  std::string_view name() const override { return "rocksdb"; }
+  std::string_view display_name() const override { return "RocksDB"; }
+  std::string Version() const override {
+    return absl::StrFormat("%d.%d.%d", ROCKSDB_MAJOR, ROCKSDB_MINOR, ROCKSDB_PATCH);
+  }
+  std::string_view stats_property() const override { return "rocksdb.stats"; }
+
+  lsm::Status CheckOptions(const EngineOptions&) const override { return lsm::Status::OK(); }
+
+  lsm::Status Open(const EngineOptions& options) override {
+    rocksdb::Options ro;
+    ro.create_if_missing = options.create_if_missing;
+    ro.write_buffer_size = options.write_buffer_size;
+    ro.max_open_files = options.open_files;
+    ro.compression = ToRocksDB(options.compression);
+    rocksdb::BlockBasedTableOptions table;
+    table.block_size = options.block_size;
+    if (options.cache_size > 0) {
+      table.block_cache = rocksdb::NewLRUCache(options.cache_size);
+    } else {
+      table.no_block_cache = true;
+    }
+    if (options.bloom_bits > 0) {
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits, false));
+    }
+    ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    write_options_.sync = options.sync;
+    write_options_.disableWAL = options.disable_wal;
+    read_options_.verify_checksums = options.verify_checksum;
+    rocksdb::DB* db = nullptr;
+    lsm::Status s = FromRocksDB(rocksdb::DB::Open(ro, options.path, &db));
+    db_.reset(db);
+    return s;
+  }
+
+  lsm::Status Close() override {
+    if (db_ == nullptr) return lsm::Status::OK();
+    lsm::Status s = FromRocksDB(db_->Close());
+    db_.reset();
+    return s;
+  }
+
+  lsm::Status Destroy(const std::string& path) override {
+    return FromRocksDB(rocksdb::DestroyDB(path, rocksdb::Options()));
+  }
+
+  lsm::Status Put(std::string_view key, std::string_view value) override {
+    return FromRocksDB(db_->Put(write_options_, key, value));
+  }
+  lsm::Status Delete(std::string_view key) override {
+    return FromRocksDB(db_->Delete(write_options_, key));
+  }
+  std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<RocksDBBatch>(); }
+  lsm::Status Write(EngineBatch* batch) override {
+    return FromRocksDB(db_->Write(write_options_, static_cast<RocksDBBatch*>(batch)->rep()));
+  }
+  lsm::Status Get(std::string_view key, std::string* value) override {
+    return FromRocksDB(db_->Get(read_options_, key, value));
+  }
+  std::unique_ptr<EngineIterator> NewIterator() override {
+    return std::make_unique<RocksDBIterator>(db_->NewIterator(read_options_));
+  }
+
+  lsm::Status Flush() override { return FromRocksDB(db_->Flush(rocksdb::FlushOptions())); }
+
+  lsm::Status WaitForCompaction() override {
+    const std::string* const kPending[] = {
+        &rocksdb::DB::Properties::kMemTableFlushPending,
+        &rocksdb::DB::Properties::kNumRunningFlushes,
+        &rocksdb::DB::Properties::kCompactionPending,
+        &rocksdb::DB::Properties::kNumRunningCompactions,
+    };
+    for (;;) {
+      bool busy = false;
+      for (const std::string* property : kPending) {
+        uint64_t n = 0;
+        if (!db_->GetIntProperty(*property, &n)) {
+          return lsm::Status::NotSupported(absl::StrFormat("rocksdb: no property %s", *property));
+        }
+        busy |= n > 0;
+      }
+      if (!busy) return lsm::Status::OK();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  bool GetProperty(std::string_view property, std::string* value) override {
+    return db_->GetProperty(property, value);
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::WriteOptions write_options_;
+  rocksdb::ReadOptions read_options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> NewRocksDBEngine() { return std::make_unique<RocksDBEngine>(); }
+
+}  // namespace lsm::bench

@@ -1,0 +1,161 @@
+#include "bench/lsm_bench/flags.h"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_format.h"
+#include "bench/lsm_bench/generators.h"
+#include "bench/lsm_bench/workloads.h"
+#include "lsm/options.h"
+
+ABSL_FLAG(std::string, engine, "lsm", "Engine to drive: lsm, leveldb or rocksdb.");
+ABSL_FLAG(std::string, db, "",
+          "Database directory. Default: /tmp/lsm_bench-<engine>. Destroyed first unless "
+          "--use_existing_db.");
+ABSL_FLAG(std::string, benchmarks, "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom",
+          "Comma-separated workloads, run in order: fillseq, fillrandom, overwrite, readrandom, "
+          "readseq, seekrandom, flush, waitforcompaction, stats.");
+ABSL_FLAG(int64_t, num, 1000000, "Entries written by the fill workloads; the key space.");
+ABSL_FLAG(int64_t, reads, -1, "Operations of the read workloads; -1 means --num.");
+ABSL_FLAG(int32_t, key_size, 16, "Bytes per key (zero-padded decimal).");
+ABSL_FLAG(int32_t, value_size, 100, "Bytes per value.");
+ABSL_FLAG(double, compression_ratio, 0.5, "Fraction to which generated values compress.");
+ABSL_FLAG(int32_t, batch_size, 1, "Entries per write batch of the fill workloads.");
+ABSL_FLAG(std::string, compression_type, "none",
+          "Table block compression: none, snappy (leveldb, rocksdb), lz4, zstd (lsm, rocksdb).");
+ABSL_FLAG(int32_t, bloom_bits, 10, "Bloom filter bits per key; <= 0 builds no filter.");
+ABSL_FLAG(int64_t, cache_size, 8388608, "Bytes of block cache; 0 disables it.");
+ABSL_FLAG(int64_t, write_buffer_size, 64 << 20, "Bytes a memtable holds before it is flushed.");
+ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
+ABSL_FLAG(int32_t, open_files, 1000, "Table files kept open at most.");
+ABSL_FLAG(bool, histogram, false, "Time every operation and print latency percentiles.");
+ABSL_FLAG(uint64_t, seed, 0, "Random seed; 0 derives one from the clock (printed).");
+ABSL_FLAG(bool, sync, false, "Sync the write-ahead log on every write.");
+ABSL_FLAG(bool, disable_wal, false, "Do not write the write-ahead log (not for leveldb).");
+ABSL_FLAG(bool, verify_checksum, true, "Verify block checksums on reads.");
+ABSL_FLAG(bool, use_existing_db, false, "Keep the database in --db; fill workloads are skipped.");
+
+namespace lsm::bench {
+namespace {
+
+template <typename T>
+std::string Text(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return absl::StrFormat("%g", v);
+  } else {
+    return absl::StrFormat("%d", v);
+  }
+}
+
+template <typename T>
+lsm::Status CheckRange(std::string_view flag, T value, T lo, T hi) {
+  if (value >= lo && value <= hi) return lsm::Status::OK();
+  return lsm::Status::InvalidArgument(
+      absl::StrFormat("--%s=%s: must be between %s and %s", flag, Text(value), Text(lo), Text(hi)));
+}
+
+// Splits --benchmarks at commas and checks every name.
+lsm::Status ParseBenchmarks(std::string_view list, std::vector<std::string>* out) {
+  out->clear();
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view name = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    if (name.empty()) continue;
+    if (!IsKnownWorkload(name)) {
+      std::string known;
+      for (std::string_view w : KnownWorkloads()) absl::StrAppendFormat(&known, " %s", w);
+      return lsm::Status::InvalidArgument(
+          absl::StrFormat("--benchmarks: unknown benchmark '%s' (known:%s)", name, known));
+    }
+    out->emplace_back(name);
+  }
+  return lsm::Status::OK();
+}
+
+}  // namespace
+
+std::string DefaultDbPath(std::string_view engine) {
+  return absl::StrFormat("/tmp/lsm_bench-%s", engine);
+}
+
+lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
+  BenchConfig c;
+  c.engine = absl::GetFlag(FLAGS_engine);
+  c.db = absl::GetFlag(FLAGS_db);
+  if (c.db.empty()) c.db = DefaultDbPath(c.engine);
+  lsm::Status s = ParseBenchmarks(absl::GetFlag(FLAGS_benchmarks), &c.benchmarks);
+  if (!s.ok()) return s;
+
+  constexpr int64_t kInt64Max = INT64_MAX;
+  c.num = absl::GetFlag(FLAGS_num);
+  c.reads = absl::GetFlag(FLAGS_reads);
+  c.key_size = absl::GetFlag(FLAGS_key_size);
+  c.value_size = absl::GetFlag(FLAGS_value_size);
+  c.compression_ratio = absl::GetFlag(FLAGS_compression_ratio);
+  c.batch_size = absl::GetFlag(FLAGS_batch_size);
+  const int32_t bloom_bits = absl::GetFlag(FLAGS_bloom_bits);
+  const int64_t cache_size = absl::GetFlag(FLAGS_cache_size);
+  const int64_t write_buffer_size = absl::GetFlag(FLAGS_write_buffer_size);
+  const int64_t block_size = absl::GetFlag(FLAGS_block_size);
+  const int32_t open_files = absl::GetFlag(FLAGS_open_files);
+  for (const lsm::Status& check : {
+           CheckRange<int64_t>("num", c.num, 1, kInt64Max),
+           CheckRange<int64_t>("reads", c.reads, -1, kInt64Max),
+           CheckRange<int32_t>("key_size", c.key_size, 1, 1 << 20),
+           CheckRange<int32_t>("value_size", c.value_size, 0, 64 << 20),
+           CheckRange<double>("compression_ratio", c.compression_ratio, 0.01, 1.0),
+           CheckRange<int32_t>("batch_size", c.batch_size, 1, 1 << 20),
+           CheckRange<int32_t>("bloom_bits", bloom_bits, -1, 64),
+           CheckRange<int64_t>("cache_size", cache_size, 0, kInt64Max),
+           CheckRange<int64_t>("write_buffer_size", write_buffer_size, 64 << 10, kInt64Max),
+           CheckRange<int64_t>("block_size", block_size, 256, 256 << 20),
+           CheckRange<int32_t>("open_files", open_files, 16, 1 << 24),
+       }) {
+    if (!check.ok()) return check;
+  }
+  if (DecimalDigits(static_cast<uint64_t>(c.num - 1)) > c.key_size) {
+    return lsm::Status::InvalidArgument(
+        absl::StrFormat("--key_size=%d: too small for --num=%d (keys need %d digits)", c.key_size,
+                        c.num, DecimalDigits(static_cast<uint64_t>(c.num - 1))));
+  }
+
+  EngineOptions& eo = c.engine_options;
+  const std::string compression = absl::GetFlag(FLAGS_compression_type);
+  if (!ParseCompression(compression, &eo.compression)) {
+    return lsm::Status::InvalidArgument(absl::StrFormat(
+        "--compression_type=%s: unknown (expected none, snappy, lz4 or zstd)", compression));
+  }
+  eo.path = c.db;
+  eo.bloom_bits = bloom_bits;
+  eo.cache_size = static_cast<size_t>(cache_size);
+  eo.write_buffer_size = static_cast<size_t>(write_buffer_size);
+  eo.block_size = static_cast<size_t>(block_size);
+  eo.open_files = open_files;
+  eo.sync = absl::GetFlag(FLAGS_sync);
+  eo.disable_wal = absl::GetFlag(FLAGS_disable_wal);
+  eo.verify_checksum = absl::GetFlag(FLAGS_verify_checksum);
+
+  std::unique_ptr<Engine> engine;
+  s = NewEngine(c.engine, &engine);
+  if (s.ok()) s = engine->CheckOptions(eo);
+  if (!s.ok()) return s;
+
+  c.histogram = absl::GetFlag(FLAGS_histogram);
+  c.use_existing_db = absl::GetFlag(FLAGS_use_existing_db);
+  c.seed = absl::GetFlag(FLAGS_seed);
+  if (seed_from_clock != nullptr) *seed_from_clock = c.seed == 0;
+  if (c.seed == 0) {
+    c.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) | 1;
+  }
+  *config = std::move(c);
+  return lsm::Status::OK();
+}
+
+}  // namespace lsm::bench

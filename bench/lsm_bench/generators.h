@@ -1,0 +1,77 @@
+// The data of a benchmark: a seeded random generator, db_bench-style keys (a number written as
+// key_size zero-padded decimal digits, so byte order is numeric order) and values cut from a
+// pool of random data that compresses to about --compression_ratio of its size.
+//
+//   lsm::bench::Random64 rnd(301);
+//   lsm::bench::KeyFormatter keys(16);
+//   lsm::bench::ValuePool values(0.5, 301);
+//   std::string_view key = keys.Format(rnd.Uniform(1000000));  // "0000000000042137"
+//   std::string_view value = values.Next(100);
+//
+// The views returned stay valid until the next Format() (keys) or for the pool's lifetime
+// (values). None of these classes is thread-safe.
+#ifndef LSM_BENCH_LSM_BENCH_GENERATORS_H_
+#define LSM_BENCH_LSM_BENCH_GENERATORS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lsm::bench {
+
+// splitmix64: fast, well mixed, and the same sequence for the same seed everywhere.
+class Random64 {
+ public:
+  explicit Random64(uint64_t seed) : state_(seed) {}
+
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+  // Uniform in [0, n). REQUIRES: n > 0.
+  uint64_t Uniform(uint64_t n) {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// Decimal digits needed to write n (1 for 0).
+int DecimalDigits(uint64_t n);
+
+class KeyFormatter {
+ public:
+  // REQUIRES: key_size >= 1.
+  explicit KeyFormatter(int key_size);
+
+  // k as key_size decimal digits, zero-padded on the left.
+  // REQUIRES: DecimalDigits(k) <= key_size.
+  std::string_view Format(uint64_t k);
+
+ private:
+  std::string buf_;
+};
+
+class ValuePool {
+ public:
+  // A pool of at least 1 MiB (and at least min_value_size bytes) made of 100-byte pieces, each
+  // holding compression_ratio * 100 random printable bytes repeated to fill it.
+  // REQUIRES: 0 < compression_ratio <= 1.
+  ValuePool(double compression_ratio, uint64_t seed, size_t min_value_size = 0);
+
+  // The next len bytes of the pool, wrapping to its start. REQUIRES: len <= pool size.
+  std::string_view Next(size_t len);
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+}  // namespace lsm::bench
+
+#endif  // LSM_BENCH_LSM_BENCH_GENERATORS_H_
