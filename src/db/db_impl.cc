@@ -181,8 +181,8 @@ Status DBImpl::Recover(VersionEdit* edit) {
   bool stop = false;
   for (uint64_t number : logs) {
     if (stop) {
-      absl::StrAppendFormat(&recovery_report_, "%06u.log: skipped, after damage in an earlier log\n",
-                            number);
+      absl::StrAppendFormat(&recovery_report_,
+                            "%06u.log: skipped, after damage in an earlier log\n", number);
       continue;
     }
     s = ReplayLog(number, edit, &mem, &stop);
@@ -225,8 +225,8 @@ Status DBImpl::ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, boo
     }
     applied++;
     if (batch.Count() > 0) {
-      last_sequence_ = std::max(last_sequence_,
-                                WriteBatchInternal::Sequence(batch) + batch.Count() - 1);
+      last_sequence_ =
+          std::max(last_sequence_, WriteBatchInternal::Sequence(batch) + batch.Count() - 1);
     }
     if ((*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
       s = WriteLevel0Table(*mem, edit);
@@ -501,10 +501,10 @@ void DBImpl::DeleteObsoleteFiles() {
   mu_.Unlock();
   for (const auto& [type, number] : obsolete) {
     if (type == FileType::kTable) table_cache_->Evict(number);
-    const std::string path = type == FileType::kLog      ? LogFileName(dbname_, number)
-                             : type == FileType::kTable  ? TableFileName(dbname_, number)
-                             : type == FileType::kTemp   ? TempFileName(dbname_, number)
-                                                         : ManifestFileName(dbname_, number);
+    const std::string path = type == FileType::kLog     ? LogFileName(dbname_, number)
+                             : type == FileType::kTable ? TableFileName(dbname_, number)
+                             : type == FileType::kTemp  ? TempFileName(dbname_, number)
+                                                        : ManifestFileName(dbname_, number);
     (void)fs_->RemoveFile(path);
   }
   mu_.Lock();

@@ -117,7 +117,7 @@ class DBImpl final : public DB {
   MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;
   uint64_t mem_entries_ ABSL_GUARDED_BY(mu_) = 0;
   bool mem_has_unlogged_ ABSL_GUARDED_BY(mu_) = false;  // holds disable_wal writes
-  std::deque<Immutable> imms_ ABSL_GUARDED_BY(mu_);      // oldest first
+  std::deque<Immutable> imms_ ABSL_GUARDED_BY(mu_);     // oldest first
   std::unique_ptr<log::Writer> log_ ABSL_GUARDED_BY(mu_);
   uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
 

@@ -74,8 +74,7 @@ void Version::AddIterators(const ReadOptions& options, TableCache* table_cache,
 std::string Version::DebugString() const {
   std::string r;
   for (int level = 0; level < kNumLevels; level++) {
-    absl::StrAppendFormat(&r, "L%d: %d files, %u bytes\n", level, NumFiles(level),
-                          NumBytes(level));
+    absl::StrAppendFormat(&r, "L%d: %d files, %u bytes\n", level, NumFiles(level), NumBytes(level));
   }
   return r;
 }
@@ -93,9 +92,8 @@ Status VersionBuilder::Apply(const VersionEdit& edit) {
     auto it = std::find_if(files.begin(), files.end(),
                            [n = number](const auto& f) { return f->number == n; });
     if (it == files.end()) {
-      return Status::Corruption(
-          absl::StrFormat("version edit removes %06u.sst from L%d, which does not hold it",
-                          number, level));
+      return Status::Corruption(absl::StrFormat(
+          "version edit removes %06u.sst from L%d, which does not hold it", number, level));
     }
     files.erase(it);
   }
@@ -126,8 +124,7 @@ Status VersionBuilder::Build(std::shared_ptr<const Version>* version) const {
       for (size_t i = 1; i < files.size(); i++) {
         if (icmp_->Compare(files[i - 1]->largest, files[i]->smallest) >= 0) {
           return Status::Corruption(absl::StrFormat("L%d files %06u.sst and %06u.sst overlap",
-                                                    level, files[i - 1]->number,
-                                                    files[i]->number));
+                                                    level, files[i - 1]->number, files[i]->number));
         }
       }
     }

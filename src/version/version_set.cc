@@ -121,14 +121,14 @@ Status VersionSet::Recover() {
     VersionEdit edit;
     s = edit.DecodeFrom(record);
     if (s.ok() && edit.comparator() && *edit.comparator() != icmp_.Name()) {
-      return Status::InvalidArgument(absl::StrFormat(
-          "database was created with comparator %s, opened with %s", *edit.comparator(),
-          icmp_.Name()));
+      return Status::InvalidArgument(
+          absl::StrFormat("database was created with comparator %s, opened with %s",
+                          *edit.comparator(), icmp_.Name()));
     }
     if (s.ok()) s = builder.Apply(edit);
     if (!s.ok()) {
-      return s.WithContext(absl::StrFormat("manifest %s record @ %u", BaseName(path),
-                                           reader.last_record_offset()));
+      return s.WithContext(
+          absl::StrFormat("manifest %s record @ %u", BaseName(path), reader.last_record_offset()));
     }
     if (edit.log_number()) log_number = edit.log_number();
     if (edit.next_file_number()) next_file = edit.next_file_number();

@@ -69,8 +69,8 @@ TEST_F(BadApiInputTest, Batches) {
   partly_bad.Put(std::string(kMaxKeySize + 1, 'x'), "2");
   EXPECT_TRUE(db->Write(WriteOptions(), &partly_bad).IsInvalidArgument());
   EXPECT_TRUE(db->Get(ReadOptions(), "good", &v).IsNotFound());  // all or nothing
-  EXPECT_TRUE(db->Write(WriteOptions{.sync = true, .disable_wal = true}, &empty)
-                  .IsInvalidArgument());
+  EXPECT_TRUE(
+      db->Write(WriteOptions{.sync = true, .disable_wal = true}, &empty).IsInvalidArgument());
 }
 
 TEST_F(BadApiInputTest, OpenErrors) {

@@ -43,8 +43,8 @@ void MakeBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
   if (model != nullptr) model->erase(del);
 }
 
-[[noreturn]] void ChildWrites(const std::string& dbname, uint64_t seed, uint64_t first,
-                              bool sync, int ack_fd) {
+[[noreturn]] void ChildWrites(const std::string& dbname, uint64_t seed, uint64_t first, bool sync,
+                              int ack_fd) {
   Options options;
   options.create_if_missing = true;
   options.write_buffer_size = 256 << 10;
