@@ -91,7 +91,7 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
       table_cache_(std::make_unique<TableCache>(dbname_, TableOptions::FromOptions(options_),
                                                 options_.file_system, block_cache_.get(),
                                                 options_.max_open_files)),
-      versions_(std::make_unique<VersionSet>(dbname_, options_, table_cache_.get())) {}
+      versions_(std::make_unique<VersionSet>(dbname_, options_)) {}
 
 DBImpl::~DBImpl() {
   if (!closed_.load()) (void)Close();

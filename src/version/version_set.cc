@@ -41,11 +41,8 @@ Status ReadCurrentFile(FileSystem* fs, const std::string& dbname, uint64_t* mani
   return Status::OK();
 }
 
-VersionSet::VersionSet(std::string dbname, const Options& options, TableCache* table_cache)
-    : dbname_(std::move(dbname)),
-      options_(options),
-      icmp_(options.comparator),
-      table_cache_(table_cache) {
+VersionSet::VersionSet(std::string dbname, const Options& options)
+    : dbname_(std::move(dbname)), options_(options), icmp_(options.comparator) {
   MutexLock l(&mu_);
   current_ = std::make_shared<const Version>(&icmp_);
 }

@@ -1,7 +1,7 @@
 // VersionSet: the database's current Version, the file-number counter and the MANIFEST that
 // records every change to them.
 //
-//   VersionSet versions(dbname, options, &table_cache);
+//   VersionSet versions(dbname, options);
 //   Status s = exists ? versions.Recover() : versions.CreateNew();
 //   VersionEdit edit;
 //   edit.AddFile(0, meta);
@@ -27,7 +27,6 @@
 #include "lsm/file_system.h"
 #include "lsm/options.h"
 #include "src/base/dbformat.h"
-#include "src/sstable/table_cache.h"
 #include "src/util/mutex.h"
 #include "src/version/version.h"
 #include "src/version/version_edit.h"
@@ -38,7 +37,7 @@ namespace lsm {
 class VersionSet {
  public:
   // REQUIRES: options.comparator and options.file_system are set (ResolveDefaultOptions).
-  VersionSet(std::string dbname, const Options& options, TableCache* table_cache);
+  VersionSet(std::string dbname, const Options& options);
   VersionSet(const VersionSet&) = delete;
   VersionSet& operator=(const VersionSet&) = delete;
   ~VersionSet();
@@ -83,7 +82,6 @@ class VersionSet {
   const std::string dbname_;
   const Options options_;
   const InternalKeyComparator icmp_;
-  TableCache* const table_cache_;
 
   std::atomic<uint64_t> next_file_number_{2};
   std::unique_ptr<log::Writer> manifest_;  // serialised by the callers of LogAndApply

@@ -44,10 +44,9 @@ class MemSequentialFile final : public SequentialFile {
   Status Read(size_t n, std::string_view* result, char* scratch) override {
     FileData& d = *data_;
     MutexLock l(&d.mu);
-    const std::string& c = d.contents;
-    const size_t avail = pos_ < c.size() ? c.size() - pos_ : 0;
+    const size_t avail = pos_ < d.contents.size() ? d.contents.size() - pos_ : 0;
     const size_t k = std::min(n, avail);
-    std::copy_n(c.data() + pos_, k, scratch);
+    std::copy_n(d.contents.data() + pos_, k, scratch);
     pos_ += k;
     *result = std::string_view(scratch, k);
     return Status::OK();
@@ -68,10 +67,9 @@ class MemRandomAccessFile final : public RandomAccessFile {
   Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     FileData& d = *data_;
     MutexLock l(&d.mu);
-    const std::string& c = d.contents;
-    const size_t avail = offset < c.size() ? c.size() - offset : 0;
+    const size_t avail = offset < d.contents.size() ? d.contents.size() - offset : 0;
     const size_t k = std::min(n, avail);
-    std::copy_n(c.data() + std::min<uint64_t>(offset, c.size()), k, scratch);
+    std::copy_n(d.contents.data() + std::min<uint64_t>(offset, d.contents.size()), k, scratch);
     *result = std::string_view(scratch, k);
     return Status::OK();
   }

@@ -82,12 +82,11 @@ class VersionSetTest : public testing::Test {
     EXPECT_TRUE(fs_->CreateDirIfMissing("/db").ok());
   }
   std::unique_ptr<VersionSet> NewSet() {
-    return std::make_unique<VersionSet>("/db", options_, &table_cache_);
+    return std::make_unique<VersionSet>("/db", options_);
   }
 
   std::shared_ptr<MemFileSystem> fs_;
   Options options_;
-  TableCache table_cache_{"/db", TableOptions(), fs_, nullptr, 16};
 };
 
 TEST_F(VersionSetTest, CreateApplyRecover) {
