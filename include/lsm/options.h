@@ -84,8 +84,8 @@ struct Options {
   // The order of user keys. Must outlive the database. Default: BytewiseComparator().
   const Comparator* comparator = nullptr;
 
-  // Check more aggressively: every table is verified when first opened and any damage found
-  // while reading stops the database from accepting writes. Default: true.
+  // At open, check that every table the MANIFEST names exists with the size it recorded;
+  // open fails with Corruption naming the table otherwise. Default: true.
   bool paranoid_checks = true;
 
   // How a damaged write-ahead log is recovered. Default: kPointInTimeRecovery.

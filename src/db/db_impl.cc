@@ -114,6 +114,7 @@ Status DBImpl::Open() {
   s = Recover(&edit);
   uint64_t new_log = 0;
   if (s.ok()) s = NewLog(&log_, &new_log);
+  if (s.ok() && options_.paranoid_checks) s = CheckTables();
   if (s.ok()) {
     log_number_ = new_log;
     edit.SetLogNumber(new_log);
@@ -191,6 +192,24 @@ Status DBImpl::Recover(VersionEdit* edit) {
   if (s.ok() && mem != nullptr) s = WriteLevel0Table(mem, edit);
   if (mem != nullptr) mem->Unref();
   return s;
+}
+
+Status DBImpl::CheckTables() {
+  std::shared_ptr<const Version> v = versions_->current();
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& f : v->files(level)) {
+      const std::string path = TableFileName(dbname_, f->number);
+      uint64_t size;
+      Status s = fs_->GetFileSize(path, &size);
+      if (s.IsNotFound()) return Status::Corruption(path, "named by the MANIFEST but missing");
+      if (!s.ok()) return s;
+      if (size != f->file_size) {
+        return Status::Corruption(
+            path, absl::StrFormat("has %u bytes, the MANIFEST says %u", size, f->file_size));
+      }
+    }
+  }
+  return Status::OK();
 }
 
 Status DBImpl::ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop) {

@@ -81,6 +81,8 @@ class DBImpl final : public DB {
   void ReleaseReadView(ReadView* view);
 
   Status Recover(VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Options::paranoid_checks: every live table exists with its recorded size.
+  Status CheckTables();
   Status ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `mem` to a new level-0 table and adds it to `edit` (nothing for an empty memtable).
