@@ -51,6 +51,26 @@ TEST(VersionEditTest, RoundTrip) {
   EXPECT_NE(decoded.DebugString().find("add L3 000021.sst"), std::string::npos);
 }
 
+TEST(VersionEditTest, EncodingMatchesTheDocumentedExample) {
+  VersionEdit edit;
+  edit.SetLogNumber(6);
+  edit.SetNextFileNumber(8);
+  edit.SetLastSequence(2);
+  FileMetaData f{.number = 7, .file_size = 4096, .smallest = IKey("a", 1), .largest = IKey("c", 2),
+                 .smallest_seqno = 1, .largest_seqno = 2};
+  edit.AddFile(0, f);
+  std::string encoded;
+  edit.EncodeTo(&encoded);
+  const std::string expected(
+      "\x02\x06\x03\x08\x04\x02\x06\x00\x07\x80\x20"
+      "\x09"
+      "a\x01\x01\x00\x00\x00\x00\x00\x00"
+      "\x09"
+      "c\x01\x02\x00\x00\x00\x00\x00\x00\x01\x02",
+      11 + 10 + 10 + 2);
+  EXPECT_EQ(encoded, expected);  // docs/manifest_format.md, "Example"
+}
+
 TEST(VersionEditTest, MalformedIsCorruptionUnknownIsNotSupported) {
   std::string encoded;
   SampleEdit().EncodeTo(&encoded);
