@@ -16,6 +16,8 @@
 #ifndef LSM_DB_DB_IMPL_H_
 #define LSM_DB_DB_IMPL_H_
 
+#include <absl/container/inlined_vector.h>
+
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -72,7 +74,8 @@ class DBImpl final : public DB {
   // What a read sees: a sequence number and referenced memtables and version.
   struct ReadView {
     SequenceNumber sequence;
-    std::vector<MemTable*> mems;  // active first, then frozen newest first; each Ref()'d
+    // Active first, then frozen newest first; each Ref()'d. Inline: no allocation per read.
+    absl::InlinedVector<MemTable*, 4> mems;
     std::shared_ptr<const Version> version;
   };
 

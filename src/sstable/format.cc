@@ -118,8 +118,9 @@ Status ReadBlock(const RandomAccessFile* file, std::string_view file_name,
     return BlockCorruption(file_name, handle.offset, "truncated block read");
   }
   const char type = data[n];
+  // The contents and the type byte lie together here: one pass computes BlockChecksum.
   if (verify_checksum &&
-      DecodeFixed32(data.data() + n + 1) != BlockChecksum(data.substr(0, n), type)) {
+      DecodeFixed32(data.data() + n + 1) != MaskChecksum(Checksum32(data.substr(0, n + 1)))) {
     return BlockCorruption(file_name, handle.offset, "checksum mismatch");
   }
   const auto codec = static_cast<uint8_t>(type);
