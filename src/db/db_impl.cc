@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "lsm/comparator.h"
 #include "src/base/filename.h"
@@ -22,25 +23,36 @@ namespace {
 constexpr size_t kMaxGroupBytes = 1 << 20;
 
 // Inserts a batch's records into a memtable, numbering them from the batch's sequence.
+// `concurrent` when other threads insert into the same memtable at the same time.
 class MemTableInserter final : public WriteBatch::Handler {
  public:
-  MemTableInserter(SequenceNumber seq, MemTable* mem) : seq_(seq), mem_(mem) {}
+  MemTableInserter(SequenceNumber seq, MemTable* mem, bool concurrent)
+      : seq_(seq), mem_(mem), concurrent_(concurrent) {}
   Status Put(std::string_view key, std::string_view value) override {
-    mem_->AddSingleWriter(seq_++, ValueType::kValue, key, value);
+    Add(ValueType::kValue, key, value);
     return Status::OK();
   }
   Status Delete(std::string_view key) override {
-    mem_->AddSingleWriter(seq_++, ValueType::kDeletion, key, {});
+    Add(ValueType::kDeletion, key, {});
     return Status::OK();
   }
 
  private:
+  void Add(ValueType type, std::string_view key, std::string_view value) {
+    if (concurrent_) {
+      mem_->Add(seq_++, type, key, value);
+    } else {
+      mem_->AddSingleWriter(seq_++, type, key, value);
+    }
+  }
+
   SequenceNumber seq_;
   MemTable* const mem_;
+  const bool concurrent_;
 };
 
-Status InsertInto(const WriteBatch& batch, MemTable* mem) {
-  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem);
+Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent) {
+  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent);
   return batch.Iterate(&inserter);
 }
 
@@ -49,6 +61,7 @@ Status Closed() { return Status::InvalidArgument("database closed"); }
 }  // namespace
 
 // A queued write. `batch` is null for a request to freeze the memtable (Flush).
+// Guarded by mu_ except where a comment says otherwise.
 struct DBImpl::Writer {
   explicit Writer(Mutex* mu) : cv(mu) {}
   WriteBatch* batch = nullptr;
@@ -57,6 +70,11 @@ struct DBImpl::Writer {
   bool done = false;
   Status status;
   CondVar cv;
+  // Set by the leader of a group once it is logged: this member inserts its own batch into
+  // `insert_into` and reports to `leader`, which waits until its pending_inserts reach 0.
+  MemTable* insert_into = nullptr;
+  Writer* leader = nullptr;
+  int pending_inserts = 0;
 };
 
 class DBImpl::SnapshotImpl final : public Snapshot {
@@ -231,7 +249,7 @@ Status DBImpl::ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, boo
         *mem = new MemTable(icmp_);
         (*mem)->Ref();
       }
-      s = InsertInto(batch, *mem);
+      s = InsertInto(batch, *mem, /*concurrent=*/false);
     }
     if (!s.ok()) {
       // A record whose checksum holds but whose batch does not decode.
@@ -316,7 +334,19 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
 
   MutexLock l(&mu_);
   writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.Wait();
+  while (!w.done && &w != writers_.front()) {
+    if (w.insert_into != nullptr) {
+      // The leader logged this writer's group: insert this batch alongside the others.
+      MemTable* mem = std::exchange(w.insert_into, nullptr);
+      mu_.Unlock();
+      Status inserted = InsertInto(*w.batch, mem, /*concurrent=*/true);
+      mu_.Lock();
+      if (!inserted.ok() && w.leader->status.ok()) w.leader->status = inserted;
+      if (--w.leader->pending_inserts == 0) w.leader->cv.Signal();
+      continue;
+    }
+    w.cv.Wait();
+  }
   if (w.done) return w.status;
 
   // This writer leads: it writes its group and wakes the members.
@@ -330,16 +360,37 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
     const SequenceNumber last = last_sequence_;
     MemTable* mem = mem_;
     log::Writer* log = log_.get();
-    {
-      // Only the leader touches the log and inserts into the memtable, so both may be used
-      // without the lock; followers wait in the queue meanwhile.
+    // Only the leader touches the log, so it may be used without the lock; the group's
+    // members wait in the queue meanwhile.
+    mu_.Unlock();
+    if (!w.disable_wal) {
+      s = log->AddRecord(group->Data());
+      if (s.ok()) s = w.sync ? log->Sync() : log->Flush();
+    }
+    mu_.Lock();
+    if (s.ok() && group == w.batch) {
       mu_.Unlock();
-      if (!w.disable_wal) {
-        s = log->AddRecord(group->Data());
-        if (s.ok()) s = w.sync ? log->Sync() : log->Flush();
-      }
-      if (s.ok()) s = InsertInto(*group, mem);
+      s = InsertInto(*group, mem, /*concurrent=*/false);
       mu_.Lock();
+    } else if (s.ok()) {
+      // Every member inserts its own batch, numbered as in the group, at the same time.
+      SequenceNumber seq = first;
+      for (auto it = writers_.begin();; ++it) {
+        WriteBatchInternal::SetSequence((*it)->batch, seq);
+        seq += (*it)->batch->Count();
+        if (*it != &w) {
+          (*it)->leader = &w;
+          (*it)->insert_into = mem;
+          w.pending_inserts++;
+          (*it)->cv.Signal();
+        }
+        if (*it == last_writer) break;
+      }
+      mu_.Unlock();
+      s = InsertInto(*w.batch, mem, /*concurrent=*/true);
+      mu_.Lock();
+      while (w.pending_inserts > 0) w.cv.Wait();
+      if (s.ok()) s = w.status;
     }
     if (s.ok()) {
       mem_entries_ += group->Count();

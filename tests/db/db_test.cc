@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <thread>
 
@@ -186,6 +187,41 @@ TEST_F(DBTest, ConcurrentWritersGroupCommit) {
   int count = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) count++;
   EXPECT_EQ(count, kThreads * kPerThread);
+}
+
+TEST_F(DBTest, ConcurrentBatchesAreAtomicAndComplete) {
+  Open();
+  constexpr int kThreads = 4, kBatches = 400, kPerBatch = 5;
+  std::atomic<bool> stop{false};
+  // A reader checks that batches appear whole: all keys of a batch share its value.
+  std::thread reader([&] {
+    while (!stop.load()) {
+      std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+      std::map<std::string, int> seen;  // batch id -> records seen
+      for (it->SeekToFirst(); it->Valid(); it->Next()) seen[std::string(it->value())]++;
+      ASSERT_TRUE(it->status().ok());
+      for (const auto& [batch, n] : seen) ASSERT_EQ(n, kPerBatch) << batch;
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) {
+    threads.emplace_back([this, t] {
+      for (int b = 0; b < kBatches; b++) {
+        WriteBatch batch;
+        const std::string id = std::to_string(t) + "/" + std::to_string(b);
+        for (int r = 0; r < kPerBatch; r++) batch.Put(id + "#" + std::to_string(r), id);
+        ASSERT_TRUE(db_->Write(WriteOptions{.sync = b % 50 == 0}, &batch).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  stop.store(true);
+  reader.join();
+  Reopen();
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  int count = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) count++;
+  EXPECT_EQ(count, kThreads * kBatches * kPerBatch);
 }
 
 TEST_F(DBTest, DisableWalWritesSurviveClose) {
