@@ -81,6 +81,23 @@ struct Options {
   // Open tables whose readers are kept open at most. At least 16. Default: 1000.
   int max_open_files = 1000;
 
+  // Leveled compaction. Level 0 holds flushed tables, which may overlap; every deeper level
+  // is one sorted run of non-overlapping tables, each level about `max_bytes_for_level_multiplier`
+  // times larger than the one above it.
+
+  // Level-0 tables that start a compaction into level 1. At least 1. Default: 4.
+  int level0_file_num_compaction_trigger = 4;
+
+  // Bytes of level 1 above which it is compacted into level 2; level n's limit is this times
+  // the multiplier to the power n - 1. At least 64 KiB. Default: 256 MiB.
+  uint64_t max_bytes_for_level_base = uint64_t{256} << 20;
+
+  // Growth factor between the limits of consecutive levels. At least 2. Default: 10.
+  int max_bytes_for_level_multiplier = 10;
+
+  // Bytes at which a compaction starts a new output table. At least 64 KiB. Default: 64 MiB.
+  uint64_t target_file_size_base = uint64_t{64} << 20;
+
   // The order of user keys. Must outlive the database. Default: BytewiseComparator().
   const Comparator* comparator = nullptr;
 

@@ -11,6 +11,7 @@
 #include "src/base/merging_iterator.h"
 #include "src/base/write_batch_internal.h"
 #include "src/compaction/build_table.h"
+#include "src/compaction/compaction_job.h"
 #include "src/db/db_iter.h"
 #include "src/db/options_validation.h"
 #include "src/wal/log_reader.h"
@@ -137,7 +138,7 @@ Status DBImpl::Open() {
     log_number_ = new_log;
     edit.SetLogNumber(new_log);
     edit.SetLastSequence(last_sequence_);
-    s = versions_->LogAndApply(&edit);
+    s = LogAndApply(&edit);
   }
   if (!s.ok()) {
     closed_.store(true);
@@ -149,6 +150,7 @@ Status DBImpl::Open() {
   opened_ = true;
   DeleteObsoleteFiles();
   background_ = std::thread([this] { BackgroundThread(); });
+  compaction_ = std::thread([this] { CompactionThread(); });
   return Status::OK();
 }
 
@@ -509,6 +511,105 @@ void DBImpl::BackgroundThread() {
   }
 }
 
+Status DBImpl::LogAndApply(VersionEdit* edit) {
+  MutexLock l(&apply_mu_);
+  return versions_->LogAndApply(edit);
+}
+
+SequenceNumber DBImpl::OldestSnapshot() {
+  return snapshots_.empty() ? visible_sequence_.load(std::memory_order_acquire)
+                            : snapshots_.front()->sequence;
+}
+
+void DBImpl::CompactionThread() {
+  MutexLock l(&mu_);
+  int failures_in_a_row = 0;
+  while (!shutting_down_) {
+    std::shared_ptr<const Version> version = versions_->current();
+    std::unique_ptr<Compaction> c;
+    if (bg_error_.ok()) c = PickLeveledCompaction(*version, icmp_, options_, &compact_pointers_);
+    if (c == nullptr) {
+      background_cv_.Wait();
+      continue;
+    }
+    const SequenceNumber oldest = OldestSnapshot();
+    running_compactions_++;
+    mu_.Unlock();
+    Status s = DoCompaction(*c, *version, oldest);
+    mu_.Lock();
+    running_compactions_--;
+    if (s.ok() || s.IsBusy()) {
+      failures_in_a_row = 0;
+      DeleteObsoleteFiles();
+    } else {
+      // The previous version stands and the outputs are gone: retry after a pause, and stop
+      // accepting writes only if the failure persists.
+      compaction_failures_++;
+      if (++failures_in_a_row >= 5) {
+        if (bg_error_.ok()) bg_error_ = s;
+      } else {
+        background_cv_.WaitFor(std::chrono::milliseconds(100 << failures_in_a_row));
+      }
+    }
+    background_cv_.SignalAll();
+  }
+}
+
+Status DBImpl::DoCompaction(const Compaction& c, const Version& version,
+                            SequenceNumber oldest_snapshot) {
+  VersionEdit edit;
+  CompactionJobResult result;
+  std::vector<uint64_t> allocated;  // output file numbers, pending until installed
+  Status s;
+  if (c.IsTrivialMove()) {
+    const FileMetaData& f = *c.inputs[0][0];
+    edit.RemoveFile(c.level, f.number);
+    edit.AddFile(c.output_level, f);
+  } else {
+    CompactionContext ctx;
+    ctx.dbname = dbname_;
+    ctx.fs = fs_;
+    ctx.table_options = TableOptions::FromOptions(options_);
+    ctx.table_cache = table_cache_.get();
+    ctx.icmp = &icmp_;
+    ctx.version = &version;
+    ctx.oldest_snapshot = oldest_snapshot;
+    ctx.cancel = &cancel_compactions_;
+    ctx.new_file_number = [this, &allocated] {
+      const uint64_t n = versions_->NewFileNumber();
+      allocated.push_back(n);
+      MutexLock l(&mu_);
+      pending_outputs_.insert(n);
+      return n;
+    };
+    s = RunCompaction(c, ctx, &result);
+    if (s.ok()) {
+      for (int which = 0; which < 2; which++) {
+        const int level = which == 0 ? c.level : c.output_level;
+        for (const auto& f : c.inputs[which]) edit.RemoveFile(level, f->number);
+      }
+      for (const FileMetaData& f : result.outputs) edit.AddFile(c.output_level, f);
+    }
+  }
+  if (s.ok()) s = LogAndApply(&edit);
+  MutexLock l(&mu_);
+  for (uint64_t n : allocated) pending_outputs_.erase(n);
+  if (s.ok()) {
+    if (c.IsTrivialMove()) {
+      trivial_moves_++;
+    } else {
+      compactions_++;
+      compaction_bytes_read_ += result.bytes_read;
+      compaction_bytes_written_ += result.bytes_written;
+    }
+  } else {
+    for (const FileMetaData& f : result.outputs) {
+      (void)fs_->RemoveFile(TableFileName(dbname_, f.number));
+    }
+  }
+  return s;
+}
+
 Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
                               SequenceNumber last_sequence) {
   FileMetaData meta;
@@ -525,7 +626,7 @@ Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
     // The memtable's writes are in the table now; only logs from the next memtable on matter.
     edit.SetLogNumber(next_log_number);
     edit.SetLastSequence(last_sequence);
-    s = versions_->LogAndApply(&edit);
+    s = LogAndApply(&edit);
   }
   MutexLock l(&mu_);
   pending_outputs_.erase(meta.number);
@@ -686,6 +787,15 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     *value = std::to_string(mem_->ApproximateMemoryUsage());
     return true;
   }
+  if (property == "lsm.compaction-pending") {
+    CompactionPointers pointers = compact_pointers_;
+    *value = PickLeveledCompaction(*v, icmp_, options_, &pointers) != nullptr ? "1" : "0";
+    return true;
+  }
+  if (property == "lsm.num-running-compactions") {
+    *value = std::to_string(running_compactions_);
+    return true;
+  }
   if (property == "lsm.recovery") {
     *value = recovery_report_;
     return true;
@@ -695,12 +805,16 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     absl::StrAppendFormat(value,
                           "memtable: %u bytes, %u entries; immutable memtables: %u\n"
                           "flushes: %u, %u bytes written\n"
+                          "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, "
+                          "%u failed\n"
                           "write stalls: %u, %.3f s\n"
                           "last sequence: %u; snapshots: %u\n"
                           "background error: %s\n",
                           mem_->ApproximateMemoryUsage(), mem_entries_, imms_.size(), flushes_,
-                          flush_bytes_, stalls_, stall_micros_ / 1e6, visible_sequence_.load(),
-                          snapshots_.size(), bg_error_.ToString());
+                          flush_bytes_, compactions_, trivial_moves_, compaction_bytes_read_,
+                          compaction_bytes_written_, compaction_failures_, stalls_,
+                          stall_micros_ / 1e6, visible_sequence_.load(), snapshots_.size(),
+                          bg_error_.ToString());
     return true;
   }
   return false;
@@ -749,9 +863,11 @@ Status DBImpl::Close() {
     // Let queued writers finish (they fail: the database is closed).
     while (!writers_.empty()) background_cv_.WaitFor(std::chrono::milliseconds(1));
     shutting_down_ = true;
+    cancel_compactions_.store(true);
     background_cv_.SignalAll();
   }
   background_.join();
+  compaction_.join();
   MutexLock l(&mu_);
   if (log_ != nullptr) {
     Status close = log_->Close();

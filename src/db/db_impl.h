@@ -29,6 +29,7 @@
 
 #include "lsm/db.h"
 #include "src/base/dbformat.h"
+#include "src/compaction/compaction_picker.h"
 #include "src/memtable/memtable.h"
 #include "src/sstable/block_cache.h"
 #include "src/sstable/table_cache.h"
@@ -97,6 +98,12 @@ class DBImpl final : public DB {
   WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void BackgroundThread();
+  void CompactionThread();
+  // Runs one compaction (a trivial move or a merge) and installs its result.
+  Status DoCompaction(const Compaction& c, const Version& version, SequenceNumber oldest_snapshot);
+  SequenceNumber OldestSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records a version edit; the flush and compaction threads take turns.
+  Status LogAndApply(VersionEdit* edit);
   Status FlushImmutable(const Immutable& imm, uint64_t next_log_number,
                         SequenceNumber last_sequence);
   void DeleteObsoleteFiles() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -111,7 +118,11 @@ class DBImpl final : public DB {
 
   std::unique_ptr<FileLock> lock_;
   std::atomic<bool> closed_{false};
-  std::thread background_;
+  std::thread background_;  // flushes
+  std::thread compaction_;  // compactions
+  std::atomic<bool> cancel_compactions_{false};
+  Mutex apply_mu_;  // serialises VersionSet::LogAndApply
+  CompactionPointers compact_pointers_ ABSL_GUARDED_BY(mu_);
 
   Mutex mu_;
   CondVar background_cv_{&mu_};  // signalled when flush work arrives or completes
@@ -138,6 +149,12 @@ class DBImpl final : public DB {
   // Figures for "lsm.stats".
   uint64_t flushes_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t flush_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t compactions_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t trivial_moves_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t compaction_bytes_read_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t compaction_bytes_written_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t compaction_failures_ ABSL_GUARDED_BY(mu_) = 0;
+  int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t stalls_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t stall_micros_ ABSL_GUARDED_BY(mu_) = 0;
   std::string recovery_report_ ABSL_GUARDED_BY(mu_);

@@ -45,6 +45,24 @@ Status ValidateOptions(const Options& o) {
     return Invalid("max_open_files",
                    absl::StrFormat("is %d; it must be at least 16", o.max_open_files));
   }
+  if (o.level0_file_num_compaction_trigger < 1) {
+    return Invalid(
+        "level0_file_num_compaction_trigger",
+        absl::StrFormat("is %d; it must be at least 1", o.level0_file_num_compaction_trigger));
+  }
+  if (o.max_bytes_for_level_base < (64 << 10)) {
+    return Invalid("max_bytes_for_level_base",
+                   absl::StrFormat("is %u; it must be at least 65536", o.max_bytes_for_level_base));
+  }
+  if (o.max_bytes_for_level_multiplier < 2) {
+    return Invalid(
+        "max_bytes_for_level_multiplier",
+        absl::StrFormat("is %d; it must be at least 2", o.max_bytes_for_level_multiplier));
+  }
+  if (o.target_file_size_base < (64 << 10)) {
+    return Invalid("target_file_size_base",
+                   absl::StrFormat("is %u; it must be at least 65536", o.target_file_size_base));
+  }
   switch (o.wal_recovery_mode) {
     case WALRecoveryMode::kTolerateCorruptedTailRecords:
     case WALRecoveryMode::kAbsoluteConsistency:

@@ -35,6 +35,11 @@ TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
       {"block_restart_interval", [](Options* o) { o->block_restart_interval = 0; }},
       {"max_open_files", [](Options* o) { o->max_open_files = 15; }},
       {"wal_recovery_mode", [](Options* o) { o->wal_recovery_mode = WALRecoveryMode{7}; }},
+      {"level0_file_num_compaction_trigger",
+       [](Options* o) { o->level0_file_num_compaction_trigger = 0; }},
+      {"max_bytes_for_level_base", [](Options* o) { o->max_bytes_for_level_base = 1000; }},
+      {"max_bytes_for_level_multiplier", [](Options* o) { o->max_bytes_for_level_multiplier = 1; }},
+      {"target_file_size_base", [](Options* o) { o->target_file_size_base = 0; }},
   };
   for (const Case& c : cases) {
     Options o;
