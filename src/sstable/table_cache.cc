@@ -1,32 +1,10 @@
 #include "src/sstable/table_cache.h"
 
 #include "src/base/filename.h"
+#include "src/base/merging_iterator.h"
 #include "src/util/invariant.h"
 
 namespace lsm {
-namespace {
-
-// What NewIterator returns when the table cannot be opened.
-class ErrorIterator final : public InternalIterator {
- public:
-  explicit ErrorIterator(Status s) : status_(std::move(s)) {}
-  bool Valid() const override { return false; }
-  void SeekToFirst() override {}
-  void SeekToLast() override {}
-  void Seek(std::string_view) override {}
-  void SeekForPrev(std::string_view) override {}
-  void Next() override {}
-  void Prev() override {}
-  std::string_view key() const override { return {}; }
-  std::string_view value() const override { return {}; }
-  Status status() const override { return status_; }
-
- private:
-  const Status status_;
-};
-
-}  // namespace
-
 TableCache::TableCache(std::string dir, const TableOptions& options, std::shared_ptr<FileSystem> fs,
                        BlockCache* block_cache, int max_open_files)
     : dir_(std::move(dir)),
@@ -100,7 +78,7 @@ std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& opt
                                                           uint64_t file_size) {
   std::shared_ptr<const TableReader> reader;
   Status s = FindTable(file_number, file_size, &reader);
-  if (!s.ok()) return std::make_unique<ErrorIterator>(std::move(s));
+  if (!s.ok()) return NewEmptyIterator(std::move(s));
   const TableReader* table = reader.get();
   return table->NewIterator(options, std::move(reader));
 }

@@ -112,14 +112,8 @@ TEST_F(BadApiInputTest, OpenErrors) {
   s = DB::Open(exists, dbname_, &db);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
 
-  struct OtherComparator : Comparator {
-    int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
-    const char* Name() const override { return "test.Reverse"; }
-    void FindShortestSeparator(std::string*, std::string_view) const override {}
-    void FindShortSuccessor(std::string*) const override {}
-  } reverse;
   Options other = options_;
-  other.comparator = &reverse;
+  other.comparator = ReverseBytewiseComparator();
   s = DB::Open(other, dbname_, &db);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
 

@@ -14,20 +14,6 @@
 namespace lsm {
 namespace {
 
-// Orders user keys bytewise in reverse, to exercise the memtable's non-bytewise path.
-class ReverseComparator final : public Comparator {
- public:
-  int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
-  const char* Name() const override { return "test.Reverse"; }
-  void FindShortestSeparator(std::string*, std::string_view) const override {}
-  void FindShortSuccessor(std::string*) const override {}
-};
-
-const Comparator* Reverse() {
-  static const ReverseComparator kReverse;
-  return &kReverse;
-}
-
 std::string IKey(std::string_view user_key, SequenceNumber seq, ValueType type) {
   std::string k;
   AppendInternalKey(&k, ParsedInternalKey(user_key, seq, type));
@@ -38,7 +24,9 @@ std::string IKey(std::string_view user_key, SequenceNumber seq, ValueType type) 
 // The parameter selects the reverse comparator instead of the bytewise one.
 class MemTableTest : public ::testing::TestWithParam<bool> {
  protected:
-  MemTableTest() : icmp_(GetParam() ? Reverse() : BytewiseComparator()), mem_(new MemTable(icmp_)) {
+  MemTableTest()
+      : icmp_(GetParam() ? ReverseBytewiseComparator() : BytewiseComparator()),
+        mem_(new MemTable(icmp_)) {
     mem_->Ref();
   }
   ~MemTableTest() override { mem_->Unref(); }

@@ -15,15 +15,6 @@
 namespace lsm {
 namespace {
 
-// Reverse bytewise order: exercises the generic (virtual) comparison path.
-class ReverseComparator final : public Comparator {
- public:
-  int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
-  const char* Name() const override { return "test.Reverse"; }
-  void FindShortestSeparator(std::string*, std::string_view) const override {}
-  void FindShortSuccessor(std::string*) const override {}
-};
-
 struct ByComparator {
   const Comparator* cmp;
   bool operator()(const std::string& a, const std::string& b) const {
@@ -163,12 +154,11 @@ TEST(BlockTest, LongKeysUseTheHeapBuffer) {
 TEST(BlockTest, InternalKeysAndGenericComparators) {
   Random rnd(TestSeed());
   const InternalKeyComparator icmp(BytewiseComparator());
-  const ReverseComparator reverse;
-  const InternalKeyComparator reverse_icmp(&reverse);
-  for (const Comparator* cmp :
-       {static_cast<const Comparator*>(&icmp), static_cast<const Comparator*>(&reverse),
-        static_cast<const Comparator*>(&reverse_icmp)}) {
-    const bool internal = cmp != &reverse;
+  const Comparator* reverse = ReverseBytewiseComparator();
+  const InternalKeyComparator reverse_icmp(reverse);
+  for (const Comparator* cmp : {static_cast<const Comparator*>(&icmp), reverse,
+                                static_cast<const Comparator*>(&reverse_icmp)}) {
+    const bool internal = cmp != reverse;
     Model model(ByComparator{cmp});
     std::vector<std::string> users;
     while (model.size() < 300) {

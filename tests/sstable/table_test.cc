@@ -236,16 +236,9 @@ TEST(TableTest, ComparatorMismatchIsInvalidArgument) {
 
 // A user comparator other than bytewise takes the generic (virtual) comparison path.
 TEST(TableTest, ReverseUserComparator) {
-  class Reverse final : public Comparator {
-   public:
-    int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
-    const char* Name() const override { return "test.Reverse"; }
-    void FindShortestSeparator(std::string*, std::string_view) const override {}
-    void FindShortSuccessor(std::string*) const override {}
-  } reverse;
   MemFileSystem fs;
   TableOptions options;
-  options.comparator = &reverse;
+  options.comparator = ReverseBytewiseComparator();
   options.block_size = 128;
   std::vector<Entry> entries;
   for (int i = 999; i >= 100; i--) {

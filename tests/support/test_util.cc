@@ -23,6 +23,18 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+const Comparator* ReverseBytewiseComparator() {
+  class Reverse final : public Comparator {
+   public:
+    int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
+    const char* Name() const override { return "test.Reverse"; }
+    void FindShortestSeparator(std::string*, std::string_view) const override {}
+    void FindShortSuccessor(std::string*) const override {}
+  };
+  static const Reverse kReverse;
+  return &kReverse;
+}
+
 uint64_t TestSeed() {
   uint64_t seed;
   if (const char* env = std::getenv("LSM_TEST_SEED"); env != nullptr && *env) {

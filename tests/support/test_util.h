@@ -3,13 +3,20 @@
 //   TempDir dir;                       // a fresh directory, removed with its contents
 //   std::string path = dir.path() + "/000001.sst";
 //   uint64_t seed = TestSeed();        // LSM_TEST_SEED, or a fresh one, printed for replay
+//   options.comparator = ReverseBytewiseComparator();
 #ifndef LSM_TESTS_SUPPORT_TEST_UTIL_H_
 #define LSM_TESTS_SUPPORT_TEST_UTIL_H_
 
 #include <cstdint>
 #include <string>
 
+#include "lsm/comparator.h"
+
 namespace lsm {
+
+// Orders keys bytewise in reverse (Name() "test.Reverse"): a comparator other than the
+// default, for the generic comparison paths and for comparator-mismatch checks.
+const Comparator* ReverseBytewiseComparator();
 
 // A new directory under $TMPDIR (or /tmp), removed recursively on destruction.
 class TempDir {

@@ -4,6 +4,7 @@
 #include "src/version/version_edit.h"
 #include "src/version/version_set.h"
 #include "tests/support/mem_file_system.h"
+#include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
@@ -56,8 +57,12 @@ TEST(VersionEditTest, EncodingMatchesTheDocumentedExample) {
   edit.SetLogNumber(6);
   edit.SetNextFileNumber(8);
   edit.SetLastSequence(2);
-  FileMetaData f{.number = 7, .file_size = 4096, .smallest = IKey("a", 1), .largest = IKey("c", 2),
-                 .smallest_seqno = 1, .largest_seqno = 2};
+  FileMetaData f{.number = 7,
+                 .file_size = 4096,
+                 .smallest = IKey("a", 1),
+                 .largest = IKey("c", 2),
+                 .smallest_seqno = 1,
+                 .largest_seqno = 2};
   edit.AddFile(0, f);
   std::string encoded;
   edit.EncodeTo(&encoded);
@@ -101,9 +106,7 @@ class VersionSetTest : public testing::Test {
     options_.file_system = fs_;
     EXPECT_TRUE(fs_->CreateDirIfMissing("/db").ok());
   }
-  std::unique_ptr<VersionSet> NewSet() {
-    return std::make_unique<VersionSet>("/db", options_);
-  }
+  std::unique_ptr<VersionSet> NewSet() { return std::make_unique<VersionSet>("/db", options_); }
 
   std::shared_ptr<MemFileSystem> fs_;
   Options options_;
@@ -163,13 +166,7 @@ TEST_F(VersionSetTest, CurrentFileProblems) {
 
 TEST_F(VersionSetTest, ComparatorMismatch) {
   ASSERT_TRUE(NewSet()->CreateNew().ok());
-  struct Other : Comparator {
-    int Compare(std::string_view a, std::string_view b) const override { return a.compare(b); }
-    const char* Name() const override { return "other"; }
-    void FindShortestSeparator(std::string*, std::string_view) const override {}
-    void FindShortSuccessor(std::string*) const override {}
-  } other;
-  options_.comparator = &other;
+  options_.comparator = ReverseBytewiseComparator();
   EXPECT_TRUE(NewSet()->Recover().IsInvalidArgument());
 }
 
