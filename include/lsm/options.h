@@ -88,6 +88,14 @@ struct Options {
   // Level-0 tables that start a compaction into level 1. At least 1. Default: 4.
   int level0_file_num_compaction_trigger = 4;
 
+  // Level-0 tables at which each write is delayed by 1 ms, so that compaction catches up.
+  // At least level0_file_num_compaction_trigger. Default: 20.
+  int level0_slowdown_writes_trigger = 20;
+
+  // Level-0 tables at which writes wait until compaction has reduced them. At least
+  // level0_slowdown_writes_trigger. Default: 36.
+  int level0_stop_writes_trigger = 36;
+
   // Bytes of level 1 above which it is compacted into level 2; level n's limit is this times
   // the multiplier to the power n - 1. At least 64 KiB. Default: 256 MiB.
   uint64_t max_bytes_for_level_base = uint64_t{256} << 20;

@@ -101,9 +101,11 @@ void WriteBatchInternal::Append(WriteBatch* dst, const WriteBatch& src) {
   dst->rep_.append(src.rep_, kHeaderSize, std::string::npos);
 }
 
-Status WriteBatchInternal::CheckSizes(const WriteBatch& batch) {
+Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, uint64_t* user_bytes) {
   struct Checker : WriteBatch::Handler {
+    uint64_t bytes = 0;
     Status CheckKey(std::string_view key) {
+      bytes += key.size();
       if (key.size() > kMaxKeySize) {
         return Status::InvalidArgument(
             absl::StrFormat("key of %u bytes exceeds the limit of %u", key.size(), kMaxKeySize));
@@ -115,11 +117,14 @@ Status WriteBatchInternal::CheckSizes(const WriteBatch& batch) {
         return Status::InvalidArgument(absl::StrFormat("value of %u bytes exceeds the limit of %u",
                                                        value.size(), kMaxValueSize));
       }
+      bytes += value.size();
       return CheckKey(key);
     }
     Status Delete(std::string_view key) override { return CheckKey(key); }
   } checker;
-  return batch.Iterate(&checker);
+  Status s = batch.Iterate(&checker);
+  if (user_bytes != nullptr) *user_bytes = checker.bytes;
+  return s;
 }
 
 }  // namespace lsm

@@ -30,8 +30,9 @@ class WriteBatchInternal {
   static void Append(WriteBatch* dst, const WriteBatch& src);
 
   // InvalidArgument naming the first key over kMaxKeySize or value over kMaxValueSize;
-  // Corruption if the encoding is malformed.
-  static Status CheckSizes(const WriteBatch& batch);
+  // Corruption if the encoding is malformed. Sets *user_bytes (if given) to the bytes of all
+  // keys and values.
+  static Status CheckSizes(const WriteBatch& batch, uint64_t* user_bytes = nullptr);
 };
 
 }  // namespace lsm

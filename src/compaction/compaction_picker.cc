@@ -38,6 +38,14 @@ uint64_t MaxBytesForLevel(const Options& options, int level) {
   return bytes;
 }
 
+double LevelScore(const Version& version, const Options& options, int level) {
+  if (level == 0) {
+    return static_cast<double>(version.NumFiles(0)) / options.level0_file_num_compaction_trigger;
+  }
+  return static_cast<double>(version.NumBytes(level)) /
+         static_cast<double>(MaxBytesForLevel(options, level));
+}
+
 FileList OverlappingFiles(const Version& version, const InternalKeyComparator& icmp, int level,
                           std::string_view smallest_user, std::string_view largest_user) {
   const Comparator* ucmp = icmp.user_comparator();
@@ -52,6 +60,47 @@ FileList OverlappingFiles(const Version& version, const InternalKeyComparator& i
   return result;
 }
 
+namespace {
+
+bool Overlaps(const FileMetaData& f, const Comparator* ucmp, const std::string* begin,
+              const std::string* end) {
+  return (begin == nullptr || ucmp->Compare(ExtractUserKey(f.largest), *begin) >= 0) &&
+         (end == nullptr || ucmp->Compare(ExtractUserKey(f.smallest), *end) <= 0);
+}
+
+}  // namespace
+
+int DeepestOverlappingLevel(const Version& version, const InternalKeyComparator& icmp,
+                            const std::string* begin, const std::string* end) {
+  for (int level = kNumLevels - 1; level >= 0; level--) {
+    for (const auto& f : version.files(level)) {
+      if (Overlaps(*f, icmp.user_comparator(), begin, end)) return level;
+    }
+  }
+  return -1;
+}
+
+std::unique_ptr<Compaction> PickRangeCompaction(const Version& version,
+                                                const InternalKeyComparator& icmp,
+                                                const Options& options, int level,
+                                                const std::string* begin, const std::string* end) {
+  auto c = std::make_unique<Compaction>();
+  c->level = level;
+  c->output_level = level + 1;
+  c->max_output_file_size = options.target_file_size_base;
+  bool any = false;
+  for (const auto& f : version.files(level)) {
+    if (Overlaps(*f, icmp.user_comparator(), begin, end)) any = true;
+    if (level > 0 && Overlaps(*f, icmp.user_comparator(), begin, end)) c->inputs[0].push_back(f);
+  }
+  if (!any) return nullptr;
+  if (level == 0) c->inputs[0] = version.files(0);
+  std::string_view smallest, largest;
+  Range(c->inputs[0], icmp.user_comparator(), &smallest, &largest);
+  c->inputs[1] = OverlappingFiles(version, icmp, c->output_level, smallest, largest);
+  return c;
+}
+
 std::unique_ptr<Compaction> PickLeveledCompaction(const Version& version,
                                                   const InternalKeyComparator& icmp,
                                                   const Options& options,
@@ -59,10 +108,7 @@ std::unique_ptr<Compaction> PickLeveledCompaction(const Version& version,
   int best_level = -1;
   double best_score = 1.0;
   for (int level = 0; level < kNumLevels - 1; level++) {
-    const double score = level == 0 ? static_cast<double>(version.NumFiles(0)) /
-                                          options.level0_file_num_compaction_trigger
-                                    : static_cast<double>(version.NumBytes(level)) /
-                                          static_cast<double>(MaxBytesForLevel(options, level));
+    const double score = LevelScore(version, options, level);
     if (score >= best_score) {
       best_score = score;
       best_level = level;

@@ -44,11 +44,26 @@ using CompactionPointers = std::array<std::string, kNumLevels>;
 // The limit in bytes of `level` (>= 1).
 uint64_t MaxBytesForLevel(const Options& options, int level);
 
+// How urgently `level` needs compaction; 1 or more means it does (see above).
+double LevelScore(const Version& version, const Options& options, int level);
+
 // The most urgent compaction, or null when no level's score reaches 1.
 std::unique_ptr<Compaction> PickLeveledCompaction(const Version& version,
                                                   const InternalKeyComparator& icmp,
                                                   const Options& options,
                                                   CompactionPointers* pointers);
+
+// A compaction of the files of `level` that overlap the user-key range [*begin, *end] (null:
+// unbounded) into level + 1, or null when none do. Level 0 contributes all its files, so that
+// no older overlapping file is left above newer data.
+std::unique_ptr<Compaction> PickRangeCompaction(const Version& version,
+                                                const InternalKeyComparator& icmp,
+                                                const Options& options, int level,
+                                                const std::string* begin, const std::string* end);
+
+// The deepest level holding a file that overlaps [*begin, *end] (null: unbounded); -1 if none.
+int DeepestOverlappingLevel(const Version& version, const InternalKeyComparator& icmp,
+                            const std::string* begin, const std::string* end);
 
 // The files of `level` whose user-key range meets [smallest_user, largest_user].
 FileList OverlappingFiles(const Version& version, const InternalKeyComparator& icmp, int level,

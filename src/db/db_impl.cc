@@ -68,6 +68,7 @@ struct DBImpl::Writer {
   WriteBatch* batch = nullptr;
   bool sync = false;
   bool disable_wal = false;
+  uint64_t user_bytes = 0;  // keys and values of batch
   bool done = false;
   Status status;
   CondVar cv;
@@ -322,14 +323,16 @@ Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   Status s = CheckOpen();
   if (!s.ok()) return s;
+  uint64_t w_user_bytes = 0;
   if (updates != nullptr) {
-    s = WriteBatchInternal::CheckSizes(*updates);
+    s = WriteBatchInternal::CheckSizes(*updates, &w_user_bytes);
     if (!s.ok()) return s;
     if (options.sync && options.disable_wal) {
       return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");
     }
   }
   Writer w(&mu_);
+  w.user_bytes = w_user_bytes;
   w.batch = updates;
   w.sync = options.sync;
   w.disable_wal = options.disable_wal;
@@ -395,6 +398,10 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
       if (s.ok()) s = w.status;
     }
     if (s.ok()) {
+      for (auto it = writers_.begin();; ++it) {
+        user_bytes_ += (*it)->user_bytes;
+        if (*it == last_writer) break;
+      }
       mem_entries_ += group->Count();
       if (w.disable_wal) mem_has_unlogged_ = true;
       visible_sequence_.store(last, std::memory_order_release);
@@ -445,8 +452,29 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
 }
 
 Status DBImpl::MakeRoomForWrite(bool force) {
+  bool may_delay = true;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
+    const int level0 = level0_files_.load();
+    if (may_delay && level0 >= options_.level0_slowdown_writes_trigger &&
+        level0 < options_.level0_stop_writes_trigger) {
+      // Level 0 is filling up: give compaction a millisecond, once per write.
+      may_delay = false;
+      slowdowns_++;
+      mu_.Unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      mu_.Lock();
+      continue;
+    }
+    if (level0 >= options_.level0_stop_writes_trigger) {
+      stalls_++;
+      const auto start = std::chrono::steady_clock::now();
+      background_cv_.Wait();
+      stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      continue;
+    }
     if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
       return Status::OK();
     }
@@ -513,7 +541,9 @@ void DBImpl::BackgroundThread() {
 
 Status DBImpl::LogAndApply(VersionEdit* edit) {
   MutexLock l(&apply_mu_);
-  return versions_->LogAndApply(edit);
+  Status s = versions_->LogAndApply(edit);
+  level0_files_.store(versions_->current()->NumFiles(0));
+  return s;
 }
 
 SequenceNumber DBImpl::OldestSnapshot() {
@@ -527,7 +557,21 @@ void DBImpl::CompactionThread() {
   while (!shutting_down_) {
     std::shared_ptr<const Version> version = versions_->current();
     std::unique_ptr<Compaction> c;
-    if (bg_error_.ok()) c = PickLeveledCompaction(*version, icmp_, options_, &compact_pointers_);
+    ManualCompaction* manual = manual_ != nullptr && !manual_->done ? manual_ : nullptr;
+    if (manual != nullptr) {
+      if (!bg_error_.ok() || manual->level >= manual->last_level) {
+        if (manual->status.ok()) manual->status = bg_error_;
+        manual->done = true;
+        background_cv_.SignalAll();
+        continue;
+      }
+      const std::string* begin = manual->begin ? &*manual->begin : nullptr;
+      const std::string* end = manual->end ? &*manual->end : nullptr;
+      c = PickRangeCompaction(*version, icmp_, options_, manual->level++, begin, end);
+      if (c == nullptr) continue;
+    } else if (bg_error_.ok()) {
+      c = PickLeveledCompaction(*version, icmp_, options_, &compact_pointers_);
+    }
     if (c == nullptr) {
       background_cv_.Wait();
       continue;
@@ -537,7 +581,14 @@ void DBImpl::CompactionThread() {
     mu_.Unlock();
     Status s = DoCompaction(*c, *version, oldest);
     mu_.Lock();
-    running_compactions_--;
+    if (manual != nullptr && !s.ok()) {
+      manual->status = s;  // the caller of CompactRange sees the failure
+      manual->done = true;
+    }
+    running_compactions_--;  // after the last use of `manual`: CompactRange may return now
+    // The input version would keep the compacted tables alive.
+    c.reset();
+    version.reset();
     if (s.ok() || s.IsBusy()) {
       failures_in_a_row = 0;
       DeleteObsoleteFiles();
@@ -545,7 +596,9 @@ void DBImpl::CompactionThread() {
       // The previous version stands and the outputs are gone: retry after a pause, and stop
       // accepting writes only if the failure persists.
       compaction_failures_++;
-      if (++failures_in_a_row >= 5) {
+      if (manual != nullptr) {
+        // Reported to the caller of CompactRange; background compactions retry on their own.
+      } else if (++failures_in_a_row >= 5) {
         if (bg_error_.ok()) bg_error_ = s;
       } else {
         background_cv_.WaitFor(std::chrono::milliseconds(100 << failures_in_a_row));
@@ -757,10 +810,29 @@ Status DBImpl::Flush() {
   return bg_error_;
 }
 
-Status DBImpl::CompactRange(const std::string_view*, const std::string_view*) {
-  Status s = CheckOpen();
+Status DBImpl::CompactRange(const std::string_view* begin, const std::string_view* end) {
+  Status s = Flush();
   if (!s.ok()) return s;
-  return Status::NotSupported("CompactRange: compaction is not implemented yet");
+  ManualCompaction manual;
+  if (begin != nullptr) manual.begin = std::string(*begin);
+  if (end != nullptr) manual.end = std::string(*end);
+  MutexLock l(&mu_);
+  while (manual_ != nullptr && !shutting_down_) background_cv_.Wait();  // one at a time
+  if (shutting_down_) return Closed();
+  const int deepest =
+      DeepestOverlappingLevel(*versions_->current(), icmp_, manual.begin ? &*manual.begin : nullptr,
+                              manual.end ? &*manual.end : nullptr);
+  if (deepest < 0) return Status::OK();  // nothing in the range
+  // Data moves down to the deepest level that holds any of the range (at least level 1).
+  manual.last_level = std::max(deepest, 1);
+  manual_ = &manual;
+  background_cv_.SignalAll();
+  // On close, wait until no compaction may still report to `manual`.
+  while (!manual.done && !(shutting_down_ && running_compactions_ == 0)) background_cv_.Wait();
+  manual_ = nullptr;
+  background_cv_.SignalAll();
+  if (!manual.done) return Closed();
+  return manual.status;
 }
 
 bool DBImpl::GetProperty(std::string_view property, std::string* value) {
@@ -773,6 +845,21 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     const std::string_view digits = property.substr(kFilesAtLevel.size());
     if (digits.size() != 1 || digits[0] < '0' || digits[0] >= '0' + kNumLevels) return false;
     *value = std::to_string(v->NumFiles(digits[0] - '0'));
+    return true;
+  }
+  if (property == "lsm.levelstats") {
+    *value = "level  files      bytes  score\n";
+    for (int level = 0; level < kNumLevels; level++) {
+      absl::StrAppendFormat(value, "L%-5d %5d %10u  %5.2f\n", level, v->NumFiles(level),
+                            v->NumBytes(level), LevelScore(*v, options_, level));
+    }
+    const uint64_t written = flush_bytes_ + compaction_bytes_written_;
+    absl::StrAppendFormat(value,
+                          "user bytes written: %u; flushed: %u; compacted: %u read, %u written; "
+                          "write amplification: %.2f\n",
+                          user_bytes_, flush_bytes_, compaction_bytes_read_,
+                          compaction_bytes_written_,
+                          user_bytes_ == 0 ? 0.0 : static_cast<double>(written) / user_bytes_);
     return true;
   }
   if (property == "lsm.background-error") {
@@ -807,14 +894,14 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
                           "flushes: %u, %u bytes written\n"
                           "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, "
                           "%u failed\n"
-                          "write stalls: %u, %.3f s\n"
+                          "write stalls: %u, %.3f s; slowdowns: %u\n"
                           "last sequence: %u; snapshots: %u\n"
                           "background error: %s\n",
                           mem_->ApproximateMemoryUsage(), mem_entries_, imms_.size(), flushes_,
                           flush_bytes_, compactions_, trivial_moves_, compaction_bytes_read_,
                           compaction_bytes_written_, compaction_failures_, stalls_,
-                          stall_micros_ / 1e6, visible_sequence_.load(), snapshots_.size(),
-                          bg_error_.ToString());
+                          stall_micros_ / 1e6, slowdowns_, visible_sequence_.load(),
+                          snapshots_.size(), bg_error_.ToString());
     return true;
   }
   return false;

@@ -23,6 +23,7 @@
 #include <deque>
 #include <list>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -64,6 +65,15 @@ class DBImpl final : public DB {
  private:
   struct Writer;
   class SnapshotImpl;
+
+  // A CompactRange request, carried out by the compaction thread level by level.
+  struct ManualCompaction {
+    std::optional<std::string> begin, end;
+    int level = 0;       // the next level to compact into level + 1
+    int last_level = 0;  // the level the range's data ends up in
+    bool done = false;
+    Status status;
+  };
 
   // A frozen memtable and the WAL that holds its writes.
   struct Immutable {
@@ -123,6 +133,7 @@ class DBImpl final : public DB {
   std::atomic<bool> cancel_compactions_{false};
   Mutex apply_mu_;  // serialises VersionSet::LogAndApply
   CompactionPointers compact_pointers_ ABSL_GUARDED_BY(mu_);
+  ManualCompaction* manual_ ABSL_GUARDED_BY(mu_) = nullptr;
 
   Mutex mu_;
   CondVar background_cv_{&mu_};  // signalled when flush work arrives or completes
@@ -140,6 +151,8 @@ class DBImpl final : public DB {
   // Sequence numbers handed to writes; those up to visible_sequence_ are readable.
   SequenceNumber last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<SequenceNumber> visible_sequence_{0};
+  // Level-0 tables in the current version, for write stalls without taking the version.
+  std::atomic<int> level0_files_{0};
 
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
   WriteBatch group_batch_ ABSL_GUARDED_BY(mu_);
@@ -147,6 +160,7 @@ class DBImpl final : public DB {
   std::set<uint64_t> pending_outputs_ ABSL_GUARDED_BY(mu_);  // tables being written
 
   // Figures for "lsm.stats".
+  uint64_t user_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // keys and values written since open
   uint64_t flushes_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t flush_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t compactions_ ABSL_GUARDED_BY(mu_) = 0;
@@ -155,7 +169,8 @@ class DBImpl final : public DB {
   uint64_t compaction_bytes_written_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t compaction_failures_ ABSL_GUARDED_BY(mu_) = 0;
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t stalls_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t stalls_ ABSL_GUARDED_BY(mu_) = 0;     // waits: buffers full or level 0 at its stop
+  uint64_t slowdowns_ ABSL_GUARDED_BY(mu_) = 0;  // 1 ms delays: level 0 at its slowdown
   uint64_t stall_micros_ ABSL_GUARDED_BY(mu_) = 0;
   std::string recovery_report_ ABSL_GUARDED_BY(mu_);
 };

@@ -50,6 +50,18 @@ Status ValidateOptions(const Options& o) {
         "level0_file_num_compaction_trigger",
         absl::StrFormat("is %d; it must be at least 1", o.level0_file_num_compaction_trigger));
   }
+  if (o.level0_slowdown_writes_trigger < o.level0_file_num_compaction_trigger) {
+    return Invalid(
+        "level0_slowdown_writes_trigger",
+        absl::StrFormat("is %d; it must be at least level0_file_num_compaction_trigger "
+                        "(%d)",
+                        o.level0_slowdown_writes_trigger, o.level0_file_num_compaction_trigger));
+  }
+  if (o.level0_stop_writes_trigger < o.level0_slowdown_writes_trigger) {
+    return Invalid("level0_stop_writes_trigger",
+                   absl::StrFormat("is %d; it must be at least level0_slowdown_writes_trigger (%d)",
+                                   o.level0_stop_writes_trigger, o.level0_slowdown_writes_trigger));
+  }
   if (o.max_bytes_for_level_base < (64 << 10)) {
     return Invalid("max_bytes_for_level_base",
                    absl::StrFormat("is %u; it must be at least 65536", o.max_bytes_for_level_base));

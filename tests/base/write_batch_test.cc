@@ -120,7 +120,9 @@ TEST(WriteBatchTest, CheckSizes) {
   WriteBatch b;
   b.Put(std::string(kMaxKeySize, 'k'), "v");
   b.Delete("x");
-  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b).ok());
+  uint64_t bytes = 0;
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, &bytes).ok());
+  EXPECT_EQ(bytes, kMaxKeySize + 1 + 1);
   b.Put(std::string(kMaxKeySize + 1, 'k'), "v");
   Status s = WriteBatchInternal::CheckSizes(b);
   EXPECT_TRUE(s.IsInvalidArgument());

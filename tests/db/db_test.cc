@@ -224,6 +224,87 @@ TEST_F(DBTest, ConcurrentBatchesAreAtomicAndComplete) {
   EXPECT_EQ(count, kThreads * kBatches * kPerBatch);
 }
 
+TEST_F(DBTest, CompactRangeKeepsAnswersAndSnapshots) {
+  options_.level0_file_num_compaction_trigger = 100;  // only the manual compaction runs
+  options_.level0_slowdown_writes_trigger = 100;
+  options_.level0_stop_writes_trigger = 100;
+  Open();
+  ASSERT_NE(db_, nullptr);
+  std::map<std::string, std::string> model;
+  for (int round = 0; round < 4; round++) {
+    for (int i = 0; i < 500; i++) {
+      const std::string key = "k" + std::to_string(i);
+      if (i % 7 == round) {
+        ASSERT_TRUE(db_->Delete(WriteOptions(), key).ok());
+        model.erase(key);
+      } else {
+        const std::string value = std::to_string(round) + std::string(200, 'v');
+        ASSERT_TRUE(db_->Put(WriteOptions(), key, value).ok());
+        model[key] = value;
+      }
+    }
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  const Snapshot* snap = db_->GetSnapshot();
+  const std::map<std::string, std::string> at_snapshot = model;
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k1", "after-snapshot").ok());
+  model["k1"] = "after-snapshot";
+  std::string files;
+  ASSERT_TRUE(db_->GetProperty("lsm.num-files-at-level0", &files));
+  EXPECT_GE(std::stoi(files), 4);
+
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  ASSERT_TRUE(db_->GetProperty("lsm.num-files-at-level0", &files));
+  EXPECT_EQ(files, "0");
+  // The compacted tables are gone from the directory, not just from the version.
+  std::vector<std::string> children;
+  ASSERT_TRUE(FileSystem::Default()->GetChildren(dbname_, &children).ok());
+  int tables = 0;
+  for (const std::string& name : children) tables += name.ends_with(".sst");
+  std::string below;
+  int live = 0;
+  for (int level = 0; level < 7; level++) {
+    ASSERT_TRUE(db_->GetProperty("lsm.num-files-at-level" + std::to_string(level), &below));
+    live += std::stoi(below);
+  }
+  EXPECT_EQ(tables, live);
+  ASSERT_TRUE(db_->GetProperty("lsm.num-files-at-level1", &files));
+  EXPECT_NE(files, "0");
+  for (const auto& [k, v] : model) ASSERT_EQ(Get(k), v) << k;
+  for (const auto& [k, v] : at_snapshot) ASSERT_EQ(Get(k, snap), v) << k;
+  db_->ReleaseSnapshot(snap);
+  Reopen();
+  std::string expected;
+  for (const auto& [k, v] : model) expected += k + "=" + v + ";";
+  EXPECT_EQ(Contents(), expected);
+  const std::string_view begin = "k2", end = "k3";
+  EXPECT_TRUE(db_->CompactRange(&begin, &end).ok());
+  EXPECT_EQ(Contents(), expected);
+}
+
+TEST_F(DBTest, LevelZeroSlowsThenStopsWritesUntilCompactionCatchesUp) {
+  options_.level0_file_num_compaction_trigger = 2;
+  options_.level0_slowdown_writes_trigger = 2;
+  options_.level0_stop_writes_trigger = 3;
+  Open();
+  for (int i = 0; i < 6000; i++) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), "key" + std::to_string(i), std::string(100, 'x')).ok());
+  }
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsm.stats", &stats));
+  const size_t at = stats.find("slowdowns: ");
+  ASSERT_NE(at, std::string::npos) << stats;
+  EXPECT_GT(std::stoull(stats.substr(at + 11)), 0u) << stats;
+  std::string files;
+  ASSERT_TRUE(db_->GetProperty("lsm.num-files-at-level0", &files));
+  // At most the stop trigger plus the frozen memtables flushed after the last check.
+  EXPECT_LE(std::stoi(files),
+            options_.level0_stop_writes_trigger + options_.max_write_buffer_number - 1);
+  for (int i = 0; i < 6000; i += 37) {
+    ASSERT_EQ(Get("key" + std::to_string(i)), std::string(100, 'x'));
+  }
+}
+
 TEST_F(DBTest, DisableWalWritesSurviveClose) {
   Open();
   ASSERT_TRUE(db_->Put(WriteOptions{.disable_wal = true}, "x", "1").ok());
@@ -248,6 +329,11 @@ TEST_F(DBTest, PropertiesAndClose) {
   EXPECT_NE(v.find("L0"), std::string::npos);
   EXPECT_TRUE(db_->GetProperty("lsm.background-error", &v));
   EXPECT_EQ(v, "OK");
+  ASSERT_TRUE(db_->Put(WriteOptions(), "key", std::string(90, 'v')).ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_TRUE(db_->GetProperty("lsm.levelstats", &v));
+  EXPECT_NE(v.find("user bytes written: 93;"), std::string::npos) << v;
+  EXPECT_NE(v.find("write amplification: "), std::string::npos) << v;
   EXPECT_FALSE(db_->GetProperty("lsm.no-such-property", &v));
   EXPECT_FALSE(db_->GetProperty("lsm.num-files-at-level9", &v));
   ASSERT_TRUE(db_->Close().ok());

@@ -38,6 +38,8 @@ TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
       {"level0_file_num_compaction_trigger",
        [](Options* o) { o->level0_file_num_compaction_trigger = 0; }},
       {"max_bytes_for_level_base", [](Options* o) { o->max_bytes_for_level_base = 1000; }},
+      {"level0_slowdown_writes_trigger", [](Options* o) { o->level0_slowdown_writes_trigger = 3; }},
+      {"level0_stop_writes_trigger", [](Options* o) { o->level0_stop_writes_trigger = 19; }},
       {"max_bytes_for_level_multiplier", [](Options* o) { o->max_bytes_for_level_multiplier = 1; }},
       {"target_file_size_base", [](Options* o) { o->target_file_size_base = 0; }},
   };

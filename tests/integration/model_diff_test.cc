@@ -1,5 +1,6 @@
-// model_diff (TESTPLAN.md): random Put/Delete/WriteBatch/Get/iterator/snapshot operations
-// against a std::map model, with tiny write buffers so flushes happen, and close/reopen every
+// model_diff (TESTPLAN.md): random Put/Delete/WriteBatch/Get/iterator/snapshot/Flush/
+// CompactRange operations against a std::map model, with tiny write buffers and levels so that
+// flushes and compactions happen, and close/reopen every
 // ~2k operations. Every read and iterator step must equal the model; snapshot reads must equal
 // the model copy of their moment.
 //
@@ -145,7 +146,16 @@ class ModelDiff {
         CheckIterator(snap, model);
       }
     } else if (kind < 98) {
-      ASSERT_TRUE(db_->Flush().ok());
+      if (rnd_.OneIn(2)) {
+        ASSERT_TRUE(db_->Flush().ok());
+      } else {
+        std::string a = RandomKey(), b = RandomKey();
+        if (a > b) std::swap(a, b);
+        const std::string_view begin = a, end = b;
+        ASSERT_TRUE(
+            db_->CompactRange(rnd_.OneIn(4) ? nullptr : &begin, rnd_.OneIn(4) ? nullptr : &end)
+                .ok());
+      }
     } else {
       Reopen();
     }
