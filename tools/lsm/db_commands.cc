@@ -1,0 +1,352 @@
+// lsm db get | put | delete | scan | stats | compact: a closed database through the public
+// API (include/lsm/db.h). Nothing here reads a file format directly.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_format.h"
+#include "lsm/db.h"
+#include "lsm/iterator.h"
+#include "src/base/filename.h"
+#include "tools/lsm/cli_util.h"
+#include "tools/lsm/commands.h"
+
+namespace lsm::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kGetUsage[] =
+    "usage: lsm db get DIR KEY [--hex] [--json]\n"
+    "  Prints the value of KEY. Exit 1 if it is absent or the database cannot be opened.\n";
+constexpr char kPutUsage[] =
+    "usage: lsm db put DIR KEY VALUE [--hex] [--create]\n"
+    "  Stores KEY -> VALUE with a synced write. --create makes the database if DIR has none.\n";
+constexpr char kDeleteUsage[] =
+    "usage: lsm db delete DIR KEY [--hex]\n"
+    "  Deletes KEY with a synced write.\n";
+constexpr char kScanUsage[] =
+    "usage: lsm db scan DIR [--from K] [--to K] [--limit N] [--hex] [--json]\n"
+    "  Prints the live keys and values in order, from K (inclusive) to K (exclusive).\n";
+constexpr char kStatsUsage[] =
+    "usage: lsm db stats DIR [--json]\n"
+    "  Prints the database's statistics (lsm.stats) and the table files per level.\n";
+constexpr char kCompactUsage[] =
+    "usage: lsm db compact DIR\n"
+    "  Compacts the whole key range (DB::CompactRange) and reports its status.\n";
+
+constexpr char kVerifyUsage[] =
+    "usage: lsm db verify DIR\n"
+    "  Opens the database (read-only, as get does), reads every live key with checksums\n"
+    "  verified, then checks every table file in DIR as `lsm sst verify DIR` does.\n"
+    "  Exit 1 if the database does not open, a read fails or any table is corrupt.\n";
+
+constexpr char kKeyNote[] =
+    "  With --hex, KEY, VALUE and bounds are hex digits; otherwise \\xNN escapes are decoded.\n"
+    "  The database must not be open in another process. get, scan and stats never change\n"
+    "  DIR: they hold its LOCK and read a private copy (tables hard-linked).\n";
+
+// An open database for one command. A read-only session never changes DIR: it holds DIR's
+// LOCK (so no writer can start) and opens a private copy in a temporary directory, with the
+// immutable tables hard-linked (copied if links fail) and the rest copied, because opening
+// replays the WAL and writes a new MANIFEST. A writing session opens DIR itself.
+class Session {
+ public:
+  enum class Mode { kReadOnly, kWrite, kCreate };
+  Session() = default;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session() {
+    if (db_ != nullptr) (void)db_->Close();
+    db_.reset();
+    std::error_code ec;
+    if (!copy_.empty()) fs::remove_all(copy_, ec);
+  }
+
+  // Returns kExitOk, or the exit code after explaining on stderr why DIR cannot be opened.
+  int Open(const std::string& dir, Mode mode) {
+    std::string path = dir;
+    if (mode == Mode::kReadOnly) {
+      if (!IsDirectory(dir)) {
+        return Fail("cannot open database " + dir, Status::NotFound(dir, "no such directory"));
+      }
+      if (!Fs()->FileExists(CurrentFileName(dir)).ok()) {
+        return Fail("cannot open database " + dir,
+                    Status::NotFound(dir, "no CURRENT file: not an lsm database"));
+      }
+      // No LOCK file: no DB has ever opened DIR, so none holds it; do not create one.
+      if (Fs()->FileExists(LockFileName(dir)).ok()) {
+        if (Status s = Fs()->LockFile(LockFileName(dir), &lock_); !s.ok()) return Explain(dir, s);
+      }
+      if (Status s = MakeCopy(dir); !s.ok()) return Fail("cannot copy " + dir + " to read it", s);
+      path = copy_;
+    }
+    Options options;
+    options.create_if_missing = mode == Mode::kCreate;
+    Status s = DB::Open(options, path, &db_);
+    if (s.ok()) return kExitOk;
+    if (path == dir) return Explain(dir, s);
+    // Name DIR, not the private copy, in the message.
+    std::string message = s.ToString();
+    for (size_t at; (at = message.find(path)) != std::string::npos;) {
+      message.replace(at, path.size(), dir);
+    }
+    absl::FPrintF(stderr, "lsm: error: cannot open database %s: %s\n", dir, message);
+    return kExitFailed;
+  }
+
+  DB* db() const { return db_.get(); }
+
+  // Closes the database; returns rc, or kExitFailed if closing failed.
+  int Finish(int rc) {
+    Status s = db_->Close();
+    if (!s.ok()) return Fail("closing the database", s);
+    return rc;
+  }
+
+ private:
+  static int Explain(const std::string& dir, const Status& s) {
+    if (s.IsIOError() && s.ToString().find("lock held") != std::string::npos) {
+      absl::FPrintF(stderr,
+                    "lsm: the database %s is in use: another process holds its LOCK.\n"
+                    "     Stop that process (or work on a copy of the directory) and try again.\n"
+                    "     (%s)\n",
+                    dir, s.ToString());
+      return kExitFailed;
+    }
+    return Fail("cannot open database " + dir, s);
+  }
+
+  Status MakeCopy(const std::string& dir) {
+    static int counter = 0;
+    copy_ = (fs::temp_directory_path() /
+             absl::StrFormat("lsm-cli-%d-%d", static_cast<int>(getpid()), counter++))
+                .string();
+    std::error_code ec;
+    fs::remove_all(copy_, ec);
+    fs::create_directories(copy_, ec);
+    if (ec) return Status::IOError(copy_, ec.message());
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      uint64_t number = 0;
+      FileType type;
+      if (!entry.is_regular_file() || !ParseFileName(name, &number, &type)) continue;
+      if (type == FileType::kLock || type == FileType::kInfoLog || type == FileType::kTemp) {
+        continue;
+      }
+      const fs::path to = fs::path(copy_) / name;
+      std::error_code link_ec;
+      if (type == FileType::kTable) fs::create_hard_link(entry.path(), to, link_ec);
+      if (type != FileType::kTable || link_ec) fs::copy_file(entry.path(), to, ec);
+      if (ec) return Status::IOError(entry.path().string(), ec.message());
+    }
+    if (ec) return Status::IOError(dir, ec.message());
+    return Status::OK();
+  }
+
+  std::unique_ptr<FileLock> lock_;
+  std::string copy_;
+  std::unique_ptr<DB> db_;
+};
+
+// Parses the flags and positionals shared by the db commands; -1 means go on.
+int Parse(const Words& words, const FlagSpec& spec, const std::string& usage, size_t positionals,
+          Args* args) {
+  const std::string text = usage + kKeyNote;
+  if (int rc = ParseArgs(words, spec, text.c_str(), args); rc >= 0) return rc;
+  if (args->positional().size() != positionals) {
+    return UsageError(absl::StrFormat("expected %u arguments", positionals), text.c_str());
+  }
+  return -1;
+}
+
+// A command-line key or value: hex with --hex, else with \xNN escapes decoded.
+bool Bytes(const Args& args, size_t index, std::string* out) {
+  if (args.Has("hex")) return ParseHex(args.positional()[index], out);
+  *out = Unescape(args.positional()[index]);
+  return true;
+}
+
+}  // namespace
+
+int DbGet(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {{}, {"hex"}}, kGetUsage, 2, &args); rc >= 0) return rc;
+  std::string key, value;
+  if (!Bytes(args, 1, &key)) return UsageError("KEY is not hex", kGetUsage);
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
+    return rc;
+  DB* db = session.db();
+  Status s = db->Get(ReadOptions(), key, &value);
+  const bool hex = args.Has("hex");
+  if (s.IsNotFound()) {
+    absl::FPrintF(stderr, "lsm: key '%s' not found\n", FormatBytes(key, hex));
+    return session.Finish(kExitFailed);
+  }
+  if (!s.ok()) return session.Finish(Fail("get", s));
+  if (args.Has("json")) {
+    absl::PrintF("{\"key\": %s, \"value\": %s}\n", JsonString(FormatBytes(key, hex)),
+                 JsonString(FormatBytes(value, hex)));
+  } else {
+    absl::PrintF("%s\n", FormatBytes(value, hex));
+  }
+  return session.Finish(kExitOk);
+}
+
+int DbPut(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {{}, {"hex", "create"}}, kPutUsage, 3, &args); rc >= 0) return rc;
+  std::string key, value;
+  if (!Bytes(args, 1, &key) || !Bytes(args, 2, &value)) {
+    return UsageError("KEY or VALUE is not hex", kPutUsage);
+  }
+  Session session;
+  const auto mode = args.Has("create") ? Session::Mode::kCreate : Session::Mode::kWrite;
+  if (int rc = session.Open(args.positional()[0], mode); rc != kExitOk) return rc;
+  DB* db = session.db();
+  Status s = db->Put(WriteOptions{.sync = true}, key, value);
+  if (!s.ok()) return session.Finish(Fail("put", s));
+  absl::PrintF("OK\n");
+  return session.Finish(kExitOk);
+}
+
+int DbDelete(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {{}, {"hex"}}, kDeleteUsage, 2, &args); rc >= 0) return rc;
+  std::string key;
+  if (!Bytes(args, 1, &key)) return UsageError("KEY is not hex", kDeleteUsage);
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kWrite); rc != kExitOk) return rc;
+  DB* db = session.db();
+  Status s = db->Delete(WriteOptions{.sync = true}, key);
+  if (!s.ok()) return session.Finish(Fail("delete", s));
+  absl::PrintF("OK\n");
+  return session.Finish(kExitOk);
+}
+
+int DbScan(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {{"from", "to", "limit"}, {"hex"}}, kScanUsage, 1, &args); rc >= 0) {
+    return rc;
+  }
+  uint64_t limit = UINT64_MAX;
+  std::string from, to;
+  if (!args.GetUint("limit", &limit)) return kExitUsage;
+  if (!KeyFlag(args, "from", &from) || !KeyFlag(args, "to", &to)) {
+    return UsageError("--from/--to with --hex must be hex digits", kScanUsage);
+  }
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
+    return rc;
+  DB* db = session.db();
+  const bool hex = args.Has("hex"), json = args.Has("json");
+  std::string_view upper(to);
+  ReadOptions ro;
+  if (args.Has("to")) ro.iterate_upper_bound = &upper;
+  uint64_t count = 0;
+  Status s;
+  {
+    std::unique_ptr<Iterator> it = db->NewIterator(ro);
+    if (json) absl::PrintF("{\"entries\": [");
+    for (it->Seek(from); it->Valid() && count < limit; it->Next(), ++count) {
+      if (json) {
+        absl::PrintF("%s\n  {\"key\": %s, \"value\": %s}", count == 0 ? "" : ",",
+                     JsonString(FormatBytes(it->key(), hex)),
+                     JsonString(FormatBytes(it->value(), hex)));
+      } else {
+        absl::PrintF("'%s' => '%s'\n", FormatBytes(it->key(), hex), FormatBytes(it->value(), hex));
+      }
+    }
+    s = it->status();
+  }
+  if (json) {
+    absl::PrintF("\n], \"count\": %u, \"status\": %s}\n", count,
+                 JsonString(s.ok() ? "OK" : s.ToString()));
+  } else {
+    absl::PrintF("-- %u entries\n", count);
+  }
+  if (!s.ok()) return session.Finish(Fail("scan stopped", s));
+  return session.Finish(kExitOk);
+}
+
+int DbStats(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {}, kStatsUsage, 1, &args); rc >= 0) return rc;
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
+    return rc;
+  DB* db = session.db();
+  std::string stats, recovery, value;
+  if (!db->GetProperty("lsm.stats", &stats)) stats = "(lsm.stats not available)";
+  if (!db->GetProperty("lsm.recovery", &recovery)) recovery = "";
+  const bool json = args.Has("json");
+  if (!json) absl::PrintF("database %s\n", args.positional()[0]);
+  if (json) absl::PrintF("{\"files_at_level\": [");
+  for (int level = 0; json && level < 7; ++level) {
+    if (!db->GetProperty("lsm.num-files-at-level" + std::to_string(level), &value)) value = "";
+    if (json) absl::PrintF("%s%s", level == 0 ? "" : ", ", value.empty() ? "null" : value);
+  }
+  if (json) {
+    absl::PrintF("], \"stats\": %s, \"recovery\": %s}\n", JsonString(stats), JsonString(recovery));
+  } else {
+    absl::PrintF("%s", stats);
+    if (!recovery.empty()) absl::PrintF("recovery at this open: %s\n", recovery);
+  }
+  return session.Finish(kExitOk);
+}
+
+int DbCompact(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {}, kCompactUsage, 1, &args); rc >= 0) return rc;
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kWrite); rc != kExitOk) return rc;
+  DB* db = session.db();
+  Status s = db->CompactRange(nullptr, nullptr);
+  if (s.IsNotSupported()) {
+    absl::FPrintF(stderr, "lsm: manual compaction is not supported by this build: %s\n",
+                  s.ToString());
+    return session.Finish(kExitFailed);
+  }
+  if (!s.ok()) return session.Finish(Fail("compaction", s));
+  absl::PrintF("OK: compacted\n");
+  return session.Finish(kExitOk);
+}
+
+int DbVerify(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {}, kVerifyUsage, 1, &args); rc >= 0) return rc;
+  if (args.Has("json")) return UsageError("db verify has no --json output", kVerifyUsage);
+  const std::string& dir = args.positional()[0];
+  int rc = kExitOk;
+  {
+    Session session;
+    if (session.Open(dir, Session::Mode::kReadOnly) != kExitOk) {
+      absl::PrintF("FAILED   the database does not open (see above); checking its tables\n");
+      rc = kExitFailed;
+    } else {
+      uint64_t keys = 0, bytes = 0;
+      Status s;
+      {
+        std::unique_ptr<Iterator> it = session.db()->NewIterator(ReadOptions());
+        for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
+          bytes += it->key().size() + it->value().size();
+        }
+        s = it->status();
+      }
+      if (s.ok()) {
+        absl::PrintF("OK       database opens; %u live keys, %u bytes read\n", keys, bytes);
+      } else {
+        absl::PrintF("FAILED   reading the database after %u keys: %s\n", keys, s.ToString());
+        rc = kExitFailed;
+      }
+      rc = session.Finish(rc);
+    }
+  }
+  const int tables = SstVerify({dir});
+  return rc == kExitOk ? tables : rc;
+}
+
+}  // namespace lsm::cli
