@@ -367,17 +367,15 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
     log::Writer* log = log_.get();
     // Only the leader touches the log, so it may be used without the lock; the group's
     // members wait in the queue meanwhile.
+    const bool alone = group == w.batch;
     mu_.Unlock();
     if (!w.disable_wal) {
       s = log->AddRecord(group->Data());
       if (s.ok()) s = w.sync ? log->Sync() : log->Flush();
     }
+    if (s.ok() && alone) s = InsertInto(*group, mem, /*concurrent=*/false);
     mu_.Lock();
-    if (s.ok() && group == w.batch) {
-      mu_.Unlock();
-      s = InsertInto(*group, mem, /*concurrent=*/false);
-      mu_.Lock();
-    } else if (s.ok()) {
+    if (s.ok() && !alone) {
       // Every member inserts its own batch, numbered as in the group, at the same time.
       SequenceNumber seq = first;
       for (auto it = writers_.begin();; ++it) {
