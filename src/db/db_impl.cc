@@ -1,6 +1,8 @@
 #include "src/db/db_impl.h"
 
 #include <absl/strings/str_format.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -550,6 +552,9 @@ SequenceNumber DBImpl::OldestSnapshot() {
 }
 
 void DBImpl::CompactionThread() {
+  // Compactions yield the CPU to foreground work and to flushes (best effort: Linux applies
+  // a nice value to this thread alone).
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   MutexLock l(&mu_);
   int failures_in_a_row = 0;
   while (!shutting_down_) {
