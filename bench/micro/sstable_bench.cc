@@ -150,25 +150,38 @@ BENCHMARK(BM_TableBuild)
     ->Args({100000, int(CompressionType::kZstd)})
     ->Unit(benchmark::kMillisecond);
 
+// A table of `keys` in a real file, opened with a 256 MiB block cache. Both live as long as
+// the BenchTable.
+struct BenchTable {
+  BenchDir dir;
+  BlockCache cache{256 << 20};
+  std::unique_ptr<TableReader> reader;
+
+  Status Open(const std::vector<std::string>& keys, CompressionType compression) {
+    auto fs = FileSystem::Default();
+    const std::string path = dir.path() + "/000001.sst";
+    const TableOptions options = BenchTableOptions(compression);
+    uint64_t size = 0;
+    std::unique_ptr<RandomAccessFile> file;
+    Status s = WriteTable(fs.get(), path, options, keys, &size);
+    if (s.ok()) s = fs->NewRandomAccessFile(path, &file);
+    if (s.ok())
+      s = TableReader::Open(options, "000001.sst", std::move(file), size, &cache, &reader);
+    return s;
+  }
+};
+
 // args: present (1) or absent (0) keys. 100k entries in a real file, all blocks cached.
 void BM_TableGetCached(benchmark::State& state) {
   const bool present = state.range(0) != 0;
   const size_t n = 100000;
   const std::vector<std::string> keys = SortedKeys(n);
-  BenchDir dir;
-  auto fs = FileSystem::Default();
-  const std::string path = dir.path() + "/000001.sst";
-  const TableOptions options = BenchTableOptions(CompressionType::kLZ4);
-  uint64_t size = 0;
-  BlockCache cache(256 << 20);  // outlives the reader
-  std::unique_ptr<RandomAccessFile> file;
-  std::unique_ptr<TableReader> table;
-  if (!WriteTable(fs.get(), path, options, keys, &size).ok() ||
-      !fs->NewRandomAccessFile(path, &file).ok() ||
-      !TableReader::Open(options, "000001.sst", std::move(file), size, &cache, &table).ok()) {
+  BenchTable bench_table;
+  if (!bench_table.Open(keys, CompressionType::kLZ4).ok()) {
     state.SkipWithError("setup failed");
     return;
   }
+  const TableReader* table = bench_table.reader.get();
   Random rnd(301);
   std::vector<std::string> users;
   for (int i = 0; i < 8192; i++) users.push_back(UserKey(2 * rnd.Uniform(n) + (present ? 0 : 1)));
@@ -199,20 +212,12 @@ BENCHMARK(BM_TableGetCached)->Arg(1)->Arg(0);
 void BM_TableScan(benchmark::State& state) {
   const size_t n = 100000;
   const std::vector<std::string> keys = SortedKeys(n);
-  BenchDir dir;
-  auto fs = FileSystem::Default();
-  const std::string path = dir.path() + "/000001.sst";
-  const TableOptions options = BenchTableOptions(CompressionType::kNone);
-  uint64_t size = 0;
-  BlockCache cache(256 << 20);  // outlives the reader
-  std::unique_ptr<RandomAccessFile> file;
-  std::unique_ptr<TableReader> table;
-  if (!WriteTable(fs.get(), path, options, keys, &size).ok() ||
-      !fs->NewRandomAccessFile(path, &file).ok() ||
-      !TableReader::Open(options, "000001.sst", std::move(file), size, &cache, &table).ok()) {
+  BenchTable bench_table;
+  if (!bench_table.Open(keys, CompressionType::kNone).ok()) {
     state.SkipWithError("setup failed");
     return;
   }
+  const TableReader* table = bench_table.reader.get();
   auto it = table->NewIterator(ReadOptions());
   it->SeekToFirst();
   for (auto _ : state) {
