@@ -20,6 +20,7 @@
 #include "src/memtable/skiplist.h"
 #include "src/util/coding.h"
 #include "src/util/random.h"
+#include "tests/memtable/u64_skiplist.h"
 
 namespace lsm {
 namespace {
@@ -80,15 +81,7 @@ void RunThreads(Progress* progress, WriteFn write, ReadFn read) {
   for (auto& t : readers) t.join();
 }
 
-struct U64Cmp {
-  using Decoded = uint64_t;
-  Decoded Decode(const char* key) const { return DecodeFixed64(key); }
-  int Compare(const char* key, const Decoded& target) const {
-    const uint64_t k = Decode(key);
-    return k < target ? -1 : (k > target ? +1 : 0);
-  }
-};
-using List = SkipList<U64Cmp>;
+using List = U64SkipList;
 
 TEST(SkipListConcurrencyTest, ConcurrentWritersWithReaders) {
   ConcurrentArena arena;

@@ -11,21 +11,13 @@
 #include "src/memtable/concurrent_arena.h"
 #include "src/util/coding.h"
 #include "src/util/random.h"
+#include "tests/memtable/u64_skiplist.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
 
-// Keys are 8-byte fixed64 encodings of integers, ordered numerically.
-struct U64Cmp {
-  using Decoded = uint64_t;
-  Decoded Decode(const char* key) const { return DecodeFixed64(key); }
-  int Compare(const char* key, const Decoded& target) const {
-    const uint64_t k = Decode(key);
-    return k < target ? -1 : (k > target ? +1 : 0);
-  }
-};
-using List = SkipList<U64Cmp>;
+using List = U64SkipList;
 
 void Insert(List* list, uint64_t key, bool concurrent) {
   char* buf = list->AllocateKey(sizeof(key));
