@@ -18,6 +18,7 @@
 
 namespace lsm {
 
+class CompactionFilter;
 class Comparator;
 class FileSystem;
 class Snapshot;
@@ -43,6 +44,48 @@ enum class WALRecoveryMode : uint8_t {
   // Damaged records are skipped and replay goes on: salvages the most data but may yield a
   // state with holes.
   kSkipAnyCorruptedRecords = 3,
+};
+
+// How tables are organised and merged.
+enum class CompactionStyle : uint8_t {
+  // Levels L1..L6 are each one sorted run about `max_bytes_for_level_multiplier` times larger
+  // than the one above; level 0 compacts into the first non-empty level. Least space, most
+  // writes.
+  kLevel = 0,
+  // Tiered: flushed tables and merged sorted runs are merged again when runs of similar size
+  // pile up or when the space they waste grows too large. Fewer writes, more space.
+  kUniversal = 1,
+  // Tables form a queue in level 0 and the oldest are deleted once the total size or their age
+  // passes a limit: a retention log, not a key-value store that keeps old keys.
+  kFIFO = 2,
+};
+
+// CompactionStyle::kUniversal.
+struct CompactionOptionsUniversal {
+  // Percent: a sorted run joins a merge of younger runs when it is at most this much larger
+  // than their total size. Default: 1.
+  unsigned size_ratio = 1;
+  // Sorted runs merged at least (by the size-ratio rule) and at most (by any rule but space
+  // amplification) at a time. min_merge_width >= 2, max_merge_width >= min_merge_width.
+  // Defaults: 2 and unbounded.
+  unsigned min_merge_width = 2;
+  unsigned max_merge_width = ~0u;
+  // Percent: when the runs other than the oldest hold more than this share of the oldest
+  // run's bytes, every run is merged into one. At least 1. Default: 200.
+  unsigned max_size_amplification_percent = 200;
+};
+
+// CompactionStyle::kFIFO. At least one limit must be set.
+struct CompactionOptionsFIFO {
+  // Bytes of tables kept at most; the oldest tables are deleted beyond it. 0: no size limit.
+  // Default: 1 GiB.
+  uint64_t max_table_files_size = uint64_t{1} << 30;
+  // Seconds after which a table whose newest entry is older is deleted. 0: no age limit.
+  // Default: 0.
+  uint64_t ttl_seconds = 0;
+  // Merge runs of small level-0 tables (each below target_file_size_base, together at most
+  // that) once level0_file_num_compaction_trigger of them pile up. Default: false.
+  bool allow_compaction = false;
 };
 
 struct Options {
@@ -105,6 +148,35 @@ struct Options {
 
   // Bytes at which a compaction starts a new output table. At least 64 KiB. Default: 64 MiB.
   uint64_t target_file_size_base = uint64_t{64} << 20;
+
+  // Size the level limits from the last level up rather than from level 1 down: the last level
+  // holds about 1 - 1/multiplier of the data, so space amplification stays near
+  // 1 + 1/multiplier, and level 0 compacts into the first level that needs data (levels above
+  // it stay empty). max_bytes_for_level_base then caps that first level. Default: true.
+  bool level_compaction_dynamic_level_bytes = true;
+
+  // How tables are organised and merged. Default: kLevel.
+  CompactionStyle compaction_style = CompactionStyle::kLevel;
+  CompactionOptionsUniversal compaction_options_universal;
+  CompactionOptionsFIFO compaction_options_fifo;
+
+  // Background threads: one flushes memtables, the others compact (compactions of disjoint key
+  // ranges run in parallel). At least 2. Default: 2.
+  int max_background_jobs = 2;
+
+  // Estimated bytes that compaction must still rewrite to bring every level within its limit:
+  // at the soft limit each write is delayed by 1 ms, at the hard limit writes wait. 0 disables
+  // either. hard >= soft when both are set. Defaults: 64 GiB and 256 GiB.
+  uint64_t soft_pending_compaction_bytes_limit = uint64_t{64} << 30;
+  uint64_t hard_pending_compaction_bytes_limit = uint64_t{256} << 30;
+
+  // Bytes per second that compactions may write, shared by all compaction threads; flushes
+  // are not limited. 0: unlimited. Default: 0.
+  uint64_t compaction_rate_limit_bytes_per_sec = 0;
+
+  // Called by compaction on the newest value of each key that no snapshot can see, to keep,
+  // remove or change it (see compaction_filter.h). Must outlive the database. Default: none.
+  const CompactionFilter* compaction_filter = nullptr;
 
   // The order of user keys. Must outlive the database. Default: BytewiseComparator().
   const Comparator* comparator = nullptr;

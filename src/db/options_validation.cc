@@ -75,6 +75,49 @@ Status ValidateOptions(const Options& o) {
     return Invalid("target_file_size_base",
                    absl::StrFormat("is %u; it must be at least 65536", o.target_file_size_base));
   }
+  switch (o.compaction_style) {
+    case CompactionStyle::kLevel:
+    case CompactionStyle::kUniversal:
+      break;
+    case CompactionStyle::kFIFO:
+      if (o.compaction_options_fifo.max_table_files_size == 0 &&
+          o.compaction_options_fifo.ttl_seconds == 0) {
+        return Invalid("compaction_options_fifo",
+                       "sets no limit; FIFO compaction needs max_table_files_size or ttl_seconds");
+      }
+      break;
+    default:
+      return Invalid("compaction_style",
+                     absl::StrFormat("has unknown value %d", static_cast<int>(o.compaction_style)));
+  }
+  const CompactionOptionsUniversal& u = o.compaction_options_universal;
+  if (u.min_merge_width < 2) {
+    return Invalid("compaction_options_universal.min_merge_width",
+                   absl::StrFormat("is %u; it must be at least 2", u.min_merge_width));
+  }
+  if (u.max_merge_width < u.min_merge_width) {
+    return Invalid("compaction_options_universal.max_merge_width",
+                   absl::StrFormat("is %u; it must be at least min_merge_width (%u)",
+                                   u.max_merge_width, u.min_merge_width));
+  }
+  if (u.max_size_amplification_percent < 1) {
+    return Invalid("compaction_options_universal.max_size_amplification_percent",
+                   "is 0; it must be at least 1");
+  }
+  if (o.max_background_jobs < 2) {
+    return Invalid("max_background_jobs",
+                   absl::StrFormat("is %d; it must be at least 2 (one flush thread and one "
+                                   "compaction thread)",
+                                   o.max_background_jobs));
+  }
+  if (o.soft_pending_compaction_bytes_limit != 0 && o.hard_pending_compaction_bytes_limit != 0 &&
+      o.hard_pending_compaction_bytes_limit < o.soft_pending_compaction_bytes_limit) {
+    return Invalid("hard_pending_compaction_bytes_limit",
+                   absl::StrFormat("is %u; it must be at least soft_pending_compaction_bytes_limit "
+                                   "(%u) or 0",
+                                   o.hard_pending_compaction_bytes_limit,
+                                   o.soft_pending_compaction_bytes_limit));
+  }
   switch (o.wal_recovery_mode) {
     case WALRecoveryMode::kTolerateCorruptedTailRecords:
     case WALRecoveryMode::kAbsoluteConsistency:

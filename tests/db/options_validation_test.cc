@@ -42,6 +42,21 @@ TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
       {"level0_stop_writes_trigger", [](Options* o) { o->level0_stop_writes_trigger = 19; }},
       {"max_bytes_for_level_multiplier", [](Options* o) { o->max_bytes_for_level_multiplier = 1; }},
       {"target_file_size_base", [](Options* o) { o->target_file_size_base = 0; }},
+      {"compaction_style", [](Options* o) { o->compaction_style = CompactionStyle{3}; }},
+      {"compaction_options_fifo",
+       [](Options* o) {
+         o->compaction_style = CompactionStyle::kFIFO;
+         o->compaction_options_fifo.max_table_files_size = 0;
+       }},
+      {"compaction_options_universal.min_merge_width",
+       [](Options* o) { o->compaction_options_universal.min_merge_width = 1; }},
+      {"compaction_options_universal.max_merge_width",
+       [](Options* o) { o->compaction_options_universal.max_merge_width = 1; }},
+      {"compaction_options_universal.max_size_amplification_percent",
+       [](Options* o) { o->compaction_options_universal.max_size_amplification_percent = 0; }},
+      {"max_background_jobs", [](Options* o) { o->max_background_jobs = 1; }},
+      {"hard_pending_compaction_bytes_limit",
+       [](Options* o) { o->hard_pending_compaction_bytes_limit = 1; }},
   };
   for (const Case& c : cases) {
     Options o;
@@ -63,6 +78,13 @@ TEST(OptionsValidationTest, BoundariesAreAccepted) {
   o.max_open_files = 16;
   o.compression = CompressionType::kZstd;
   o.wal_recovery_mode = WALRecoveryMode::kSkipAnyCorruptedRecords;
+  o.max_background_jobs = 2;
+  o.compaction_style = CompactionStyle::kFIFO;
+  o.compaction_options_fifo.max_table_files_size = 0;
+  o.compaction_options_fifo.ttl_seconds = 1;
+  o.compaction_options_universal.min_merge_width = 2;
+  o.compaction_options_universal.max_merge_width = 2;
+  o.hard_pending_compaction_bytes_limit = 0;  // disabled, so below the soft limit is fine
   EXPECT_TRUE(ValidateOptions(o).ok());
 }
 
