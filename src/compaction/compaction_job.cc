@@ -1,5 +1,11 @@
 #include "src/compaction/compaction_job.h"
 
+#include <absl/container/flat_hash_set.h>
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
 #include "src/base/filename.h"
 #include "src/base/merging_iterator.h"
 #include "src/sstable/table_builder.h"
@@ -7,16 +13,29 @@
 namespace lsm {
 namespace {
 
-// True when no level below `output_level` may hold user_key.
-bool IsBottommostForKey(const Version& v, const Comparator* ucmp, int output_level,
-                        std::string_view user_key) {
-  for (int level = output_level + 1; level < kNumLevels; level++) {
-    for (const auto& f : v.files(level)) {
-      if (ucmp->Compare(user_key, ExtractUserKey(f->smallest)) >= 0 &&
-          ucmp->Compare(user_key, ExtractUserKey(f->largest)) <= 0) {
-        return false;
-      }
-    }
+bool Contains(const Comparator* ucmp, const FileMetaData& f, std::string_view user_key) {
+  return ucmp->Compare(user_key, ExtractUserKey(f.smallest)) >= 0 &&
+         ucmp->Compare(user_key, ExtractUserKey(f.largest)) <= 0;
+}
+
+// True when no table of `v` outside `inputs` may hold an entry for user_key older than
+// `sequence`.
+bool NoOlderEntryOutside(const Version& v, const absl::flat_hash_set<uint64_t>& inputs,
+                         const Comparator* ucmp, std::string_view user_key,
+                         SequenceNumber sequence) {
+  auto may_hold = [&](const FileMetaData& f) {
+    return f.smallest_seqno < sequence && !inputs.contains(f.number) && Contains(ucmp, f, user_key);
+  };
+  for (const auto& f : v.files(0)) {
+    if (may_hold(*f)) return false;
+  }
+  for (int level = 1; level < kNumLevels; level++) {
+    const FileList& files = v.files(level);
+    // The first file whose largest key is at or past user_key.
+    auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
+      return ucmp->Compare(ExtractUserKey(f->largest), user_key) < 0;
+    });
+    if (it != files.end() && may_hold(**it)) return false;
   }
   return true;
 }
@@ -24,20 +43,22 @@ bool IsBottommostForKey(const Version& v, const Comparator* ucmp, int output_lev
 // Writes output tables one after another.
 class OutputWriter {
  public:
-  OutputWriter(const CompactionContext& ctx, CompactionJobResult* result)
-      : ctx_(ctx), result_(result) {}
+  OutputWriter(const CompactionContext& ctx, uint64_t newest_write_time,
+               CompactionJobResult* result)
+      : ctx_(ctx), newest_write_time_(newest_write_time), result_(result) {}
 
-  ~OutputWriter() {
-    if (builder_ != nullptr) builder_->Abandon();
-  }
+  ~OutputWriter() { Abandon(); }
 
   Status Add(std::string_view key, std::string_view value) {
     if (builder_ == nullptr) {
       meta_ = FileMetaData();
       meta_.number = ctx_.new_file_number();
       meta_.smallest.assign(key);
-      Status s = ctx_.fs->NewWritableFile(TableFileName(ctx_.dbname, meta_.number), &file_);
+      meta_.newest_write_time = newest_write_time_;
+      std::unique_ptr<WritableFile> file;
+      Status s = ctx_.fs->NewWritableFile(TableFileName(ctx_.dbname, meta_.number), &file);
       if (!s.ok()) return s;
+      file_ = NewRateLimitedFile(std::move(file), ctx_.rate_limiter);
       builder_ = std::make_unique<TableBuilder>(ctx_.table_options, file_.get());
     }
     meta_.largest.assign(key);
@@ -78,35 +99,67 @@ class OutputWriter {
 
  private:
   const CompactionContext& ctx_;
+  const uint64_t newest_write_time_;
   CompactionJobResult* const result_;
   std::unique_ptr<WritableFile> file_;
   std::unique_ptr<TableBuilder> builder_;
   FileMetaData meta_;
 };
 
-}  // namespace
+// Tells when an output should end before a key so that it does not overlap too much of the
+// grandparent level.
+class GrandparentCutter {
+ public:
+  GrandparentCutter(const Compaction* c, const Comparator* ucmp) : c_(c), ucmp_(ucmp) {}
 
-Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
-                     CompactionJobResult* result) {
+  // Called with each new user key, in order.
+  bool ShouldCutBefore(std::string_view user_key) {
+    if (c_ == nullptr) return false;
+    const FileList& gp = c_->grandparents;
+    while (next_ < gp.size() && ucmp_->Compare(user_key, ExtractUserKey(gp[next_]->largest)) > 0) {
+      if (seen_key_) overlapped_bytes_ += gp[next_]->file_size;
+      next_++;
+    }
+    seen_key_ = true;
+    if (overlapped_bytes_ > c_->max_grandparent_overlap_bytes) {
+      overlapped_bytes_ = 0;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const Compaction* const c_;
+  const Comparator* const ucmp_;
+  size_t next_ = 0;
+  bool seen_key_ = false;
+  uint64_t overlapped_bytes_ = 0;
+};
+
+// The merge loop shared by compactions (c != null) and flushes.
+Status Run(const Compaction* c, InternalIterator* input, const CompactionContext& ctx,
+           uint64_t newest_write_time, CompactionJobResult* result) {
   const Comparator* ucmp = ctx.icmp->user_comparator();
-  ReadOptions ro;
-  ro.fill_cache = false;  // a compaction reads each block once
-  std::vector<std::unique_ptr<InternalIterator>> children;
-  for (const FileList& files : c.inputs) {
-    for (const auto& f : files) {
-      result->bytes_read += f->file_size;
-      children.push_back(ctx.table_cache->NewIterator(ro, f->number, f->file_size));
+  const uint64_t max_output_size =
+      c == nullptr ? std::numeric_limits<uint64_t>::max() : c->max_output_file_size;
+  absl::flat_hash_set<uint64_t> inputs;
+  if (c != nullptr) {
+    for (const CompactionInputs& in : c->inputs) {
+      for (const auto& f : in.files) inputs.insert(f->number);
     }
   }
-  std::unique_ptr<InternalIterator> input = NewMergingIterator(ctx.icmp, std::move(children));
-
-  OutputWriter out(ctx, result);
+  const CompactionFilter* filter = c == nullptr ? nullptr : ctx.filter;
+  OutputWriter out(ctx, newest_write_time, result);
+  GrandparentCutter cutter(c, ucmp);
   Status s;
   std::string current_user_key;
   bool has_current = false;
-  SequenceNumber last_sequence_for_key = kMaxSequenceNumber;
+  // The sequence of the newer entry of the current user key, if one was seen.
+  std::optional<SequenceNumber> newer_sequence;
+  std::string key_buffer, new_value;
   for (input->SeekToFirst(); input->Valid(); input->Next()) {
-    const std::string_view key = input->key();
+    std::string_view key = input->key();
+    std::string_view value = input->value();
     ParsedInternalKey ikey;
     if (!ParseInternalKey(key, &ikey)) {
       s = Status::Corruption("compaction input holds an internal key that does not parse");
@@ -120,27 +173,48 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
     const bool new_user_key = !has_current || ucmp->Compare(ikey.user_key, current_user_key) != 0;
     if (new_user_key) {
       // Only between user keys may an output end: one key's versions stay in one table.
-      if (out.CurrentSize() >= c.max_output_file_size) {
+      if (cutter.ShouldCutBefore(ikey.user_key) || out.CurrentSize() >= max_output_size) {
         s = out.Finish();
         if (!s.ok()) break;
       }
       current_user_key.assign(ikey.user_key);
       has_current = true;
-      last_sequence_for_key = kMaxSequenceNumber;
+      newer_sequence.reset();
     }
     bool drop = false;
-    if (last_sequence_for_key <= ctx.oldest_snapshot) {
+    if (newer_sequence && *newer_sequence <= ctx.oldest_snapshot) {
       drop = true;  // a newer version is visible to every reader
     } else if (ikey.type == ValueType::kDeletion && ikey.sequence <= ctx.oldest_snapshot &&
-               IsBottommostForKey(*ctx.version, ucmp, c.output_level, ikey.user_key)) {
+               ctx.version != nullptr &&
+               NoOlderEntryOutside(*ctx.version, inputs, ucmp, ikey.user_key, ikey.sequence)) {
       drop = true;  // nothing older remains for the deletion to hide
+    } else if (filter != nullptr && new_user_key && ikey.type == ValueType::kValue &&
+               ikey.sequence > ctx.newest_snapshot) {
+      switch (filter->Filter(c->output_level, ikey.user_key, value, &new_value)) {
+        case CompactionFilter::Decision::kKeep:
+          break;
+        case CompactionFilter::Decision::kChangeValue:
+          result->entries_filtered++;
+          value = new_value;
+          break;
+        case CompactionFilter::Decision::kRemove:
+          // A deletion in its place keeps older versions below from coming back; it is itself
+          // dropped once it reaches the bottom.
+          result->entries_filtered++;
+          key_buffer.clear();
+          AppendInternalKey(&key_buffer,
+                            ParsedInternalKey(ikey.user_key, ikey.sequence, ValueType::kDeletion));
+          key = key_buffer;
+          value = {};
+          break;
+      }
     }
-    last_sequence_for_key = ikey.sequence;
+    newer_sequence = ikey.sequence;
     if (drop) {
       result->entries_dropped++;
       continue;
     }
-    s = out.Add(key, input->value());
+    s = out.Add(key, value);
     if (!s.ok()) break;
   }
   if (s.ok()) s = input->status();
@@ -153,6 +227,31 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
     result->outputs.clear();
   }
   return s;
+}
+
+}  // namespace
+
+Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
+                     CompactionJobResult* result) {
+  ReadOptions ro;
+  ro.fill_cache = false;  // a compaction reads each block once
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  uint64_t newest_write_time = 0;
+  for (const CompactionInputs& in : c.inputs) {
+    for (const auto& f : in.files) {
+      result->bytes_read += f->file_size;
+      newest_write_time = std::max(newest_write_time, f->newest_write_time);
+      children.push_back(ctx.table_cache->NewIterator(ro, f->number, f->file_size));
+    }
+  }
+  if (newest_write_time == 0) newest_write_time = ctx.now_seconds;
+  std::unique_ptr<InternalIterator> input = NewMergingIterator(ctx.icmp, std::move(children));
+  return Run(&c, input.get(), ctx, newest_write_time, result);
+}
+
+Status RunFlush(InternalIterator* input, const CompactionContext& ctx,
+                CompactionJobResult* result) {
+  return Run(nullptr, input, ctx, ctx.now_seconds, result);
 }
 
 }  // namespace lsm

@@ -1,15 +1,19 @@
-// RunCompaction: merges a Compaction's input tables into new tables for its output level.
+// The compaction job: merges sorted input into new, synced tables. Compactions and flushes both
+// run through it.
 //
 //   CompactionJobResult result;
 //   Status s = RunCompaction(*c, context, &result);
 //   // then: edit.RemoveFile(...) for every input, edit.AddFile(c->output_level, ...) for
 //   // every output, and LogAndApply.
+//   s = RunFlush(mem->NewIterator().get(), context, &result);   // level-0 output, not cut
 //
-// The inputs are read through a merging iterator. An entry is dropped when a newer entry of
-// the same user key is visible to every reader (its sequence is at or below the oldest
-// snapshot), and a deletion is dropped when, besides, no deeper level can hold the key. Outputs
-// are cut at max_output_file_size, only between user keys, and each is synced before
-// RunCompaction returns. On error every output written is removed.
+// An entry is dropped when a newer entry of the same user key is visible to every reader (its
+// sequence is at or below the oldest snapshot), and a deletion is dropped when, besides, no
+// table outside the inputs can hold an older entry for its key. The compaction filter (never
+// in a flush) sees the newest value of each key when no snapshot can see it. Outputs are cut at
+// max_output_file_size and where they would overlap too much of the grandparent level, only
+// between user keys; each is synced before the job returns. On error every output written is
+// removed.
 // Thread-safety: any thread; the caller keeps the input version alive.
 #ifndef LSM_COMPACTION_COMPACTION_JOB_H_
 #define LSM_COMPACTION_COMPACTION_JOB_H_
@@ -19,8 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "lsm/compaction_filter.h"
 #include "lsm/file_system.h"
 #include "src/compaction/compaction_picker.h"
+#include "src/compaction/rate_limiter.h"
 #include "src/sstable/table_cache.h"
 #include "src/sstable/table_options.h"
 
@@ -32,10 +38,19 @@ struct CompactionContext {
   TableOptions table_options;
   TableCache* table_cache = nullptr;
   const InternalKeyComparator* icmp = nullptr;
-  // The version the compaction was picked from (to tell whether deeper levels hold a key).
+  // The version the work was picked from, which holds every table older than the input; null
+  // when that is not known (recovery), and then no deletion is dropped.
   const Version* version = nullptr;
   // Entries at or below this sequence are visible to every reader.
   SequenceNumber oldest_snapshot = 0;
+  // The newest live snapshot's sequence, 0 when there is none: the compaction filter sees only
+  // entries above it.
+  SequenceNumber newest_snapshot = 0;
+  const CompactionFilter* filter = nullptr;
+  // Paces output writes; null: unlimited.
+  RateLimiter* rate_limiter = nullptr;
+  // Unix seconds: the newest write time of outputs whose inputs do not record one.
+  uint64_t now_seconds = 0;
   // Hands out a fresh file number for each output (and records it as pending).
   std::function<uint64_t()> new_file_number;
   // When it becomes true the job stops early with Busy (the database is closing).
@@ -48,10 +63,16 @@ struct CompactionJobResult {
   uint64_t bytes_written = 0;
   uint64_t entries_in = 0;
   uint64_t entries_dropped = 0;
+  uint64_t entries_filtered = 0;  // removed or changed by the compaction filter
 };
 
 Status RunCompaction(const Compaction& c, const CompactionContext& context,
                      CompactionJobResult* result);
+
+// Writes the entries of `input` (a memtable) to one level-0 table, or to none when every entry
+// is dropped.
+Status RunFlush(InternalIterator* input, const CompactionContext& context,
+                CompactionJobResult* result);
 
 }  // namespace lsm
 

@@ -12,8 +12,6 @@
 #include "src/base/filename.h"
 #include "src/base/merging_iterator.h"
 #include "src/base/write_batch_internal.h"
-#include "src/compaction/build_table.h"
-#include "src/compaction/compaction_job.h"
 #include "src/db/db_iter.h"
 #include "src/db/options_validation.h"
 #include "src/wal/log_reader.h"
@@ -53,6 +51,12 @@ class MemTableInserter final : public WriteBatch::Handler {
   MemTable* const mem_;
   const bool concurrent_;
 };
+
+uint64_t UnixSeconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
 
 Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent) {
   MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent);
@@ -113,7 +117,11 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
       table_cache_(std::make_unique<TableCache>(dbname_, TableOptions::FromOptions(options_),
                                                 options_.file_system, block_cache_.get(),
                                                 options_.max_open_files)),
-      versions_(std::make_unique<VersionSet>(dbname_, options_)) {}
+      versions_(std::make_unique<VersionSet>(dbname_, options_)),
+      rate_limiter_(
+          options_.compaction_rate_limit_bytes_per_sec > 0
+              ? std::make_unique<RateLimiter>(options_.compaction_rate_limit_bytes_per_sec)
+              : nullptr) {}
 
 DBImpl::~DBImpl() {
   if (!closed_.load()) (void)Close();
@@ -153,7 +161,9 @@ Status DBImpl::Open() {
   opened_ = true;
   DeleteObsoleteFiles();
   background_ = std::thread([this] { BackgroundThread(); });
-  compaction_ = std::thread([this] { CompactionThread(); });
+  for (int i = 1; i < options_.max_background_jobs; i++) {
+    compaction_threads_.emplace_back([this] { CompactionThread(); });
+  }
   return Status::OK();
 }
 
@@ -291,11 +301,21 @@ Status DBImpl::ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, boo
 }
 
 Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
-  FileMetaData meta;
-  meta.number = versions_->NewFileNumber();
+  std::vector<uint64_t> allocated;
+  // No version: tables written earlier in this recovery are not in one yet, so no deletion
+  // may be dropped.
+  CompactionContext ctx = MakeContext(nullptr, &allocated);
+  ctx.oldest_snapshot = kMaxSequenceNumber;  // nothing reads during recovery
+  CompactionJobResult result;
   std::unique_ptr<InternalIterator> iter = mem->NewIterator();
-  Status s = BuildTable(dbname_, fs_, TableOptions::FromOptions(options_), iter.get(), &meta);
-  if (s.ok() && meta.file_size > 0) edit->AddFile(0, meta);
+  mu_.Unlock();
+  Status s = RunFlush(iter.get(), ctx, &result);
+  mu_.Lock();
+  // Nothing deletes files before the recovery edit, which names these tables, is applied.
+  for (uint64_t n : allocated) pending_outputs_.erase(n);
+  if (s.ok()) {
+    for (const FileMetaData& f : result.outputs) edit->AddFile(0, f);
+  }
   return s;
 }
 
@@ -455,24 +475,41 @@ Status DBImpl::MakeRoomForWrite(bool force) {
   bool may_delay = true;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
-    const int level0 = level0_files_.load();
-    if (may_delay && level0 >= options_.level0_slowdown_writes_trigger &&
-        level0 < options_.level0_stop_writes_trigger) {
-      // Level 0 is filling up: give compaction a millisecond, once per write.
-      may_delay = false;
-      slowdowns_++;
-      mu_.Unlock();
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      mu_.Lock();
-      continue;
-    }
+    // Under FIFO level 0 is the whole database: its file count is no reason to wait.
+    const int level0 =
+        options_.compaction_style == CompactionStyle::kFIFO ? 0 : level0_files_.load();
+    const uint64_t pending = pending_compaction_bytes_.load();
+    const uint64_t soft = options_.soft_pending_compaction_bytes_limit;
+    const uint64_t hard = options_.hard_pending_compaction_bytes_limit;
+    StallCause cause = kNumStallCauses;
     if (level0 >= options_.level0_stop_writes_trigger) {
-      stalls_++;
+      cause = kLevel0;
+    } else if (hard > 0 && pending >= hard) {
+      cause = kPendingBytes;
+    }
+    if (cause != kNumStallCauses) {
+      // Compaction is too far behind: wait until it catches up.
+      stalls_[cause]++;
       const auto start = std::chrono::steady_clock::now();
       background_cv_.Wait();
       stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::steady_clock::now() - start)
                            .count();
+      continue;
+    }
+    if (level0 >= options_.level0_slowdown_writes_trigger) {
+      cause = kLevel0;
+    } else if (soft > 0 && pending >= soft) {
+      cause = kPendingBytes;
+    }
+    if (may_delay && cause != kNumStallCauses) {
+      // Compaction is falling behind: give it a millisecond, once per write.
+      may_delay = false;
+      slowdowns_[cause]++;
+      stall_micros_ += 1000;
+      mu_.Unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      mu_.Lock();
       continue;
     }
     if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
@@ -481,7 +518,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (force && mem_entries_ == 0) return Status::OK();
     if (static_cast<int>(imms_.size()) + 1 >= options_.max_write_buffer_number) {
       // Every write buffer is full: wait for a flush.
-      stalls_++;
+      stalls_[kMemtables]++;
       const auto start = std::chrono::steady_clock::now();
       background_cv_.Wait();
       stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
@@ -542,13 +579,82 @@ void DBImpl::BackgroundThread() {
 Status DBImpl::LogAndApply(VersionEdit* edit) {
   MutexLock l(&apply_mu_);
   Status s = versions_->LogAndApply(edit);
-  level0_files_.store(versions_->current()->NumFiles(0));
+  std::shared_ptr<const Version> current = versions_->current();
+  level0_files_.store(current->NumFiles(0));
+  pending_compaction_bytes_.store(EstimatePendingCompactionBytes(*current, options_));
   return s;
 }
 
 SequenceNumber DBImpl::OldestSnapshot() {
   return snapshots_.empty() ? visible_sequence_.load(std::memory_order_acquire)
                             : snapshots_.front()->sequence;
+}
+
+CompactionContext DBImpl::MakeContext(const Version* version, std::vector<uint64_t>* allocated) {
+  CompactionContext ctx;
+  ctx.dbname = dbname_;
+  ctx.fs = fs_;
+  ctx.table_options = TableOptions::FromOptions(options_);
+  ctx.table_cache = table_cache_.get();
+  ctx.icmp = &icmp_;
+  ctx.version = version;
+  ctx.oldest_snapshot = OldestSnapshot();
+  ctx.newest_snapshot = snapshots_.empty() ? 0 : snapshots_.back()->sequence;
+  ctx.filter = options_.compaction_filter;
+  ctx.rate_limiter = rate_limiter_.get();
+  ctx.now_seconds = UnixSeconds();
+  ctx.new_file_number = [this, allocated] {
+    const uint64_t n = versions_->NewFileNumber();
+    allocated->push_back(n);
+    MutexLock l(&mu_);
+    pending_outputs_.insert(n);
+    return n;
+  };
+  ctx.cancel = &cancel_compactions_;
+  return ctx;
+}
+
+std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
+                                                         ManualCompaction** manual) {
+  *manual = nullptr;
+  ManualCompaction* m = manual_;
+  if (m == nullptr || m->done || m->in_progress) return nullptr;
+  if (!bg_error_.ok()) {
+    m->status = bg_error_;
+    m->done = true;
+    background_cv_.SignalAll();
+    return nullptr;
+  }
+  std::unique_ptr<Compaction> c;
+  if (m->full) {
+    c = PickFullCompaction(version, options_);
+    if (c == nullptr) {
+      m->done = true;
+    } else if (running_.Conflicts(*c, icmp_.user_comparator())) {
+      return nullptr;  // try again once the running compaction is done
+    }
+  } else {
+    const std::string* begin = m->begin ? &*m->begin : nullptr;
+    const std::string* end = m->end ? &*m->end : nullptr;
+    while (c == nullptr && m->level < m->last_level) {
+      // Down to the next level that holds data, skipping empty ones.
+      int output = m->level + 1;
+      while (output < m->last_level && version.NumFiles(output) == 0) output++;
+      c = PickRangeCompaction(version, icmp_, options_, m->level, output, begin, end);
+      if (c != nullptr && running_.Conflicts(*c, icmp_.user_comparator())) {
+        return nullptr;  // try again once the conflicting compaction is done
+      }
+      m->level = output;
+    }
+    if (c == nullptr) m->done = true;
+  }
+  if (m->done) {
+    background_cv_.SignalAll();
+    return nullptr;
+  }
+  m->in_progress = true;
+  *manual = m;
+  return c;
 }
 
 void DBImpl::CompactionThread() {
@@ -559,34 +665,39 @@ void DBImpl::CompactionThread() {
   int failures_in_a_row = 0;
   while (!shutting_down_) {
     std::shared_ptr<const Version> version = versions_->current();
-    std::unique_ptr<Compaction> c;
-    ManualCompaction* manual = manual_ != nullptr && !manual_->done ? manual_ : nullptr;
-    if (manual != nullptr) {
-      if (!bg_error_.ok() || manual->level >= manual->last_level) {
-        if (manual->status.ok()) manual->status = bg_error_;
-        manual->done = true;
-        background_cv_.SignalAll();
-        continue;
-      }
-      const std::string* begin = manual->begin ? &*manual->begin : nullptr;
-      const std::string* end = manual->end ? &*manual->end : nullptr;
-      c = PickRangeCompaction(*version, icmp_, options_, manual->level++, begin, end);
-      if (c == nullptr) continue;
-    } else if (bg_error_.ok()) {
-      c = PickLeveledCompaction(*version, icmp_, options_, &compact_pointers_);
+    ManualCompaction* manual = nullptr;
+    std::unique_ptr<Compaction> c = PickManualCompaction(*version, &manual);
+    if (c == nullptr && bg_error_.ok()) {
+      const uint64_t now = UnixSeconds();
+      c = PickCompaction(*version, icmp_, options_, running_, &compact_pointers_, now);
     }
     if (c == nullptr) {
-      background_cv_.Wait();
+      // FIFO's age limit needs a look now and then even when nothing changes.
+      background_cv_.WaitFor(std::chrono::seconds(1));
       continue;
     }
-    const SequenceNumber oldest = OldestSnapshot();
+    running_.Add(*c, icmp_.user_comparator());
     running_compactions_++;
+    std::vector<uint64_t> allocated;
+    const CompactionContext ctx = MakeContext(version.get(), &allocated);
     mu_.Unlock();
-    Status s = DoCompaction(*c, *version, oldest);
+    const auto start = std::chrono::steady_clock::now();
+    Status s = DoCompaction(*c, ctx);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
     mu_.Lock();
-    if (manual != nullptr && !s.ok()) {
-      manual->status = s;  // the caller of CompactRange sees the failure
-      manual->done = true;
+    for (uint64_t n : allocated) pending_outputs_.erase(n);
+    running_.Remove(*c, icmp_.user_comparator());
+    level_stats_[c->output_level].micros += static_cast<uint64_t>(micros);
+    if (manual != nullptr) {
+      manual->in_progress = false;
+      if (!s.ok()) {
+        manual->status = s;  // the caller of CompactRange sees the failure
+        manual->done = true;
+      } else if (manual->full) {
+        manual->done = true;
+      }
     }
     running_compactions_--;  // after the last use of `manual`: CompactRange may return now
     // The input version would keep the compacted tables alive.
@@ -611,52 +722,38 @@ void DBImpl::CompactionThread() {
   }
 }
 
-Status DBImpl::DoCompaction(const Compaction& c, const Version& version,
-                            SequenceNumber oldest_snapshot) {
+Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
   VersionEdit edit;
   CompactionJobResult result;
-  std::vector<uint64_t> allocated;  // output file numbers, pending until installed
   Status s;
-  if (c.IsTrivialMove()) {
-    const FileMetaData& f = *c.inputs[0][0];
-    edit.RemoveFile(c.level, f.number);
-    edit.AddFile(c.output_level, f);
-  } else {
-    CompactionContext ctx;
-    ctx.dbname = dbname_;
-    ctx.fs = fs_;
-    ctx.table_options = TableOptions::FromOptions(options_);
-    ctx.table_cache = table_cache_.get();
-    ctx.icmp = &icmp_;
-    ctx.version = &version;
-    ctx.oldest_snapshot = oldest_snapshot;
-    ctx.cancel = &cancel_compactions_;
-    ctx.new_file_number = [this, &allocated] {
-      const uint64_t n = versions_->NewFileNumber();
-      allocated.push_back(n);
-      MutexLock l(&mu_);
-      pending_outputs_.insert(n);
-      return n;
-    };
+  const bool trivial = c.IsTrivialMove(icmp_);
+  for (const CompactionInputs& in : c.inputs) {
+    for (const auto& f : in.files) edit.RemoveFile(in.level, f->number);
+  }
+  if (trivial) {
+    for (const auto& f : c.inputs[0].files) edit.AddFile(c.output_level, *f);
+  } else if (!c.deletion_only) {
     s = RunCompaction(c, ctx, &result);
     if (s.ok()) {
-      for (int which = 0; which < 2; which++) {
-        const int level = which == 0 ? c.level : c.output_level;
-        for (const auto& f : c.inputs[which]) edit.RemoveFile(level, f->number);
-      }
       for (const FileMetaData& f : result.outputs) edit.AddFile(c.output_level, f);
     }
   }
   if (s.ok()) s = LogAndApply(&edit);
   MutexLock l(&mu_);
-  for (uint64_t n : allocated) pending_outputs_.erase(n);
   if (s.ok()) {
-    if (c.IsTrivialMove()) {
+    if (trivial) {
       trivial_moves_++;
+    } else if (c.deletion_only) {
+      files_deleted_by_fifo_ += static_cast<uint64_t>(c.NumInputFiles());
     } else {
       compactions_++;
       compaction_bytes_read_ += result.bytes_read;
       compaction_bytes_written_ += result.bytes_written;
+      entries_filtered_ += result.entries_filtered;
+      LevelStats& stats = level_stats_[c.output_level];
+      stats.compactions++;
+      stats.bytes_read += result.bytes_read;
+      stats.bytes_written += result.bytes_written;
     }
   } else {
     for (const FileMetaData& f : result.outputs) {
@@ -668,27 +765,34 @@ Status DBImpl::DoCompaction(const Compaction& c, const Version& version,
 
 Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
                               SequenceNumber last_sequence) {
-  FileMetaData meta;
-  meta.number = versions_->NewFileNumber();
+  std::vector<uint64_t> allocated;
+  CompactionContext ctx;
+  std::shared_ptr<const Version> version;
   {
     MutexLock l(&mu_);
-    pending_outputs_.insert(meta.number);
+    version = versions_->current();
+    ctx = MakeContext(version.get(), &allocated);
   }
+  CompactionJobResult result;
   std::unique_ptr<InternalIterator> iter = imm.mem->NewIterator();
-  Status s = BuildTable(dbname_, fs_, TableOptions::FromOptions(options_), iter.get(), &meta);
+  Status s = RunFlush(iter.get(), ctx, &result);
   VersionEdit edit;
   if (s.ok()) {
-    if (meta.file_size > 0) edit.AddFile(0, meta);
+    for (const FileMetaData& f : result.outputs) edit.AddFile(0, f);
     // The memtable's writes are in the table now; only logs from the next memtable on matter.
     edit.SetLogNumber(next_log_number);
     edit.SetLastSequence(last_sequence);
     s = LogAndApply(&edit);
   }
   MutexLock l(&mu_);
-  pending_outputs_.erase(meta.number);
+  for (uint64_t n : allocated) pending_outputs_.erase(n);
   if (s.ok()) {
     flushes_++;
-    flush_bytes_ += meta.file_size;
+    flush_bytes_ += result.bytes_written;
+  } else {
+    for (const FileMetaData& f : result.outputs) {
+      (void)fs_->RemoveFile(TableFileName(dbname_, f.number));
+    }
   }
   return s;
 }
@@ -819,6 +923,8 @@ Status DBImpl::CompactRange(const std::string_view* begin, const std::string_vie
   ManualCompaction manual;
   if (begin != nullptr) manual.begin = std::string(*begin);
   if (end != nullptr) manual.end = std::string(*end);
+  // FIFO keeps data as it was written: there is nothing to merge.
+  if (options_.compaction_style == CompactionStyle::kFIFO) return Status::OK();
   MutexLock l(&mu_);
   while (manual_ != nullptr && !shutting_down_) background_cv_.Wait();  // one at a time
   if (shutting_down_) return Closed();
@@ -826,8 +932,14 @@ Status DBImpl::CompactRange(const std::string_view* begin, const std::string_vie
       DeepestOverlappingLevel(*versions_->current(), icmp_, manual.begin ? &*manual.begin : nullptr,
                               manual.end ? &*manual.end : nullptr);
   if (deepest < 0) return Status::OK();  // nothing in the range
-  // Data moves down to the deepest level that holds any of the range (at least level 1).
-  manual.last_level = std::max(deepest, 1);
+  if (options_.compaction_style == CompactionStyle::kUniversal) {
+    manual.full = true;  // sorted runs span the whole key space: all of them become one
+  } else if (options_.level_compaction_dynamic_level_bytes) {
+    manual.last_level = kNumLevels - 1;  // the range's data ends in the last level
+  } else {
+    // Data moves down to the deepest level that holds any of the range (at least level 1).
+    manual.last_level = std::max(deepest, 1);
+  }
   manual_ = &manual;
   background_cv_.SignalAll();
   // On close, wait until no compaction may still report to `manual`.
@@ -851,10 +963,22 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     return true;
   }
   if (property == "lsm.levelstats") {
-    *value = "level  files      bytes  score\n";
+    // Targets and scores apply to leveled compaction; compaction figures are per output level.
+    const bool leveled = options_.compaction_style == CompactionStyle::kLevel;
+    const LevelTargets targets = ComputeLevelTargets(*v, options_);
+    *value =
+        "level  files       bytes      target  score  compactions    read MB  written MB  "
+        "seconds\n";
     for (int level = 0; level < kNumLevels; level++) {
-      absl::StrAppendFormat(value, "L%-5d %5d %10u  %5.2f\n", level, v->NumFiles(level),
-                            v->NumBytes(level), LevelScore(*v, options_, level));
+      const LevelStats& st = level_stats_[level];
+      const bool has_target = leveled && level >= targets.base_level;
+      absl::StrAppendFormat(
+          value, "L%-5d %5d %11u %11s %6s %12u %10.1f %11.1f %8.1f\n", level, v->NumFiles(level),
+          v->NumBytes(level), has_target ? absl::StrFormat("%u", targets.max_bytes[level]) : "-",
+          leveled ? absl::StrFormat("%.2f",
+                                    LevelScore(*v, options_, targets, RunningCompactions(), level))
+                  : "-",
+          st.compactions, st.bytes_read / 1048576.0, st.bytes_written / 1048576.0, st.micros / 1e6);
     }
     const uint64_t written = flush_bytes_ + compaction_bytes_written_;
     absl::StrAppendFormat(value,
@@ -878,8 +1002,12 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     return true;
   }
   if (property == "lsm.compaction-pending") {
+    // Whether work is due, whether or not a running compaction holds it up.
     CompactionPointers pointers = compact_pointers_;
-    *value = PickLeveledCompaction(*v, icmp_, options_, &pointers) != nullptr ? "1" : "0";
+    const uint64_t now = UnixSeconds();
+    *value = PickCompaction(*v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr
+                 ? "1"
+                 : "0";
     return true;
   }
   if (property == "lsm.num-running-compactions") {
@@ -897,14 +1025,20 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
                           "flushes: %u, %u bytes written\n"
                           "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, "
                           "%u failed\n"
-                          "write stalls: %u, %.3f s; slowdowns: %u\n"
+                          "compaction filter: %u entries removed or changed; FIFO: %u files "
+                          "deleted\n"
+                          "pending compaction bytes: %u\n"
+                          "write stops: %u memtables full, %u level 0, %u pending bytes; "
+                          "slowdowns: %u level 0, %u pending bytes; stalled %.3f s\n"
                           "last sequence: %u; snapshots: %u\n"
                           "background error: %s\n",
                           mem_->ApproximateMemoryUsage(), mem_entries_, imms_.size(), flushes_,
                           flush_bytes_, compactions_, trivial_moves_, compaction_bytes_read_,
-                          compaction_bytes_written_, compaction_failures_, stalls_,
-                          stall_micros_ / 1e6, slowdowns_, visible_sequence_.load(),
-                          snapshots_.size(), bg_error_.ToString());
+                          compaction_bytes_written_, compaction_failures_, entries_filtered_,
+                          files_deleted_by_fifo_, pending_compaction_bytes_.load(),
+                          stalls_[kMemtables], stalls_[kLevel0], stalls_[kPendingBytes],
+                          slowdowns_[kLevel0], slowdowns_[kPendingBytes], stall_micros_ / 1e6,
+                          visible_sequence_.load(), snapshots_.size(), bg_error_.ToString());
     return true;
   }
   return false;
@@ -957,7 +1091,8 @@ Status DBImpl::Close() {
     background_cv_.SignalAll();
   }
   background_.join();
-  compaction_.join();
+  for (std::thread& t : compaction_threads_) t.join();
+  compaction_threads_.clear();
   MutexLock l(&mu_);
   if (log_ != nullptr) {
     Status close = log_->Close();

@@ -30,7 +30,9 @@
 
 #include "lsm/db.h"
 #include "src/base/dbformat.h"
+#include "src/compaction/compaction_job.h"
 #include "src/compaction/compaction_picker.h"
+#include "src/compaction/rate_limiter.h"
 #include "src/memtable/memtable.h"
 #include "src/sstable/block_cache.h"
 #include "src/sstable/table_cache.h"
@@ -66,13 +68,24 @@ class DBImpl final : public DB {
   struct Writer;
   class SnapshotImpl;
 
-  // A CompactRange request, carried out by the compaction thread level by level.
+  // A CompactRange request, carried out by a compaction thread level by level (leveled) or as
+  // one full compaction (universal).
   struct ManualCompaction {
     std::optional<std::string> begin, end;
-    int level = 0;       // the next level to compact into level + 1
-    int last_level = 0;  // the level the range's data ends up in
+    bool full = false;         // universal: every sorted run into one
+    int level = 0;             // leveled: the next level to compact down
+    int last_level = 0;        // leveled: the level the range's data ends up in
+    bool in_progress = false;  // a thread is compacting one of its steps
     bool done = false;
     Status status;
+  };
+
+  // Compaction figures per output level, for "lsm.levelstats".
+  struct LevelStats {
+    uint64_t compactions = 0;
+    uint64_t bytes_read = 0;     // from the level above (or the same level)
+    uint64_t bytes_written = 0;  // into this level
+    uint64_t micros = 0;
   };
 
   // A frozen memtable and the WAL that holds its writes.
@@ -100,7 +113,7 @@ class DBImpl final : public DB {
   Status ReplayLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `mem` to a new level-0 table and adds it to `edit` (nothing for an empty memtable).
-  Status WriteLevel0Table(MemTable* mem, VersionEdit* edit);
+  Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number);
 
   // Makes sure the active memtable has room; with `force`, freezes it if it holds anything.
@@ -109,8 +122,15 @@ class DBImpl final : public DB {
 
   void BackgroundThread();
   void CompactionThread();
-  // Runs one compaction (a trivial move or a merge) and installs its result.
-  Status DoCompaction(const Compaction& c, const Version& version, SequenceNumber oldest_snapshot);
+  // The next step of the manual compaction, if one is waiting and no thread is on it.
+  std::unique_ptr<Compaction> PickManualCompaction(const Version& version,
+                                                   ManualCompaction** manual)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs one compaction (a trivial move, a deletion or a merge) and installs its result.
+  Status DoCompaction(const Compaction& c, const CompactionContext& ctx);
+  // A context for work on `version`; the job fills in file numbers through pending_outputs_.
+  CompactionContext MakeContext(const Version* version, std::vector<uint64_t>* allocated)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   SequenceNumber OldestSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Records a version edit; the flush and compaction threads take turns.
   Status LogAndApply(VersionEdit* edit);
@@ -128,11 +148,13 @@ class DBImpl final : public DB {
 
   std::unique_ptr<FileLock> lock_;
   std::atomic<bool> closed_{false};
-  std::thread background_;  // flushes
-  std::thread compaction_;  // compactions
+  std::thread background_;                       // flushes
+  std::vector<std::thread> compaction_threads_;  // max_background_jobs - 1 of them
   std::atomic<bool> cancel_compactions_{false};
-  Mutex apply_mu_;  // serialises VersionSet::LogAndApply
+  const std::unique_ptr<RateLimiter> rate_limiter_;  // null when unlimited
+  Mutex apply_mu_;                                   // serialises VersionSet::LogAndApply
   CompactionPointers compact_pointers_ ABSL_GUARDED_BY(mu_);
+  RunningCompactions running_ ABSL_GUARDED_BY(mu_);
   ManualCompaction* manual_ ABSL_GUARDED_BY(mu_) = nullptr;
 
   Mutex mu_;
@@ -153,6 +175,8 @@ class DBImpl final : public DB {
   std::atomic<SequenceNumber> visible_sequence_{0};
   // Level-0 tables in the current version, for write stalls without taking the version.
   std::atomic<int> level0_files_{0};
+  // EstimatePendingCompactionBytes of the current version, for write stalls.
+  std::atomic<uint64_t> pending_compaction_bytes_{0};
 
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
   WriteBatch group_batch_ ABSL_GUARDED_BY(mu_);
@@ -168,10 +192,15 @@ class DBImpl final : public DB {
   uint64_t compaction_bytes_read_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t compaction_bytes_written_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t compaction_failures_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t files_deleted_by_fifo_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t entries_filtered_ ABSL_GUARDED_BY(mu_) = 0;
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t stalls_ ABSL_GUARDED_BY(mu_) = 0;     // waits: buffers full or level 0 at its stop
-  uint64_t slowdowns_ ABSL_GUARDED_BY(mu_) = 0;  // 1 ms delays: level 0 at its slowdown
-  uint64_t stall_micros_ ABSL_GUARDED_BY(mu_) = 0;
+  LevelStats level_stats_[kNumLevels] ABSL_GUARDED_BY(mu_);
+  // Write stalls by cause: waits (stops) and 1 ms delays (slowdowns).
+  enum StallCause { kMemtables, kLevel0, kPendingBytes, kNumStallCauses };
+  uint64_t stalls_[kNumStallCauses] ABSL_GUARDED_BY(mu_) = {};
+  uint64_t slowdowns_[kNumStallCauses] ABSL_GUARDED_BY(mu_) = {};
+  uint64_t stall_micros_ ABSL_GUARDED_BY(mu_) = 0;  // waiting and delayed
   std::string recovery_report_ ABSL_GUARDED_BY(mu_);
 };
 

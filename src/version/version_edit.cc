@@ -16,6 +16,7 @@ enum Tag : uint32_t {
   kLastSequence = 4,
   kDeletedFile = 5,
   kNewFile = 6,
+  kNewFileWithTime = 7,  // kNewFile's fields, then the newest write time
 };
 
 bool GetLevel(std::string_view* input, int* level) {
@@ -62,7 +63,7 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutVarint64(dst, number);
   }
   for (const auto& [level, f] : new_files_) {
-    PutVarint32(dst, kNewFile);
+    PutVarint32(dst, f.newest_write_time == 0 ? kNewFile : kNewFileWithTime);
     PutVarint32(dst, static_cast<uint32_t>(level));
     PutVarint64(dst, f.number);
     PutVarint64(dst, f.file_size);
@@ -70,6 +71,7 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutLengthPrefixed(dst, f.largest);
     PutVarint64(dst, f.smallest_seqno);
     PutVarint64(dst, f.largest_seqno);
+    if (f.newest_write_time != 0) PutVarint64(dst, f.newest_write_time);
   }
 }
 
@@ -124,13 +126,15 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
         }
         break;
       }
-      case kNewFile: {
+      case kNewFile:
+      case kNewFileWithTime: {
         int level;
         FileMetaData f;
         if (GetLevel(&input, &level) && GetVarint64(&input, &f.number) &&
             GetVarint64(&input, &f.file_size) && GetInternalKey(&input, &f.smallest) &&
             GetInternalKey(&input, &f.largest) && GetVarint64(&input, &f.smallest_seqno) &&
-            GetVarint64(&input, &f.largest_seqno) && f.smallest_seqno <= f.largest_seqno) {
+            GetVarint64(&input, &f.largest_seqno) && f.smallest_seqno <= f.largest_seqno &&
+            (tag == kNewFile || GetVarint64(&input, &f.newest_write_time))) {
           new_files_.emplace_back(level, std::move(f));
         } else {
           bad = "new file";
@@ -162,6 +166,7 @@ std::string VersionEdit::DebugString() const {
     const bool ok = ParseInternalKey(f.smallest, &s) && ParseInternalKey(f.largest, &l);
     absl::StrAppendFormat(&r, "\n  add L%d %06u.sst %u bytes seq [%u, %u]", level, f.number,
                           f.file_size, f.smallest_seqno, f.largest_seqno);
+    if (f.newest_write_time != 0) absl::StrAppendFormat(&r, " written %u", f.newest_write_time);
     if (ok) {
       absl::StrAppendFormat(&r, " keys ['%s' @ %u .. '%s' @ %u]", Escape(s.user_key), s.sequence,
                             Escape(l.user_key), l.sequence);

@@ -38,6 +38,9 @@ struct FileMetaData {
   std::string largest;   // internal key
   SequenceNumber smallest_seqno = 0;
   SequenceNumber largest_seqno = 0;
+  // Unix seconds when the file's newest entry was written (its flush, or the newest input of
+  // the compaction that wrote it); 0 when unknown. FIFO compaction's age limit reads it.
+  uint64_t newest_write_time = 0;
 
   friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
 };

@@ -1,6 +1,32 @@
-#include "src/compaction/compaction_picker.h"
-
+// Picker tests driven by the text fixtures in tests/testdata/compaction/: each describes an LSM
+// shape and the options, runs picker commands, and holds the expected output of each command on
+// the lines after it that start with "> ". The syntax:
+//
+//   # comment
+//   options style=level trigger=4 base=1000 multiplier=10 target=100 dynamic=0
+//   L0 10:c-k:100 11:c-k:100@7 12:a-b:50@8t1000
+//        file number : smallest user key - largest user key : bytes [@sequence] [t write time]
+//        (the sequence defaults to the file number; level 0 is ordered newest first)
+//   pick [now=SECONDS]   the next compaction; it counts as running for later picks
+//   done                 every running compaction finishes (the version is unchanged)
+//   range LEVEL OUTPUT_LEVEL [BEGIN END]   a manual compaction of a key range
+//   full                 universal's full compaction
+//   targets              the leveled targets: base level and bytes per level
+//   pending              EstimatePendingCompactionBytes
+//
+// With LSM_UPDATE_TESTDATA=1 the fixtures are rewritten with the actual output, for review.
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "src/compaction/compaction_picker.h"
 
 namespace lsm {
 namespace {
@@ -11,93 +37,239 @@ std::string IKey(std::string_view user, SequenceNumber seq) {
   return s;
 }
 
-class PickerTest : public testing::Test {
- protected:
-  PickerTest() : icmp_(BytewiseComparator()) {
-    options_.level0_file_num_compaction_trigger = 4;
-    options_.max_bytes_for_level_base = 1000;
-    options_.max_bytes_for_level_multiplier = 10;
-    options_.target_file_size_base = 64 << 10;
+uint64_t ToNumber(std::string_view s) {
+  uint64_t v = 0;
+  if (!absl::SimpleAtoi(absl::string_view(s.data(), s.size()), &v)) {
+    ADD_FAILURE() << "not a number: " << s;
+  }
+  return v;
+}
+
+// Runs one fixture's commands and returns its text with the actual output in place of the
+// expected output.
+class FixtureRunner {
+ public:
+  FixtureRunner() : icmp_(BytewiseComparator()) {}
+
+  std::string Run(const std::string& text) {
+    std::string out;
+    const std::vector<std::string> lines = absl::StrSplit(text, '\n');
+    for (const std::string& line : lines) {
+      if (line.starts_with(">")) continue;  // expected output: replaced by the actual
+      out += line + "\n";
+      if (line.empty() || line.starts_with("#")) continue;
+      for (const std::string& result : Command(line)) out += "> " + result + "\n";
+    }
+    while (out.ends_with("\n\n")) out.pop_back();
+    return out;
   }
 
-  void Add(int level, uint64_t number, std::string_view smallest, std::string_view largest,
-           uint64_t size, SequenceNumber seq = 1) {
+ private:
+  std::vector<std::string> Command(const std::string& line) {
+    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    const std::string& cmd = words[0];
+    if (cmd == "options") {
+      for (size_t i = 1; i < words.size(); i++) SetOption(words[i]);
+      return {};
+    }
+    if (cmd.size() == 2 && cmd[0] == 'L') {
+      const int level = cmd[1] - '0';
+      for (size_t i = 1; i < words.size(); i++) AddFile(level, words[i]);
+      version_.reset();
+      return {};
+    }
+    if (cmd == "pick") {
+      uint64_t now = 0;
+      if (words.size() > 1 && words[1].starts_with("now=")) now = ToNumber(words[1].substr(4));
+      return Show(PickCompaction(*version(), icmp_, options_, running_, &pointers_, now));
+    }
+    if (cmd == "done") {
+      for (const auto& c : picked_) running_.Remove(*c, icmp_.user_comparator());
+      picked_.clear();
+      return {};
+    }
+    if (cmd == "range") {
+      std::optional<std::string> begin, end;
+      if (words.size() == 5) {
+        begin = words[3];
+        end = words[4];
+      }
+      return Show(PickRangeCompaction(
+          *version(), icmp_, options_, static_cast<int>(ToNumber(words[1])),
+          static_cast<int>(ToNumber(words[2])), begin ? &*begin : nullptr, end ? &*end : nullptr));
+    }
+    if (cmd == "full") return Show(PickFullCompaction(*version(), options_));
+    if (cmd == "targets") {
+      const LevelTargets t = ComputeLevelTargets(*version(), options_);
+      std::string s = absl::StrFormat("base L%d:", t.base_level);
+      for (int level = t.base_level; level < kNumLevels; level++) {
+        absl::StrAppendFormat(&s, " L%d=%u", level, t.max_bytes[level]);
+      }
+      return {s};
+    }
+    if (cmd == "pending") {
+      return {absl::StrFormat("%u bytes", EstimatePendingCompactionBytes(*version(), options_))};
+    }
+    ADD_FAILURE() << "unknown command: " << line;
+    return {};
+  }
+
+  void SetOption(const std::string& assignment) {
+    const std::vector<std::string> kv = absl::StrSplit(assignment, '=');
+    ASSERT_EQ(kv.size(), 2u) << assignment;
+    const std::string& k = kv[0];
+    const std::string& v = kv[1];
+    if (k == "style") {
+      options_.compaction_style = v == "universal" ? CompactionStyle::kUniversal
+                                  : v == "fifo"    ? CompactionStyle::kFIFO
+                                                   : CompactionStyle::kLevel;
+    } else if (k == "trigger") {
+      options_.level0_file_num_compaction_trigger = static_cast<int>(ToNumber(v));
+    } else if (k == "base") {
+      options_.max_bytes_for_level_base = ToNumber(v);
+    } else if (k == "multiplier") {
+      options_.max_bytes_for_level_multiplier = static_cast<int>(ToNumber(v));
+    } else if (k == "target") {
+      options_.target_file_size_base = ToNumber(v);
+    } else if (k == "dynamic") {
+      options_.level_compaction_dynamic_level_bytes = v == "1";
+    } else if (k == "size_ratio") {
+      options_.compaction_options_universal.size_ratio = static_cast<unsigned>(ToNumber(v));
+    } else if (k == "min_width") {
+      options_.compaction_options_universal.min_merge_width = static_cast<unsigned>(ToNumber(v));
+    } else if (k == "max_width") {
+      options_.compaction_options_universal.max_merge_width = static_cast<unsigned>(ToNumber(v));
+    } else if (k == "max_amp") {
+      options_.compaction_options_universal.max_size_amplification_percent =
+          static_cast<unsigned>(ToNumber(v));
+    } else if (k == "fifo_size") {
+      options_.compaction_options_fifo.max_table_files_size = ToNumber(v);
+    } else if (k == "fifo_ttl") {
+      options_.compaction_options_fifo.ttl_seconds = ToNumber(v);
+    } else if (k == "fifo_merge") {
+      options_.compaction_options_fifo.allow_compaction = v == "1";
+    } else {
+      ADD_FAILURE() << "unknown option " << k;
+    }
+  }
+
+  // "12:a-c:100@7t1000"
+  void AddFile(int level, const std::string& spec) {
+    std::vector<std::string> parts = absl::StrSplit(spec, ':');
+    ASSERT_EQ(parts.size(), 3u) << spec;
+    const uint64_t number = ToNumber(parts[0]);
+    const std::vector<std::string> keys = absl::StrSplit(parts[1], '-');
+    ASSERT_EQ(keys.size(), 2u) << spec;
+    std::string size = parts[2];
+    uint64_t time = 0;
+    SequenceNumber seq = number;
+    if (auto t = size.find('t'); t != std::string::npos) {
+      time = ToNumber(size.substr(t + 1));
+      size.resize(t);
+    }
+    if (auto at = size.find('@'); at != std::string::npos) {
+      seq = ToNumber(size.substr(at + 1));
+      size.resize(at);
+    }
     edit_.AddFile(level, FileMetaData{.number = number,
-                                      .file_size = size,
-                                      .smallest = IKey(smallest, seq),
-                                      .largest = IKey(largest, seq),
+                                      .file_size = ToNumber(size),
+                                      .smallest = IKey(keys[0], seq),
+                                      .largest = IKey(keys[1], seq),
                                       .smallest_seqno = seq,
-                                      .largest_seqno = seq});
+                                      .largest_seqno = seq,
+                                      .newest_write_time = time});
   }
 
-  std::shared_ptr<const Version> Build() {
-    VersionBuilder builder(&icmp_, nullptr);
-    EXPECT_TRUE(builder.Apply(edit_).ok());
-    std::shared_ptr<const Version> v;
-    EXPECT_TRUE(builder.Build(&v).ok());
-    return v;
+  const Version* version() {
+    if (version_ == nullptr) {
+      VersionBuilder builder(&icmp_, nullptr);
+      EXPECT_TRUE(builder.Apply(edit_).ok());
+      Status s = builder.Build(&version_);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    return version_.get();
   }
 
-  static std::string Numbers(const FileList& files) {
-    std::string s;
-    for (const auto& f : files) s += (s.empty() ? "" : ",") + std::to_string(f->number);
-    return s;
+  std::vector<std::string> Show(std::unique_ptr<Compaction> c) {
+    if (c == nullptr) return {"nothing"};
+    std::vector<std::string> lines = {c->Describe()};
+    auto numbers = [](const FileList& files) {
+      std::vector<std::string> n;
+      for (const auto& f : files) n.push_back(std::to_string(f->number));
+      return absl::StrJoin(n, " ");
+    };
+    for (const CompactionInputs& in : c->inputs) {
+      lines.push_back(absl::StrFormat("  L%d: %s", in.level, numbers(in.files)));
+    }
+    if (!c->grandparents.empty()) {
+      lines.push_back(absl::StrFormat("  grandparents: %s", numbers(c->grandparents)));
+    }
+    if (c->IsTrivialMove(icmp_)) lines.push_back("  trivial move");
+    running_.Add(*c, icmp_.user_comparator());
+    picked_.push_back(std::move(c));
+    return lines;
   }
 
   InternalKeyComparator icmp_;
   Options options_;
   VersionEdit edit_;
+  std::shared_ptr<const Version> version_;
   CompactionPointers pointers_;
+  RunningCompactions running_;
+  std::vector<std::unique_ptr<Compaction>> picked_;
 };
 
-TEST_F(PickerTest, NothingBelowTheTriggers) {
-  for (int i = 0; i < 3; i++) Add(0, 10 + i, "a", "z", 100, i + 1);
-  Add(1, 20, "a", "m", 999);
-  EXPECT_EQ(PickLeveledCompaction(*Build(), icmp_, options_, &pointers_), nullptr);
+TEST(CompactionPickerTest, Fixtures) {
+  const std::filesystem::path dir =
+      std::filesystem::path(LSM_SOURCE_DIR) / "tests" / "testdata" / "compaction";
+  const bool update = std::getenv("LSM_UPDATE_TESTDATA") != nullptr;
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".txt") continue;
+    count++;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string actual = FixtureRunner().Run(text.str());
+    if (update) {
+      std::ofstream(entry.path()) << actual;
+    } else {
+      EXPECT_EQ(actual, text.str())
+          << entry.path() << " differs; LSM_UPDATE_TESTDATA=1 rewrites it for review";
+    }
+  }
+  EXPECT_GE(count, 6) << "fixtures missing in " << dir;
 }
 
-TEST_F(PickerTest, Level0TakesAllItsFilesAndTheOverlapBelow) {
-  for (int i = 0; i < 4; i++) Add(0, 10 + i, "c", "k", 100, i + 1);
-  Add(1, 20, "a", "b", 100);
-  Add(1, 21, "d", "f", 100);
-  Add(1, 22, "j", "p", 100);
-  Add(1, 23, "q", "z", 100);
-  auto c = PickLeveledCompaction(*Build(), icmp_, options_, &pointers_);
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->level, 0);
-  EXPECT_EQ(c->output_level, 1);
-  EXPECT_EQ(Numbers(c->inputs[0]), "13,12,11,10");  // newest first
-  EXPECT_EQ(Numbers(c->inputs[1]), "21,22");
-  EXPECT_FALSE(c->IsTrivialMove());
-  EXPECT_DOUBLE_EQ(c->score, 1.0);
-}
-
-TEST_F(PickerTest, DeeperLevelRoundRobinAndTrivialMove) {
-  Add(1, 30, "a", "c", 600);
-  Add(1, 31, "d", "f", 600);
-  Add(2, 40, "e", "g", 100);
-  auto v = Build();
-  auto c = PickLeveledCompaction(*v, icmp_, options_, &pointers_);
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->level, 1);
-  EXPECT_NEAR(c->score, 1.2, 1e-9);
-  EXPECT_EQ(Numbers(c->inputs[0]), "30");
-  EXPECT_TRUE(c->IsTrivialMove());  // nothing in L2 overlaps [a, c]
-  c = PickLeveledCompaction(*v, icmp_, options_, &pointers_);
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(Numbers(c->inputs[0]), "31");  // the next file after the pointer
-  EXPECT_EQ(Numbers(c->inputs[1]), "40");
-  c = PickLeveledCompaction(*v, icmp_, options_, &pointers_);
-  EXPECT_EQ(Numbers(c->inputs[0]), "30");  // wrapped around
-}
-
-TEST_F(PickerTest, MostUrgentLevelWins) {
-  for (int i = 0; i < 5; i++) Add(0, 10 + i, "a", "b", 10, i + 1);  // score 1.25
-  Add(2, 50, "a", "z", 25000);                                      // score 2.5
-  auto c = PickLeveledCompaction(*Build(), icmp_, options_, &pointers_);
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->level, 2);
-  EXPECT_EQ(MaxBytesForLevel(options_, 3), 100000u);
+TEST(CompactionPickerTest, RunningCompactionsReleaseTheirFilesAndRanges) {
+  const InternalKeyComparator icmp(BytewiseComparator());
+  auto file = [](uint64_t number, std::string_view smallest, std::string_view largest) {
+    return std::make_shared<const FileMetaData>(FileMetaData{.number = number,
+                                                             .file_size = 10,
+                                                             .smallest = IKey(smallest, number),
+                                                             .largest = IKey(largest, number),
+                                                             .smallest_seqno = number,
+                                                             .largest_seqno = number});
+  };
+  Compaction a;
+  a.inputs.push_back(CompactionInputs{1, {file(1, "a", "c")}});
+  a.output_level = 2;
+  Compaction b;  // another file, but its output range meets a's
+  b.inputs.push_back(CompactionInputs{1, {file(2, "c", "e")}});
+  b.output_level = 2;
+  Compaction c;  // disjoint from a
+  c.inputs.push_back(CompactionInputs{1, {file(3, "f", "g")}});
+  c.output_level = 2;
+  RunningCompactions running;
+  running.Add(a, icmp.user_comparator());
+  EXPECT_TRUE(running.IsBusy(1));
+  EXPECT_TRUE(running.Conflicts(a, icmp.user_comparator()));
+  EXPECT_TRUE(running.Conflicts(b, icmp.user_comparator()));
+  EXPECT_FALSE(running.Conflicts(c, icmp.user_comparator()));
+  running.Remove(a, icmp.user_comparator());
+  EXPECT_TRUE(running.empty());
+  EXPECT_FALSE(running.IsBusy(1));
+  EXPECT_FALSE(running.Conflicts(b, icmp.user_comparator()));
 }
 
 }  // namespace

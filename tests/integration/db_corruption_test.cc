@@ -198,7 +198,8 @@ TEST_P(WalRecoveryModeTest, TornTail) {
   }
   ASSERT_TRUE(s.ok()) << s.ToString();
   std::string v;
-  EXPECT_TRUE(db_->Get(ReadOptions(), "first", &v).ok());
+  s = db_->Get(ReadOptions(), "first", &v);
+  EXPECT_TRUE(s.ok()) << s.ToString();
   EXPECT_TRUE(db_->Get(ReadOptions(), "second", &v).IsNotFound());
   // Writes after recovery survive the next one.
   ASSERT_TRUE(db_->Put(WriteOptions(), "after", "x").ok());

@@ -33,6 +33,9 @@ VersionEdit SampleEdit() {
   edit.SetLastSequence(999);
   edit.AddFile(0, File(20, "a", "m", 5));
   edit.AddFile(3, File(21, "n", "z", 7));
+  FileMetaData timed = File(22, "p", "q", 9);
+  timed.newest_write_time = 1'700'000'000;
+  edit.AddFile(4, timed);
   edit.RemoveFile(1, 7);
   return edit;
 }
@@ -47,9 +50,11 @@ TEST(VersionEditTest, RoundTrip) {
   decoded.EncodeTo(&again);
   EXPECT_EQ(again, encoded);
   EXPECT_EQ(decoded.log_number(), 12u);
-  EXPECT_EQ(decoded.new_files().size(), 2u);
+  EXPECT_EQ(decoded.new_files().size(), 3u);
   EXPECT_EQ(decoded.new_files()[1].second, File(21, "n", "z", 7));
+  EXPECT_EQ(decoded.new_files()[2].second.newest_write_time, 1'700'000'000u);
   EXPECT_NE(decoded.DebugString().find("add L3 000021.sst"), std::string::npos);
+  EXPECT_NE(decoded.DebugString().find("written 1700000000"), std::string::npos);
 }
 
 TEST(VersionEditTest, EncodingMatchesTheDocumentedExample) {
