@@ -53,7 +53,10 @@ void FinishLeveled(const Version& version, const InternalKeyComparator& icmp,
   std::string_view smallest, largest;
   bool any = false;
   ExtendRange(c->inputs[0].files, icmp.user_comparator(), &any, &smallest, &largest);
-  FileList overlap = OverlappingFiles(version, icmp, c->output_level, smallest, largest);
+  FileList overlap;
+  if (c->output_level != c->inputs[0].level) {
+    overlap = OverlappingFiles(version, icmp, c->output_level, smallest, largest);
+  }
   if (!overlap.empty()) {
     c->inputs.push_back(CompactionInputs{c->output_level, std::move(overlap)});
   }

@@ -126,8 +126,9 @@ std::unique_ptr<Compaction> PickCompaction(const Version& version,
                                            CompactionPointers* pointers, uint64_t now_seconds);
 
 // A compaction of the files of `level` that overlap the user-key range [*begin, *end] (null:
-// unbounded) into `output_level`, or null when none do. Level 0 contributes all its files, so
-// that no older overlapping file is left above newer data.
+// unbounded) into `output_level` (which may be `level` itself: a rewrite in place), or null when
+// none do. Level 0 contributes all its files, so that no older overlapping file is left above
+// newer data.
 std::unique_ptr<Compaction> PickRangeCompaction(const Version& version,
                                                 const InternalKeyComparator& icmp,
                                                 const Options& options, int level, int output_level,

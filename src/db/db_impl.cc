@@ -646,6 +646,13 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
       }
       m->level = output;
     }
+    if (c == nullptr && options_.compaction_filter != nullptr && !m->last_level_rewritten) {
+      // As RocksDB does with a compaction filter: the range's data in the last level is
+      // rewritten too, so that the filter sees all of it.
+      c = PickRangeCompaction(version, icmp_, options_, m->last_level, m->last_level, begin, end);
+      if (c != nullptr && running_.Conflicts(*c, icmp_.user_comparator())) return nullptr;
+      m->last_level_rewritten = true;
+    }
     if (c == nullptr) m->done = true;
   }
   if (m->done) {

@@ -72,10 +72,11 @@ class DBImpl final : public DB {
   // one full compaction (universal).
   struct ManualCompaction {
     std::optional<std::string> begin, end;
-    bool full = false;         // universal: every sorted run into one
-    int level = 0;             // leveled: the next level to compact down
-    int last_level = 0;        // leveled: the level the range's data ends up in
-    bool in_progress = false;  // a thread is compacting one of its steps
+    bool full = false;                  // universal: every sorted run into one
+    int level = 0;                      // leveled: the next level to compact down
+    int last_level = 0;                 // leveled: the level the range's data ends up in
+    bool last_level_rewritten = false;  // leveled, with a compaction filter
+    bool in_progress = false;           // a thread is compacting one of its steps
     bool done = false;
     Status status;
   };

@@ -4,8 +4,11 @@
 // ~2k operations. Every read and iterator step must equal the model; snapshot reads must equal
 // the model copy of their moment.
 //
-// Scale: LSM_MODEL_DIFF_SEEDS (default 4) seeds x LSM_MODEL_DIFF_OPS (default 20000) ops;
-// a failure prints the seed (LSM_TEST_SEED replays it).
+// Each compaction style runs: leveled (static or dynamic targets, 1 to 3 compaction threads),
+// universal, and FIFO with a size limit the data never reaches (FIFO deletes data by design;
+// here it merges small files).
+// Scale: LSM_MODEL_DIFF_SEEDS (default 4 for leveled, half that for the other styles) seeds x
+// LSM_MODEL_DIFF_OPS (default 20000) ops; a failure prints the seed (LSM_TEST_SEED replays it).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -29,7 +32,8 @@ int EnvInt(const char* name, int fallback) {
 
 class ModelDiff {
  public:
-  ModelDiff(uint64_t seed, std::shared_ptr<FileSystem> fs, std::string dbname)
+  ModelDiff(uint64_t seed, std::shared_ptr<FileSystem> fs, std::string dbname,
+            CompactionStyle style = CompactionStyle::kLevel)
       : rnd_(seed), dbname_(std::move(dbname)) {
     options_.create_if_missing = true;
     options_.write_buffer_size = 64 << 10;
@@ -42,6 +46,10 @@ class ModelDiff {
     options_.compression = seed % 3 == 0   ? CompressionType::kNone
                            : seed % 3 == 1 ? CompressionType::kLZ4
                                            : CompressionType::kZstd;
+    options_.compaction_style = style;
+    options_.level_compaction_dynamic_level_bytes = seed % 2 == 0;
+    options_.max_background_jobs = 2 + static_cast<int>(seed % 3);
+    options_.compaction_options_fifo.allow_compaction = true;
   }
 
   ~ModelDiff() { ReleaseSnapshots(); }
@@ -226,20 +234,38 @@ class ModelDiff {
   std::vector<std::pair<const Snapshot*, Model>> snapshots_;
 };
 
-TEST(ModelDiffTest, InMemoryFileSystem) {
+class ModelDiffStyleTest : public testing::TestWithParam<CompactionStyle> {};
+
+TEST_P(ModelDiffStyleTest, InMemoryFileSystem) {
   const uint64_t base = TestSeed();
-  const int seeds = EnvInt("LSM_MODEL_DIFF_SEEDS", 4);
+  const CompactionStyle style = GetParam();
+  const int default_seeds = style == CompactionStyle::kLevel ? 4 : 2;
+  const int seeds = EnvInt("LSM_MODEL_DIFF_SEEDS", default_seeds);
   const int ops = EnvInt("LSM_MODEL_DIFF_OPS", 20000);
   for (int i = 0; i < seeds; i++) {
     SCOPED_TRACE("seed " + std::to_string(base + i));
-    ModelDiff run(base + i, std::make_shared<MemFileSystem>(), "/db");
+    ModelDiff run(base + i, std::make_shared<MemFileSystem>(), "/db", style);
     run.Run(ops);
     if (HasFatalFailure()) return;
-    if (ops >= 10000) {
+    if (ops >= 10000 && style != CompactionStyle::kFIFO) {
       EXPECT_GT(run.FilesBelowLevel0(), 0);  // compactions were exercised
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Styles, ModelDiffStyleTest,
+                         testing::Values(CompactionStyle::kLevel, CompactionStyle::kUniversal,
+                                         CompactionStyle::kFIFO),
+                         [](const testing::TestParamInfo<CompactionStyle>& info) {
+                           switch (info.param) {
+                             case CompactionStyle::kUniversal:
+                               return "Universal";
+                             case CompactionStyle::kFIFO:
+                               return "FIFO";
+                             default:
+                               return "Level";
+                           }
+                         });
 
 TEST(ModelDiffTest, PosixFileSystem) {
   const uint64_t seed = TestSeed();

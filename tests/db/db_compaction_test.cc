@@ -1,0 +1,253 @@
+// Compaction seen through the DB: each style keeps what snapshots see, FIFO deletes the oldest
+// data first, the compaction filter, write stalls on pending compaction bytes, and the figures
+// in "lsm.levelstats".
+#include <absl/strings/str_format.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "lsm/compaction_filter.h"
+#include "lsm/db.h"
+#include "tests/support/mem_file_system.h"
+
+namespace lsm {
+namespace {
+
+std::string Key(int i) { return absl::StrFormat("key%06d", i); }
+
+class DBCompactionTest : public testing::Test {
+ protected:
+  DBCompactionTest() {
+    options_.create_if_missing = true;
+    options_.file_system = std::make_shared<MemFileSystem>();
+    options_.write_buffer_size = 64 << 10;
+    options_.target_file_size_base = 64 << 10;
+    options_.max_bytes_for_level_base = 256 << 10;
+    options_.compression = CompressionType::kNone;
+  }
+
+  void Open() {
+    db_.reset();
+    Status s = DB::Open(options_, "/db", &db_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
+    ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::string value;
+    Status s = db_->Get(ro, key, &value);
+    if (s.IsNotFound()) return "NOT_FOUND";
+    if (!s.ok()) return s.ToString();
+    return value;
+  }
+
+  int FilesAt(int level) {
+    std::string n;
+    EXPECT_TRUE(db_->GetProperty("lsm.num-files-at-level" + std::to_string(level), &n));
+    return std::stoi(n);
+  }
+
+  // Waits (up to a minute) until no flush or compaction is due or running.
+  void WaitForCompactions() {
+    for (int i = 0; i < 6000; i++) {
+      std::string pending, running, imm;
+      ASSERT_TRUE(db_->GetProperty("lsm.compaction-pending", &pending));
+      ASSERT_TRUE(db_->GetProperty("lsm.num-running-compactions", &running));
+      ASSERT_TRUE(db_->GetProperty("lsm.num-immutable-mem-table", &imm));
+      if (pending == "0" && running == "0" && imm == "0") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "compactions did not settle";
+  }
+
+  Options options_;
+  std::unique_ptr<DB> db_;
+};
+
+class DBCompactionStyleTest : public DBCompactionTest,
+                              public testing::WithParamInterface<CompactionStyle> {};
+
+// Versions a snapshot can see survive every compaction, and are gone once it is released.
+TEST_P(DBCompactionStyleTest, CompactionKeepsWhatSnapshotsSee) {
+  options_.compaction_style = GetParam();
+  options_.level0_file_num_compaction_trigger = 2;
+  Open();
+  const std::string big(1000, 'x');
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v1").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "gone", "g1").ok());
+  const Snapshot* snap = db_->GetSnapshot();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v2").ok());
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "gone").ok());
+  for (int round = 0; round < 4; round++) {
+    for (int i = 0; i < 200; i++) {
+      ASSERT_TRUE(db_->Put(WriteOptions(), Key(round * 1000 + i), big).ok());
+    }
+    ASSERT_TRUE(db_->Flush().ok());
+    ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+    EXPECT_EQ(Get("k", snap), "v1");
+    EXPECT_EQ(Get("gone", snap), "g1");
+    EXPECT_EQ(Get("k"), "v2");
+    EXPECT_EQ(Get("gone"), "NOT_FOUND");
+  }
+  db_->ReleaseSnapshot(snap);
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(Get("k"), "v2");
+  EXPECT_EQ(Get("gone"), "NOT_FOUND");
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(Get("k"), "v2");
+  EXPECT_EQ(Get("gone"), "NOT_FOUND");
+  EXPECT_EQ(Get(Key(3199)), big);
+}
+
+INSTANTIATE_TEST_SUITE_P(Styles, DBCompactionStyleTest,
+                         testing::Values(CompactionStyle::kLevel, CompactionStyle::kUniversal),
+                         [](const testing::TestParamInfo<CompactionStyle>& info) {
+                           return info.param == CompactionStyle::kLevel ? "Level" : "Universal";
+                         });
+
+TEST_F(DBCompactionTest, LeveledLoadReachesTheLastLevelWithLittleSpaceOverhead) {
+  options_.level0_file_num_compaction_trigger = 2;
+  options_.max_background_jobs = 3;
+  Open();
+  const std::string value(100, 'v');
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < 20000; i++) {
+      ASSERT_TRUE(db_->Put(WriteOptions(), Key((i * 7919) % 20000), value).ok());
+    }
+  }
+  ASSERT_TRUE(db_->Flush().ok());
+  WaitForCompactions();
+  // Dynamic targets: most data in the last level, nothing above the base level.
+  EXPECT_GT(FilesAt(6), 0);
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsm.levelstats", &stats));
+  EXPECT_NE(stats.find("write amplification"), std::string::npos) << stats;
+  for (int i = 0; i < 20000; i += 97) ASSERT_EQ(Get(Key(i)), value);
+}
+
+TEST_F(DBCompactionTest, FifoDeletesTheOldestDataFirst) {
+  options_.compaction_style = CompactionStyle::kFIFO;
+  options_.compaction_options_fifo.max_table_files_size = 400 << 10;
+  Open();
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 3000; i++) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), value).ok());
+    if (i % 100 == 99) {
+      ASSERT_TRUE(db_->Flush().ok());
+    }
+  }
+  WaitForCompactions();
+  // 3 MB written against a 400 KiB limit: the oldest keys are gone, the newest are all there,
+  // and what remains is one contiguous run of the newest keys.
+  EXPECT_EQ(Get(Key(0)), "NOT_FOUND");
+  EXPECT_EQ(Get(Key(2999)), value);
+  int first_present = -1;
+  for (int i = 0; i < 3000; i++) {
+    const bool present = Get(Key(i)) == value;
+    if (present && first_present < 0) first_present = i;
+    if (first_present >= 0) {
+      ASSERT_TRUE(present) << "hole at " << Key(i);
+    }
+  }
+  EXPECT_GT(first_present, 2000);
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsm.stats", &stats));
+  EXPECT_NE(stats.find("FIFO: "), std::string::npos);
+  EXPECT_EQ(stats.find("FIFO: 0 files deleted"), std::string::npos) << stats;
+}
+
+TEST_F(DBCompactionTest, FifoDeletesFilesPastTheirAge) {
+  options_.compaction_style = CompactionStyle::kFIFO;
+  options_.compaction_options_fifo.max_table_files_size = 0;
+  options_.compaction_options_fifo.ttl_seconds = 1;
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "old", "x").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  // The age limit is checked about once a second; give it well over that.
+  for (int i = 0; i < 1000 && FilesAt(0) > 0; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(FilesAt(0), 0);
+  EXPECT_EQ(Get("old"), "NOT_FOUND");
+}
+
+// Removes keys starting with "drop", marks values of keys starting with "mark" (once: a filter
+// may see the same entry in several compactions).
+class TestFilter : public CompactionFilter {
+ public:
+  Decision Filter(int /*level*/, std::string_view key, std::string_view value,
+                  std::string* new_value) const override {
+    if (key.starts_with("drop")) return Decision::kRemove;
+    if (key.starts_with("mark") && !value.starts_with("marked:")) {
+      *new_value = "marked:" + std::string(value);
+      return Decision::kChangeValue;
+    }
+    return Decision::kKeep;
+  }
+  const char* Name() const override { return "TestFilter"; }
+};
+
+TEST_F(DBCompactionTest, CompactionFilterRemovesAndChangesButSparesSnapshots) {
+  TestFilter filter;
+  options_.compaction_filter = &filter;
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "drop1", "old").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "drop1", "a").ok());  // an older version lies below
+  ASSERT_TRUE(db_->Put(WriteOptions(), "mark1", "b").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "keep1", "c").ok());
+  const Snapshot* snap = db_->GetSnapshot();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "drop2", "d").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "mark2", "e").ok());
+  // Flushes do not filter.
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_EQ(Get("drop2"), "d");
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  // Entries newer than the snapshot are filtered; those it can see are not.
+  EXPECT_EQ(Get("drop2"), "NOT_FOUND");
+  EXPECT_EQ(Get("mark2"), "marked:e");
+  EXPECT_EQ(Get("drop1"), "a");
+  EXPECT_EQ(Get("mark1"), "b");
+  EXPECT_EQ(Get("drop1", snap), "a");
+  EXPECT_EQ(Get("mark1", snap), "b");
+  db_->ReleaseSnapshot(snap);
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  // Removed, and the older version below does not come back.
+  EXPECT_EQ(Get("drop1"), "NOT_FOUND");
+  EXPECT_EQ(Get("mark1"), "marked:b");
+  EXPECT_EQ(Get("keep1"), "c");
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsm.stats", &stats));
+  EXPECT_NE(stats.find("compaction filter: "), std::string::npos) << stats;
+}
+
+TEST_F(DBCompactionTest, WritesSlowDownOnPendingCompactionBytes) {
+  options_.soft_pending_compaction_bytes_limit = 1;
+  options_.hard_pending_compaction_bytes_limit = 0;
+  options_.level0_file_num_compaction_trigger = 2;
+  Open();
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 3000; i++) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), value).ok());
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsm.stats", &stats));
+  EXPECT_EQ(stats.find("slowdowns: 0 level 0, 0 pending bytes"), std::string::npos) << stats;
+  WaitForCompactions();
+  for (int i = 0; i < 3000; i += 101) ASSERT_EQ(Get(Key(i)), value);
+}
+
+TEST_F(DBCompactionTest, RateLimitedCompactionsStillFinish) {
+  options_.compaction_rate_limit_bytes_per_sec = 4 << 20;
+  options_.level0_file_num_compaction_trigger = 2;
+  Open();
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 2000; i++) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), value).ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(FilesAt(0), 0);
+  for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), value);
+}
+
+}  // namespace
+}  // namespace lsm
