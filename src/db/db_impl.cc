@@ -1012,9 +1012,9 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     // Whether work is due, whether or not a running compaction holds it up.
     CompactionPointers pointers = compact_pointers_;
     const uint64_t now = UnixSeconds();
-    *value = PickCompaction(*v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr
-                 ? "1"
-                 : "0";
+    const bool due =
+        PickCompaction(*v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr;
+    *value = std::to_string(due ? 1 : 0);
     return true;
   }
   if (property == "lsm.num-running-compactions") {
