@@ -275,18 +275,20 @@ class Repairer {
       report_->entries_lost += missing;
       lost = absl::StrFormat("%u of %u entries lost", missing, props.num_entries);
     }
+    std::string why = found.ToString();
+    if (!salvage.damage.ok() && salvage.damage != found) {
+      absl::StrAppendFormat(&why, "; %s", salvage.damage.ToString());
+    }
     if (salvage.entries > 0) {
       report_->tables_salvaged++;
-      Note(absl::StrFormat(
-          "%s: damaged (%s); %u entries of %u of %u data blocks copied to %06u.sst, "
-          "%s",
-          name, found.ToString(), salvage.entries, salvage.data_blocks - salvage.bad_blocks,
-          salvage.data_blocks, tables_.back().meta.number, lost));
+      Note(
+          absl::StrFormat("%s: damaged (%s); %u entries from %u of %u data blocks copied to "
+                          "%06u.sst, %s",
+                          name, why, salvage.entries, salvage.data_blocks - salvage.bad_blocks,
+                          salvage.data_blocks, tables_.back().meta.number, lost));
     } else {
       report_->tables_dropped++;
-      Note(absl::StrFormat("%s: damaged (%s); nothing readable (%s), dropped; %s", name,
-                           found.ToString(),
-                           salvage.damage.ok() ? "no entries" : salvage.damage.ToString(), lost));
+      Note(absl::StrFormat("%s: damaged (%s); nothing readable, dropped; %s", name, why, lost));
     }
     archive_.push_back(name);
     return Status::OK();

@@ -157,13 +157,12 @@ TEST_F(RepairTest, ManifestGarbage) {
   Status s = Repair(&report);
   ASSERT_TRUE(s.ok()) << s.ToString();
   CheckContents(model_);
-  // A second repair of a sound database changes nothing it reads back, and archives over
-  // nothing: names in lost/ get a suffix instead.
+  // A second repair of a sound database (compacted meanwhile, so tables of levels 0 and 1
+  // may be merged) changes nothing it reads back.
   s = Repair(&report);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_FALSE(report.LostData()) << report.ToString();
   EXPECT_EQ(report.log_records, 0u);  // the empty log of the last open
-  EXPECT_EQ(report.tables_merged, 0u);
   CheckContents(model_);
 }
 
@@ -213,12 +212,17 @@ TEST_F(RepairTest, UnreadableTableIsDroppedAndMoved) {
   ASSERT_FALSE(tables.empty());
   WriteFile(tables[0], "not a table");
   fs::remove(dbname_ + "/CURRENT");
+  // A file of the same name in lost/ from an earlier repair is not overwritten.
+  const std::string lost = dbname_ + "/lost/" + fs::path(tables[0]).filename().string();
+  fs::create_directories(dbname_ + "/lost");
+  WriteFile(lost, "earlier");
   RepairReport report;
   Status s = Repair(&report);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(report.tables_dropped, 1u) << report.ToString();
   EXPECT_NE(report.ToString().find("dropped"), std::string::npos);
-  EXPECT_EQ(ReadFile(dbname_ + "/lost/" + fs::path(tables[0]).filename().string()), "not a table");
+  EXPECT_EQ(ReadFile(lost), "earlier");
+  EXPECT_EQ(ReadFile(lost + ".1"), "not a table");
   std::unique_ptr<DB> db;
   ASSERT_TRUE(DB::Open(options_, dbname_, &db).ok());
   ASSERT_TRUE(db->Close().ok());
