@@ -170,28 +170,56 @@ class Repairer {
     return s;
   }
 
+  Status OpenReader(uint64_t number, std::unique_ptr<TableReader>* reader) {
+    const std::string path = TableFileName(dbname_, number);
+    std::unique_ptr<RandomAccessFile> file;
+    uint64_t size = 0;
+    Status s = OpenFile(path, &file, &size);
+    if (s.ok()) {
+      s = TableReader::Open(topts_, std::string(BaseName(path)), std::move(file), size, nullptr,
+                            reader);
+    }
+    return s;
+  }
+
+  // A table file of the directory, opened for reading, with its properties if they read.
+  struct TableFile {
+    std::string name;
+    std::unique_ptr<RandomAccessFile> file;
+    uint64_t size = 0;
+    TableProperties props;
+    bool has_props = false;
+  };
+
+  Status OpenTableFile(uint64_t number, TableFile* t) {
+    const std::string path = TableFileName(dbname_, number);
+    t->name = std::string(BaseName(path));
+    Status s = OpenFile(path, &t->file, &t->size);
+    if (s.ok()) {
+      t->has_props = TableReader::ReadProperties(t->file.get(), t->name, t->size, &t->props).ok();
+    }
+    return s;
+  }
+
   void Note(const std::string& line) { report_->notes.push_back(line); }
 
   // Keeps a table that verifies whole; adds any other to *damaged. Fails only for a table of
   // another comparator, or when the file cannot be read at all.
   Status InspectTable(uint64_t number, std::vector<uint64_t>* damaged) {
-    const std::string path = TableFileName(dbname_, number);
-    const std::string name(BaseName(path));
-    std::unique_ptr<RandomAccessFile> file;
-    uint64_t size = 0;
-    Status s = OpenFile(path, &file, &size);
+    TableFile f;
+    Status s = OpenTableFile(number, &f);
     if (!s.ok()) return s;
-    TableProperties props;
-    if (TableReader::ReadProperties(file.get(), name, size, &props).ok() &&
-        props.comparator_name != icmp_.Name()) {
+    const std::string& name = f.name;
+    const uint64_t size = f.size;
+    if (f.has_props && f.props.comparator_name != icmp_.Name()) {
       return Status::InvalidArgument(
           absl::StrFormat("RepairDB: table %s", name),
           absl::StrFormat("was written with comparator %s; repair with options.comparator %s "
                           "(nothing was changed)",
-                          props.comparator_name, icmp_.Name()));
+                          f.props.comparator_name, icmp_.Name()));
     }
     std::unique_ptr<TableReader> table;
-    s = TableReader::Open(topts_, name, std::move(file), size, nullptr, &table);
+    s = TableReader::Open(topts_, name, std::move(f.file), size, nullptr, &table);
     if (s.ok()) s = table->VerifyChecksums();
     Table t;
     t.original = true;
@@ -244,19 +272,15 @@ class Repairer {
   }
 
   Status SalvageDamagedTable(uint64_t number) {
-    const std::string path = TableFileName(dbname_, number);
-    const std::string name(BaseName(path));
-    std::unique_ptr<RandomAccessFile> file;
-    uint64_t size = 0;
-    Status s = OpenFile(path, &file, &size);
+    TableFile f;
+    Status s = OpenTableFile(number, &f);
     if (!s.ok()) return s;
-    TableProperties props;
-    const bool counted = TableReader::ReadProperties(file.get(), name, size, &props).ok();
+    const std::string& name = f.name;
     MemTable* mem = new MemTable(icmp_);
     mem->Ref();
     SalvageReport salvage;
     s = SalvageTable(
-        icmp_.user_comparator(), name, file.get(), size,
+        icmp_.user_comparator(), name, f.file.get(), f.size,
         [mem](std::string_view key, std::string_view value) {
           ParsedInternalKey p;
           if (ParseInternalKey(key, &p))
@@ -269,11 +293,11 @@ class Repairer {
     if (!s.ok() && !s.IsCorruption() && !s.IsNotSupported()) return s;  // an I/O error
     report_->bad_blocks += salvage.bad_blocks;
     std::string lost = "an unknown number of entries lost (properties unreadable)";
-    if (counted) {
+    if (f.has_props) {
       const uint64_t missing =
-          props.num_entries > salvage.entries ? props.num_entries - salvage.entries : 0;
+          f.props.num_entries > salvage.entries ? f.props.num_entries - salvage.entries : 0;
       report_->entries_lost += missing;
-      lost = absl::StrFormat("%u of %u entries lost", missing, props.num_entries);
+      lost = absl::StrFormat("%u of %u entries lost", missing, f.props.num_entries);
     }
     std::string why = found.ToString();
     if (!salvage.damage.ok() && salvage.damage != found) {
@@ -426,15 +450,8 @@ class Repairer {
     ro.fill_cache = false;
     std::string names;
     for (const Table& t : inputs) {
-      const std::string path = TableFileName(dbname_, t.meta.number);
-      std::unique_ptr<RandomAccessFile> file;
-      uint64_t size = 0;
       std::unique_ptr<TableReader> reader;
-      Status s = OpenFile(path, &file, &size);
-      if (s.ok()) {
-        s = TableReader::Open(topts_, std::string(BaseName(path)), std::move(file), size, nullptr,
-                              &reader);
-      }
+      Status s = OpenReader(t.meta.number, &reader);
       if (!s.ok()) return s;
       children.push_back(reader->NewIterator(ro));
       readers.push_back(std::move(reader));
@@ -446,11 +463,8 @@ class Repairer {
     Status s = BuildTable(dbname_, fs_, topts_, &merged, &t.meta);
     if (!s.ok()) return s;
     created_.push_back(t.meta.number);
-    std::unique_ptr<RandomAccessFile> file;
-    uint64_t size = 0;
     std::unique_ptr<TableReader> reader;
-    s = OpenFile(TableFileName(dbname_, t.meta.number), &file, &size);
-    if (s.ok()) s = TableReader::Open(topts_, "", std::move(file), size, nullptr, &reader);
+    s = OpenReader(t.meta.number, &reader);
     if (!s.ok()) return s;
     t.entries = reader->properties().num_entries;
     Note(absl::StrFormat("%s: key and sequence ranges overlap; merged into %06u.sst", names,

@@ -470,6 +470,15 @@ TEST_F(CliTest, CliDbRepair) {
   EXPECT_NE(r.out.find("no such directory"), std::string::npos) << r.out;
 }
 
+// The path of the one table in `dir` ("" if there is none).
+std::string OnlyTable(const std::string& dir) {
+  std::string table;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".sst") table = e.path().string();
+  }
+  return table;
+}
+
 TEST_F(CliTest, CliDbRepairDamagedTable) {
   // A table of many small blocks; one of them damaged.
   const std::string db = dir_.path() + "/small";
@@ -485,10 +494,7 @@ TEST_F(CliTest, CliDbRepairDamagedTable) {
     ASSERT_TRUE(d->Flush().ok());
     ASSERT_TRUE(d->Close().ok());
   }
-  std::string table;
-  for (const auto& e : fs::directory_iterator(db)) {
-    if (e.path().extension() == ".sst") table = e.path().string();
-  }
+  const std::string table = OnlyTable(db);
   ASSERT_FALSE(table.empty());
   std::string data = ReadFile(table);
   data[10] ^= 0x01;
@@ -526,10 +532,7 @@ TEST_F(CliTest, CliSstUnknownComparator) {
     ASSERT_TRUE(d->Flush().ok());
     ASSERT_TRUE(d->Close().ok());
   }
-  std::string table;
-  for (const auto& e : fs::directory_iterator(db)) {
-    if (e.path().extension() == ".sst") table = e.path().string();
-  }
+  const std::string table = OnlyTable(db);
   ASSERT_FALSE(table.empty());
   Result r = Lsm("sst scan " + table);
   EXPECT_EQ(r.code, 0) << r.out;
