@@ -121,6 +121,7 @@ class Repairer {
     }
     s = Archive();
     if (s.ok()) s = WriteManifest();
+    versions_.reset();  // closes the new MANIFEST while the LOCK is still held
     return s;
   }
 
