@@ -82,6 +82,17 @@ class DB {
 // Deletes the database in `name` and its files. Fails with IOError if it is open.
 Status DestroyDB(const std::string& name, const Options& options);
 
+// Rebuilds the database in `name` from the tables and write-ahead logs in its directory, for
+// when its MANIFEST or CURRENT is lost or damaged. Every entry that verifies is kept: tables
+// that verify whole stay as they are; the intact blocks of damaged tables and the intact
+// records of logs are copied into new tables; all tables go to level 0 under a new MANIFEST.
+// Every file it replaces is moved into the subdirectory `name`/lost/, never deleted.
+// Entries in damaged blocks or log records are lost, so the result need not be a prefix of
+// the write history. Fails with IOError ("lock held") if the database is open, and with
+// InvalidArgument if `name` holds no database files or a table of a comparator other than
+// options.comparator (nothing is changed then).
+Status RepairDB(const std::string& name, const Options& options);
+
 }  // namespace lsm
 
 #endif  // LSM_DB_H_

@@ -63,6 +63,17 @@ Status Footer::DecodeFrom(std::string_view input, uint64_t file_size, std::strin
   return s;
 }
 
+Status Footer::ReadFrom(const RandomAccessFile* file, uint64_t file_size,
+                        std::string_view file_name, Footer* footer) {
+  char buf[kEncodedLength];
+  std::string_view bytes;
+  if (file_size >= kEncodedLength) {
+    Status s = file->Read(file_size - kEncodedLength, kEncodedLength, &bytes, buf);
+    if (!s.ok()) return WithTableContext(s, file_name);
+  }
+  return DecodeFrom(bytes, file_size, file_name, footer);
+}
+
 Status BlockCorruption(std::string_view file_name, uint64_t offset, std::string_view what) {
   return Status::Corruption(absl::StrFormat("table %s block @ %u", file_name, offset), what);
 }

@@ -73,6 +73,10 @@ struct Footer {
   // NotSupported for an unknown format version.
   static Status DecodeFrom(std::string_view input, uint64_t file_size, std::string_view file_name,
                            Footer* footer);
+
+  // Reads the last kEncodedLength bytes of a file of file_size bytes and decodes them.
+  static Status ReadFrom(const RandomAccessFile* file, uint64_t file_size,
+                         std::string_view file_name, Footer* footer);
 };
 
 // "table <file_name> block @ <offset>: <what>" as Corruption.

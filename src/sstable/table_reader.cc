@@ -31,19 +31,69 @@ TableReader::~TableReader() {
   }
 }
 
+namespace {
+
+Status ReadBlockAt(const RandomAccessFile* file, std::string_view file_name,
+                   const BlockHandle& handle, std::shared_ptr<const Block>* block) {
+  std::string contents;
+  Status s = ReadBlock(file, file_name, handle, /*verify_checksum=*/true, &contents);
+  if (s.ok())
+    s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name);
+  return s;
+}
+
+// The meta blocks the metaindex names, each checked to lie before the footer.
+struct MetaHandles {
+  BlockHandle properties;
+  BlockHandle filter;
+  bool has_filter = false;
+};
+
+Status ReadMetaHandles(const RandomAccessFile* file, std::string_view file_name, uint64_t file_size,
+                       const Footer& footer, MetaHandles* handles) {
+  const uint64_t meta_end = file_size - Footer::kEncodedLength;
+  std::shared_ptr<const Block> metaindex;
+  Status s = ReadBlockAt(file, file_name, footer.metaindex_handle, &metaindex);
+  if (!s.ok()) return s;
+  bool has_properties = false;
+  BlockIter it(metaindex.get(), KeyOrder(BytewiseComparator()));
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    BlockHandle* target = it.key() == kPropertiesBlockName ? &handles->properties
+                          : it.key() == kFilterBlockName   ? &handles->filter
+                                                           : nullptr;
+    if (target == nullptr) continue;
+    std::string_view v = it.value();
+    if (!target->DecodeFrom(&v) || !v.empty()) {
+      return BlockCorruption(file_name, footer.metaindex_handle.offset,
+                             absl::StrFormat("malformed handle of %s", it.key()));
+    }
+    s = CheckHandle(*target, meta_end, file_name);
+    if (!s.ok()) return s;
+    (target == &handles->properties ? has_properties : handles->has_filter) = true;
+  }
+  if (!it.status().ok()) return WithTableContext(it.status(), file_name);
+  if (!has_properties) {
+    return BlockCorruption(file_name, footer.metaindex_handle.offset, "no properties block");
+  }
+  return Status::OK();
+}
+
+Status ReadPropertiesAt(const RandomAccessFile* file, std::string_view file_name,
+                        const BlockHandle& handle, TableProperties* properties) {
+  std::shared_ptr<const Block> block;
+  Status s = ReadBlockAt(file, file_name, handle, &block);
+  if (s.ok()) s = WithTableContext(properties->DecodeFrom(*block), file_name);
+  return s;
+}
+
+}  // namespace
+
 Status TableReader::Open(const TableOptions& options, std::string file_name,
                          std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
                          BlockCache* cache, std::unique_ptr<TableReader>* reader) {
   reader->reset();
-  char buf[Footer::kEncodedLength];
-  std::string_view footer_bytes;
-  if (file_size >= Footer::kEncodedLength) {
-    Status s =
-        file->Read(file_size - Footer::kEncodedLength, Footer::kEncodedLength, &footer_bytes, buf);
-    if (!s.ok()) return WithTableContext(s, file_name);
-  }
   Footer footer;
-  Status s = Footer::DecodeFrom(footer_bytes, file_size, file_name, &footer);
+  Status s = Footer::ReadFrom(file.get(), file_size, file_name, &footer);
   if (!s.ok()) return s;
   std::unique_ptr<TableReader> table(
       new TableReader(options, std::move(file_name), std::move(file), file_size, cache));
@@ -52,45 +102,25 @@ Status TableReader::Open(const TableOptions& options, std::string file_name,
   return s;
 }
 
-Status TableReader::ReadBlockAt(const BlockHandle& handle,
-                                std::shared_ptr<const Block>* block) const {
-  std::string contents;
-  Status s = ReadBlock(file_.get(), file_name_, handle, /*verify_checksum=*/true, &contents);
-  if (s.ok())
-    s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name_);
+Status TableReader::ReadProperties(const RandomAccessFile* file, std::string_view file_name,
+                                   uint64_t file_size, TableProperties* properties) {
+  Footer footer;
+  MetaHandles handles;
+  Status s = Footer::ReadFrom(file, file_size, file_name, &footer);
+  if (s.ok()) s = ReadMetaHandles(file, file_name, file_size, footer, &handles);
+  if (s.ok()) s = ReadPropertiesAt(file, file_name, handles.properties, properties);
   return s;
 }
 
-Status TableReader::ReadMeta(const Footer& footer) {
-  const uint64_t meta_end = file_size_ - Footer::kEncodedLength;
-  std::shared_ptr<const Block> metaindex;
-  Status s = ReadBlockAt(footer.metaindex_handle, &metaindex);
-  if (!s.ok()) return s;
-  BlockHandle properties_handle;
-  bool has_properties = false, has_filter = false;
-  BlockIter it(metaindex.get(), KeyOrder(BytewiseComparator()));
-  for (it.SeekToFirst(); it.Valid(); it.Next()) {
-    BlockHandle* target = it.key() == kPropertiesBlockName ? &properties_handle
-                          : it.key() == kFilterBlockName   ? &filter_handle_
-                                                           : nullptr;
-    if (target == nullptr) continue;
-    std::string_view v = it.value();
-    if (!target->DecodeFrom(&v) || !v.empty()) {
-      return BlockCorruption(file_name_, footer.metaindex_handle.offset,
-                             absl::StrFormat("malformed handle of %s", it.key()));
-    }
-    s = CheckHandle(*target, meta_end, file_name_);
-    if (!s.ok()) return s;
-    (target == &properties_handle ? has_properties : has_filter) = true;
-  }
-  if (!it.status().ok()) return WithTableContext(it.status(), file_name_);
-  if (!has_properties) {
-    return BlockCorruption(file_name_, footer.metaindex_handle.offset, "no properties block");
-  }
+Status TableReader::ReadBlockAt(const BlockHandle& handle,
+                                std::shared_ptr<const Block>* block) const {
+  return lsm::ReadBlockAt(file_.get(), file_name_, handle, block);
+}
 
-  std::shared_ptr<const Block> properties;
-  s = ReadBlockAt(properties_handle, &properties);
-  if (s.ok()) s = WithTableContext(properties_.DecodeFrom(*properties), file_name_);
+Status TableReader::ReadMeta(const Footer& footer) {
+  MetaHandles handles;
+  Status s = ReadMetaHandles(file_.get(), file_name_, file_size_, footer, &handles);
+  if (s.ok()) s = ReadPropertiesAt(file_.get(), file_name_, handles.properties, &properties_);
   if (!s.ok()) return s;
   if (properties_.comparator_name != options_.comparator->Name()) {
     return Status::InvalidArgument(
@@ -99,9 +129,10 @@ Status TableReader::ReadMeta(const Footer& footer) {
                         options_.comparator->Name()));
   }
 
+  filter_handle_ = handles.filter;
   data_end_ = std::min(
-      {properties_handle.offset, footer.metaindex_handle.offset, footer.index_handle.offset});
-  if (has_filter) {
+      {handles.properties.offset, footer.metaindex_handle.offset, footer.index_handle.offset});
+  if (handles.has_filter) {
     data_end_ = std::min(data_end_, filter_handle_.offset);
     std::string contents;
     s = ReadBlock(file_.get(), file_name_, filter_handle_, /*verify_checksum=*/true, &contents);
@@ -213,7 +244,7 @@ uint64_t TableReader::ApproximateOffsetOf(std::string_view internal_key) const {
   return data_end_;
 }
 
-Status TableReader::VerifyChecksums() const {
+Status TableReader::VerifyChecksums(bool check_key_order) const {
   BlockIter index(index_block_.get(), order_);
   BlockIter data;
   std::string prev_key;
@@ -226,8 +257,8 @@ Status TableReader::VerifyChecksums() const {
     if (!s.ok()) return s;
     data.Init(block.get(), order_);
     for (data.SeekToFirst(); data.Valid(); data.Next()) {
-      if ((entries > 0 && order_.Compare(prev_key, data.key()) >= 0) ||
-          order_.Compare(data.key(), index.key()) > 0) {
+      if (check_key_order && ((entries > 0 && order_.Compare(prev_key, data.key()) >= 0) ||
+                              order_.Compare(data.key(), index.key()) > 0)) {
         return BlockCorruption(file_name_, handle.offset, "keys out of order");
       }
       prev_key.assign(data.key());

@@ -60,6 +60,11 @@ class TableReader {
                      std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache,
                      std::unique_ptr<TableReader>* reader);
 
+  // Reads only the footer, the metaindex and the properties of a table, whatever comparator
+  // it was written with: for tools and repair, to learn the comparator before opening.
+  static Status ReadProperties(const RandomAccessFile* file, std::string_view file_name,
+                               uint64_t file_size, TableProperties* properties);
+
   TableReader(const TableReader&) = delete;
   TableReader& operator=(const TableReader&) = delete;
   ~TableReader();
@@ -90,8 +95,10 @@ class TableReader {
   uint64_t ApproximateOffsetOf(std::string_view internal_key) const;
 
   // Reads every data block bypassing the cache, verifying checksums, the entry encoding, the
-  // key order and the entry count against the properties.
-  Status VerifyChecksums() const;
+  // key order and the entry count against the properties. Without `check_key_order` the
+  // order of keys (within blocks and against the index) is not compared: for a reader opened
+  // with a stand-in for a comparator whose order is unknown.
+  Status VerifyChecksums(bool check_key_order = true) const;
 
   const TableProperties& properties() const { return properties_; }
   const std::string& file_name() const { return file_name_; }

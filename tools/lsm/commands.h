@@ -36,6 +36,7 @@ int DbScan(const Words& words);
 int DbStats(const Words& words);
 int DbCompact(const Words& words);
 int DbVerify(const Words& words);
+int DbRepair(const Words& words);
 
 }  // namespace lsm::cli
 

@@ -1,5 +1,6 @@
-// lsm db get | put | delete | scan | stats | compact: a closed database through the public
-// API (include/lsm/db.h). Nothing here reads a file format directly.
+// lsm db get | put | delete | scan | stats | compact | verify | repair: a closed database
+// through the public API (include/lsm/db.h) and RepairDB's report (src/db/repair.h). Nothing
+// here reads a file format directly.
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,8 +11,10 @@
 #include "lsm/db.h"
 #include "lsm/iterator.h"
 #include "src/base/filename.h"
+#include "src/db/repair.h"
 #include "tools/lsm/cli_util.h"
 #include "tools/lsm/commands.h"
+#include "tools/lsm/sst_util.h"
 
 namespace lsm::cli {
 namespace {
@@ -22,10 +25,10 @@ constexpr char kGetUsage[] =
     "usage: lsm db get DIR KEY [--hex] [--json]\n"
     "  Prints the value of KEY. Exit 1 if it is absent or the database cannot be opened.\n";
 constexpr char kPutUsage[] =
-    "usage: lsm db put DIR KEY VALUE [--hex] [--create]\n"
+    "usage: lsm db put DIR KEY VALUE [--hex] [--create] [--json]\n"
     "  Stores KEY -> VALUE with a synced write. --create makes the database if DIR has none.\n";
 constexpr char kDeleteUsage[] =
-    "usage: lsm db delete DIR KEY [--hex]\n"
+    "usage: lsm db delete DIR KEY [--hex] [--json]\n"
     "  Deletes KEY with a synced write.\n";
 constexpr char kScanUsage[] =
     "usage: lsm db scan DIR [--from K] [--to K] [--limit N] [--hex] [--json]\n"
@@ -34,19 +37,59 @@ constexpr char kStatsUsage[] =
     "usage: lsm db stats DIR [--json]\n"
     "  Prints the database's statistics (lsm.stats) and the table files per level.\n";
 constexpr char kCompactUsage[] =
-    "usage: lsm db compact DIR\n"
-    "  Compacts the whole key range (DB::CompactRange) and reports its status.\n";
+    "usage: lsm db compact DIR [--json]\n"
+    "  Compacts the whole key range (DB::CompactRange) and reports its status and the table\n"
+    "  files per level before and after.\n";
 
 constexpr char kVerifyUsage[] =
-    "usage: lsm db verify DIR\n"
+    "usage: lsm db verify DIR [--json]\n"
     "  Opens the database (read-only, as get does), reads every live key with checksums\n"
     "  verified, then checks every table file in DIR as `lsm sst verify DIR` does.\n"
     "  Exit 1 if the database does not open, a read fails or any table is corrupt.\n";
+
+constexpr char kRepairUsage[] =
+    "usage: lsm db repair DIR [--json]\n"
+    "  Rebuilds the MANIFEST of DIR from the tables and logs in it, for when the MANIFEST or\n"
+    "  CURRENT is lost or damaged (RepairDB). Tables that verify are kept as they are; the\n"
+    "  intact blocks of damaged tables and the intact records of logs are copied into new\n"
+    "  tables; every table goes to level 0. Files it replaces are moved into DIR/lost/, never\n"
+    "  deleted. Prints what was kept, salvaged, dropped and lost. Exit 0 once the database\n"
+    "  is rebuilt (\"data lost\" says whether entries are missing), 1 if it cannot be.\n";
 
 constexpr char kKeyNote[] =
     "  With --hex, KEY, VALUE and bounds are hex digits; otherwise \\xNN escapes are decoded.\n"
     "  The database must not be open in another process. get, scan and stats never change\n"
     "  DIR: they hold its LOCK and read a private copy (tables hard-linked).\n";
+
+// Explains why DIR could not be opened (or repaired); returns kExitFailed.
+int Explain(const std::string& dir, const Status& s, const std::string& what = "open") {
+  if (s.IsIOError() && s.ToString().find("lock held") != std::string::npos) {
+    absl::FPrintF(stderr,
+                  "lsm: the database %s is in use: another process holds its LOCK.\n"
+                  "     Stop that process (or work on a copy of the directory) and try again.\n"
+                  "     (%s)\n",
+                  dir, s.ToString());
+    return kExitFailed;
+  }
+  return Fail("cannot " + what + " database " + dir, s);
+}
+
+// "[3, 0, 1, ...]" (JSON) or "L0 3, L1 0, ..." (levels with files only): table files per
+// level.
+std::string FilesPerLevel(DB* db, bool json) {
+  std::string out = json ? "[" : "";
+  for (int level = 0; level < 7; ++level) {
+    std::string value;
+    if (!db->GetProperty("lsm.num-files-at-level" + std::to_string(level), &value)) value = "";
+    if (json) {
+      absl::StrAppendFormat(&out, "%s%s", level == 0 ? "" : ", ", value.empty() ? "null" : value);
+    } else if (!value.empty() && value != "0") {
+      absl::StrAppendFormat(&out, "%sL%d %s", out.empty() ? "" : ", ", level, value);
+    }
+  }
+  if (json) return out + "]";
+  return out.empty() ? "none" : out;
+}
 
 // An open database for one command. A read-only session never changes DIR: it holds DIR's
 // LOCK (so no writer can start) and opens a private copy in a temporary directory, with the
@@ -107,18 +150,6 @@ class Session {
   }
 
  private:
-  static int Explain(const std::string& dir, const Status& s) {
-    if (s.IsIOError() && s.ToString().find("lock held") != std::string::npos) {
-      absl::FPrintF(stderr,
-                    "lsm: the database %s is in use: another process holds its LOCK.\n"
-                    "     Stop that process (or work on a copy of the directory) and try again.\n"
-                    "     (%s)\n",
-                    dir, s.ToString());
-      return kExitFailed;
-    }
-    return Fail("cannot open database " + dir, s);
-  }
-
   Status MakeCopy(const std::string& dir) {
     static int counter = 0;
     copy_ = (fs::temp_directory_path() /
@@ -209,7 +240,13 @@ int DbPut(const Words& words) {
   DB* db = session.db();
   Status s = db->Put(WriteOptions{.sync = true}, key, value);
   if (!s.ok()) return session.Finish(Fail("put", s));
-  absl::PrintF("OK\n");
+  const bool hex = args.Has("hex");
+  if (args.Has("json")) {
+    absl::PrintF("{\"op\": \"put\", \"key\": %s, \"value\": %s, \"status\": \"OK\"}\n",
+                 JsonString(FormatBytes(key, hex)), JsonString(FormatBytes(value, hex)));
+  } else {
+    absl::PrintF("OK\n");
+  }
   return session.Finish(kExitOk);
 }
 
@@ -223,7 +260,12 @@ int DbDelete(const Words& words) {
   DB* db = session.db();
   Status s = db->Delete(WriteOptions{.sync = true}, key);
   if (!s.ok()) return session.Finish(Fail("delete", s));
-  absl::PrintF("OK\n");
+  if (args.Has("json")) {
+    absl::PrintF("{\"op\": \"delete\", \"key\": %s, \"status\": \"OK\"}\n",
+                 JsonString(FormatBytes(key, args.Has("hex"))));
+  } else {
+    absl::PrintF("OK\n");
+  }
   return session.Finish(kExitOk);
 }
 
@@ -279,19 +321,15 @@ int DbStats(const Words& words) {
   if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
     return rc;
   DB* db = session.db();
-  std::string stats, recovery, value;
+  std::string stats, recovery;
   if (!db->GetProperty("lsm.stats", &stats)) stats = "(lsm.stats not available)";
   if (!db->GetProperty("lsm.recovery", &recovery)) recovery = "";
   const bool json = args.Has("json");
-  if (!json) absl::PrintF("database %s\n", args.positional()[0]);
-  if (json) absl::PrintF("{\"files_at_level\": [");
-  for (int level = 0; json && level < 7; ++level) {
-    if (!db->GetProperty("lsm.num-files-at-level" + std::to_string(level), &value)) value = "";
-    if (json) absl::PrintF("%s%s", level == 0 ? "" : ", ", value.empty() ? "null" : value);
-  }
   if (json) {
-    absl::PrintF("], \"stats\": %s, \"recovery\": %s}\n", JsonString(stats), JsonString(recovery));
+    absl::PrintF("{\"files_at_level\": %s, \"stats\": %s, \"recovery\": %s}\n",
+                 FilesPerLevel(db, true), JsonString(stats), JsonString(recovery));
   } else {
+    absl::PrintF("database %s\n", args.positional()[0]);
     absl::PrintF("%s", stats);
     if (!recovery.empty()) absl::PrintF("recovery at this open: %s\n", recovery);
   }
@@ -304,6 +342,8 @@ int DbCompact(const Words& words) {
   Session session;
   if (int rc = session.Open(args.positional()[0], Session::Mode::kWrite); rc != kExitOk) return rc;
   DB* db = session.db();
+  const bool json = args.Has("json");
+  const std::string before = FilesPerLevel(db, json);
   Status s = db->CompactRange(nullptr, nullptr);
   if (s.IsNotSupported()) {
     absl::FPrintF(stderr, "lsm: manual compaction is not supported by this build: %s\n",
@@ -311,42 +351,109 @@ int DbCompact(const Words& words) {
     return session.Finish(kExitFailed);
   }
   if (!s.ok()) return session.Finish(Fail("compaction", s));
-  absl::PrintF("OK: compacted\n");
+  const std::string after = FilesPerLevel(db, json);
+  if (json) {
+    absl::PrintF(
+        "{\"op\": \"compact\", \"status\": \"OK\", \"files_at_level_before\": %s, "
+        "\"files_at_level_after\": %s}\n",
+        before, after);
+  } else {
+    absl::PrintF("OK: compacted; table files per level before: %s; after: %s\n", before, after);
+  }
   return session.Finish(kExitOk);
 }
 
 int DbVerify(const Words& words) {
   Args args;
   if (int rc = Parse(words, {}, kVerifyUsage, 1, &args); rc >= 0) return rc;
-  if (args.Has("json")) return UsageError("db verify has no --json output", kVerifyUsage);
   const std::string& dir = args.positional()[0];
-  int rc = kExitOk;
+  const bool json = args.Has("json");
+  bool opened = false;
+  uint64_t keys = 0, bytes = 0;
+  Status read;
   {
     Session session;
-    if (session.Open(dir, Session::Mode::kReadOnly) != kExitOk) {
-      absl::PrintF("FAILED   the database does not open (see above); checking its tables\n");
-      rc = kExitFailed;
-    } else {
-      uint64_t keys = 0, bytes = 0;
-      Status s;
+    if (session.Open(dir, Session::Mode::kReadOnly) == kExitOk) {
+      opened = true;
       {
         std::unique_ptr<Iterator> it = session.db()->NewIterator(ReadOptions());
         for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
           bytes += it->key().size() + it->value().size();
         }
-        s = it->status();
+        read = it->status();
       }
-      if (s.ok()) {
-        absl::PrintF("OK       database opens; %u live keys, %u bytes read\n", keys, bytes);
-      } else {
-        absl::PrintF("FAILED   reading the database after %u keys: %s\n", keys, s.ToString());
-        rc = kExitFailed;
+      if (session.Finish(kExitOk) != kExitOk && read.ok()) {
+        read = Status::IOError("closing the database failed (see above)");
       }
-      rc = session.Finish(rc);
     }
   }
-  const int tables = SstVerify({dir});
-  return rc == kExitOk ? tables : rc;
+  std::vector<TableCheck> checks;
+  const Status listed = CheckTables(dir, &checks);
+  if (json) {
+    absl::PrintF(
+        "{\"database\": {\"opens\": %s, \"live_keys\": %u, \"bytes\": %u, \"status\": %s}, ",
+        opened ? "true" : "false", keys, bytes,
+        JsonString(!opened ? "does not open (see stderr)" : read.ToString()));
+  } else if (!opened) {
+    absl::PrintF("FAILED   the database does not open (see above); checking its tables\n");
+  } else if (read.ok()) {
+    absl::PrintF("OK       database opens; %u live keys, %u bytes read\n", keys, bytes);
+  } else {
+    absl::PrintF("FAILED   reading the database after %u keys: %s\n", keys, read.ToString());
+  }
+  const int bad = PrintTableChecks(checks, json);
+  const bool ok = opened && read.ok() && listed.ok() && bad == 0;
+  if (json) absl::PrintF(", \"ok\": %s}\n", ok ? "true" : "false");
+  if (!listed.ok()) return Fail("cannot list " + dir, listed);
+  if (bad > 0) absl::FPrintF(stderr, "lsm: %d of %u tables corrupt\n", bad, checks.size());
+  return ok ? kExitOk : kExitFailed;
+}
+
+int DbRepair(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {}, kRepairUsage, 1, &args); rc >= 0) return rc;
+  const std::string& dir = args.positional()[0];
+  if (!IsDirectory(dir)) {
+    return Fail("cannot repair database " + dir, Status::NotFound(dir, "no such directory"));
+  }
+  RepairReport r;
+  Status s = RepairDB(dir, Options(), &r);
+  if (!s.ok()) return Explain(dir, s, "repair");
+  if (args.Has("json")) {
+    std::string notes, archived;
+    for (const std::string& n : r.notes) {
+      absl::StrAppendFormat(&notes, "%s%s", notes.empty() ? "" : ", ", JsonString(n));
+    }
+    for (const std::string& a : r.archived) {
+      absl::StrAppendFormat(&archived, "%s%s", archived.empty() ? "" : ", ", JsonString(a));
+    }
+    absl::PrintF(
+        "{\"dir\": %s, \"status\": \"OK\", \"data_lost\": %s, \"tables_kept\": %u, "
+        "\"tables_salvaged\": %u, \"tables_dropped\": %u, \"tables_merged\": %u, "
+        "\"bad_blocks\": %u, \"entries_lost\": %u, \"logs_replayed\": %u, "
+        "\"log_records\": %u, \"log_records_skipped\": %u, \"log_bytes_dropped\": %u, "
+        "\"logs_damaged\": %u, \"tables\": %u, \"entries\": %u, \"bytes\": %u, "
+        "\"last_sequence\": %u, \"manifest\": \"MANIFEST-%06u\", \"lost_dir\": %s, "
+        "\"moved_to_lost\": [%s], \"notes\": [%s]}\n",
+        JsonString(dir), r.LostData() ? "true" : "false", r.tables_kept, r.tables_salvaged,
+        r.tables_dropped, r.tables_merged, r.bad_blocks, r.entries_lost, r.logs_replayed,
+        r.log_records, r.log_records_skipped, r.log_bytes_dropped, r.logs_damaged, r.tables,
+        r.entries, r.bytes, r.last_sequence, r.manifest_number,
+        JsonString(dir + "/" + kLostDirName), archived, notes);
+  } else {
+    absl::PrintF("repaired %s\n%s", dir, r.ToString());
+    if (r.LostData()) {
+      absl::PrintF(
+          "data lost: entries in the damaged parts above are gone; the originals are in %s/%s\n",
+          dir, kLostDirName);
+    } else {
+      absl::PrintF("no data lost%s\n",
+                   r.archived.empty()
+                       ? ""
+                       : absl::StrFormat("; replaced files are in %s/%s", dir, kLostDirName));
+    }
+  }
+  return kExitOk;
 }
 
 }  // namespace lsm::cli

@@ -42,6 +42,7 @@ constexpr Command kCommands[] = {
     {"db", "stats", DbStats, "print the database's statistics"},
     {"db", "compact", DbCompact, "compact the whole key range"},
     {"db", "verify", DbVerify, "open the database, read every key, check every table"},
+    {"db", "repair", DbRepair, "rebuild a lost or damaged MANIFEST from the tables and logs"},
 };
 
 void PrintHelp(FILE* out, const char* only_group) {

@@ -1,6 +1,7 @@
 // lsm sst scan | props | verify: table files read through TableReader.
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -20,7 +21,8 @@ constexpr char kScanUsage[] =
     "  Prints the entries of a table in order: user key, sequence, type, value.\n"
     "  --from K   start at the first user key >= K      --to K   stop before user key K\n"
     "  --limit N  print at most N entries               --hex    keys, values and bounds in hex\n"
-    "  Keys on the command line may use \\xNN escapes. Exit 1 if the table is unreadable.\n";
+    "  Keys on the command line may use \\xNN escapes. A table of a comparator lsm does not\n"
+    "  know is printed in file order, without --from/--to. Exit 1 if the table is unreadable.\n";
 
 constexpr char kPropsUsage[] =
     "usage: lsm sst props FILE [--json]\n"
@@ -31,7 +33,8 @@ constexpr char kVerifyUsage[] =
     "usage: lsm sst verify FILE|DIR [--json]\n"
     "  Checks every block's checksum and structure (footer, meta blocks, index, data blocks,\n"
     "  key order, entry count) of a table, or of every NNNNNN.sst in DIR. Reports the first\n"
-    "  bad block of each table with its offset. Exit 1 if any table is corrupt.\n";
+    "  bad block of each table with its offset. The key order of a table whose comparator\n"
+    "  lsm does not know is not checked (and says so). Exit 1 if any table is corrupt.\n";
 
 // "'key' @ seq TYPE" for an internal key, or its raw bytes if it does not parse.
 std::string DescribeKey(std::string_view ikey, bool hex) {
@@ -41,7 +44,119 @@ std::string DescribeKey(std::string_view ikey, bool hex) {
                          p.type == ValueType::kValue ? "PUT" : "DEL");
 }
 
+// Stands in for a comparator the tool does not know, under its name, so that TableReader
+// opens the table. Its order is bytewise and means nothing for the table: callers only walk
+// such a table in file order.
+class UnknownComparator final : public Comparator {
+ public:
+  explicit UnknownComparator(std::string name) : name_(std::move(name)) {}
+  int Compare(std::string_view a, std::string_view b) const override { return a.compare(b); }
+  const char* Name() const override { return name_.c_str(); }
+  void FindShortestSeparator(std::string*, std::string_view) const override {}
+  void FindShortSuccessor(std::string*) const override {}
+
+ private:
+  const std::string name_;
+};
+
+// The comparator to open a table recording `name` with: a known one, or a stand-in that
+// lives as long as the process.
+const Comparator* ComparatorFor(const std::string& name, bool* known) {
+  *known = name == BytewiseComparator()->Name();
+  if (*known) return BytewiseComparator();
+  static auto* const stand_ins = new std::map<std::string, std::unique_ptr<UnknownComparator>>;
+  std::unique_ptr<UnknownComparator>& c = (*stand_ins)[name];
+  if (c == nullptr) c = std::make_unique<UnknownComparator>(name);
+  return c.get();
+}
+
+// " (comparator X unknown to lsm: key order not checked)", or "" for a known comparator.
+std::string UnknownOrderNote(const TableOrder& order) {
+  if (order.known()) return "";
+  return absl::StrFormat(" (comparator %s unknown to lsm: key order not checked)",
+                         order.comparator);
+}
+
 }  // namespace
+
+Status OpenTable(const std::string& path, std::unique_ptr<TableReader>* table, TableOrder* order) {
+  const std::string name(BaseName(path));
+  uint64_t size = 0;
+  Status s = Fs()->GetFileSize(path, &size);
+  std::unique_ptr<RandomAccessFile> file;
+  if (s.ok()) s = Fs()->NewRandomAccessFile(path, &file);
+  if (!s.ok()) return s;
+  TableOptions options;
+  *order = TableOrder();
+  TableProperties props;
+  // Unreadable properties: Open below fails with the reason.
+  if (TableReader::ReadProperties(file.get(), name, size, &props).ok()) {
+    bool known = false;
+    options.comparator = ComparatorFor(props.comparator_name, &known);
+    order->comparator = props.comparator_name;
+    if (known) order->user = options.comparator;
+  }
+  return TableReader::Open(options, name, std::move(file), size, nullptr, table);
+}
+
+Status CheckTables(const std::string& target, std::vector<TableCheck>* checks) {
+  std::vector<std::string> paths;
+  if (IsDirectory(target)) {
+    std::vector<std::string> names;
+    if (Status s = Fs()->GetChildren(target, &names); !s.ok()) return s;
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+      uint64_t number = 0;
+      FileType type;
+      if (ParseFileName(name, &number, &type) && type == FileType::kTable) {
+        paths.push_back(target + "/" + name);
+      }
+    }
+  } else {
+    paths.push_back(target);
+  }
+  for (const std::string& path : paths) {
+    TableCheck c;
+    c.path = path;
+    std::unique_ptr<TableReader> table;
+    c.status = OpenTable(path, &table, &c.order);
+    if (c.status.ok()) {
+      c.status = table->VerifyChecksums(/*check_key_order=*/c.order.known());
+      c.entries = table->properties().num_entries;
+      c.data_blocks = table->properties().num_data_blocks;
+    }
+    checks->push_back(std::move(c));
+  }
+  return Status::OK();
+}
+
+int PrintTableChecks(const std::vector<TableCheck>& checks, bool json) {
+  int bad = 0;
+  if (json) absl::PrintF("\"tables\": [");
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const TableCheck& c = checks[i];
+    if (!c.status.ok()) ++bad;
+    if (json) {
+      absl::PrintF(
+          "%s\n  {\"file\": %s, \"ok\": %s, \"status\": %s, \"entries\": %u, "
+          "\"data_blocks\": %u, \"comparator\": %s, \"order_checked\": %s}",
+          i == 0 ? "" : ",", JsonString(c.path), c.status.ok() ? "true" : "false",
+          JsonString(c.status.ToString()), c.entries, c.data_blocks, JsonString(c.order.comparator),
+          c.order.known() ? "true" : "false");
+    } else if (c.status.ok()) {
+      absl::PrintF("OK       %s: %u entries in %u data blocks%s\n", c.path, c.entries,
+                   c.data_blocks, UnknownOrderNote(c.order));
+    } else {
+      absl::PrintF("CORRUPT  %s: %s\n", c.path, c.status.ToString());
+    }
+  }
+  if (json) {
+    absl::PrintF("\n], \"checked\": %u, \"corrupt\": %d", checks.size(), bad);
+  } else if (checks.size() > 1) {
+    absl::PrintF("-- %u tables checked, %d corrupt\n", checks.size(), bad);
+  }
+  return bad;
+}
 
 int SstScan(const Words& words) {
   Args args;
@@ -58,7 +173,21 @@ int SstScan(const Words& words) {
   }
   const std::string& path = args.positional()[0];
   std::unique_ptr<TableReader> table;
-  if (Status s = OpenTable(path, &table); !s.ok()) return Fail("cannot open table " + path, s);
+  TableOrder order;
+  if (Status s = OpenTable(path, &table, &order); !s.ok()) {
+    return Fail("cannot open table " + path, s);
+  }
+  if (!order.known()) {
+    if (args.Has("from") || args.Has("to")) {
+      absl::FPrintF(stderr,
+                    "lsm: error: --from and --to need the key order of comparator %s, which lsm "
+                    "does not know;\n     without them the entries print in file order\n",
+                    order.comparator);
+      return kExitFailed;
+    }
+    absl::FPrintF(stderr, "lsm: note: %s: comparator %s unknown to lsm: entries in file order\n",
+                  path, order.comparator);
+  }
 
   std::unique_ptr<InternalIterator> it = table->NewIterator(ReadOptions());
   if (args.Has("from")) {
@@ -67,12 +196,15 @@ int SstScan(const Words& words) {
   } else {
     it->SeekToFirst();
   }
-  if (json) absl::PrintF("{\"file\": %s, \"entries\": [", JsonString(path));
+  if (json) {
+    absl::PrintF("{\"file\": %s, \"comparator\": %s, \"comparator_known\": %s, \"entries\": [",
+                 JsonString(path), JsonString(order.comparator), order.known() ? "true" : "false");
+  }
   uint64_t count = 0;
   for (; it->Valid() && count < limit; it->Next()) {
     ParsedInternalKey p;
     const bool parsed = ParseInternalKey(it->key(), &p);
-    if (parsed && args.Has("to") && BytewiseComparator()->Compare(p.user_key, to) >= 0) break;
+    if (parsed && args.Has("to") && order.user->Compare(p.user_key, to) >= 0) break;
     if (json) {
       absl::PrintF("%s\n  {\"key\": %s, \"seq\": %u, \"type\": \"%s\", \"value\": %s}",
                    count == 0 ? "" : ",", JsonString(FormatBytes(p.user_key, hex)), p.sequence,
@@ -104,7 +236,10 @@ int SstProps(const Words& words) {
   if (args.positional().size() != 1) return UsageError("sst props needs one FILE", kPropsUsage);
   const std::string& path = args.positional()[0];
   std::unique_ptr<TableReader> table;
-  if (Status s = OpenTable(path, &table); !s.ok()) return Fail("cannot open table " + path, s);
+  TableOrder order;
+  if (Status s = OpenTable(path, &table, &order); !s.ok()) {
+    return Fail("cannot open table " + path, s);
+  }
 
   const TableProperties& p = table->properties();
   std::unique_ptr<InternalIterator> it = table->NewIterator(ReadOptions());
@@ -120,20 +255,23 @@ int SstProps(const Words& words) {
   if (args.Has("json")) {
     absl::PrintF(
         "{\"file\": %s, \"file_size\": %u, \"format_version\": %u, \"creator\": %s, "
-        "\"comparator\": %s, \"compression\": %s, \"num_entries\": %u, \"num_deletions\": %u, "
+        "\"comparator\": %s, \"comparator_known\": %s, \"compression\": %s, \"num_entries\": %u, "
+        "\"num_deletions\": %u, "
         "\"num_data_blocks\": %u, \"data_size\": %u, \"index_size\": %u, \"filter_size\": %u, "
         "\"raw_key_size\": %u, \"raw_value_size\": %u, \"compression_ratio\": %.3f, "
         "\"bloom_bits_per_key\": %u, \"filter_bits_per_entry\": %.2f, \"smallest_seqno\": %u, "
         "\"largest_seqno\": %u, \"smallest_key\": %s, \"largest_key\": %s}\n",
         JsonString(path), table->file_size(), p.format_version, JsonString(p.creator),
-        JsonString(p.comparator_name), JsonString(p.compression), p.num_entries, p.num_deletions,
-        p.num_data_blocks, p.data_size, p.index_size, p.filter_size, p.raw_key_size,
-        p.raw_value_size, ratio, p.bloom_bits_per_key, bits, p.smallest_seqno, p.largest_seqno,
-        JsonString(DescribeKey(first, false)), JsonString(DescribeKey(last, false)));
+        JsonString(p.comparator_name), order.known() ? "true" : "false", JsonString(p.compression),
+        p.num_entries, p.num_deletions, p.num_data_blocks, p.data_size, p.index_size, p.filter_size,
+        p.raw_key_size, p.raw_value_size, ratio, p.bloom_bits_per_key, bits, p.smallest_seqno,
+        p.largest_seqno, JsonString(DescribeKey(first, false)),
+        JsonString(DescribeKey(last, false)));
   } else {
     absl::PrintF("file:              %s (%u bytes)\n", path, table->file_size());
     absl::PrintF("format version:    %u (creator %s)\n", p.format_version, p.creator);
-    absl::PrintF("comparator:        %s\n", p.comparator_name);
+    absl::PrintF("comparator:        %s%s\n", p.comparator_name,
+                 order.known() ? "" : " (unknown to lsm: keys shown in file order)");
     absl::PrintF("compression:       %s\n", p.compression);
     absl::PrintF("entries:           %u (%u deletions)\n", p.num_entries, p.num_deletions);
     absl::PrintF("data blocks:       %u, %u bytes with trailers\n", p.num_data_blocks, p.data_size);
@@ -162,48 +300,14 @@ int SstVerify(const Words& words) {
   }
   const std::string& target = args.positional()[0];
   const bool json = args.Has("json");
-  std::vector<std::string> paths;
-  if (IsDirectory(target)) {
-    std::vector<std::string> names;
-    if (Status s = Fs()->GetChildren(target, &names); !s.ok()) {
-      return Fail("cannot list " + target, s);
-    }
-    std::sort(names.begin(), names.end());
-    for (const std::string& name : names) {
-      uint64_t number = 0;
-      FileType type;
-      if (ParseFileName(name, &number, &type) && type == FileType::kTable) {
-        paths.push_back(target + "/" + name);
-      }
-    }
-    if (paths.empty() && !json) absl::PrintF("no NNNNNN.sst files in %s\n", target);
-  } else {
-    paths.push_back(target);
-  }
-  int bad = 0;
-  if (json) absl::PrintF("{\"tables\": [");
-  for (size_t i = 0; i < paths.size(); ++i) {
-    std::unique_ptr<TableReader> table;
-    Status s = OpenTable(paths[i], &table);
-    if (s.ok()) s = table->VerifyChecksums();
-    if (!s.ok()) ++bad;
-    if (json) {
-      absl::PrintF("%s\n  {\"file\": %s, \"ok\": %s, \"status\": %s}", i == 0 ? "" : ",",
-                   JsonString(paths[i]), s.ok() ? "true" : "false", JsonString(s.ToString()));
-    } else if (s.ok()) {
-      absl::PrintF("OK       %s: %u entries in %u data blocks\n", paths[i],
-                   table->properties().num_entries, table->properties().num_data_blocks);
-    } else {
-      absl::PrintF("CORRUPT  %s: %s\n", paths[i], s.ToString());
-    }
-  }
-  if (json) {
-    absl::PrintF("\n], \"checked\": %u, \"corrupt\": %d}\n", paths.size(), bad);
-  } else if (paths.size() > 1) {
-    absl::PrintF("-- %u tables checked, %d corrupt\n", paths.size(), bad);
-  }
+  std::vector<TableCheck> checks;
+  if (Status s = CheckTables(target, &checks); !s.ok()) return Fail("cannot list " + target, s);
+  if (checks.empty() && !json) absl::PrintF("no NNNNNN.sst files in %s\n", target);
+  if (json) absl::PrintF("{");
+  const int bad = PrintTableChecks(checks, json);
+  if (json) absl::PrintF("}\n");
   if (bad == 0) return kExitOk;
-  absl::FPrintF(stderr, "lsm: %d of %u tables corrupt\n", bad, paths.size());
+  absl::FPrintF(stderr, "lsm: %d of %u tables corrupt\n", bad, checks.size());
   return kExitFailed;
 }
 

@@ -57,16 +57,6 @@ Status CheckBlock(const RandomAccessFile* file, const std::string& name, uint64_
 
 }  // namespace
 
-Status OpenTable(const std::string& path, std::unique_ptr<TableReader>* table) {
-  uint64_t size = 0;
-  Status s = Fs()->GetFileSize(path, &size);
-  std::unique_ptr<RandomAccessFile> file;
-  if (s.ok()) s = Fs()->NewRandomAccessFile(path, &file);
-  if (!s.ok()) return s;
-  return TableReader::Open(TableOptions(), std::string(BaseName(path)), std::move(file), size,
-                           nullptr, table);
-}
-
 Status ReadLayout(const std::string& path, TableLayout* layout,
                   std::unique_ptr<RandomAccessFile>* file) {
   const std::string name(BaseName(path));
@@ -78,11 +68,8 @@ Status ReadLayout(const std::string& path, TableLayout* layout,
     return Status::Corruption(
         "table " + name, "file too short to hold a footer (" + std::to_string(size) + " bytes)");
   }
-  std::string scratch(Footer::kEncodedLength, '\0');
-  std::string_view tail;
-  s = (*file)->Read(size - Footer::kEncodedLength, Footer::kEncodedLength, &tail, scratch.data());
   Footer footer;
-  if (s.ok()) s = Footer::DecodeFrom(tail, size, name, &footer);
+  s = Footer::ReadFrom(file->get(), size, name, &footer);
   BlockInfo foot{{size - Footer::kEncodedLength, Footer::kEncodedLength}, "footer", -1, s};
   layout->blocks.push_back(foot);
   if (!s.ok()) return s;

@@ -1,9 +1,13 @@
-// Helpers of the `lsm sst` subcommands: opening a table file named on the command line, and
-// walking its block map without trusting it (for `layout` and `recompress`, which must work on
-// tables TableReader refuses).
+// Helpers of the `lsm sst` subcommands: opening a table file named on the command line under
+// the comparator it records, checking tables, and walking a table's block map without
+// trusting it (for `layout` and `recompress`, which must work on tables TableReader refuses).
 //
 //   std::unique_ptr<TableReader> table;
-//   Status s = OpenTable("/db/000007.sst", &table);
+//   TableOrder order;
+//   Status s = OpenTable("/db/000007.sst", &table, &order);
+//   if (!order.known) { /* iterate in file order only; compare no keys */ }
+//   std::vector<TableCheck> checks;
+//   s = CheckTables("/db", &checks);              // every NNNNNN.sst, as `sst verify DIR`
 //   TableLayout layout;
 //   s = ReadLayout("/db/000007.sst", &layout);   // layout.blocks sorted by offset
 //
@@ -16,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "lsm/comparator.h"
 #include "lsm/file_system.h"
 #include "lsm/status.h"
 #include "src/sstable/format.h"
@@ -23,8 +28,38 @@
 
 namespace lsm::cli {
 
-// Opens a table with the default (bytewise) comparator and no block cache.
-Status OpenTable(const std::string& path, std::unique_ptr<TableReader>* table);
+// The order of a table's keys, as far as the tool knows it.
+struct TableOrder {
+  // The comparator name the table records (empty if its properties cannot be read).
+  std::string comparator;
+  // The comparator, if the tool knows it (bytewise); null otherwise.
+  const Comparator* user = nullptr;
+  bool known() const { return user != nullptr; }
+};
+
+// Opens a table without a block cache, under the comparator its properties name. A comparator
+// the tool does not know is replaced by a stand-in of the same name whose order is
+// meaningless: the table can then be iterated in file order (SeekToFirst, SeekToLast, Next,
+// Prev) and its checksums verified, but no seek, lookup or order check may be trusted.
+Status OpenTable(const std::string& path, std::unique_ptr<TableReader>* table, TableOrder* order);
+
+// One table checked as `sst verify` does: every block read and verified, the key order too
+// when the comparator is known.
+struct TableCheck {
+  std::string path;
+  Status status;
+  uint64_t entries = 0;
+  uint64_t data_blocks = 0;
+  TableOrder order;
+};
+
+// Checks the table `target`, or every NNNNNN.sst in the directory `target` (in name order).
+// Fails only if the directory cannot be listed; each table's result is in *checks.
+Status CheckTables(const std::string& target, std::vector<TableCheck>* checks);
+
+// The results of CheckTables: one line per table and a total (JSON: the members
+// "tables": [...], "checked": N, "corrupt": N, without braces). Returns the corrupt count.
+int PrintTableChecks(const std::vector<TableCheck>& checks, bool json);
 
 // One block of a table, or the footer.
 struct BlockInfo {
