@@ -147,6 +147,8 @@ class Engine {
   virtual lsm::Status Flush() = 0;
   // Compacts the whole key range and waits for it.
   virtual lsm::Status CompactRange() = 0;
+  // Called on every benchmark thread before its first call, to set up per-thread state.
+  virtual void PrepareThread() {}
   // Returns once no flush or compaction is pending or running. NotSupported when the engine
   // cannot tell (the caller reports it as a no-op).
   virtual lsm::Status WaitForCompaction() = 0;

@@ -38,8 +38,9 @@ namespace {
 
 lsm::Status FromLevelDB(const leveldb::Status& s) {
   if (s.ok()) return lsm::Status::OK();
+  // A missing key is common on the read paths: no message to build.
+  if (s.IsNotFound()) return lsm::Status::NotFound();
   const std::string msg = s.ToString();
-  if (s.IsNotFound()) return lsm::Status::NotFound(msg);
   if (s.IsCorruption()) return lsm::Status::Corruption(msg);
   if (s.IsNotSupportedError()) return lsm::Status::NotSupported(msg);
   if (s.IsInvalidArgument()) return lsm::Status::InvalidArgument(msg);

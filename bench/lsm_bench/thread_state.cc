@@ -99,6 +99,7 @@ lsm::Status RunThreads(RunContext* ctx, int threads, int counted,
   std::mutex mu;
   lsm::Status first_error;
   auto run = [&](ThreadState* t) {
+    ctx->engine->PrepareThread();
     ready.arrive_and_wait();
     t->Start();
     lsm::Status s = body(t);
