@@ -36,8 +36,23 @@ struct BenchConfig {
   int value_size = 100;
   // --compression_ratio: how far the generated values compress.
   double compression_ratio = 0.5;
-  // --batch_size: entries per write batch of the fill workloads.
+  // --batch_size: entries per write batch of the write workloads; keys per multireadrandom
+  // lookup.
   int batch_size = 1;
+  // --threads: client threads, each running the whole workload (N writes, R reads) as db_bench
+  // does; readwhilewriting adds one writer thread.
+  int threads = 1;
+  // --duration: seconds after which a workload stops; 0 runs N or R operations per thread.
+  int duration = 0;
+  // --benchmark_write_rate_limit: bytes per second that the workload's writes may issue,
+  // shared by its threads; 0 is unlimited.
+  uint64_t write_rate_limit = 0;
+  // --stats_per_workload: print the engine's statistics after every timed workload.
+  bool stats_per_workload = false;
+  // --json: where to write every figure as JSON ("" writes none).
+  std::string json;
+  // Draw a progress line on stderr (main sets it when stderr is a terminal).
+  bool progress = false;
   // --histogram: time every operation and print percentiles.
   bool histogram = false;
   // --seed: the random seed; never 0 here (0 in the flag is replaced by a time-derived seed).
@@ -45,7 +60,8 @@ struct BenchConfig {
   // --use_existing_db: keep the database; fill workloads are skipped.
   bool use_existing_db = false;
   // --compression_type, --bloom_bits, --cache_size, --write_buffer_size, --block_size,
-  // --open_files, --sync, --disable_wal, --verify_checksum (path = db).
+  // --open_files, --sync, --disable_wal, --verify_checksum, --max_background_jobs,
+  // --compaction_style (path = db).
   EngineOptions engine_options;
 
   // Operations of the read workloads.

@@ -31,6 +31,38 @@ bool ParseCompression(std::string_view name, Compression* compression) {
   return false;
 }
 
+std::string_view CompactionStyleName(lsm::CompactionStyle style) {
+  switch (style) {
+    case lsm::CompactionStyle::kLevel:
+      return "level";
+    case lsm::CompactionStyle::kUniversal:
+      return "universal";
+    case lsm::CompactionStyle::kFIFO:
+      return "fifo";
+  }
+  return "unknown";
+}
+
+bool ParseCompactionStyle(std::string_view name, lsm::CompactionStyle* style) {
+  constexpr lsm::CompactionStyle kStyles[] = {
+      lsm::CompactionStyle::kLevel, lsm::CompactionStyle::kUniversal, lsm::CompactionStyle::kFIFO};
+  for (int i = 0; i < 3; i++) {
+    if (name == CompactionStyleName(kStyles[i]) ||
+        name == std::string(1, static_cast<char>('0' + i))) {
+      *style = kStyles[i];
+      return true;
+    }
+  }
+  return false;
+}
+
+void Engine::MultiGet(const std::vector<std::string_view>& keys, std::vector<std::string>* values,
+                      std::vector<lsm::Status>* statuses) {
+  values->resize(keys.size());
+  statuses->resize(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) (*statuses)[i] = Get(keys[i], &(*values)[i]);
+}
+
 std::vector<std::string_view> AvailableEngines() {
   std::vector<std::string_view> engines = {"lsm"};
 #if LSM_BENCH_HAVE_LEVELDB

@@ -12,16 +12,22 @@
 //   if (s.ok()) s = engine->Close();
 //
 // Errors of the underlying engine are translated to lsm::Status with the engine's message;
-// a missing key is NotFound for every engine. An Engine is used by one thread at a time.
+// a missing key is NotFound for every engine.
+//
+// Thread-safety: the data calls (Put through GetProperty) may be made by several threads at
+// once; Open, Close and Destroy only while no other call runs. Batches and iterators belong to
+// the thread that made them.
 #ifndef LSM_BENCH_LSM_BENCH_ENGINE_H_
 #define LSM_BENCH_LSM_BENCH_ENGINE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lsm/options.h"
 #include "lsm/status.h"
 
 namespace lsm::bench {
@@ -33,6 +39,12 @@ enum class Compression { kNone, kSnappy, kLZ4, kZstd };
 std::string_view CompressionName(Compression compression);
 // Parses a --compression_type value; false for an unknown name.
 bool ParseCompression(std::string_view name, Compression* compression);
+
+// "level", "universal" or "fifo".
+std::string_view CompactionStyleName(lsm::CompactionStyle style);
+// Parses a --compaction_style value: a name above or db_bench's number (0, 1, 2); false for
+// anything else.
+bool ParseCompactionStyle(std::string_view name, lsm::CompactionStyle* style);
 
 // The options every engine is opened with; each field is mapped to the engine's own option of
 // the same meaning (see each adapter).
@@ -49,13 +61,16 @@ struct EngineOptions {
   size_t write_buffer_size = 64 << 20;
   // Bytes of uncompressed entries per table block.
   size_t block_size = 4096;
-  // Table files kept open at most.
+  // Table files kept open at most; -1 keeps every table open (RocksDB only).
   int open_files = 1000;
   // Writes: sync the log before acknowledging; skip the log altogether.
   bool sync = false;
   bool disable_wal = false;
   // Reads: verify block checksums.
   bool verify_checksum = true;
+  // Background threads for flushes and compactions.
+  int max_background_jobs = 2;
+  lsm::CompactionStyle compaction_style = lsm::CompactionStyle::kLevel;
 };
 
 // A group of updates applied atomically by Engine::Write. Created by the engine it is used
@@ -74,9 +89,11 @@ class EngineIterator {
   virtual ~EngineIterator() = default;
   virtual bool Valid() const = 0;
   virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
   virtual void Seek(std::string_view target) = 0;
   // REQUIRES: Valid().
   virtual void Next() = 0;
+  virtual void Prev() = 0;
   // REQUIRES: Valid(). Valid until the iterator moves.
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
@@ -115,19 +132,31 @@ class Engine {
   virtual lsm::Status Put(std::string_view key, std::string_view value) = 0;
   virtual lsm::Status Delete(std::string_view key) = 0;
   virtual std::unique_ptr<EngineBatch> NewBatch() = 0;
-  // `batch` must come from this engine's NewBatch().
-  virtual lsm::Status Write(EngineBatch* batch) = 0;
+  // `batch` must come from this engine's NewBatch(). `sync` syncs the log before returning even
+  // without EngineOptions::sync (fillsync).
+  virtual lsm::Status Write(EngineBatch* batch, bool sync) = 0;
   // NotFound when the key is absent.
   virtual lsm::Status Get(std::string_view key, std::string* value) = 0;
+  // Looks up every key at once: (*statuses)[i] and (*values)[i] are what Get(keys[i]) would
+  // give. This default calls Get for each key; an engine with a batched lookup overrides it.
+  virtual void MultiGet(const std::vector<std::string_view>& keys, std::vector<std::string>* values,
+                        std::vector<lsm::Status>* statuses);
   virtual std::unique_ptr<EngineIterator> NewIterator() = 0;
 
   // Writes the memtable to a table and waits for it.
   virtual lsm::Status Flush() = 0;
+  // Compacts the whole key range and waits for it.
+  virtual lsm::Status CompactRange() = 0;
+  // Called on every benchmark thread before its first call, to set up per-thread state.
+  virtual void PrepareThread() {}
   // Returns once no flush or compaction is pending or running. NotSupported when the engine
   // cannot tell (the caller reports it as a no-op).
   virtual lsm::Status WaitForCompaction() = 0;
   // Sets *value to the named property; false if the engine does not know it.
   virtual bool GetProperty(std::string_view property, std::string* value) = 0;
+  // Sets *bytes to what flushes and compactions have written since Open; false when the engine
+  // does not report it.
+  virtual bool BackgroundBytesWritten(uint64_t* bytes) = 0;
 };
 
 // The engines compiled into this binary, in the order "lsm", "leveldb", "rocksdb".

@@ -1,11 +1,19 @@
 // The LevelDB adapter. Option mapping: --compression_type none|snappy (LevelDB has no other),
 // --bloom_bits -> NewBloomFilterPolicy, --cache_size -> NewLRUCache (0 caches nothing),
 // --write_buffer_size, --block_size, --open_files -> max_open_files, --sync, --verify_checksum.
-// LevelDB cannot skip its log, so --disable_wal is refused.
+// LevelDB cannot skip its log, has one background thread and only leveled compaction, so
+// --disable_wal, --max_background_jobs other than 2 (the flag's default) and --compaction_style
+// other than level are refused. It has no MultiGet: multireadrandom runs one Get per key.
 //
 // LevelDB has no public flush: Flush() calls CompactRange on a one-key range above every key
 // the benchmark writes, which flushes the memtable (CompactRange always does) and compacts
-// nothing. It cannot report pending compactions either, so WaitForCompaction() is NotSupported.
+// nothing. It cannot report pending compactions either, so WaitForCompaction() recomputes
+// LevelDB's own compaction scores from the "leveldb.sstables" listing (level 0: files / 4;
+// level n >= 1: bytes / (10 MiB * 10^(n-1)), the last level unscored) and returns once every
+// score is below 1 and the listing has not changed over 100 ms. It cannot see compactions
+// triggered by seeks, which LevelDB starts after many reads miss in a table.
+// BackgroundBytesWritten() sums the Write(MB) column of "leveldb.stats", which LevelDB prints in
+// whole MiB: the figure is exact to a few MiB only.
 #include <leveldb/cache.h>
 #include <leveldb/db.h>
 #include <leveldb/filter_policy.h>
@@ -13,8 +21,14 @@
 #include <leveldb/options.h>
 #include <leveldb/write_batch.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "bench/lsm_bench/engine.h"
@@ -24,8 +38,9 @@ namespace {
 
 lsm::Status FromLevelDB(const leveldb::Status& s) {
   if (s.ok()) return lsm::Status::OK();
+  // A missing key is common on the read paths: no message to build.
+  if (s.IsNotFound()) return lsm::Status::NotFound();
   const std::string msg = s.ToString();
-  if (s.IsNotFound()) return lsm::Status::NotFound(msg);
   if (s.IsCorruption()) return lsm::Status::Corruption(msg);
   if (s.IsNotSupportedError()) return lsm::Status::NotSupported(msg);
   if (s.IsInvalidArgument()) return lsm::Status::InvalidArgument(msg);
@@ -53,8 +68,10 @@ class LevelDBIterator final : public EngineIterator {
   explicit LevelDBIterator(leveldb::Iterator* it) : it_(it) {}
   bool Valid() const override { return it_->Valid(); }
   void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
   void Seek(std::string_view target) override { it_->Seek(ToSlice(target)); }
   void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
   std::string_view key() const override { return ToView(it_->key()); }
   std::string_view value() const override { return ToView(it_->value()); }
   lsm::Status status() const override { return FromLevelDB(it_->status()); }
@@ -62,6 +79,31 @@ class LevelDBIterator final : public EngineIterator {
  private:
   std::unique_ptr<leveldb::Iterator> it_;
 };
+
+// LevelDB's compaction score of the busiest level, from the "leveldb.sstables" listing:
+// "--- level N ---" lines, each followed by one " number:bytes[...]" line per table.
+double MaxCompactionScore(const std::string& tables) {
+  constexpr int kLevels = 7;  // leveldb's config::kNumLevels
+  int files[kLevels] = {};
+  double bytes[kLevels] = {};
+  int level = -1;
+  std::istringstream in(tables);
+  std::string line;
+  while (std::getline(in, line)) {
+    int n;
+    unsigned long long number, size;
+    if (std::sscanf(line.c_str(), "--- level %d ---", &n) == 1) {
+      level = n >= 0 && n < kLevels ? n : -1;
+    } else if (level >= 0 && std::sscanf(line.c_str(), " %llu:%llu[", &number, &size) == 2) {
+      files[level]++;
+      bytes[level] += static_cast<double>(size);
+    }
+  }
+  double score = files[0] / 4.0;  // config::kL0_CompactionTrigger
+  double limit = 10.0 * 1048576.0;
+  for (int l = 1; l < kLevels - 1; l++, limit *= 10) score = std::max(score, bytes[l] / limit);
+  return score;
+}
 
 class LevelDBEngine final : public Engine {
  public:
@@ -84,6 +126,22 @@ class LevelDBEngine final : public Engine {
           absl::StrFormat("--compression_type=%s: not supported by --engine=leveldb "
                           "(LevelDB supports none and snappy)",
                           CompressionName(options.compression)));
+    }
+    if (options.open_files < 0) {
+      return lsm::Status::InvalidArgument(
+          "--open_files=-1: not supported by --engine=leveldb (give a limit of at least 16)");
+    }
+    if (options.max_background_jobs != EngineOptions().max_background_jobs) {
+      return lsm::Status::InvalidArgument(absl::StrFormat(
+          "--max_background_jobs=%d: not supported by --engine=leveldb (LevelDB has one "
+          "background thread; leave the flag at %d)",
+          options.max_background_jobs, EngineOptions().max_background_jobs));
+    }
+    if (options.compaction_style != lsm::CompactionStyle::kLevel) {
+      return lsm::Status::InvalidArgument(
+          absl::StrFormat("--compaction_style=%s: not supported by --engine=leveldb (LevelDB "
+                          "compacts by level only)",
+                          CompactionStyleName(options.compaction_style)));
     }
     return lsm::Status::OK();
   }
@@ -130,8 +188,10 @@ class LevelDBEngine final : public Engine {
     return FromLevelDB(db_->Delete(write_options_, ToSlice(key)));
   }
   std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<LevelDBBatch>(); }
-  lsm::Status Write(EngineBatch* batch) override {
-    return FromLevelDB(db_->Write(write_options_, static_cast<LevelDBBatch*>(batch)->rep()));
+  lsm::Status Write(EngineBatch* batch, bool sync) override {
+    leveldb::WriteOptions options = write_options_;
+    options.sync |= sync;
+    return FromLevelDB(db_->Write(options, static_cast<LevelDBBatch*>(batch)->rep()));
   }
   lsm::Status Get(std::string_view key, std::string* value) override {
     return FromLevelDB(db_->Get(read_options_, ToSlice(key), value));
@@ -147,11 +207,45 @@ class LevelDBEngine final : public Engine {
     db_->CompactRange(&begin, &begin);
     return lsm::Status::OK();
   }
-  lsm::Status WaitForCompaction() override {
-    return lsm::Status::NotSupported("no-op: leveldb cannot report pending compactions");
+  lsm::Status CompactRange() override {
+    db_->CompactRange(nullptr, nullptr);
+    return lsm::Status::OK();
   }
+
+  lsm::Status WaitForCompaction() override {
+    std::string last;
+    for (;;) {
+      std::string tables;
+      if (!db_->GetProperty("leveldb.sstables", &tables)) {
+        return lsm::Status::NotSupported("leveldb reports no leveldb.sstables");
+      }
+      if (tables == last && MaxCompactionScore(tables) < 1.0) return lsm::Status::OK();
+      last = std::move(tables);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
   bool GetProperty(std::string_view property, std::string* value) override {
     return db_->GetProperty(ToSlice(property), value);
+  }
+
+  bool BackgroundBytesWritten(uint64_t* bytes) override {
+    // Rows "level files size(MB) time(sec) read(MB) write(MB)" below a header.
+    std::string stats;
+    if (!db_->GetProperty("leveldb.stats", &stats)) return false;
+    std::istringstream in(stats);
+    std::string line;
+    double written_mb = 0;
+    while (std::getline(in, line)) {
+      int level, files;
+      double size, seconds, read, write;
+      if (std::sscanf(line.c_str(), "%d %d %lf %lf %lf %lf", &level, &files, &size, &seconds, &read,
+                      &write) == 6) {
+        written_mb += write;
+      }
+    }
+    *bytes = static_cast<uint64_t>(written_mb * 1048576.0);
+    return true;
   }
 
  private:

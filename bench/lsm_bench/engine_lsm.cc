@@ -1,7 +1,12 @@
 // The lsm adapter, driving the public API of include/lsm. Option mapping: --compression_type
 // none|lz4|zstd (snappy is refused), --bloom_bits -> bloom_bits_per_key (<= 0: none),
 // --cache_size -> block_cache_bytes, --write_buffer_size, --block_size, --open_files ->
-// max_open_files, --sync and --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions.
+// max_open_files, --max_background_jobs (at least 2: one flush and one compaction thread),
+// --compaction_style -> compaction_style (FIFO keeps lsm's default size limit, 1 GiB, as
+// RocksDB's does), --sync and --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions.
+// lsm has no MultiGet yet: multireadrandom runs the Engine default, one Get per key of a
+// batch. CompactRange() is DB::CompactRange over everything. BackgroundBytesWritten() reads
+// the flushed and compacted byte counts of the "lsm.levelstats" property.
 //
 // Flush() is DB::Flush. WaitForCompaction() polls numeric properties until all are 0:
 // lsm.num-immutable-mem-table, lsm.mem-table-flush-pending, lsm.num-running-flushes,
@@ -10,6 +15,7 @@
 // report says that only flushes were waited for.
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -46,8 +52,10 @@ class LsmIterator final : public EngineIterator {
   explicit LsmIterator(std::unique_ptr<lsm::Iterator> it) : it_(std::move(it)) {}
   bool Valid() const override { return it_->Valid(); }
   void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
   void Seek(std::string_view target) override { it_->Seek(target); }
   void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
   std::string_view key() const override { return it_->key(); }
   std::string_view value() const override { return it_->value(); }
   lsm::Status status() const override { return it_->status(); }
@@ -71,6 +79,16 @@ class LsmEngine final : public Engine {
           "--compression_type=snappy: not supported by --engine=lsm (lsm supports none, lz4 "
           "and zstd)");
     }
+    if (options.open_files < 0) {
+      return lsm::Status::InvalidArgument(
+          "--open_files=-1: not supported by --engine=lsm (give a limit of at least 16)");
+    }
+    if (options.max_background_jobs < 2) {
+      return lsm::Status::InvalidArgument(absl::StrFormat(
+          "--max_background_jobs=%d: --engine=lsm needs at least 2 (one flush thread and one "
+          "compaction thread)",
+          options.max_background_jobs));
+    }
     return lsm::Status::OK();
   }
 
@@ -87,6 +105,8 @@ class LsmEngine final : public Engine {
                                                                  : lsm::CompressionType::kNone;
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;
     lo.block_cache_bytes = options.cache_size;
+    lo.max_background_jobs = options.max_background_jobs;
+    lo.compaction_style = options.compaction_style;
     options_ = lo;
     write_options_ = lsm::WriteOptions{.sync = options.sync, .disable_wal = options.disable_wal};
     read_options_.verify_checksums = options.verify_checksum;
@@ -107,8 +127,10 @@ class LsmEngine final : public Engine {
   }
   lsm::Status Delete(std::string_view key) override { return db_->Delete(write_options_, key); }
   std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<LsmBatch>(); }
-  lsm::Status Write(EngineBatch* batch) override {
-    return db_->Write(write_options_, static_cast<LsmBatch*>(batch)->rep());
+  lsm::Status Write(EngineBatch* batch, bool sync) override {
+    lsm::WriteOptions options = write_options_;
+    options.sync |= sync;
+    return db_->Write(options, static_cast<LsmBatch*>(batch)->rep());
   }
   lsm::Status Get(std::string_view key, std::string* value) override {
     return db_->Get(read_options_, key, value);
@@ -118,6 +140,7 @@ class LsmEngine final : public Engine {
   }
 
   lsm::Status Flush() override { return db_->Flush(); }
+  lsm::Status CompactRange() override { return db_->CompactRange(nullptr, nullptr); }
 
   lsm::Status WaitForCompaction() override {
     static constexpr std::string_view kFlushPending[] = {
@@ -148,6 +171,21 @@ class LsmEngine final : public Engine {
 
   bool GetProperty(std::string_view property, std::string* value) override {
     return db_->GetProperty(property, value);
+  }
+
+  bool BackgroundBytesWritten(uint64_t* bytes) override {
+    // "... flushed: F; compacted: R read, W written; ..."
+    std::string stats;
+    if (!db_->GetProperty("lsm.levelstats", &stats)) return false;
+    const size_t at = stats.find("flushed: ");
+    unsigned long long flushed = 0, read = 0, written = 0;
+    if (at == std::string::npos ||
+        std::sscanf(stats.c_str() + at, "flushed: %llu; compacted: %llu read, %llu written",
+                    &flushed, &read, &written) != 3) {
+      return false;
+    }
+    *bytes = flushed + written;
+    return true;
   }
 
  private:

@@ -19,27 +19,44 @@ ABSL_FLAG(std::string, db, "",
           "Database directory. Default: /tmp/lsm_bench-<engine>. Destroyed first unless "
           "--use_existing_db.");
 ABSL_FLAG(std::string, benchmarks, "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom",
-          "Comma-separated workloads, run in order: fillseq, fillrandom, overwrite, readrandom, "
-          "readseq, seekrandom, flush, waitforcompaction, stats.");
+          "Comma-separated workloads, run in order: fillseq, fillrandom, filluniquerandom, "
+          "overwrite, fillsync, fillbatch, readrandom, readmissing, readseq, readreverse, "
+          "seekrandom, multireadrandom, readwhilewriting, deleterandom, updaterandom, compact, "
+          "flush, waitforcompaction, stats, ycsba, ycsbb, ycsbc, ycsbd, ycsbe, ycsbf.");
 ABSL_FLAG(int64_t, num, 1000000, "Entries written by the fill workloads; the key space.");
 ABSL_FLAG(int64_t, reads, -1, "Operations of the read workloads; -1 means --num.");
 ABSL_FLAG(int32_t, key_size, 16, "Bytes per key (zero-padded decimal).");
 ABSL_FLAG(int32_t, value_size, 100, "Bytes per value.");
 ABSL_FLAG(double, compression_ratio, 0.5, "Fraction to which generated values compress.");
-ABSL_FLAG(int32_t, batch_size, 1, "Entries per write batch of the fill workloads.");
+ABSL_FLAG(int32_t, batch_size, 1,
+          "Entries per write batch of the write workloads; keys per multireadrandom lookup.");
+ABSL_FLAG(int32_t, threads, 1,
+          "Client threads, each running the whole workload (readwhilewriting adds a writer).");
+ABSL_FLAG(int32_t, duration, 0,
+          "Seconds after which each workload stops; 0 runs --num or --reads operations.");
+ABSL_FLAG(uint64_t, benchmark_write_rate_limit, 0,
+          "Bytes per second the workloads' writes may issue, all threads together; 0: unlimited.");
 ABSL_FLAG(std::string, compression_type, "none",
           "Table block compression: none, snappy (leveldb, rocksdb), lz4, zstd (lsm, rocksdb).");
 ABSL_FLAG(int32_t, bloom_bits, 10, "Bloom filter bits per key; <= 0 builds no filter.");
 ABSL_FLAG(int64_t, cache_size, 8388608, "Bytes of block cache; 0 disables it.");
 ABSL_FLAG(int64_t, write_buffer_size, 64 << 20, "Bytes a memtable holds before it is flushed.");
 ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
-ABSL_FLAG(int32_t, open_files, 1000, "Table files kept open at most.");
+ABSL_FLAG(int32_t, open_files, 1000,
+          "Table files kept open at most; -1 keeps every table open (rocksdb only).");
+ABSL_FLAG(int32_t, max_background_jobs, 2, "Background threads for flushes and compactions.");
+ABSL_FLAG(std::string, compaction_style, "level",
+          "level, universal or fifo (or db_bench's 0, 1, 2); leveldb: level only.");
 ABSL_FLAG(bool, histogram, false, "Time every operation and print latency percentiles.");
 ABSL_FLAG(uint64_t, seed, 0, "Random seed; 0 derives one from the clock (printed).");
 ABSL_FLAG(bool, sync, false, "Sync the write-ahead log on every write.");
 ABSL_FLAG(bool, disable_wal, false, "Do not write the write-ahead log (not for leveldb).");
 ABSL_FLAG(bool, verify_checksum, true, "Verify block checksums on reads.");
 ABSL_FLAG(bool, use_existing_db, false, "Keep the database in --db; fill workloads are skipped.");
+ABSL_FLAG(bool, stats_per_workload, false,
+          "Print the engine's statistics (lsm.stats, rocksdb.stats, leveldb.stats) after each "
+          "timed workload.");
+ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 
 namespace lsm::bench {
 namespace {
@@ -100,6 +117,10 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   c.value_size = absl::GetFlag(FLAGS_value_size);
   c.compression_ratio = absl::GetFlag(FLAGS_compression_ratio);
   c.batch_size = absl::GetFlag(FLAGS_batch_size);
+  c.threads = absl::GetFlag(FLAGS_threads);
+  c.duration = absl::GetFlag(FLAGS_duration);
+  c.write_rate_limit = absl::GetFlag(FLAGS_benchmark_write_rate_limit);
+  const int32_t max_background_jobs = absl::GetFlag(FLAGS_max_background_jobs);
   const int32_t bloom_bits = absl::GetFlag(FLAGS_bloom_bits);
   const int64_t cache_size = absl::GetFlag(FLAGS_cache_size);
   const int64_t write_buffer_size = absl::GetFlag(FLAGS_write_buffer_size);
@@ -116,9 +137,17 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
            CheckRange<int64_t>("cache_size", cache_size, 0, kInt64Max),
            CheckRange<int64_t>("write_buffer_size", write_buffer_size, 64 << 10, kInt64Max),
            CheckRange<int64_t>("block_size", block_size, 256, 256 << 20),
-           CheckRange<int32_t>("open_files", open_files, 16, 1 << 24),
+           CheckRange<int32_t>("open_files", open_files, -1, 1 << 24),
+           CheckRange<int32_t>("threads", c.threads, 1, 1024),
+           CheckRange<int32_t>("duration", c.duration, 0, 100000000),
+           CheckRange<int32_t>("max_background_jobs", max_background_jobs, 1, 1024),
        }) {
     if (!check.ok()) return check;
+  }
+  if (open_files >= 0 && open_files < 16) {
+    return lsm::Status::InvalidArgument(
+        absl::StrFormat("--open_files=%d: must be -1 (every table open) or between 16 and %d",
+                        open_files, 1 << 24));
   }
   if (DecimalDigits(static_cast<uint64_t>(c.num - 1)) > c.key_size) {
     return lsm::Status::InvalidArgument(
@@ -132,6 +161,13 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
     return lsm::Status::InvalidArgument(absl::StrFormat(
         "--compression_type=%s: unknown (expected none, snappy, lz4 or zstd)", compression));
   }
+  const std::string compaction_style = absl::GetFlag(FLAGS_compaction_style);
+  if (!ParseCompactionStyle(compaction_style, &eo.compaction_style)) {
+    return lsm::Status::InvalidArgument(absl::StrFormat(
+        "--compaction_style=%s: unknown (expected level, universal or fifo, or 0, 1 or 2)",
+        compaction_style));
+  }
+  eo.max_background_jobs = max_background_jobs;
   eo.path = c.db;
   eo.bloom_bits = bloom_bits;
   eo.cache_size = static_cast<size_t>(cache_size);
@@ -149,6 +185,8 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
 
   c.histogram = absl::GetFlag(FLAGS_histogram);
   c.use_existing_db = absl::GetFlag(FLAGS_use_existing_db);
+  c.stats_per_workload = absl::GetFlag(FLAGS_stats_per_workload);
+  c.json = absl::GetFlag(FLAGS_json);
   c.seed = absl::GetFlag(FLAGS_seed);
   if (seed_from_clock != nullptr) *seed_from_clock = c.seed == 0;
   if (c.seed == 0) {

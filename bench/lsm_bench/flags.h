@@ -7,9 +7,12 @@
 //   lsm::Status s = lsm::bench::ConfigFromFlags(&config);
 //   if (!s.ok()) { fprintf(stderr, "%s\n", s.ToString().c_str()); return 1; }
 //
-// Defaults worth knowing: --db=/tmp/lsm_bench-<engine>; --cache_size=8388608 (db_bench's 8 MiB);
-// --write_buffer_size=67108864 (db_bench's 64 MiB); --compression_type=none; --bloom_bits=10;
-// --seed=0 derives the seed from the clock, as db_bench does.
+// Defaults are db_bench's, except where noted: --db=/tmp/lsm_bench-<engine>;
+// --cache_size=8388608 (8 MiB); --write_buffer_size=67108864 (64 MiB); --threads=1;
+// --duration=0; --benchmark_write_rate_limit=0 (unlimited); --max_background_jobs=2;
+// --compaction_style=level; --compression_type=none (db_bench: snappy); --bloom_bits=10
+// (db_bench: no filter); --seed=0 derives the seed from the clock, as db_bench does. lsm_bench
+// adds --stats_per_workload (the engine's statistics after each workload) and --json=FILE.
 #ifndef LSM_BENCH_LSM_BENCH_FLAGS_H_
 #define LSM_BENCH_LSM_BENCH_FLAGS_H_
 
@@ -29,18 +32,25 @@ ABSL_DECLARE_FLAG(int32_t, key_size);
 ABSL_DECLARE_FLAG(int32_t, value_size);
 ABSL_DECLARE_FLAG(double, compression_ratio);
 ABSL_DECLARE_FLAG(int32_t, batch_size);
+ABSL_DECLARE_FLAG(int32_t, threads);
+ABSL_DECLARE_FLAG(int32_t, duration);
+ABSL_DECLARE_FLAG(uint64_t, benchmark_write_rate_limit);
 ABSL_DECLARE_FLAG(std::string, compression_type);
 ABSL_DECLARE_FLAG(int32_t, bloom_bits);
 ABSL_DECLARE_FLAG(int64_t, cache_size);
 ABSL_DECLARE_FLAG(int64_t, write_buffer_size);
 ABSL_DECLARE_FLAG(int64_t, block_size);
 ABSL_DECLARE_FLAG(int32_t, open_files);
+ABSL_DECLARE_FLAG(int32_t, max_background_jobs);
+ABSL_DECLARE_FLAG(std::string, compaction_style);
 ABSL_DECLARE_FLAG(bool, histogram);
 ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(bool, sync);
 ABSL_DECLARE_FLAG(bool, disable_wal);
 ABSL_DECLARE_FLAG(bool, verify_checksum);
 ABSL_DECLARE_FLAG(bool, use_existing_db);
+ABSL_DECLARE_FLAG(bool, stats_per_workload);
+ABSL_DECLARE_FLAG(std::string, json);
 
 namespace lsm::bench {
 

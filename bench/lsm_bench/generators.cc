@@ -49,4 +49,45 @@ std::string_view ValuePool::Next(size_t len) {
   return v;
 }
 
+namespace {
+
+// The first n terms of the generalized harmonic series: sum of 1 / i^theta for i in [1, n].
+double Zeta(uint64_t n, double theta) {
+  double sum = 0;
+  for (uint64_t i = 1; i <= n; i++) sum += std::pow(static_cast<double>(i), -theta);
+  return sum;
+}
+
+// 64-bit FNV-1a over the eight bytes of v, low byte first.
+uint64_t Fnv1a64(uint64_t v) {
+  uint64_t hash = 0xCBF29CE484222325ULL;
+  for (int i = 0; i < 8; i++) {
+    hash ^= v & 0xFF;
+    hash *= 0x100000001B3ULL;
+    v >>= 8;
+  }
+  return hash;
+}
+
+}  // namespace
+
+ZipfianGenerator::ZipfianGenerator(uint64_t n, double theta)
+    : n_(n), theta_(theta), alpha_(1.0 / (1.0 - theta)), zeta_n_(Zeta(n, theta)) {
+  const double zeta_2 = Zeta(2, theta);
+  eta_ = (1.0 - std::pow(2.0 / static_cast<double>(n), 1.0 - theta)) / (1.0 - zeta_2 / zeta_n_);
+}
+
+uint64_t ZipfianGenerator::Next(Random64* rnd) const {
+  // Inverts an approximation of the distribution's CDF; the two most popular ranks are
+  // handled exactly.
+  const double u = rnd->UniformDouble();
+  const double uz = u * zeta_n_;
+  if (uz < 1.0) return 0;
+  if (uz < 1.0 + std::pow(0.5, theta_)) return n_ > 1 ? 1 : 0;
+  const double rank = static_cast<double>(n_) * std::pow(eta_ * u - eta_ + 1.0, alpha_);
+  return std::min(static_cast<uint64_t>(rank), n_ - 1);
+}
+
+uint64_t ZipfianGenerator::NextScrambled(Random64* rnd) const { return Fnv1a64(Next(rnd)) % n_; }
+
 }  // namespace lsm::bench

@@ -8,8 +8,12 @@
 //   std::string_view key = keys.Format(rnd.Uniform(1000000));  // "0000000000042137"
 //   std::string_view value = values.Next(100);
 //
+//   lsm::bench::ZipfianGenerator zipf(1000000);   // YCSB's request distribution
+//   uint64_t hot = zipf.NextScrambled(&rnd);      // a popular key, anywhere in [0, 1000000)
+//
 // The views returned stay valid until the next Format() (keys) or for the pool's lifetime
-// (values). None of these classes is thread-safe.
+// (values). Random64, KeyFormatter and ValuePool are not thread-safe; a ZipfianGenerator is
+// immutable and may be shared by threads, each drawing with its own Random64.
 #ifndef LSM_BENCH_LSM_BENCH_GENERATORS_H_
 #define LSM_BENCH_LSM_BENCH_GENERATORS_H_
 
@@ -36,6 +40,9 @@ class Random64 {
   uint64_t Uniform(uint64_t n) {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
   }
+
+  // Uniform in [0, 1).
+  double UniformDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
  private:
   uint64_t state_;
@@ -70,6 +77,30 @@ class ValuePool {
  private:
   std::string data_;
   size_t pos_ = 0;
+};
+
+// Zipfian ranks in [0, n): rank 0 is the most popular and rank r is drawn with probability
+// proportional to 1 / (r + 1)^theta. This is the generator YCSB's core workloads use (Gray et
+// al., "Quickly generating billion-record synthetic databases", SIGMOD 1994), with YCSB's
+// theta of 0.99. Construction sums n terms (about 20 ms per million items).
+class ZipfianGenerator {
+ public:
+  // REQUIRES: n >= 1, 0 < theta < 1.
+  explicit ZipfianGenerator(uint64_t n, double theta = 0.99);
+
+  uint64_t items() const { return n_; }
+  // A rank: small ranks are the popular ones.
+  uint64_t Next(Random64* rnd) const;
+  // A rank hashed over [0, n) (YCSB's "scrambled" zipfian), so that the popular items are
+  // spread over the key space instead of clustered at its start.
+  uint64_t NextScrambled(Random64* rnd) const;
+
+ private:
+  uint64_t n_;
+  double theta_;
+  double alpha_;
+  double zeta_n_;
+  double eta_;
 };
 
 }  // namespace lsm::bench

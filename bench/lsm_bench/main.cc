@@ -3,9 +3,17 @@
 //   lsm_bench --engine=leveldb --num=1000000 --benchmarks=fillseq,readrandom --histogram
 //
 // Exit status: 0 when every workload ran; 1 for a bad flag (the message names it) or a failed
-// operation (the message names the workload).
+// operation (the message names the workload). Results go to stdout in db_bench's shapes; with
+// --json=FILE every figure of the workloads that ran also goes to FILE, written at the end (a
+// failed run writes the workloads before the failure). A progress line is drawn on stderr
+// when it is a terminal.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/parse.h"
@@ -33,6 +41,17 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "lsm_bench: %s\n", s.ToString().c_str());
     return 1;
   }
+  config.progress = isatty(STDERR_FILENO) != 0;
+  // Open the JSON file now, so that a bad path fails before the benchmark runs.
+  FILE* json = nullptr;
+  if (!config.json.empty()) {
+    json = std::fopen(config.json.c_str(), "w");
+    if (json == nullptr) {
+      std::fprintf(stderr, "lsm_bench: --json=%s: cannot write: %s\n", config.json.c_str(),
+                   std::strerror(errno));
+      return 1;
+    }
+  }
   if (seed_from_clock) {
     std::fprintf(stdout, "Set seed to %llu because --seed was 0\n",
                  static_cast<unsigned long long>(config.seed));
@@ -43,27 +62,46 @@ int Main(int argc, char** argv) {
   if (!s.ok()) {
     std::fprintf(stderr, "lsm_bench: cannot open %s with --engine=%s: %s\n", config.db.c_str(),
                  config.engine.c_str(), s.ToString().c_str());
+    if (json != nullptr) std::fclose(json);
     return 1;
   }
   std::fputs(FormatHeader(config, runner.engine()).c_str(), stdout);
   std::fflush(stdout);
+  std::vector<WorkloadResult> results;
+  int status = 0;
   for (const std::string& name : config.benchmarks) {
     WorkloadResult result;
     s = runner.Run(name, &result);
     if (!s.ok()) {
       std::fprintf(stderr, "lsm_bench: %s: %s\n", name.c_str(), s.ToString().c_str());
-      return 1;
+      status = 1;
+      break;
     }
     std::fputs(FormatResult(result, config.histogram).c_str(),
                result.kind == WorkloadResult::Kind::kSkipped ? stderr : stdout);
+    if (config.stats_per_workload && result.kind == WorkloadResult::Kind::kTimed) {
+      std::string stats;
+      if (runner.engine().GetProperty(runner.engine().stats_property(), &stats)) {
+        std::fprintf(stdout, "\n%s\n", stats.c_str());
+      }
+    }
     std::fflush(stdout);
+    results.push_back(std::move(result));
+  }
+  if (json != nullptr) {
+    const std::string text = FormatJson(config, runner.engine(), results);
+    const bool written = std::fwrite(text.data(), 1, text.size(), json) == text.size();
+    if (std::fclose(json) != 0 || !written) {
+      std::fprintf(stderr, "lsm_bench: --json=%s: write failed\n", config.json.c_str());
+      status = 1;
+    }
   }
   s = runner.Close();
   if (!s.ok()) {
     std::fprintf(stderr, "lsm_bench: close: %s\n", s.ToString().c_str());
     return 1;
   }
-  return 0;
+  return status;
 }
 
 }  // namespace

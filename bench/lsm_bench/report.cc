@@ -4,8 +4,11 @@
 #include <ctime>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "bench/lsm_bench/json_writer.h"
 
 namespace lsm::bench {
 namespace {
@@ -91,24 +94,170 @@ std::string FormatResult(const WorkloadResult& result, bool histogram) {
   }
   // db_bench counts a workload that did no operation (flush, ...) as one.
   const uint64_t ops = std::max<uint64_t>(result.ops, 1);
-  const double seconds = std::max(result.seconds, 1e-9);
   std::string extra;
-  if (result.bytes > 0) {
-    extra = absl::StrFormat("%6.1f MB/s", static_cast<double>(result.bytes) / 1048576.0 / seconds);
-  }
+  if (result.bytes > 0) extra = absl::StrFormat("%6.1f MB/s", result.MegabytesPerSecond());
   if (!result.message.empty()) {
     absl::StrAppendFormat(&extra, "%s%s", extra.empty() ? "" : " ", result.message);
   }
-  std::string out =
-      absl::StrFormat("%-12s : %11.3f micros/op %d ops/sec %.3f seconds %d operations;%s%s\n",
-                      result.name, seconds * 1e6 / static_cast<double>(ops),
-                      static_cast<int64_t>(static_cast<double>(ops) / seconds), result.seconds, ops,
-                      extra.empty() ? "" : " ", extra);
+  std::string out = absl::StrFormat(
+      "%-12s : %11.3f micros/op %d ops/sec %.3f seconds %d operations;%s%s\n", result.name,
+      result.MicrosPerOp(), static_cast<int64_t>(result.OpsPerSecond()), result.seconds, ops,
+      extra.empty() ? "" : " ", extra);
   if (histogram && result.ops > 0 && result.hist.count() > 0) {
     absl::StrAppendFormat(&out, "Microseconds per %s:\n%s\n", result.op_name,
                           result.hist.ToString());
   }
   return out;
+}
+
+namespace {
+
+void WriteFlags(const BenchConfig& c, JsonWriter* json) {
+  const EngineOptions& eo = c.engine_options;
+  json->BeginObject();
+  auto integer = [json](std::string_view key, uint64_t value) {
+    json->Key(key);
+    json->Integer(value);
+  };
+  auto text = [json](std::string_view key, std::string_view value) {
+    json->Key(key);
+    json->String(value);
+  };
+  auto boolean = [json](std::string_view key, bool value) {
+    json->Key(key);
+    json->Bool(value);
+  };
+  text("benchmarks", absl::StrJoin(c.benchmarks, ","));
+  integer("num", static_cast<uint64_t>(c.num));
+  integer("reads", static_cast<uint64_t>(c.reads_to_do()));
+  integer("key_size", static_cast<uint64_t>(c.key_size));
+  integer("value_size", static_cast<uint64_t>(c.value_size));
+  json->Key("compression_ratio");
+  json->Number(c.compression_ratio);
+  integer("batch_size", static_cast<uint64_t>(c.batch_size));
+  integer("threads", static_cast<uint64_t>(c.threads));
+  integer("duration", static_cast<uint64_t>(c.duration));
+  integer("benchmark_write_rate_limit", c.write_rate_limit);
+  text("compression_type", CompressionName(eo.compression));
+  json->Key("bloom_bits");
+  json->Number(eo.bloom_bits);
+  integer("cache_size", eo.cache_size);
+  integer("write_buffer_size", eo.write_buffer_size);
+  integer("block_size", eo.block_size);
+  json->Key("open_files");
+  json->Number(eo.open_files);
+  integer("max_background_jobs", static_cast<uint64_t>(eo.max_background_jobs));
+  text("compaction_style", CompactionStyleName(eo.compaction_style));
+  boolean("sync", eo.sync);
+  boolean("disable_wal", eo.disable_wal);
+  boolean("verify_checksum", eo.verify_checksum);
+  boolean("use_existing_db", c.use_existing_db);
+  boolean("histogram", c.histogram);
+  integer("seed", c.seed);
+  json->EndObject();
+}
+
+void WriteLatency(const Histogram& hist, JsonWriter* json) {
+  if (hist.count() == 0) {
+    json->Null();
+    return;
+  }
+  json->BeginObject();
+  json->Key("count");
+  json->Integer(hist.count());
+  json->Key("average");
+  json->Number(hist.Average());
+  for (const auto& [key, p] :
+       {std::pair{"p50", 50.0}, {"p95", 95.0}, {"p99", 99.0}, {"p99.9", 99.9}, {"p99.99", 99.99}}) {
+    json->Key(key);
+    json->Number(hist.Percentile(p));
+  }
+  json->Key("max");
+  json->Number(hist.Max());
+  json->EndObject();
+}
+
+void WriteResult(const WorkloadResult& r, JsonWriter* json) {
+  json->BeginObject();
+  json->Key("name");
+  json->String(r.name);
+  json->Key("kind");
+  switch (r.kind) {
+    case WorkloadResult::Kind::kSkipped:
+      json->String("skipped");
+      json->EndObject();
+      return;
+    case WorkloadResult::Kind::kText:
+      json->String("text");
+      json->Key("text");
+      json->String(r.message);
+      json->EndObject();
+      return;
+    case WorkloadResult::Kind::kTimed:
+      json->String("timed");
+      break;
+  }
+  auto integer = [json](std::string_view key, uint64_t value) {
+    json->Key(key);
+    json->Integer(value);
+  };
+  auto number = [json](std::string_view key, double value) {
+    json->Key(key);
+    json->Number(value);
+  };
+  integer("threads", static_cast<uint64_t>(r.threads));
+  integer("ops", r.ops);
+  number("seconds", r.seconds);
+  number("micros_per_op", r.MicrosPerOp());
+  number("ops_per_sec", r.OpsPerSecond());
+  number("mb_per_sec", r.MegabytesPerSecond());
+  json->Key("message");
+  json->String(r.message);
+  json->Key("counters");
+  json->BeginObject();
+  r.counters.ForEach([&](std::string_view key, uint64_t value) { integer(key, value); });
+  json->EndObject();
+  json->Key("latency_micros");
+  WriteLatency(r.hist, json);
+  integer("user_bytes_written", r.user_bytes_written);
+  json->Key("engine_bytes_written");
+  if (r.engine_bytes_written.has_value()) {
+    json->Integer(*r.engine_bytes_written);
+  } else {
+    json->Null();
+  }
+  json->Key("write_amplification");
+  if (r.write_amplification.has_value()) {
+    json->Number(*r.write_amplification);
+  } else {
+    json->Null();
+  }
+  integer("db_size_bytes", r.db_size_bytes);
+  integer("peak_rss_bytes", r.peak_rss_bytes);
+  number("cpu_seconds", r.cpu_seconds);
+  json->EndObject();
+}
+
+}  // namespace
+
+std::string FormatJson(const BenchConfig& config, const Engine& engine,
+                       const std::vector<WorkloadResult>& results) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("engine");
+  json.String(engine.name());
+  json.Key("version");
+  json.String(engine.Version());
+  json.Key("db");
+  json.String(config.db);
+  json.Key("flags");
+  WriteFlags(config, &json);
+  json.Key("workloads");
+  json.BeginArray();
+  for (const WorkloadResult& r : results) WriteResult(r, &json);
+  json.EndArray();
+  json.EndObject();
+  return json.Take();
 }
 
 }  // namespace lsm::bench

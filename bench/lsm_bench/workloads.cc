@@ -1,51 +1,86 @@
 #include "bench/lsm_bench/workloads.h"
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
+#include <numeric>
+#include <optional>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/str_format.h"
+#include "bench/lsm_bench/progress.h"
+#include "bench/lsm_bench/resources.h"
+#include "bench/lsm_bench/ycsb.h"
 
 namespace lsm::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// The workloads that start from a fresh database (skipped with --use_existing_db).
+constexpr std::string_view kFreshDbWorkloads[] = {"fillseq", "fillrandom", "filluniquerandom",
+                                                  "fillsync", "fillbatch"};
 
-// Measures a workload: its elapsed time, and with --histogram the time of each operation
-// (from the end of the previous one, as db_bench does).
-class OpTimer {
- public:
-  OpTimer(WorkloadResult* result, bool histogram)
-      : result_(result), histogram_(histogram), start_(Clock::now()), last_(start_) {}
-
-  void OpDone() {
-    if (!histogram_) return;
-    const Clock::time_point now = Clock::now();
-    result_->hist.Add(static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_).count()));
-    last_ = now;
-  }
-
-  void Finish() { result_->seconds = std::chrono::duration<double>(Clock::now() - start_).count(); }
-
- private:
-  WorkloadResult* const result_;
-  const bool histogram_;
-  const Clock::time_point start_;
-  Clock::time_point last_;
-};
+// fillbatch's entries per batch, and fillsync's share of --num (db_bench's).
+constexpr uint64_t kFillBatchSize = 1000;
+constexpr uint64_t kFillSyncDivisor = 1000;
 
 std::string FoundMessage(uint64_t found, uint64_t total) {
   return absl::StrFormat("(%d of %d found)", found, total);
+}
+
+// Counts the outcome of one point read of `key`; anything but found or not found is an error.
+lsm::Status CountRead(const lsm::Status& s, std::string_view key, const std::string& value,
+                      ThreadState* t, uint64_t* bytes) {
+  t->counters.reads++;
+  if (s.ok()) {
+    t->counters.found++;
+    *bytes += key.size() + value.size();
+    return s;
+  }
+  if (s.IsNotFound()) {
+    t->counters.missing++;
+    return lsm::Status::OK();
+  }
+  return s.WithContext("get error");
+}
+
+// The note db_bench appends to the result line of a workload that reads.
+std::string Note(std::string_view name, const Counters& c) {
+  if (name == "seekrandom") return FoundMessage(c.found, c.seeks);
+  if (name == "updaterandom") return absl::StrFormat("( updates:%d found:%d)", c.updates, c.found);
+  if (name == "readseq" || name == "readreverse") return "";
+  if (FindYcsbWorkload(name) != nullptr) return YcsbMessage(c);
+  return FoundMessage(c.found, c.reads);
 }
 
 }  // namespace
 
 const std::vector<std::string_view>& KnownWorkloads() {
   static const auto* const kWorkloads = new std::vector<std::string_view>{
-      "fillseq",    "fillrandom", "overwrite",         "readrandom", "readseq",
-      "seekrandom", "flush",      "waitforcompaction", "stats",
+      "fillseq",
+      "fillrandom",
+      "filluniquerandom",
+      "overwrite",
+      "fillsync",
+      "fillbatch",
+      "readrandom",
+      "readmissing",
+      "readseq",
+      "readreverse",
+      "seekrandom",
+      "multireadrandom",
+      "readwhilewriting",
+      "deleterandom",
+      "updaterandom",
+      "compact",
+      "flush",
+      "waitforcompaction",
+      "stats",
+      "ycsba",
+      "ycsbb",
+      "ycsbc",
+      "ycsbd",
+      "ycsbe",
+      "ycsbf",
   };
   return *kWorkloads;
 }
@@ -55,10 +90,11 @@ bool IsKnownWorkload(std::string_view name) {
   return std::find(known.begin(), known.end(), name) != known.end();
 }
 
-Runner::Runner(const BenchConfig& config)
-    : config_(config),
-      keys_(config.key_size),
-      values_(config.compression_ratio, config.seed, static_cast<size_t>(config.value_size)) {}
+Runner::Runner(const BenchConfig& config) : config_(config) {
+  if (config_.write_rate_limit > 0) {
+    write_limiter_ = std::make_unique<RateLimiter>(config_.write_rate_limit);
+  }
+}
 
 Runner::~Runner() { (void)Close(); }
 
@@ -69,8 +105,14 @@ lsm::Status Runner::Open() {
     s = DestroyDb();
     if (!s.ok()) return s;
   }
+  return OpenEngine(!config_.use_existing_db);
+}
+
+lsm::Status Runner::OpenEngine(bool create_if_missing) {
   EngineOptions options = config_.engine_options;
-  options.create_if_missing = !config_.use_existing_db;
+  options.create_if_missing = create_if_missing;
+  inserted_.store(0);
+  user_bytes_since_open_ = 0;
   return engine_->Open(options);
 }
 
@@ -85,7 +127,7 @@ lsm::Status Runner::DestroyDb() {
 lsm::Status Runner::Fresh() {
   lsm::Status s = engine_->Close();
   if (s.ok()) s = DestroyDb();
-  if (s.ok()) s = engine_->Open(config_.engine_options);
+  if (s.ok()) s = OpenEngine(true);
   return s;
 }
 
@@ -93,124 +135,306 @@ lsm::Status Runner::Run(std::string_view name, WorkloadResult* result) {
   *result = WorkloadResult();
   result->name = std::string(name);
   runs_++;
-  if (name == "fillseq" || name == "fillrandom") {
+  const bool fresh = std::find(std::begin(kFreshDbWorkloads), std::end(kFreshDbWorkloads), name) !=
+                     std::end(kFreshDbWorkloads);
+  if (fresh) {
     if (config_.use_existing_db) {
       result->kind = WorkloadResult::Kind::kSkipped;
       return lsm::Status::OK();
     }
     lsm::Status s = Fresh();
     if (!s.ok()) return s;
-    return DoWrite(name == "fillseq", result);
   }
-  if (name == "overwrite") return DoWrite(false, result);
-  if (name == "readrandom") return DoReadRandom(result);
-  if (name == "readseq") return DoReadSeq(result);
-  if (name == "seekrandom") return DoSeekRandom(result);
-  if (name == "flush") {
-    OpTimer timer(result, config_.histogram);
-    lsm::Status s = engine_->Flush();
-    timer.OpDone();
-    timer.Finish();
-    return s;
-  }
-  if (name == "waitforcompaction") return DoWaitForCompaction(result);
-  if (name == "stats") return DoStats(result);
-  return lsm::Status::InvalidArgument(absl::StrFormat("unknown benchmark '%s'", name));
-}
+  const ProcessUsage before = CurrentUsage();
+  uint64_t engine_before = 0;
+  const bool engine_known = engine_->BackgroundBytesWritten(&engine_before);
 
-lsm::Status Runner::DoWrite(bool sequential, WorkloadResult* r) {
-  r->op_name = "write";
-  Random64 rnd(config_.seed + runs_);
-  std::unique_ptr<EngineBatch> batch = engine_->NewBatch();
-  const uint64_t n = static_cast<uint64_t>(config_.num);
-  const uint64_t per_batch = static_cast<uint64_t>(config_.batch_size);
-  const size_t value_size = static_cast<size_t>(config_.value_size);
-  OpTimer timer(r, config_.histogram);
-  for (uint64_t i = 0; i < n; i += per_batch) {
-    batch->Clear();
-    const uint64_t entries = std::min(per_batch, n - i);
-    for (uint64_t j = 0; j < entries; j++) {
-      const std::string_view key = keys_.Format(sequential ? i + j : rnd.Uniform(n));
-      batch->Put(key, values_.Next(value_size));
-      r->bytes += key.size() + value_size;
+  lsm::Status s = Dispatch(name, result);
+  if (!s.ok() || result->kind != WorkloadResult::Kind::kTimed) return s;
+
+  const ProcessUsage after = CurrentUsage();
+  result->cpu_seconds = after.cpu_seconds - before.cpu_seconds;
+  result->peak_rss_bytes = after.peak_rss_bytes;
+  result->db_size_bytes = DirectorySize(config_.db);
+  user_bytes_since_open_ += result->user_bytes_written;
+  uint64_t engine_after = 0;
+  if (engine_known && engine_->BackgroundBytesWritten(&engine_after)) {
+    result->engine_bytes_written = engine_after - std::min(engine_after, engine_before);
+    if (user_bytes_since_open_ > 0) {
+      result->write_amplification =
+          static_cast<double>(engine_after) / static_cast<double>(user_bytes_since_open_);
     }
-    lsm::Status s = engine_->Write(batch.get());
-    if (!s.ok()) return s.WithContext("put error");
-    r->ops += entries;
-    timer.OpDone();
   }
-  timer.Finish();
-  return lsm::Status::OK();
+  return s;
 }
 
-lsm::Status Runner::DoReadRandom(WorkloadResult* r) {
-  r->op_name = "read";
-  Random64 rnd(config_.seed + runs_);
-  const uint64_t n = static_cast<uint64_t>(config_.num);
-  const uint64_t reads = static_cast<uint64_t>(config_.reads_to_do());
-  std::string value;
-  OpTimer timer(r, config_.histogram);
-  for (uint64_t i = 0; i < reads; i++) {
-    const std::string_view key = keys_.Format(rnd.Uniform(n));
-    lsm::Status s = engine_->Get(key, &value);
-    if (s.ok()) {
-      r->found++;
-      r->bytes += key.size() + value.size();
-    } else if (!s.IsNotFound()) {
-      return s.WithContext("get error");
+lsm::Status Runner::Dispatch(std::string_view name, WorkloadResult* r) {
+  const uint64_t n = num();
+  const uint64_t batch = static_cast<uint64_t>(config_.batch_size);
+  if (name == "fillseq") return DoWrite(KeyOrder::kSequential, n, batch, false, false, r);
+  if (name == "fillrandom") return DoWrite(KeyOrder::kRandom, n, batch, false, false, r);
+  if (name == "filluniquerandom") {
+    return DoWrite(KeyOrder::kUniqueRandom, n, batch, false, false, r);
+  }
+  if (name == "overwrite") return DoWrite(KeyOrder::kRandom, n, batch, false, false, r);
+  if (name == "fillsync") {
+    return DoWrite(KeyOrder::kRandom, std::max<uint64_t>(n / kFillSyncDivisor, 1), 1, true, false,
+                   r);
+  }
+  if (name == "fillbatch") {
+    return DoWrite(KeyOrder::kSequential, n, kFillBatchSize, false, false, r);
+  }
+  if (name == "deleterandom") return DoWrite(KeyOrder::kRandom, n, batch, false, true, r);
+  if (name == "compact") return RunOnce([this] { return engine_->CompactRange(); }, r);
+  if (name == "flush") return RunOnce([this] { return engine_->Flush(); }, r);
+  if (name == "waitforcompaction") return DoWaitForCompaction(r);
+  if (name == "stats") return DoStats(r);
+  lsm::Status s;
+  if (name == "readrandom" || name == "readmissing") {
+    s = DoReadRandom(name == "readmissing", r);
+  } else if (name == "readseq" || name == "readreverse") {
+    s = DoScan(name == "readseq", r);
+  } else if (name == "seekrandom") {
+    s = DoSeekRandom(r);
+  } else if (name == "multireadrandom") {
+    s = DoMultiReadRandom(r);
+  } else if (name == "readwhilewriting") {
+    s = DoReadWhileWriting(r);
+  } else if (name == "updaterandom") {
+    s = DoUpdateRandom(r);
+  } else if (FindYcsbWorkload(name) != nullptr) {
+    s = DoYcsb(name, r);
+  } else {
+    return lsm::Status::InvalidArgument(absl::StrFormat("unknown benchmark '%s'", name));
+  }
+  r->message = Note(name, r->counters);
+  return s;
+}
+
+lsm::Status Runner::RunBody(int threads, int counted, uint64_t ops_per_thread, const Body& body,
+                            WorkloadResult* r) {
+  std::optional<Progress> progress;
+  if (config_.progress) {
+    progress.emplace(r->name,
+                     config_.duration > 0 ? 0 : ops_per_thread * static_cast<uint64_t>(counted));
+  }
+  RunContext ctx(config_, engine_.get(), write_limiter_.get(),
+                 progress.has_value() ? &*progress : nullptr);
+  return RunThreads(&ctx, threads, counted, &pools_, config_.seed + runs_, body, r);
+}
+
+lsm::Status Runner::RunEach(uint64_t ops_per_thread, const Body& body, WorkloadResult* r) {
+  return RunBody(config_.threads, config_.threads, ops_per_thread, body, r);
+}
+
+lsm::Status Runner::RunOnce(const std::function<lsm::Status()>& call, WorkloadResult* r) {
+  return RunBody(
+      1, 1, 0,
+      [&call](ThreadState* t) {
+        lsm::Status s = call();
+        t->Done(0, 0);
+        return s;
+      },
+      r);
+}
+
+lsm::Status Runner::DoWrite(KeyOrder order, uint64_t count, uint64_t per_batch, bool sync, bool del,
+                            WorkloadResult* r) {
+  r->op_name = del ? "delete" : "write";
+  const uint64_t n = num();
+  auto body = [&](ThreadState* t) {
+    // filluniquerandom: every thread writes its own random permutation of the keys.
+    std::vector<uint64_t> permutation;
+    if (order == KeyOrder::kUniqueRandom) {
+      permutation.resize(n);
+      std::iota(permutation.begin(), permutation.end(), uint64_t{0});
+      for (uint64_t i = n - 1; i > 0; i--) {
+        std::swap(permutation[i], permutation[t->rnd.Uniform(i + 1)]);
+      }
     }
-    r->ops++;
-    timer.OpDone();
-  }
-  timer.Finish();
-  r->message = FoundMessage(r->found, reads);
-  return lsm::Status::OK();
+    std::unique_ptr<EngineBatch> batch = t->engine().NewBatch();
+    for (uint64_t i = 0; t->More(count);) {
+      const uint64_t entries = t->NextBatch(count, per_batch);
+      batch->Clear();
+      uint64_t bytes = 0;
+      for (uint64_t j = 0; j < entries; j++, i++) {
+        const uint64_t k = order == KeyOrder::kSequential ? i % n
+                           : order == KeyOrder::kRandom   ? t->rnd.Uniform(n)
+                                                          : permutation[i % n];
+        const std::string_view key = t->keys.Format(k);
+        if (del) {
+          batch->Delete(key);
+          bytes += key.size();
+        } else {
+          const std::string_view value = NextValue(t);
+          batch->Put(key, value);
+          bytes += key.size() + value.size();
+        }
+      }
+      t->Throttle(bytes);
+      lsm::Status s = t->engine().Write(batch.get(), sync);
+      if (!s.ok()) return s.WithContext(del ? "delete error" : "put error");
+      (del ? t->counters.deletes : t->counters.writes) += entries;
+      t->Done(entries, bytes);
+    }
+    return lsm::Status::OK();
+  };
+  return RunEach(count, body, r);
 }
 
-lsm::Status Runner::DoReadSeq(WorkloadResult* r) {
+lsm::Status Runner::DoReadRandom(bool missing, WorkloadResult* r) {
   r->op_name = "read";
-  const uint64_t reads = static_cast<uint64_t>(config_.reads_to_do());
-  OpTimer timer(r, config_.histogram);
-  std::unique_ptr<EngineIterator> it = engine_->NewIterator();
-  for (it->SeekToFirst(); r->ops < reads && it->Valid(); it->Next()) {
-    r->bytes += it->key().size() + it->value().size();
-    r->ops++;
-    timer.OpDone();
-  }
-  timer.Finish();
-  lsm::Status s = it->status();
-  return s.ok() ? s : s.WithContext("iterator error");
+  return RunEach(
+      reads(), [this, missing](ThreadState* t) { return ReadRandomLoop(t, missing); }, r);
+}
+
+lsm::Status Runner::DoScan(bool forward, WorkloadResult* r) {
+  r->op_name = "read";
+  return RunEach(
+      reads(),
+      [this, forward](ThreadState* t) {
+        std::unique_ptr<EngineIterator> it = t->engine().NewIterator();
+        for (forward ? it->SeekToFirst() : it->SeekToLast(); it->Valid() && t->More(reads());
+             forward ? it->Next() : it->Prev()) {
+          t->counters.scanned++;
+          t->Done(1, it->key().size() + it->value().size());
+        }
+        lsm::Status s = it->status();
+        return s.ok() ? s : s.WithContext("iterator error");
+      },
+      r);
 }
 
 lsm::Status Runner::DoSeekRandom(WorkloadResult* r) {
   r->op_name = "seek";
-  Random64 rnd(config_.seed + runs_);
-  const uint64_t n = static_cast<uint64_t>(config_.num);
-  const uint64_t reads = static_cast<uint64_t>(config_.reads_to_do());
-  OpTimer timer(r, config_.histogram);
-  std::unique_ptr<EngineIterator> it = engine_->NewIterator();
-  for (uint64_t i = 0; i < reads; i++) {
-    const std::string_view key = keys_.Format(rnd.Uniform(n));
-    it->Seek(key);
-    if (it->Valid()) {
-      r->bytes += it->key().size() + it->value().size();
-      if (it->key() == key) r->found++;
+  return RunEach(
+      reads(),
+      [this](ThreadState* t) {
+        std::unique_ptr<EngineIterator> it = t->engine().NewIterator();
+        while (t->More(reads())) {
+          const std::string_view key = RandomKey(t);
+          it->Seek(key);
+          t->counters.seeks++;
+          uint64_t bytes = 0;
+          if (it->Valid()) bytes = it->key().size() + it->value().size();
+          (it->Valid() && it->key() == key ? t->counters.found : t->counters.missing)++;
+          t->Done(1, bytes);
+        }
+        lsm::Status s = it->status();
+        return s.ok() ? s : s.WithContext("iterator error");
+      },
+      r);
+}
+
+lsm::Status Runner::DoMultiReadRandom(WorkloadResult* r) {
+  r->op_name = "multiget";
+  const uint64_t per_lookup = static_cast<uint64_t>(config_.batch_size);
+  return RunEach(
+      reads(),
+      [this, per_lookup](ThreadState* t) {
+        std::vector<std::string> key_storage;
+        std::vector<std::string_view> keys;
+        std::vector<std::string> values;
+        std::vector<lsm::Status> statuses;
+        while (t->More(reads())) {
+          const uint64_t count = t->NextBatch(reads(), per_lookup);
+          key_storage.resize(count);
+          keys.resize(count);
+          for (uint64_t i = 0; i < count; i++) {
+            key_storage[i].assign(RandomKey(t));
+            keys[i] = key_storage[i];
+          }
+          t->engine().MultiGet(keys, &values, &statuses);
+          uint64_t bytes = 0;
+          for (uint64_t i = 0; i < count; i++) {
+            lsm::Status s = CountRead(statuses[i], keys[i], values[i], t, &bytes);
+            if (!s.ok()) return s;
+          }
+          t->Done(count, bytes);
+        }
+        return lsm::Status::OK();
+      },
+      r);
+}
+
+lsm::Status Runner::DoReadWhileWriting(WorkloadResult* r) {
+  r->op_name = "read";
+  auto body = [this](ThreadState* t) {
+    if (t->counted()) return ReadRandomLoop(t, false);
+    // The writer: random keys until every reader is done.
+    RunContext& ctx = t->ctx();
+    while (!ctx.stop.load(std::memory_order_relaxed) && ctx.counted_running.load() > 0) {
+      const std::string_view key = RandomKey(t);
+      const std::string_view value = NextValue(t);
+      t->Throttle(key.size() + value.size());
+      lsm::Status s = t->engine().Put(key, value);
+      if (!s.ok()) return s.WithContext("put error");
+      t->counters.writes++;
     }
-    r->ops++;
-    timer.OpDone();
+    return lsm::Status::OK();
+  };
+  return RunBody(config_.threads + 1, config_.threads, reads(), body, r);
+}
+
+lsm::Status Runner::DoUpdateRandom(WorkloadResult* r) {
+  r->op_name = "update";
+  return RunEach(
+      reads(),
+      [this](ThreadState* t) {
+        std::string value;
+        while (t->More(reads())) {
+          const std::string_view key = RandomKey(t);
+          uint64_t bytes = 0;
+          lsm::Status s = CountRead(t->engine().Get(key, &value), key, value, t, &bytes);
+          if (!s.ok()) return s;
+          const std::string_view new_value = NextValue(t);
+          t->Throttle(key.size() + new_value.size());
+          s = t->engine().Put(key, new_value);
+          if (!s.ok()) return s.WithContext("put error");
+          t->counters.writes++;
+          t->counters.updates++;
+          t->Done(1, bytes + key.size() + new_value.size());
+        }
+        return lsm::Status::OK();
+      },
+      r);
+}
+
+lsm::Status Runner::DoYcsb(std::string_view name, WorkloadResult* r) {
+  const YcsbWorkload& workload = *FindYcsbWorkload(name);
+  if (zipf_ == nullptr) zipf_ = std::make_unique<ZipfianGenerator>(num());
+  YcsbKeys keys{zipf_.get(), num(), &inserted_};
+  return RunEach(
+      reads(), [&](ThreadState* t) { return RunYcsbThread(workload, &keys, reads(), t); }, r);
+}
+
+lsm::Status Runner::ReadRandomLoop(ThreadState* t, bool missing) const {
+  std::string value, missing_key;
+  while (t->More(reads())) {
+    std::string_view key = RandomKey(t);
+    if (missing) {
+      missing_key.assign(key);
+      missing_key.push_back('.');
+      key = missing_key;
+    }
+    uint64_t bytes = 0;
+    lsm::Status s = CountRead(t->engine().Get(key, &value), key, value, t, &bytes);
+    if (!s.ok()) return s;
+    t->Done(1, bytes);
   }
-  timer.Finish();
-  lsm::Status s = it->status();
-  if (!s.ok()) return s.WithContext("iterator error");
-  r->message = FoundMessage(r->found, reads);
   return lsm::Status::OK();
 }
 
+std::string_view Runner::RandomKey(ThreadState* t) const {
+  return t->keys.Format(t->rnd.Uniform(num()));
+}
+
+std::string_view Runner::NextValue(ThreadState* t) const {
+  return t->values.Next(static_cast<size_t>(config_.value_size));
+}
+
 lsm::Status Runner::DoWaitForCompaction(WorkloadResult* r) {
-  OpTimer timer(r, config_.histogram);
-  lsm::Status s = engine_->WaitForCompaction();
-  timer.OpDone();
-  timer.Finish();
+  lsm::Status s = RunOnce([this] { return engine_->WaitForCompaction(); }, r);
   if (s.IsNotSupported()) {
     r->message = absl::StrFormat("(%s)", s.message());
     return lsm::Status::OK();

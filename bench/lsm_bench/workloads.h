@@ -1,5 +1,5 @@
 // Runner: opens the engine of a BenchConfig and runs db_bench's workloads against it, one at a
-// time, returning what each did (operations, bytes, keys found, elapsed time, latencies).
+// time, each on --threads threads, returning what each did (see result.h).
 //
 //   lsm::bench::Runner runner(config);
 //   lsm::Status s = runner.Open();  // destroys --db first unless use_existing_db
@@ -8,22 +8,40 @@
 //   printf("%s", lsm::bench::FormatResult(r, config.histogram).c_str());  // report.h
 //   s = runner.Close();
 //
-// The workloads, with db_bench's meanings (N = --num, R = --reads, or N when -1):
-//   fillseq      N writes, keys 0..N-1 in order, on a fresh database
-//   fillrandom   N writes of uniformly random keys in [0, N), on a fresh database
-//   overwrite    N writes of uniformly random keys in [0, N) into the existing database
-//   readrandom   R point reads of random keys in [0, N); reports "(F of R found)"
-//   readseq      a forward scan from the first key, at most R entries
-//   seekrandom   R seeks to random keys in [0, N); found when the key is there exactly
-//   flush        flushes the memtable;  waitforcompaction  waits for background work
-//   stats        the engine's statistics property, printed as is
+// The workloads, with db_bench's meanings. N = --num, R = --reads (N when -1); every thread
+// does N or R operations (or runs for --duration seconds); keys are drawn from [0, N).
+//   fillseq           N writes of keys 0..N-1 in order, on a fresh database
+//   fillrandom        N writes of uniformly random keys, on a fresh database
+//   filluniquerandom  N writes, every key once in a random order, on a fresh database
+//   overwrite         N writes of random keys into the existing database
+//   fillsync          N/1000 (at least 1) random writes, each synced, on a fresh database
+//   fillbatch         N writes of keys in order, in batches of 1000, on a fresh database
+//   readrandom        R point reads of random keys; "(F of R found)"
+//   readmissing       R point reads of keys that are not there (a random key plus '.')
+//   readseq           a forward scan from the first key, at most R entries
+//   readreverse       a backward scan from the last key, at most R entries
+//   seekrandom        R seeks to random keys; found when the key is there exactly
+//   multireadrandom   R point reads in lookups of --batch_size keys (the engine's MultiGet)
+//   readwhilewriting  readrandom on every thread while one more thread writes random keys
+//                     until the readers finish; the readers are reported
+//   deleterandom      N deletes of random keys
+//   updaterandom      R read-modify-writes of random keys (the write happens found or not)
+//   compact           compacts the whole key range;  flush  flushes the memtable
+//   waitforcompaction waits until no flush or compaction is pending or running
+//   stats             the engine's statistics property, printed as is
+//   ycsba..ycsbf      YCSB's core workloads A-F (ycsb.h), R operations on the keys of a fill
 // A fresh database means: closed, destroyed and reopened; with use_existing_db the fill
-// workloads are skipped instead, as in db_bench. Writes go through a batch of --batch_size.
-// Not thread-safe: one thread drives a Runner.
+// workloads are skipped instead, as in db_bench. Writes go in batches of --batch_size (except
+// fillsync, fillbatch and the single writes of updaterandom, readwhilewriting's writer and
+// YCSB) and wait for --benchmark_write_rate_limit.
+//
+// Not thread-safe: one thread drives a Runner (which starts the workload's threads itself).
 #ifndef LSM_BENCH_LSM_BENCH_WORKLOADS_H_
 #define LSM_BENCH_LSM_BENCH_WORKLOADS_H_
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,7 +50,9 @@
 #include "bench/lsm_bench/config.h"
 #include "bench/lsm_bench/engine.h"
 #include "bench/lsm_bench/generators.h"
-#include "bench/lsm_bench/histogram.h"
+#include "bench/lsm_bench/rate_limiter.h"
+#include "bench/lsm_bench/result.h"
+#include "bench/lsm_bench/thread_state.h"
 #include "lsm/status.h"
 
 namespace lsm::bench {
@@ -40,29 +60,6 @@ namespace lsm::bench {
 // Every workload name Run accepts, in the order documented above.
 const std::vector<std::string_view>& KnownWorkloads();
 bool IsKnownWorkload(std::string_view name);
-
-struct WorkloadResult {
-  enum class Kind {
-    kTimed,    // a db_bench result line
-    kSkipped,  // "skipped (--use_existing_db is true)"
-    kText,     // `message` printed as is (stats)
-  };
-  std::string name;
-  Kind kind = Kind::kTimed;
-  // Operations done (writes, reads, entries scanned, seeks); 0 for flush and the like.
-  uint64_t ops = 0;
-  // Bytes of keys and values written or read, for the MB/s figure.
-  uint64_t bytes = 0;
-  // Point reads or seeks that found their key.
-  uint64_t found = 0;
-  double seconds = 0;
-  // "(F of R found)", a note, or the text of a kText result.
-  std::string message;
-  // What one operation is, for the histogram title: "write", "read", "seek" or "op".
-  std::string_view op_name = "op";
-  // One entry per operation (per batch for writes); filled only with --histogram.
-  Histogram hist;
-};
 
 class Runner {
  public:
@@ -73,7 +70,8 @@ class Runner {
 
   // Creates the engine, destroys the database unless use_existing_db, and opens it.
   lsm::Status Open();
-  // Runs one workload. REQUIRES: Open() succeeded and IsKnownWorkload(name).
+  // Runs one workload and measures what it cost. REQUIRES: Open() succeeded and
+  // IsKnownWorkload(name).
   lsm::Status Run(std::string_view name, WorkloadResult* result);
   lsm::Status Close();
 
@@ -82,20 +80,56 @@ class Runner {
   const BenchConfig& config() const { return config_; }
 
  private:
+  enum class KeyOrder { kSequential, kRandom, kUniqueRandom };
+  using Body = std::function<lsm::Status(ThreadState*)>;
+
   lsm::Status DestroyDb();
+  lsm::Status OpenEngine(bool create_if_missing);
   lsm::Status Fresh();
-  lsm::Status DoWrite(bool sequential, WorkloadResult* r);
-  lsm::Status DoReadRandom(WorkloadResult* r);
-  lsm::Status DoReadSeq(WorkloadResult* r);
+  lsm::Status Dispatch(std::string_view name, WorkloadResult* r);
+  // Runs body on `threads` threads of which the first `counted` are reported; `ops_per_thread`
+  // sizes the progress line.
+  lsm::Status RunBody(int threads, int counted, uint64_t ops_per_thread, const Body& body,
+                      WorkloadResult* r);
+  // RunBody on --threads threads, all counted.
+  lsm::Status RunEach(uint64_t ops_per_thread, const Body& body, WorkloadResult* r);
+  // One engine call, timed as a workload of no operation.
+  lsm::Status RunOnce(const std::function<lsm::Status()>& call, WorkloadResult* r);
+
+  lsm::Status DoWrite(KeyOrder order, uint64_t count, uint64_t per_batch, bool sync, bool del,
+                      WorkloadResult* r);
+  lsm::Status DoReadRandom(bool missing, WorkloadResult* r);
+  lsm::Status DoScan(bool forward, WorkloadResult* r);
   lsm::Status DoSeekRandom(WorkloadResult* r);
+  lsm::Status DoMultiReadRandom(WorkloadResult* r);
+  lsm::Status DoReadWhileWriting(WorkloadResult* r);
+  lsm::Status DoUpdateRandom(WorkloadResult* r);
+  lsm::Status DoYcsb(std::string_view name, WorkloadResult* r);
   lsm::Status DoWaitForCompaction(WorkloadResult* r);
   lsm::Status DoStats(WorkloadResult* r);
 
+  // readrandom's loop on one thread: R point reads of random keys; with `missing`, of keys that
+  // cannot be there (the key followed by '.').
+  lsm::Status ReadRandomLoop(ThreadState* t, bool missing) const;
+  // A uniformly random key in [0, N), valid until t->keys formats another.
+  std::string_view RandomKey(ThreadState* t) const;
+  // The next --value_size bytes of t's values.
+  std::string_view NextValue(ThreadState* t) const;
+  uint64_t num() const { return static_cast<uint64_t>(config_.num); }
+  uint64_t reads() const { return static_cast<uint64_t>(config_.reads_to_do()); }
+
   const BenchConfig config_;
   std::unique_ptr<Engine> engine_;
-  KeyFormatter keys_;
-  ValuePool values_;
-  // Each workload draws from its own generator, seeded from config_.seed and its position.
+  std::unique_ptr<RateLimiter> write_limiter_;
+  // Thread i's values; kept from one workload to the next.
+  std::vector<std::unique_ptr<ValuePool>> pools_;
+  // YCSB's key popularity over [0, num), made on first use.
+  std::unique_ptr<ZipfianGenerator> zipf_;
+  // Keys YCSB inserted (above num) since the database was opened.
+  std::atomic<uint64_t> inserted_{0};
+  // Bytes workloads wrote since the database was opened, for write amplification.
+  uint64_t user_bytes_since_open_ = 0;
+  // Each workload draws from its own generators, seeded from config_.seed and its position.
   uint64_t runs_ = 0;
 };
 

@@ -1,14 +1,21 @@
-// Tests of lsm_bench: every workload against every engine built in (counters must add up), the
-// report's db_bench shapes, the histogram, the generators, and the flag checks (in process and
-// through the binary, which must exit non-zero naming the bad flag).
+// Tests of lsm_bench: every workload against every engine built in (counters must add up), with
+// threads, --duration and the write rate limit; the report's db_bench shapes and its JSON; the
+// histogram, the generators, and the flag checks (in process and through the binary, which must
+// exit non-zero naming the bad flag).
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -17,8 +24,10 @@
 #include "bench/lsm_bench/flags.h"
 #include "bench/lsm_bench/generators.h"
 #include "bench/lsm_bench/histogram.h"
+#include "bench/lsm_bench/json_writer.h"
 #include "bench/lsm_bench/report.h"
 #include "bench/lsm_bench/workloads.h"
+#include "bench/lsm_bench/ycsb.h"
 
 namespace lsm::bench {
 namespace {
@@ -73,45 +82,222 @@ class WorkloadTest : public ::testing::TestWithParam<std::string> {
   TempDir dir_;
 };
 
-TEST_P(WorkloadTest, CountersAddUp) {
-  const BenchConfig config = Config();
+// Checks what every workload must satisfy: counters that add up, and the cost figures.
+void ExpectConsistent(const WorkloadResult& r) {
+  SCOPED_TRACE(r.name);
+  const Counters& c = r.counters;
+  EXPECT_EQ(c.found + c.missing, c.reads + c.seeks - c.scans);
+  EXPECT_EQ(r.kind, WorkloadResult::Kind::kTimed);
+  EXPECT_GT(r.db_size_bytes, 0u);
+  EXPECT_GT(r.peak_rss_bytes, 0u);
+  EXPECT_GE(r.cpu_seconds, 0.0);
+  EXPECT_GE(r.seconds, 0.0);
+}
+
+TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
+  BenchConfig config = Config();
+  config.batch_size = 7;
   Runner runner(config);
   ASSERT_TRUE(runner.Open().ok());
+  std::set<std::string> ran;
+  auto run = [&](const std::string& name) {
+    ran.insert(name);
+    WorkloadResult r = Run(&runner, name);
+    if (name != "stats") ExpectConsistent(r);
+    return r;
+  };
+  // Distinct keys in the database.
+  auto distinct = [&] { return run("readseq").counters.scanned; };
 
-  WorkloadResult r = Run(&runner, "fillseq");
+  WorkloadResult r = run("fillseq");
   EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(r.counters.writes, 1000u);
   EXPECT_EQ(r.bytes, 1000u * (16 + 100));
-  r = Run(&runner, "readrandom");
+  EXPECT_EQ(r.user_bytes_written, 1000u * (16 + 100));
+  EXPECT_EQ(distinct(), 1000u);
+
+  r = run("fillrandom");  // random keys leave holes (about 1/e of the key space)
+  EXPECT_EQ(r.counters.writes, 1000u);
+  EXPECT_GT(distinct(), 500u);
+  EXPECT_LT(distinct(), 1000u);
+
+  r = run("filluniquerandom");  // every key once
+  EXPECT_EQ(r.counters.writes, 1000u);
+  EXPECT_EQ(distinct(), 1000u);
+
+  r = run("overwrite");
   EXPECT_EQ(r.ops, 1000u);
-  EXPECT_EQ(r.found, 1000u);
+  EXPECT_EQ(r.counters.writes, 1000u);
+  EXPECT_EQ(distinct(), 1000u);
+
+  r = run("fillsync");  // num / 1000 writes on a fresh database
+  EXPECT_EQ(r.ops, 1u);
+  EXPECT_EQ(distinct(), 1u);
+
+  r = run("fillbatch");
+  EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(distinct(), 1000u);
+
+  r = run("readrandom");
+  EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(r.counters.reads, 1000u);
+  EXPECT_EQ(r.counters.found, 1000u);
   EXPECT_EQ(r.message, "(1000 of 1000 found)");
-  r = Run(&runner, "readseq");
-  EXPECT_EQ(r.ops, 1000u);
-  EXPECT_EQ(r.bytes, 1000u * (16 + 100));
-  r = Run(&runner, "seekrandom");
-  EXPECT_EQ(r.found, 1000u);
-  EXPECT_EQ(Run(&runner, "flush").kind, WorkloadResult::Kind::kTimed);
-  Run(&runner, "waitforcompaction");
-  r = Run(&runner, "overwrite");
-  EXPECT_EQ(r.ops, 1000u);
-  EXPECT_EQ(Run(&runner, "readseq").ops, 1000u);
 
-  // A fresh database: random keys leave holes (about 1/e of the key space).
-  r = Run(&runner, "fillrandom");
+  r = run("readmissing");
+  EXPECT_EQ(r.counters.reads, 1000u);
+  EXPECT_EQ(r.counters.missing, 1000u);
+  EXPECT_EQ(r.message, "(0 of 1000 found)");
+
+  r = run("readreverse");
   EXPECT_EQ(r.ops, 1000u);
-  const uint64_t distinct = Run(&runner, "readseq").ops;
-  EXPECT_GT(distinct, 500u);
-  EXPECT_LT(distinct, 1000u);
-  r = Run(&runner, "readrandom");
-  EXPECT_GT(r.found, 0u);
-  EXPECT_LT(r.found, 1000u);
-  r = Run(&runner, "seekrandom");
-  EXPECT_GT(r.found, 0u);
-  EXPECT_LT(r.found, 1000u);
-  r = Run(&runner, "stats");
+  EXPECT_EQ(r.counters.scanned, 1000u);
+  EXPECT_EQ(r.bytes, 1000u * (16 + 100));
+
+  r = run("seekrandom");
+  EXPECT_EQ(r.counters.seeks, 1000u);
+  EXPECT_EQ(r.counters.found, 1000u);
+
+  r = run("multireadrandom");  // 143 lookups of up to 7 keys
+  EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(r.counters.reads, 1000u);
+  EXPECT_EQ(r.counters.found, 1000u);
+
+  r = run("readwhilewriting");  // the writer only overwrites: every read finds its key
+  EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(r.threads, 1);
+  EXPECT_EQ(r.counters.found, 1000u);
+  EXPECT_EQ(r.user_bytes_written, r.counters.writes * (16 + 100));
+
+  r = run("updaterandom");
+  EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(r.counters.reads, 1000u);
+  EXPECT_EQ(r.counters.found, 1000u);
+  EXPECT_EQ(r.counters.writes, 1000u);
+  EXPECT_EQ(r.counters.updates, 1000u);
+  EXPECT_EQ(r.message, "( updates:1000 found:1000)");
+
+  r = run("flush");
+  EXPECT_EQ(r.ops, 0u);
+  if (GetParam() != "leveldb") {  // leveldb reports whole MiB only
+    ASSERT_TRUE(r.write_amplification.has_value());
+    EXPECT_GT(*r.write_amplification, 0.0);
+  }
+  run("waitforcompaction");
+
+  r = run("deleterandom");
+  EXPECT_EQ(r.ops, 1000u);
+  EXPECT_EQ(r.counters.deletes, 1000u);
+  EXPECT_EQ(r.user_bytes_written, 1000u * 16);
+  r = run("readrandom");
+  EXPECT_GT(r.counters.missing, 0u);
+  EXPECT_GT(r.counters.found, 0u);
+  const uint64_t live = distinct();
+  run("compact");
+  EXPECT_EQ(distinct(), live);
+  r = run("stats");
   EXPECT_EQ(r.kind, WorkloadResult::Kind::kText);
   EXPECT_FALSE(r.message.empty());
+
+  // YCSB on a full key space.
+  run("fillseq");
+  for (const char* name : {"ycsba", "ycsbb", "ycsbc", "ycsbd", "ycsbe", "ycsbf"}) {
+    r = run(name);
+    SCOPED_TRACE(name);
+    const Counters& c = r.counters;
+    EXPECT_EQ(r.ops, 1000u);
+    EXPECT_EQ(c.reads + c.updates + c.inserts + c.scans, r.ops);
+    EXPECT_EQ(c.writes, c.updates + c.inserts + c.rmws);
+    EXPECT_EQ(c.seeks, c.scans);
+    EXPECT_EQ(r.message, YcsbMessage(c));
+  }
+  // The mixes: A and F are half writes, C reads only, D and E insert, E scans.
+  EXPECT_EQ(ran.size(), KnownWorkloads().size());
   EXPECT_TRUE(runner.Close().ok());
+}
+
+TEST_P(WorkloadTest, YcsbMixes) {
+  BenchConfig config = Config();
+  config.reads = 2000;  // operations per YCSB workload, and room for readseq to see inserts
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  Run(&runner, "fillseq");
+  Counters a = Run(&runner, "ycsba").counters;
+  EXPECT_GT(a.updates, 800u);
+  EXPECT_LT(a.updates, 1200u);
+  EXPECT_EQ(a.missing, 0u);  // zipfian keys all lie in the loaded range
+  Counters c = Run(&runner, "ycsbc").counters;
+  EXPECT_EQ(c.reads, 2000u);
+  EXPECT_EQ(c.found, 2000u);
+  Counters d = Run(&runner, "ycsbd").counters;
+  EXPECT_GT(d.inserts, 50u);
+  EXPECT_LT(d.inserts, 150u);
+  EXPECT_EQ(d.scans, 0u);
+  Counters e = Run(&runner, "ycsbe").counters;
+  EXPECT_GT(e.scans, 1800u);
+  EXPECT_EQ(e.reads, 0u);
+  EXPECT_GE(e.scanned, e.scans);  // every scan starts at a loaded key
+  Counters f = Run(&runner, "ycsbf").counters;
+  EXPECT_GT(f.rmws, 800u);
+  EXPECT_LT(f.rmws, 1200u);
+  EXPECT_EQ(f.reads, 2000u);
+  // D's and E's inserts went above the loaded keys.
+  EXPECT_EQ(Run(&runner, "readseq").counters.scanned, 1000u + d.inserts + e.inserts);
+}
+
+TEST_P(WorkloadTest, ThreadsEachRunTheWholeWorkload) {
+  BenchConfig config = Config();
+  config.threads = 3;
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  WorkloadResult r = Run(&runner, "fillseq");
+  EXPECT_EQ(r.threads, 3);
+  EXPECT_EQ(r.ops, 3000u);
+  EXPECT_EQ(r.counters.writes, 3000u);
+  EXPECT_GE(r.thread_seconds, r.seconds);  // busy time of 3 threads over the wall time
+  r = Run(&runner, "readrandom");
+  EXPECT_EQ(r.counters.reads, 3000u);
+  EXPECT_EQ(r.counters.found, 3000u);
+  EXPECT_EQ(r.message, "(3000 of 3000 found)");
+  EXPECT_EQ(Run(&runner, "readseq").ops, 3000u);
+  r = Run(&runner, "readwhilewriting");  // 3 readers and a writer; the readers are reported
+  EXPECT_EQ(r.threads, 3);
+  EXPECT_EQ(r.ops, 3000u);
+  EXPECT_EQ(r.counters.found, 3000u);
+  r = Run(&runner, "ycsbd");
+  EXPECT_EQ(r.ops, 3000u);
+  EXPECT_EQ(r.counters.reads + r.counters.inserts, 3000u);
+}
+
+TEST_P(WorkloadTest, DurationAndWriteRateLimit) {
+  BenchConfig config = Config();
+  config.duration = 1;
+  config.write_rate_limit = 100 * (16 + 100);  // 100 entries per second
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  // --duration overrides --num: the writes go on for a second, held to the rate.
+  WorkloadResult r = Run(&runner, "fillrandom");
+  EXPECT_GE(r.seconds, 1.0);
+  EXPECT_GT(r.ops, 0u);
+  // Write k starts at least (k - 1) / 100 s after the first, and before the end.
+  EXPECT_LE(static_cast<double>(r.ops), 1 + r.seconds * 100 + 1e-9);
+}
+
+TEST_P(WorkloadTest, CompactionStyles) {
+  if (GetParam() == "leveldb") GTEST_SKIP() << "leveldb compacts by level only";
+  for (lsm::CompactionStyle style :
+       {lsm::CompactionStyle::kUniversal, lsm::CompactionStyle::kFIFO}) {
+    SCOPED_TRACE(CompactionStyleName(style));
+    BenchConfig config = Config();
+    config.engine_options.compaction_style = style;
+    config.engine_options.max_background_jobs = 3;
+    if (GetParam() == "rocksdb") config.engine_options.open_files = -1;  // FIFO needs it
+    Runner runner(config);
+    ASSERT_TRUE(runner.Open().ok());
+    EXPECT_EQ(Run(&runner, "fillseq").ops, 1000u);
+    Run(&runner, "waitforcompaction");
+    EXPECT_EQ(Run(&runner, "readrandom").counters.found, 1000u);
+  }
 }
 
 TEST_P(WorkloadTest, ReadsAndBatchSize) {
@@ -121,9 +307,10 @@ TEST_P(WorkloadTest, ReadsAndBatchSize) {
   Runner runner(config);
   ASSERT_TRUE(runner.Open().ok());
   EXPECT_EQ(Run(&runner, "fillseq").ops, 1000u);
-  EXPECT_EQ(Run(&runner, "readrandom").found, 100u);
+  EXPECT_EQ(Run(&runner, "readrandom").counters.found, 100u);
   EXPECT_EQ(Run(&runner, "readseq").ops, 100u);
   EXPECT_EQ(Run(&runner, "seekrandom").ops, 100u);
+  EXPECT_EQ(Run(&runner, "multireadrandom").ops, 100u);
 }
 
 TEST_P(WorkloadTest, UseExistingDbSkipsFills) {
@@ -137,10 +324,12 @@ TEST_P(WorkloadTest, UseExistingDbSkipsFills) {
   config.use_existing_db = true;
   Runner runner(config);
   ASSERT_TRUE(runner.Open().ok());
-  WorkloadResult r = Run(&runner, "fillrandom");
-  EXPECT_EQ(r.kind, WorkloadResult::Kind::kSkipped);
-  EXPECT_EQ(FormatResult(r, false), "fillrandom   : skipped (--use_existing_db is true)\n");
-  EXPECT_EQ(Run(&runner, "readrandom").found, 1000u);
+  for (const char* fill : {"fillseq", "fillrandom", "filluniquerandom", "fillsync", "fillbatch"}) {
+    EXPECT_EQ(Run(&runner, fill).kind, WorkloadResult::Kind::kSkipped) << fill;
+  }
+  EXPECT_EQ(FormatResult(Run(&runner, "fillrandom"), false),
+            "fillrandom   : skipped (--use_existing_db is true)\n");
+  EXPECT_EQ(Run(&runner, "readrandom").counters.found, 1000u);
 }
 
 TEST_P(WorkloadTest, HistogramCountsEveryOperation) {
@@ -171,6 +360,7 @@ TEST(LsmBenchReportTest, ResultLineHasDbBenchShape) {
   r.name = "fillseq";
   r.ops = 1000000;
   r.seconds = 1.234;
+  r.thread_seconds = 1.234;
   r.bytes = 1000000 * 116;
   EXPECT_EQ(FormatResult(r, false),
             "fillseq      :       1.234 micros/op 810372 ops/sec 1.234 seconds 1000000 "
@@ -200,6 +390,63 @@ TEST(LsmBenchHistogramTest, PercentilesWithinBucketError) {
   EXPECT_DOUBLE_EQ(h.Min(), 0.005);
 }
 
+TEST(LsmBenchReportTest, ThreadsShareWallTimeAndSumLatency) {
+  WorkloadResult r;
+  r.name = "readrandom";
+  r.ops = 4000;
+  r.seconds = 1.0;         // wall time
+  r.thread_seconds = 4.0;  // 4 threads, each busy for the whole second
+  EXPECT_DOUBLE_EQ(r.OpsPerSecond(), 4000.0);
+  EXPECT_DOUBLE_EQ(r.MicrosPerOp(), 1000.0);
+}
+
+TEST(LsmBenchJsonWriterTest, NestsAndEscapes) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("s");
+  json.String("a\"b\\c\n\x01");
+  json.Key("list");
+  json.BeginArray();
+  json.Integer(18446744073709551615u);
+  json.Number(0.5);
+  json.Number(std::numeric_limits<double>::infinity());
+  json.Bool(false);
+  json.Null();
+  json.BeginObject();
+  json.EndObject();
+  json.EndArray();
+  json.EndObject();
+  EXPECT_EQ(json.Take(),
+            "{\n  \"s\": \"a\\\"b\\\\c\\n\\u0001\",\n  \"list\": [\n    18446744073709551615,\n"
+            "    0.5,\n    null,\n    false,\n    null,\n    {}\n  ]\n}\n");
+}
+
+TEST(LsmBenchGeneratorsTest, ZipfianFavoursLowRanks) {
+  const uint64_t n = 1000;
+  ZipfianGenerator zipf(n);
+  Random64 rnd(1);
+  std::vector<uint64_t> hits(n), scrambled_hits(n);
+  for (int i = 0; i < 100000; i++) {
+    const uint64_t rank = zipf.Next(&rnd);
+    ASSERT_LT(rank, n);
+    hits[rank]++;
+    const uint64_t key = zipf.NextScrambled(&rnd);
+    ASSERT_LT(key, n);
+    scrambled_hits[key]++;
+  }
+  // P(rank 0) = 1 / zeta(1000, 0.99), about 13%; rank r about 1 / (r + 1) of that.
+  EXPECT_GT(hits[0], 11000u);
+  EXPECT_LT(hits[0], 15000u);
+  EXPECT_GT(hits[0], hits[1]);
+  EXPECT_GT(hits[1], hits[9]);
+  EXPECT_GT(hits[9], hits[999]);
+  // Scrambling moves the hottest item away from key 0, keeping its share.
+  const auto hottest = std::max_element(scrambled_hits.begin(), scrambled_hits.end());
+  EXPECT_NE(hottest - scrambled_hits.begin(), 0);
+  EXPECT_GT(*hottest, 11000u);
+  EXPECT_EQ(ZipfianGenerator(1).Next(&rnd), 0u);
+}
+
 TEST(LsmBenchGeneratorsTest, KeysAreZeroPaddedDecimal) {
   KeyFormatter keys(16);
   EXPECT_EQ(keys.Format(42), "0000000000000042");
@@ -227,6 +474,15 @@ class LsmBenchFlagsTest : public ::testing::Test {
     EXPECT_TRUE(s.ok() || s.IsInvalidArgument()) << s.ToString();
     return s.ok() ? "" : s.message();
   }
+  // Sets *flag to `bad` and expects an error starting with `prefix`; then sets it to `good`.
+  template <typename T>
+  void ExpectRejected(absl::Flag<T>* flag, const std::type_identity_t<T>& bad,
+                      const std::type_identity_t<T>& good, std::string_view prefix) {
+    absl::SetFlag(flag, bad);
+    const std::string error = Error();
+    EXPECT_TRUE(error.starts_with(prefix)) << error;
+    absl::SetFlag(flag, good);
+  }
   absl::FlagSaver saver_;
 };
 
@@ -243,37 +499,78 @@ TEST_F(LsmBenchFlagsTest, DefaultsAreAccepted) {
 }
 
 TEST_F(LsmBenchFlagsTest, BadValuesNameTheFlag) {
-  absl::SetFlag(&FLAGS_num, -5);
-  EXPECT_TRUE(Error().starts_with("--num=-5")) << Error();
-  absl::SetFlag(&FLAGS_num, 1000);
-  absl::SetFlag(&FLAGS_compression_type, "bogus");
-  EXPECT_TRUE(Error().starts_with("--compression_type=bogus")) << Error();
-  absl::SetFlag(&FLAGS_compression_type, "none");
-  absl::SetFlag(&FLAGS_benchmarks, "fillseq,,bogus");
-  EXPECT_TRUE(Error().starts_with("--benchmarks")) << Error();
-  absl::SetFlag(&FLAGS_benchmarks, "fillseq");
-  absl::SetFlag(&FLAGS_key_size, 2);
-  EXPECT_TRUE(Error().starts_with("--key_size=2")) << Error();
-  absl::SetFlag(&FLAGS_key_size, 16);
-  absl::SetFlag(&FLAGS_write_buffer_size, 1000);
-  EXPECT_TRUE(Error().starts_with("--write_buffer_size=1000")) << Error();
-  absl::SetFlag(&FLAGS_write_buffer_size, 1 << 20);
-  absl::SetFlag(&FLAGS_engine, "nope");
-  EXPECT_TRUE(Error().starts_with("--engine=nope")) << Error();
-  absl::SetFlag(&FLAGS_engine, Engines().back());
+  ExpectRejected(&FLAGS_num, -5, 1000, "--num=-5");
+  ExpectRejected(&FLAGS_compression_type, "bogus", "none", "--compression_type=bogus");
+  ExpectRejected(&FLAGS_benchmarks, "fillseq,,bogus", "fillseq", "--benchmarks");
+  ExpectRejected(&FLAGS_key_size, 2, 16, "--key_size=2");
+  ExpectRejected(&FLAGS_write_buffer_size, 1000, 1 << 20, "--write_buffer_size=1000");
+  ExpectRejected(&FLAGS_engine, "nope", Engines().back(), "--engine=nope");
+  ExpectRejected(&FLAGS_threads, 0, 4, "--threads=0");
+  ExpectRejected(&FLAGS_duration, -1, 10, "--duration=-1");
+  ExpectRejected(&FLAGS_max_background_jobs, 0, 2, "--max_background_jobs=0");
+  ExpectRejected(&FLAGS_compaction_style, "tiered", "level", "--compaction_style=tiered");
+  ExpectRejected(&FLAGS_open_files, 8, 1000, "--open_files=8");
   EXPECT_EQ(Error(), "");
+}
+
+TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
+  absl::SetFlag(&FLAGS_engine, "lsm");
+  absl::SetFlag(&FLAGS_threads, 4);
+  absl::SetFlag(&FLAGS_duration, 30);
+  absl::SetFlag(&FLAGS_benchmark_write_rate_limit, 1 << 20);
+  absl::SetFlag(&FLAGS_max_background_jobs, 3);
+  absl::SetFlag(&FLAGS_compaction_style, "1");  // db_bench's number for universal
+  absl::SetFlag(&FLAGS_json, "/tmp/out.json");
+  absl::SetFlag(&FLAGS_stats_per_workload, true);
+  absl::SetFlag(&FLAGS_benchmarks, "ycsba,readwhilewriting,waitforcompaction");
+  BenchConfig config;
+  ASSERT_TRUE(ConfigFromFlags(&config).ok());
+  EXPECT_EQ(config.threads, 4);
+  EXPECT_EQ(config.duration, 30);
+  EXPECT_EQ(config.write_rate_limit, 1u << 20);
+  EXPECT_EQ(config.engine_options.max_background_jobs, 3);
+  EXPECT_EQ(config.engine_options.compaction_style, lsm::CompactionStyle::kUniversal);
+  EXPECT_EQ(config.json, "/tmp/out.json");
+  EXPECT_TRUE(config.stats_per_workload);
+  EXPECT_EQ(config.benchmarks.size(), 3u);
+  // lsm runs one flush and one compaction thread at least.
+  ExpectRejected(&FLAGS_max_background_jobs, 1, 2, "--max_background_jobs=1: --engine=lsm");
+  absl::SetFlag(&FLAGS_open_files, -1);
+  EXPECT_TRUE(Error().starts_with("--open_files=-1: not supported by --engine=lsm")) << Error();
+}
+
+TEST_F(LsmBenchFlagsTest, EveryWorkloadNameIsAccepted) {
+  std::string all;
+  for (std::string_view name : KnownWorkloads()) all.append(name).append(",");
+  absl::SetFlag(&FLAGS_benchmarks, all);
+  BenchConfig config;
+  ASSERT_TRUE(ConfigFromFlags(&config).ok());
+  EXPECT_EQ(config.benchmarks.size(), KnownWorkloads().size());
 }
 
 #if LSM_BENCH_HAVE_LEVELDB
 TEST_F(LsmBenchFlagsTest, LevelDBRefusesWhatItCannotDo) {
   absl::SetFlag(&FLAGS_engine, "leveldb");
-  absl::SetFlag(&FLAGS_disable_wal, true);
-  EXPECT_TRUE(Error().starts_with("--disable_wal")) << Error();
-  absl::SetFlag(&FLAGS_disable_wal, false);
-  absl::SetFlag(&FLAGS_compression_type, "lz4");
-  EXPECT_TRUE(Error().starts_with("--compression_type=lz4")) << Error();
-  absl::SetFlag(&FLAGS_compression_type, "snappy");
+  ExpectRejected(&FLAGS_disable_wal, true, false, "--disable_wal");
+  ExpectRejected(&FLAGS_compression_type, "lz4", "snappy", "--compression_type=lz4");
   EXPECT_EQ(Error(), "");
+  ExpectRejected(&FLAGS_compaction_style, "universal", "level", "--compaction_style=universal");
+  ExpectRejected(&FLAGS_max_background_jobs, 4, 2, "--max_background_jobs=4");
+  EXPECT_EQ(Error(), "");
+}
+#endif
+
+#if LSM_BENCH_HAVE_ROCKSDB
+TEST_F(LsmBenchFlagsTest, RocksDBTakesEveryCompactionStyle) {
+  absl::SetFlag(&FLAGS_engine, "rocksdb");
+  absl::SetFlag(&FLAGS_max_background_jobs, 1);
+  absl::SetFlag(&FLAGS_compaction_style, "fifo");
+  EXPECT_TRUE(Error().starts_with("--compaction_style=fifo")) << Error();
+  absl::SetFlag(&FLAGS_open_files, -1);
+  for (const char* style : {"level", "universal", "fifo", "0", "1", "2"}) {
+    absl::SetFlag(&FLAGS_compaction_style, style);
+    EXPECT_EQ(Error(), "") << style;
+  }
 }
 #endif
 
@@ -298,6 +595,15 @@ TEST(LsmBenchBinaryTest, RejectsUnknownFlagsAndBadValuesNamingThem) {
       {"--compression_type=bogus", "--compression_type=bogus"},
       {"--benchmarks=fillseq,bogus", "--benchmarks"},
       {"--engine=nope", "--engine=nope"},
+      {"--threads=0", "--threads=0"},
+      {"--threads=many", "threads"},
+      {"--duration=-1", "--duration=-1"},
+      {"--benchmark_write_rate_limit=-5", "benchmark_write_rate_limit"},
+      {"--max_background_jobs=0", "--max_background_jobs=0"},
+      {"--compaction_style=bogus", "--compaction_style=bogus"},
+      {"--histogram=maybe", "histogram"},
+      {"--json=/nonexistent-dir/out.json", "--json=/nonexistent-dir/out.json"},
+      {"--benchmarks=ycsbz", "--benchmarks"},
   };
   for (const auto& [args, expected] : cases) {
     std::string output;
@@ -323,6 +629,53 @@ TEST(LsmBenchBinaryTest, RunsAndPrintsDbBenchLines) {
   EXPECT_NE(output.find(" operations; "), std::string::npos) << output;
   EXPECT_NE(output.find("(1000 of 1000 found)"), std::string::npos) << output;
   EXPECT_NE(output.find("Percentiles: P50: "), std::string::npos) << output;
+}
+
+TEST(LsmBenchBinaryTest, JsonHoldsEveryFigure) {
+  if (Engines().empty()) GTEST_SKIP() << "no engine built in";
+  if (std::system("python3 -c pass") != 0) GTEST_SKIP() << "no python3 to parse the JSON";
+  TempDir dir;
+  const std::string json = dir.path() + "/out.json";
+  std::string output;
+  ASSERT_EQ(
+      RunBinary("--engine=lsm --num=1000 --seed=7 --threads=2 --histogram --db=" + dir.path() +
+                    "/db --json=" + json + " --benchmarks=fillrandom,flush,readrandom,stats",
+                &output),
+      0)
+      << output;
+  // Parse with an independent JSON parser and print the figures the test checks.
+  const std::string script = dir.path() + "/check.py";
+  {
+    std::ofstream out(script);
+    out << "import json, sys\n"
+           "d = json.load(open(sys.argv[1]))\n"
+           "print(d['engine'], d['flags']['num'], d['flags']['threads'])\n"
+           "for w in d['workloads']:\n"
+           "    if w['kind'] != 'timed':\n"
+           "        print(w['name'], w['kind'], len(w['text']) > 0)\n"
+           "        continue\n"
+           "    c = w['counters']\n"
+           "    lat = w['latency_micros']\n"
+           "    print(w['name'], w['ops'], c['reads'], c['found'] + c['missing'], c['writes'],\n"
+           "          w['user_bytes_written'], w['ops_per_sec'] > 0, w['micros_per_op'] > 0,\n"
+           "          lat is not None and lat['p50'] <= lat['p99'] <= lat['max'],\n"
+           "          w['db_size_bytes'] > 0, w['peak_rss_bytes'] > 0, w['cpu_seconds'] >= 0,\n"
+           "          w['engine_bytes_written'] is not None,\n"
+           "          w['write_amplification'] is not None)\n";
+  }
+  FILE* pipe = popen(("python3 " + script + " " + json + " 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string parsed;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) parsed.append(buf, n);
+  ASSERT_EQ(pclose(pipe), 0) << parsed;
+  EXPECT_EQ(parsed,
+            "lsm 1000 2\n"
+            "fillrandom 2000 0 0 2000 232000 True True True True True True True True\n"
+            "flush 0 0 0 0 0 True True True True True True True True\n"
+            "readrandom 2000 2000 2000 0 0 True True True True True True True True\n"
+            "stats text True\n");
 }
 
 }  // namespace
