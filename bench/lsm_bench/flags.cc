@@ -55,7 +55,7 @@ ABSL_FLAG(bool, verify_checksum, true, "Verify block checksums on reads.");
 ABSL_FLAG(bool, use_existing_db, false, "Keep the database in --db; fill workloads are skipped.");
 ABSL_FLAG(bool, stats_per_workload, false,
           "Print the engine's statistics (lsm.stats, rocksdb.stats, leveldb.stats) after each "
-          "timed workload.");
+          "timed workload rather than once after the last.");
 ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 
 namespace lsm::bench {

@@ -88,6 +88,13 @@ int Main(int argc, char** argv) {
     std::fflush(stdout);
     results.push_back(std::move(result));
   }
+  if (!config.stats_per_workload && !results.empty()) {
+    // The engine's figures (levels, compactions, write amplification, stalls) after the run.
+    std::string stats;
+    if (runner.engine().GetProperty(runner.engine().stats_property(), &stats)) {
+      std::fprintf(stdout, "\n%s\n", stats.c_str());
+    }
+  }
   if (json != nullptr) {
     const std::string text = FormatJson(config, runner.engine(), results);
     const bool written = std::fwrite(text.data(), 1, text.size(), json) == text.size();

@@ -957,6 +957,34 @@ Status DBImpl::CompactRange(const std::string_view* begin, const std::string_vie
   return manual.status;
 }
 
+std::string DBImpl::LevelStatsText(const Version& v) {
+  // Targets and scores apply to leveled compaction; compaction figures are per output level.
+  const bool leveled = options_.compaction_style == CompactionStyle::kLevel;
+  const LevelTargets targets = ComputeLevelTargets(v, options_);
+  std::string value =
+      "level  files       bytes      target  score  compactions    read MB  written MB  "
+      "seconds\n";
+  for (int level = 0; level < kNumLevels; level++) {
+    const LevelStats& st = level_stats_[level];
+    const bool has_target = leveled && level >= targets.base_level;
+    absl::StrAppendFormat(
+        &value, "L%-5d %5d %11u %11s %6s %12u %10.1f %11.1f %8.1f\n", level, v.NumFiles(level),
+        v.NumBytes(level), has_target ? absl::StrFormat("%u", targets.max_bytes[level]) : "-",
+        leveled
+            ? absl::StrFormat("%.2f", LevelScore(v, options_, targets, RunningCompactions(), level))
+            : "-",
+        st.compactions, st.bytes_read / 1048576.0, st.bytes_written / 1048576.0, st.micros / 1e6);
+  }
+  const uint64_t written = flush_bytes_ + compaction_bytes_written_;
+  absl::StrAppendFormat(&value,
+                        "user bytes written: %u; flushed: %u; compacted: %u read, %u written; "
+                        "write amplification: %.2f\n",
+                        user_bytes_, flush_bytes_, compaction_bytes_read_,
+                        compaction_bytes_written_,
+                        user_bytes_ == 0 ? 0.0 : static_cast<double>(written) / user_bytes_);
+  return value;
+}
+
 bool DBImpl::GetProperty(std::string_view property, std::string* value) {
   value->clear();
   if (closed_.load()) return false;
@@ -970,30 +998,7 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     return true;
   }
   if (property == "lsm.levelstats") {
-    // Targets and scores apply to leveled compaction; compaction figures are per output level.
-    const bool leveled = options_.compaction_style == CompactionStyle::kLevel;
-    const LevelTargets targets = ComputeLevelTargets(*v, options_);
-    *value =
-        "level  files       bytes      target  score  compactions    read MB  written MB  "
-        "seconds\n";
-    for (int level = 0; level < kNumLevels; level++) {
-      const LevelStats& st = level_stats_[level];
-      const bool has_target = leveled && level >= targets.base_level;
-      absl::StrAppendFormat(
-          value, "L%-5d %5d %11u %11s %6s %12u %10.1f %11.1f %8.1f\n", level, v->NumFiles(level),
-          v->NumBytes(level), has_target ? absl::StrFormat("%u", targets.max_bytes[level]) : "-",
-          leveled ? absl::StrFormat("%.2f",
-                                    LevelScore(*v, options_, targets, RunningCompactions(), level))
-                  : "-",
-          st.compactions, st.bytes_read / 1048576.0, st.bytes_written / 1048576.0, st.micros / 1e6);
-    }
-    const uint64_t written = flush_bytes_ + compaction_bytes_written_;
-    absl::StrAppendFormat(value,
-                          "user bytes written: %u; flushed: %u; compacted: %u read, %u written; "
-                          "write amplification: %.2f\n",
-                          user_bytes_, flush_bytes_, compaction_bytes_read_,
-                          compaction_bytes_written_,
-                          user_bytes_ == 0 ? 0.0 : static_cast<double>(written) / user_bytes_);
+    *value = LevelStatsText(*v);
     return true;
   }
   if (property == "lsm.background-error") {
@@ -1026,7 +1031,7 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     return true;
   }
   if (property == "lsm.stats") {
-    *value = v->DebugString();
+    *value = LevelStatsText(*v);
     absl::StrAppendFormat(value,
                           "memtable: %u bytes, %u entries; immutable memtables: %u\n"
                           "flushes: %u, %u bytes written\n"

@@ -138,6 +138,9 @@ class DBImpl final : public DB {
   Status FlushImmutable(const Immutable& imm, uint64_t next_log_number,
                         SequenceNumber last_sequence);
   void DeleteObsoleteFiles() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "lsm.levelstats": per level, files, bytes, target, score and compactions into it; then
+  // write amplification.
+  std::string LevelStatsText(const Version& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string dbname_;
   const Options options_;

@@ -358,7 +358,7 @@ TEST_F(CliTest, CliDbCommands) {
   EXPECT_NE(r.out.find("\"count\": 1"), std::string::npos) << r.out;
   r = Lsm("db stats " + db_);
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("L0: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("write amplification: "), std::string::npos) << r.out;
   EXPECT_EQ(Lsm("db stats " + db_ + " --json").code, 0);
   r = Lsm("db compact " + db_);
   EXPECT_EQ(r.code, 0) << r.out;
