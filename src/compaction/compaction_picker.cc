@@ -402,7 +402,10 @@ LevelTargets ComputeLevelTargets(const Version& version, const Options& options)
   // Never below a multiplier-th of the base limit, nor above the base limit.
   bytes = std::clamp(bytes, base / multiplier + 1, base);
   for (int level = t.base_level; level < kNumLevels; level++) {
-    t.max_bytes[level] = bytes;
+    // No target below the base limit (as RocksDB does): a base level smaller than what one
+    // level-0 compaction brings would be compacted again at once, rewriting the level below
+    // for every few flushes.
+    t.max_bytes[level] = std::max(bytes, base);
     bytes = bytes > kUnlimited / multiplier ? kUnlimited : bytes * multiplier;
   }
   return t;

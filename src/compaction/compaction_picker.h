@@ -103,7 +103,8 @@ struct LevelTargets {
 // Static: level 1 is the base level, targets base * multiplier^(level - 1). Dynamic
 // (level_compaction_dynamic_level_bytes): the last level's target is its size, each level above
 // gets a multiplier-th of the one below, and the base level is the deepest one whose target
-// would not exceed max_bytes_for_level_base (the last level while the tree is empty).
+// would not exceed max_bytes_for_level_base (the last level while the tree is empty); no
+// target is below max_bytes_for_level_base.
 LevelTargets ComputeLevelTargets(const Version& version, const Options& options);
 
 // How urgently `level` needs compaction under leveled compaction; 1 or more means it does.
