@@ -190,6 +190,10 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   if (s.ok()) s = builder.Build(&v);
   if (!s.ok()) return s;
 
+  if (!edit->new_files().empty()) {
+    s = options_.file_system->SyncDir(dbname_);
+    if (!s.ok()) return s;
+  }
   const bool new_manifest = manifest_ == nullptr;
   if (new_manifest) {
     s = StartManifest();
