@@ -603,7 +603,7 @@ void DBImpl::CompactionThread() {
         // Reported to the caller of CompactRange; background compactions retry on their own.
       } else if (++failures_in_a_row >= 5) {
         if (bg_error_.ok()) bg_error_ = s;
-      } else {
+      } else if (!shutting_down_) {
         background_cv_.WaitFor(std::chrono::milliseconds(100 << failures_in_a_row));
       }
     }
