@@ -502,6 +502,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     s = NewLog(&new_log, &new_number);
     if (!s.ok()) {
       // The old log is closed: writes cannot go on until a new one exists.
+      log_.reset();
       bg_error_ = s;
       return s;
     }

@@ -50,5 +50,22 @@ TEST_F(DBFaultTest, FlushedTableSurvivesPowerLoss) {
   EXPECT_EQ(Get("k"), "v");
 }
 
+// The log switch fails after the old log was closed: the database reports the I/O error, and
+// Close does not trip over the closed log.
+TEST_F(DBFaultTest, FailedLogSwitchThenClose) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v").ok());
+  fs_->FailNext(FaultOp::kOpen, 1);  // the new log's creation
+  Status s = db_->Flush();
+  ASSERT_TRUE(s.IsIOError()) << s.ToString();
+  s = db_->Put(WriteOptions(), "k2", "v2");
+  ASSERT_TRUE(s.IsIOError()) << s.ToString();
+  s = db_->Close();
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  db_.reset();
+  Open();
+  EXPECT_EQ(Get("k"), "v");
+}
+
 }  // namespace
 }  // namespace lsm
