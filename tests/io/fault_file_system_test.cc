@@ -269,6 +269,21 @@ TEST_P(FaultFileSystemTest, FailNextPerKind) {
   EXPECT_EQ(fs_->TotalInjectedErrors(), 18u);
 }
 
+TEST_P(FaultFileSystemTest, FailNextOnPathsWithASuffix) {
+  std::unique_ptr<WritableFile> log, manifest;
+  ASSERT_TRUE(fs_->NewWritableFile(Path("000001.log"), &log).ok());
+  ASSERT_TRUE(fs_->NewWritableFile(Path("MANIFEST-000002"), &manifest).ok());
+  fs_->FailNext(FaultOp::kSync, 1, FaultError::kIO, "MANIFEST-000002");
+  EXPECT_TRUE(log->Sync().ok());
+  EXPECT_TRUE(fs_->SyncDir(dir_).ok());
+  EXPECT_TRUE(manifest->Sync().IsIOError());
+  EXPECT_TRUE(manifest->Sync().ok());
+  fs_->FailNext(FaultOp::kSync, 1, FaultError::kIO, "/d");  // the directory
+  EXPECT_TRUE(log->Sync().ok());
+  EXPECT_TRUE(fs_->SyncDir(dir_).IsIOError());
+  EXPECT_EQ(fs_->InjectedErrors(FaultOp::kSync), 2u);
+}
+
 TEST_P(FaultFileSystemTest, RateAndHealing) {
   std::unique_ptr<WritableFile> w;
   ASSERT_TRUE(fs_->NewWritableFile(Path("w"), &w).ok());

@@ -196,7 +196,7 @@ Status FaultFileSystem::MaybeInject(FaultOp op, const std::string& path) {
   if (!errors_enabled_) return Status::OK();
   Rule& rule = rules_[static_cast<int>(op)];
   FaultError error;
-  if (rule.fail_next > 0) {
+  if (rule.fail_next > 0 && path.ends_with(rule.next_suffix)) {
     rule.fail_next--;
     error = rule.next_error;
   } else if (rule.one_in > 0 && rnd_.OneIn(rule.one_in)) {
@@ -460,10 +460,11 @@ void FaultFileSystem::SetErrorRate(FaultOp op, uint64_t one_in, FaultError error
   rules_[static_cast<int>(op)].error = error;
 }
 
-void FaultFileSystem::FailNext(FaultOp op, int n, FaultError error) {
+void FaultFileSystem::FailNext(FaultOp op, int n, FaultError error, std::string suffix) {
   MutexLock l(&mu_);
   rules_[static_cast<int>(op)].fail_next = n;
   rules_[static_cast<int>(op)].next_error = error;
+  rules_[static_cast<int>(op)].next_suffix = std::move(suffix);
 }
 
 void FaultFileSystem::SetErrorsEnabled(bool enabled) {

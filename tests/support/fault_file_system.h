@@ -108,8 +108,9 @@ class FaultFileSystem final : public FileSystem {
 
   // Operations of kind `op` fail with probability 1 / one_in; 0 turns this off.
   void SetErrorRate(FaultOp op, uint64_t one_in, FaultError error = FaultError::kIO);
-  // The next `n` operations of kind `op` fail (before any rate applies).
-  void FailNext(FaultOp op, int n, FaultError error = FaultError::kIO);
+  // The next `n` operations of kind `op` on paths ending in `suffix` fail (before any rate
+  // applies). For SyncDir and GetChildren the path is the directory's.
+  void FailNext(FaultOp op, int n, FaultError error = FaultError::kIO, std::string suffix = {});
   // Off: no operation fails (the rules are kept for when it is turned on again). Default on.
   void SetErrorsEnabled(bool enabled);
   // Forgets every rate and pending failure.
@@ -146,6 +147,7 @@ class FaultFileSystem final : public FileSystem {
     FaultError error = FaultError::kIO;
     int fail_next = 0;
     FaultError next_error = FaultError::kIO;
+    std::string next_suffix;
   };
 
   // Checks the power for an operation that changes the disk (and counts down CutPowerAfter).
