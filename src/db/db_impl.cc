@@ -648,7 +648,10 @@ Status DBImpl::DoCompaction(const Compaction& c, const Version& version,
       for (const FileMetaData& f : result.outputs) edit.AddFile(c.output_level, f);
     }
   }
-  if (s.ok()) s = LogAndApply(&edit);
+  if (s.ok()) {
+    s = LogAndApply(&edit);
+    if (!s.ok()) result.outputs.clear();
+  }
   MutexLock l(&mu_);
   for (uint64_t n : allocated) pending_outputs_.erase(n);
   if (s.ok()) {

@@ -80,6 +80,7 @@ uint64_t VersionSet::manifest_number() const {
 void VersionSet::AddLiveFiles(std::vector<uint64_t>* numbers) const {
   MutexLock l(&mu_);
   std::erase_if(live_, [](const auto& w) { return w.expired(); });
+  numbers->insert(numbers->end(), unsure_files_.begin(), unsure_files_.end());
   for (const auto& weak : live_) {
     if (auto v = weak.lock()) {
       for (int level = 0; level < kNumLevels; level++) {
@@ -206,19 +207,26 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   s = manifest_->AddRecord(record);
   if (s.ok()) s = manifest_->Sync();
   const uint64_t number = manifest_->log_number();
+  bool current_set = false;
   if (s.ok() && new_manifest) {
     s = SetCurrentFile(options_.file_system.get(), dbname_, number);
+    current_set = true;
   }
   if (!s.ok()) {
     // The MANIFEST's state is unknown: abandon it; the next edit starts a new one.
     (void)manifest_->Close();
     manifest_.reset();
-    if (new_manifest) (void)options_.file_system->RemoveFile(ManifestFileName(dbname_, number));
+    if (new_manifest && !current_set) {
+      (void)options_.file_system->RemoveFile(ManifestFileName(dbname_, number));
+    }
+    MutexLock l(&mu_);
+    for (const auto& [level, f] : edit->new_files()) unsure_files_.push_back(f.number);
     return s;
   }
   {
     MutexLock l(&mu_);
     manifest_number_ = number;
+    if (new_manifest) unsure_files_.clear();
   }
   Install(std::move(v), *edit);
   return Status::OK();

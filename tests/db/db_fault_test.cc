@@ -3,6 +3,8 @@
 // tests/integration/{powerloss,io_errors,torn_tail_reappend}_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "lsm/db.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/mem_file_system.h"
@@ -42,18 +44,18 @@ class DBFaultTest : public testing::Test {
 
 // A table is named by a synced MANIFEST record only once its directory entry is durable too.
 TEST_F(DBFaultTest, FlushedTableSurvivesPowerLoss) {
-  Open();
+  ASSERT_NO_FATAL_FAILURE(Open());
   ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v").ok());
   ASSERT_TRUE(db_->Flush().ok());
   PowerLoss();
-  Open();
+  ASSERT_NO_FATAL_FAILURE(Open());
   EXPECT_EQ(Get("k"), "v");
 }
 
 // The log switch fails after the old log was closed: the database reports the I/O error, and
 // Close does not trip over the closed log.
 TEST_F(DBFaultTest, FailedLogSwitchThenClose) {
-  Open();
+  ASSERT_NO_FATAL_FAILURE(Open());
   ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v").ok());
   fs_->FailNext(FaultOp::kOpen, 1);  // the new log's creation
   Status s = db_->Flush();
@@ -63,7 +65,49 @@ TEST_F(DBFaultTest, FailedLogSwitchThenClose) {
   s = db_->Close();
   EXPECT_TRUE(s.ok()) << s.ToString();
   db_.reset();
-  Open();
+  ASSERT_NO_FATAL_FAILURE(Open());
+  EXPECT_EQ(Get("k"), "v");
+}
+
+// A compaction whose MANIFEST sync fails may still have its record in the MANIFEST that
+// CURRENT names: its output tables must stay until a new MANIFEST replaces that one.
+TEST_F(DBFaultTest, FailedCompactionRecordKeepsItsOutputs) {
+  options_.level0_file_num_compaction_trigger = 8;
+  ASSERT_NO_FATAL_FAILURE(Open());
+  for (int round = 0; round < 2; round++) {
+    for (int i = 0; i < 100; i++) {
+      ASSERT_TRUE(db_->Put(WriteOptions(), "k" + std::to_string(i), std::to_string(round)).ok());
+    }
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  std::vector<std::string> names;
+  ASSERT_TRUE(fs_->GetChildren("/db", &names).ok());
+  std::sort(names.begin(), names.end());
+  auto manifest = std::find_if(names.rbegin(), names.rend(),
+                               [](const std::string& n) { return n.starts_with("MANIFEST-"); });
+  ASSERT_NE(manifest, names.rend());
+  fs_->FailNext(FaultOp::kSync, 1, FaultError::kIO, *manifest);
+  Status s = db_->CompactRange(nullptr, nullptr);
+  ASSERT_TRUE(s.IsIOError()) << s.ToString();
+  ASSERT_EQ(fs_->InjectedErrors(FaultOp::kSync), 1u);
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  ASSERT_NO_FATAL_FAILURE(Open());
+  for (int i = 0; i < 100; i++) EXPECT_EQ(Get("k" + std::to_string(i)), "1");
+}
+
+// CURRENT was renamed to name a new MANIFEST but the directory sync failed: the MANIFEST it
+// names must not be removed.
+TEST_F(DBFaultTest, FailedDirSyncAfterCurrentRenameKeepsTheManifest) {
+  fs_->FailNext(FaultOp::kSync, 1, FaultError::kIO, "/db");  // the first directory sync
+  Status s = DB::Open(options_, "/db", &db_);
+  ASSERT_TRUE(s.IsIOError()) << s.ToString();
+  ASSERT_EQ(fs_->InjectedErrors(FaultOp::kSync), 1u);
+  ASSERT_NO_FATAL_FAILURE(Open());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "v").ok());
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  ASSERT_NO_FATAL_FAILURE(Open());
   EXPECT_EQ(Get("k"), "v");
 }
 
