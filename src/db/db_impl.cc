@@ -455,6 +455,10 @@ Status DBImpl::MakeRoomForWrite(bool force) {
   bool may_delay = true;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
+    if (resuming_) {
+      background_cv_.Wait();
+      continue;
+    }
     const int level0 = level0_files_.load();
     if (may_delay && level0 >= options_.level0_slowdown_writes_trigger &&
         level0 < options_.level0_stop_writes_trigger) {
@@ -919,25 +923,27 @@ Status DBImpl::Resume() {
   if (!s.ok()) return s;
   MutexLock l(&mu_);
   if (bg_error_.ok()) return Status::OK();
-  // The current log may hold a partial write: continue in a new one, and let the memtable
-  // (whose acknowledged writes are all in logs) flush normally.
+  // The current log may hold a partial write: continue in a new one, and flush every
+  // memtable before accepting writes, so that recovery never needs the damaged log.
   std::unique_ptr<log::Writer> new_log;
   uint64_t new_number;
   s = NewLog(&new_log, &new_number);
   if (!s.ok()) return s;
   if (log_ != nullptr) (void)log_->Close();
-  if (mem_entries_ > 0) {
-    imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
-    mem_ = new MemTable(icmp_);
-    mem_->Ref();
-    mem_entries_ = 0;
-    mem_has_unlogged_ = false;
-  }
+  imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
+  mem_ = new MemTable(icmp_);
+  mem_->Ref();
+  mem_entries_ = 0;
+  mem_has_unlogged_ = false;
   log_ = std::move(new_log);
   log_number_ = new_number;
   bg_error_ = Status::OK();
+  resuming_ = true;
   background_cv_.SignalAll();
-  return Status::OK();
+  while (!imms_.empty() && bg_error_.ok() && !shutting_down_) background_cv_.Wait();
+  resuming_ = false;
+  background_cv_.SignalAll();
+  return bg_error_;
 }
 
 Status DBImpl::Close() {

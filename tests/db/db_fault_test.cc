@@ -69,6 +69,35 @@ TEST_F(DBFaultTest, FailedLogSwitchThenClose) {
   EXPECT_EQ(Get("k"), "v");
 }
 
+// A failed WAL write may leave part of a record in the log. Resume continues in a new log;
+// the writes acknowledged after it must not be dropped at recovery behind the damaged one.
+TEST_F(DBFaultTest, WritesAfterResumeSurviveTheDamagedLog) {
+  ASSERT_NO_FATAL_FAILURE(Open());
+  for (int i = 0; i < 10; i++) {
+    const std::string n = std::to_string(i);
+    ASSERT_TRUE(db_->Put(WriteOptions(), "before" + n, "v").ok());
+    fs_->FailNext(FaultOp::kWrite, 1);  // may write part of the record
+    Status s = db_->Put(WriteOptions(), "failed" + n, std::string(100, 'x'));
+    ASSERT_TRUE(s.IsIOError()) << s.ToString();
+    std::string error;
+    ASSERT_TRUE(db_->GetProperty("lsm.background-error", &error));
+    EXPECT_NE(error, "OK");
+    EXPECT_TRUE(db_->Put(WriteOptions(), "refused", "v").IsIOError());
+    s = db_->Resume();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_TRUE(db_->Put(WriteOptions(), "after" + n, "v").ok());
+  }
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  ASSERT_NO_FATAL_FAILURE(Open());
+  for (int i = 0; i < 10; i++) {
+    const std::string n = std::to_string(i);
+    EXPECT_EQ(Get("before" + n), "v");
+    EXPECT_EQ(Get("after" + n), "v");
+  }
+  EXPECT_TRUE(Get("refused").starts_with("NotFound")) << Get("refused");
+}
+
 // A compaction whose MANIFEST sync fails may still have its record in the MANIFEST that
 // CURRENT names: its output tables must stay until a new MANIFEST replaces that one.
 TEST_F(DBFaultTest, FailedCompactionRecordKeepsItsOutputs) {
