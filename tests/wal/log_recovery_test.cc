@@ -109,6 +109,29 @@ TEST_F(LogRecoveryTest, TornTailAtEveryByte) {
   }
 }
 
+// A power loss may keep a torn write's first bytes and leave the rest of the file zeros (a file
+// system that extended the file but never wrote its data): every such tail, cut at any byte of
+// the last record, is a torn tail, as the same cut without the zeros is.
+TEST_F(LogRecoveryTest, TornTailZeroFilledAtEveryByte) {
+  for (size_t room : {size_t{500}, size_t{3}}) {
+    SCOPED_TRACE("room " + std::to_string(room));
+    const size_t filler = kBlockSize - kFileHeaderRecordSize - 2 * kHeaderSize - 5 - room;
+    Write({"first", std::string(filler, 'f'), std::string(1000, 'z')});
+    const uint64_t clean_end = layout_.ends[1];
+    for (uint64_t len = clean_end + 1; len < contents_.size(); len++) {
+      Set(contents_.substr(0, len) + std::string(contents_.size() - len, '\0'));
+      for (Mode mode : kAllModes) {
+        ReadResult r = Read(mode);
+        ASSERT_EQ(r.records, Prefix(2)) << len << " " << ModeName(mode);
+        EXPECT_EQ(r.status.ok(), mode != Mode::kAbsoluteConsistency)
+            << len << " " << ModeName(mode) << " " << r.status.ToString();
+        EXPECT_TRUE(r.report.torn_tail) << len << " " << r.report.damage.ToString();
+        EXPECT_EQ(r.report.last_record_end, clean_end);
+      }
+    }
+  }
+}
+
 TEST_F(LogRecoveryTest, TornTailMessages) {
   Write({"first", std::string(kBlockSize, 'x')});
   const uint64_t start = layout_.offsets[1];
@@ -127,8 +150,10 @@ TEST_F(LogRecoveryTest, TornTailMessages) {
 TEST_F(LogRecoveryTest, GarbageTail) {
   Random rnd(TestSeed());
   WriteRandom(&rnd, 20);
-  // A plausible header (a FULL fragment of 10 bytes) whose checksum does not match.
-  const std::string garbage = std::string("\x12\x34\x56\x78\x0a\x00\x01", 7) + rnd.Bytes(10);
+  // A plausible header (a FULL fragment of 10 bytes) whose checksum does not match. Its last
+  // byte is not zero: zeros there could be the zero-filled end of a torn write.
+  const std::string garbage =
+      std::string("\x12\x34\x56\x78\x0a\x00\x01", 7) + rnd.Bytes(9) + "\x5a";
   Set(contents_ + garbage);
   const std::string message =
       "Corruption: wal 000007.log @ " + std::to_string(contents_.size()) + ": checksum mismatch";
