@@ -282,6 +282,12 @@ TEST_P(FaultFileSystemTest, FailNextOnPathsWithASuffix) {
   EXPECT_TRUE(log->Sync().ok());
   EXPECT_TRUE(fs_->SyncDir(dir_).IsIOError());
   EXPECT_EQ(fs_->InjectedErrors(FaultOp::kSync), 2u);
+
+  fs_->SetErrorRate(FaultOp::kSync, 1, FaultError::kIO, ".log");  // every sync of a log
+  for (int i = 0; i < 10; i++) {
+    EXPECT_TRUE(log->Sync().IsIOError());
+    EXPECT_TRUE(manifest->Sync().ok());
+  }
 }
 
 TEST_P(FaultFileSystemTest, RateAndHealing) {

@@ -199,7 +199,7 @@ Status FaultFileSystem::MaybeInject(FaultOp op, const std::string& path) {
   if (rule.fail_next > 0 && path.ends_with(rule.next_suffix)) {
     rule.fail_next--;
     error = rule.next_error;
-  } else if (rule.one_in > 0 && rnd_.OneIn(rule.one_in)) {
+  } else if (rule.one_in > 0 && path.ends_with(rule.suffix) && rnd_.OneIn(rule.one_in)) {
     error = rule.error;
   } else {
     return Status::OK();
@@ -454,10 +454,12 @@ Status FaultFileSystem::LockFile(const std::string& path, std::unique_ptr<FileLo
   return s;
 }
 
-void FaultFileSystem::SetErrorRate(FaultOp op, uint64_t one_in, FaultError error) {
+void FaultFileSystem::SetErrorRate(FaultOp op, uint64_t one_in, FaultError error,
+                                   std::string suffix) {
   MutexLock l(&mu_);
   rules_[static_cast<int>(op)].one_in = one_in;
   rules_[static_cast<int>(op)].error = error;
+  rules_[static_cast<int>(op)].suffix = std::move(suffix);
 }
 
 void FaultFileSystem::FailNext(FaultOp op, int n, FaultError error, std::string suffix) {

@@ -106,8 +106,10 @@ class FaultFileSystem final : public FileSystem {
 
   // Error injection.
 
-  // Operations of kind `op` fail with probability 1 / one_in; 0 turns this off.
-  void SetErrorRate(FaultOp op, uint64_t one_in, FaultError error = FaultError::kIO);
+  // Operations of kind `op` on paths ending in `suffix` fail with probability 1 / one_in; 0
+  // turns this off.
+  void SetErrorRate(FaultOp op, uint64_t one_in, FaultError error = FaultError::kIO,
+                    std::string suffix = {});
   // The next `n` operations of kind `op` on paths ending in `suffix` fail (before any rate
   // applies). For SyncDir and GetChildren the path is the directory's.
   void FailNext(FaultOp op, int n, FaultError error = FaultError::kIO, std::string suffix = {});
@@ -145,6 +147,7 @@ class FaultFileSystem final : public FileSystem {
   struct Rule {
     uint64_t one_in = 0;
     FaultError error = FaultError::kIO;
+    std::string suffix;
     int fail_next = 0;
     FaultError next_error = FaultError::kIO;
     std::string next_suffix;
