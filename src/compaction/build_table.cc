@@ -2,6 +2,7 @@
 
 #include "src/base/filename.h"
 #include "src/sstable/table_builder.h"
+#include "src/util/killpoint.h"
 
 namespace lsm {
 
@@ -35,6 +36,7 @@ Status BuildTable(const std::string& dbname, FileSystem* fs, const TableOptions&
     }
   }
   if (s.ok()) s = file->Sync();
+  if (s.ok()) LSM_KILLPOINT("sst.synced");
   if (s.ok()) s = file->Close();
   if (!s.ok()) {
     meta->file_size = 0;

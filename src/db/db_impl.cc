@@ -16,6 +16,7 @@
 #include "src/compaction/compaction_job.h"
 #include "src/db/db_iter.h"
 #include "src/db/options_validation.h"
+#include "src/util/killpoint.h"
 #include "src/wal/log_reader.h"
 
 namespace lsm {
@@ -307,6 +308,7 @@ Status DBImpl::NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number) {
   // The new log's directory entry must be durable before writes that rely on it are synced.
   if (s.ok()) s = log->get()->Sync();
   if (s.ok()) s = fs_->SyncDir(dbname_);
+  if (s.ok()) LSM_KILLPOINT("dir.sync");
   return s;
 }
 
@@ -373,7 +375,9 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
     mu_.Unlock();
     if (!w.disable_wal) {
       s = log->AddRecord(group->Data());
+      if (s.ok()) LSM_KILLPOINT("wal.append");
       if (s.ok()) s = w.sync ? log->Sync() : log->Flush();
+      if (s.ok() && w.sync) LSM_KILLPOINT("wal.sync");
     }
     if (s.ok() && alone) s = InsertInto(*group, mem, /*concurrent=*/false);
     mu_.Lock();
@@ -740,7 +744,7 @@ void DBImpl::DeleteObsoleteFiles() {
                              : type == FileType::kTable ? TableFileName(dbname_, number)
                              : type == FileType::kTemp  ? TempFileName(dbname_, number)
                                                         : ManifestFileName(dbname_, number);
-    (void)fs_->RemoveFile(path);
+    if (fs_->RemoveFile(path).ok()) LSM_KILLPOINT("file.delete");
   }
   mu_.Lock();
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "src/base/filename.h"
+#include "src/util/killpoint.h"
 #include "src/wal/log_reader.h"
 
 namespace lsm {
@@ -18,7 +19,9 @@ Status SetCurrentFile(FileSystem* fs, const std::string& dbname, uint64_t manife
   if (s.ok()) s = file->Sync();
   if (s.ok()) s = file->Close();
   if (s.ok()) s = fs->RenameFile(tmp, CurrentFileName(dbname));
+  if (s.ok()) LSM_KILLPOINT("current.rename");
   if (s.ok()) s = fs->SyncDir(dbname);
+  if (s.ok()) LSM_KILLPOINT("dir.sync");
   if (!s.ok()) (void)fs->RemoveFile(tmp);
   return s;
 }
@@ -194,6 +197,7 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   if (!edit->new_files().empty()) {
     s = options_.file_system->SyncDir(dbname_);
     if (!s.ok()) return s;
+    LSM_KILLPOINT("dir.sync");
   }
   const bool new_manifest = manifest_ == nullptr;
   if (new_manifest) {
@@ -205,7 +209,9 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   std::string record;
   edit->EncodeTo(&record);
   s = manifest_->AddRecord(record);
+  if (s.ok()) LSM_KILLPOINT("manifest.append");
   if (s.ok()) s = manifest_->Sync();
+  if (s.ok()) LSM_KILLPOINT("manifest.synced");
   const uint64_t number = manifest_->log_number();
   bool current_set = false;
   if (s.ok() && new_manifest) {
