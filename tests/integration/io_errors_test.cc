@@ -10,7 +10,8 @@
 //  - once the disk heals, Resume succeeds and new writes are acknowledged;
 //  - after healing and reopening, nothing acknowledged is lost (the failed writes each turn
 //    out applied or not, and stay so); failed compactions were retried, so a final full
-//    compaction succeeds and the data is still all there.
+//    compaction succeeds and the data is still all there;
+//  - a reopen while the faults go on either fails with the I/O error or recovers correctly.
 //
 // Scale: LSM_IO_ERRORS_SEEDS seeds per fault profile (default 4; six profiles) x
 // LSM_IO_ERRORS_OPS operations (default 3000).
@@ -67,7 +68,7 @@ const Profile kProfiles[] = {
 
 struct Counts {
   uint64_t ops = 0, acked = 0, failed_writes = 0, read_errors = 0, resumes = 0, reopens = 0;
-  uint64_t failed_resumes = 0;
+  uint64_t failed_resumes = 0, failed_opens = 0;
   uint64_t injected = 0, compaction_failures = 0;
 };
 
@@ -275,8 +276,19 @@ class IoErrorsRun {
       ASSERT_TRUE(s.ok() || s.IsIOError()) << s.ToString();
       db_.reset();
     }
-    Status s = DB::Open(options_, "/db", &db_);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    Status s;
+    if (rnd_.OneIn(3)) {
+      // Recovery under the faults: it fails with the I/O error or recovers correctly.
+      fs_->SetErrorsEnabled(true);
+      s = DB::Open(options_, "/db", &db_);
+      fs_->SetErrorsEnabled(false);
+      ASSERT_TRUE(s.ok() || s.IsIOError()) << s.ToString();
+      if (!s.ok()) counts_->failed_opens++;
+    }
+    if (db_ == nullptr) {
+      s = DB::Open(options_, "/db", &db_);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+    }
     in_error_ = false;
     counts_->reopens++;
     std::string recovery;
@@ -330,8 +342,8 @@ TEST_P(IoErrorsTest, NothingAcknowledgedIsLost) {
   }
   std::fprintf(stderr,
                "[ stats    ] %s: %llu ops, %llu injected errors, %llu writes acknowledged, %llu "
-               "failed, %llu read errors, %llu resumes (+%llu failed), %llu reopens, %llu "
-               "compaction failures\n",
+               "failed, %llu read errors, %llu resumes (+%llu failed), %llu reopens (+%llu "
+               "failed under faults), %llu compaction failures\n",
                GetParam().name, static_cast<unsigned long long>(counts.ops),
                static_cast<unsigned long long>(counts.injected),
                static_cast<unsigned long long>(counts.acked),
@@ -340,6 +352,7 @@ TEST_P(IoErrorsTest, NothingAcknowledgedIsLost) {
                static_cast<unsigned long long>(counts.resumes),
                static_cast<unsigned long long>(counts.failed_resumes),
                static_cast<unsigned long long>(counts.reopens),
+               static_cast<unsigned long long>(counts.failed_opens),
                static_cast<unsigned long long>(counts.compaction_failures));
   EXPECT_GT(counts.injected, 0u);
 }
