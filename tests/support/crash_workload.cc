@@ -108,21 +108,26 @@ bool StartWriter(const std::string& binary, const WriterArgs& args,
   close(fds[1]);
   writer->pid = pid;
   writer->ack_fd = fds[0];
+  writer->last_ack = static_cast<int64_t>(args.first) - 1;
   return true;
 }
 
-int64_t FinishWriter(WriterProcess* writer, int64_t first, int* wait_status) {
-  int64_t last_ack = first - 1;
+bool ReadAck(WriterProcess* writer) {
   uint64_t ack;
-  while (read(writer->ack_fd, &ack, sizeof(ack)) == sizeof(ack)) {
-    last_ack = static_cast<int64_t>(ack);
+  if (read(writer->ack_fd, &ack, sizeof(ack)) != sizeof(ack)) return false;
+  writer->last_ack = static_cast<int64_t>(ack);
+  return true;
+}
+
+int64_t FinishWriter(WriterProcess* writer, int* wait_status) {
+  while (ReadAck(writer)) {
   }
   close(writer->ack_fd);
   writer->ack_fd = -1;
   while (waitpid(writer->pid, wait_status, 0) < 0 && errno == EINTR) {
   }
   writer->pid = -1;
-  return last_ack;
+  return writer->last_ack;
 }
 
 int RunWriter(const WriterArgs& args, int ack_fd) {

@@ -60,7 +60,8 @@ class PrefixModel {
 // A running writer child (tests/support/crash_writer.cc).
 struct WriterProcess {
   pid_t pid = -1;
-  int ack_fd = -1;  // read end of the pipe of acknowledged batch numbers
+  int ack_fd = -1;        // read end of the pipe of acknowledged batch numbers
+  int64_t last_ack = -1;  // the last acknowledgement read so far (args.first - 1 for none)
 };
 
 struct WriterArgs {
@@ -82,9 +83,12 @@ inline constexpr int kWriterUsage = 13;
 bool StartWriter(const std::string& binary, const WriterArgs& args,
                  const std::vector<std::string>& env, WriterProcess* writer);
 
+// Waits for the writer's next acknowledgement; false if it ended first.
+bool ReadAck(WriterProcess* writer);
+
 // Reads the writer's acknowledgements until it ends, then reaps it. Returns the last batch
 // acknowledged (args.first - 1 if none); *wait_status is waitpid's.
-int64_t FinishWriter(WriterProcess* writer, int64_t first, int* wait_status);
+int64_t FinishWriter(WriterProcess* writer, int* wait_status);
 
 // Runs a writer in this process (the body of crash_writer's main): opens the database, writes
 // the batches and reports each acknowledged one on `ack_fd`. Returns an exit code above.
