@@ -26,6 +26,7 @@
 
 #include "lsm/db.h"
 #include "src/util/random.h"
+#include "tests/support/crash_workload.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -96,16 +97,10 @@ class IoErrorsRun {
       : profile_(profile),
         rnd_(seed),
         fs_(std::make_shared<FaultFileSystem>(std::make_shared<MemFileSystem>(), seed)),
-        counts_(counts) {
-    options_.create_if_missing = true;
-    options_.write_buffer_size = 64 << 10;
-    options_.level0_file_num_compaction_trigger = 2;
-    options_.max_bytes_for_level_base = 128 << 10;
-    options_.target_file_size_base = 64 << 10;
-    options_.block_size = 1024;
+        counts_(counts),
+        options_(CrashWorkloadOptions(fs_)) {
     // Without a block cache every read of a table goes to the file system.
     if (seed % 2 == 1) options_.block_cache_bytes = 0;
-    options_.file_system = fs_;
   }
 
   void Run(int64_t ops) {

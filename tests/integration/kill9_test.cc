@@ -48,12 +48,7 @@ void RunKills(bool sync) {
     ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited early with " << WEXITSTATUS(wstatus);
 
     // The child may have died before it created the database: an empty one is a prefix too.
-    std::unique_ptr<DB> db;
-    Status s = DB::Open(CrashWorkloadOptions(), dbname, &db);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    int64_t recovered;
-    ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), last_ack, last_ack + 1, &recovered));
-    ASSERT_TRUE(db->Close().ok());
+    ASSERT_NO_FATAL_FAILURE(CheckAfterWriter(&model, dbname, last_ack));
   }
   std::fprintf(stderr, "[ stats    ] sync %s: %lld kills, %lld batches\n", sync ? "on" : "off",
                static_cast<long long>(iterations), static_cast<long long>(model.applied() + 1));

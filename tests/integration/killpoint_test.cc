@@ -59,12 +59,7 @@ TEST_P(KillpointTest, RecoversAPrefixWithEveryAcknowledgedWrite) {
     ASSERT_TRUE(code == 0 || code == kWriterDone) << "writer failed with exit code " << code;
     if (code == 0) reached++;
 
-    std::unique_ptr<DB> db;
-    Status s = DB::Open(CrashWorkloadOptions(), dbname, &db);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    int64_t recovered;
-    ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), last_ack, last_ack + 1, &recovered));
-    ASSERT_TRUE(db->Close().ok());
+    ASSERT_NO_FATAL_FAILURE(CheckAfterWriter(&model, dbname, last_ack));
   }
   std::fprintf(stderr, "[ stats    ] %s: killed at the point in %d of %lld runs, %lld batches\n",
                point.c_str(), reached, static_cast<long long>(iterations),

@@ -130,6 +130,16 @@ int64_t FinishWriter(WriterProcess* writer, int* wait_status) {
   return writer->last_ack;
 }
 
+void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack) {
+  std::unique_ptr<DB> db;
+  Status s = DB::Open(CrashWorkloadOptions(), dbname, &db);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  int64_t recovered;
+  ASSERT_NO_FATAL_FAILURE(model->CheckRecovered(db.get(), last_ack, last_ack + 1, &recovered));
+  s = db->Close();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
 int RunWriter(const WriterArgs& args, int ack_fd) {
   std::unique_ptr<DB> db;
   if (!DB::Open(CrashWorkloadOptions(), args.dbname, &db).ok()) return kWriterOpenFailed;

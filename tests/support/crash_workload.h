@@ -90,6 +90,11 @@ bool ReadAck(WriterProcess* writer);
 // acknowledged (args.first - 1 if none); *wait_status is waitpid's.
 int64_t FinishWriter(WriterProcess* writer, int* wait_status);
 
+// After a writer child that acknowledged batches up to `last_ack` ended: opens the database
+// in `dbname` (CrashWorkloadOptions over POSIX), checks that it holds the state after batch
+// last_ack or after the one in flight, and closes it.
+void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack);
+
 // Runs a writer in this process (the body of crash_writer's main): opens the database, writes
 // the batches and reports each acknowledged one on `ack_fd`. Returns an exit code above.
 int RunWriter(const WriterArgs& args, int ack_fd);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace lsm {
@@ -81,16 +82,14 @@ class FaultFileSystem::WritableHandle final : public WritableFile {
 
   Status Flush() override {
     std::shared_lock power(fs_->power_mu_);
-    Status s = Alive();
-    if (s.ok()) s = fs_->MaybeInject(FaultOp::kWrite, path_);
+    Status s = Alive(FaultOp::kWrite);
     if (s.ok()) s = base_->Flush();
     return s;
   }
 
   Status Sync() override {
     std::shared_lock power(fs_->power_mu_);
-    Status s = Alive();
-    if (s.ok()) s = fs_->MaybeInject(FaultOp::kSync, path_);
+    Status s = Alive(FaultOp::kSync);
     if (s.ok()) s = base_->Sync();
     if (s.ok()) {
       MutexLock l(&fs_->mu_);
@@ -112,10 +111,10 @@ class FaultFileSystem::WritableHandle final : public WritableFile {
   uint64_t Size() const override { return base_ == nullptr ? 0 : base_->Size(); }
 
  private:
-  Status Alive() {
+  Status Alive(std::optional<FaultOp> op = std::nullopt) {
     if (base_ == nullptr) return Status::IOError(path_, "write after close");
     if (epoch_ != fs_->epoch_.load()) return Dead(path_);
-    return fs_->BeginMutation(path_);
+    return fs_->BeginMutation(path_, op);
   }
 
   void Wrote(uint64_t n) {
@@ -130,50 +129,59 @@ class FaultFileSystem::WritableHandle final : public WritableFile {
   const uint64_t epoch_;
 };
 
-class FaultFileSystem::SequentialHandle final : public SequentialFile {
+// What a read handle checks: that no power loss came after it was opened, and the rules.
+class FaultFileSystem::Opened {
  public:
-  SequentialHandle(FaultFileSystem* fs, std::string path, std::unique_ptr<SequentialFile> base)
-      : fs_(fs), path_(std::move(path)), base_(std::move(base)), epoch_(fs->epoch_.load()) {}
-
-  Status Read(size_t n, std::string_view* result, char* scratch) override {
-    if (epoch_ != fs_->epoch_.load()) return Dead(path_);
-    Status s = fs_->MaybeInject(FaultOp::kRead, path_);
-    if (!s.ok()) return s;
-    return base_->Read(n, result, scratch);
-  }
-  Status Skip(uint64_t n) override {
-    if (epoch_ != fs_->epoch_.load()) return Dead(path_);
-    return base_->Skip(n);
+  Opened(FaultFileSystem* fs, std::string path)
+      : fs_(fs), path_(std::move(path)), epoch_(fs->epoch_.load()) {}
+  Status Alive() const { return epoch_ == fs_->epoch_.load() ? Status::OK() : Dead(path_); }
+  Status BeforeRead() const {
+    Status s = Alive();
+    return s.ok() ? fs_->MaybeInject(FaultOp::kRead, path_) : s;
   }
 
  private:
   FaultFileSystem* const fs_;
   const std::string path_;
-  const std::unique_ptr<SequentialFile> base_;
   const uint64_t epoch_;
+};
+
+class FaultFileSystem::SequentialHandle final : public SequentialFile {
+ public:
+  SequentialHandle(FaultFileSystem* fs, std::string path, std::unique_ptr<SequentialFile> base)
+      : opened_(fs, std::move(path)), base_(std::move(base)) {}
+
+  Status Read(size_t n, std::string_view* result, char* scratch) override {
+    Status s = opened_.BeforeRead();
+    return s.ok() ? base_->Read(n, result, scratch) : s;
+  }
+  Status Skip(uint64_t n) override {
+    Status s = opened_.Alive();
+    return s.ok() ? base_->Skip(n) : s;
+  }
+
+ private:
+  const Opened opened_;
+  const std::unique_ptr<SequentialFile> base_;
 };
 
 class FaultFileSystem::RandomAccessHandle final : public RandomAccessFile {
  public:
   RandomAccessHandle(FaultFileSystem* fs, std::string path, std::unique_ptr<RandomAccessFile> base)
-      : fs_(fs), path_(std::move(path)), base_(std::move(base)), epoch_(fs->epoch_.load()) {}
+      : opened_(fs, std::move(path)), base_(std::move(base)) {}
 
   Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
-    if (epoch_ != fs_->epoch_.load()) return Dead(path_);
-    Status s = fs_->MaybeInject(FaultOp::kRead, path_);
-    if (!s.ok()) return s;
-    return base_->Read(offset, n, result, scratch);
+    Status s = opened_.BeforeRead();
+    return s.ok() ? base_->Read(offset, n, result, scratch) : s;
   }
   Status Size(uint64_t* size) const override {
-    if (epoch_ != fs_->epoch_.load()) return Dead(path_);
-    return base_->Size(size);
+    Status s = opened_.Alive();
+    return s.ok() ? base_->Size(size) : s;
   }
 
  private:
-  FaultFileSystem* const fs_;
-  const std::string path_;
+  const Opened opened_;
   const std::unique_ptr<RandomAccessFile> base_;
-  const uint64_t epoch_;
 };
 
 FaultFileSystem::FaultFileSystem(std::shared_ptr<FileSystem> base, uint64_t seed)
@@ -181,14 +189,16 @@ FaultFileSystem::FaultFileSystem(std::shared_ptr<FileSystem> base, uint64_t seed
 
 FaultFileSystem::~FaultFileSystem() = default;
 
-Status FaultFileSystem::BeginMutation(const std::string& path) {
+Status FaultFileSystem::BeginMutation(const std::string& path, std::optional<FaultOp> op) {
   if (power_cut_.load()) return PowerCut(path);
-  MutexLock l(&mu_);
-  if (cut_after_ > 0 && --cut_after_ == 0) {
-    power_cut_.store(true);
-    return PowerCut(path);
+  {
+    MutexLock l(&mu_);
+    if (cut_after_ > 0 && --cut_after_ == 0) {
+      power_cut_.store(true);
+      return PowerCut(path);
+    }
   }
-  return Status::OK();
+  return op ? MaybeInject(*op, path) : Status::OK();
 }
 
 Status FaultFileSystem::MaybeInject(FaultOp op, const std::string& path) {
@@ -278,49 +288,36 @@ Status FaultFileSystem::WriteBase(const std::string& path, const std::string& co
   return s;
 }
 
-Status FaultFileSystem::NewWritableFile(const std::string& path,
-                                        std::unique_ptr<WritableFile>* file) {
+Status FaultFileSystem::OpenWritable(const std::string& path, bool truncate,
+                                     std::unique_ptr<WritableFile>* file) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(path);
-  if (s.ok()) s = MaybeInject(FaultOp::kOpen, path);
+  Status s = BeginMutation(path, FaultOp::kOpen);
   if (!s.ok()) return s;
   {
     MutexLock l(&mu_);
     TrackDir(DirName(path));
   }
   std::unique_ptr<WritableFile> base;
-  s = base_->NewWritableFile(path, &base);
+  s = truncate ? base_->NewWritableFile(path, &base) : base_->NewAppendableFile(path, &base);
   if (!s.ok()) return s;
   std::shared_ptr<Node> node;
   {
     MutexLock l(&mu_);
     node = LiveNode(path);
-    node->written = node->synced = 0;
+    if (truncate) node->written = node->synced = 0;
   }
   *file = std::make_unique<WritableHandle>(this, path, std::move(node), std::move(base));
   return Status::OK();
 }
 
+Status FaultFileSystem::NewWritableFile(const std::string& path,
+                                        std::unique_ptr<WritableFile>* file) {
+  return OpenWritable(path, /*truncate=*/true, file);
+}
+
 Status FaultFileSystem::NewAppendableFile(const std::string& path,
                                           std::unique_ptr<WritableFile>* file) {
-  std::shared_lock power(power_mu_);
-  Status s = BeginMutation(path);
-  if (s.ok()) s = MaybeInject(FaultOp::kOpen, path);
-  if (!s.ok()) return s;
-  {
-    MutexLock l(&mu_);
-    TrackDir(DirName(path));
-  }
-  std::unique_ptr<WritableFile> base;
-  s = base_->NewAppendableFile(path, &base);
-  if (!s.ok()) return s;
-  std::shared_ptr<Node> node;
-  {
-    MutexLock l(&mu_);
-    node = LiveNode(path);
-  }
-  *file = std::make_unique<WritableHandle>(this, path, std::move(node), std::move(base));
-  return Status::OK();
+  return OpenWritable(path, /*truncate=*/false, file);
 }
 
 Status FaultFileSystem::NewSequentialFile(const std::string& path,
@@ -360,8 +357,7 @@ Status FaultFileSystem::GetFileSize(const std::string& path, uint64_t* size) {
 
 Status FaultFileSystem::RemoveFile(const std::string& path) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(path);
-  if (s.ok()) s = MaybeInject(FaultOp::kRemove, path);
+  Status s = BeginMutation(path, FaultOp::kRemove);
   if (!s.ok()) return s;
   {
     MutexLock l(&mu_);
@@ -381,8 +377,7 @@ Status FaultFileSystem::RemoveFile(const std::string& path) {
 
 Status FaultFileSystem::RenameFile(const std::string& from, const std::string& to) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(from);
-  if (s.ok()) s = MaybeInject(FaultOp::kRename, from);
+  Status s = BeginMutation(from, FaultOp::kRename);
   if (!s.ok()) return s;
   {
     MutexLock l(&mu_);
@@ -404,20 +399,19 @@ Status FaultFileSystem::RenameFile(const std::string& from, const std::string& t
 
 Status FaultFileSystem::CreateDirIfMissing(const std::string& dir) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(dir);
+  Status s = BeginMutation(dir, std::nullopt);
   return s.ok() ? base_->CreateDirIfMissing(dir) : s;
 }
 
 Status FaultFileSystem::RemoveDir(const std::string& dir) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(dir);
+  Status s = BeginMutation(dir, std::nullopt);
   return s.ok() ? base_->RemoveDir(dir) : s;
 }
 
 Status FaultFileSystem::SyncDir(const std::string& dir) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(dir);
-  if (s.ok()) s = MaybeInject(FaultOp::kSync, dir);
+  Status s = BeginMutation(dir, FaultOp::kSync);
   if (!s.ok()) return s;
   {
     MutexLock l(&mu_);
@@ -439,8 +433,7 @@ Status FaultFileSystem::SyncDir(const std::string& dir) {
 
 Status FaultFileSystem::LockFile(const std::string& path, std::unique_ptr<FileLock>* lock) {
   std::shared_lock power(power_mu_);
-  Status s = BeginMutation(path);
-  if (s.ok()) s = MaybeInject(FaultOp::kOpen, path);
+  Status s = BeginMutation(path, FaultOp::kOpen);
   if (!s.ok()) return s;
   {
     MutexLock l(&mu_);

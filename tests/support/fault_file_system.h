@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -140,6 +141,7 @@ class FaultFileSystem final : public FileSystem {
  private:
   struct Node;
   class WritableHandle;
+  class Opened;
   class SequentialHandle;
   class RandomAccessHandle;
   using Image = std::map<std::string, std::shared_ptr<Node>>;
@@ -153,11 +155,13 @@ class FaultFileSystem final : public FileSystem {
     std::string next_suffix;
   };
 
-  // Checks the power for an operation that changes the disk (and counts down CutPowerAfter).
-  // REQUIRES: power_mu_ held shared for the whole operation.
-  Status BeginMutation(const std::string& path);
+  // Checks the power for an operation that changes the disk (and counts down CutPowerAfter),
+  // then the rules of `op`. REQUIRES: power_mu_ held shared for the whole operation.
+  Status BeginMutation(const std::string& path, std::optional<FaultOp> op);
   // Fails the operation if a rule says so.
   Status MaybeInject(FaultOp op, const std::string& path);
+  // NewWritableFile (truncate) and NewAppendableFile.
+  Status OpenWritable(const std::string& path, bool truncate, std::unique_ptr<WritableFile>* file);
   // A random length in [0, n] (for partial writes and kept prefixes).
   uint64_t RandomLength(uint64_t n);
 
