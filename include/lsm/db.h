@@ -72,7 +72,9 @@ class DB {
   // false for an unknown name.
   virtual bool GetProperty(std::string_view property, std::string* value) = 0;
 
-  // Clears a background error once its cause is gone, so writes are accepted again.
+  // Clears a background error once its cause is gone, so writes are accepted again. It first
+  // flushes every memtable (so that no later recovery needs a log the error may have damaged)
+  // and returns the error that stops it, if any; the database then stays in the error state.
   virtual Status Resume() = 0;
 
   // Waits for background work, syncs what needs syncing and releases the directory lock.

@@ -9,6 +9,7 @@
 #include "src/base/filename.h"
 #include "src/base/merging_iterator.h"
 #include "src/sstable/table_builder.h"
+#include "src/util/killpoint.h"
 
 namespace lsm {
 namespace {
@@ -76,6 +77,7 @@ class OutputWriter {
     meta_.largest_seqno = builder_->properties().largest_seqno;
     builder_.reset();
     if (s.ok()) s = file_->Sync();
+    if (s.ok()) LSM_KILLPOINT("sst.synced");
     if (s.ok()) s = file_->Close();
     file_.reset();
     if (!s.ok()) {

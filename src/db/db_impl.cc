@@ -14,6 +14,7 @@
 #include "src/base/write_batch_internal.h"
 #include "src/db/db_iter.h"
 #include "src/db/options_validation.h"
+#include "src/util/killpoint.h"
 #include "src/wal/log_reader.h"
 
 namespace lsm {
@@ -327,6 +328,7 @@ Status DBImpl::NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number) {
   // The new log's directory entry must be durable before writes that rely on it are synced.
   if (s.ok()) s = log->get()->Sync();
   if (s.ok()) s = fs_->SyncDir(dbname_);
+  if (s.ok()) LSM_KILLPOINT("dir.sync");
   return s;
 }
 
@@ -393,7 +395,9 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
     mu_.Unlock();
     if (!w.disable_wal) {
       s = log->AddRecord(group->Data());
+      if (s.ok()) LSM_KILLPOINT("wal.append");
       if (s.ok()) s = w.sync ? log->Sync() : log->Flush();
+      if (s.ok() && w.sync) LSM_KILLPOINT("wal.sync");
     }
     if (s.ok() && alone) s = InsertInto(*group, mem, /*concurrent=*/false);
     mu_.Lock();
@@ -475,6 +479,10 @@ Status DBImpl::MakeRoomForWrite(bool force) {
   bool may_delay = true;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
+    if (resuming_) {
+      background_cv_.Wait();
+      continue;
+    }
     // Under FIFO level 0 is the whole database: its file count is no reason to wait.
     const int level0 =
         options_.compaction_style == CompactionStyle::kFIFO ? 0 : level0_files_.load();
@@ -539,6 +547,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     s = NewLog(&new_log, &new_number);
     if (!s.ok()) {
       // The old log is closed: writes cannot go on until a new one exists.
+      log_.reset();
       bg_error_ = s;
       return s;
     }
@@ -721,7 +730,7 @@ void DBImpl::CompactionThread() {
         // Reported to the caller of CompactRange; background compactions retry on their own.
       } else if (++failures_in_a_row >= 5) {
         if (bg_error_.ok()) bg_error_ = s;
-      } else {
+      } else if (!shutting_down_) {
         background_cv_.WaitFor(std::chrono::milliseconds(100 << failures_in_a_row));
       }
     }
@@ -745,6 +754,8 @@ Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
       for (const FileMetaData& f : result.outputs) edit.AddFile(c.output_level, f);
     }
   }
+  // A failed job has removed its outputs. After a failed MANIFEST write they stay: the
+  // version set keeps them until a new MANIFEST is known not to name them.
   if (s.ok()) s = LogAndApply(&edit);
   MutexLock l(&mu_);
   if (s.ok()) {
@@ -761,10 +772,6 @@ Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
       stats.compactions++;
       stats.bytes_read += result.bytes_read;
       stats.bytes_written += result.bytes_written;
-    }
-  } else {
-    for (const FileMetaData& f : result.outputs) {
-      (void)fs_->RemoveFile(TableFileName(dbname_, f.number));
     }
   }
   return s;
@@ -793,13 +800,10 @@ Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
   }
   MutexLock l(&mu_);
   for (uint64_t n : allocated) pending_outputs_.erase(n);
+  // On a failed MANIFEST write the table stays (see DoCompaction).
   if (s.ok()) {
     flushes_++;
     flush_bytes_ += result.bytes_written;
-  } else {
-    for (const FileMetaData& f : result.outputs) {
-      (void)fs_->RemoveFile(TableFileName(dbname_, f.number));
-    }
   }
   return s;
 }
@@ -843,7 +847,7 @@ void DBImpl::DeleteObsoleteFiles() {
                              : type == FileType::kTable ? TableFileName(dbname_, number)
                              : type == FileType::kTemp  ? TempFileName(dbname_, number)
                                                         : ManifestFileName(dbname_, number);
-    (void)fs_->RemoveFile(path);
+    if (fs_->RemoveFile(path).ok()) LSM_KILLPOINT("file.delete");
   }
   mu_.Lock();
 }
@@ -1061,25 +1065,27 @@ Status DBImpl::Resume() {
   if (!s.ok()) return s;
   MutexLock l(&mu_);
   if (bg_error_.ok()) return Status::OK();
-  // The current log may hold a partial write: continue in a new one, and let the memtable
-  // (whose acknowledged writes are all in logs) flush normally.
+  // The current log may hold a partial write: continue in a new one, and flush every
+  // memtable before accepting writes, so that recovery never needs the damaged log.
   std::unique_ptr<log::Writer> new_log;
   uint64_t new_number;
   s = NewLog(&new_log, &new_number);
   if (!s.ok()) return s;
   if (log_ != nullptr) (void)log_->Close();
-  if (mem_entries_ > 0) {
-    imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
-    mem_ = new MemTable(icmp_);
-    mem_->Ref();
-    mem_entries_ = 0;
-    mem_has_unlogged_ = false;
-  }
+  imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
+  mem_ = new MemTable(icmp_);
+  mem_->Ref();
+  mem_entries_ = 0;
+  mem_has_unlogged_ = false;
   log_ = std::move(new_log);
   log_number_ = new_number;
   bg_error_ = Status::OK();
+  resuming_ = true;
   background_cv_.SignalAll();
-  return Status::OK();
+  while (!imms_.empty() && bg_error_.ok() && !shutting_down_) background_cv_.Wait();
+  resuming_ = false;
+  background_cv_.SignalAll();
+  return bg_error_;
 }
 
 Status DBImpl::Close() {

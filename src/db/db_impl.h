@@ -166,6 +166,7 @@ class DBImpl final : public DB {
   bool opened_ ABSL_GUARDED_BY(mu_) = false;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   Status bg_error_ ABSL_GUARDED_BY(mu_);
+  bool resuming_ ABSL_GUARDED_BY(mu_) = false;
 
   MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;
   uint64_t mem_entries_ ABSL_GUARDED_BY(mu_) = 0;

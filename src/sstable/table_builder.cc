@@ -4,6 +4,7 @@
 
 #include "src/util/compression.h"
 #include "src/util/invariant.h"
+#include "src/util/killpoint.h"
 
 namespace lsm {
 
@@ -128,6 +129,7 @@ Status TableBuilder::Finish() {
   std::string footer_encoding;
   footer.EncodeTo(&footer_encoding);
   WriteRaw(footer_encoding);
+  if (status_.ok()) LSM_KILLPOINT("sst.written");
   return status_;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "src/base/filename.h"
+#include "src/util/killpoint.h"
 #include "src/wal/log_reader.h"
 
 namespace lsm {
@@ -18,7 +19,9 @@ Status SetCurrentFile(FileSystem* fs, const std::string& dbname, uint64_t manife
   if (s.ok()) s = file->Sync();
   if (s.ok()) s = file->Close();
   if (s.ok()) s = fs->RenameFile(tmp, CurrentFileName(dbname));
+  if (s.ok()) LSM_KILLPOINT("current.rename");
   if (s.ok()) s = fs->SyncDir(dbname);
+  if (s.ok()) LSM_KILLPOINT("dir.sync");
   if (!s.ok()) (void)fs->RemoveFile(tmp);
   return s;
 }
@@ -80,6 +83,7 @@ uint64_t VersionSet::manifest_number() const {
 void VersionSet::AddLiveFiles(std::vector<uint64_t>* numbers) const {
   MutexLock l(&mu_);
   std::erase_if(live_, [](const auto& w) { return w.expired(); });
+  numbers->insert(numbers->end(), unsure_files_.begin(), unsure_files_.end());
   for (const auto& weak : live_) {
     if (auto v = weak.lock()) {
       for (int level = 0; level < kNumLevels; level++) {
@@ -107,9 +111,11 @@ Status VersionSet::Recover() {
   if (s.IsNotFound()) return Status::Corruption(path, "named by CURRENT but missing");
   if (!s.ok()) return s;
 
-  // A torn last record is an edit whose sync never returned, so it was never acknowledged.
+  // Damage with no intact record after it is the tail of an edit whose sync never returned
+  // (cut short, zero- or garbage-filled by a power loss), never acknowledged: reading stops
+  // there. Damage followed by an intact record is corruption (checked below).
   log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
-                     WALRecoveryMode::kTolerateCorruptedTailRecords);
+                     WALRecoveryMode::kPointInTimeRecovery);
   VersionBuilder builder(&icmp_, nullptr);
   std::optional<uint64_t> log_number, next_file, last_sequence;
   std::string_view record;
@@ -132,6 +138,7 @@ Status VersionSet::Recover() {
     if (edit.last_sequence()) last_sequence = edit.last_sequence();
   }
   if (!reader.status().ok()) return reader.status();
+  if (!reader.report().reopenable) return reader.report().damage;
   if (!next_file || !log_number || !last_sequence) {
     return Status::Corruption(path, "lacks the next file number, log number or last sequence");
   }
@@ -190,6 +197,11 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   if (s.ok()) s = builder.Build(&v);
   if (!s.ok()) return s;
 
+  if (!edit->new_files().empty()) {
+    s = options_.file_system->SyncDir(dbname_);
+    if (!s.ok()) return s;
+    LSM_KILLPOINT("dir.sync");
+  }
   const bool new_manifest = manifest_ == nullptr;
   if (new_manifest) {
     s = StartManifest();
@@ -200,21 +212,30 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   std::string record;
   edit->EncodeTo(&record);
   s = manifest_->AddRecord(record);
+  if (s.ok()) LSM_KILLPOINT("manifest.append");
   if (s.ok()) s = manifest_->Sync();
+  if (s.ok()) LSM_KILLPOINT("manifest.synced");
   const uint64_t number = manifest_->log_number();
+  bool current_set = false;
   if (s.ok() && new_manifest) {
     s = SetCurrentFile(options_.file_system.get(), dbname_, number);
+    current_set = true;
   }
   if (!s.ok()) {
     // The MANIFEST's state is unknown: abandon it; the next edit starts a new one.
     (void)manifest_->Close();
     manifest_.reset();
-    if (new_manifest) (void)options_.file_system->RemoveFile(ManifestFileName(dbname_, number));
+    if (new_manifest && !current_set) {
+      (void)options_.file_system->RemoveFile(ManifestFileName(dbname_, number));
+    }
+    MutexLock l(&mu_);
+    for (const auto& [level, f] : edit->new_files()) unsure_files_.push_back(f.number);
     return s;
   }
   {
     MutexLock l(&mu_);
     manifest_number_ = number;
+    if (new_manifest) unsure_files_.clear();
   }
   Install(std::move(v), *edit);
   return Status::OK();

@@ -69,7 +69,8 @@ class VersionSet {
   uint64_t manifest_number() const;
 
   // Appends the number of every table that a live version (current or held by a reader)
-  // refers to.
+  // refers to, and of every table added by an edit whose MANIFEST write failed (it may be
+  // durable there) until a new MANIFEST replaces that one.
   void AddLiveFiles(std::vector<uint64_t>* numbers) const;
 
   const InternalKeyComparator* icmp() const { return &icmp_; }
@@ -92,6 +93,7 @@ class VersionSet {
   uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
   SequenceNumber last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t manifest_number_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<uint64_t> unsure_files_ ABSL_GUARDED_BY(mu_);
 };
 
 // Points CURRENT at MANIFEST-<manifest_number>: temp file, sync, rename, directory sync.

@@ -85,7 +85,8 @@ Reader::Event Reader::ReadFragment(Fragment* fragment, Damage* damage) {
     const size_t length = DecodeFixed16(header + 4);
     if (type == kZeroType || type > kMaxFragmentType) {
       pos_ = buffer_len_;
-      *damage = {offset, "unknown fragment type", false};
+      *damage = {offset, "unknown fragment type",
+                 type == kZeroType && AllZero(header + 6, left - 6)};
       return Event::kDamage;
     }
     const bool cut = kHeaderSize + length > left;
@@ -118,8 +119,10 @@ Reader::Event Reader::ReadFragment(Fragment* fragment, Damage* damage) {
       context.record_offset = record_offset_;
     }
     if (FragmentChecksum(payload, type, bound_to) != DecodeFixed32(header)) {
+      const size_t last = kHeaderSize + length - 1;
+      const bool zero_filled = length > 0 && AllZero(header + last, buffer_len_ - pos_ - last);
       pos_ = buffer_len_;
-      *damage = cut ? cut_short : Damage{offset, "checksum mismatch"};
+      *damage = cut ? cut_short : Damage{offset, "checksum mismatch", zero_filled};
       return Event::kDamage;
     }
     pos_ += kHeaderSize + length;

@@ -25,11 +25,6 @@ namespace {
 
 using Model = std::map<std::string, std::string>;
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v ? std::atoi(v) : fallback;
-}
-
 class ModelDiff {
  public:
   ModelDiff(uint64_t seed, std::shared_ptr<FileSystem> fs, std::string dbname,

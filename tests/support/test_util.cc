@@ -49,4 +49,9 @@ uint64_t TestSeed() {
   return seed;
 }
 
+int64_t EnvInt(const char* name, int64_t fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value ? std::strtoll(value, nullptr, 10) : fallback;
+}
+
 }  // namespace lsm

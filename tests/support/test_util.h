@@ -3,6 +3,7 @@
 //   TempDir dir;                       // a fresh directory, removed with its contents
 //   std::string path = dir.path() + "/000001.sst";
 //   uint64_t seed = TestSeed();        // LSM_TEST_SEED, or a fresh one, printed for replay
+//   int rounds = EnvInt("LSM_X_ROUNDS", 100);  // a suite's scale, raised for its long mode
 //   options.comparator = ReverseBytewiseComparator();
 #ifndef LSM_TESTS_SUPPORT_TEST_UTIL_H_
 #define LSM_TESTS_SUPPORT_TEST_UTIL_H_
@@ -35,6 +36,9 @@ class TempDir {
 // It is recorded as a test property and printed, so a failure can be replayed with
 // LSM_TEST_SEED=<seed>.
 uint64_t TestSeed();
+
+// The integer in environment variable `name`, or `fallback` when it is unset or empty.
+int64_t EnvInt(const char* name, int64_t fallback);
 
 }  // namespace lsm
 

@@ -20,8 +20,7 @@ namespace {
 using Mode = WALRecoveryMode;
 
 int Rounds(int default_rounds) {
-  const char* env = std::getenv("LSM_WAL_RANDOM_ROUNDS");
-  return env != nullptr && *env ? std::atoi(env) : default_rounds;
+  return static_cast<int>(EnvInt("LSM_WAL_RANDOM_ROUNDS", default_rounds));
 }
 
 enum class DamageKind { kFlip, kCut, kZeros, kGarbage, kAppend, kFlipAndCut };

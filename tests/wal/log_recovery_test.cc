@@ -75,19 +75,24 @@ class LogRecoveryTest : public testing::Test {
   std::string contents_;
 };
 
-// Cut the file at every byte of the last record, which crosses a block boundary (or, second
-// round, starts the next block after a 3-byte block trailer).
+// Cut the file at every byte of the last record, which crosses a block boundary (or, with
+// room 3, starts the next block after a 3-byte block trailer). Zero-filled: the file keeps its
+// length and the bytes after the cut read as zeros, as a power loss leaves a file whose file
+// system extended it but never wrote its data.
 TEST_F(LogRecoveryTest, TornTailAtEveryByte) {
-  for (size_t room : {size_t{500}, size_t{3}}) {
-    SCOPED_TRACE("room " + std::to_string(room));
+  const std::pair<bool, size_t> cases[] = {{false, 500}, {false, 3}, {true, 500}, {true, 3}};
+  for (const auto& [zero_filled, room] : cases) {
+    SCOPED_TRACE((zero_filled ? "zero-filled, room " : "room ") + std::to_string(room));
     const size_t filler = kBlockSize - kFileHeaderRecordSize - 2 * kHeaderSize - 5 - room;
     Write({"first", std::string(filler, 'f'), std::string(1000, 'z')});
     const uint64_t clean_end = layout_.ends[1];
     ASSERT_EQ(clean_end, kBlockSize - room);
     for (uint64_t len = clean_end; len < contents_.size(); len++) {
-      Set(contents_.substr(0, len));
+      const uint64_t size = zero_filled ? contents_.size() : len;
+      Set(contents_.substr(0, len) + std::string(size - len, '\0'));
       // A complete block trailer at the end of a block cannot be told from a clean end.
-      const bool clean = len == clean_end || (room < kHeaderSize && len == kBlockSize);
+      const bool clean =
+          !zero_filled && (len == clean_end || (room < kHeaderSize && len == kBlockSize));
       for (Mode mode : kAllModes) {
         ReadResult r = Read(mode);
         ASSERT_EQ(r.records, Prefix(2)) << len << " " << ModeName(mode);
@@ -103,7 +108,7 @@ TEST_F(LogRecoveryTest, TornTailAtEveryByte) {
         EXPECT_TRUE(r.report.damage.IsCorruption());
         EXPECT_TRUE(r.report.torn_tail) << len << " " << r.report.damage.ToString();
         EXPECT_TRUE(r.report.reopenable);
-        EXPECT_EQ(r.report.dropped_bytes, len - clean_end) << len << " " << ModeName(mode);
+        EXPECT_EQ(r.report.dropped_bytes, size - clean_end) << len << " " << ModeName(mode);
       }
     }
   }
@@ -127,8 +132,10 @@ TEST_F(LogRecoveryTest, TornTailMessages) {
 TEST_F(LogRecoveryTest, GarbageTail) {
   Random rnd(TestSeed());
   WriteRandom(&rnd, 20);
-  // A plausible header (a FULL fragment of 10 bytes) whose checksum does not match.
-  const std::string garbage = std::string("\x12\x34\x56\x78\x0a\x00\x01", 7) + rnd.Bytes(10);
+  // A plausible header (a FULL fragment of 10 bytes) whose checksum does not match. Its last
+  // byte is not zero: zeros there could be the zero-filled end of a torn write.
+  const std::string garbage =
+      std::string("\x12\x34\x56\x78\x0a\x00\x01", 7) + rnd.Bytes(9) + "\x5a";
   Set(contents_ + garbage);
   const std::string message =
       "Corruption: wal 000007.log @ " + std::to_string(contents_.size()) + ": checksum mismatch";

@@ -1,0 +1,104 @@
+// The write history of the crash suites (kill9, killpoints, powerloss_sim, torn_tail_reappend)
+// and the check that a recovered database holds a prefix of it.
+//
+// Batch i is a pure function of (seed, i): it records i under kSeqKey, puts three keys (one
+// batch in 16 with a value of 40 to 60 KB) and deletes one. A recovered database therefore names
+// the last batch it holds, and must equal the model after exactly that batch.
+//
+//   PrefixModel model(seed);
+//   ... batches 0..n written, the last acknowledged durable one is `acked` ...
+//   int64_t k;
+//   ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), acked, n, &k));
+//   ... write on from batch k + 1 ...
+//
+// The writer child process (tests/support/crash_writer.cc) writes the same batches and reports
+// each acknowledged one through a pipe; StartWriter/FinishWriter run it.
+#ifndef LSM_TESTS_SUPPORT_CRASH_WORKLOAD_H_
+#define LSM_TESTS_SUPPORT_CRASH_WORKLOAD_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lsm/db.h"
+
+namespace lsm {
+
+inline constexpr char kSeqKey[] = "!seq";
+
+// Fills *batch with batch i of the history of `seed`; applies it to *model if not null.
+void MakeCrashBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
+                    std::map<std::string, std::string>* model);
+
+// Options for the crash workloads: write buffers, tables and levels small enough that a few
+// thousand batches flush and compact many times. `fs` null means POSIX.
+Options CrashWorkloadOptions(std::shared_ptr<FileSystem> fs = nullptr);
+
+// The state after the batches a database has been seen to hold.
+class PrefixModel {
+ public:
+  explicit PrefixModel(uint64_t seed) : seed_(seed) {}
+
+  // Checks (with gtest assertions) that `db` holds exactly the state after some batch k with
+  // min_batch <= k <= max_batch (-1: no batch), and k at or past what an earlier check saw;
+  // then advances the model to k and sets *recovered to k.
+  void CheckRecovered(DB* db, int64_t min_batch, int64_t max_batch, int64_t* recovered);
+
+  // The last batch the model holds (-1 for none).
+  int64_t applied() const { return applied_; }
+
+ private:
+  const uint64_t seed_;
+  int64_t applied_ = -1;
+  std::map<std::string, std::string> model_;
+};
+
+// A running writer child (tests/support/crash_writer.cc).
+struct WriterProcess {
+  pid_t pid = -1;
+  int ack_fd = -1;        // read end of the pipe of acknowledged batch numbers
+  int64_t last_ack = -1;  // the last acknowledgement read so far (args.first - 1 for none)
+};
+
+struct WriterArgs {
+  std::string dbname;
+  uint64_t seed = 0;
+  uint64_t first = 0;                  // first batch to write
+  uint64_t count = uint64_t{1} << 40;  // batches to write before exiting with kWriterDone
+  uint64_t sync_one_in = 0;            // 0: no write syncs; n: a seeded 1 in n of them do
+};
+
+// Exit codes of the writer child.
+inline constexpr int kWriterDone = 10;  // wrote every batch
+inline constexpr int kWriterOpenFailed = 11;
+inline constexpr int kWriterWriteFailed = 12;
+inline constexpr int kWriterUsage = 13;
+
+// Starts the writer binary at `binary` with `args`; `env` ("NAME=value") is added to its
+// environment. Adds a gtest failure and returns false if it cannot be started.
+bool StartWriter(const std::string& binary, const WriterArgs& args,
+                 const std::vector<std::string>& env, WriterProcess* writer);
+
+// Waits for the writer's next acknowledgement; false if it ended first.
+bool ReadAck(WriterProcess* writer);
+
+// Reads the writer's acknowledgements until it ends, then reaps it. Returns the last batch
+// acknowledged (args.first - 1 if none); *wait_status is waitpid's.
+int64_t FinishWriter(WriterProcess* writer, int* wait_status);
+
+// After a writer child that acknowledged batches up to `last_ack` ended: opens the database
+// in `dbname` (CrashWorkloadOptions over POSIX), checks that it holds the state after batch
+// last_ack or after the one in flight, and closes it.
+void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack);
+
+// Runs a writer in this process (the body of crash_writer's main): opens the database, writes
+// the batches and reports each acknowledged one on `ack_fd`. Returns an exit code above.
+int RunWriter(const WriterArgs& args, int ack_fd);
+
+}  // namespace lsm
+
+#endif  // LSM_TESTS_SUPPORT_CRASH_WORKLOAD_H_
