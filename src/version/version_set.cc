@@ -111,9 +111,10 @@ Status VersionSet::Recover() {
   if (s.IsNotFound()) return Status::Corruption(path, "named by CURRENT but missing");
   if (!s.ok()) return s;
 
-  // A torn last record is an edit whose sync never returned, so it was never acknowledged.
+  // Damage with no intact record after it is an edit whose sync never returned (torn, or left
+  // zero- or garbage-filled by a power loss), so it was never acknowledged.
   log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
-                     WALRecoveryMode::kTolerateCorruptedTailRecords);
+                     WALRecoveryMode::kPointInTimeRecovery);
   VersionBuilder builder(&icmp_, nullptr);
   std::optional<uint64_t> log_number, next_file, last_sequence;
   std::string_view record;
@@ -136,6 +137,7 @@ Status VersionSet::Recover() {
     if (edit.last_sequence()) last_sequence = edit.last_sequence();
   }
   if (!reader.status().ok()) return reader.status();
+  if (!reader.report().damage.ok() && !reader.report().reopenable) return reader.report().damage;
   if (!next_file || !log_number || !last_sequence) {
     return Status::Corruption(path, "lacks the next file number, log number or last sequence");
   }
