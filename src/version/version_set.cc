@@ -111,9 +111,8 @@ Status VersionSet::Recover() {
   if (s.IsNotFound()) return Status::Corruption(path, "named by CURRENT but missing");
   if (!s.ok()) return s;
 
-  // Damage with no intact record after it is the tail of an edit whose sync never returned
-  // (cut short, zero- or garbage-filled by a power loss), never acknowledged: reading stops
-  // there. Damage followed by an intact record is corruption (checked below).
+  // Damage with no intact record after it is an edit whose sync never returned (torn, or left
+  // zero- or garbage-filled by a power loss), so it was never acknowledged.
   log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
                      WALRecoveryMode::kPointInTimeRecovery);
   VersionBuilder builder(&icmp_, nullptr);
@@ -138,7 +137,7 @@ Status VersionSet::Recover() {
     if (edit.last_sequence()) last_sequence = edit.last_sequence();
   }
   if (!reader.status().ok()) return reader.status();
-  if (!reader.report().reopenable) return reader.report().damage;
+  if (!reader.report().damage.ok() && !reader.report().reopenable) return reader.report().damage;
   if (!next_file || !log_number || !last_sequence) {
     return Status::Corruption(path, "lacks the next file number, log number or last sequence");
   }

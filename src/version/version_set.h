@@ -46,8 +46,8 @@ class VersionSet {
   Status CreateNew();
 
   // Loads the state named by CURRENT. Corruption when CURRENT or the MANIFEST is damaged;
-  // InvalidArgument when the database was created with another comparator. A torn last
-  // MANIFEST record (a change that was never acknowledged) is ignored.
+  // InvalidArgument when the database was created with another comparator. Damage after the
+  // last intact MANIFEST record (a change that was never acknowledged) is ignored.
   Status Recover();
 
   // Fills in the edit's next file number (and log number and last sequence if unset), records

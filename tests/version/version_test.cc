@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "src/base/filename.h"
+#include "src/util/random.h"
 #include "src/version/version_edit.h"
 #include "src/version/version_set.h"
 #include "tests/support/mem_file_system.h"
@@ -188,6 +189,34 @@ TEST_F(VersionSetTest, DamagedManifestIsCorruption) {
   contents[40] ^= 0x10;
   fs_->SetContents(path, contents);
   EXPECT_TRUE(NewSet()->Recover().IsCorruption());
+}
+
+// What a power loss leaves after the last synced record (an append whose sync never returned):
+// torn, zero-filled or garbage bytes end the MANIFEST; the edits before them stand.
+TEST_F(VersionSetTest, DamageAfterTheLastRecordEndsTheManifest) {
+  auto versions = NewSet();
+  ASSERT_TRUE(versions->CreateNew().ok());
+  VersionEdit edit;
+  const uint64_t number = versions->NewFileNumber();
+  edit.AddFile(0, File(number, "a", "c", 1));
+  ASSERT_TRUE(versions->LogAndApply(&edit).ok());
+  const std::string path = ManifestFileName("/db", versions->manifest_number());
+  std::string contents;
+  ASSERT_TRUE(fs_->Contents(path, &contents).ok());
+  Random rnd(TestSeed());
+  const std::string tails[] = {
+      std::string("\x12\x34\x56\x78\x30\x00\x01", 7) + rnd.Bytes(20),  // plausible header
+      rnd.Bytes(1 + rnd.Uniform(100)),
+      std::string(1 + rnd.Uniform(100), '\0'),
+  };
+  for (const std::string& tail : tails) {
+    fs_->SetContents(path, contents + tail);
+    auto recovered = NewSet();
+    Status s = recovered->Recover();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(recovered->current()->NumFiles(0), 1);
+    EXPECT_EQ(recovered->current()->files(0)[0]->number, number);
+  }
 }
 
 }  // namespace
