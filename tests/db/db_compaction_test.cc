@@ -9,6 +9,7 @@
 
 #include "lsm/compaction_filter.h"
 #include "lsm/db.h"
+#include "tests/support/db_read.h"
 #include "tests/support/mem_file_system.h"
 
 namespace lsm {
@@ -34,13 +35,7 @@ class DBCompactionTest : public testing::Test {
   }
 
   std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
-    ReadOptions ro;
-    ro.snapshot = snapshot;
-    std::string value;
-    Status s = db_->Get(ro, key, &value);
-    if (s.IsNotFound()) return "NOT_FOUND";
-    if (!s.ok()) return s.ToString();
-    return value;
+    return ReadForTest(db_.get(), key, snapshot);
   }
 
   int FilesAt(int level) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "tests/support/db_read.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
 
@@ -31,13 +32,7 @@ class DBTest : public testing::Test {
   }
 
   std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
-    ReadOptions ro;
-    ro.snapshot = snapshot;
-    std::string value;
-    Status s = db_->Get(ro, key, &value);
-    if (s.IsNotFound()) return "NOT_FOUND";
-    if (!s.ok()) return s.ToString();
-    return value;
+    return ReadForTest(db_.get(), key, snapshot);
   }
 
   std::string Contents(bool reverse = false) {
