@@ -1065,6 +1065,9 @@ Status DBImpl::Resume() {
   if (!s.ok()) return s;
   MutexLock l(&mu_);
   if (bg_error_.ok()) return Status::OK();
+  // A group's leader may still be appending to the current log outside the lock: let the
+  // queue drain before the log is replaced (writes arriving meanwhile fail on the error).
+  while (!writers_.empty()) background_cv_.WaitFor(std::chrono::milliseconds(1));
   // The current log may hold a partial write: continue in a new one, and flush every
   // memtable before accepting writes, so that recovery never needs the damaged log.
   std::unique_ptr<log::Writer> new_log;
