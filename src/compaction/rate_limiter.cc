@@ -52,20 +52,13 @@ void RateLimiter::Request(uint64_t bytes) {
     if (needed <= 0) return;
     // Sleep until the rest (at most a bucketful) has refilled.
     const double wait = std::min(needed, burst_) / static_cast<double>(rate_);
-    const auto micros = static_cast<int64_t>(wait * 1e6) + 1;
-    total_wait_micros_ += static_cast<uint64_t>(micros);
-    std::this_thread::sleep_for(std::chrono::microseconds(micros));
+    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(wait * 1e6) + 1));
   }
 }
 
 uint64_t RateLimiter::total_bytes() const {
   MutexLock l(&mu_);
   return total_bytes_;
-}
-
-uint64_t RateLimiter::total_wait_micros() const {
-  MutexLock l(&mu_);
-  return total_wait_micros_;
 }
 
 std::unique_ptr<WritableFile> NewRateLimitedFile(std::unique_ptr<WritableFile> file,

@@ -30,9 +30,8 @@ class RateLimiter {
   void Request(uint64_t bytes);
 
   uint64_t bytes_per_second() const { return rate_; }
-  // Bytes granted and microseconds spent waiting, since construction.
+  // Bytes granted since construction.
   uint64_t total_bytes() const;
-  uint64_t total_wait_micros() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -44,7 +43,6 @@ class RateLimiter {
   double tokens_ ABSL_GUARDED_BY(mu_);
   Clock::time_point last_refill_ ABSL_GUARDED_BY(mu_);
   uint64_t total_bytes_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t total_wait_micros_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // A WritableFile whose appends are paced by `limiter` (not owned; may be null for no limit).

@@ -8,9 +8,10 @@
 namespace lsm {
 namespace {
 
-// The bucket starts full (a tenth of a second's worth); anything beyond must wait for refill,
-// so the waits add up to at least the excess over the rate. (A lower bound only: a slow
-// machine waits longer, never shorter.)
+// The bucket starts full (a tenth of a second's worth) and refills at the rate, so granting
+// more than a bucketful takes at least the excess over the rate, however fast or slow the
+// machine (a lower bound only; the time spent sleeping may be less, as time passes between
+// requests too).
 TEST(RateLimiterTest, WaitsForTheBytesBeyondTheBucket) {
   RateLimiter limiter(1 << 20);  // 1 MiB/s, bucket 104857 bytes
   const auto start = std::chrono::steady_clock::now();
@@ -19,7 +20,6 @@ TEST(RateLimiterTest, WaitsForTheBytesBeyondTheBucket) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double excess = (300.0 * 1024 - 104857.0) / (1 << 20);
   EXPECT_GE(elapsed, excess * 0.99);
-  EXPECT_GE(limiter.total_wait_micros(), static_cast<uint64_t>(excess * 1e6 * 0.99));
   EXPECT_EQ(limiter.total_bytes(), 300u << 10);
 }
 
