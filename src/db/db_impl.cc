@@ -475,6 +475,15 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   return result;
 }
 
+void DBImpl::Stall(StallCause cause) {
+  stalls_[cause]++;
+  const auto start = std::chrono::steady_clock::now();
+  background_cv_.Wait();
+  stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+}
+
 Status DBImpl::MakeRoomForWrite(bool force) {
   bool may_delay = true;
   while (true) {
@@ -497,12 +506,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     }
     if (cause != kNumStallCauses) {
       // Compaction is too far behind: wait until it catches up.
-      stalls_[cause]++;
-      const auto start = std::chrono::steady_clock::now();
-      background_cv_.Wait();
-      stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
+      Stall(cause);
       continue;
     }
     if (level0 >= options_.level0_slowdown_writes_trigger) {
@@ -526,12 +530,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (force && mem_entries_ == 0) return Status::OK();
     if (static_cast<int>(imms_.size()) + 1 >= options_.max_write_buffer_number) {
       // Every write buffer is full: wait for a flush.
-      stalls_[kMemtables]++;
-      const auto start = std::chrono::steady_clock::now();
-      background_cv_.Wait();
-      stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
+      Stall(kMemtables);
       continue;
     }
     // Freeze the memtable. Its log is synced first, so that no later (synced) write in the new

@@ -68,6 +68,9 @@ class DBImpl final : public DB {
   struct Writer;
   class SnapshotImpl;
 
+  // Why writes wait or are delayed.
+  enum StallCause { kMemtables, kLevel0, kPendingBytes, kNumStallCauses };
+
   // A CompactRange request, carried out by a compaction thread level by level (leveled) or as
   // one full compaction (universal).
   struct ManualCompaction {
@@ -120,6 +123,8 @@ class DBImpl final : public DB {
   // Makes sure the active memtable has room; with `force`, freezes it if it holds anything.
   Status MakeRoomForWrite(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Waits for background work to signal, counting a write stop for `cause`.
+  void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void BackgroundThread();
   void CompactionThread();
@@ -202,7 +207,6 @@ class DBImpl final : public DB {
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
   LevelStats level_stats_[kNumLevels] ABSL_GUARDED_BY(mu_);
   // Write stalls by cause: waits (stops) and 1 ms delays (slowdowns).
-  enum StallCause { kMemtables, kLevel0, kPendingBytes, kNumStallCauses };
   uint64_t stalls_[kNumStallCauses] ABSL_GUARDED_BY(mu_) = {};
   uint64_t slowdowns_[kNumStallCauses] ABSL_GUARDED_BY(mu_) = {};
   uint64_t stall_micros_ ABSL_GUARDED_BY(mu_) = 0;  // waiting and delayed
