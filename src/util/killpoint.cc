@@ -45,7 +45,7 @@ int Parse() {
   }
   if (std::find(std::begin(kKillpoints), std::end(kKillpoints), name) == std::end(kKillpoints)) {
     std::string known;
-    for (std::string_view k : kKillpoints) known += " " + std::string(k);
+    for (std::string_view k : kKillpoints) known.append(" ").append(k);
     Say("LSM_KILLPOINT=" + std::string(value) + " ignored: unknown killpoint (known:" + known +
         ")");
     return 1;
