@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,9 @@ struct EngineOptions {
   // Background threads for flushes and compactions.
   int max_background_jobs = 2;
   lsm::CompactionStyle compaction_style = lsm::CompactionStyle::kLevel;
+  // Leveled compaction sizes its levels from the last one (RocksDB's
+  // level_compaction_dynamic_level_bytes); unset keeps the engine's default.
+  std::optional<bool> dynamic_level_bytes;
 };
 
 // A group of updates applied atomically by Engine::Write. Created by the engine it is used

@@ -137,6 +137,11 @@ class LevelDBEngine final : public Engine {
           "background thread; leave the flag at %d)",
           options.max_background_jobs, EngineOptions().max_background_jobs));
     }
+    if (options.dynamic_level_bytes.value_or(false)) {
+      return lsm::Status::InvalidArgument(
+          "--level_compaction_dynamic_level_bytes=true: not supported by --engine=leveldb "
+          "(LevelDB's level sizes are fixed)");
+    }
     if (options.compaction_style != lsm::CompactionStyle::kLevel) {
       return lsm::Status::InvalidArgument(
           absl::StrFormat("--compaction_style=%s: not supported by --engine=leveldb (LevelDB "

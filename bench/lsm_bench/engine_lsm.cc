@@ -107,6 +107,9 @@ class LsmEngine final : public Engine {
     lo.block_cache_bytes = options.cache_size;
     lo.max_background_jobs = options.max_background_jobs;
     lo.compaction_style = options.compaction_style;
+    if (options.dynamic_level_bytes.has_value()) {
+      lo.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
+    }
     options_ = lo;
     write_options_ = lsm::WriteOptions{.sync = options.sync, .disable_wal = options.disable_wal};
     read_options_.verify_checksums = options.verify_checksum;

@@ -125,6 +125,9 @@ class RocksDBEngine final : public Engine {
     ro.hard_pending_compaction_bytes_limit = uint64_t{128} << 30;
     ro.table_cache_numshardbits = 4;
     ro.max_background_jobs = options.max_background_jobs;
+    if (options.dynamic_level_bytes.has_value()) {
+      ro.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
+    }
     switch (options.compaction_style) {
       case lsm::CompactionStyle::kLevel:
         ro.compaction_style = rocksdb::kCompactionStyleLevel;

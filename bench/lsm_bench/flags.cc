@@ -45,6 +45,9 @@ ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table bl
 ABSL_FLAG(int32_t, open_files, 1000,
           "Table files kept open at most; -1 keeps every table open (rocksdb only).");
 ABSL_FLAG(int32_t, max_background_jobs, 2, "Background threads for flushes and compactions.");
+ABSL_FLAG(std::string, level_compaction_dynamic_level_bytes, "",
+          "Size leveled compaction's levels from the last one: true or false; empty keeps the "
+          "engine's default (lsm: true, RocksDB 7.8: false; LevelDB has fixed levels).");
 ABSL_FLAG(std::string, compaction_style, "level",
           "level, universal or fifo (or db_bench's 0, 1, 2); leveldb: level only.");
 ABSL_FLAG(bool, histogram, false, "Time every operation and print latency percentiles.");
@@ -166,6 +169,15 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
     return lsm::Status::InvalidArgument(absl::StrFormat(
         "--compaction_style=%s: unknown (expected level, universal or fifo, or 0, 1 or 2)",
         compaction_style));
+  }
+  const std::string dynamic = absl::GetFlag(FLAGS_level_compaction_dynamic_level_bytes);
+  if (dynamic == "true" || dynamic == "1") {
+    eo.dynamic_level_bytes = true;
+  } else if (dynamic == "false" || dynamic == "0") {
+    eo.dynamic_level_bytes = false;
+  } else if (!dynamic.empty()) {
+    return lsm::Status::InvalidArgument(absl::StrFormat(
+        "--level_compaction_dynamic_level_bytes=%s: expected true or false", dynamic));
   }
   eo.max_background_jobs = max_background_jobs;
   eo.path = c.db;

@@ -510,6 +510,8 @@ TEST_F(LsmBenchFlagsTest, BadValuesNameTheFlag) {
   ExpectRejected(&FLAGS_max_background_jobs, 0, 2, "--max_background_jobs=0");
   ExpectRejected(&FLAGS_compaction_style, "tiered", "level", "--compaction_style=tiered");
   ExpectRejected(&FLAGS_open_files, 8, 1000, "--open_files=8");
+  ExpectRejected(&FLAGS_level_compaction_dynamic_level_bytes, "maybe", "",
+                 "--level_compaction_dynamic_level_bytes=maybe");
   EXPECT_EQ(Error(), "");
 }
 
@@ -520,6 +522,7 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   absl::SetFlag(&FLAGS_benchmark_write_rate_limit, 1 << 20);
   absl::SetFlag(&FLAGS_max_background_jobs, 3);
   absl::SetFlag(&FLAGS_compaction_style, "1");  // db_bench's number for universal
+  absl::SetFlag(&FLAGS_level_compaction_dynamic_level_bytes, "false");
   absl::SetFlag(&FLAGS_json, "/tmp/out.json");
   absl::SetFlag(&FLAGS_stats_per_workload, true);
   absl::SetFlag(&FLAGS_benchmarks, "ycsba,readwhilewriting,waitforcompaction");
@@ -530,6 +533,7 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   EXPECT_EQ(config.write_rate_limit, 1u << 20);
   EXPECT_EQ(config.engine_options.max_background_jobs, 3);
   EXPECT_EQ(config.engine_options.compaction_style, lsm::CompactionStyle::kUniversal);
+  EXPECT_EQ(config.engine_options.dynamic_level_bytes, false);
   EXPECT_EQ(config.json, "/tmp/out.json");
   EXPECT_TRUE(config.stats_per_workload);
   EXPECT_EQ(config.benchmarks.size(), 3u);
@@ -556,6 +560,8 @@ TEST_F(LsmBenchFlagsTest, LevelDBRefusesWhatItCannotDo) {
   EXPECT_EQ(Error(), "");
   ExpectRejected(&FLAGS_compaction_style, "universal", "level", "--compaction_style=universal");
   ExpectRejected(&FLAGS_max_background_jobs, 4, 2, "--max_background_jobs=4");
+  ExpectRejected(&FLAGS_level_compaction_dynamic_level_bytes, "true", "false",
+                 "--level_compaction_dynamic_level_bytes=true");
   EXPECT_EQ(Error(), "");
 }
 #endif
