@@ -47,6 +47,17 @@ enum class WALRecoveryMode : uint8_t {
 };
 
 // How tables are organised and merged.
+// Which table of a level leveled compaction moves down next.
+enum class CompactionPri : uint8_t {
+  // The table that overlaps the fewest bytes of the next level for its own size: each
+  // compaction rewrites as little of the next level as it can, which lowers write
+  // amplification.
+  kMinOverlappingRatio = 0,
+  // The tables in key order, each compaction continuing after the last one's end, wrapping
+  // around (LevelDB's choice).
+  kRoundRobin = 1,
+};
+
 enum class CompactionStyle : uint8_t {
   // Levels L1..L6 are each one sorted run about `max_bytes_for_level_multiplier` times larger
   // than the one above; level 0 compacts into the first non-empty level. Least space, most
@@ -154,6 +165,9 @@ struct Options {
   // 1 + 1/multiplier, and level 0 compacts into the first level that needs data (levels above
   // it stay empty). max_bytes_for_level_base then caps that first level. Default: true.
   bool level_compaction_dynamic_level_bytes = true;
+
+  // Which table of a level leveled compaction moves down next. Default: kMinOverlappingRatio.
+  CompactionPri compaction_pri = CompactionPri::kMinOverlappingRatio;
 
   // How tables are organised and merged. Default: kLevel.
   CompactionStyle compaction_style = CompactionStyle::kLevel;

@@ -106,8 +106,24 @@ std::unique_ptr<Compaction> PickLeveled(const Version& version, const InternalKe
            icmp.Compare(files[start]->largest, pointer) <= 0) {
       start++;
     }
-    for (size_t i = 0; i < files.size(); i++) {
-      const auto& f = files[(start + i) % files.size()];
+    std::vector<size_t> order(files.size());
+    for (size_t i = 0; i < files.size(); i++) order[i] = (start + i) % files.size();
+    if (options.compaction_pri == CompactionPri::kMinOverlappingRatio) {
+      // Ties keep the round-robin order.
+      const int next = OutputLevelFor(targets, level);
+      std::vector<double> ratio(files.size());
+      for (size_t i = 0; i < files.size(); i++) {
+        const auto& f = files[i];
+        const uint64_t overlap = TotalBytes(OverlappingFiles(
+            version, icmp, next, ExtractUserKey(f->smallest), ExtractUserKey(f->largest)));
+        ratio[i] =
+            static_cast<double>(overlap) / static_cast<double>(std::max<uint64_t>(f->file_size, 1));
+      }
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return ratio[a] < ratio[b]; });
+    }
+    for (size_t i : order) {
+      const auto& f = files[i];
       if (running.IsBusy(f->number)) continue;
       auto c = std::make_unique<Compaction>();
       c->inputs.push_back(CompactionInputs{level, {f}});
@@ -116,7 +132,7 @@ std::unique_ptr<Compaction> PickLeveled(const Version& version, const InternalKe
       c->reason = "level size";
       FinishLeveled(version, icmp, options, c.get());
       if (running.Conflicts(*c, ucmp)) continue;
-      (*pointers)[level] = f->largest;  // the next compaction of this level starts after f
+      (*pointers)[level] = f->largest;  // round robin goes on after f
       return c;
     }
   }

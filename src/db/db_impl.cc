@@ -574,9 +574,11 @@ void DBImpl::BackgroundThread() {
     Status s = FlushImmutable(imm, next_log, last_sequence);
     mu_.Lock();
     if (s.ok()) {
+      // The log is obsolete once the table is installed; it is gone before the memtable
+      // leaves the queue, so a caller that waits for the queue to drain sees the disk settled.
+      DeleteObsoleteFiles();
       imms_.pop_front();
       imm.mem->Unref();
-      DeleteObsoleteFiles();
     } else if (bg_error_.ok()) {
       bg_error_ = s;
     }
@@ -714,18 +716,22 @@ void DBImpl::CompactionThread() {
         manual->done = true;
       }
     }
-    running_compactions_--;  // after the last use of `manual`: CompactRange may return now
+    const bool was_manual = manual != nullptr;
     // The input version would keep the compacted tables alive.
     c.reset();
     version.reset();
     if (s.ok() || s.IsBusy()) {
       failures_in_a_row = 0;
       DeleteObsoleteFiles();
-    } else {
+    }
+    // After the last use of `manual` (CompactRange may return now) and after the inputs are
+    // deleted (a caller waiting for no running compaction sees the disk settled).
+    running_compactions_--;
+    if (!s.ok() && !s.IsBusy()) {
       // The previous version stands and the outputs are gone: retry after a pause, and stop
       // accepting writes only if the failure persists.
       compaction_failures_++;
-      if (manual != nullptr) {
+      if (was_manual) {
         // Reported to the caller of CompactRange; background compactions retry on their own.
       } else if (++failures_in_a_row >= 5) {
         if (bg_error_.ok()) bg_error_ = s;

@@ -75,6 +75,11 @@ Status ValidateOptions(const Options& o) {
     return Invalid("target_file_size_base",
                    absl::StrFormat("is %u; it must be at least 65536", o.target_file_size_base));
   }
+  if (o.compaction_pri != CompactionPri::kMinOverlappingRatio &&
+      o.compaction_pri != CompactionPri::kRoundRobin) {
+    return Invalid("compaction_pri",
+                   absl::StrFormat("has unknown value %d", static_cast<int>(o.compaction_pri)));
+  }
   switch (o.compaction_style) {
     case CompactionStyle::kLevel:
     case CompactionStyle::kUniversal:

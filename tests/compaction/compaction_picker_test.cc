@@ -3,7 +3,8 @@
 // the lines after it that start with "> ". The syntax:
 //
 //   # comment
-//   options style=level trigger=4 base=1000 multiplier=10 target=100 dynamic=0
+//   options style=level trigger=4 base=1000 multiplier=10 target=100 dynamic=0 pri=round_robin
+//        (pri: min_overlap, the default, or round_robin)
 //   L0 10:c-k:100 11:c-k:100@7 12:a-b:50@8t1000
 //        file number : smallest user key - largest user key : bytes [@sequence] [t write time]
 //        (the sequence defaults to the file number; level 0 is ordered newest first)
@@ -133,6 +134,9 @@ class FixtureRunner {
       options_.target_file_size_base = ToNumber(v);
     } else if (k == "dynamic") {
       options_.level_compaction_dynamic_level_bytes = v == "1";
+    } else if (k == "pri") {
+      options_.compaction_pri =
+          v == "round_robin" ? CompactionPri::kRoundRobin : CompactionPri::kMinOverlappingRatio;
     } else if (k == "size_ratio") {
       options_.compaction_options_universal.size_ratio = static_cast<unsigned>(ToNumber(v));
     } else if (k == "min_width") {

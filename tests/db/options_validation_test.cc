@@ -43,6 +43,7 @@ TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
       {"max_bytes_for_level_multiplier", [](Options* o) { o->max_bytes_for_level_multiplier = 1; }},
       {"target_file_size_base", [](Options* o) { o->target_file_size_base = 0; }},
       {"compaction_style", [](Options* o) { o->compaction_style = CompactionStyle{3}; }},
+      {"compaction_pri", [](Options* o) { o->compaction_pri = CompactionPri{2}; }},
       {"compaction_options_fifo",
        [](Options* o) {
          o->compaction_style = CompactionStyle::kFIFO;

@@ -44,6 +44,8 @@ class ModelDiff {
     options_.compaction_style = style;
     options_.level_compaction_dynamic_level_bytes = seed % 2 == 0;
     options_.max_background_jobs = 2 + static_cast<int>(seed % 3);
+    options_.compaction_pri =
+        seed % 4 < 2 ? CompactionPri::kMinOverlappingRatio : CompactionPri::kRoundRobin;
     options_.compaction_options_fifo.allow_compaction = true;
   }
 
