@@ -125,6 +125,42 @@ TEST_F(DBCorruptionTest, TruncatedOrMissingTableFailsOpen) {
   EXPECT_NE(s.ToString().find("missing"), std::string::npos);
 }
 
+// Going backward, the versions of a key come oldest first. When the block before the older
+// table's version is damaged, the walk must not show that version as the key's value: the
+// error may have hidden the newer one.
+TEST_F(DBCorruptionTest, BackwardScanDoesNotShowAnOlderVersionAfterAnError) {
+  options_.compression = CompressionType::kNone;
+  ASSERT_TRUE(Open().ok());
+  // Each value is larger than a block, so each entry has a block of its own.
+  for (char c = 'a'; c <= 'j'; c++) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::string("key") + c, std::string(300, c)).ok());
+  }
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "keyf", "new").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Close().ok());
+  const std::vector<std::string> tables = FilesOfType(FileType::kTable);
+  ASSERT_EQ(tables.size(), 2u);
+  std::string contents;
+  ASSERT_TRUE(fs_->Contents(tables[0], &contents).ok());  // the older table
+  const size_t pos = contents.find(std::string(300, 'e'));
+  ASSERT_NE(pos, std::string::npos);
+  contents[pos + 100] ^= 0x01;  // the block just before the old "keyf"
+  fs_->SetContents(tables[0], contents);
+
+  ASSERT_TRUE(Open().ok());
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  int shown = 0;
+  for (it->SeekToLast(); it->Valid(); it->Prev(), shown++) {
+    if (it->key() == "keyf") {
+      ASSERT_EQ(it->value(), std::string_view("new"));
+    }
+    ASSERT_TRUE(it->status().ok()) << "entry shown after " << it->status().ToString();
+  }
+  EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
+  EXPECT_EQ(shown, 4);  // keyj..keyg
+}
+
 // Writes three batches into one WAL (no flush) and damages the middle one. Each is larger than
 // a WAL block, so the damage leaves whole blocks of the third intact for salvage to find.
 class WalRecoveryModeTest : public DBCorruptionTest,
