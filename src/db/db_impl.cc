@@ -212,6 +212,18 @@ Status DBImpl::Recover(VersionEdit* edit) {
     }
   }
   std::sort(logs.begin(), logs.end());
+  // The MANIFEST names the oldest log still needed, and a log is deleted only after a later
+  // edit has retired it. If that log is gone while newer ones remain, the MANIFEST lost edits
+  // that had completed (damage taken for a torn last edit, or a cut at a record boundary), and
+  // replaying the newer logs would leave a hole. Log number 0 names no log: the database's
+  // first open never completed, so no log can hold writes yet.
+  const uint64_t log_number = versions_->log_number();
+  if (log_number != 0 && !logs.empty() && logs.front() != log_number) {
+    return Status::Corruption(
+        dbname_, absl::StrFormat("the MANIFEST names %06u.log as the oldest live log, but it is "
+                                 "missing while %06u.log remains: the MANIFEST lost edits",
+                                 log_number, logs.front()));
+  }
   MemTable* mem = nullptr;
   bool stop = false;
   for (uint64_t number : logs) {
@@ -222,6 +234,11 @@ Status DBImpl::Recover(VersionEdit* edit) {
     }
     s = ReplayLog(number, edit, &mem, &stop);
     if (!s.ok()) break;
+  }
+  if (s.ok() && log_number == 0 && last_sequence_ > versions_->last_sequence()) {
+    s = Status::Corruption(dbname_,
+                           "the MANIFEST names no log, but the logs hold writes: the MANIFEST "
+                           "lost edits");
   }
   if (s.ok() && mem != nullptr) s = WriteLevel0Table(mem, edit);
   if (mem != nullptr) mem->Unref();

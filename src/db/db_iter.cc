@@ -155,7 +155,9 @@ class DBIter final : public Iterator {
         saved_value_.assign(iter_->value());
       }
     }
-    valid_ = found == ValueType::kValue;
+    // Versions come oldest first going backward: an error may hide a newer version of the
+    // key found, so the key is shown only if the walk ended without one.
+    valid_ = found == ValueType::kValue && iter_->status().ok();
     if (!valid_) {
       ClearSaved();
       direction_ = Direction::kForward;

@@ -528,8 +528,10 @@ class Repairer {
     report_->tables = tables_.size();
     report_->last_sequence = last_sequence;
     edit.SetLastSequence(last_sequence);
-    // Every log was replayed into tables above: none is to be replayed again.
-    edit.SetLogNumber(versions_->next_file_number());
+    // Every log was replayed into tables and moved into lost/ above. Log number 0 names no
+    // log, as for a new database: the next open replays whatever logs it finds (none, or an
+    // empty one that an open cut short created) and names its own.
+    edit.SetLogNumber(0);
     Status s = versions_->LogAndApply(&edit);
     if (s.ok()) report_->manifest_number = versions_->manifest_number();
     return s;

@@ -14,6 +14,7 @@
 #include "src/base/filename.h"
 #include "src/sstable/table_builder.h"
 #include "src/util/random.h"
+#include "tests/support/fault_file_system.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
@@ -391,6 +392,22 @@ TEST_F(RepairTest, OtherComparator) {
   EXPECT_EQ(want, model_.rend());
   it.reset();
   ASSERT_TRUE(db->Close().ok());
+}
+
+// An open of a repaired database cut short after it created its log, before its MANIFEST
+// edit took effect, leaves a log the repaired MANIFEST does not name: the next open uses it.
+TEST_F(RepairTest, OpenCutShortAfterRepair) {
+  Fill(500);
+  for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+  RepairReport report;
+  ASSERT_TRUE(Repair(&report).ok());
+  auto faults = std::make_shared<FaultFileSystem>(FileSystem::Default(), 1);
+  options_.file_system = faults;
+  faults->FailNext(FaultOp::kRename, 1);  // CURRENT keeps naming the repaired MANIFEST
+  std::unique_ptr<DB> db;
+  ASSERT_FALSE(DB::Open(options_, dbname_, &db).ok());
+  ASSERT_EQ(Files(".log").size(), 1u);
+  CheckContents(model_);
 }
 
 // Damage anywhere in any table or log (a flipped byte, a cut) never fails a repair, and the

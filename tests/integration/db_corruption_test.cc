@@ -8,6 +8,7 @@
 #include "lsm/db.h"
 #include "src/base/filename.h"
 #include "src/util/random.h"
+#include "tests/support/db_read.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
 
@@ -123,6 +124,75 @@ TEST_F(DBCorruptionTest, TruncatedOrMissingTableFailsOpen) {
   s = Open();
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_NE(s.ToString().find("missing"), std::string::npos);
+}
+
+// Going backward, the versions of a key come oldest first. When the block before the older
+// table's version is damaged, the walk must not show that version as the key's value: the
+// error may have hidden the newer one.
+TEST_F(DBCorruptionTest, BackwardScanDoesNotShowAnOlderVersionAfterAnError) {
+  options_.compression = CompressionType::kNone;
+  ASSERT_TRUE(Open().ok());
+  // Each value is larger than a block, so each entry has a block of its own.
+  for (char c = 'a'; c <= 'j'; c++) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::string("key") + c, std::string(300, c)).ok());
+  }
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "keyf", "new").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Close().ok());
+  const std::vector<std::string> tables = FilesOfType(FileType::kTable);
+  ASSERT_EQ(tables.size(), 2u);
+  std::string contents;
+  ASSERT_TRUE(fs_->Contents(tables[0], &contents).ok());  // the older table
+  const size_t pos = contents.find(std::string(300, 'e'));
+  ASSERT_NE(pos, std::string::npos);
+  contents[pos + 100] ^= 0x01;  // the block just before the old "keyf"
+  fs_->SetContents(tables[0], contents);
+
+  ASSERT_TRUE(Open().ok());
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  int shown = 0;
+  for (it->SeekToLast(); it->Valid(); it->Prev(), shown++) {
+    if (it->key() == "keyf") {
+      ASSERT_EQ(it->value(), std::string_view("new"));
+    }
+    ASSERT_TRUE(it->status().ok()) << "entry shown after " << it->status().ToString();
+  }
+  EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
+  EXPECT_EQ(shown, 4);  // keyj..keyg
+}
+
+// A MANIFEST cut anywhere loses edits that had completed: here the flush that retired the
+// first log, which was then deleted, and the first open's edit. The open must fail rather than
+// replay the second log alone, which would keep "b" without "a".
+TEST_F(DBCorruptionTest, ManifestCutAnywhereFailsOrKeepsEverything) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "a", "1").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "b", "2").ok());
+  ASSERT_TRUE(db_->Close().ok());
+  std::map<std::string, std::string> pristine;
+  std::vector<std::string> names;
+  ASSERT_TRUE(fs_->GetChildren("/db", &names).ok());
+  for (const std::string& n : names) {
+    ASSERT_TRUE(fs_->Contents("/db/" + n, &pristine["/db/" + n]).ok());
+  }
+  const std::string manifest = FilesOfType(FileType::kManifest).at(0);
+  const std::string original = pristine[manifest];
+  for (size_t size = 0; size < original.size(); size++) {
+    db_.reset();
+    ASSERT_TRUE(fs_->GetChildren("/db", &names).ok());
+    for (const std::string& n : names) ASSERT_TRUE(fs_->RemoveFile("/db/" + n).ok());
+    for (const auto& [path, contents] : pristine) fs_->SetContents(path, contents);
+    fs_->SetContents(manifest, original.substr(0, size));
+    Status s = Open();
+    if (!s.ok()) {
+      EXPECT_TRUE(s.IsCorruption()) << size << ": " << s.ToString();
+      continue;
+    }
+    EXPECT_EQ(ReadForTest(db_.get(), "a"), "1") << "MANIFEST cut to " << size << " bytes";
+    EXPECT_EQ(ReadForTest(db_.get(), "b"), "2") << "MANIFEST cut to " << size << " bytes";
+  }
 }
 
 // Writes three batches into one WAL (no flush) and damages the middle one. Each is larger than

@@ -57,11 +57,11 @@ Status CheckBlock(const RandomAccessFile* file, const std::string& name, uint64_
 
 }  // namespace
 
-Status ReadLayout(const std::string& path, TableLayout* layout,
+Status ReadLayout(FileSystem* fs, const std::string& path, TableLayout* layout,
                   std::unique_ptr<RandomAccessFile>* file) {
   const std::string name(BaseName(path));
-  Status s = Fs()->GetFileSize(path, &layout->file_size);
-  if (s.ok()) s = Fs()->NewRandomAccessFile(path, file);
+  Status s = fs->GetFileSize(path, &layout->file_size);
+  if (s.ok()) s = fs->NewRandomAccessFile(path, file);
   if (!s.ok()) return s;
   const uint64_t size = layout->file_size;
   if (size < Footer::kEncodedLength) {
@@ -134,7 +134,7 @@ int SstLayout(const Words& words) {
   const std::string& path = args.positional()[0];
   TableLayout layout;
   std::unique_ptr<RandomAccessFile> file;
-  const Status walk = ReadLayout(path, &layout, &file);
+  const Status walk = ReadLayout(Fs(), path, &layout, &file);
   if (layout.blocks.empty()) return Fail("cannot read " + path, walk);
   const bool json = args.Has("json");
   int bad = 0;
@@ -213,7 +213,7 @@ int SstRecompress(const Words& words) {
   const std::string& path = args.positional()[0];
   TableLayout layout;
   std::unique_ptr<RandomAccessFile> file;
-  if (Status s = ReadLayout(path, &layout, &file); !s.ok()) return Fail("reading " + path, s);
+  if (Status s = ReadLayout(Fs(), path, &layout, &file); !s.ok()) return Fail("reading " + path, s);
   uint64_t raw = 0, blocks = 0;
   using Clock = std::chrono::steady_clock;
   for (const BlockInfo& b : layout.blocks) {

@@ -9,7 +9,8 @@
 //   std::vector<TableCheck> checks;
 //   s = CheckTables("/db", &checks);              // every NNNNNN.sst, as `sst verify DIR`
 //   TableLayout layout;
-//   s = ReadLayout("/db/000007.sst", &layout);   // layout.blocks sorted by offset
+//   std::unique_ptr<RandomAccessFile> file;
+//   s = ReadLayout(Fs(), "/db/000007.sst", &layout, &file);  // layout.blocks sorted by offset
 //
 // Thread-safety: plain functions.
 #ifndef LSM_TOOLS_LSM_SST_UTIL_H_
@@ -74,11 +75,11 @@ struct TableLayout {
   std::vector<BlockInfo> blocks;  // sorted by offset
 };
 
-// Fills *layout with every block the footer, metaindex and index name, reading and checking
-// each (checksum, decompression, restart array). Returns the first problem that stopped the
-// walk (bad footer, unreadable metaindex or index); per-block problems are in BlockInfo.
-// *file is left open for callers that want to read the blocks again.
-Status ReadLayout(const std::string& path, TableLayout* layout,
+// Fills *layout with every block the footer, metaindex and index of the table at `path` in `fs`
+// name, reading and checking each (checksum, decompression, restart array). Returns the first
+// problem that stopped the walk (bad footer, unreadable metaindex or index); per-block problems
+// are in BlockInfo. *file is left open for callers that want to read the blocks again.
+Status ReadLayout(FileSystem* fs, const std::string& path, TableLayout* layout,
                   std::unique_ptr<RandomAccessFile>* file);
 
 }  // namespace lsm::cli
