@@ -110,15 +110,7 @@ struct Op {
 // The operation log of one seed.
 std::vector<Op> GenerateLog(uint64_t seed, int count) {
   Random rnd(seed);
-  auto key = [&rnd] {
-    // A small key space so that overwrites, deletions and hits are common; a few binary keys.
-    const uint64_t n = rnd.Uniform(rnd.OneIn(10) ? 4000 : 400);
-    std::string k = "k" + std::to_string(n);
-    if (n % 97 == 0) k.push_back('\0');
-    if (n % 89 == 0) k = std::string(1, static_cast<char>(n & 0xff)) + k;
-    if (n == 0) k.clear();
-    return k;
-  };
+  auto key = [&rnd] { return RandomTestKey(&rnd, 400); };
   auto value = [&rnd] {
     const size_t len = rnd.OneIn(100) ? 5000 + rnd.Uniform(40000) : rnd.Skewed(9);
     std::string v = rnd.Bytes(std::min<size_t>(len, 48));

@@ -70,15 +70,7 @@ class ModelDiff {
   }
 
  private:
-  std::string RandomKey() {
-    // A small key space so that overwrites, deletes and hits are common; a few binary keys.
-    const uint64_t n = rnd_.Uniform(rnd_.OneIn(10) ? 5000 : 500);
-    std::string key = "k" + std::to_string(n);
-    if (n % 97 == 0) key.push_back('\0');
-    if (n % 89 == 0) key = std::string(1, static_cast<char>(n & 0xff)) + key;
-    if (n == 0) key.clear();
-    return key;
-  }
+  std::string RandomKey() { return RandomTestKey(&rnd_, 500); }
 
   std::string RandomValue() {
     const size_t len = rnd_.OneIn(200) ? 20000 + rnd_.Uniform(80000)  // up to ~100 KB

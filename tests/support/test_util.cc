@@ -23,6 +23,15 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::string RandomTestKey(Random* rnd, uint64_t common) {
+  const uint64_t n = rnd->Uniform(rnd->OneIn(10) ? 10 * common : common);
+  std::string key = "k" + std::to_string(n);
+  if (n % 97 == 0) key.push_back('\0');
+  if (n % 89 == 0) key.insert(key.begin(), static_cast<char>(n & 0xff));
+  if (n == 0) key.clear();
+  return key;
+}
+
 const Comparator* ReverseBytewiseComparator() {
   class Reverse final : public Comparator {
    public:

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "lsm/comparator.h"
+#include "src/util/random.h"
 
 namespace lsm {
 
@@ -36,6 +37,11 @@ class TempDir {
 // It is recorded as a test property and printed, so a failure can be replayed with
 // LSM_TEST_SEED=<seed>.
 uint64_t TestSeed();
+
+// A key for randomized model tests: mostly one of `common` keys, one draw in ten one of ten
+// times as many, so that overwrites, deletions and hits are common; a few hold a NUL byte or
+// start with a binary byte, and one is empty.
+std::string RandomTestKey(Random* rnd, uint64_t common);
 
 // The integer in environment variable `name`, or `fallback` when it is unset or empty.
 int64_t EnvInt(const char* name, int64_t fallback);
