@@ -712,6 +712,7 @@ void DBImpl::CompactionThread() {
     }
     running_.Add(*c, icmp_.user_comparator());
     running_compactions_++;
+    const uint64_t resumes_at_start = resumes_;
     std::vector<uint64_t> allocated;
     const CompactionContext ctx = MakeContext(version.get(), &allocated);
     mu_.Unlock();
@@ -750,6 +751,8 @@ void DBImpl::CompactionThread() {
       compaction_failures_++;
       if (was_manual) {
         // Reported to the caller of CompactRange; background compactions retry on their own.
+      } else if (resumes_at_start != resumes_) {
+        failures_in_a_row = 0;  // a failure from before Resume: retry on the healed disk
       } else if (++failures_in_a_row >= 5) {
         if (bg_error_.ok()) bg_error_ = s;
       } else if (!shutting_down_) {
@@ -1105,6 +1108,7 @@ Status DBImpl::Resume() {
   log_ = std::move(new_log);
   log_number_ = new_number;
   bg_error_ = Status::OK();
+  resumes_++;
   resuming_ = true;
   background_cv_.SignalAll();
   while (!imms_.empty() && bg_error_.ok() && !shutting_down_) background_cv_.Wait();

@@ -172,6 +172,9 @@ class DBImpl final : public DB {
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   Status bg_error_ ABSL_GUARDED_BY(mu_);
   bool resuming_ ABSL_GUARDED_BY(mu_) = false;
+  // Resume() calls so far: a compaction started before the last one failed on the disk as it
+  // was before Resume, and does not count towards entering the error state again.
+  uint64_t resumes_ ABSL_GUARDED_BY(mu_) = 0;
 
   MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;
   uint64_t mem_entries_ ABSL_GUARDED_BY(mu_) = 0;
