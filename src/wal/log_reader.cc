@@ -249,9 +249,12 @@ void Reader::Resolve(const Damage& damage) {
       tail = tail && d.tail;
       continue;
     }
+    // A resume header abandons the damage only if no intact record starts between them: a
+    // writer never resumes such a log (its report was not reopenable), and the salvage, which
+    // returns those records, could not honour it.
     FileHeader header;
-    if (f.type == kFileHeaderType && f.offset != 0 && DecodeFileHeader(f.payload, &header).ok() &&
-        Resumes(header)) {
+    if (!intact && f.type == kFileHeaderType && f.offset != 0 &&
+        DecodeFileHeader(f.payload, &header).ok() && Resumes(header)) {
       Resume(f);
       return;
     }

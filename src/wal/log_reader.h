@@ -15,7 +15,8 @@
 // In every mode: a record is returned only if all its fragments are intact and belong to it;
 // a bad magic number, a file header of another log, or a missing file header is Corruption and
 // an unknown format version NotSupported; bytes that an earlier recovery abandoned (announced
-// by a resume header, see log_writer.h) are skipped and are not damage; a fragment cut short
+// by a resume header, see log_writer.h) are skipped and are not damage, unless an intact record
+// starts among them (no writer resumes there; the damage then counts); a fragment cut short
 // by the end of the file is checked with the missing bytes taken as zeros (the zeros
 // Writer::Reopen pads with must not turn a rejected fragment into an accepted one).
 // docs/wal_format.md has the details.

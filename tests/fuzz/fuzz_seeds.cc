@@ -4,6 +4,7 @@
 //   DIR/wal/          logs: small and fragmented records, a torn tail, a resumed log
 //   DIR/manifest/     version edits alone, MANIFEST files and edits joined by kSeparator
 //   DIR/write_batch/  write batch encodings
+//   DIR/db_ops/       operation sequences (db_ops_input.h) under several option sets
 // The files are deterministic; rerunning overwrites them.
 #include <cstdio>
 #include <filesystem>
@@ -17,9 +18,11 @@
 #include "src/base/filename.h"
 #include "src/base/write_batch_internal.h"
 #include "src/sstable/table_builder.h"
+#include "src/util/random.h"
 #include "src/version/version_edit.h"
 #include "src/wal/log_reader.h"
 #include "src/wal/log_writer.h"
+#include "tests/fuzz/db_ops_input.h"
 #include "tests/fuzz/fuzz_separator.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -241,6 +244,138 @@ void WriteBatches(const fs::path& dir) {
   Save(dir / "large_value", Batch(1, 1, 0, 5000));
 }
 
+// Operation sequences for db_ops_fuzzer, in the form of db_ops_input.h.
+class OpsWriter {
+ public:
+  OpsWriter(uint8_t options0, uint8_t options1) : rnd_(options0 * 256 + options1) {
+    Bytes({options0, options1});
+  }
+
+  OpsWriter& Op(DBOp op, std::initializer_list<uint8_t> args = {}) {
+    data_.push_back(static_cast<char>(op));
+    return Bytes(args);
+  }
+  OpsWriter& Bytes(std::initializer_list<uint8_t> bytes) {
+    for (uint8_t b : bytes) data_.push_back(static_cast<char>(b));
+    return *this;
+  }
+
+  // `n` operations of every kind, drawn at random with their arguments.
+  OpsWriter& RandomOps(int n) {
+    for (int i = 0; i < n; i++) {
+      const uint64_t r = rnd_.Uniform(100);
+      if (r < 35) {
+        Op(static_cast<DBOp>(kOpPut + rnd_.Uniform(3))).Key().Value();
+      } else if (r < 45) {
+        Op(kOpDelete).Key();
+      } else if (r < 52) {
+        const uint8_t count = static_cast<uint8_t>(rnd_.Uniform(9) | (rnd_.OneIn(4) ? 0x80 : 0));
+        Op(kOpWriteBatch, {count});
+        for (int j = 0; j < (count & 0x7f); j++) {
+          Key().Bytes({static_cast<uint8_t>(rnd_.Uniform(256))}).Value();
+        }
+      } else if (r < 70) {
+        Op(kOpGet).Key();
+      } else if (r < 76) {
+        Op(kOpIterate).Walk();
+      } else if (r < 80) {
+        Op(kOpIterateBounded, {static_cast<uint8_t>(rnd_.Uniform(4))}).Key().Key().Walk();
+      } else if (r < 82) {
+        Op(kOpOpenIterator, {0}).Walk();
+      } else if (r < 85) {
+        Op(kOpStepIterator).Walk();
+      } else if (r < 88) {
+        Op(kOpTakeSnapshot);
+      } else if (r < 90) {
+        Op(kOpReleaseSnapshot, {static_cast<uint8_t>(rnd_.Uniform(4))});
+      } else if (r < 95) {
+        Op(kOpReadSnapshot,
+           {static_cast<uint8_t>(rnd_.Uniform(4)), static_cast<uint8_t>(rnd_.Uniform(2))});
+        if (data_.back() == 0) {
+          Key();
+        } else {
+          Walk();
+        }
+      } else if (r < 97) {
+        Op(kOpFlush);
+      } else if (r < 99) {
+        Op(kOpCompactRange, {static_cast<uint8_t>(rnd_.Uniform(4))}).Key().Key();
+      } else {
+        Op(kOpReopen);
+      }
+    }
+    return *this;
+  }
+
+  const std::string& data() const { return data_; }
+
+ private:
+  OpsWriter& Key() {
+    if (!rnd_.OneIn(16)) return Bytes({static_cast<uint8_t>(rnd_.Uniform(kRawKey))});
+    const uint8_t b = static_cast<uint8_t>(kRawKey + rnd_.Uniform(256 - kRawKey));
+    Bytes({b});
+    for (int n = (b - kRawKey) % 4 + 1; n > 0; n--) {
+      Bytes({static_cast<uint8_t>(rnd_.Uniform(256))});
+    }
+    return *this;
+  }
+  OpsWriter& Value() {
+    return Bytes(
+        {static_cast<uint8_t>(rnd_.OneIn(16) ? kLargeValue + rnd_.Uniform(256 - kLargeValue)
+                                             : rnd_.Uniform(kLargeValue))});
+  }
+  OpsWriter& Walk() {
+    const int steps = static_cast<int>(rnd_.Uniform(12));
+    Bytes({static_cast<uint8_t>(steps)});
+    for (int i = 0; i < steps; i++) {
+      const uint8_t kind = static_cast<uint8_t>(rnd_.Uniform(8));
+      Bytes({kind});
+      if (kind == 5 || kind == 6) Key();
+    }
+    return *this;
+  }
+
+  lsm::Random rnd_;
+  std::string data_;
+};
+
+void DBOps(const fs::path& dir) {
+  // Writes, a snapshot, overwrites, flushes and a compaction, then reads at the snapshot.
+  OpsWriter snapshot(0x00, 0x00);
+  snapshot.Op(kOpPut, {1, 3}).Op(kOpPut, {5, 4}).Op(kOpPut, {12, 5}).Op(kOpTakeSnapshot);
+  snapshot.Op(kOpPut, {1, 7}).Op(kOpDelete, {5}).Op(kOpFlush).Op(kOpPut, {0, 9});
+  snapshot.Op(kOpCompactRange, {3, 0, 0}).Op(kOpReadSnapshot, {0, 0, 1});
+  snapshot.Op(kOpReadSnapshot, {0, 0, 5}).Op(kOpReadSnapshot, {0, 1, 4, 7, 0, 0, 0});
+  snapshot.Op(kOpReleaseSnapshot, {0}).Op(kOpReopen).Op(kOpGet, {1}).Op(kOpGet, {5});
+  Save(dir / "snapshot", snapshot.data());
+
+  // An iterator kept open while its keys are overwritten, flushed and compacted away.
+  OpsWriter live(0x41, 0x00);
+  live.Op(kOpPut, {2, 10}).Op(kOpPut, {3, 11}).Op(kOpPut, {4, 12}).Op(kOpOpenIterator, {0, 1, 7});
+  live.Op(kOpDelete, {3}).Op(kOpPut, {2, 13}).Op(kOpFlush).Op(kOpCompactRange, {3, 0, 0});
+  live.Op(kOpStepIterator, {4, 0, 0, 3, 3}).Op(kOpIterate, {3, 7, 0, 4});
+  Save(dir / "live_iterator", live.data());
+
+  // Large values: memtables fill and flush by themselves, and levels compact.
+  OpsWriter large(0x00, 0x00);
+  for (int i = 0; i < 40; i++) {
+    large.Op(kOpPut, {static_cast<uint8_t>(i % 24), static_cast<uint8_t>(kLargeValue + i % 16)});
+  }
+  large.Op(kOpIterate, {2, 7, 4}).Op(kOpReopen);
+  Save(dir / "large_values", large.data());
+
+  // Random operations under option sets covering every style, codec and comparator.
+  const std::pair<uint8_t, uint8_t> option_sets[] = {
+      {0x00, 0x00}, {0x45, 0x15}, {0x6a, 0x2a}, {0x92, 0xc1},
+      {0x37, 0x3e}, {0xd1, 0x87}, {0x5b, 0x52}, {0xfc, 0xff},
+  };
+  for (const auto& [o0, o1] : option_sets) {
+    char name[32];
+    std::snprintf(name, sizeof(name), "random_%02x%02x", o0, o1);
+    Save(dir / name, OpsWriter(o0, o1).RandomOps(300).data());
+  }
+}
+
 }  // namespace
 }  // namespace lsm
 
@@ -254,5 +389,6 @@ int main(int argc, char** argv) {
   lsm::Logs(dir / "wal");
   lsm::Manifests(dir / "manifest");
   lsm::WriteBatches(dir / "write_batch");
+  lsm::DBOps(dir / "db_ops");
   return 0;
 }

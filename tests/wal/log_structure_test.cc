@@ -182,6 +182,26 @@ TEST_F(LogStructureTest, ResumeHeaderReplacesTornFileHeader) {
   ExpectClean(raw, {"y"}, kBlockSize);
 }
 
+// A resume header matching the end of the records before some damage does not abandon an
+// intact record that lies past the damage: no writer resumes there, and the salvage returns
+// the record. Before, every other mode (kAbsoluteConsistency too) skipped "y" silently.
+TEST_F(LogStructureTest, ResumeHeaderDoesNotAbandonIntactRecords) {
+  RawLog raw;
+  raw.FileHeader().Fragment(kFullType, "x").Raw("garbage that is no fragment").PadBlock();
+  raw.Fragment(kFullType, "y").PadBlock();
+  raw.FileHeader(43).Fragment(kFullType, "z");
+  Expect(raw, {"x"}, {"x", "y", "z"}, 43, "unknown fragment type");
+}
+
+// The same with the damage in place of the file header and a resume offset of 0.
+TEST_F(LogStructureTest, ResumeHeaderAfterDamagedFileHeaderDoesNotAbandonIntactRecords) {
+  RawLog raw;
+  raw.Raw("garbage that is no fragment").PadBlock();
+  raw.Fragment(kFullType, "y").PadBlock();
+  raw.FileHeader(0).Fragment(kFullType, "z");
+  Expect(raw, {}, {"y", "z"}, 0, "unknown fragment type");
+}
+
 // Resume headers chain: each abandons the torn tail of the session before it.
 TEST_F(LogStructureTest, ResumeHeadersChain) {
   RawLog raw;
