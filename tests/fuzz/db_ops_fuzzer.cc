@@ -5,6 +5,9 @@
 // The first two bytes choose the options (compaction style, compression, comparator, ...).
 // Every read must equal the model; a snapshot's reads equal the model copy of its moment.
 // A mismatch prints what differed and aborts. The input format is in db_ops_input.h.
+#include <absl/strings/escaping.h>
+
+#include <algorithm>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -49,17 +52,7 @@ constexpr char kDBName[] = "/db";
 
 // Printable form of a key for failure messages: bytes outside 0x20..0x7e as \xNN, long runs cut.
 std::string Show(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size() && i < 40; i++) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-      out += buf;
-    }
-  }
+  std::string out = absl::CHexEscape(absl::string_view(s.data(), std::min<size_t>(s.size(), 40)));
   if (s.size() > 40) out += "...(" + std::to_string(s.size()) + " bytes)";
   return out;
 }

@@ -15,6 +15,7 @@
 // Scale: LSM_METAMORPHIC_SEEDS (default 5) seeds, spread over five test cases, x
 // LSM_METAMORPHIC_OPS (default 5000) operations x 8 option sets. A failure prints the seed
 // (LSM_TEST_SEED replays it), the two option sets, and the first operation whose outputs differ.
+#include <absl/strings/escaping.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -36,17 +37,7 @@ namespace {
 
 // Printable bytes as they are, others as \xNN.
 std::string Escape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out;
+  return absl::CHexEscape(absl::string_view(s.data(), s.size()));
 }
 
 struct Op {
