@@ -4,7 +4,7 @@
 // that it holds exactly the state after some batch k, with k at or past the last acknowledged
 // batch. Runs with sync on and off: a process kill loses nothing acknowledged either way.
 //
-// Scale: LSM_KILL9_ITERATIONS kills per sync mode (default 15).
+// Scale: LSM_KILL9_ITERATIONS kills per sync mode (default 75).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,7 +22,7 @@ namespace {
 
 void RunKills(bool sync) {
   const uint64_t seed = TestSeed();
-  const int64_t iterations = EnvInt("LSM_KILL9_ITERATIONS", 15);
+  const int64_t iterations = EnvInt("LSM_KILL9_ITERATIONS", 75);
   Random rnd(seed);
   TempDir dir;
   const std::string dbname = dir.path() + "/db";

@@ -4,7 +4,7 @@
 // kill9 does, that it holds exactly the state after some batch at or past the last
 // acknowledged one. Runs for every killpoint of src/util/killpoint.h.
 //
-// Scale: LSM_KILLPOINT_ITERATIONS runs per killpoint (default 22; nine killpoints).
+// Scale: LSM_KILLPOINT_ITERATIONS runs per killpoint (default 23; nine killpoints).
 #include "src/util/killpoint.h"
 
 #include <gtest/gtest.h>
@@ -32,7 +32,7 @@ class KillpointTest : public testing::TestWithParam<std::string_view> {};
 TEST_P(KillpointTest, RecoversAPrefixWithEveryAcknowledgedWrite) {
   const std::string point(GetParam());
   const uint64_t seed = TestSeed();
-  const int64_t iterations = EnvInt("LSM_KILLPOINT_ITERATIONS", 22);
+  const int64_t iterations = EnvInt("LSM_KILLPOINT_ITERATIONS", 23);
   Random rnd(seed);
   TempDir dir;
   const std::string dbname = dir.path() + "/db";
