@@ -33,6 +33,27 @@ uint64_t TotalBytes(const FileList& files) {
   return total;
 }
 
+// For each file of `files`, the bytes of the files of `below` whose user-key ranges it meets.
+// Both are levels below 0 (sorted, not overlapping), so one sweep over the two does.
+std::vector<uint64_t> OverlapBytes(const FileList& files, const FileList& below,
+                                   const Comparator* ucmp) {
+  std::vector<uint64_t> bytes(files.size(), 0);
+  size_t first = 0;
+  for (size_t i = 0; i < files.size(); i++) {
+    const std::string_view smallest = ExtractUserKey(files[i]->smallest);
+    const std::string_view largest = ExtractUserKey(files[i]->largest);
+    while (first < below.size() &&
+           ucmp->Compare(ExtractUserKey(below[first]->largest), smallest) < 0) {
+      first++;
+    }
+    for (size_t j = first;
+         j < below.size() && ucmp->Compare(ExtractUserKey(below[j]->smallest), largest) <= 0; j++) {
+      bytes[i] += below[j]->file_size;
+    }
+  }
+  return bytes;
+}
+
 bool AnyBusy(const FileList& files, const RunningCompactions& running) {
   for (const auto& f : files) {
     if (running.IsBusy(f->number)) return true;
@@ -110,14 +131,12 @@ std::unique_ptr<Compaction> PickLeveled(const Version& version, const InternalKe
     for (size_t i = 0; i < files.size(); i++) order[i] = (start + i) % files.size();
     if (options.compaction_pri == CompactionPri::kMinOverlappingRatio) {
       // Ties keep the round-robin order.
-      const int next = OutputLevelFor(targets, level);
+      const std::vector<uint64_t> overlap =
+          OverlapBytes(files, version.files(OutputLevelFor(targets, level)), ucmp);
       std::vector<double> ratio(files.size());
       for (size_t i = 0; i < files.size(); i++) {
-        const auto& f = files[i];
-        const uint64_t overlap = TotalBytes(OverlappingFiles(
-            version, icmp, next, ExtractUserKey(f->smallest), ExtractUserKey(f->largest)));
-        ratio[i] =
-            static_cast<double>(overlap) / static_cast<double>(std::max<uint64_t>(f->file_size, 1));
+        ratio[i] = static_cast<double>(overlap[i]) /
+                   static_cast<double>(std::max<uint64_t>(files[i]->file_size, 1));
       }
       std::stable_sort(order.begin(), order.end(),
                        [&](size_t a, size_t b) { return ratio[a] < ratio[b]; });
