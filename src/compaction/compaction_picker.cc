@@ -68,12 +68,14 @@ int OutputLevelFor(const LevelTargets& targets, int level) {
 }
 
 // Fills in the output-level overlap, output sizes and grandparents of a leveled compaction
-// whose first input level is set.
+// whose input levels above the output level are set.
 void FinishLeveled(const Version& version, const InternalKeyComparator& icmp,
                    const Options& options, Compaction* c) {
   std::string_view smallest, largest;
   bool any = false;
-  ExtendRange(c->inputs[0].files, icmp.user_comparator(), &any, &smallest, &largest);
+  for (const auto& in : c->inputs) {
+    ExtendRange(in.files, icmp.user_comparator(), &any, &smallest, &largest);
+  }
   FileList overlap;
   if (c->output_level != c->inputs[0].level) {
     overlap = OverlappingFiles(version, icmp, c->output_level, smallest, largest);
@@ -91,6 +93,35 @@ void FinishLeveled(const Version& version, const InternalKeyComparator& icmp,
   } else {
     c->max_grandparent_overlap_bytes = kUnlimited;
   }
+}
+
+// Level 0 into the level below the base level, together with the base level's files it
+// overlaps, when the base level holds data and the level-0 bytes would take it past its target.
+// Merging level 0 into the base level instead would rewrite the base level's bytes now and then
+// again at once, as the excess moves down; this way the base level is left empty, and the next
+// level-0 compaction writes only its own bytes. Null when that does not apply or conflicts with
+// a running compaction.
+std::unique_ptr<Compaction> PickLevel0Spill(const Version& version,
+                                            const InternalKeyComparator& icmp,
+                                            const Options& options, const LevelTargets& targets,
+                                            const RunningCompactions& running) {
+  const int base = targets.base_level;
+  if (base >= kNumLevels - 1 || version.NumFiles(base) == 0) return nullptr;
+  const FileList& level0 = version.files(0);
+  if (version.NumBytes(base) + TotalBytes(level0) <= targets.max_bytes[base]) return nullptr;
+  std::string_view smallest, largest;
+  bool any = false;
+  ExtendRange(level0, icmp.user_comparator(), &any, &smallest, &largest);
+  FileList overlap = OverlappingFiles(version, icmp, base, smallest, largest);
+  if (overlap.empty() || AnyBusy(overlap, running)) return nullptr;
+  auto c = std::make_unique<Compaction>();
+  c->inputs.push_back(CompactionInputs{0, level0});
+  c->inputs.push_back(CompactionInputs{base, std::move(overlap)});
+  c->output_level = base + 1;
+  c->reason = "level 0 files past the base level";
+  FinishLeveled(version, icmp, options, c.get());
+  if (running.Conflicts(*c, icmp.user_comparator())) return nullptr;
+  return c;
 }
 
 std::unique_ptr<Compaction> PickLeveled(const Version& version, const InternalKeyComparator& icmp,
@@ -111,6 +142,11 @@ std::unique_ptr<Compaction> PickLeveled(const Version& version, const InternalKe
     const FileList& files = version.files(level);
     if (level == 0) {
       if (AnyBusy(files, running)) continue;
+      std::unique_ptr<Compaction> spill = PickLevel0Spill(version, icmp, options, targets, running);
+      if (spill != nullptr) {
+        spill->score = score;
+        return spill;
+      }
       auto c = std::make_unique<Compaction>();
       c->inputs.push_back(CompactionInputs{0, files});
       c->output_level = OutputLevelFor(targets, 0);

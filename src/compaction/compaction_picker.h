@@ -11,7 +11,10 @@
 // The level with the highest score of at least 1 is compacted into the next level that holds
 // data or is the base level: level 0 with all its files, a deeper level with its next file in
 // key order (round robin, via the pointers), each with the files of the output level they
-// overlap. Files that running compactions read, and key ranges they write, are avoided, so
+// overlap. When the base level holds data and level 0's bytes would take it past its target,
+// level 0 and the base level's overlapping files go together into the level below instead, so
+// the base level is not rewritten only to be pushed down at once. Files that running
+// compactions read, and key ranges they write, are avoided, so
 // compactions of disjoint ranges may run together.
 // Universal (kUniversal): the sorted runs (each level-0 file, then each non-empty level) are
 // merged all at once when the younger runs outweigh the oldest by
