@@ -587,6 +587,7 @@ void DBImpl::BackgroundThread() {
     const Immutable imm = imms_.front();
     const uint64_t next_log = imms_.size() > 1 ? imms_[1].log_number : log_number_;
     const SequenceNumber last_sequence = last_sequence_;
+    const uint64_t resumes_at_start = resumes_;
     mu_.Unlock();
     Status s = FlushImmutable(imm, next_log, last_sequence);
     mu_.Lock();
@@ -596,7 +597,8 @@ void DBImpl::BackgroundThread() {
       DeleteObsoleteFiles();
       imms_.pop_front();
       imm.mem->Unref();
-    } else if (bg_error_.ok()) {
+    } else if (bg_error_.ok() && resumes_at_start == resumes_) {
+      // (A flush that failed on the disk as it was before Resume is retried at once.)
       bg_error_ = s;
     }
     background_cv_.SignalAll();

@@ -172,8 +172,8 @@ class DBImpl final : public DB {
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   Status bg_error_ ABSL_GUARDED_BY(mu_);
   bool resuming_ ABSL_GUARDED_BY(mu_) = false;
-  // Resume() calls so far: a compaction started before the last one failed on the disk as it
-  // was before Resume, and does not count towards entering the error state again.
+  // Resume() calls so far: a flush or compaction started before the last one failed on the
+  // disk as it was before Resume, and does not put the database in the error state again.
   uint64_t resumes_ ABSL_GUARDED_BY(mu_) = 0;
 
   MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <latch>
+#include <thread>
 
 #include "lsm/db.h"
 #include "tests/support/fault_file_system.h"
@@ -138,6 +141,49 @@ TEST_F(DBFaultTest, FailedDirSyncAfterCurrentRenameKeepsTheManifest) {
   db_.reset();
   ASSERT_NO_FATAL_FAILURE(Open());
   EXPECT_EQ(Get("k"), "v");
+}
+
+// A flush that failed on the disk as it was before Resume reaches the database only after
+// Resume has cleared the error state: Resume retries it instead of reporting its failure.
+TEST_F(DBFaultTest, ResumeRetriesAFlushThatFailedBeforeIt) {
+  ASSERT_NO_FATAL_FAILURE(Open());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "flushed", "v").ok());
+  std::latch failed(1);
+  std::latch release(1);
+  fs_->SetInjectionHook([&](FaultOp, const std::string& path) {
+    if (!path.ends_with(".sst")) return;
+    failed.count_down();
+    release.wait();  // the flush is held at its failed table write
+  });
+  fs_->FailNext(FaultOp::kWrite, 1, FaultError::kIO, ".sst");
+  std::thread flush([&] { (void)db_->Flush(); });
+  failed.wait();
+  // Meanwhile a failed log write puts the database in the error state; then the disk heals.
+  fs_->FailNext(FaultOp::kWrite, 1, FaultError::kIO, ".log");
+  EXPECT_TRUE(db_->Put(WriteOptions(), "failed", "v").IsIOError());
+  fs_->SetErrorsEnabled(false);
+  Status resumed;
+  std::thread resume([&] { resumed = db_->Resume(); });
+  // Resume clears the error, then waits for the memtables to be flushed: let the held flush
+  // return its failure then.
+  std::string error;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (db_->GetProperty("lsm.background-error", &error) && error != "OK" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(error, "OK");
+  release.count_down();
+  resume.join();
+  flush.join();
+  fs_->SetInjectionHook(nullptr);
+  EXPECT_TRUE(resumed.ok()) << resumed.ToString();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "after", "v").ok());
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  ASSERT_NO_FATAL_FAILURE(Open());
+  EXPECT_EQ(Get("flushed"), "v");
+  EXPECT_EQ(Get("after"), "v");
 }
 
 }  // namespace

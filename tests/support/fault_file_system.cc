@@ -202,19 +202,24 @@ Status FaultFileSystem::BeginMutation(const std::string& path, std::optional<Fau
 }
 
 Status FaultFileSystem::MaybeInject(FaultOp op, const std::string& path) {
-  MutexLock l(&mu_);
-  if (!errors_enabled_) return Status::OK();
-  Rule& rule = rules_[static_cast<int>(op)];
   FaultError error;
-  if (rule.fail_next > 0 && path.ends_with(rule.next_suffix)) {
-    rule.fail_next--;
-    error = rule.next_error;
-  } else if (rule.one_in > 0 && path.ends_with(rule.suffix) && rnd_.OneIn(rule.one_in)) {
-    error = rule.error;
-  } else {
-    return Status::OK();
+  std::function<void(FaultOp, const std::string&)> hook;
+  {
+    MutexLock l(&mu_);
+    if (!errors_enabled_) return Status::OK();
+    Rule& rule = rules_[static_cast<int>(op)];
+    if (rule.fail_next > 0 && path.ends_with(rule.next_suffix)) {
+      rule.fail_next--;
+      error = rule.next_error;
+    } else if (rule.one_in > 0 && path.ends_with(rule.suffix) && rnd_.OneIn(rule.one_in)) {
+      error = rule.error;
+    } else {
+      return Status::OK();
+    }
+    injected_.emplace_back(op, path);
+    hook = injection_hook_;
   }
-  injected_.emplace_back(op, path);
+  if (hook) hook(op, path);
   const std::string what = absl::StrFormat(
       "%s: %s (injected)", FaultOpName(op),
       error == FaultError::kNoSpace ? "No space left on device" : "Input/output error");
@@ -470,6 +475,11 @@ void FaultFileSystem::SetErrorsEnabled(bool enabled) {
 void FaultFileSystem::ClearErrorRules() {
   MutexLock l(&mu_);
   rules_ = {};
+}
+
+void FaultFileSystem::SetInjectionHook(std::function<void(FaultOp, const std::string&)> hook) {
+  MutexLock l(&mu_);
+  injection_hook_ = std::move(hook);
 }
 
 uint64_t FaultFileSystem::InjectedErrors(FaultOp op, std::string_view suffix) const {

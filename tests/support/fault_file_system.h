@@ -38,6 +38,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -118,6 +119,10 @@ class FaultFileSystem final : public FileSystem {
   void SetErrorsEnabled(bool enabled);
   // Forgets every rate and pending failure.
   void ClearErrorRules();
+  // Called with the operation and path after each injected error, before the failing call
+  // returns and outside the file system's lock: a test may block in it to hold that call
+  // there while the rest of the program goes on. Empty: none.
+  void SetInjectionHook(std::function<void(FaultOp, const std::string&)> hook);
   // Errors injected so far into operations of kind `op` (on paths ending in `suffix`).
   uint64_t InjectedErrors(FaultOp op, std::string_view suffix = {}) const;
   uint64_t TotalInjectedErrors() const;
@@ -188,6 +193,7 @@ class FaultFileSystem final : public FileSystem {
   Random rnd_ ABSL_GUARDED_BY(mu_);
   bool errors_enabled_ ABSL_GUARDED_BY(mu_) = true;
   std::array<Rule, kNumFaultOps> rules_ ABSL_GUARDED_BY(mu_);
+  std::function<void(FaultOp, const std::string&)> injection_hook_ ABSL_GUARDED_BY(mu_);
   std::vector<std::pair<FaultOp, std::string>> injected_ ABSL_GUARDED_BY(mu_);
   uint64_t cut_after_ ABSL_GUARDED_BY(mu_) = 0;
 
