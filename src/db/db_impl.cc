@@ -598,7 +598,7 @@ void DBImpl::BackgroundThread() {
       imms_.pop_front();
       imm.mem->Unref();
     } else if (bg_error_.ok() && resumes_at_start == resumes_) {
-      // (A flush that failed on the disk as it was before Resume is retried at once.)
+      // Only a failure since the last Resume: one from before it is retried at once.
       bg_error_ = s;
     }
     background_cv_.SignalAll();
