@@ -5,14 +5,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "tests/support/test_util.h"
+
 namespace lsm {
 namespace {
-
-std::string IKey(std::string_view user, SequenceNumber seq, ValueType t) {
-  std::string s;
-  AppendInternalKey(&s, ParsedInternalKey(user, seq, t));
-  return s;
-}
 
 TEST(DbFormatTest, EncodeDecode) {
   for (std::string_view key :

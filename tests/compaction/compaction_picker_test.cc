@@ -28,15 +28,10 @@
 #include <sstream>
 
 #include "src/compaction/compaction_picker.h"
+#include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
-
-std::string IKey(std::string_view user, SequenceNumber seq) {
-  std::string s;
-  AppendInternalKey(&s, ParsedInternalKey(user, seq, ValueType::kValue));
-  return s;
-}
 
 uint64_t ToNumber(std::string_view s) {
   uint64_t v = 0;

@@ -50,12 +50,6 @@ std::string Contents(MemFileSystem* mem, const std::string& path) {
   return data;
 }
 
-std::string IKey(std::string_view user, SequenceNumber seq, ValueType type) {
-  std::string k;
-  AppendInternalKey(&k, ParsedInternalKey(user, seq, type));
-  return k;
-}
-
 // `users` user keys with shared prefixes, 1-3 versions each, every seventh a deletion.
 std::vector<std::pair<std::string, std::string>> Entries(int users, size_t value_size) {
   std::vector<std::pair<std::string, std::string>> entries;

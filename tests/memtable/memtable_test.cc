@@ -14,12 +14,6 @@
 namespace lsm {
 namespace {
 
-std::string IKey(std::string_view user_key, SequenceNumber seq, ValueType type) {
-  std::string k;
-  AppendInternalKey(&k, ParsedInternalKey(user_key, seq, type));
-  return k;
-}
-
 // Owns one reference for the test's duration.
 // The parameter selects the reverse comparator instead of the bytewise one.
 class MemTableTest : public ::testing::TestWithParam<bool> {

@@ -14,6 +14,7 @@
 #include "src/sstable/table_builder.h"
 #include "src/sstable/table_reader.h"
 #include "src/util/random.h"
+#include "tests/support/test_util.h"
 
 namespace lsm {
 
@@ -24,12 +25,6 @@ struct Entry {
   std::string key;  // internal key
   std::string value;
 };
-
-inline std::string IKey(std::string_view user, SequenceNumber seq, ValueType type) {
-  std::string k;
-  AppendInternalKey(&k, ParsedInternalKey(user, seq, type));
-  return k;
-}
 
 // Sorted entries: user keys with shared prefixes and binary bytes, 1-3 versions each (newest
 // first), some deletions; values random or repetitive (compressible), some empty.

@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "lsm/comparator.h"
+#include "src/base/dbformat.h"
 #include "src/util/random.h"
 
 namespace lsm {
@@ -19,6 +21,14 @@ namespace lsm {
 // Orders keys bytewise in reverse (Name() "test.Reverse"): a comparator other than the
 // default, for the generic comparison paths and for comparator-mismatch checks.
 const Comparator* ReverseBytewiseComparator();
+
+// The internal key of `user` at `seq` with `type`.
+inline std::string IKey(std::string_view user, SequenceNumber seq,
+                        ValueType type = ValueType::kValue) {
+  std::string key;
+  AppendInternalKey(&key, ParsedInternalKey(user, seq, type));
+  return key;
+}
 
 // A new directory under $TMPDIR (or /tmp), removed recursively on destruction.
 class TempDir {

@@ -10,12 +10,6 @@
 namespace lsm {
 namespace {
 
-std::string IKey(std::string_view user, SequenceNumber seq) {
-  std::string s;
-  AppendInternalKey(&s, ParsedInternalKey(user, seq, ValueType::kValue));
-  return s;
-}
-
 FileMetaData File(uint64_t number, std::string_view smallest, std::string_view largest,
                   SequenceNumber seq) {
   return FileMetaData{.number = number,
