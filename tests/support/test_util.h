@@ -5,6 +5,7 @@
 //   uint64_t seed = TestSeed();        // LSM_TEST_SEED, or a fresh one, printed for replay
 //   int rounds = EnvInt("LSM_X_ROUNDS", 100);  // a suite's scale, raised for its long mode
 //   options.comparator = ReverseBytewiseComparator();
+//   std::string ikey = IKey("a", 5);   // the internal key of a value of "a" at sequence 5
 #ifndef LSM_TESTS_SUPPORT_TEST_UTIL_H_
 #define LSM_TESTS_SUPPORT_TEST_UTIL_H_
 
