@@ -61,7 +61,8 @@ struct BenchConfig {
   bool use_existing_db = false;
   // --compression_type, --bloom_bits, --cache_size, --write_buffer_size, --block_size,
   // --open_files, --sync, --disable_wal, --verify_checksum, --max_background_jobs,
-  // --compaction_style (path = db).
+  // --compaction_style, --level_compaction_dynamic_level_bytes, --disable_auto_compactions
+  // (path = db).
   EngineOptions engine_options;
 
   // Operations of the read workloads.

@@ -72,6 +72,8 @@ struct EngineOptions {
   // Background threads for flushes and compactions.
   int max_background_jobs = 2;
   lsm::CompactionStyle compaction_style = lsm::CompactionStyle::kLevel;
+  // No compaction starts on its own; CompactRange() still compacts.
+  bool disable_auto_compactions = false;
   // Leveled compaction sizes its levels from the last one (RocksDB's
   // level_compaction_dynamic_level_bytes); unset keeps the engine's default.
   std::optional<bool> dynamic_level_bytes;

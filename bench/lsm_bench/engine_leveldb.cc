@@ -1,9 +1,10 @@
 // The LevelDB adapter. Option mapping: --compression_type none|snappy (LevelDB has no other),
 // --bloom_bits -> NewBloomFilterPolicy, --cache_size -> NewLRUCache (0 caches nothing),
 // --write_buffer_size, --block_size, --open_files -> max_open_files, --sync, --verify_checksum.
-// LevelDB cannot skip its log, has one background thread and only leveled compaction, so
-// --disable_wal, --max_background_jobs other than 2 (the flag's default) and --compaction_style
-// other than level are refused. It has no MultiGet: multireadrandom runs one Get per key.
+// LevelDB cannot skip its log, has one background thread, only leveled compaction and no way
+// to turn compaction off, so --disable_wal, --max_background_jobs other than 2 (the flag's
+// default), --compaction_style other than level and --disable_auto_compactions are refused. It has
+// no MultiGet: multireadrandom runs one Get per key.
 //
 // LevelDB has no public flush: Flush() calls CompactRange on a one-key range above every key
 // the benchmark writes, which flushes the memtable (CompactRange always does) and compacts
@@ -141,6 +142,11 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--level_compaction_dynamic_level_bytes=true: not supported by --engine=leveldb "
           "(LevelDB's level sizes are fixed)");
+    }
+    if (options.disable_auto_compactions) {
+      return lsm::Status::InvalidArgument(
+          "--disable_auto_compactions: not supported by --engine=leveldb (LevelDB always "
+          "compacts on its own)");
     }
     if (options.compaction_style != lsm::CompactionStyle::kLevel) {
       return lsm::Status::InvalidArgument(

@@ -3,10 +3,11 @@
 // --cache_size -> block_cache_bytes, --write_buffer_size, --block_size, --open_files ->
 // max_open_files, --max_background_jobs (at least 2: one flush and one compaction thread),
 // --compaction_style -> compaction_style (FIFO keeps lsm's default size limit, 1 GiB, as
-// RocksDB's does), --sync and --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions.
-// lsm has no MultiGet yet: multireadrandom runs the Engine default, one Get per key of a
-// batch. CompactRange() is DB::CompactRange over everything. BackgroundBytesWritten() reads
-// the flushed and compacted byte counts of the "lsm.levelstats" property.
+// RocksDB's does), --disable_auto_compactions -> the option of that name, --sync and
+// --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions. lsm has no MultiGet yet:
+// multireadrandom runs the Engine default, one Get per key of a batch. CompactRange() is
+// DB::CompactRange over everything. BackgroundBytesWritten() reads the flushed and compacted
+// byte counts of the "lsm.levelstats" property.
 //
 // Flush() is DB::Flush. WaitForCompaction() polls numeric properties until all are 0:
 // lsm.num-immutable-mem-table, lsm.mem-table-flush-pending, lsm.num-running-flushes,
@@ -107,6 +108,7 @@ class LsmEngine final : public Engine {
     lo.block_cache_bytes = options.cache_size;
     lo.max_background_jobs = options.max_background_jobs;
     lo.compaction_style = options.compaction_style;
+    lo.disable_auto_compactions = options.disable_auto_compactions;
     if (options.dynamic_level_bytes.has_value()) {
       lo.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
     }

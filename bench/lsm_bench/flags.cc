@@ -50,6 +50,8 @@ ABSL_FLAG(std::string, level_compaction_dynamic_level_bytes, "",
           "engine's default (lsm: true, RocksDB 7.8: false; LevelDB has fixed levels).");
 ABSL_FLAG(std::string, compaction_style, "level",
           "level, universal or fifo (or db_bench's 0, 1, 2); leveldb: level only.");
+ABSL_FLAG(bool, disable_auto_compactions, false,
+          "Start no compaction on its own: only the compact workload compacts (not for leveldb).");
 ABSL_FLAG(bool, histogram, false, "Time every operation and print latency percentiles.");
 ABSL_FLAG(uint64_t, seed, 0, "Random seed; 0 derives one from the clock (printed).");
 ABSL_FLAG(bool, sync, false, "Sync the write-ahead log on every write.");
@@ -180,6 +182,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
         "--level_compaction_dynamic_level_bytes=%s: expected true or false", dynamic));
   }
   eo.max_background_jobs = max_background_jobs;
+  eo.disable_auto_compactions = absl::GetFlag(FLAGS_disable_auto_compactions);
   eo.path = c.db;
   eo.bloom_bits = bloom_bits;
   eo.cache_size = static_cast<size_t>(cache_size);

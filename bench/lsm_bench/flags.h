@@ -44,6 +44,7 @@ ABSL_DECLARE_FLAG(int32_t, open_files);
 ABSL_DECLARE_FLAG(int32_t, max_background_jobs);
 ABSL_DECLARE_FLAG(std::string, compaction_style);
 ABSL_DECLARE_FLAG(std::string, level_compaction_dynamic_level_bytes);
+ABSL_DECLARE_FLAG(bool, disable_auto_compactions);
 ABSL_DECLARE_FLAG(bool, histogram);
 ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(bool, sync);

@@ -151,6 +151,7 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   if (eo.dynamic_level_bytes.has_value()) {
     boolean("level_compaction_dynamic_level_bytes", *eo.dynamic_level_bytes);
   }
+  boolean("disable_auto_compactions", eo.disable_auto_compactions);
   boolean("sync", eo.sync);
   boolean("disable_wal", eo.disable_wal);
   boolean("verify_checksum", eo.verify_checksum);

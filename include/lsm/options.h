@@ -174,6 +174,12 @@ struct Options {
   CompactionOptionsUniversal compaction_options_universal;
   CompactionOptionsFIFO compaction_options_fifo;
 
+  // Only CompactRange compacts: no compaction, and no FIFO deletion, starts on its own, and
+  // level-0 tables and pending compaction bytes no longer slow down or stop writes (full
+  // memtables still do). For bulk loads: write, then CompactRange, then reopen without it.
+  // Default: false.
+  bool disable_auto_compactions = false;
+
   // Background threads: one flushes memtables, the others compact (compactions of disjoint key
   // ranges run in parallel). At least 2. Default: 2.
   int max_background_jobs = 2;

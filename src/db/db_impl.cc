@@ -509,10 +509,13 @@ Status DBImpl::MakeRoomForWrite(bool force) {
       background_cv_.Wait();
       continue;
     }
-    // Under FIFO level 0 is the whole database: its file count is no reason to wait.
-    const int level0 =
-        options_.compaction_style == CompactionStyle::kFIFO ? 0 : level0_files_.load();
-    const uint64_t pending = pending_compaction_bytes_.load();
+    // Waiting is for compaction to catch up: there is none to wait for when it is off, and
+    // under FIFO level 0 is the whole database, its file count no reason to wait.
+    const bool auto_compactions = !options_.disable_auto_compactions;
+    const int level0 = auto_compactions && options_.compaction_style != CompactionStyle::kFIFO
+                           ? level0_files_.load()
+                           : 0;
+    const uint64_t pending = auto_compactions ? pending_compaction_bytes_.load() : 0;
     const uint64_t soft = options_.soft_pending_compaction_bytes_limit;
     const uint64_t hard = options_.hard_pending_compaction_bytes_limit;
     StallCause cause = kNumStallCauses;
@@ -703,7 +706,7 @@ void DBImpl::CompactionThread() {
     std::shared_ptr<const Version> version = versions_->current();
     ManualCompaction* manual = nullptr;
     std::unique_ptr<Compaction> c = PickManualCompaction(*version, &manual);
-    if (c == nullptr && bg_error_.ok()) {
+    if (c == nullptr && bg_error_.ok() && !options_.disable_auto_compactions) {
       const uint64_t now = UnixSeconds();
       c = PickCompaction(*version, icmp_, options_, running_, &compact_pointers_, now);
     }
@@ -1045,10 +1048,12 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     return true;
   }
   if (property == "lsm.compaction-pending") {
-    // Whether work is due, whether or not a running compaction holds it up.
+    // Whether work is due, whether or not a running compaction holds it up; none is when
+    // compactions do not start on their own.
     CompactionPointers pointers = compact_pointers_;
     const uint64_t now = UnixSeconds();
     const bool due =
+        !options_.disable_auto_compactions &&
         PickCompaction(*v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr;
     *value = std::to_string(due ? 1 : 0);
     return true;

@@ -300,6 +300,26 @@ TEST_P(WorkloadTest, CompactionStyles) {
   }
 }
 
+TEST_P(WorkloadTest, DisableAutoCompactions) {
+  if (GetParam() == "leveldb") GTEST_SKIP() << "leveldb always compacts on its own";
+  BenchConfig config = Config();
+  config.num = 5000;  // about ten flushes, past every engine's level-0 trigger
+  config.engine_options.disable_auto_compactions = true;
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  EXPECT_EQ(Run(&runner, "fillrandom").ops, 5000u);
+  Run(&runner, "flush");
+  Run(&runner, "waitforcompaction");  // returns: nothing will start
+  const std::string property = GetParam() + ".num-files-at-level0";
+  std::string files;
+  ASSERT_TRUE(runner.engine().GetProperty(property, &files));
+  EXPECT_GT(std::stoi(files), 4);
+  Run(&runner, "compact");
+  ASSERT_TRUE(runner.engine().GetProperty(property, &files));
+  EXPECT_EQ(files, "0");
+  EXPECT_GT(Run(&runner, "readrandom").counters.found, 0u);
+}
+
 TEST_P(WorkloadTest, ReadsAndBatchSize) {
   BenchConfig config = Config();
   config.reads = 100;
@@ -523,6 +543,7 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   absl::SetFlag(&FLAGS_max_background_jobs, 3);
   absl::SetFlag(&FLAGS_compaction_style, "1");  // db_bench's number for universal
   absl::SetFlag(&FLAGS_level_compaction_dynamic_level_bytes, "false");
+  absl::SetFlag(&FLAGS_disable_auto_compactions, true);
   absl::SetFlag(&FLAGS_json, "/tmp/out.json");
   absl::SetFlag(&FLAGS_stats_per_workload, true);
   absl::SetFlag(&FLAGS_benchmarks, "ycsba,readwhilewriting,waitforcompaction");
@@ -534,6 +555,7 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   EXPECT_EQ(config.engine_options.max_background_jobs, 3);
   EXPECT_EQ(config.engine_options.compaction_style, lsm::CompactionStyle::kUniversal);
   EXPECT_EQ(config.engine_options.dynamic_level_bytes, false);
+  EXPECT_TRUE(config.engine_options.disable_auto_compactions);
   EXPECT_EQ(config.json, "/tmp/out.json");
   EXPECT_TRUE(config.stats_per_workload);
   EXPECT_EQ(config.benchmarks.size(), 3u);
@@ -562,6 +584,7 @@ TEST_F(LsmBenchFlagsTest, LevelDBRefusesWhatItCannotDo) {
   ExpectRejected(&FLAGS_max_background_jobs, 4, 2, "--max_background_jobs=4");
   ExpectRejected(&FLAGS_level_compaction_dynamic_level_bytes, "true", "false",
                  "--level_compaction_dynamic_level_bytes=true");
+  ExpectRejected(&FLAGS_disable_auto_compactions, true, false, "--disable_auto_compactions");
   EXPECT_EQ(Error(), "");
 }
 #endif

@@ -1,6 +1,6 @@
 // Compaction seen through the DB: each style keeps what snapshots see, FIFO deletes the oldest
-// data first, the compaction filter, write stalls on pending compaction bytes, and the figures
-// in "lsm.levelstats".
+// data first, the compaction filter, write stalls on pending compaction bytes, compaction left
+// to CompactRange alone, and the figures in "lsm.levelstats".
 #include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
 
@@ -231,6 +231,45 @@ TEST_F(DBCompactionTest, WritesSlowDownOnPendingCompactionBytes) {
   EXPECT_EQ(stats.find("slowdowns: 0 level 0, 0 pending bytes"), std::string::npos) << stats;
   WaitForCompactions();
   for (int i = 0; i < 3000; i += 101) ASSERT_EQ(Get(Key(i)), value);
+}
+
+TEST_F(DBCompactionTest, DisableAutoCompactionsLeavesCompactingToCompactRange) {
+  options_.disable_auto_compactions = true;
+  options_.level0_file_num_compaction_trigger = 2;
+  options_.level0_slowdown_writes_trigger = 2;
+  Open();
+  const std::string value(100, 'v');  // one table per flush
+  for (int file = 0; file < 8; file++) {
+    for (int i = file; i < 2000; i += 8) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), value).ok());
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  // A compaction would have had ample time to start.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(FilesAt(0), 8);
+  std::string pending, stats;
+  ASSERT_TRUE(db_->GetProperty("lsm.compaction-pending", &pending));
+  EXPECT_EQ(pending, "0");
+  // Level 0 past its slowdown trigger held no write back.
+  ASSERT_TRUE(db_->GetProperty("lsm.stats", &stats));
+  EXPECT_NE(stats.find("slowdowns: 0 level 0, 0 pending bytes"), std::string::npos) << stats;
+  for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), value);
+
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(FilesAt(0), 0);
+  for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), value);
+
+  // Reopened without the option, the database compacts on its own again.
+  for (int file = 0; file < 4; file++) {
+    for (int i = file; i < 2000; i += 4) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), "new").ok());
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  EXPECT_EQ(FilesAt(0), 4);
+  options_.disable_auto_compactions = false;
+  options_.level0_slowdown_writes_trigger = 20;
+  Open();
+  WaitForCompactions();
+  EXPECT_LT(FilesAt(0), 2);
+  for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), "new");
 }
 
 TEST_F(DBCompactionTest, RateLimitedCompactionsStillFinish) {

@@ -1,11 +1,11 @@
-// metamorphic_configs (TESTPLAN.md): one seeded operation log runs under eight option sets and
+// metamorphic_configs (TESTPLAN.md): one seeded operation log runs under nine option sets and
 // every run must give the same output history. The options change how data is laid out and
 // when work happens (block size and restart interval, memtable size, leveled, universal and FIFO
-// compaction, compression, bloom filters, block cache, background threads), where the files
-// live (the in-memory file system, POSIX files, the fault-injecting file system with no faults)
-// and how writes reach the log (synced, unsynced, without the WAL); none of it may change an
-// answer. The engine has no io_uring path yet: POSIX and in-memory files stand for the I/O
-// paths.
+// compaction, compaction left to CompactRange, compression, bloom filters, block cache,
+// background threads), where the files live (the in-memory file system, POSIX files, the
+// fault-injecting file system with no faults) and how writes reach the log (synced, unsynced,
+// without the WAL); none of it may change an answer. The engine has no io_uring path yet: POSIX
+// and in-memory files stand for the I/O paths.
 //
 // The log holds Put, Delete, WriteBatch, Get, iterator walks (Seek, SeekForPrev, SeekToFirst,
 // SeekToLast, then Next and Prev, some with bounds), snapshots taken, read and released,
@@ -13,7 +13,7 @@
 // statuses, values, and every iterator position.
 //
 // Scale: LSM_METAMORPHIC_SEEDS (default 5) seeds, spread over five test cases, x
-// LSM_METAMORPHIC_OPS (default 5000) operations x 8 option sets. A failure prints the seed
+// LSM_METAMORPHIC_OPS (default 5000) operations x 9 option sets. A failure prints the seed
 // (LSM_TEST_SEED replays it), the two option sets, and the first operation whose outputs differ.
 #include <absl/strings/escaping.h>
 #include <gtest/gtest.h>
@@ -246,6 +246,12 @@ std::vector<Config> Configs() {
          o->max_background_jobs = 3;
          o->paranoid_checks = false;
          o->block_cache_bytes = 64 << 10;
+       }},
+      {"level-no-auto-compactions", Config::Files::kMemory, SyncMode::kOff,
+       [](Options* o) {
+         // Level 0 piles up between the log's CompactRange calls.
+         o->disable_auto_compactions = true;
+         o->max_open_files = 20;
        }},
   };
 }
