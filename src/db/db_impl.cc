@@ -711,6 +711,8 @@ void DBImpl::CompactionThread() {
       c = PickCompaction(*version, icmp_, options_, running_, &compact_pointers_, now);
     }
     if (c == nullptr) {
+      // Waiting with the version would keep its tables from being deleted once compacted.
+      version.reset();
       // FIFO's age limit needs a look now and then even when nothing changes.
       background_cv_.WaitFor(std::chrono::seconds(1));
       continue;

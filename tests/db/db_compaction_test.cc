@@ -4,6 +4,7 @@
 #include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -270,6 +271,26 @@ TEST_F(DBCompactionTest, DisableAutoCompactionsLeavesCompactingToCompactRange) {
   WaitForCompactions();
   EXPECT_LT(FilesAt(0), 2);
   for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), "new");
+}
+
+// Idle compaction threads hold no version, so nothing keeps a compaction's inputs on disk.
+TEST_F(DBCompactionTest, CompactionDeletesItsInputsWithIdleThreadsAround) {
+  options_.max_background_jobs = 4;
+  options_.level0_file_num_compaction_trigger = 10;
+  Open();
+  for (int file = 0; file < 4; file++) {
+    for (int i = 0; i < 100; i++) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), "v").ok());
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  int in_version = 0;
+  for (int level = 0; level < 7; level++) in_version += FilesAt(level);
+  std::vector<std::string> children;
+  ASSERT_TRUE(options_.file_system->GetChildren("/db", &children).ok());
+  const auto on_disk = std::count_if(children.begin(), children.end(), [](const std::string& name) {
+    return name.ends_with(".sst");
+  });
+  EXPECT_EQ(on_disk, in_version);
 }
 
 TEST_F(DBCompactionTest, RateLimitedCompactionsStillFinish) {
