@@ -16,6 +16,7 @@
 #ifndef LSM_DB_H_
 #define LSM_DB_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -68,9 +69,38 @@ class DB {
   // Compacts the key range [*begin, *end]; nullptr means unbounded on that side.
   virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
 
-  // Sets *value to the named property ("lsm.stats", "lsm.num-files-at-level0", ...). Returns
-  // false for an unknown name.
+  // Sets *value to the named property. Returns false for an unknown name. Text:
+  //   lsm.stats                  levelstats, then memtables, flushes, compactions, stalls,
+  //                              snapshots and the background error
+  //   lsm.levelstats             per level: files, bytes, target, score, compactions, bytes
+  //                              read and written; write amplification
+  //   lsm.background-error       the background error ("OK" when none)
+  //   lsm.recovery               the logs Open replayed: records applied, bytes dropped and why
+  // Numbers (also through GetIntProperty), with RocksDB's names:
+  //   lsm.num-files-at-level<N>             tables on level N (0 to 6)
+  //   lsm.num-immutable-mem-table           frozen memtables not yet flushed
+  //   lsm.mem-table-flush-pending           1 if a frozen memtable waits for the flush thread
+  //   lsm.num-running-flushes               flushes under way (0 or 1)
+  //   lsm.cur-size-active-mem-table         bytes of the active memtable
+  //   lsm.cur-size-all-mem-tables           bytes of the active and frozen memtables
+  //   lsm.num-entries-active-mem-table      entries in the active memtable
+  //   lsm.compaction-pending                1 if a compaction is due (never with
+  //                                         disable_auto_compactions)
+  //   lsm.num-running-compactions           compactions under way
+  //   lsm.estimate-pending-compaction-bytes bytes compaction must still rewrite to bring every
+  //                                         level within its limit
+  //   lsm.live-sst-files-size               bytes of the current version's tables
+  //   lsm.total-sst-files-size              bytes of every table a version still uses (readers
+  //                                         hold older versions)
+  //   lsm.num-live-versions                 versions in use, the current one included
+  //   lsm.num-snapshots                     snapshots not yet released
+  //   lsm.block-cache-capacity              block_cache_bytes
+  //   lsm.block-cache-usage                 bytes the block cache holds now
   virtual bool GetProperty(std::string_view property, std::string* value) = 0;
+
+  // Sets *value to a numeric property (the second list above). Returns false for an unknown
+  // name or a text property.
+  virtual bool GetIntProperty(std::string_view property, uint64_t* value) = 0;
 
   // Clears a background error once its cause is gone, so writes are accepted again. It first
   // flushes every memtable (so that no later recovery needs a log the error may have damaged)

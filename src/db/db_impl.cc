@@ -591,9 +591,11 @@ void DBImpl::BackgroundThread() {
     const uint64_t next_log = imms_.size() > 1 ? imms_[1].log_number : log_number_;
     const SequenceNumber last_sequence = last_sequence_;
     const uint64_t resumes_at_start = resumes_;
+    flushing_ = true;
     mu_.Unlock();
     Status s = FlushImmutable(imm, next_log, last_sequence);
     mu_.Lock();
+    flushing_ = false;
     if (s.ok()) {
       // The log is obsolete once the table is installed; it is gone before the memtable
       // leaves the queue, so a caller that waits for the queue to drain sees the disk settled.
@@ -1021,16 +1023,71 @@ std::string DBImpl::LevelStatsText(const Version& v) {
   return value;
 }
 
+bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* value) {
+  constexpr std::string_view kFilesAtLevel = "lsm.num-files-at-level";
+  if (property.starts_with(kFilesAtLevel)) {
+    const std::string_view digits = property.substr(kFilesAtLevel.size());
+    if (digits.size() != 1 || digits[0] < '0' || digits[0] >= '0' + kNumLevels) return false;
+    *value = v.NumFiles(digits[0] - '0');
+    return true;
+  }
+  if (property == "lsm.num-immutable-mem-table") {
+    *value = imms_.size();
+  } else if (property == "lsm.mem-table-flush-pending") {
+    *value = imms_.size() > (flushing_ ? 1u : 0u) ? 1 : 0;
+  } else if (property == "lsm.num-running-flushes") {
+    *value = flushing_ ? 1 : 0;
+  } else if (property == "lsm.cur-size-active-mem-table") {
+    *value = mem_->ApproximateMemoryUsage();
+  } else if (property == "lsm.cur-size-all-mem-tables") {
+    *value = mem_->ApproximateMemoryUsage();
+    for (const Immutable& imm : imms_) *value += imm.mem->ApproximateMemoryUsage();
+  } else if (property == "lsm.num-entries-active-mem-table") {
+    *value = mem_entries_;
+  } else if (property == "lsm.compaction-pending") {
+    // Whether work is due, whether or not a running compaction holds it up; none is when
+    // compactions do not start on their own.
+    CompactionPointers pointers = compact_pointers_;
+    const uint64_t now = UnixSeconds();
+    *value = !options_.disable_auto_compactions &&
+             PickCompaction(v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr;
+  } else if (property == "lsm.num-running-compactions") {
+    *value = static_cast<uint64_t>(running_compactions_);
+  } else if (property == "lsm.estimate-pending-compaction-bytes") {
+    *value = pending_compaction_bytes_.load();
+  } else if (property == "lsm.live-sst-files-size") {
+    *value = 0;
+    for (int level = 0; level < kNumLevels; level++) *value += v.NumBytes(level);
+  } else if (property == "lsm.total-sst-files-size") {
+    *value = versions_->LiveTableBytes();
+  } else if (property == "lsm.num-live-versions") {
+    *value = versions_->NumLiveVersions();
+  } else if (property == "lsm.num-snapshots") {
+    *value = snapshots_.size();
+  } else if (property == "lsm.block-cache-capacity") {
+    *value = block_cache_ != nullptr ? block_cache_->capacity() : 0;
+  } else if (property == "lsm.block-cache-usage") {
+    *value = block_cache_ != nullptr ? block_cache_->usage() : 0;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool DBImpl::GetIntProperty(std::string_view property, uint64_t* value) {
+  *value = 0;
+  if (closed_.load()) return false;
+  MutexLock l(&mu_);
+  return IntProperty(property, *versions_->current(), value);
+}
+
 bool DBImpl::GetProperty(std::string_view property, std::string* value) {
   value->clear();
   if (closed_.load()) return false;
   MutexLock l(&mu_);
   std::shared_ptr<const Version> v = versions_->current();
-  constexpr std::string_view kFilesAtLevel = "lsm.num-files-at-level";
-  if (property.starts_with(kFilesAtLevel)) {
-    const std::string_view digits = property.substr(kFilesAtLevel.size());
-    if (digits.size() != 1 || digits[0] < '0' || digits[0] >= '0' + kNumLevels) return false;
-    *value = std::to_string(v->NumFiles(digits[0] - '0'));
+  if (uint64_t n; IntProperty(property, *v, &n)) {
+    *value = std::to_string(n);
     return true;
   }
   if (property == "lsm.levelstats") {
@@ -1039,29 +1096,6 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
   }
   if (property == "lsm.background-error") {
     *value = bg_error_.ToString();
-    return true;
-  }
-  if (property == "lsm.num-immutable-mem-table") {
-    *value = std::to_string(imms_.size());
-    return true;
-  }
-  if (property == "lsm.cur-size-active-mem-table") {
-    *value = std::to_string(mem_->ApproximateMemoryUsage());
-    return true;
-  }
-  if (property == "lsm.compaction-pending") {
-    // Whether work is due, whether or not a running compaction holds it up; none is when
-    // compactions do not start on their own.
-    CompactionPointers pointers = compact_pointers_;
-    const uint64_t now = UnixSeconds();
-    const bool due =
-        !options_.disable_auto_compactions &&
-        PickCompaction(*v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr;
-    *value = std::to_string(due ? 1 : 0);
-    return true;
-  }
-  if (property == "lsm.num-running-compactions") {
-    *value = std::to_string(running_compactions_);
     return true;
   }
   if (property == "lsm.recovery") {

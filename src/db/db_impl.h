@@ -61,6 +61,7 @@ class DBImpl final : public DB {
   Status Flush() override;
   Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
   bool GetProperty(std::string_view property, std::string* value) override;
+  bool GetIntProperty(std::string_view property, uint64_t* value) override;
   Status Resume() override;
   Status Close() override;
 
@@ -125,6 +126,9 @@ class DBImpl final : public DB {
   WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits for background work to signal, counting a write stop for `cause`.
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The numeric properties of GetIntProperty.
+  bool IntProperty(std::string_view property, const Version& v, uint64_t* value)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void BackgroundThread();
   void CompactionThread();
@@ -208,6 +212,7 @@ class DBImpl final : public DB {
   uint64_t files_deleted_by_fifo_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t entries_filtered_ ABSL_GUARDED_BY(mu_) = 0;
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
+  bool flushing_ ABSL_GUARDED_BY(mu_) = false;
   LevelStats level_stats_[kNumLevels] ABSL_GUARDED_BY(mu_);
   // Write stalls by cause: waits (stops) and 1 ms delays (slowdowns).
   uint64_t stalls_[kNumStallCauses] ABSL_GUARDED_BY(mu_) = {};

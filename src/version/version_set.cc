@@ -1,5 +1,6 @@
 #include "src/version/version_set.h"
 
+#include <absl/container/flat_hash_set.h>
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
@@ -91,6 +92,28 @@ void VersionSet::AddLiveFiles(std::vector<uint64_t>* numbers) const {
       }
     }
   }
+}
+
+uint64_t VersionSet::NumLiveVersions() const {
+  MutexLock l(&mu_);
+  std::erase_if(live_, [](const auto& w) { return w.expired(); });
+  return live_.size();
+}
+
+uint64_t VersionSet::LiveTableBytes() const {
+  MutexLock l(&mu_);
+  uint64_t bytes = 0;
+  absl::flat_hash_set<uint64_t> seen;
+  for (const auto& weak : live_) {
+    if (auto v = weak.lock()) {
+      for (int level = 0; level < kNumLevels; level++) {
+        for (const auto& f : v->files(level)) {
+          if (seen.insert(f->number).second) bytes += f->file_size;
+        }
+      }
+    }
+  }
+  return bytes;
 }
 
 Status VersionSet::CreateNew() {

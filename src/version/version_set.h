@@ -73,6 +73,11 @@ class VersionSet {
   // durable there) until a new MANIFEST replaces that one.
   void AddLiveFiles(std::vector<uint64_t>* numbers) const;
 
+  // Live versions, the current one included.
+  uint64_t NumLiveVersions() const;
+  // Bytes of the distinct tables that live versions refer to.
+  uint64_t LiveTableBytes() const;
+
   const InternalKeyComparator* icmp() const { return &icmp_; }
 
  private:

@@ -337,5 +337,63 @@ TEST_F(DBTest, PropertiesAndClose) {
   EXPECT_TRUE(db_->NewIterator(ReadOptions())->status().IsInvalidArgument());
 }
 
+TEST_F(DBTest, NumericProperties) {
+  options_.compression = CompressionType::kNone;
+  Open();
+  auto number = [&](std::string_view property) {
+    uint64_t n = ~uint64_t{0};
+    EXPECT_TRUE(db_->GetIntProperty(property, &n)) << property;
+    std::string text;
+    EXPECT_TRUE(db_->GetProperty(property, &text)) << property;
+    EXPECT_EQ(text, std::to_string(n)) << property;
+    return n;
+  };
+  EXPECT_EQ(number("lsm.num-entries-active-mem-table"), 0u);
+  for (const char* key : {"a", "b", "c"}) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), key, std::string(1000, 'v')).ok());
+  }
+  EXPECT_EQ(number("lsm.num-entries-active-mem-table"), 3u);
+  EXPECT_GT(number("lsm.cur-size-active-mem-table"), 3000u);
+  EXPECT_GE(number("lsm.cur-size-all-mem-tables"), number("lsm.cur-size-active-mem-table"));
+  const Snapshot* snap = db_->GetSnapshot();
+  EXPECT_EQ(number("lsm.num-snapshots"), 1u);
+  db_->ReleaseSnapshot(snap);
+  EXPECT_EQ(number("lsm.num-snapshots"), 0u);
+  EXPECT_EQ(number("lsm.live-sst-files-size"), 0u);
+
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_EQ(number("lsm.num-entries-active-mem-table"), 0u);
+  EXPECT_EQ(number("lsm.num-immutable-mem-table"), 0u);
+  EXPECT_EQ(number("lsm.mem-table-flush-pending"), 0u);
+  EXPECT_EQ(number("lsm.num-running-flushes"), 0u);
+  EXPECT_EQ(number("lsm.num-files-at-level0"), 1u);
+  const uint64_t one_table = number("lsm.live-sst-files-size");
+  EXPECT_GT(one_table, 3000u);
+  EXPECT_EQ(number("lsm.total-sst-files-size"), one_table);
+  EXPECT_EQ(number("lsm.num-live-versions"), 1u);
+
+  // An iterator keeps its version, and with it the table that compaction replaced.
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "a", std::string(1000, 'w')).ok());  // overlaps
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_GE(number("lsm.num-live-versions"), 2u);
+  const uint64_t live = number("lsm.live-sst-files-size");
+  EXPECT_EQ(number("lsm.total-sst-files-size"), live + one_table);
+  it.reset();
+  EXPECT_EQ(number("lsm.num-live-versions"), 1u);
+  EXPECT_EQ(number("lsm.total-sst-files-size"), live);
+
+  EXPECT_EQ(number("lsm.block-cache-capacity"), options_.block_cache_bytes);
+  EXPECT_EQ(Get("a"), std::string(1000, 'w'));
+  EXPECT_GT(number("lsm.block-cache-usage"), 0u);
+
+  uint64_t n;
+  EXPECT_FALSE(db_->GetIntProperty("lsm.stats", &n));  // text
+  EXPECT_FALSE(db_->GetIntProperty("lsm.no-such-property", &n));
+  EXPECT_FALSE(db_->GetIntProperty("lsm.num-files-at-level7", &n));
+  ASSERT_TRUE(db_->Close().ok());
+  EXPECT_FALSE(db_->GetIntProperty("lsm.num-snapshots", &n));
+}
+
 }  // namespace
 }  // namespace lsm
