@@ -704,6 +704,7 @@ void DBImpl::CompactionThread() {
   (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   MutexLock l(&mu_);
   int failures_in_a_row = 0;
+  uint64_t live_versions_seen = 0;
   while (!shutting_down_) {
     std::shared_ptr<const Version> version = versions_->current();
     ManualCompaction* manual = nullptr;
@@ -715,6 +716,11 @@ void DBImpl::CompactionThread() {
     if (c == nullptr) {
       // Waiting with the version would keep its tables from being deleted once compacted.
       version.reset();
+      // Flushes and compactions delete what the versions they replace held; a version that an
+      // iterator let go of since is found here, at most a second later.
+      const uint64_t live_versions = versions_->NumLiveVersions();
+      if (live_versions < live_versions_seen && bg_error_.ok()) DeleteObsoleteFiles();
+      live_versions_seen = live_versions;
       // FIFO's age limit needs a look now and then even when nothing changes.
       background_cv_.WaitFor(std::chrono::seconds(1));
       continue;

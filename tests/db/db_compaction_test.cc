@@ -299,6 +299,24 @@ TEST_F(DBCompactionTest, CompactionDeletesItsInputsWithIdleThreadsAround) {
   EXPECT_EQ(TablesOnDisk(), in_version);
 }
 
+// Tables that only an iterator's version held are deleted soon after it is destroyed, with no
+// flush or compaction to follow.
+TEST_F(DBCompactionTest, TablesAnIteratorHeldAreDeletedOnceItGoes) {
+  Open();
+  for (int file = 0; file < 3; file++) {
+    for (int i = 0; i < 100; i++) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), "v").ok());
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(TablesOnDisk(), 4);  // three inputs kept for the iterator, one output
+  it.reset();
+  for (int i = 0; i < 300 && TablesOnDisk() > 1; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(TablesOnDisk(), 1);
+}
+
 TEST_F(DBCompactionTest, RateLimitedCompactionsStillFinish) {
   options_.compaction_rate_limit_bytes_per_sec = 4 << 20;
   options_.level0_file_num_compaction_trigger = 2;
