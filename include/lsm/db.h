@@ -84,6 +84,12 @@ class DB {
   //   lsm.cur-size-active-mem-table         bytes of the active memtable
   //   lsm.cur-size-all-mem-tables           bytes of the active and frozen memtables
   //   lsm.num-entries-active-mem-table      entries in the active memtable
+  //   lsm.num-deletes-active-mem-table      deletions among them
+  //   lsm.num-entries-imm-mem-tables        entries in the frozen memtables
+  //   lsm.num-deletes-imm-mem-tables        deletions among them
+  //   lsm.estimate-num-keys                 keys, estimated: entries less deletions in the
+  //                                         memtables, plus entries less twice the deletions
+  //                                         in the tables (overwrites count until compacted)
   //   lsm.compaction-pending                1 if a compaction is due (never with
   //                                         disable_auto_compactions)
   //   lsm.num-running-compactions           compactions under way

@@ -36,8 +36,12 @@ class MemTableInserter final : public WriteBatch::Handler {
   }
   Status Delete(std::string_view key) override {
     Add(ValueType::kDeletion, key, {});
+    deletions_++;
     return Status::OK();
   }
+
+  // Reports the entries added so far to the memtable's counts.
+  void Finish() { mem_->CountAdded(entries_, deletions_); }
 
  private:
   void Add(ValueType type, std::string_view key, std::string_view value) {
@@ -46,9 +50,12 @@ class MemTableInserter final : public WriteBatch::Handler {
     } else {
       mem_->AddSingleWriter(seq_++, type, key, value);
     }
+    entries_++;
   }
 
   SequenceNumber seq_;
+  uint64_t entries_ = 0;
+  uint64_t deletions_ = 0;
   MemTable* const mem_;
   const bool concurrent_;
 };
@@ -61,7 +68,9 @@ uint64_t UnixSeconds() {
 
 Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent) {
   MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent);
-  return batch.Iterate(&inserter);
+  Status s = batch.Iterate(&inserter);
+  inserter.Finish();
+  return s;
 }
 
 Status Closed() { return Status::InvalidArgument("database closed"); }
@@ -443,7 +452,6 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
         user_bytes_ += (*it)->user_bytes;
         if (*it == last_writer) break;
       }
-      mem_entries_ += group->Count();
       if (w.disable_wal) mem_has_unlogged_ = true;
       visible_sequence_.store(last, std::memory_order_release);
     } else if (bg_error_.ok()) {
@@ -547,7 +555,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
       return Status::OK();
     }
-    if (force && mem_entries_ == 0) return Status::OK();
+    if (force && mem_->num_entries() == 0) return Status::OK();
     if (static_cast<int>(imms_.size()) + 1 >= options_.max_write_buffer_number) {
       // Every write buffer is full: wait for a flush.
       Stall(kMemtables);
@@ -575,7 +583,6 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     log_number_ = new_number;
     mem_ = new MemTable(icmp_);
     mem_->Ref();
-    mem_entries_ = 0;
     mem_has_unlogged_ = false;
     force = false;
     background_cv_.SignalAll();
@@ -1049,7 +1056,15 @@ bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* 
     *value = mem_->ApproximateMemoryUsage();
     for (const Immutable& imm : imms_) *value += imm.mem->ApproximateMemoryUsage();
   } else if (property == "lsm.num-entries-active-mem-table") {
-    *value = mem_entries_;
+    *value = mem_->num_entries();
+  } else if (property == "lsm.num-deletes-active-mem-table") {
+    *value = mem_->num_deletions();
+  } else if (property == "lsm.num-entries-imm-mem-tables") {
+    *value = 0;
+    for (const Immutable& imm : imms_) *value += imm.mem->num_entries();
+  } else if (property == "lsm.num-deletes-imm-mem-tables") {
+    *value = 0;
+    for (const Immutable& imm : imms_) *value += imm.mem->num_deletions();
   } else if (property == "lsm.compaction-pending") {
     // Whether work is due, whether or not a running compaction holds it up; none is when
     // compactions do not start on their own.
@@ -1080,9 +1095,38 @@ bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* 
   return true;
 }
 
+uint64_t DBImpl::EstimateNumKeys() {
+  // As RocksDB estimates: a deletion cancels itself and one older entry.
+  int64_t keys = 0;
+  std::shared_ptr<const Version> v;
+  {
+    MutexLock l(&mu_);
+    v = versions_->current();
+    keys += static_cast<int64_t>(mem_->num_entries() - mem_->num_deletions());
+    for (const Immutable& imm : imms_) {
+      keys += static_cast<int64_t>(imm.mem->num_entries() - imm.mem->num_deletions());
+    }
+  }
+  // Table properties may need the tables opened: outside the lock.
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& f : v->files(level)) {
+      std::shared_ptr<const TableReader> reader;
+      if (!table_cache_->FindTable(f->number, f->file_size, &reader).ok()) continue;
+      const TableProperties& props = reader->properties();
+      keys +=
+          static_cast<int64_t>(props.num_entries) - 2 * static_cast<int64_t>(props.num_deletions);
+    }
+  }
+  return keys > 0 ? static_cast<uint64_t>(keys) : 0;
+}
+
 bool DBImpl::GetIntProperty(std::string_view property, uint64_t* value) {
   *value = 0;
   if (closed_.load()) return false;
+  if (property == "lsm.estimate-num-keys") {
+    *value = EstimateNumKeys();
+    return true;
+  }
   MutexLock l(&mu_);
   return IntProperty(property, *versions_->current(), value);
 }
@@ -1090,6 +1134,10 @@ bool DBImpl::GetIntProperty(std::string_view property, uint64_t* value) {
 bool DBImpl::GetProperty(std::string_view property, std::string* value) {
   value->clear();
   if (closed_.load()) return false;
+  if (property == "lsm.estimate-num-keys") {
+    *value = std::to_string(EstimateNumKeys());
+    return true;
+  }
   MutexLock l(&mu_);
   std::shared_ptr<const Version> v = versions_->current();
   if (uint64_t n; IntProperty(property, *v, &n)) {
@@ -1110,25 +1158,25 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
   }
   if (property == "lsm.stats") {
     *value = LevelStatsText(*v);
-    absl::StrAppendFormat(value,
-                          "memtable: %u bytes, %u entries; immutable memtables: %u\n"
-                          "flushes: %u, %u bytes written\n"
-                          "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, "
-                          "%u failed\n"
-                          "compaction filter: %u entries removed or changed; FIFO: %u files "
-                          "deleted\n"
-                          "pending compaction bytes: %u\n"
-                          "write stops: %u memtables full, %u level 0, %u pending bytes; "
-                          "slowdowns: %u level 0, %u pending bytes; stalled %.3f s\n"
-                          "last sequence: %u; snapshots: %u\n"
-                          "background error: %s\n",
-                          mem_->ApproximateMemoryUsage(), mem_entries_, imms_.size(), flushes_,
-                          flush_bytes_, compactions_, trivial_moves_, compaction_bytes_read_,
-                          compaction_bytes_written_, compaction_failures_, entries_filtered_,
-                          files_deleted_by_fifo_, pending_compaction_bytes_.load(),
-                          stalls_[kMemtables], stalls_[kLevel0], stalls_[kPendingBytes],
-                          slowdowns_[kLevel0], slowdowns_[kPendingBytes], stall_micros_ / 1e6,
-                          visible_sequence_.load(), snapshots_.size(), bg_error_.ToString());
+    absl::StrAppendFormat(
+        value,
+        "memtable: %u bytes, %u entries; immutable memtables: %u\n"
+        "flushes: %u, %u bytes written\n"
+        "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, "
+        "%u failed\n"
+        "compaction filter: %u entries removed or changed; FIFO: %u files "
+        "deleted\n"
+        "pending compaction bytes: %u\n"
+        "write stops: %u memtables full, %u level 0, %u pending bytes; "
+        "slowdowns: %u level 0, %u pending bytes; stalled %.3f s\n"
+        "last sequence: %u; snapshots: %u\n"
+        "background error: %s\n",
+        mem_->ApproximateMemoryUsage(), mem_->num_entries(), imms_.size(), flushes_, flush_bytes_,
+        compactions_, trivial_moves_, compaction_bytes_read_, compaction_bytes_written_,
+        compaction_failures_, entries_filtered_, files_deleted_by_fifo_,
+        pending_compaction_bytes_.load(), stalls_[kMemtables], stalls_[kLevel0],
+        stalls_[kPendingBytes], slowdowns_[kLevel0], slowdowns_[kPendingBytes], stall_micros_ / 1e6,
+        visible_sequence_.load(), snapshots_.size(), bg_error_.ToString());
     return true;
   }
   return false;
@@ -1152,7 +1200,6 @@ Status DBImpl::Resume() {
   imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
   mem_ = new MemTable(icmp_);
   mem_->Ref();
-  mem_entries_ = 0;
   mem_has_unlogged_ = false;
   log_ = std::move(new_log);
   log_number_ = new_number;

@@ -126,9 +126,10 @@ class DBImpl final : public DB {
   WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits for background work to signal, counting a write stop for `cause`.
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The numeric properties of GetIntProperty.
+  // The numeric properties of GetIntProperty but lsm.estimate-num-keys.
   bool IntProperty(std::string_view property, const Version& v, uint64_t* value)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint64_t EstimateNumKeys() ABSL_LOCKS_EXCLUDED(mu_);
 
   void BackgroundThread();
   void CompactionThread();
@@ -181,7 +182,6 @@ class DBImpl final : public DB {
   uint64_t resumes_ ABSL_GUARDED_BY(mu_) = 0;
 
   MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;
-  uint64_t mem_entries_ ABSL_GUARDED_BY(mu_) = 0;
   bool mem_has_unlogged_ ABSL_GUARDED_BY(mu_) = false;  // holds disable_wal writes
   std::deque<Immutable> imms_ ABSL_GUARDED_BY(mu_);     // oldest first
   std::unique_ptr<log::Writer> log_ ABSL_GUARDED_BY(mu_);

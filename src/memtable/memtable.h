@@ -52,6 +52,15 @@ class MemTable {
   // Bytes of memory held by the entries (arena blocks), readable at any time.
   size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
 
+  // Entries added, and deletions among them, as the writers report them (a batch at a time,
+  // after its Adds) with CountAdded. Safe from several threads at once.
+  void CountAdded(uint64_t entries, uint64_t deletions) {
+    num_entries_.fetch_add(entries, std::memory_order_relaxed);
+    if (deletions > 0) num_deletions_.fetch_add(deletions, std::memory_order_relaxed);
+  }
+  uint64_t num_entries() const { return num_entries_.load(std::memory_order_relaxed); }
+  uint64_t num_deletions() const { return num_deletions_.load(std::memory_order_relaxed); }
+
   // Adds the entry (user_key, seq, type) -> value; for a deletion, value is normally empty.
   // Safe to call from several threads at once.
   // REQUIRES: no entry with the same user key and sequence is present;
@@ -106,6 +115,8 @@ class MemTable {
 
   KeyComparator comparator_;
   std::atomic<int> refs_{0};
+  std::atomic<uint64_t> num_entries_{0};
+  std::atomic<uint64_t> num_deletions_{0};
   ConcurrentArena arena_;
   Table table_;
 };
