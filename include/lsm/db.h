@@ -28,6 +28,30 @@
 
 namespace lsm {
 
+// The numeric properties that DB::GetIntProperty answers, in the order DB::GetProperty lists
+// them, but the per-level lsm.num-files-at-level<N>: for tools that show them all.
+inline constexpr std::string_view kIntProperties[] = {
+    "lsm.num-immutable-mem-table",
+    "lsm.mem-table-flush-pending",
+    "lsm.num-running-flushes",
+    "lsm.cur-size-active-mem-table",
+    "lsm.cur-size-all-mem-tables",
+    "lsm.num-entries-active-mem-table",
+    "lsm.num-deletes-active-mem-table",
+    "lsm.num-entries-imm-mem-tables",
+    "lsm.num-deletes-imm-mem-tables",
+    "lsm.estimate-num-keys",
+    "lsm.compaction-pending",
+    "lsm.num-running-compactions",
+    "lsm.estimate-pending-compaction-bytes",
+    "lsm.live-sst-files-size",
+    "lsm.total-sst-files-size",
+    "lsm.num-live-versions",
+    "lsm.num-snapshots",
+    "lsm.block-cache-capacity",
+    "lsm.block-cache-usage",
+};
+
 // A consistent, read-only view of the database at one moment. Obtained from GetSnapshot and
 // given back with ReleaseSnapshot; pass it in ReadOptions::snapshot.
 class Snapshot {

@@ -397,6 +397,7 @@ TEST_F(DBTest, NumericProperties) {
   EXPECT_GT(number("lsm.block-cache-usage"), 0u);
 
   uint64_t n;
+  for (std::string_view name : kIntProperties) EXPECT_TRUE(db_->GetIntProperty(name, &n)) << name;
   EXPECT_FALSE(db_->GetIntProperty("lsm.stats", &n));  // text
   EXPECT_FALSE(db_->GetIntProperty("lsm.no-such-property", &n));
   EXPECT_FALSE(db_->GetIntProperty("lsm.num-files-at-level7", &n));

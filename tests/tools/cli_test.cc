@@ -359,7 +359,11 @@ TEST_F(CliTest, CliDbCommands) {
   r = Lsm("db stats " + db_);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("write amplification: "), std::string::npos) << r.out;
-  EXPECT_EQ(Lsm("db stats " + db_ + " --json").code, 0);
+  EXPECT_NE(r.out.find("\n  lsm.estimate-num-keys: "), std::string::npos) << r.out;
+  r = Lsm("db stats " + db_ + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"properties\": {\"lsm.num-immutable-mem-table\": 0, "), std::string::npos)
+      << r.out;
   r = Lsm("db compact " + db_);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("OK: compacted; table files per level before: L0 "), std::string::npos)

@@ -35,7 +35,8 @@ constexpr char kScanUsage[] =
     "  Prints the live keys and values in order, from K (inclusive) to K (exclusive).\n";
 constexpr char kStatsUsage[] =
     "usage: lsm db stats DIR [--json]\n"
-    "  Prints the database's statistics (lsm.stats) and the table files per level.\n";
+    "  Prints the database's statistics (lsm.stats), its numeric properties\n"
+    "  (lsm::kIntProperties) and the table files per level.\n";
 constexpr char kCompactUsage[] =
     "usage: lsm db compact DIR [--json]\n"
     "  Compacts the whole key range (DB::CompactRange) and reports its status and the table\n"
@@ -325,12 +326,25 @@ int DbStats(const Words& words) {
   if (!db->GetProperty("lsm.stats", &stats)) stats = "(lsm.stats not available)";
   if (!db->GetProperty("lsm.recovery", &recovery)) recovery = "";
   const bool json = args.Has("json");
+  std::string properties;
+  for (std::string_view name : kIntProperties) {
+    uint64_t n;
+    if (!db->GetIntProperty(name, &n)) continue;
+    if (json) {
+      absl::StrAppendFormat(&properties, "%s%s: %u", properties.empty() ? "" : ", ",
+                            JsonString(name), n);
+    } else {
+      absl::StrAppendFormat(&properties, "  %s: %u\n", name, n);
+    }
+  }
   if (json) {
-    absl::PrintF("{\"files_at_level\": %s, \"stats\": %s, \"recovery\": %s}\n",
-                 FilesPerLevel(db, true), JsonString(stats), JsonString(recovery));
+    absl::PrintF(
+        "{\"files_at_level\": %s, \"stats\": %s, \"properties\": {%s}, \"recovery\": %s}\n",
+        FilesPerLevel(db, true), JsonString(stats), properties, JsonString(recovery));
   } else {
     absl::PrintF("database %s\n", args.positional()[0]);
     absl::PrintF("%s", stats);
+    absl::PrintF("properties:\n%s", properties);
     if (!recovery.empty()) absl::PrintF("recovery at this open: %s\n", recovery);
   }
   return session.Finish(kExitOk);
