@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "lsm/iterator.h"
 #include "lsm/options.h"
@@ -131,6 +132,12 @@ class DB {
   // Sets *value to a numeric property (the second list above). Returns false for an unknown
   // name or a text property.
   virtual bool GetIntProperty(std::string_view property, uint64_t* value) = 0;
+
+  // Changes options of the open database, named as in Options, values as text. Only
+  // "disable_auto_compactions" ("true" or "false") can change while open: after a bulk load,
+  // SetOptions({{"disable_auto_compactions", "false"}}) lets compaction start on its own again.
+  // Any other name, or a bad value, is InvalidArgument naming it, and then nothing changes.
+  virtual Status SetOptions(const std::unordered_map<std::string, std::string>& options) = 0;
 
   // Clears a background error once its cause is gone, so writes are accepted again. It first
   // flushes every memtable (so that no later recovery needs a log the error may have damaged)

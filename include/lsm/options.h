@@ -176,8 +176,8 @@ struct Options {
 
   // Only CompactRange compacts: no compaction, and no FIFO deletion, starts on its own, and
   // level-0 tables and pending compaction bytes no longer slow down or stop writes (full
-  // memtables still do). For bulk loads: write, then CompactRange, then reopen without it.
-  // Default: false.
+  // memtables still do). For bulk loads: write, then CompactRange, or turn it off with
+  // DB::SetOptions. Default: false.
   bool disable_auto_compactions = false;
 
   // Background threads: one flushes memtables, the others compact (compactions of disjoint key

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "lsm/comparator.h"
@@ -131,7 +132,8 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
       rate_limiter_(
           options_.compaction_rate_limit_bytes_per_sec > 0
               ? std::make_unique<RateLimiter>(options_.compaction_rate_limit_bytes_per_sec)
-              : nullptr) {}
+              : nullptr),
+      disable_auto_compactions_(options_.disable_auto_compactions) {}
 
 DBImpl::~DBImpl() {
   if (!closed_.load()) (void)Close();
@@ -519,7 +521,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     }
     // Waiting is for compaction to catch up: there is none to wait for when it is off, and
     // under FIFO level 0 is the whole database, its file count no reason to wait.
-    const bool auto_compactions = !options_.disable_auto_compactions;
+    const bool auto_compactions = !disable_auto_compactions_;
     const int level0 = auto_compactions && options_.compaction_style != CompactionStyle::kFIFO
                            ? level0_files_.load()
                            : 0;
@@ -716,7 +718,7 @@ void DBImpl::CompactionThread() {
     std::shared_ptr<const Version> version = versions_->current();
     ManualCompaction* manual = nullptr;
     std::unique_ptr<Compaction> c = PickManualCompaction(*version, &manual);
-    if (c == nullptr && bg_error_.ok() && !options_.disable_auto_compactions) {
+    if (c == nullptr && bg_error_.ok() && !disable_auto_compactions_) {
       const uint64_t now = UnixSeconds();
       c = PickCompaction(*version, icmp_, options_, running_, &compact_pointers_, now);
     }
@@ -1070,7 +1072,7 @@ bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* 
     // compactions do not start on their own.
     CompactionPointers pointers = compact_pointers_;
     const uint64_t now = UnixSeconds();
-    *value = !options_.disable_auto_compactions &&
+    *value = !disable_auto_compactions_ &&
              PickCompaction(v, icmp_, options_, RunningCompactions(), &pointers, now) != nullptr;
   } else if (property == "lsm.num-running-compactions") {
     *value = static_cast<uint64_t>(running_compactions_);
@@ -1180,6 +1182,32 @@ bool DBImpl::GetProperty(std::string_view property, std::string* value) {
     return true;
   }
   return false;
+}
+
+Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& options) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  std::optional<bool> disable_auto_compactions;
+  for (const auto& [name, value] : options) {
+    if (name != "disable_auto_compactions") {
+      return Status::InvalidArgument(
+          absl::StrFormat("%s: unknown, or cannot change while the database is open", name));
+    }
+    if (value == "true" || value == "1") {
+      disable_auto_compactions = true;
+    } else if (value == "false" || value == "0") {
+      disable_auto_compactions = false;
+    } else {
+      return Status::InvalidArgument(
+          absl::StrFormat("%s: is \"%s\"; it must be true or false", name, value));
+    }
+  }
+  MutexLock l(&mu_);
+  if (disable_auto_compactions.has_value()) {
+    disable_auto_compactions_ = *disable_auto_compactions;
+    background_cv_.SignalAll();  // compaction threads look again; stalled writers re-check
+  }
+  return Status::OK();
 }
 
 Status DBImpl::Resume() {

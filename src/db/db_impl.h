@@ -62,6 +62,7 @@ class DBImpl final : public DB {
   Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
   bool GetProperty(std::string_view property, std::string* value) override;
   bool GetIntProperty(std::string_view property, uint64_t* value) override;
+  Status SetOptions(const std::unordered_map<std::string, std::string>& options) override;
   Status Resume() override;
   Status Close() override;
 
@@ -212,6 +213,8 @@ class DBImpl final : public DB {
   uint64_t files_deleted_by_fifo_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t entries_filtered_ ABSL_GUARDED_BY(mu_) = 0;
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
+  // Options::disable_auto_compactions, which SetOptions may change.
+  bool disable_auto_compactions_ ABSL_GUARDED_BY(mu_);
   bool flushing_ ABSL_GUARDED_BY(mu_) = false;
   LevelStats level_stats_[kNumLevels] ABSL_GUARDED_BY(mu_);
   // Write stalls by cause: waits (stops) and 1 ms delays (slowdowns).

@@ -270,18 +270,52 @@ TEST_F(DBCompactionTest, DisableAutoCompactionsLeavesCompactingToCompactRange) {
   EXPECT_EQ(FilesAt(0), 0);
   for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), value);
 
-  // Reopened without the option, the database compacts on its own again.
+  // Turned off while open, or reopened without the option, the database compacts on its own.
+  for (bool reopen : {false, true}) {
+    SCOPED_TRACE(reopen ? "reopen" : "SetOptions");
+    for (int file = 0; file < 4; file++) {
+      for (int i = file; i < 2000; i += 4) {
+        ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), "new").ok());
+      }
+      ASSERT_TRUE(db_->Flush().ok());
+    }
+    EXPECT_EQ(FilesAt(0), 4);
+    if (reopen) {
+      options_.disable_auto_compactions = false;
+      Open();
+    } else {
+      ASSERT_TRUE(db_->SetOptions({{"disable_auto_compactions", "false"}}).ok());
+    }
+    WaitForCompactions();
+    EXPECT_LT(FilesAt(0), 2);
+    for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), "new");
+    if (!reopen) {
+      ASSERT_TRUE(db_->SetOptions({{"disable_auto_compactions", "true"}}).ok());
+      ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+    }
+  }
+}
+
+TEST_F(DBCompactionTest, SetOptionsRefusesWhatCannotChange) {
+  Open();
+  Status s = db_->SetOptions({{"write_buffer_size", "1048576"}});
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.ToString().find("write_buffer_size"), std::string::npos) << s.ToString();
+  s = db_->SetOptions({{"disable_auto_compactions", "maybe"}});
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.ToString().find("disable_auto_compactions"), std::string::npos) << s.ToString();
+  // All or nothing: the valid entry is not applied beside a bad one.
+  s = db_->SetOptions({{"disable_auto_compactions", "true"}, {"bogus", "1"}});
+  EXPECT_TRUE(s.IsInvalidArgument());
   for (int file = 0; file < 4; file++) {
-    for (int i = file; i < 2000; i += 4) ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), "new").ok());
+    ASSERT_TRUE(db_->Put(WriteOptions(), "k", std::to_string(file)).ok());
     ASSERT_TRUE(db_->Flush().ok());
   }
-  EXPECT_EQ(FilesAt(0), 4);
-  options_.disable_auto_compactions = false;
-  options_.level0_slowdown_writes_trigger = 20;
-  Open();
   WaitForCompactions();
-  EXPECT_LT(FilesAt(0), 2);
-  for (int i = 0; i < 2000; i += 37) ASSERT_EQ(Get(Key(i)), "new");
+  EXPECT_LT(FilesAt(0), 4);  // compaction still runs on its own
+  EXPECT_TRUE(db_->SetOptions({}).ok());
+  ASSERT_TRUE(db_->Close().ok());
+  EXPECT_TRUE(db_->SetOptions({{"disable_auto_compactions", "true"}}).IsInvalidArgument());
 }
 
 // Idle compaction threads hold no version, so nothing keeps a compaction's inputs on disk.
