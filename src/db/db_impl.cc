@@ -1135,17 +1135,13 @@ bool DBImpl::GetIntProperty(std::string_view property, uint64_t* value) {
 
 bool DBImpl::GetProperty(std::string_view property, std::string* value) {
   value->clear();
-  if (closed_.load()) return false;
-  if (property == "lsm.estimate-num-keys") {
-    *value = std::to_string(EstimateNumKeys());
-    return true;
-  }
-  MutexLock l(&mu_);
-  std::shared_ptr<const Version> v = versions_->current();
-  if (uint64_t n; IntProperty(property, *v, &n)) {
+  if (uint64_t n; GetIntProperty(property, &n)) {
     *value = std::to_string(n);
     return true;
   }
+  if (closed_.load()) return false;
+  MutexLock l(&mu_);
+  std::shared_ptr<const Version> v = versions_->current();
   if (property == "lsm.levelstats") {
     *value = LevelStatsText(*v);
     return true;
