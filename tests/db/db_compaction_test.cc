@@ -328,6 +328,7 @@ TEST_F(DBCompactionTest, CompactionDeletesItsInputsWithIdleThreadsAround) {
     ASSERT_TRUE(db_->Flush().ok());
   }
   ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  WaitForCompactions();  // CompactRange may return while the compaction deletes its inputs
   int in_version = 0;
   for (int level = 0; level < 7; level++) in_version += FilesAt(level);
   EXPECT_EQ(TablesOnDisk(), in_version);
@@ -343,6 +344,7 @@ TEST_F(DBCompactionTest, TablesAnIteratorHeldAreDeletedOnceItGoes) {
   }
   std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
   ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  WaitForCompactions();
   EXPECT_EQ(TablesOnDisk(), 4);  // three inputs kept for the iterator, one output
   it.reset();
   for (int i = 0; i < 300 && TablesOnDisk() > 1; i++) {
