@@ -81,22 +81,31 @@ uint64_t VersionSet::manifest_number() const {
   return manifest_number_;
 }
 
-void VersionSet::AddLiveFiles(std::vector<uint64_t>* numbers) const {
-  MutexLock l(&mu_);
+void VersionSet::PruneLiveVersions() const {
   std::erase_if(live_, [](const auto& w) { return w.expired(); });
-  numbers->insert(numbers->end(), unsure_files_.begin(), unsure_files_.end());
+}
+
+template <typename Fn>
+void VersionSet::ForEachLiveTable(Fn fn) const {
+  PruneLiveVersions();
   for (const auto& weak : live_) {
     if (auto v = weak.lock()) {
       for (int level = 0; level < kNumLevels; level++) {
-        for (const auto& f : v->files(level)) numbers->push_back(f->number);
+        for (const auto& f : v->files(level)) fn(*f);
       }
     }
   }
 }
 
+void VersionSet::AddLiveFiles(std::vector<uint64_t>* numbers) const {
+  MutexLock l(&mu_);
+  numbers->insert(numbers->end(), unsure_files_.begin(), unsure_files_.end());
+  ForEachLiveTable([numbers](const FileMetaData& f) { numbers->push_back(f.number); });
+}
+
 uint64_t VersionSet::NumLiveVersions() const {
   MutexLock l(&mu_);
-  std::erase_if(live_, [](const auto& w) { return w.expired(); });
+  PruneLiveVersions();
   return live_.size();
 }
 
@@ -104,15 +113,9 @@ uint64_t VersionSet::LiveTableBytes() const {
   MutexLock l(&mu_);
   uint64_t bytes = 0;
   absl::flat_hash_set<uint64_t> seen;
-  for (const auto& weak : live_) {
-    if (auto v = weak.lock()) {
-      for (int level = 0; level < kNumLevels; level++) {
-        for (const auto& f : v->files(level)) {
-          if (seen.insert(f->number).second) bytes += f->file_size;
-        }
-      }
-    }
-  }
+  ForEachLiveTable([&](const FileMetaData& f) {
+    if (seen.insert(f.number).second) bytes += f.file_size;
+  });
   return bytes;
 }
 
@@ -265,7 +268,7 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
 
 void VersionSet::Install(std::shared_ptr<const Version> v, const VersionEdit& edit) {
   MutexLock l(&mu_);
-  std::erase_if(live_, [](const auto& w) { return w.expired(); });
+  PruneLiveVersions();
   live_.push_back(v);
   current_ = std::move(v);
   if (edit.log_number()) log_number_ = *edit.log_number();

@@ -84,6 +84,12 @@ class VersionSet {
   Status WriteSnapshot(log::Writer* writer) const;
   Status StartManifest();
   void Install(std::shared_ptr<const Version> v, const VersionEdit& edit);
+  // Drops the versions no reader holds any more from live_.
+  void PruneLiveVersions() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Prunes live_, then calls fn(table) for every table of every live version (a table in
+  // several versions is visited once per version).
+  template <typename Fn>
+  void ForEachLiveTable(Fn fn) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string dbname_;
   const Options options_;
