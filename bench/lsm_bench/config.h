@@ -61,8 +61,9 @@ struct BenchConfig {
   bool use_existing_db = false;
   // --compression_type, --bloom_bits, --cache_size, --write_buffer_size, --block_size,
   // --open_files, --sync, --disable_wal, --verify_checksum, --max_background_jobs,
-  // --compaction_style, --level_compaction_dynamic_level_bytes, --disable_auto_compactions
-  // (path = db).
+  // --compaction_style, --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
+  // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger,
+  // --disable_auto_compactions (path = db).
   EngineOptions engine_options;
 
   // Operations of the read workloads.

@@ -77,6 +77,12 @@ struct EngineOptions {
   // Leveled compaction sizes its levels from the last one (RocksDB's
   // level_compaction_dynamic_level_bytes); unset keeps the engine's default.
   std::optional<bool> dynamic_level_bytes;
+  // Leveled compaction's shape: bytes of the first level below level 0, growth factor between
+  // consecutive levels, level-0 tables that start a compaction. Unset keeps the engine's
+  // default (lsm and RocksDB: 256 MiB, 10, 4; LevelDB's are fixed).
+  std::optional<uint64_t> max_bytes_for_level_base;
+  std::optional<int> max_bytes_for_level_multiplier;
+  std::optional<int> level0_file_num_compaction_trigger;
 };
 
 // A group of updates applied atomically by Engine::Write. Created by the engine it is used

@@ -3,7 +3,9 @@
 // --write_buffer_size, --block_size, --open_files -> max_open_files, --sync, --verify_checksum.
 // LevelDB cannot skip its log, has one background thread, only leveled compaction and no way
 // to turn compaction off, so --disable_wal, --max_background_jobs other than 2 (the flag's
-// default), --compaction_style other than level and --disable_auto_compactions are refused. It has
+// default), --compaction_style other than level, the level-shape flags
+// (--max_bytes_for_level_base, --max_bytes_for_level_multiplier,
+// --level0_file_num_compaction_trigger) and --disable_auto_compactions are refused. It has
 // no MultiGet: multireadrandom runs one Get per key.
 //
 // LevelDB has no public flush: Flush() calls CompactRange on a one-key range above every key
@@ -142,6 +144,20 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--level_compaction_dynamic_level_bytes=true: not supported by --engine=leveldb "
           "(LevelDB's level sizes are fixed)");
+    }
+    for (const auto& [flag, set] : {
+             std::pair{"max_bytes_for_level_base", options.max_bytes_for_level_base.has_value()},
+             std::pair{"max_bytes_for_level_multiplier",
+                       options.max_bytes_for_level_multiplier.has_value()},
+             std::pair{"level0_file_num_compaction_trigger",
+                       options.level0_file_num_compaction_trigger.has_value()},
+         }) {
+      if (set) {
+        return lsm::Status::InvalidArgument(absl::StrFormat(
+            "--%s: not supported by --engine=leveldb (LevelDB's level sizes and level-0 "
+            "trigger are fixed)",
+            flag));
+      }
     }
     if (options.disable_auto_compactions) {
       return lsm::Status::InvalidArgument(

@@ -3,7 +3,9 @@
 // --cache_size -> block_cache_bytes, --write_buffer_size, --block_size, --open_files ->
 // max_open_files, --max_background_jobs (at least 2: one flush and one compaction thread),
 // --compaction_style -> compaction_style (FIFO keeps lsm's default size limit, 1 GiB, as
-// RocksDB's does), --disable_auto_compactions -> the option of that name, --sync and
+// RocksDB's does), --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
+// --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger and
+// --disable_auto_compactions -> the options of those names, --sync and
 // --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions. lsm has no MultiGet yet:
 // multireadrandom runs the Engine default, one Get per key of a batch. CompactRange() is
 // DB::CompactRange over everything. BackgroundBytesWritten() reads the flushed and compacted
@@ -111,6 +113,15 @@ class LsmEngine final : public Engine {
     lo.disable_auto_compactions = options.disable_auto_compactions;
     if (options.dynamic_level_bytes.has_value()) {
       lo.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
+    }
+    if (options.max_bytes_for_level_base.has_value()) {
+      lo.max_bytes_for_level_base = *options.max_bytes_for_level_base;
+    }
+    if (options.max_bytes_for_level_multiplier.has_value()) {
+      lo.max_bytes_for_level_multiplier = *options.max_bytes_for_level_multiplier;
+    }
+    if (options.level0_file_num_compaction_trigger.has_value()) {
+      lo.level0_file_num_compaction_trigger = *options.level0_file_num_compaction_trigger;
     }
     options_ = lo;
     write_options_ = lsm::WriteOptions{.sync = options.sync, .disable_wal = options.disable_wal};

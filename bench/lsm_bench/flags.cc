@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -48,6 +49,15 @@ ABSL_FLAG(int32_t, max_background_jobs, 2, "Background threads for flushes and c
 ABSL_FLAG(std::string, level_compaction_dynamic_level_bytes, "",
           "Size leveled compaction's levels from the last one: true or false; empty keeps the "
           "engine's default (lsm: true, RocksDB 7.8: false; LevelDB has fixed levels).");
+ABSL_FLAG(int64_t, max_bytes_for_level_base, 0,
+          "Bytes of the first level below level 0 (leveled compaction); 0 keeps the engine's "
+          "default (lsm, RocksDB: 256 MiB; not for leveldb).");
+ABSL_FLAG(int32_t, max_bytes_for_level_multiplier, 0,
+          "Growth factor between consecutive levels; 0 keeps the engine's default (lsm, "
+          "RocksDB: 10; not for leveldb).");
+ABSL_FLAG(int32_t, level0_file_num_compaction_trigger, 0,
+          "Level-0 tables (universal: sorted runs) that start a compaction; 0 keeps the "
+          "engine's default (lsm, RocksDB: 4; not for leveldb).");
 ABSL_FLAG(std::string, compaction_style, "level",
           "level, universal or fifo (or db_bench's 0, 1, 2); leveldb: level only.");
 ABSL_FLAG(bool, disable_auto_compactions, false,
@@ -73,6 +83,19 @@ std::string Text(T v) {
   } else {
     return absl::StrFormat("%d", v);
   }
+}
+
+// A flag whose 0 keeps the engine's default: unset when 0, else checked against [lo, hi].
+template <typename T, typename U>
+lsm::Status OptionalFlag(std::string_view flag, T value, T lo, T hi, std::optional<U>* out) {
+  if (value == 0) return lsm::Status::OK();
+  if (value < lo || value > hi) {
+    return lsm::Status::InvalidArgument(
+        absl::StrFormat("--%s=%s: must be 0 (the engine's default) or between %s and %s", flag,
+                        Text(value), Text(lo), Text(hi)));
+  }
+  *out = static_cast<U>(value);
+  return lsm::Status::OK();
 }
 
 template <typename T>
@@ -180,6 +203,19 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   } else if (!dynamic.empty()) {
     return lsm::Status::InvalidArgument(absl::StrFormat(
         "--level_compaction_dynamic_level_bytes=%s: expected true or false", dynamic));
+  }
+  for (const lsm::Status& check : {
+           OptionalFlag<int64_t>("max_bytes_for_level_base",
+                                 absl::GetFlag(FLAGS_max_bytes_for_level_base), 64 << 10, kInt64Max,
+                                 &eo.max_bytes_for_level_base),
+           OptionalFlag<int32_t>("max_bytes_for_level_multiplier",
+                                 absl::GetFlag(FLAGS_max_bytes_for_level_multiplier), 2, 1000,
+                                 &eo.max_bytes_for_level_multiplier),
+           OptionalFlag<int32_t>("level0_file_num_compaction_trigger",
+                                 absl::GetFlag(FLAGS_level0_file_num_compaction_trigger), 1, 1000,
+                                 &eo.level0_file_num_compaction_trigger),
+       }) {
+    if (!check.ok()) return check;
   }
   eo.max_background_jobs = max_background_jobs;
   eo.disable_auto_compactions = absl::GetFlag(FLAGS_disable_auto_compactions);

@@ -151,6 +151,17 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   if (eo.dynamic_level_bytes.has_value()) {
     boolean("level_compaction_dynamic_level_bytes", *eo.dynamic_level_bytes);
   }
+  if (eo.max_bytes_for_level_base.has_value()) {
+    integer("max_bytes_for_level_base", *eo.max_bytes_for_level_base);
+  }
+  if (eo.max_bytes_for_level_multiplier.has_value()) {
+    integer("max_bytes_for_level_multiplier",
+            static_cast<uint64_t>(*eo.max_bytes_for_level_multiplier));
+  }
+  if (eo.level0_file_num_compaction_trigger.has_value()) {
+    integer("level0_file_num_compaction_trigger",
+            static_cast<uint64_t>(*eo.level0_file_num_compaction_trigger));
+  }
   boolean("disable_auto_compactions", eo.disable_auto_compactions);
   boolean("sync", eo.sync);
   boolean("disable_wal", eo.disable_wal);

@@ -12,14 +12,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
+#include "absl/strings/str_format.h"
 #include "bench/lsm_bench/config.h"
 #include "bench/lsm_bench/flags.h"
 #include "bench/lsm_bench/generators.h"
@@ -320,6 +324,51 @@ TEST_P(WorkloadTest, DisableAutoCompactions) {
   EXPECT_GT(Run(&runner, "readrandom").counters.found, 0u);
 }
 
+// Each engine is opened with the level shape the flags give: lsm reports it in its level
+// statistics, RocksDB in its OPTIONS file.
+TEST_P(WorkloadTest, LevelShapeFlags) {
+  if (GetParam() == "leveldb") GTEST_SKIP() << "leveldb's level sizes are fixed";
+  BenchConfig config = Config();
+  config.engine_options.dynamic_level_bytes = false;
+  config.engine_options.disable_auto_compactions = true;
+  config.engine_options.max_bytes_for_level_base = 1 << 20;
+  config.engine_options.max_bytes_for_level_multiplier = 4;
+  config.engine_options.level0_file_num_compaction_trigger = 2;
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  EXPECT_EQ(Run(&runner, "fillseq").ops, 1000u);
+  Run(&runner, "flush");
+  if (GetParam() == "lsm") {
+    std::string stats;
+    ASSERT_TRUE(runner.engine().GetProperty("lsm.levelstats", &stats));
+    std::map<std::string, std::vector<std::string>> rows;  // level -> its columns
+    std::istringstream lines(stats);
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream words(line);
+      std::vector<std::string> columns{std::istream_iterator<std::string>(words), {}};
+      if (columns.size() >= 5 && columns[0].starts_with("L")) rows[columns[0]] = columns;
+    }
+    ASSERT_TRUE(rows.contains("L0") && rows.contains("L2")) << stats;
+    // Columns: level, files, bytes, target, score. Level 0 scores files / trigger.
+    const int files = std::stoi(rows["L0"][1]);
+    EXPECT_GT(files, 2) << stats;
+    EXPECT_EQ(rows["L0"][4], absl::StrFormat("%.2f", files / 2.0)) << stats;
+    EXPECT_EQ(rows["L1"][3], "1048576") << stats;
+    EXPECT_EQ(rows["L2"][3], "4194304") << stats;
+  } else {
+    std::string options;
+    for (const auto& entry : std::filesystem::directory_iterator(config.db)) {
+      if (entry.path().filename().string().starts_with("OPTIONS-")) {
+        std::ifstream in(entry.path());
+        options.assign(std::istreambuf_iterator<char>(in), {});
+      }
+    }
+    EXPECT_NE(options.find("max_bytes_for_level_base=1048576\n"), std::string::npos) << options;
+    EXPECT_NE(options.find("max_bytes_for_level_multiplier=4.0"), std::string::npos) << options;
+    EXPECT_NE(options.find("level0_file_num_compaction_trigger=2\n"), std::string::npos) << options;
+  }
+}
+
 TEST_P(WorkloadTest, ReadsAndBatchSize) {
   BenchConfig config = Config();
   config.reads = 100;
@@ -532,6 +581,10 @@ TEST_F(LsmBenchFlagsTest, BadValuesNameTheFlag) {
   ExpectRejected(&FLAGS_open_files, 8, 1000, "--open_files=8");
   ExpectRejected(&FLAGS_level_compaction_dynamic_level_bytes, "maybe", "",
                  "--level_compaction_dynamic_level_bytes=maybe");
+  ExpectRejected(&FLAGS_max_bytes_for_level_base, 1000, 0, "--max_bytes_for_level_base=1000");
+  ExpectRejected(&FLAGS_max_bytes_for_level_multiplier, 1, 0, "--max_bytes_for_level_multiplier=1");
+  ExpectRejected(&FLAGS_level0_file_num_compaction_trigger, -1, 0,
+                 "--level0_file_num_compaction_trigger=-1");
   EXPECT_EQ(Error(), "");
 }
 
@@ -544,6 +597,9 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   absl::SetFlag(&FLAGS_compaction_style, "1");  // db_bench's number for universal
   absl::SetFlag(&FLAGS_level_compaction_dynamic_level_bytes, "false");
   absl::SetFlag(&FLAGS_disable_auto_compactions, true);
+  absl::SetFlag(&FLAGS_max_bytes_for_level_base, 1 << 20);
+  absl::SetFlag(&FLAGS_max_bytes_for_level_multiplier, 8);
+  absl::SetFlag(&FLAGS_level0_file_num_compaction_trigger, 6);
   absl::SetFlag(&FLAGS_json, "/tmp/out.json");
   absl::SetFlag(&FLAGS_stats_per_workload, true);
   absl::SetFlag(&FLAGS_benchmarks, "ycsba,readwhilewriting,waitforcompaction");
@@ -556,6 +612,9 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   EXPECT_EQ(config.engine_options.compaction_style, lsm::CompactionStyle::kUniversal);
   EXPECT_EQ(config.engine_options.dynamic_level_bytes, false);
   EXPECT_TRUE(config.engine_options.disable_auto_compactions);
+  EXPECT_EQ(config.engine_options.max_bytes_for_level_base, 1u << 20);
+  EXPECT_EQ(config.engine_options.max_bytes_for_level_multiplier, 8);
+  EXPECT_EQ(config.engine_options.level0_file_num_compaction_trigger, 6);
   EXPECT_EQ(config.json, "/tmp/out.json");
   EXPECT_TRUE(config.stats_per_workload);
   EXPECT_EQ(config.benchmarks.size(), 3u);
@@ -585,6 +644,10 @@ TEST_F(LsmBenchFlagsTest, LevelDBRefusesWhatItCannotDo) {
   ExpectRejected(&FLAGS_level_compaction_dynamic_level_bytes, "true", "false",
                  "--level_compaction_dynamic_level_bytes=true");
   ExpectRejected(&FLAGS_disable_auto_compactions, true, false, "--disable_auto_compactions");
+  ExpectRejected(&FLAGS_max_bytes_for_level_base, 1 << 20, 0, "--max_bytes_for_level_base");
+  ExpectRejected(&FLAGS_max_bytes_for_level_multiplier, 4, 0, "--max_bytes_for_level_multiplier");
+  ExpectRejected(&FLAGS_level0_file_num_compaction_trigger, 2, 0,
+                 "--level0_file_num_compaction_trigger");
   EXPECT_EQ(Error(), "");
 }
 #endif
