@@ -5,13 +5,14 @@
 // --compaction_style -> kCompactionStyleLevel/Universal/FIFO,
 // --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger,
-// --disable_auto_compactions, --sync, --disable_wal, --verify_checksum. Where db_bench's defaults
-// depart from RocksDB's for an option lsm_bench has no flag for, lsm_bench takes db_bench's, so
-// that both drive RocksDB alike (bench/fairness checks it; their OPTIONS files then differ only in
-// options this setup never reads: FIFO's, partitioned-index pinning, malloc stats dumps, db_bench's
-// listener): pipelined writes, delayed_write_rate 8 MiB/s, hard_pending_compaction_bytes_limit 128
-// GiB, index keys shortened on both sides, 16 table cache shards, and RocksDB's per-thread perf
-// counters off on every benchmark thread. Everything else keeps RocksDB's defaults.
+// --disable_auto_compactions, --sync, --disable_wal, --verify_checksum. Where db_bench's
+// defaults depart from RocksDB's for an option lsm_bench has no flag for, lsm_bench takes
+// db_bench's, so that both drive RocksDB alike (bench/fairness checks it; their OPTIONS files
+// then differ only in options this setup never reads: FIFO's, partitioned-index pinning, malloc
+// stats dumps, db_bench's listener): pipelined writes, delayed_write_rate 8 MiB/s,
+// hard_pending_compaction_bytes_limit 128 GiB, index keys shortened on both sides, 16 table
+// cache shards, and RocksDB's per-thread perf counters off on every benchmark thread.
+// Everything else keeps RocksDB's defaults.
 //
 // Flush() is DB::Flush with wait; CompactRange() compacts everything; WaitForCompaction() polls
 // the properties for pending and running flushes and compactions (7.8 has no WaitForCompact;
