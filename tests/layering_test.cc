@@ -1,4 +1,4 @@
-// Checks every #include of include/ and src/ against the layering of DESIGN.md:
+// Checks every #include of include/ and src/ against the layering of docs/design.md "Layers":
 //   include/lsm <- util <- {base, io} <- {memtable, wal, sstable} <- version <- compaction <- db
 // A layer may include its own headers, the public headers and the layers to its left; public
 // headers include only the standard library and each other.

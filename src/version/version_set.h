@@ -9,7 +9,7 @@
 //   edit.SetLastSequence(last_seq);
 //   s = versions.LogAndApply(&edit);   // synced in the MANIFEST, then installed
 //
-// File protocol (DESIGN.md "On-disk formats"): an edit is installed only after its MANIFEST
+// File protocol (docs/design.md "File protocol"): an edit is installed only after its MANIFEST
 // record is synced. A new MANIFEST (written at open and after any MANIFEST write error) starts
 // with a snapshot of the whole state; CURRENT then names it, replaced by temp file + rename +
 // directory sync.

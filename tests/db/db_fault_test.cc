@@ -1,5 +1,5 @@
 // The database under injected faults and power losses (FaultFileSystem): focused cases, each
-// the smallest reproduction of a durability rule of DESIGN.md. The randomized suites are
+// the smallest reproduction of a durability rule of docs/design.md. The randomized suites are
 // tests/integration/{powerloss,io_errors,torn_tail_reappend}_test.cc.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// bad_api_input (TESTPLAN.md): every misuse gets the status DESIGN.md names, never a crash.
+// bad_api_input (docs/testing.md): every misuse gets the status docs/design.md "Errors"
+// names, never a crash.
 #include <gtest/gtest.h>
 
 #include <fstream>

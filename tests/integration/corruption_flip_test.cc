@@ -1,4 +1,4 @@
-// corruption_flip (TESTPLAN.md): damage one file of a closed database, open it and read
+// corruption_flip (docs/testing.md): damage one file of a closed database, open it and read
 // everything. Per file type (the WAL, a table's data blocks, index, filter, metaindex and
 // properties, footer, the MANIFEST, CURRENT): flip one byte at 200 random offsets (XOR with a
 // random nonzero mask) and truncate at 50 random lengths. The table regions come from the

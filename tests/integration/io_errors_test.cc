@@ -1,4 +1,4 @@
-// io_errors (TESTPLAN.md): random writes, reads, scans, flushes and compactions on a
+// io_errors (docs/testing.md): random writes, reads, scans, flushes and compactions on a
 // FaultFileSystem that fails operations of some kinds (WAL and table writes, syncs, reads,
 // opens, renames, removals; MANIFEST and CURRENT updates go through the same kinds) with EIO or
 // ENOSPC at 1/128 or 1/1000. Checked against a model that knows, per key, the acknowledged

@@ -1,4 +1,4 @@
-// kill9_prefix (TESTPLAN.md): a child process (crash_writer) writes numbered batches, each
+// kill9_prefix (docs/testing.md): a child process (crash_writer) writes numbered batches, each
 // recording its own number under a reserved key, and reports every acknowledged batch through
 // a pipe; the parent kills it with SIGKILL at a random moment, reopens the database and checks
 // that it holds exactly the state after some batch k, with k at or past the last acknowledged

@@ -1,4 +1,4 @@
-// killpoints (TESTPLAN.md): the crash_writer child runs with LSM_KILLPOINT=<point>:<count>
+// killpoints (docs/testing.md): the crash_writer child runs with LSM_KILLPOINT=<point>:<count>
 // and exits abruptly at that reach of the point (mid-write, mid-flush, mid-compaction, in the
 // middle of a MANIFEST or CURRENT update); the parent reopens the database and checks, as
 // kill9 does, that it holds exactly the state after some batch at or past the last

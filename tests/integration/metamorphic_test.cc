@@ -1,4 +1,4 @@
-// metamorphic_configs (TESTPLAN.md): one seeded operation log runs under nine option sets and
+// metamorphic_configs (docs/testing.md): one seeded operation log runs under nine option sets and
 // every run must give the same output history. The options change how data is laid out and
 // when work happens (block size and restart interval, memtable size, leveled, universal and FIFO
 // compaction, compaction left to CompactRange, compression, bloom filters, block cache,

@@ -1,4 +1,4 @@
-// model_diff (TESTPLAN.md): random Put/Delete/WriteBatch/Get/iterator/snapshot/Flush/
+// model_diff (docs/testing.md): random Put/Delete/WriteBatch/Get/iterator/snapshot/Flush/
 // CompactRange operations against a std::map model, with tiny write buffers and levels so that
 // flushes and compactions happen, and close/reopen every
 // ~2k operations. Every read and iterator step must equal the model; snapshot reads must equal

@@ -1,4 +1,4 @@
-// powerloss_sim (TESTPLAN.md): the crash workload's batches go through the database on a
+// powerloss_sim (docs/testing.md): the crash workload's batches go through the database on a
 // FaultFileSystem over memory, some synced and some not, with flushes and compactions in the
 // background; the power is cut at a random point (between writes, or at the nth disk change,
 // which may fall inside a write, a flush, a compaction, a MANIFEST update or an open); the disk

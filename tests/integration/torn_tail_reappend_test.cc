@@ -1,4 +1,4 @@
-// torn_tail_reappend (TESTPLAN.md): a power loss tears the WAL inside a record (its unsynced
+// torn_tail_reappend (docs/testing.md): a power loss tears the WAL inside a record (its unsynced
 // tail cut, zero-filled or garbage-filled after a random intact part); the database recovers a
 // prefix, writes more and syncs the last of the new writes; a second power loss follows. The
 // second recovery must keep every write made after the first one up to the synced one: the

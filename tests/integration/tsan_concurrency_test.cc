@@ -1,4 +1,4 @@
-// tsan_concurrency (TESTPLAN.md): writer, reader, iterator and snapshot threads, a thread that
+// tsan_concurrency (docs/testing.md): writer, reader, iterator and snapshot threads, a thread that
 // flushes and compacts, and the background flush and compaction threads, all on one database,
 // checked against an expected-value array. Each key's writes carry increasing versions; a
 // writer publishes a version as pending before its write and as done after it, so a read that

@@ -1,5 +1,5 @@
-// Checks DESIGN.md's "no heap allocation per Get or per iterator step" on the cached path by
-// counting calls of the global operator new (replaced in this binary only).
+// Checks "no heap allocation per Get or per iterator step" on the cached path (docs/design.md
+// "Read path") by counting calls of the global operator new (replaced in this binary only).
 #include <gtest/gtest.h>
 
 #include <atomic>

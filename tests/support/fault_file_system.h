@@ -1,5 +1,5 @@
 // FaultFileSystem: an lsm::FileSystem over another one (POSIX or MemFileSystem) that injects
-// I/O errors and simulates power loss, for the reliability suites (TESTPLAN.md powerloss_sim,
+// I/O errors and simulates power loss, for the reliability suites (docs/testing.md: powerloss_sim,
 // io_errors, torn_tail_reappend).
 //
 //   auto fs = std::make_shared<FaultFileSystem>(std::make_shared<MemFileSystem>(), seed);
