@@ -347,6 +347,14 @@ bool Overlaps(const FileMetaData& f, const Comparator* ucmp, const std::string* 
 
 }  // namespace
 
+uint64_t NextFifoExpiry(const Version& version, const Options& options) {
+  const uint64_t ttl = options.compaction_options_fifo.ttl_seconds;
+  const FileList& files = version.files(0);  // newest first
+  if (options.compaction_style != CompactionStyle::kFIFO || ttl == 0 || files.empty()) return 0;
+  const uint64_t t = files.back()->newest_write_time;
+  return t == 0 ? 0 : t + ttl;
+}
+
 bool Compaction::IsTrivialMove(const InternalKeyComparator& icmp) const {
   if (deletion_only || inputs.size() != 1 || inputs[0].level == output_level) return false;
   // Level-0 files may overlap each other; moved down together they must not.

@@ -129,6 +129,11 @@ std::unique_ptr<Compaction> PickCompaction(const Version& version,
                                            const RunningCompactions& running,
                                            CompactionPointers* pointers, uint64_t now_seconds);
 
+// FIFO compaction with an age limit: the time (seconds since the epoch) at which the oldest
+// table becomes due for deletion, or 0 if no table will (no age limit, no tables, or an
+// oldest table without a write time).
+uint64_t NextFifoExpiry(const Version& version, const Options& options);
+
 // A compaction of the files of `level` that overlap the user-key range [*begin, *end] (null:
 // unbounded) into `output_level` (which may be `level` itself: a rewrite in place), or null when
 // none do. Level 0 contributes all its files, so that no older overlapping file is left above

@@ -13,9 +13,8 @@ Status Invalid(std::string_view option, std::string_view why) {
   return Status::InvalidArgument(absl::StrFormat("Options::%s %s", option, why));
 }
 
-}  // namespace
-
-Status ValidateOptions(const Options& o) {
+// Memtables and tables.
+Status ValidateTableOptions(const Options& o) {
   if (o.write_buffer_size < kMinWriteBufferSize) {
     return Invalid("write_buffer_size",
                    absl::StrFormat("is %u; it must be at least %u bytes (64 KiB)",
@@ -45,6 +44,11 @@ Status ValidateOptions(const Options& o) {
     return Invalid("max_open_files",
                    absl::StrFormat("is %d; it must be at least 16", o.max_open_files));
   }
+  return Status::OK();
+}
+
+// Level 0, level sizes and the leveled picker.
+Status ValidateLevelOptions(const Options& o) {
   if (o.level0_file_num_compaction_trigger < 1) {
     return Invalid(
         "level0_file_num_compaction_trigger",
@@ -80,6 +84,11 @@ Status ValidateOptions(const Options& o) {
     return Invalid("compaction_pri",
                    absl::StrFormat("has unknown value %d", static_cast<int>(o.compaction_pri)));
   }
+  return Status::OK();
+}
+
+// The compaction style and its own options.
+Status ValidateCompactionStyle(const Options& o) {
   switch (o.compaction_style) {
     case CompactionStyle::kLevel:
     case CompactionStyle::kUniversal:
@@ -109,6 +118,11 @@ Status ValidateOptions(const Options& o) {
     return Invalid("compaction_options_universal.max_size_amplification_percent",
                    "is 0; it must be at least 1");
   }
+  return Status::OK();
+}
+
+// Background work, write stalls and recovery.
+Status ValidateBackgroundOptions(const Options& o) {
   if (o.max_background_jobs < 2) {
     return Invalid("max_background_jobs",
                    absl::StrFormat("is %d; it must be at least 2 (one flush thread and one "
@@ -132,6 +146,17 @@ Status ValidateOptions(const Options& o) {
     default:
       return Invalid("wal_recovery_mode", absl::StrFormat("has unknown value %d",
                                                           static_cast<int>(o.wal_recovery_mode)));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ValidateOptions(const Options& o) {
+  for (Status (*check)(const Options&) : {ValidateTableOptions, ValidateLevelOptions,
+                                          ValidateCompactionStyle, ValidateBackgroundOptions}) {
+    Status s = check(o);
+    if (!s.ok()) return s;
   }
   return Status::OK();
 }

@@ -12,8 +12,9 @@
 #include "src/base/dbformat.h"
 #include "src/base/filename.h"
 #include "src/base/merging_iterator.h"
-#include "src/base/write_batch_internal.h"
 #include "src/compaction/compaction_job.h"
+#include "src/db/log_replay.h"
+#include "src/db/memtable_insert.h"
 #include "src/db/options_validation.h"
 #include "src/memtable/memtable.h"
 #include "src/sstable/table_reader.h"
@@ -58,23 +59,6 @@ class UniqueKeysIterator final : public InternalIterator {
 };
 
 // The records of a write batch, collected before any is applied.
-class BatchCollector final : public WriteBatch::Handler {
- public:
-  struct Op {
-    ValueType type;
-    std::string_view key, value;
-  };
-  Status Put(std::string_view key, std::string_view value) override {
-    ops.push_back({ValueType::kValue, key, value});
-    return Status::OK();
-  }
-  Status Delete(std::string_view key) override {
-    ops.push_back({ValueType::kDeletion, key, {}});
-    return Status::OK();
-  }
-  std::vector<Op> ops;
-};
-
 struct Table {
   FileMetaData meta;
   uint64_t entries = 0;
@@ -334,63 +318,32 @@ class Repairer {
   }
 
   Status ReplayLog(uint64_t number) {
-    const std::string path = LogFileName(dbname_, number);
-    const std::string name(BaseName(path));
-    std::unique_ptr<SequentialFile> file;
-    Status s = fs_->NewSequentialFile(path, &file);
-    if (!s.ok()) return s;
-    log::Reader reader(std::move(file), "wal " + name, number,
-                       WALRecoveryMode::kSkipAnyCorruptedRecords);
-    std::string_view record;
-    std::string scratch;
-    WriteBatch batch;
+    const std::string name = absl::StrFormat("%06u.log", number);
     MemTable* mem = nullptr;
-    uint64_t mem_entries = 0, records = 0, skipped = 0;
-    SequenceNumber last = 0;  // sequences only grow within a log
-    Status first_skip;
-    while (s.ok() && reader.ReadRecord(&record, &scratch)) {
-      BatchCollector ops;
-      Status b = WriteBatchInternal::SetContents(&batch, record);
-      if (b.ok()) b = batch.Iterate(&ops);
-      const SequenceNumber seq = b.ok() ? WriteBatchInternal::Sequence(batch) : 0;
-      const uint64_t count = ops.ops.size();
-      if (b.ok() && count > 0 &&
-          (seq <= last || seq == 0 || seq > kMaxSequenceNumber - count + 1)) {
-        b = Status::Corruption(absl::StrFormat("sequence %u out of order (after %u)", seq, last));
-      }
-      if (!b.ok()) {
-        if (first_skip.ok()) {
-          first_skip = b.WithContext(
-              absl::StrFormat("wal %s record @ %u", name, reader.last_record_offset()));
-        }
-        skipped++;
-        continue;
-      }
-      records++;
-      if (count == 0) continue;
+    auto apply = [&](const WriteBatch& batch) {
+      if (batch.Count() == 0) return Status::OK();
       if (mem == nullptr) {
         mem = new MemTable(icmp_);
         mem->Ref();
       }
-      SequenceNumber next = seq;
-      for (const BatchCollector::Op& op : ops.ops) {
-        mem->AddSingleWriter(next++, op.type, op.key, op.value);
-      }
-      last = next - 1;
-      mem_entries += count;
-      if (mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
-        s = WriteTable(mem, mem_entries);
+      Status s = InsertInto(batch, mem, /*concurrent=*/false);
+      if (s.ok() && mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
+        s = WriteTable(mem, mem->num_entries());
         mem->Unref();
         mem = nullptr;
-        mem_entries = 0;
       }
-    }
-    if (s.ok()) s = reader.status();
-    if (s.ok() && mem != nullptr) s = WriteTable(mem, mem_entries);
+      return s;
+    };
+    LogReplayReport replay;
+    Status s = lsm::ReplayLog(fs_, dbname_, number, WALRecoveryMode::kSkipAnyCorruptedRecords,
+                              apply, &replay);
+    if (s.ok() && mem != nullptr) s = WriteTable(mem, mem->num_entries());
     if (mem != nullptr) mem->Unref();
     if (!s.ok()) return s;
 
-    const log::ReadReport& r = reader.report();
+    const uint64_t records = replay.records, skipped = replay.skipped;
+    const Status& first_skip = replay.first_skipped;
+    const log::ReadReport& r = replay.read;
     report_->logs_replayed++;
     report_->log_records += records;
     report_->log_records_skipped += skipped;

@@ -1,0 +1,258 @@
+// DBImpl: the compaction threads and manual compactions (see db_impl.h).
+//
+// max_background_jobs - 1 threads compact, at a lower CPU priority than the rest of the
+// process. Each picks the most urgent compaction of the current version that does not
+// conflict with a running one (a CompactRange step first), runs it without the lock and
+// installs its result; with nothing to do it sleeps until a new version, a manual
+// compaction, a released version, an option change, Resume or Close wakes it (under FIFO with
+// an age limit, also when the oldest table expires). A failed compaction leaves the previous
+// version as it was and is retried after a backoff; five failures in a row put the database
+// in the error state.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "src/db/db_impl.h"
+
+namespace lsm {
+namespace {
+
+// Background compactions that fail this many times in a row put the database in the error
+// state.
+constexpr int kMaxCompactionFailures = 5;
+
+}  // namespace
+
+void DBImpl::CompactionThread() {
+  // Compactions yield the CPU to foreground work and to flushes (best effort: Linux applies
+  // a nice value to this thread alone).
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+  MutexLock l(&mu_);
+  int failures_in_a_row = 0;
+  while (!shutting_down_) {
+    std::shared_ptr<const Version> version = versions_->current();
+    ManualCompaction* manual = nullptr;
+    std::unique_ptr<Compaction> c = PickNextCompaction(*version, &manual);
+    if (c == nullptr) {
+      version.reset();  // waiting with it would keep its tables from being deleted
+      WaitForCompactionWork();
+      continue;
+    }
+    const uint64_t resumes_at_start = resumes_;
+    const Status s = RunPickedCompaction(std::move(c), std::move(version), manual);
+    if (s.ok() || s.IsBusy()) {
+      failures_in_a_row = 0;
+    } else if (manual != nullptr) {
+      stats_.compaction_failures++;  // reported to the caller of CompactRange
+    } else {
+      OnCompactionFailure(s, resumes_at_start, &failures_in_a_row);
+    }
+    work_done_cv_.SignalAll();
+    compaction_work_cv_.SignalAll();  // a new version, or a conflict gone
+  }
+}
+
+std::unique_ptr<Compaction> DBImpl::PickNextCompaction(const Version& version,
+                                                       ManualCompaction** manual) {
+  std::unique_ptr<Compaction> c = PickManualCompaction(version, manual);
+  if (c == nullptr && bg_error_.ok() && !disable_auto_compactions_) {
+    c = PickCompaction(version, icmp_, options_, running_, &compact_pointers_, UnixSeconds());
+  }
+  return c;
+}
+
+void DBImpl::WaitForCompactionWork() {
+  // Flushes and compactions delete what the versions they replace held; what a reader held
+  // past that is deleted here, once it lets go.
+  if (versions_released_ && bg_error_.ok()) {
+    versions_released_ = false;
+    DeleteObsoleteFiles();
+    return;
+  }
+  const uint64_t expiry =
+      disable_auto_compactions_ ? 0 : NextFifoExpiry(*versions_->current(), options_);
+  const uint64_t now = UnixSeconds();
+  if (expiry > now) {
+    compaction_work_cv_.WaitFor(std::chrono::seconds(expiry - now));
+  } else {
+    // An expired table waits for the running compaction, whose end wakes this thread.
+    compaction_work_cv_.Wait();
+  }
+}
+
+Status DBImpl::RunPickedCompaction(std::unique_ptr<Compaction> c,
+                                   std::shared_ptr<const Version> version,
+                                   ManualCompaction* manual) {
+  running_.Add(*c, icmp_.user_comparator());
+  running_compactions_++;
+  std::vector<uint64_t> allocated;
+  const CompactionContext ctx = MakeContext(version.get(), &allocated);
+  mu_.Unlock();
+  const auto start = std::chrono::steady_clock::now();
+  Status s = DoCompaction(*c, ctx);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+  mu_.Lock();
+  for (uint64_t n : allocated) pending_outputs_.erase(n);
+  running_.Remove(*c, icmp_.user_comparator());
+  stats_.levels[c->output_level].micros += static_cast<uint64_t>(micros);
+  if (manual != nullptr) {
+    manual->in_progress = false;
+    if (!s.ok()) {
+      manual->status = s;  // the caller of CompactRange sees the failure
+      manual->done = true;
+    } else if (manual->full) {
+      manual->done = true;
+    }
+  }
+  // The input version would keep the compacted tables alive.
+  c.reset();
+  version.reset();
+  if (s.ok() || s.IsBusy()) DeleteObsoleteFiles();
+  // After the last use of `manual` (CompactRange may return now) and after the inputs are
+  // deleted (a caller waiting for no running compaction sees the disk settled).
+  running_compactions_--;
+  return s;
+}
+
+void DBImpl::OnCompactionFailure(const Status& s, uint64_t resumes_at_start,
+                                 int* failures_in_a_row) {
+  // The previous version stands and the outputs are gone: retry after a pause, and stop
+  // accepting writes only if the failure persists.
+  stats_.compaction_failures++;
+  if (resumes_at_start != resumes_) {
+    *failures_in_a_row = 0;  // a failure from before Resume: retry on the healed disk
+  } else if (++*failures_in_a_row >= kMaxCompactionFailures) {
+    SetBackgroundError(s);
+  } else if (!shutting_down_) {
+    // The backoff: 200 ms, doubling; new work (a new version, Resume, Close) cuts it short.
+    compaction_work_cv_.WaitFor(std::chrono::milliseconds(100 << *failures_in_a_row));
+  }
+}
+
+std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
+                                                         ManualCompaction** manual) {
+  *manual = nullptr;
+  ManualCompaction* m = manual_;
+  if (m == nullptr || m->done || m->in_progress) return nullptr;
+  if (!bg_error_.ok()) {
+    m->status = bg_error_;
+    m->done = true;
+    work_done_cv_.SignalAll();
+    return nullptr;
+  }
+  std::unique_ptr<Compaction> c;
+  if (m->full) {
+    c = PickFullCompaction(version, options_);
+    if (c == nullptr) {
+      m->done = true;
+    } else if (running_.Conflicts(*c, icmp_.user_comparator())) {
+      return nullptr;  // try again once the running compaction is done
+    }
+  } else {
+    const std::string* begin = m->begin ? &*m->begin : nullptr;
+    const std::string* end = m->end ? &*m->end : nullptr;
+    while (c == nullptr && m->level < m->last_level) {
+      // Down to the next level that holds data, skipping empty ones.
+      int output = m->level + 1;
+      while (output < m->last_level && version.NumFiles(output) == 0) output++;
+      c = PickRangeCompaction(version, icmp_, options_, m->level, output, begin, end);
+      if (c != nullptr && running_.Conflicts(*c, icmp_.user_comparator())) {
+        return nullptr;  // try again once the conflicting compaction is done
+      }
+      m->level = output;
+    }
+    if (c == nullptr && options_.compaction_filter != nullptr && !m->last_level_rewritten) {
+      // As RocksDB does with a compaction filter: the range's data in the last level is
+      // rewritten too, so that the filter sees all of it.
+      c = PickRangeCompaction(version, icmp_, options_, m->last_level, m->last_level, begin, end);
+      if (c != nullptr && running_.Conflicts(*c, icmp_.user_comparator())) return nullptr;
+      m->last_level_rewritten = true;
+    }
+    if (c == nullptr) m->done = true;
+  }
+  if (m->done) {
+    work_done_cv_.SignalAll();
+    return nullptr;
+  }
+  m->in_progress = true;
+  *manual = m;
+  return c;
+}
+
+Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
+  VersionEdit edit;
+  CompactionJobResult result;
+  Status s;
+  const bool trivial = c.IsTrivialMove(icmp_);
+  for (const CompactionInputs& in : c.inputs) {
+    for (const auto& f : in.files) edit.RemoveFile(in.level, f->number);
+  }
+  if (trivial) {
+    for (const auto& f : c.inputs[0].files) edit.AddFile(c.output_level, *f);
+  } else if (!c.deletion_only) {
+    s = RunCompaction(c, ctx, &result);
+    if (s.ok()) {
+      for (const FileMetaData& f : result.outputs) edit.AddFile(c.output_level, f);
+    }
+  }
+  // A failed job has removed its outputs. After a failed MANIFEST write they stay: the
+  // version set keeps them until a new MANIFEST is known not to name them.
+  if (s.ok()) s = LogAndApply(&edit);
+  MutexLock l(&mu_);
+  if (!s.ok()) return s;
+  if (trivial) {
+    stats_.trivial_moves++;
+  } else if (c.deletion_only) {
+    stats_.files_deleted_by_fifo += static_cast<uint64_t>(c.NumInputFiles());
+  } else {
+    stats_.compactions++;
+    stats_.compaction_bytes_read += result.bytes_read;
+    stats_.compaction_bytes_written += result.bytes_written;
+    stats_.entries_filtered += result.entries_filtered;
+    DBStats::Level& level = stats_.levels[c.output_level];
+    level.compactions++;
+    level.bytes_read += result.bytes_read;
+    level.bytes_written += result.bytes_written;
+  }
+  return s;
+}
+
+Status DBImpl::CompactRange(const std::string_view* begin, const std::string_view* end) {
+  Status s = Flush();
+  if (!s.ok()) return s;
+  // FIFO keeps data as it was written: there is nothing to merge.
+  if (options_.compaction_style == CompactionStyle::kFIFO) return Status::OK();
+  ManualCompaction manual;
+  if (begin != nullptr) manual.begin = std::string(*begin);
+  if (end != nullptr) manual.end = std::string(*end);
+  MutexLock l(&mu_);
+  while (manual_ != nullptr && !shutting_down_) work_done_cv_.Wait();  // one at a time
+  if (shutting_down_) return DatabaseClosed();
+  const int deepest =
+      DeepestOverlappingLevel(*versions_->current(), icmp_, manual.begin ? &*manual.begin : nullptr,
+                              manual.end ? &*manual.end : nullptr);
+  if (deepest < 0) return Status::OK();  // nothing in the range
+  if (options_.compaction_style == CompactionStyle::kUniversal) {
+    manual.full = true;  // sorted runs span the whole key space: all of them become one
+  } else if (options_.level_compaction_dynamic_level_bytes) {
+    manual.last_level = kNumLevels - 1;  // the range's data ends in the last level
+  } else {
+    // Data moves down to the deepest level that holds any of the range (at least level 1).
+    manual.last_level = std::max(deepest, 1);
+  }
+  manual_ = &manual;
+  compaction_work_cv_.SignalAll();
+  // On close, wait until no compaction may still report to `manual`.
+  while (!manual.done && !(shutting_down_ && running_compactions_ == 0)) work_done_cv_.Wait();
+  manual_ = nullptr;
+  work_done_cv_.SignalAll();  // the next CompactRange may go
+  if (!manual.done) return DatabaseClosed();
+  return manual.status;
+}
+
+}  // namespace lsm

@@ -1,0 +1,101 @@
+// DBImpl: leaving the error state (Resume), closing, and DestroyDB (see db_impl.h).
+#include "src/base/filename.h"
+#include "src/db/db_impl.h"
+#include "src/db/options_validation.h"
+
+namespace lsm {
+
+Status DBImpl::Resume() {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  MutexLock l(&mu_);
+  if (bg_error_.ok()) return Status::OK();
+  // A group's leader may still be appending to the current log outside the lock: let the
+  // queue drain before the log is replaced (writes arriving meanwhile fail on the error).
+  while (!writers_.empty()) writers_drained_cv_.Wait();
+  // The current log may hold a partial write: continue in a new one, and flush every
+  // memtable before accepting writes, so that recovery never needs the damaged log.
+  std::unique_ptr<log::Writer> new_log;
+  uint64_t new_number;
+  s = NewLog(&new_log, &new_number);
+  if (!s.ok()) return s;
+  if (log_ != nullptr) (void)log_->Close();
+  FreezeMemTable(std::move(new_log), new_number);
+  bg_error_ = Status::OK();
+  resumes_++;
+  resuming_ = true;
+  flush_work_cv_.Signal();
+  compaction_work_cv_.SignalAll();
+  while (!imms_.empty() && bg_error_.ok() && !shutting_down_) work_done_cv_.Wait();
+  resuming_ = false;
+  work_done_cv_.SignalAll();  // writers held back while resuming
+  return bg_error_;
+}
+
+Status DBImpl::Close() {
+  if (closed_.exchange(true)) return DatabaseClosed();
+  Status s;
+  {
+    MutexLock l(&mu_);
+    if (!opened_) return Status::OK();
+    // Writes made without the WAL exist only in memory: they are the one thing Close flushes.
+    bool must_flush = mem_has_unlogged_;
+    for (const Immutable& imm : imms_) must_flush = must_flush || imm.unlogged;
+    if (must_flush && bg_error_.ok()) {
+      s = MakeRoomForWrite(true);
+      while (s.ok() && !imms_.empty() && bg_error_.ok()) work_done_cv_.Wait();
+      if (s.ok()) s = bg_error_;
+    }
+    // Let queued writers finish (they fail: the database is closed).
+    while (!writers_.empty()) writers_drained_cv_.Wait();
+    shutting_down_ = true;
+    cancel_compactions_.store(true);
+    flush_work_cv_.SignalAll();
+    compaction_work_cv_.SignalAll();
+    work_done_cv_.SignalAll();
+  }
+  flush_thread_.join();
+  for (std::thread& t : compaction_threads_) t.join();
+  compaction_threads_.clear();
+  MutexLock l(&mu_);
+  if (log_ != nullptr) {
+    Status close = log_->Close();
+    if (s.ok()) s = close;
+    log_.reset();
+  }
+  mem_->Unref();
+  mem_ = nullptr;
+  for (const Immutable& imm : imms_) imm.mem->Unref();
+  imms_.clear();
+  for (SnapshotImpl* snapshot : snapshots_) delete snapshot;
+  snapshots_.clear();
+  lock_.reset();
+  return s;
+}
+
+Status DestroyDB(const std::string& name, const Options& options) {
+  Options resolved = options;
+  ResolveDefaultOptions(&resolved);
+  FileSystem* fs = resolved.file_system.get();
+  std::vector<std::string> children;
+  Status s = fs->GetChildren(name, &children);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return s;
+  std::unique_ptr<FileLock> lock;
+  s = fs->LockFile(LockFileName(name), &lock);
+  if (!s.ok()) return s;
+  for (const std::string& child : children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(child, &number, &type) && type != FileType::kLock) {
+      Status del = fs->RemoveFile(name + "/" + child);
+      if (s.ok() && !del.ok() && !del.IsNotFound()) s = del;
+    }
+  }
+  lock.reset();
+  (void)fs->RemoveFile(LockFileName(name));
+  (void)fs->RemoveDir(name);  // fails harmlessly when other files remain
+  return s;
+}
+
+}  // namespace lsm

@@ -1,0 +1,275 @@
+// DBImpl: opening a database and recovering it (see db_impl.h).
+//
+// Recovery: CURRENT and the MANIFEST give the tables; the logs the MANIFEST does not cover are
+// replayed under Options::wal_recovery_mode into level-0 tables, and a new log and MANIFEST
+// edit start the database's new life.
+#include <absl/strings/str_format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "src/base/filename.h"
+#include "src/base/write_batch_internal.h"
+#include "src/db/db_impl.h"
+#include "src/db/log_replay.h"
+#include "src/db/memtable_insert.h"
+#include "src/db/options_validation.h"
+#include "src/util/killpoint.h"
+
+namespace lsm {
+
+Status DB::Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr) {
+  dbptr->reset();
+  Status s = ValidateOptions(options);
+  if (!s.ok()) return s;
+  if (name.empty()) return Status::InvalidArgument("DB::Open: the database path is empty");
+  Options resolved = options;
+  ResolveDefaultOptions(&resolved);
+  auto impl = std::make_unique<DBImpl>(resolved, name);
+  s = impl->Open();
+  if (s.ok()) *dbptr = std::move(impl);
+  return s;
+}
+
+DBImpl::DBImpl(const Options& options, std::string dbname)
+    : dbname_(std::move(dbname)),
+      options_(options),
+      fs_(options_.file_system.get()),
+      icmp_(options_.comparator),
+      block_cache_(options_.block_cache_bytes > 0
+                       ? std::make_unique<BlockCache>(options_.block_cache_bytes)
+                       : nullptr),
+      table_cache_(std::make_unique<TableCache>(dbname_, TableOptions::FromOptions(options_),
+                                                options_.file_system, block_cache_.get(),
+                                                options_.max_open_files)),
+      versions_(std::make_unique<VersionSet>(dbname_, options_)),
+      rate_limiter_(
+          options_.compaction_rate_limit_bytes_per_sec > 0
+              ? std::make_unique<RateLimiter>(options_.compaction_rate_limit_bytes_per_sec)
+              : nullptr),
+      disable_auto_compactions_(options_.disable_auto_compactions) {}
+
+DBImpl::~DBImpl() {
+  if (!closed_.load()) (void)Close();
+}
+
+Status DBImpl::CheckOpen() const { return closed_.load() ? DatabaseClosed() : Status::OK(); }
+
+Status DBImpl::Open() {
+  if (options_.create_if_missing) {
+    Status s = fs_->CreateDirIfMissing(dbname_);
+    if (!s.ok()) return s;
+  } else if (fs_->FileExists(dbname_).IsNotFound()) {
+    return Status::InvalidArgument(dbname_, "does not exist (create_if_missing is false)");
+  }
+  Status s = fs_->LockFile(LockFileName(dbname_), &lock_);
+  if (!s.ok()) return s;
+
+  MutexLock l(&mu_);
+  VersionEdit edit;
+  s = Recover(&edit);
+  uint64_t new_log = 0;
+  if (s.ok()) s = NewLog(&log_, &new_log);
+  if (s.ok() && options_.paranoid_checks) s = CheckTables();
+  if (s.ok()) {
+    log_number_ = new_log;
+    edit.SetLogNumber(new_log);
+    edit.SetLastSequence(last_sequence_);
+    s = LogAndApply(&edit);
+  }
+  if (!s.ok()) {
+    closed_.store(true);
+    return s;
+  }
+  mem_ = new MemTable(icmp_);
+  mem_->Ref();
+  visible_sequence_.store(last_sequence_);
+  opened_ = true;
+  DeleteObsoleteFiles();
+  StartBackgroundThreads();
+  return Status::OK();
+}
+
+void DBImpl::StartBackgroundThreads() {
+  flush_thread_ = std::thread([this] { FlushThread(); });
+  for (int i = 1; i < options_.max_background_jobs; i++) {
+    compaction_threads_.emplace_back([this] { CompactionThread(); });
+  }
+}
+
+Status DBImpl::Recover(VersionEdit* edit) {
+  Status s = RecoverVersions();
+  if (!s.ok()) return s;
+  last_sequence_ = versions_->last_sequence();
+  std::vector<uint64_t> logs;
+  s = FindLogsToReplay(&logs);
+  if (!s.ok()) return s;
+  MemTable* mem = nullptr;
+  bool stop = false;
+  for (uint64_t number : logs) {
+    if (stop) {
+      absl::StrAppendFormat(&recovery_report_,
+                            "%06u.log: skipped, after damage in an earlier log\n", number);
+      continue;
+    }
+    s = RecoverLog(number, edit, &mem, &stop);
+    if (!s.ok()) break;
+  }
+  if (s.ok() && versions_->log_number() == 0 && last_sequence_ > versions_->last_sequence()) {
+    s = Status::Corruption(dbname_,
+                           "the MANIFEST names no log, but the logs hold writes: the MANIFEST "
+                           "lost edits");
+  }
+  if (s.ok() && mem != nullptr) s = WriteLevel0Table(mem, edit);
+  if (mem != nullptr) mem->Unref();
+  return s;
+}
+
+Status DBImpl::RecoverVersions() {
+  Status s = fs_->FileExists(CurrentFileName(dbname_));
+  if (s.ok()) {
+    if (options_.error_if_exists) {
+      return Status::InvalidArgument(dbname_, "database exists (error_if_exists is true)");
+    }
+    return versions_->Recover();
+  }
+  if (!s.IsNotFound()) return s;
+  std::vector<std::string> children;
+  s = fs_->GetChildren(dbname_, &children);
+  if (!s.ok()) return s;
+  for (const std::string& child : children) {
+    uint64_t number;
+    FileType type;
+    // A MANIFEST alone is left by a creation that was cut short before CURRENT existed,
+    // when nothing could have been written yet: such a database is created anew.
+    if (ParseFileName(child, &number, &type) &&
+        (type == FileType::kTable || type == FileType::kLog)) {
+      return Status::Corruption(dbname_, "holds database files but no CURRENT file");
+    }
+  }
+  if (!options_.create_if_missing) {
+    return Status::InvalidArgument(
+        dbname_, "is not a database (no CURRENT file) and create_if_missing is false");
+  }
+  return versions_->CreateNew();
+}
+
+Status DBImpl::FindLogsToReplay(std::vector<uint64_t>* logs) {
+  std::vector<std::string> children;
+  Status s = fs_->GetChildren(dbname_, &children);
+  if (!s.ok()) return s;
+  for (const std::string& child : children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(child, &number, &type)) {
+      versions_->MarkFileNumberUsed(number);
+      if (type == FileType::kLog && number >= versions_->log_number()) logs->push_back(number);
+    }
+  }
+  std::sort(logs->begin(), logs->end());
+  // The MANIFEST names the oldest log still needed, and a log is deleted only after a later
+  // edit has retired it. If that log is gone while newer ones remain, the MANIFEST lost edits
+  // that had completed (damage taken for a torn last edit, or a cut at a record boundary), and
+  // replaying the newer logs would leave a hole. Log number 0 names no log: the database's
+  // first open never completed, so no log can hold writes yet.
+  const uint64_t log_number = versions_->log_number();
+  if (log_number != 0 && !logs->empty() && logs->front() != log_number) {
+    return Status::Corruption(
+        dbname_, absl::StrFormat("the MANIFEST names %06u.log as the oldest live log, but it is "
+                                 "missing while %06u.log remains: the MANIFEST lost edits",
+                                 log_number, logs->front()));
+  }
+  return Status::OK();
+}
+
+Status DBImpl::CheckTables() {
+  std::shared_ptr<const Version> v = versions_->current();
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& f : v->files(level)) {
+      const std::string path = TableFileName(dbname_, f->number);
+      uint64_t size;
+      Status s = fs_->GetFileSize(path, &size);
+      if (s.IsNotFound()) return Status::Corruption(path, "named by the MANIFEST but missing");
+      if (!s.ok()) return s;
+      if (size != f->file_size) {
+        return Status::Corruption(
+            path, absl::StrFormat("has %u bytes, the MANIFEST says %u", size, f->file_size));
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status DBImpl::RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop) {
+  const WALRecoveryMode mode = options_.wal_recovery_mode;
+  auto apply = [&](const WriteBatch& batch) {
+    mu_.AssertHeld();  // held by the caller throughout
+    if (*mem == nullptr) {
+      *mem = new MemTable(icmp_);
+      (*mem)->Ref();
+    }
+    Status s = InsertInto(batch, *mem, /*concurrent=*/false);
+    if (s.ok() && (*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
+      s = WriteLevel0Table(*mem, edit);
+      (*mem)->Unref();
+      *mem = nullptr;
+    }
+    return s;
+  };
+  LogReplayReport report;
+  Status s = ReplayLog(fs_, dbname_, number, mode, apply, &report);
+  if (!s.ok()) return s;
+  last_sequence_ = std::max(last_sequence_, report.last_sequence);
+  const std::string name = absl::StrFormat("%06u.log", number);
+  absl::StrAppendFormat(&recovery_report_, "%s: %u records", name, report.records);
+  if (report.skipped > 0) {
+    absl::StrAppendFormat(&recovery_report_, ", %u skipped: %s", report.skipped,
+                          report.first_skipped.ToString());
+  }
+  if (!report.stopped.ok()) {
+    absl::StrAppendFormat(&recovery_report_, ", stopped: %s", report.stopped.ToString());
+    *stop = true;
+  }
+  if (!report.read.damage.ok()) {
+    absl::StrAppendFormat(&recovery_report_, ", %u bytes dropped%s: %s", report.read.dropped_bytes,
+                          report.read.torn_tail ? " (torn tail)" : "",
+                          report.read.damage.ToString());
+    // Later logs hold later writes: replaying them past a hole would not be a prefix.
+    if (mode != WALRecoveryMode::kSkipAnyCorruptedRecords) *stop = true;
+  }
+  recovery_report_ += "\n";
+  return Status::OK();
+}
+
+Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
+  std::vector<uint64_t> allocated;
+  // No version: tables written earlier in this recovery are not in one yet, so no deletion
+  // may be dropped.
+  CompactionContext ctx = MakeContext(nullptr, &allocated);
+  ctx.oldest_snapshot = kMaxSequenceNumber;  // nothing reads during recovery
+  CompactionJobResult result;
+  std::unique_ptr<InternalIterator> iter = mem->NewIterator();
+  mu_.Unlock();
+  Status s = RunFlush(iter.get(), ctx, &result);
+  mu_.Lock();
+  // Nothing deletes files before the recovery edit, which names these tables, is applied.
+  for (uint64_t n : allocated) pending_outputs_.erase(n);
+  if (s.ok()) {
+    for (const FileMetaData& f : result.outputs) edit->AddFile(0, f);
+  }
+  return s;
+}
+
+Status DBImpl::NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number) {
+  *number = versions_->NewFileNumber();
+  std::unique_ptr<WritableFile> file;
+  Status s = fs_->NewWritableFile(LogFileName(dbname_, *number), &file);
+  if (s.ok()) s = log::Writer::Create(std::move(file), *number, log);
+  // The new log's directory entry must be durable before writes that rely on it are synced.
+  if (s.ok()) s = log->get()->Sync();
+  if (s.ok()) s = fs_->SyncDir(dbname_);
+  if (s.ok()) LSM_KILLPOINT("dir.sync");
+  return s;
+}
+
+}  // namespace lsm

@@ -1,0 +1,214 @@
+// DBImpl: properties and the options that may change while the database is open (see
+// db_impl.h and the list in include/lsm/db.h).
+#include <absl/strings/str_format.h>
+
+#include <optional>
+
+#include "src/db/db_impl.h"
+
+namespace lsm {
+
+bool DBImpl::GetIntProperty(std::string_view property, uint64_t* value) {
+  *value = 0;
+  if (closed_.load()) return false;
+  if (property == "lsm.estimate-num-keys") {
+    *value = EstimateNumKeys();
+    return true;
+  }
+  MutexLock l(&mu_);
+  return IntProperty(property, *versions_->current(), value);
+}
+
+bool DBImpl::GetProperty(std::string_view property, std::string* value) {
+  value->clear();
+  if (uint64_t n; GetIntProperty(property, &n)) {
+    *value = std::to_string(n);
+    return true;
+  }
+  if (closed_.load()) return false;
+  MutexLock l(&mu_);
+  std::shared_ptr<const Version> v = versions_->current();
+  if (property == "lsm.levelstats") {
+    *value = LevelStatsText(*v);
+  } else if (property == "lsm.background-error") {
+    *value = bg_error_.ToString();
+  } else if (property == "lsm.recovery") {
+    *value = recovery_report_;
+  } else if (property == "lsm.stats") {
+    *value = LevelStatsText(*v) + StatsText();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* value) {
+  constexpr std::string_view kFilesAtLevel = "lsm.num-files-at-level";
+  if (property.starts_with(kFilesAtLevel)) {
+    const std::string_view digits = property.substr(kFilesAtLevel.size());
+    if (digits.size() != 1 || digits[0] < '0' || digits[0] >= '0' + kNumLevels) return false;
+    *value = v.NumFiles(digits[0] - '0');
+    return true;
+  }
+  if (MemTableProperty(property, value)) return true;
+  if (property == "lsm.compaction-pending") {
+    // Whether work is due, whether or not a running compaction holds it up; none is when
+    // compactions do not start on their own.
+    CompactionPointers pointers = compact_pointers_;
+    *value = !disable_auto_compactions_ && PickCompaction(v, icmp_, options_, RunningCompactions(),
+                                                          &pointers, UnixSeconds()) != nullptr;
+  } else if (property == "lsm.num-running-compactions") {
+    *value = static_cast<uint64_t>(running_compactions_);
+  } else if (property == "lsm.estimate-pending-compaction-bytes") {
+    *value = pending_compaction_bytes_.load();
+  } else if (property == "lsm.live-sst-files-size") {
+    *value = 0;
+    for (int level = 0; level < kNumLevels; level++) *value += v.NumBytes(level);
+  } else if (property == "lsm.total-sst-files-size") {
+    *value = versions_->LiveTableBytes();
+  } else if (property == "lsm.num-live-versions") {
+    *value = versions_->NumLiveVersions();
+  } else if (property == "lsm.num-snapshots") {
+    *value = snapshots_.size();
+  } else if (property == "lsm.block-cache-capacity") {
+    *value = block_cache_ != nullptr ? block_cache_->capacity() : 0;
+  } else if (property == "lsm.block-cache-usage") {
+    *value = block_cache_ != nullptr ? block_cache_->usage() : 0;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool DBImpl::MemTableProperty(std::string_view property, uint64_t* value) {
+  auto sum_imms = [this](auto count) {
+    mu_.AssertHeld();
+    uint64_t sum = 0;
+    for (const Immutable& imm : imms_) sum += (imm.mem->*count)();
+    return sum;
+  };
+  if (property == "lsm.num-immutable-mem-table") {
+    *value = imms_.size();
+  } else if (property == "lsm.mem-table-flush-pending") {
+    *value = imms_.size() > (flushing_ ? 1u : 0u) ? 1 : 0;
+  } else if (property == "lsm.num-running-flushes") {
+    *value = flushing_ ? 1 : 0;
+  } else if (property == "lsm.cur-size-active-mem-table") {
+    *value = mem_->ApproximateMemoryUsage();
+  } else if (property == "lsm.cur-size-all-mem-tables") {
+    *value = mem_->ApproximateMemoryUsage() + sum_imms(&MemTable::ApproximateMemoryUsage);
+  } else if (property == "lsm.num-entries-active-mem-table") {
+    *value = mem_->num_entries();
+  } else if (property == "lsm.num-deletes-active-mem-table") {
+    *value = mem_->num_deletions();
+  } else if (property == "lsm.num-entries-imm-mem-tables") {
+    *value = sum_imms(&MemTable::num_entries);
+  } else if (property == "lsm.num-deletes-imm-mem-tables") {
+    *value = sum_imms(&MemTable::num_deletions);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+uint64_t DBImpl::EstimateNumKeys() {
+  // As RocksDB estimates: a deletion cancels itself and one older entry.
+  int64_t keys = 0;
+  std::shared_ptr<const Version> v;
+  uint64_t generation = version_generation_.load();
+  {
+    MutexLock l(&mu_);
+    v = versions_->current();
+    keys += static_cast<int64_t>(mem_->num_entries() - mem_->num_deletions());
+    for (const Immutable& imm : imms_) {
+      keys += static_cast<int64_t>(imm.mem->num_entries() - imm.mem->num_deletions());
+    }
+  }
+  // Table properties may need the tables opened: outside the lock.
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& f : v->files(level)) {
+      std::shared_ptr<const TableReader> reader;
+      if (!table_cache_->FindTable(f->number, f->file_size, &reader).ok()) continue;
+      const TableProperties& props = reader->properties();
+      keys +=
+          static_cast<int64_t>(props.num_entries) - 2 * static_cast<int64_t>(props.num_deletions);
+    }
+  }
+  ReleaseVersion(&v, generation);
+  return keys > 0 ? static_cast<uint64_t>(keys) : 0;
+}
+
+std::string DBImpl::LevelStatsText(const Version& v) {
+  // Targets and scores apply to leveled compaction; compaction figures are per output level.
+  const bool leveled = options_.compaction_style == CompactionStyle::kLevel;
+  const LevelTargets targets = ComputeLevelTargets(v, options_);
+  std::string value =
+      "level  files       bytes      target  score  compactions    read MB  written MB  "
+      "seconds\n";
+  for (int level = 0; level < kNumLevels; level++) {
+    const DBStats::Level& st = stats_.levels[level];
+    const bool has_target = leveled && level >= targets.base_level;
+    absl::StrAppendFormat(
+        &value, "L%-5d %5d %11u %11s %6s %12u %10.1f %11.1f %8.1f\n", level, v.NumFiles(level),
+        v.NumBytes(level), has_target ? absl::StrFormat("%u", targets.max_bytes[level]) : "-",
+        leveled
+            ? absl::StrFormat("%.2f", LevelScore(v, options_, targets, RunningCompactions(), level))
+            : "-",
+        st.compactions, st.bytes_read / 1048576.0, st.bytes_written / 1048576.0, st.micros / 1e6);
+  }
+  absl::StrAppendFormat(&value,
+                        "user bytes written: %u; flushed: %u; compacted: %u read, %u written; "
+                        "write amplification: %.2f\n",
+                        stats_.user_bytes, stats_.flush_bytes, stats_.compaction_bytes_read,
+                        stats_.compaction_bytes_written, stats_.WriteAmplification());
+  return value;
+}
+
+std::string DBImpl::StatsText() {
+  const DBStats& st = stats_;
+  return absl::StrFormat(
+      "memtable: %u bytes, %u entries; immutable memtables: %u\n"
+      "flushes: %u, %u bytes written\n"
+      "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, %u failed\n"
+      "compaction filter: %u entries removed or changed; FIFO: %u files deleted\n"
+      "pending compaction bytes: %u\n"
+      "write stops: %u memtables full, %u level 0, %u pending bytes; "
+      "slowdowns: %u level 0, %u pending bytes; stalled %.3f s\n"
+      "last sequence: %u; snapshots: %u\n"
+      "background error: %s\n",
+      mem_->ApproximateMemoryUsage(), mem_->num_entries(), imms_.size(), st.flushes, st.flush_bytes,
+      st.compactions, st.trivial_moves, st.compaction_bytes_read, st.compaction_bytes_written,
+      st.compaction_failures, st.entries_filtered, st.files_deleted_by_fifo,
+      pending_compaction_bytes_.load(), st.stalls[kStallMemtables], st.stalls[kStallLevel0],
+      st.stalls[kStallPendingBytes], st.slowdowns[kStallLevel0], st.slowdowns[kStallPendingBytes],
+      st.stall_micros / 1e6, visible_sequence_.load(), snapshots_.size(), bg_error_.ToString());
+}
+
+Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& options) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  std::optional<bool> disable_auto_compactions;
+  for (const auto& [name, value] : options) {
+    if (name != "disable_auto_compactions") {
+      return Status::InvalidArgument(
+          absl::StrFormat("%s: unknown, or cannot change while the database is open", name));
+    }
+    if (value == "true" || value == "1") {
+      disable_auto_compactions = true;
+    } else if (value == "false" || value == "0") {
+      disable_auto_compactions = false;
+    } else {
+      return Status::InvalidArgument(
+          absl::StrFormat("%s: is \"%s\"; it must be true or false", name, value));
+    }
+  }
+  MutexLock l(&mu_);
+  if (disable_auto_compactions.has_value()) {
+    disable_auto_compactions_ = *disable_auto_compactions;
+    compaction_work_cv_.SignalAll();  // compaction threads look again
+    work_done_cv_.SignalAll();        // stalled writers check again
+  }
+  return Status::OK();
+}
+
+}  // namespace lsm

@@ -1,0 +1,113 @@
+// DBImpl: the read path (see db_impl.h).
+//
+// A read takes a view under the lock: its sequence number (the snapshot's, or the newest
+// visible one), the active and frozen memtables (referenced) and the current version. It then
+// looks in the memtables newest first and in the version's tables without the lock. An
+// iterator merges the same sources and holds its version until it is destroyed.
+#include <iterator>
+#include <utility>
+
+#include "src/base/merging_iterator.h"
+#include "src/db/db_impl.h"
+#include "src/db/db_iter.h"
+
+namespace lsm {
+
+// An iterator's hold on its version; letting go of it may make tables deletable.
+class DBImpl::VersionPin {
+ public:
+  VersionPin(DBImpl* db, std::shared_ptr<const Version> version, uint64_t generation)
+      : db_(db), version_(std::move(version)), generation_(generation) {}
+  ~VersionPin() { db_->ReleaseVersion(&version_, generation_); }
+  VersionPin(const VersionPin&) = delete;
+  VersionPin& operator=(const VersionPin&) = delete;
+
+ private:
+  DBImpl* const db_;
+  std::shared_ptr<const Version> version_;
+  const uint64_t generation_;
+};
+
+DBImpl::ReadView DBImpl::AcquireReadView(const ReadOptions& options) {
+  ReadView view;
+  // Read before the version: a version installed after this is seen as newer on release.
+  view.version_generation = version_generation_.load();
+  MutexLock l(&mu_);
+  view.sequence = options.snapshot != nullptr
+                      ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                      : visible_sequence_.load(std::memory_order_acquire);
+  view.mems.push_back(mem_);
+  for (auto it = imms_.rbegin(); it != imms_.rend(); ++it) view.mems.push_back(it->mem);
+  for (MemTable* m : view.mems) m->Ref();
+  view.version = versions_->current();
+  return view;
+}
+
+void DBImpl::ReleaseReadView(ReadView* view) {
+  for (MemTable* m : view->mems) m->Unref();
+  view->mems.clear();
+  if (view->version != nullptr) ReleaseVersion(&view->version, view->version_generation);
+}
+
+void DBImpl::ReleaseVersion(std::shared_ptr<const Version>* version, uint64_t generation) {
+  version->reset();
+  // Compared after letting go: a flush or compaction that missed this version's tables as
+  // deletable because it was still held has raised the generation by now.
+  if (generation == version_generation_.load()) return;
+  MutexLock l(&mu_);
+  versions_released_ = true;
+  compaction_work_cv_.Signal();
+}
+
+Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  ReadView view = AcquireReadView(options);
+  LookupKey lkey(key, view.sequence);
+  bool done = false;
+  for (MemTable* m : view.mems) {
+    if (m->Get(lkey, value, &s)) {
+      done = true;
+      break;
+    }
+  }
+  if (!done) s = view.version->Get(options, lkey, value, table_cache_.get());
+  ReleaseReadView(&view);
+  return s;
+}
+
+std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
+  Status s = CheckOpen();
+  if (!s.ok()) {
+    return NewDBIterator(options_.comparator, NewEmptyIterator(s), 0, options, nullptr);
+  }
+  ReadView view = AcquireReadView(options);
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  for (MemTable* m : view.mems) children.push_back(m->NewIterator());
+  view.version->AddIterators(options, table_cache_.get(), &children);
+  auto pin = std::make_shared<VersionPin>(this, std::move(view.version), view.version_generation);
+  ReleaseReadView(&view);  // each memtable iterator holds its own reference
+  return NewDBIterator(options_.comparator, NewMergingIterator(&icmp_, std::move(children)),
+                       view.sequence, options, std::move(pin));
+}
+
+const Snapshot* DBImpl::GetSnapshot() {
+  if (closed_.load()) return nullptr;
+  MutexLock l(&mu_);
+  auto* snapshot = new SnapshotImpl(visible_sequence_.load(std::memory_order_acquire));
+  snapshots_.push_back(snapshot);
+  snapshot->position = std::prev(snapshots_.end());
+  return snapshot;
+}
+
+void DBImpl::ReleaseSnapshot(const Snapshot* snapshot) {
+  if (snapshot == nullptr) return;
+  auto* impl = const_cast<SnapshotImpl*>(static_cast<const SnapshotImpl*>(snapshot));
+  {
+    MutexLock l(&mu_);
+    snapshots_.erase(impl->position);
+  }
+  delete impl;
+}
+
+}  // namespace lsm

@@ -1,0 +1,53 @@
+#include "src/db/memtable_insert.h"
+
+#include <string_view>
+
+#include "src/base/write_batch_internal.h"
+
+namespace lsm {
+namespace {
+
+class MemTableInserter final : public WriteBatch::Handler {
+ public:
+  MemTableInserter(SequenceNumber seq, MemTable* mem, bool concurrent)
+      : seq_(seq), mem_(mem), concurrent_(concurrent) {}
+  Status Put(std::string_view key, std::string_view value) override {
+    Add(ValueType::kValue, key, value);
+    return Status::OK();
+  }
+  Status Delete(std::string_view key) override {
+    Add(ValueType::kDeletion, key, {});
+    deletions_++;
+    return Status::OK();
+  }
+
+  // Reports the entries added so far to the memtable's counts.
+  void Finish() { mem_->CountAdded(entries_, deletions_); }
+
+ private:
+  void Add(ValueType type, std::string_view key, std::string_view value) {
+    if (concurrent_) {
+      mem_->Add(seq_++, type, key, value);
+    } else {
+      mem_->AddSingleWriter(seq_++, type, key, value);
+    }
+    entries_++;
+  }
+
+  SequenceNumber seq_;
+  uint64_t entries_ = 0;
+  uint64_t deletions_ = 0;
+  MemTable* const mem_;
+  const bool concurrent_;
+};
+
+}  // namespace
+
+Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent) {
+  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent);
+  Status s = batch.Iterate(&inserter);
+  inserter.Finish();
+  return s;
+}
+
+}  // namespace lsm
