@@ -26,57 +26,12 @@ TableReader::TableReader(const TableOptions& options, std::string file_name,
 
 TableReader::~TableReader() {
   if (cache_ != nullptr) {
-    cache_->Erase({meta_cache_id_, index_handle_.offset});
+    cache_->Erase({meta_cache_id_, layout_.footer.index_handle.offset});
     if (filter_ != nullptr) cache_->Erase({meta_cache_id_, filter_handle_.offset});
   }
 }
 
 namespace {
-
-Status ReadBlockAt(const RandomAccessFile* file, std::string_view file_name,
-                   const BlockHandle& handle, std::shared_ptr<const Block>* block) {
-  std::string contents;
-  Status s = ReadBlock(file, file_name, handle, /*verify_checksum=*/true, &contents);
-  if (s.ok())
-    s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name);
-  return s;
-}
-
-// The meta blocks the metaindex names, each checked to lie before the footer.
-struct MetaHandles {
-  BlockHandle properties;
-  BlockHandle filter;
-  bool has_filter = false;
-};
-
-Status ReadMetaHandles(const RandomAccessFile* file, std::string_view file_name, uint64_t file_size,
-                       const Footer& footer, MetaHandles* handles) {
-  const uint64_t meta_end = file_size - Footer::kEncodedLength;
-  std::shared_ptr<const Block> metaindex;
-  Status s = ReadBlockAt(file, file_name, footer.metaindex_handle, &metaindex);
-  if (!s.ok()) return s;
-  bool has_properties = false;
-  BlockIter it(metaindex.get(), KeyOrder(BytewiseComparator()));
-  for (it.SeekToFirst(); it.Valid(); it.Next()) {
-    BlockHandle* target = it.key() == kPropertiesBlockName ? &handles->properties
-                          : it.key() == kFilterBlockName   ? &handles->filter
-                                                           : nullptr;
-    if (target == nullptr) continue;
-    std::string_view v = it.value();
-    if (!target->DecodeFrom(&v) || !v.empty()) {
-      return BlockCorruption(file_name, footer.metaindex_handle.offset,
-                             absl::StrFormat("malformed handle of %s", it.key()));
-    }
-    s = CheckHandle(*target, meta_end, file_name);
-    if (!s.ok()) return s;
-    (target == &handles->properties ? has_properties : handles->has_filter) = true;
-  }
-  if (!it.status().ok()) return WithTableContext(it.status(), file_name);
-  if (!has_properties) {
-    return BlockCorruption(file_name, footer.metaindex_handle.offset, "no properties block");
-  }
-  return Status::OK();
-}
 
 Status ReadPropertiesAt(const RandomAccessFile* file, std::string_view file_name,
                         const BlockHandle& handle, TableProperties* properties) {
@@ -86,29 +41,46 @@ Status ReadPropertiesAt(const RandomAccessFile* file, std::string_view file_name
   return s;
 }
 
+// The footer and the metaindex, which every reader of a table needs whole.
+Status ReadLayout(const RandomAccessFile* file, std::string_view file_name, uint64_t file_size,
+                  TableLayout* layout) {
+  Status s = TableLayout::Read(file, file_name, file_size, layout);
+  return s.ok() ? layout->metaindex_status : s;
+}
+
+// The properties block is required; NotFound from FindMetaBlock is damage here.
+Status FindProperties(const TableLayout& layout, BlockHandle* handle) {
+  Status s = layout.FindMetaBlock(kPropertiesBlockName, handle);
+  if (s.IsNotFound()) {
+    return BlockCorruption(layout.file_name, layout.footer.metaindex_handle.offset,
+                           "no properties block");
+  }
+  return s;
+}
+
 }  // namespace
 
 Status TableReader::Open(const TableOptions& options, std::string file_name,
                          std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
                          BlockCache* cache, std::unique_ptr<TableReader>* reader) {
   reader->reset();
-  Footer footer;
-  Status s = Footer::ReadFrom(file.get(), file_size, file_name, &footer);
+  TableLayout layout;
+  Status s = ReadLayout(file.get(), file_name, file_size, &layout);
   if (!s.ok()) return s;
   std::unique_ptr<TableReader> table(
       new TableReader(options, std::move(file_name), std::move(file), file_size, cache));
-  s = table->ReadMeta(footer);
+  s = table->ReadMeta(layout);
   if (s.ok()) *reader = std::move(table);
   return s;
 }
 
 Status TableReader::ReadProperties(const RandomAccessFile* file, std::string_view file_name,
                                    uint64_t file_size, TableProperties* properties) {
-  Footer footer;
-  MetaHandles handles;
-  Status s = Footer::ReadFrom(file, file_size, file_name, &footer);
-  if (s.ok()) s = ReadMetaHandles(file, file_name, file_size, footer, &handles);
-  if (s.ok()) s = ReadPropertiesAt(file, file_name, handles.properties, properties);
+  TableLayout layout;
+  BlockHandle handle;
+  Status s = ReadLayout(file, file_name, file_size, &layout);
+  if (s.ok()) s = FindProperties(layout, &handle);
+  if (s.ok()) s = ReadPropertiesAt(file, file_name, handle, properties);
   return s;
 }
 
@@ -117,10 +89,10 @@ Status TableReader::ReadBlockAt(const BlockHandle& handle,
   return lsm::ReadBlockAt(file_.get(), file_name_, handle, block);
 }
 
-Status TableReader::ReadMeta(const Footer& footer) {
-  MetaHandles handles;
-  Status s = ReadMetaHandles(file_.get(), file_name_, file_size_, footer, &handles);
-  if (s.ok()) s = ReadPropertiesAt(file_.get(), file_name_, handles.properties, &properties_);
+Status TableReader::ReadMeta(const TableLayout& layout) {
+  BlockHandle properties;
+  Status s = FindProperties(layout, &properties);
+  if (s.ok()) s = ReadPropertiesAt(file_.get(), file_name_, properties, &properties_);
   if (!s.ok()) return s;
   if (properties_.comparator_name != options_.comparator->Name()) {
     return Status::InvalidArgument(
@@ -129,11 +101,10 @@ Status TableReader::ReadMeta(const Footer& footer) {
                         options_.comparator->Name()));
   }
 
-  filter_handle_ = handles.filter;
-  data_end_ = std::min(
-      {handles.properties.offset, footer.metaindex_handle.offset, footer.index_handle.offset});
-  if (handles.has_filter) {
-    data_end_ = std::min(data_end_, filter_handle_.offset);
+  s = layout.FindMetaBlock(kFilterBlockName, &filter_handle_);
+  const bool has_filter = s.ok();
+  if (!s.ok() && !s.IsNotFound()) return s;
+  if (has_filter) {
     std::string contents;
     s = ReadBlock(file_.get(), file_name_, filter_handle_, /*verify_checksum=*/true, &contents);
     if (!s.ok()) return s;
@@ -142,11 +113,11 @@ Status TableReader::ReadMeta(const Footer& footer) {
     if (!s.ok()) return BlockCorruption(file_name_, filter_handle_.offset, s.message());
     filter_ = std::move(filter);
   }
-  index_handle_ = footer.index_handle;
-  s = ReadBlockAt(index_handle_, &index_block_);
+  s = layout.ReadIndex(file_.get(), &index_block_);
   if (!s.ok()) return s;
+  layout_ = layout;
   if (cache_ != nullptr) {
-    cache_->Insert({meta_cache_id_, index_handle_.offset}, index_block_,
+    cache_->Insert({meta_cache_id_, layout_.footer.index_handle.offset}, index_block_,
                    index_block_->ApproximateMemoryUsage(), BlockCache::Priority::kHigh);
     if (filter_ != nullptr) {
       cache_->Insert({meta_cache_id_, filter_handle_.offset}, filter_,
@@ -157,13 +128,7 @@ Status TableReader::ReadMeta(const Footer& footer) {
 }
 
 Status TableReader::DecodeDataHandle(std::string_view value, BlockHandle* handle) const {
-  const std::string_view encoding = value;
-  if (!handle->DecodeFrom(&value) || !value.empty()) {
-    return BlockCorruption(
-        file_name_, index_handle_.offset,
-        absl::StrFormat("malformed data block handle (%u bytes)", encoding.size()));
-  }
-  return CheckHandle(*handle, data_end_, file_name_);
+  return layout_.DecodeDataHandle(value, handle);
 }
 
 Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& handle,
@@ -241,7 +206,7 @@ uint64_t TableReader::ApproximateOffsetOf(std::string_view internal_key) const {
   index.Seek(internal_key);
   BlockHandle handle;
   if (index.Valid() && DecodeDataHandle(index.value(), &handle).ok()) return handle.offset;
-  return data_end_;
+  return layout_.data_end();
 }
 
 Status TableReader::VerifyChecksums(bool check_key_order) const {

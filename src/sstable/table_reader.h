@@ -41,6 +41,7 @@
 #include "src/sstable/block_cache.h"
 #include "src/sstable/bloom.h"
 #include "src/sstable/format.h"
+#include "src/sstable/table_layout.h"
 #include "src/sstable/table_options.h"
 #include "src/sstable/table_properties.h"
 
@@ -111,7 +112,7 @@ class TableReader {
 
   TableReader(const TableOptions& options, std::string file_name,
               std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache);
-  Status ReadMeta(const Footer& footer);
+  Status ReadMeta(const TableLayout& layout);
   Status ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block) const;
   // Decodes a data block handle from an index entry's value and checks its bounds.
   Status DecodeDataHandle(std::string_view value, BlockHandle* handle) const;
@@ -128,10 +129,9 @@ class TableReader {
   BlockCache* const cache_;
   uint64_t cache_id_ = 0;       // keys of data blocks
   uint64_t meta_cache_id_ = 0;  // keys of the charges for the index and filter
-  uint64_t data_end_ = 0;       // data blocks lie in [0, data_end_)
   TableProperties properties_;
+  TableLayout layout_;
   std::shared_ptr<const Block> index_block_;
-  BlockHandle index_handle_;
   std::shared_ptr<const BloomFilter> filter_;
   BlockHandle filter_handle_;
 };

@@ -2,7 +2,7 @@
 // everything. Per file type (the WAL, a table's data blocks, index, filter, metaindex and
 // properties, footer, the MANIFEST, CURRENT): flip one byte at 200 random offsets (XOR with a
 // random nonzero mask) and truncate at 50 random lengths. The table regions come from the
-// table's own block map (ReadLayout, as `lsm sst layout` prints it).
+// table's own block map (ReadBlockMap, as `lsm sst layout` prints it).
 //
 // The database holds a known write history: write i is a batch that sets "!seq" to i and puts
 // or deletes a few keys. Its tables (two leveled by a full compaction, two flushed after) hold
@@ -31,10 +31,10 @@
 #include "lsm/db.h"
 #include "src/base/filename.h"
 #include "src/sstable/format.h"
+#include "src/sstable/table_layout.h"
 #include "src/util/random.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
-#include "tools/lsm/sst_util.h"
 
 namespace lsm {
 namespace {
@@ -215,12 +215,15 @@ class Pristine {
 
   // Each block with its trailer: data blocks, index, filter, metaindex and properties, footer.
   void AddTableRegions(FileSystem* fs, const std::string& path) {
-    cli::TableLayout layout;
+    uint64_t size = 0;
     std::unique_ptr<RandomAccessFile> file;
-    Status s = cli::ReadLayout(fs, path, &layout, &file);
+    std::vector<BlockInfo> blocks;
+    Status s = fs->GetFileSize(path, &size);
+    if (s.ok()) s = fs->NewRandomAccessFile(path, &file);
+    if (s.ok()) s = ReadBlockMap(file.get(), path, size, &blocks);
     ASSERT_TRUE(s.ok()) << path << ": " << s.ToString();
     tables_++;
-    for (const cli::BlockInfo& b : layout.blocks) {
+    for (const BlockInfo& b : blocks) {
       ASSERT_TRUE(b.status.ok()) << path << " " << b.kind << ": " << b.status.ToString();
       const bool footer = b.kind == "footer";
       const Region r{path, b.handle.offset,

@@ -35,119 +35,37 @@ const char* TrailerName(int type) {
   return CompressionTypeName(static_cast<CompressionType>(type));
 }
 
-// Reads, checks and decodes one block, setting info->trailer_type on the way.
-Status CheckBlock(const RandomAccessFile* file, const std::string& name, uint64_t file_size,
-                  const KeyOrder* order, BlockInfo* info, std::string* contents) {
-  Status s = CheckHandle(info->handle, file_size, name);
-  if (!s.ok()) return s;
-  char type = 0;
-  std::string_view got;
-  s = file->Read(info->handle.offset + info->handle.size, 1, &got, &type);
-  if (s.ok() && got.size() == 1) info->trailer_type = static_cast<unsigned char>(got[0]);
-  s = ReadBlock(file, name, info->handle, /*verify_checksum=*/true, contents);
-  if (!s.ok() || order == nullptr) return s;
-  std::shared_ptr<const Block> block;
-  s = Block::Create(*contents, info->handle.offset, &block);
-  if (!s.ok()) return WithTableContext(s, name);
-  BlockIter it(block.get(), *order);
-  for (it.SeekToFirst(); it.Valid(); it.Next()) {
-  }
-  return it.status().ok() ? Status::OK() : WithTableContext(it.status(), name);
-}
-
 }  // namespace
 
-Status ReadLayout(FileSystem* fs, const std::string& path, TableLayout* layout,
-                  std::unique_ptr<RandomAccessFile>* file) {
-  const std::string name(BaseName(path));
-  Status s = fs->GetFileSize(path, &layout->file_size);
-  if (s.ok()) s = fs->NewRandomAccessFile(path, file);
-  if (!s.ok()) return s;
-  const uint64_t size = layout->file_size;
-  if (size < Footer::kEncodedLength) {
-    return Status::Corruption(
-        "table " + name, "file too short to hold a footer (" + std::to_string(size) + " bytes)");
-  }
-  Footer footer;
-  s = Footer::ReadFrom(file->get(), size, name, &footer);
-  BlockInfo foot{{size - Footer::kEncodedLength, Footer::kEncodedLength}, "footer", -1, s};
-  layout->blocks.push_back(foot);
-  if (!s.ok()) return s;
-
-  static const InternalKeyComparator icmp(BytewiseComparator());
-  static const KeyOrder internal_order(&icmp), name_order(BytewiseComparator());
-  std::string contents;
-  std::vector<BlockInfo> found;
-  BlockInfo meta{footer.metaindex_handle, "metaindex", -1, Status::OK()};
-  meta.status = CheckBlock(file->get(), name, size, &name_order, &meta, &contents);
-  found.push_back(meta);
-  std::shared_ptr<const Block> block;
-  Status first = meta.status;
-  if (meta.status.ok() && Block::Create(contents, meta.handle.offset, &block).ok()) {
-    BlockIter it(block.get(), name_order);
-    for (it.SeekToFirst(); it.Valid(); it.Next()) {
-      std::string_view v = it.value();
-      BlockInfo info;
-      info.kind = it.key() == kFilterBlockName       ? "filter"
-                  : it.key() == kPropertiesBlockName ? "properties"
-                                                     : "meta:" + Escape(it.key());
-      if (!info.handle.DecodeFrom(&v)) {
-        info.status = Status::Corruption("table " + name, "bad handle in metaindex");
-      } else {
-        const KeyOrder* order = info.kind == "properties" ? &name_order : nullptr;
-        info.status = CheckBlock(file->get(), name, size, order, &info, &contents);
-      }
-      found.push_back(info);
-    }
-  }
-  BlockInfo index{footer.index_handle, "index", -1, Status::OK()};
-  index.status = CheckBlock(file->get(), name, size, &internal_order, &index, &contents);
-  found.push_back(index);
-  if (first.ok()) first = index.status;
-  if (index.status.ok() && Block::Create(contents, index.handle.offset, &block).ok()) {
-    BlockIter it(block.get(), internal_order);
-    uint64_t n = 0;
-    for (it.SeekToFirst(); it.Valid(); it.Next(), ++n) {
-      std::string_view v = it.value();
-      BlockInfo info;
-      info.kind = absl::StrFormat("data %u", n);
-      if (!info.handle.DecodeFrom(&v)) {
-        info.status = Status::Corruption("table " + name, "bad data block handle in index");
-      } else {
-        info.status = CheckBlock(file->get(), name, size, &internal_order, &info, &contents);
-      }
-      found.push_back(info);
-    }
-    if (!it.status().ok() && first.ok()) first = WithTableContext(it.status(), name);
-  }
-  layout->blocks.insert(layout->blocks.end(), found.begin(), found.end());
-  std::sort(
-      layout->blocks.begin(), layout->blocks.end(),
-      [](const BlockInfo& a, const BlockInfo& b) { return a.handle.offset < b.handle.offset; });
-  return first;
+Status ReadTableBlocks(const std::string& path, uint64_t* file_size, std::vector<BlockInfo>* blocks,
+                       std::unique_ptr<RandomAccessFile>* file) {
+  blocks->clear();
+  Status s = Fs()->GetFileSize(path, file_size);
+  if (s.ok()) s = Fs()->NewRandomAccessFile(path, file);
+  if (s.ok()) s = ReadBlockMap(file->get(), BaseName(path), *file_size, blocks);
+  return s;
 }
 
 int SstLayout(const Words& words) {
   Args args;
   if (int rc = ParseArgs(words, {}, kLayoutUsage, &args); rc >= 0) return rc;
-  if (args.positional().size() != 1) return UsageError("sst layout needs one FILE", kLayoutUsage);
   const std::string& path = args.positional()[0];
-  TableLayout layout;
+  uint64_t file_size = 0;
+  std::vector<BlockInfo> blocks;
   std::unique_ptr<RandomAccessFile> file;
-  const Status walk = ReadLayout(Fs(), path, &layout, &file);
-  if (layout.blocks.empty()) return Fail("cannot read " + path, walk);
+  const Status walk = ReadTableBlocks(path, &file_size, &blocks, &file);
+  if (blocks.empty()) return Fail("cannot read " + path, walk);
   const bool json = args.Has("json");
   int bad = 0;
   uint64_t expected = 0;  // where the next block should start
   if (json) {
-    absl::PrintF("{\"file\": %s, \"file_size\": %u, \"blocks\": [", JsonString(path),
-                 layout.file_size);
+    absl::PrintF("{\"file\": %s, \"file_size\": %u, \"blocks\": [", JsonString(path), file_size);
   } else {
-    absl::PrintF("%s: %u bytes\n%10s %10s  %-12s %-7s %s\n", path, layout.file_size, "offset",
-                 "size", "kind", "codec", "check");
+    absl::PrintF("%s: %u bytes\n%10s %10s  %-12s %-7s %s\n", path, file_size, "offset", "size",
+                 "kind", "codec", "check");
   }
-  for (size_t i = 0; i < layout.blocks.size(); ++i) {
-    const BlockInfo& b = layout.blocks[i];
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const BlockInfo& b = blocks[i];
     if (!b.status.ok()) ++bad;
     if (json) {
       absl::PrintF(
@@ -163,14 +81,14 @@ int SstLayout(const Words& words) {
                    b.handle.offset > expected ? "(gap: bytes no block names)"
                                               : "(overlaps the previous block)");
     }
-    absl::PrintF("%10u %10u  %-12s %-7s %s\n", b.handle.offset, b.handle.size, b.kind,
+    absl::PrintF("%10u %10u  %-12s %-7s %s\n", b.handle.offset, b.handle.size, Escape(b.kind),
                  TrailerName(b.trailer_type), b.status.ok() ? "ok" : b.status.ToString());
     expected = b.handle.offset + b.handle.size + (b.kind == "footer" ? 0 : kBlockTrailerSize);
   }
   if (json) {
     absl::PrintF("\n], \"bad_blocks\": %d, \"status\": %s}\n", bad, JsonString(walk.ToString()));
   } else {
-    absl::PrintF("-- %u blocks, %d bad\n", layout.blocks.size(), bad);
+    absl::PrintF("-- %u blocks, %d bad\n", blocks.size(), bad);
   }
   if (!walk.ok()) return Fail("walking " + path, walk);
   if (bad == 0) return kExitOk;
@@ -181,9 +99,6 @@ int SstLayout(const Words& words) {
 int SstRecompress(const Words& words) {
   Args args;
   if (int rc = ParseArgs(words, {{"codecs"}, {}}, kRecompressUsage, &args); rc >= 0) return rc;
-  if (args.positional().size() != 1) {
-    return UsageError("sst recompress needs one FILE", kRecompressUsage);
-  }
   struct Codec {
     std::string name;
     CompressionType type;
@@ -211,12 +126,15 @@ int SstRecompress(const Words& words) {
     }
   }
   const std::string& path = args.positional()[0];
-  TableLayout layout;
+  uint64_t file_size = 0;
+  std::vector<BlockInfo> map;
   std::unique_ptr<RandomAccessFile> file;
-  if (Status s = ReadLayout(Fs(), path, &layout, &file); !s.ok()) return Fail("reading " + path, s);
+  if (Status s = ReadTableBlocks(path, &file_size, &map, &file); !s.ok()) {
+    return Fail("reading " + path, s);
+  }
   uint64_t raw = 0, blocks = 0;
   using Clock = std::chrono::steady_clock;
-  for (const BlockInfo& b : layout.blocks) {
+  for (const BlockInfo& b : map) {
     if (b.kind.rfind("data", 0) != 0) continue;
     if (!b.status.ok()) return Fail("reading " + path, b.status);
     std::string contents, packed, back;

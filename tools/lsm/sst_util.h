@@ -1,5 +1,5 @@
 // Helpers of the `lsm sst` subcommands: opening a table file named on the command line under
-// the comparator it records, checking tables, and walking a table's block map without
+// the comparator it records, checking tables, and reading a table's block map without
 // trusting it (for `layout` and `recompress`, which must work on tables TableReader refuses).
 //
 //   std::unique_ptr<TableReader> table;
@@ -8,9 +8,10 @@
 //   if (!order.known) { /* iterate in file order only; compare no keys */ }
 //   std::vector<TableCheck> checks;
 //   s = CheckTables("/db", &checks);              // every NNNNNN.sst, as `sst verify DIR`
-//   TableLayout layout;
+//   uint64_t size;
+//   std::vector<BlockInfo> blocks;
 //   std::unique_ptr<RandomAccessFile> file;
-//   s = ReadLayout(Fs(), "/db/000007.sst", &layout, &file);  // layout.blocks sorted by offset
+//   s = ReadTableBlocks("/db/000007.sst", &size, &blocks, &file);  // sorted by offset
 //
 // Thread-safety: plain functions.
 #ifndef LSM_TOOLS_LSM_SST_UTIL_H_
@@ -24,7 +25,7 @@
 #include "lsm/comparator.h"
 #include "lsm/file_system.h"
 #include "lsm/status.h"
-#include "src/sstable/format.h"
+#include "src/sstable/table_layout.h"
 #include "src/sstable/table_reader.h"
 
 namespace lsm::cli {
@@ -62,25 +63,10 @@ Status CheckTables(const std::string& target, std::vector<TableCheck>* checks);
 // "tables": [...], "checked": N, "corrupt": N, without braces). Returns the corrupt count.
 int PrintTableChecks(const std::vector<TableCheck>& checks, bool json);
 
-// One block of a table, or the footer.
-struct BlockInfo {
-  BlockHandle handle;     // size without the trailer
-  std::string kind;       // "data", "index", "metaindex", "filter", "properties", "footer", ...
-  int trailer_type = -1;  // compression byte of the trailer; -1 if unread (footer, truncated)
-  Status status;          // the block's checksum and structure check
-};
-
-struct TableLayout {
-  uint64_t file_size = 0;
-  std::vector<BlockInfo> blocks;  // sorted by offset
-};
-
-// Fills *layout with every block the footer, metaindex and index of the table at `path` in `fs`
-// name, reading and checking each (checksum, decompression, restart array). Returns the first
-// problem that stopped the walk (bad footer, unreadable metaindex or index); per-block problems
-// are in BlockInfo. *file is left open for callers that want to read the blocks again.
-Status ReadLayout(FileSystem* fs, const std::string& path, TableLayout* layout,
-                  std::unique_ptr<RandomAccessFile>* file);
+// The block map of the table at `path` (ReadBlockMap), with its size. *file is left open for
+// callers that want to read the blocks again.
+Status ReadTableBlocks(const std::string& path, uint64_t* file_size, std::vector<BlockInfo>* blocks,
+                       std::unique_ptr<RandomAccessFile>* file);
 
 }  // namespace lsm::cli
 
