@@ -1,7 +1,10 @@
-// Checks every #include of include/ and src/ against the layering of docs/design.md "Layers":
+// Checks every #include of include/, src/, tools/ and bench/ against the layering of
+// docs/design.md "Layers":
 //   include/lsm <- util <- {base, io} <- {memtable, wal, sstable} <- version <- compaction <- db
 // A layer may include its own headers, the public headers and the layers to its left; public
-// headers include only the standard library and each other.
+// headers include only the standard library and each other. tools/ and bench/ may include the
+// public headers, their own headers and the format layers (util to version), never the
+// engine's internals (compaction, db) or tests/.
 
 #include <gtest/gtest.h>
 
@@ -35,6 +38,10 @@ const std::map<std::string, std::set<std::string>>& AllowedLayers() {
   return *kAllowed;
 }
 
+// The layers of src/ that tools/ and bench/ may use.
+const std::set<std::string> kFormatLayers = {"util", "base",    "io",     "memtable",
+                                             "wal",  "sstable", "version"};
+
 // Third-party headers a public header must not include: anything in <...> with a '/' or a
 // '.', which rules out <absl/...>, <xxhash.h>, <zstd.h> and keeps <string>, <cstdint>, ...
 bool IsStandardHeader(const std::string& name) {
@@ -61,10 +68,24 @@ bool ParseInclude(std::string_view line, bool* angled, std::string* name) {
   return true;
 }
 
+// The message for a quoted include `name` of a file in tools/ or bench/ (`top`), or "".
+std::string CheckProgramInclude(const std::string& top, const std::string& name) {
+  const fs::path path(name);
+  const std::string first = path.begin()->string();
+  if (first == "src") {
+    const std::string target = (++path.begin())->string();
+    return kFormatLayers.contains(target) ? "" : top + "/ may not include " + name;
+  }
+  if (first == "tools" || first == "bench" || first == "tests") {
+    return first == top ? "" : top + "/ may not include " + name;
+  }
+  return "";  // the public headers and third-party libraries
+}
+
 // Returns one message per #include line of `root` that breaks the layering.
 std::vector<std::string> CheckLayering(const fs::path& root) {
   std::vector<std::string> problems;
-  for (const char* top : {"include", "src"}) {
+  for (const std::string top : {"include", "src", "tools", "bench"}) {
     if (!fs::exists(root / top)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(root / top)) {
       if (!entry.is_regular_file()) continue;
@@ -81,6 +102,11 @@ std::vector<std::string> CheckLayering(const fs::path& root) {
         std::string name;
         if (!ParseInclude(line, &angled, &name)) continue;
         const std::string where = rel.string() + ":" + std::to_string(lineno) + ": ";
+        if (top == "tools" || top == "bench") {
+          const std::string problem = angled ? "" : CheckProgramInclude(top, name);
+          if (!problem.empty()) problems.push_back(where + problem);
+          continue;
+        }
         if (is_public) {
           if (angled ? !IsStandardHeader(name) : !name.starts_with("lsm/")) {
             problems.push_back(where + "public header includes " + name);
@@ -126,9 +152,15 @@ TEST(LayeringTest, FindsViolations) {
   WriteFile(root / "src/wal/b.cc", "#include \"src/io/f.h\"\n#include \"src/sstable/t.h\"\n");
   WriteFile(root / "src/db/c.cc", "#include \"src/sstable/t.h\"\n#include \"tests/x.h\"\n");
   WriteFile(root / "src/memtable/d.h", "  #  include \"src/base/k.h\"\n#include <zstd.h>\n");
+  WriteFile(root / "tools/lsm/e.cc",
+            "#include \"lsm/db.h\"\n#include \"src/sstable/t.h\"\n#include \"tools/lsm/u.h\"\n"
+            "#include \"src/db/repair.h\"\n#include \"absl/strings/str_format.h\"\n");
+  WriteFile(root / "bench/micro/f.cc",
+            "#include \"src/wal/w.h\"\n#include \"src/compaction/c.h\"\n"
+            "#include \"tools/lsm/u.h\"\n#include <rocksdb/db.h>\n");
 
   const std::vector<std::string> problems = CheckLayering(root);
-  ASSERT_EQ(problems.size(), 4u) << testing::PrintToString(problems);
+  ASSERT_EQ(problems.size(), 7u) << testing::PrintToString(problems);
   const std::string all = testing::PrintToString(problems);
   EXPECT_NE(all.find("include/lsm/bad.h:1: public header includes absl/base/macros.h"),
             std::string::npos);
@@ -137,6 +169,12 @@ TEST(LayeringTest, FindsViolations) {
   EXPECT_NE(all.find("src/wal/b.cc:2: layer wal may not include src/sstable/t.h"),
             std::string::npos);
   EXPECT_NE(all.find("src/db/c.cc:2: includes tests/x.h"), std::string::npos);
+  EXPECT_NE(all.find("tools/lsm/e.cc:4: tools/ may not include src/db/repair.h"),
+            std::string::npos);
+  EXPECT_NE(all.find("bench/micro/f.cc:2: bench/ may not include src/compaction/c.h"),
+            std::string::npos);
+  EXPECT_NE(all.find("bench/micro/f.cc:3: bench/ may not include tools/lsm/u.h"),
+            std::string::npos);
 }
 
 }  // namespace

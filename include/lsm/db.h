@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "lsm/iterator.h"
 #include "lsm/options.h"
@@ -65,6 +66,15 @@ class DB {
   // Opens the database in directory `name`. On success *dbptr holds it; otherwise *dbptr is
   // reset and the status says why.
   static Status Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr);
+
+  // Opens the database in `name` for reading only, as it is at this moment. No LOCK is taken
+  // and no file is written: the write-ahead logs are replayed into memory, no info log is
+  // written (but to Options::info_log), and no background work runs. Writes, Flush,
+  // CompactRange and SetOptions return NotSupported. A process that has the database open
+  // for writing may go on meanwhile: the read-only database does not see its later writes,
+  // and reads fail with IOError once its compactions delete a table they need.
+  static Status OpenForReadOnly(const Options& options, const std::string& name,
+                                std::unique_ptr<DB>* dbptr);
 
   DB() = default;
   DB(const DB&) = delete;
@@ -161,6 +171,46 @@ Status DestroyDB(const std::string& name, const Options& options);
 // InvalidArgument if `name` holds no database files or a table of a comparator other than
 // options.comparator (nothing is changed then).
 Status RepairDB(const std::string& name, const Options& options);
+
+// What RepairDB found and did.
+struct RepairReport {
+  // Tables found in the directory.
+  uint64_t tables_kept = 0;      // verified whole, kept as they are
+  uint64_t tables_salvaged = 0;  // damaged; their intact entries copied to a new table
+  uint64_t tables_dropped = 0;   // damaged; nothing readable
+  uint64_t bad_blocks = 0;       // data blocks skipped in damaged tables
+  // Entries of damaged tables not recovered, as far as their properties tell (a table whose
+  // properties are unreadable adds nothing here but is named in `notes`).
+  uint64_t entries_lost = 0;
+  // Logs.
+  uint64_t logs_replayed = 0;
+  uint64_t log_records = 0;          // batches recovered
+  uint64_t log_records_skipped = 0;  // intact records whose batch did not decode or fit
+  uint64_t log_bytes_dropped = 0;    // damaged bytes skipped (torn tails included)
+  uint64_t logs_damaged = 0;         // logs with damage other than a torn tail
+  // Tables rewritten because their key and sequence ranges overlapped others'.
+  uint64_t tables_merged = 0;
+  // The repaired database: its tables (all in level 0), their entries and bytes.
+  uint64_t tables = 0;
+  uint64_t entries = 0;
+  uint64_t bytes = 0;
+  uint64_t last_sequence = 0;
+  uint64_t manifest_number = 0;
+  // Names of the files moved into `name`/lost/ (as named there).
+  std::vector<std::string> archived;
+  // One line per damaged, dropped or rewritten file: what was found and done.
+  std::vector<std::string> notes;
+
+  // True if entries that were in the files may be missing from the repaired database.
+  bool LostData() const {
+    return tables_salvaged + tables_dropped + logs_damaged + log_records_skipped > 0;
+  }
+  // A human-readable summary, one fact per line.
+  std::string ToString() const;
+};
+
+// RepairDB, reporting what it found and did. *report is filled in as far as the repair got.
+Status RepairDB(const std::string& name, const Options& options, RepairReport* report);
 
 }  // namespace lsm
 

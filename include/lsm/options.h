@@ -14,7 +14,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+
+#include "lsm/logger.h"
+#include "lsm/status.h"
 
 namespace lsm {
 
@@ -210,6 +214,22 @@ struct Options {
 
   // Where files are read and written. Default (nullptr): the POSIX file system.
   std::shared_ptr<FileSystem> file_system;
+
+  // Where the database reports what it does (logger.h). Default (nullptr): the text file LOG
+  // in the database directory. A LOG that cannot be written is given up; it never fails a
+  // write or an open.
+  std::shared_ptr<Logger> info_log;
+
+  // Lines below this level are not logged. Default: kInfo.
+  InfoLogLevel info_log_level = InfoLogLevel::kInfo;
+
+  // The default LOG only: bytes after which LOG is renamed LOG.old.<microseconds since the
+  // epoch> and a new LOG begun (an existing LOG is renamed so at each open too). 0: only at
+  // open. Default: 16 MiB.
+  uint64_t max_log_file_size = uint64_t{16} << 20;
+
+  // The default LOG only: old info logs (LOG.old.*) kept; older ones are deleted. Default: 10.
+  size_t keep_log_file_num = 10;
 };
 
 struct ReadOptions {
@@ -246,6 +266,29 @@ struct WriteOptions {
 inline constexpr size_t kMaxKeySize = size_t{8} << 20;
 // Largest value, in bytes, that the database accepts (256 MiB).
 inline constexpr size_t kMaxValueSize = size_t{256} << 20;
+
+// The OPTIONS file. DB::Open writes every option to OPTIONS-NNNNNN in the database directory
+// (keeping the previous one too), so that a run can be reproduced:
+//
+//   lsm::Options options;                       // objects (comparator, filter) set here
+//   lsm::Status s = lsm::LoadLatestOptions("/db", &options);
+//   s = lsm::DB::Open(options, "/db", &db);
+//
+// Options not recorded: info_log and file_system (the loader's file_system reads the file).
+// A comparator other than the bytewise one, and a compaction filter, are recorded by name:
+// *options must already hold one of that name. On any problem *options is left as it was and
+// the status names it: InvalidArgument for an unknown section or option, a bad value (with
+// the file and line), a missing section, or options that fail validation.
+
+// The text of an OPTIONS file for `options`.
+std::string OptionsToString(const Options& options);
+
+// Reads the OPTIONS file at `path` into *options (see above).
+Status LoadOptionsFromFile(const std::string& path, Options* options);
+
+// Reads the newest OPTIONS file of the database in `dbname`; NotFound if it holds none.
+// *path, if given, receives the file's path.
+Status LoadLatestOptions(const std::string& dbname, Options* options, std::string* path = nullptr);
 
 }  // namespace lsm
 

@@ -33,7 +33,9 @@ std::string ManifestFileName(std::string_view dir, uint64_t number) {
 }
 std::string CurrentFileName(std::string_view dir) { return absl::StrFormat("%s/CURRENT", dir); }
 std::string LockFileName(std::string_view dir) { return absl::StrFormat("%s/LOCK", dir); }
-std::string OptionsFileName(std::string_view dir) { return absl::StrFormat("%s/OPTIONS", dir); }
+std::string OptionsFileName(std::string_view dir, uint64_t number) {
+  return absl::StrFormat("%s/OPTIONS-%06u", dir, number);
+}
 std::string InfoLogFileName(std::string_view dir) { return absl::StrFormat("%s/LOG", dir); }
 
 std::string_view BaseName(std::string_view path) {
@@ -51,7 +53,8 @@ bool ParseFileName(std::string_view name, uint64_t* number, FileType* type) {
     *type = FileType::kLock;
     return true;
   }
-  if (name == "OPTIONS") {
+  if (name.starts_with("OPTIONS-")) {
+    if (!ParseNumber(name.substr(8), number)) return false;
     *type = FileType::kOptions;
     return true;
   }

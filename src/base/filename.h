@@ -1,6 +1,7 @@
 // Names of the files in a database directory:
 //   NNNNNN.log (write-ahead log), NNNNNN.sst (table), MANIFEST-NNNNNN, CURRENT, LOCK,
-//   OPTIONS, LOG, and NNNNNN.dbtmp (a temporary file).
+//   OPTIONS-NNNNNN (the options of an open), LOG and LOG.old.* (the info log), and
+//   NNNNNN.dbtmp (a temporary file).
 // Numbers are at least six digits, zero-padded.
 //
 //   TableFileName("/db", 7) == "/db/000007.sst"
@@ -31,8 +32,11 @@ std::string ManifestFileName(std::string_view dir, uint64_t number);
 std::string TempFileName(std::string_view dir, uint64_t number);
 std::string CurrentFileName(std::string_view dir);
 std::string LockFileName(std::string_view dir);
-std::string OptionsFileName(std::string_view dir);
+std::string OptionsFileName(std::string_view dir, uint64_t number);
 std::string InfoLogFileName(std::string_view dir);
+
+// The subdirectory of a database directory into which RepairDB moves the files it replaces.
+inline constexpr char kLostDirName[] = "lost";
 
 // "000007.sst" for a path "/db/000007.sst": the part after the last '/'.
 std::string_view BaseName(std::string_view path);

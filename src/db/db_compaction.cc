@@ -89,10 +89,12 @@ Status DBImpl::RunPickedCompaction(std::unique_ptr<Compaction> c,
   running_.Add(*c, icmp_.user_comparator());
   running_compactions_++;
   std::vector<uint64_t> allocated;
-  const CompactionContext ctx = MakeContext(version.get(), &allocated);
+  CompactionContext ctx = MakeContext(version.get(), &allocated);
+  ctx.rate_limiter = rate_limiter_.get();  // compactions only: flushes are never held back
   mu_.Unlock();
   const auto start = std::chrono::steady_clock::now();
-  Status s = DoCompaction(*c, ctx);
+  CompactionJobResult result;
+  Status s = DoCompaction(*c, ctx, &result);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
@@ -100,6 +102,7 @@ Status DBImpl::RunPickedCompaction(std::unique_ptr<Compaction> c,
   for (uint64_t n : allocated) pending_outputs_.erase(n);
   running_.Remove(*c, icmp_.user_comparator());
   stats_.levels[c->output_level].micros += static_cast<uint64_t>(micros);
+  LogCompaction(*c, result, s, micros);
   if (manual != nullptr) {
     manual->in_progress = false;
     if (!s.ok()) {
@@ -117,6 +120,25 @@ Status DBImpl::RunPickedCompaction(std::unique_ptr<Compaction> c,
   // deleted (a caller waiting for no running compaction sees the disk settled).
   running_compactions_--;
   return s;
+}
+
+void DBImpl::LogCompaction(const Compaction& c, const CompactionJobResult& result, const Status& s,
+                           int64_t micros) {
+  if (!s.ok()) {
+    if (!s.IsBusy()) info_log_.Warn("compaction failed: %s: %s", c.Describe(), s.ToString());
+    return;
+  }
+  if (c.deletion_only) {
+    info_log_.Info("compaction: %s: deleted", c.Describe());
+  } else if (c.IsTrivialMove(icmp_)) {
+    info_log_.Info("compaction: %s: moved", c.Describe());
+  } else {
+    info_log_.Info(
+        "compaction: %s: tables %s, %u entries in, %u dropped, %u filtered, %u bytes read, %u "
+        "written, %.3f s",
+        c.Describe(), TableNumbers(result.outputs), result.entries_in, result.entries_dropped,
+        result.entries_filtered, result.bytes_read, result.bytes_written, micros / 1e6);
+  }
 }
 
 void DBImpl::OnCompactionFailure(const Status& s, uint64_t resumes_at_start,
@@ -184,9 +206,9 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
   return c;
 }
 
-Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
+Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx,
+                            CompactionJobResult* result) {
   VersionEdit edit;
-  CompactionJobResult result;
   Status s;
   const bool trivial = c.IsTrivialMove(icmp_);
   for (const CompactionInputs& in : c.inputs) {
@@ -195,9 +217,9 @@ Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
   if (trivial) {
     for (const auto& f : c.inputs[0].files) edit.AddFile(c.output_level, *f);
   } else if (!c.deletion_only) {
-    s = RunCompaction(c, ctx, &result);
+    s = RunCompaction(c, ctx, result);
     if (s.ok()) {
-      for (const FileMetaData& f : result.outputs) edit.AddFile(c.output_level, f);
+      for (const FileMetaData& f : result->outputs) edit.AddFile(c.output_level, f);
     }
   }
   // A failed job has removed its outputs. After a failed MANIFEST write they stay: the
@@ -211,13 +233,13 @@ Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx) {
     stats_.files_deleted_by_fifo += static_cast<uint64_t>(c.NumInputFiles());
   } else {
     stats_.compactions++;
-    stats_.compaction_bytes_read += result.bytes_read;
-    stats_.compaction_bytes_written += result.bytes_written;
-    stats_.entries_filtered += result.entries_filtered;
+    stats_.compaction_bytes_read += result->bytes_read;
+    stats_.compaction_bytes_written += result->bytes_written;
+    stats_.entries_filtered += result->entries_filtered;
     DBStats::Level& level = stats_.levels[c.output_level];
     level.compactions++;
-    level.bytes_read += result.bytes_read;
-    level.bytes_written += result.bytes_written;
+    level.bytes_read += result->bytes_read;
+    level.bytes_written += result->bytes_written;
   }
   return s;
 }

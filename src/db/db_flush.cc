@@ -4,7 +4,10 @@
 // One thread flushes frozen memtables to level-0 tables, oldest first; each flush installs its
 // table and retires the memtable's log in one version edit. Flushes come before compactions:
 // the compaction threads run at a lower priority and are woken by every new version.
+#include <absl/strings/str_format.h>
+
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "src/base/filename.h"
@@ -54,6 +57,7 @@ Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
   }
   CompactionJobResult result;
   std::unique_ptr<InternalIterator> iter = imm.mem->NewIterator();
+  const auto start = std::chrono::steady_clock::now();
   Status s = RunFlush(iter.get(), ctx, &result);
   VersionEdit edit;
   if (s.ok()) {
@@ -69,8 +73,23 @@ Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
   if (s.ok()) {
     stats_.flushes++;
     stats_.flush_bytes += result.bytes_written;
+    const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+    info_log_.Info("flush: memtable of log %06u: tables %s, %u entries, %u bytes, %.3f s",
+                   imm.log_number, TableNumbers(result.outputs), result.entries_in,
+                   result.bytes_written, seconds.count());
+  } else {
+    info_log_.Warn("flush failed: memtable of log %06u: %s", imm.log_number, s.ToString());
   }
   return s;
+}
+
+std::string TableNumbers(const std::vector<FileMetaData>& tables) {
+  if (tables.empty()) return "(none)";
+  std::string text;
+  for (const FileMetaData& f : tables) {
+    absl::StrAppendFormat(&text, "%s%06u", text.empty() ? "" : ",", f.number);
+  }
+  return text;
 }
 
 Status DBImpl::Flush() {
@@ -83,6 +102,7 @@ Status DBImpl::Flush() {
 
 void DBImpl::SetBackgroundError(const Status& s) {
   if (!bg_error_.ok()) return;
+  info_log_.Error("background error, writes stop until Resume: %s", s.ToString());
   bg_error_ = s;
   work_done_cv_.SignalAll();
 }
@@ -113,7 +133,6 @@ CompactionContext DBImpl::MakeContext(const Version* version, std::vector<uint64
   ctx.oldest_snapshot = OldestSnapshot();
   ctx.newest_snapshot = snapshots_.empty() ? 0 : snapshots_.back()->sequence;
   ctx.filter = options_.compaction_filter;
-  ctx.rate_limiter = rate_limiter_.get();
   ctx.now_seconds = UnixSeconds();
   ctx.new_file_number = [this, allocated] {
     const uint64_t n = versions_->NewFileNumber();

@@ -46,6 +46,7 @@
 #include "src/memtable/memtable.h"
 #include "src/sstable/block_cache.h"
 #include "src/sstable/table_cache.h"
+#include "src/util/info_log.h"
 #include "src/util/mutex.h"
 #include "src/version/version_set.h"
 #include "src/wal/log_writer.h"
@@ -55,11 +56,14 @@ namespace lsm {
 class DBImpl final : public DB {
  public:
   // REQUIRES: options were validated and their defaults resolved.
-  DBImpl(const Options& options, std::string dbname);
+  DBImpl(const Options& options, std::string dbname, bool read_only);
   ~DBImpl() override;
 
   // Locks the directory, recovers (or creates) the database and starts background work.
   Status Open();
+  // DB::OpenForReadOnly: recovers into memory, with no lock, no file written and no
+  // background work.
+  Status OpenReadOnly();
 
   Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
   Status Delete(const WriteOptions& options, std::string_view key) override;
@@ -130,6 +134,10 @@ class DBImpl final : public DB {
   // Writes `mem` to a new level-0 table and adds it to `edit` (nothing for an empty memtable).
   Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number);
+  // Opens the info log (Options::info_log, or the file LOG) and logs the options.
+  void StartInfoLog();
+  // Writes OPTIONS-NNNNNN; a failure is logged, not returned.
+  void WriteOptionsFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StartBackgroundThreads();
 
   // --- The write path (db_write.cc) ---
@@ -153,6 +161,8 @@ class DBImpl final : public DB {
   Status MakeRoomForWrite(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether level 0 or pending compaction bytes stop or slow down writes, and why.
   StallAction CheckStall(StallCause* cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Logs when writes start or stop waiting or being delayed, or change their reason.
+  void LogStallChange(StallAction action, StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits until background work finishes something, counting a write stop for `cause`.
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Syncs and closes the log, then freezes the active memtable, continuing in a new memtable
@@ -187,7 +197,11 @@ class DBImpl final : public DB {
   void OnCompactionFailure(const Status& s, uint64_t resumes_at_start, int* failures_in_a_row)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Runs one compaction (a trivial move, a deletion or a merge) and installs its result.
-  Status DoCompaction(const Compaction& c, const CompactionContext& ctx);
+  Status DoCompaction(const Compaction& c, const CompactionContext& ctx,
+                      CompactionJobResult* result);
+  // One line in the info log for a compaction that took `micros`, or failed with `s`.
+  void LogCompaction(const Compaction& c, const CompactionJobResult& result, const Status& s,
+                     int64_t micros);
   // A context for work on `version`; the job fills in file numbers through pending_outputs_.
   CompactionContext MakeContext(const Version* version, std::vector<uint64_t>* allocated)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -219,6 +233,7 @@ class DBImpl final : public DB {
 
   const std::string dbname_;
   const Options options_;
+  const bool read_only_;  // DB::OpenForReadOnly
   FileSystem* const fs_;
   const InternalKeyComparator icmp_;
   const std::unique_ptr<BlockCache> block_cache_;  // null when block_cache_bytes is 0
@@ -227,6 +242,8 @@ class DBImpl final : public DB {
   const std::unique_ptr<RateLimiter> rate_limiter_;  // null when unlimited
 
   std::unique_ptr<FileLock> lock_;
+  // Set by Open before any other thread runs; read-only after.
+  InfoLog info_log_;
   std::atomic<bool> closed_{false};
   std::thread flush_thread_;
   std::vector<std::thread> compaction_threads_;  // max_background_jobs - 1 of them
@@ -290,6 +307,9 @@ class DBImpl final : public DB {
   bool disable_auto_compactions_ ABSL_GUARDED_BY(mu_);
 
   DBStats stats_ ABSL_GUARDED_BY(mu_);
+  // What writes last met (LogStallChange).
+  std::pair<StallAction, StallCause> stall_state_ ABSL_GUARDED_BY(mu_) = {StallAction::kNone,
+                                                                          kStallMemtables};
   std::string recovery_report_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -301,8 +321,14 @@ class DBImpl::SnapshotImpl final : public Snapshot {
   std::list<SnapshotImpl*>::iterator position;  // in snapshots_
 };
 
+// "000012,000013": the numbers of a job's output tables, for the info log.
+std::string TableNumbers(const std::vector<FileMetaData>& tables);
+
 // What every call after Close returns.
 inline Status DatabaseClosed() { return Status::InvalidArgument("database closed"); }
+
+// What every write (and Flush, CompactRange, SetOptions) of a read-only database returns.
+inline Status ReadOnly() { return Status::NotSupported("database opened read-only"); }
 
 // Seconds since the epoch, the clock of FIFO's age limit and of table write times.
 inline uint64_t UnixSeconds() {

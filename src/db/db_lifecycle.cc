@@ -10,6 +10,7 @@ Status DBImpl::Resume() {
   if (!s.ok()) return s;
   MutexLock l(&mu_);
   if (bg_error_.ok()) return Status::OK();
+  info_log_.Info("resume: after %s", bg_error_.ToString());
   // A group's leader may still be appending to the current log outside the lock: let the
   // queue drain before the log is replaced (writes arriving meanwhile fail on the error).
   while (!writers_.empty()) writers_drained_cv_.Wait();
@@ -29,6 +30,7 @@ Status DBImpl::Resume() {
   while (!imms_.empty() && bg_error_.ok() && !shutting_down_) work_done_cv_.Wait();
   resuming_ = false;
   work_done_cv_.SignalAll();  // writers held back while resuming
+  if (bg_error_.ok()) info_log_.Info("resume: done");
   return bg_error_;
 }
 
@@ -54,7 +56,7 @@ Status DBImpl::Close() {
     compaction_work_cv_.SignalAll();
     work_done_cv_.SignalAll();
   }
-  flush_thread_.join();
+  if (flush_thread_.joinable()) flush_thread_.join();  // none when read-only
   for (std::thread& t : compaction_threads_) t.join();
   compaction_threads_.clear();
   MutexLock l(&mu_);
@@ -69,6 +71,11 @@ Status DBImpl::Close() {
   imms_.clear();
   for (SnapshotImpl* snapshot : snapshots_) delete snapshot;
   snapshots_.clear();
+  if (s.ok()) {
+    info_log_.Info("closed: last sequence %u", last_sequence_);
+  } else {
+    info_log_.Error("close: %s", s.ToString());
+  }
   lock_.reset();
   return s;
 }

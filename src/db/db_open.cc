@@ -13,27 +13,48 @@
 #include "src/db/db_impl.h"
 #include "src/db/log_replay.h"
 #include "src/db/memtable_insert.h"
+#include "src/db/options_file.h"
 #include "src/db/options_validation.h"
+#include "src/io/file_logger.h"
 #include "src/util/killpoint.h"
 
 namespace lsm {
 
-Status DB::Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr) {
+namespace {
+
+Status OpenImpl(const Options& options, const std::string& name, bool read_only,
+                std::unique_ptr<DB>* dbptr) {
   dbptr->reset();
   Status s = ValidateOptions(options);
   if (!s.ok()) return s;
   if (name.empty()) return Status::InvalidArgument("DB::Open: the database path is empty");
   Options resolved = options;
   ResolveDefaultOptions(&resolved);
-  auto impl = std::make_unique<DBImpl>(resolved, name);
-  s = impl->Open();
+  if (read_only) {
+    resolved.create_if_missing = false;
+    resolved.error_if_exists = false;
+  }
+  auto impl = std::make_unique<DBImpl>(resolved, name, read_only);
+  s = read_only ? impl->OpenReadOnly() : impl->Open();
   if (s.ok()) *dbptr = std::move(impl);
   return s;
 }
 
-DBImpl::DBImpl(const Options& options, std::string dbname)
+}  // namespace
+
+Status DB::Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr) {
+  return OpenImpl(options, name, /*read_only=*/false, dbptr);
+}
+
+Status DB::OpenForReadOnly(const Options& options, const std::string& name,
+                           std::unique_ptr<DB>* dbptr) {
+  return OpenImpl(options, name, /*read_only=*/true, dbptr);
+}
+
+DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only)
     : dbname_(std::move(dbname)),
       options_(options),
+      read_only_(read_only),
       fs_(options_.file_system.get()),
       icmp_(options_.comparator),
       block_cache_(options_.block_cache_bytes > 0
@@ -64,6 +85,7 @@ Status DBImpl::Open() {
   }
   Status s = fs_->LockFile(LockFileName(dbname_), &lock_);
   if (!s.ok()) return s;
+  StartInfoLog();
 
   MutexLock l(&mu_);
   VersionEdit edit;
@@ -78,15 +100,71 @@ Status DBImpl::Open() {
     s = LogAndApply(&edit);
   }
   if (!s.ok()) {
+    info_log_.Error("open failed: %s", s.ToString());
     closed_.store(true);
     return s;
   }
+  WriteOptionsFile();
   mem_ = new MemTable(icmp_);
   mem_->Ref();
   visible_sequence_.store(last_sequence_);
   opened_ = true;
   DeleteObsoleteFiles();
   StartBackgroundThreads();
+  info_log_.Info("opened: last sequence %u, log %06u", last_sequence_, log_number_);
+  return Status::OK();
+}
+
+void DBImpl::StartInfoLog() {
+  std::shared_ptr<Logger> logger = options_.info_log;
+  if (logger == nullptr) {
+    std::unique_ptr<FileLogger> file;
+    // Without a LOG the database works as well: nothing is logged.
+    if (FileLogger::Open(options_.file_system, InfoLogFileName(dbname_), options_.max_log_file_size,
+                         options_.keep_log_file_num, &file)
+            .ok()) {
+      logger = std::move(file);
+    }
+  }
+  info_log_ = InfoLog(std::move(logger), options_.info_log_level);
+  info_log_.Info("opening %s", dbname_);
+  if (info_log_.Enabled(InfoLogLevel::kInfo)) {
+    info_log_.Lines(InfoLogLevel::kInfo, "options: ", OptionsToString(options_));
+  }
+}
+
+void DBImpl::WriteOptionsFile() {
+  const uint64_t number = versions_->NewFileNumber();
+  Status s = lsm::WriteOptionsFile(fs_, dbname_, number, options_);
+  if (s.ok()) {
+    info_log_.Info("options written to OPTIONS-%06u", number);
+  } else {
+    // The file only helps to reproduce a run: the database opens without it.
+    info_log_.Warn("could not write OPTIONS-%06u: %s", number, s.ToString());
+  }
+}
+
+Status DBImpl::OpenReadOnly() {
+  if (fs_->FileExists(dbname_).IsNotFound()) {
+    return Status::InvalidArgument(dbname_, "does not exist");
+  }
+  // A user's logger only: a read-only open writes no LOG.
+  info_log_ = InfoLog(options_.info_log, options_.info_log_level);
+  MutexLock l(&mu_);
+  VersionEdit unused;  // recovery of a read-only open records nothing
+  Status s = Recover(&unused);
+  if (s.ok() && options_.paranoid_checks) s = CheckTables();
+  if (!s.ok()) {
+    closed_.store(true);
+    return s;
+  }
+  if (mem_ == nullptr) {
+    mem_ = new MemTable(icmp_);
+    mem_->Ref();
+  }
+  visible_sequence_.store(last_sequence_);
+  opened_ = true;
+  info_log_.Info("opened %s read-only: last sequence %u", dbname_, last_sequence_);
   return Status::OK();
 }
 
@@ -120,8 +198,16 @@ Status DBImpl::Recover(VersionEdit* edit) {
                            "the MANIFEST names no log, but the logs hold writes: the MANIFEST "
                            "lost edits");
   }
+  if (s.ok() && mem != nullptr && read_only_) {
+    mem_ = mem;  // the logs' writes stay in memory
+    mem = nullptr;
+  }
   if (s.ok() && mem != nullptr) s = WriteLevel0Table(mem, edit);
   if (mem != nullptr) mem->Unref();
+  if (!logs.empty()) {
+    info_log_.Info("recovery: replayed %u logs, last sequence %u", logs.size(), last_sequence_);
+    info_log_.Lines(InfoLogLevel::kInfo, "recovery: ", recovery_report_);
+  }
   return s;
 }
 
@@ -209,7 +295,7 @@ Status DBImpl::RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bo
       (*mem)->Ref();
     }
     Status s = InsertInto(batch, *mem, /*concurrent=*/false);
-    if (s.ok() && (*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
+    if (s.ok() && !read_only_ && (*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
       s = WriteLevel0Table(*mem, edit);
       (*mem)->Unref();
       *mem = nullptr;

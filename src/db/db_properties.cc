@@ -2,9 +2,8 @@
 // db_impl.h and the list in include/lsm/db.h).
 #include <absl/strings/str_format.h>
 
-#include <optional>
-
 #include "src/db/db_impl.h"
+#include "src/db/options_file.h"
 
 namespace lsm {
 
@@ -187,24 +186,20 @@ std::string DBImpl::StatsText() {
 Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& options) {
   Status s = CheckOpen();
   if (!s.ok()) return s;
-  std::optional<bool> disable_auto_compactions;
+  if (read_only_) return ReadOnly();
+  // Values are read as the OPTIONS file reads them, into a copy: all or nothing.
+  Options changed = options_;
   for (const auto& [name, value] : options) {
     if (name != "disable_auto_compactions") {
       return Status::InvalidArgument(
           absl::StrFormat("%s: unknown, or cannot change while the database is open", name));
     }
-    if (value == "true" || value == "1") {
-      disable_auto_compactions = true;
-    } else if (value == "false" || value == "0") {
-      disable_auto_compactions = false;
-    } else {
-      return Status::InvalidArgument(
-          absl::StrFormat("%s: is \"%s\"; it must be true or false", name, value));
-    }
+    s = SetOptionFromString(name, value, &changed);
+    if (!s.ok()) return s;
   }
   MutexLock l(&mu_);
-  if (disable_auto_compactions.has_value()) {
-    disable_auto_compactions_ = *disable_auto_compactions;
+  if (options.contains("disable_auto_compactions")) {
+    disable_auto_compactions_ = changed.disable_auto_compactions;
     compaction_work_cv_.SignalAll();  // compaction threads look again
     work_done_cv_.SignalAll();        // stalled writers check again
   }

@@ -59,6 +59,7 @@ Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   Status s = CheckOpen();
   if (!s.ok()) return s;
+  if (read_only_) return ReadOnly();
   Writer w(&mu_);
   if (updates != nullptr) {
     s = WriteBatchInternal::CheckSizes(*updates, &w.user_bytes);
@@ -210,7 +211,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
       work_done_cv_.Wait();
       continue;
     }
-    StallCause cause;
+    StallCause cause = kStallLevel0;
     const StallAction action = CheckStall(&cause);
     if (action == StallAction::kWait) {
       Stall(cause);  // compaction is too far behind: wait until it catches up
@@ -219,6 +220,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (action == StallAction::kDelay && may_delay) {
       // Compaction is falling behind: give it a millisecond, once per write.
       may_delay = false;
+      LogStallChange(action, cause);
       stats_.slowdowns[cause]++;
       stats_.stall_micros += 1000;
       mu_.Unlock();
@@ -226,10 +228,12 @@ Status DBImpl::MakeRoomForWrite(bool force) {
       mu_.Lock();
       continue;
     }
-    if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
+    const bool room = force ? mem_->num_entries() == 0
+                            : mem_->ApproximateMemoryUsage() < options_.write_buffer_size;
+    if (room) {
+      if (action == StallAction::kNone) LogStallChange(action, cause);
       return Status::OK();
     }
-    if (force && mem_->num_entries() == 0) return Status::OK();
     if (static_cast<int>(imms_.size()) + 1 >= options_.max_write_buffer_number) {
       Stall(kStallMemtables);  // every write buffer is full: wait for a flush
       continue;
@@ -269,7 +273,25 @@ DBImpl::StallAction DBImpl::CheckStall(StallCause* cause) {
   return StallAction::kNone;
 }
 
+void DBImpl::LogStallChange(StallAction action, StallCause cause) {
+  if (action == stall_state_.first &&
+      (action == StallAction::kNone || cause == stall_state_.second)) {
+    return;
+  }
+  static constexpr const char* kWhy[kNumStallCauses] = {
+      "every write buffer is full", "too many level-0 tables", "too many pending compaction bytes"};
+  if (action == StallAction::kWait) {
+    info_log_.Warn("write stall: writes wait: %s", kWhy[cause]);
+  } else if (action == StallAction::kDelay) {
+    info_log_.Warn("write stall: writes are delayed: %s", kWhy[cause]);
+  } else {
+    info_log_.Info("write stall over");
+  }
+  stall_state_ = {action, cause};
+}
+
 void DBImpl::Stall(StallCause cause) {
+  LogStallChange(StallAction::kWait, cause);
   stats_.stalls[cause]++;
   const auto start = std::chrono::steady_clock::now();
   work_done_cv_.Wait();

@@ -121,8 +121,12 @@ Status ValidateCompactionStyle(const Options& o) {
   return Status::OK();
 }
 
-// Background work, write stalls and recovery.
+// Background work, write stalls, recovery and the info log.
 Status ValidateBackgroundOptions(const Options& o) {
+  if (o.info_log_level < InfoLogLevel::kDebug || o.info_log_level > InfoLogLevel::kError) {
+    return Invalid("info_log_level",
+                   absl::StrFormat("has unknown value %d", static_cast<int>(o.info_log_level)));
+  }
   if (o.max_background_jobs < 2) {
     return Invalid("max_background_jobs",
                    absl::StrFormat("is %d; it must be at least 2 (one flush thread and one "

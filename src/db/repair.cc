@@ -1,5 +1,28 @@
-#include "src/db/repair.h"
-
+// How RepairDB (include/lsm/db.h) rebuilds a database's MANIFEST from the tables and logs in
+// its directory when the MANIFEST or CURRENT is lost or damaged (the role of LevelDB's
+// repair.cc and RocksDB's RepairDB).
+//
+// What it does, holding the directory's LOCK:
+//  1. Reads every NNNNNN.sst in full with checksums verified. A table that verifies whole is
+//     kept as it is. Nothing is changed before every table has been looked at: a table of
+//     another comparator than options.comparator fails the repair with InvalidArgument.
+//  2. Copies the intact data blocks of each damaged table (SalvageTable) into a new table; a
+//     table of which nothing can be read is dropped.
+//  3. Replays every NNNNNN.log, skipping damaged records (kSkipAnyCorruptedRecords) and
+//     batches that do not decode, into new tables.
+//  4. All tables go to level 0, where a lookup takes the first table (newest largest
+//     sequence first) holding the key. Tables whose key ranges and sequence ranges both
+//     overlap (compaction outputs of different levels, a log whose flush had already been
+//     recorded) would break that, so they are merged into one table, identical entries once.
+//  5. Moves every file it replaced (damaged tables, merged tables, logs, old MANIFESTs) into
+//     the subdirectory lost/, never deleting one, and syncs the directory.
+//  6. Writes a new MANIFEST naming the tables, with the largest sequence seen and a log
+//     number past every log, and points CURRENT at it (VersionSet::LogAndApply: temp file,
+//     rename, directory sync). Until then the old CURRENT stands, so a repair cut short can
+//     simply be run again.
+// Entries in damaged blocks and records are lost, and logs are salvaged past damage, so the
+// result need not be a prefix of the write history; the report says what was lost.
+// Thread-safety: runs alone on the directory (it holds the LOCK).
 #include <absl/strings/str_format.h>
 
 #include <algorithm>

@@ -26,7 +26,7 @@ TEST(FileNameTest, Parse) {
   for (const Case& c :
        {Case{"000007.sst", 7, FileType::kTable}, Case{"100.log", 100, FileType::kLog},
         Case{"MANIFEST-000012", 12, FileType::kManifest}, Case{"CURRENT", 0, FileType::kCurrent},
-        Case{"LOCK", 0, FileType::kLock}, Case{"OPTIONS", 0, FileType::kOptions},
+        Case{"LOCK", 0, FileType::kLock}, Case{"OPTIONS-000005", 5, FileType::kOptions},
         Case{"LOG", 0, FileType::kInfoLog}, Case{"LOG.old.1", 0, FileType::kInfoLog},
         Case{"000009.dbtmp", 9, FileType::kTemp}}) {
     ASSERT_TRUE(ParseFileName(c.name, &number, &type)) << c.name;
@@ -34,7 +34,7 @@ TEST(FileNameTest, Parse) {
     EXPECT_EQ(type, c.type) << c.name;
   }
   for (const char* bad : {"", "foo", "7.txt", ".sst", "x7.sst", "MANIFEST-", "MANIFEST-x", "-1.log",
-                          "99999999999999999999999.sst", "CURRENTX"}) {
+                          "99999999999999999999999.sst", "CURRENTX", "OPTIONS", "OPTIONS-x"}) {
     EXPECT_FALSE(ParseFileName(bad, &number, &type)) << bad;
   }
 }

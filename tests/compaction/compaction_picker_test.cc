@@ -1,8 +1,7 @@
-// Picker tests driven by the text fixtures in tests/testdata/compaction/: each describes an LSM
-// shape and the options, runs picker commands, and holds the expected output of each command on
-// the lines after it that start with "> ". The syntax:
+// Picker tests driven by the data-driven files in tests/testdata/compaction/
+// (tests/support/datadriven.h): each describes an LSM shape and the options, runs picker
+// commands, and holds the expected output of each command after its "----". The commands:
 //
-//   # comment
 //   options style=level trigger=4 base=1000 multiplier=10 target=100 dynamic=0 pri=round_robin
 //        (pri: min_overlap, the default, or round_robin)
 //   L0 10:c-k:100 11:c-k:100@7 12:a-b:50@8t1000
@@ -14,20 +13,14 @@
 //   full                 universal's full compaction
 //   targets              the leveled targets: base level and bytes per level
 //   pending              EstimatePendingCompactionBytes
-//
-// With LSM_UPDATE_TESTDATA=1 the fixtures are rewritten with the actual output, for review.
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "src/compaction/compaction_picker.h"
+#include "tests/support/datadriven.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
@@ -41,28 +34,19 @@ uint64_t ToNumber(std::string_view s) {
   return v;
 }
 
-// Runs one fixture's commands and returns its text with the actual output in place of the
-// expected output.
-class FixtureRunner {
+// The state of one file's commands: the options, the shape and the compactions picked.
+class PickerFixture {
  public:
-  FixtureRunner() : icmp_(BytewiseComparator()) {}
+  PickerFixture() : icmp_(BytewiseComparator()) {}
 
-  std::string Run(const std::string& text) {
-    std::string out;
-    const std::vector<std::string> lines = absl::StrSplit(text, '\n');
-    for (const std::string& line : lines) {
-      if (line.starts_with(">")) continue;  // expected output: replaced by the actual
-      out += line + "\n";
-      if (line.empty() || line.starts_with("#")) continue;
-      for (const std::string& result : Command(line)) out += "> " + result + "\n";
-    }
-    while (out.ends_with("\n\n")) out.pop_back();
-    return out;
+  std::string Run(const DataDrivenCase& c) {
+    std::vector<std::string> words = {c.cmd};
+    words.insert(words.end(), c.args.begin(), c.args.end());
+    return absl::StrJoin(Command(words, c.pos), "\n");
   }
 
  private:
-  std::vector<std::string> Command(const std::string& line) {
-    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  std::vector<std::string> Command(const std::vector<std::string>& words, const std::string& pos) {
     const std::string& cmd = words[0];
     if (cmd == "options") {
       for (size_t i = 1; i < words.size(); i++) SetOption(words[i]);
@@ -106,7 +90,7 @@ class FixtureRunner {
     if (cmd == "pending") {
       return {absl::StrFormat("%u bytes", EstimatePendingCompactionBytes(*version(), options_))};
     }
-    ADD_FAILURE() << "unknown command: " << line;
+    ADD_FAILURE() << pos << ": unknown command " << cmd;
     return {};
   }
 
@@ -219,25 +203,13 @@ class FixtureRunner {
 };
 
 TEST(CompactionPickerTest, Fixtures) {
-  const std::filesystem::path dir =
-      std::filesystem::path(LSM_SOURCE_DIR) / "tests" / "testdata" / "compaction";
-  const bool update = std::getenv("LSM_UPDATE_TESTDATA") != nullptr;
-  int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".txt") continue;
-    count++;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string actual = FixtureRunner().Run(text.str());
-    if (update) {
-      std::ofstream(entry.path()) << actual;
-    } else {
-      EXPECT_EQ(actual, text.str())
-          << entry.path() << " differs; LSM_UPDATE_TESTDATA=1 rewrites it for review";
-    }
+  const std::vector<std::string> files =
+      DataDrivenFiles(std::string(LSM_SOURCE_DIR) + "/tests/testdata/compaction");
+  EXPECT_GE(files.size(), 6u) << "fixtures missing";
+  for (const std::string& file : files) {
+    PickerFixture fixture;
+    RunDataDriven(file, [&](const DataDrivenCase& c) { return fixture.Run(c); });
   }
-  EXPECT_GE(count, 6) << "fixtures missing in " << dir;
 }
 
 TEST(CompactionPickerTest, RunningCompactionsReleaseTheirFilesAndRanges) {

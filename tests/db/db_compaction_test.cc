@@ -12,11 +12,10 @@
 #include "lsm/db.h"
 #include "tests/support/db_read.h"
 #include "tests/support/mem_file_system.h"
+#include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
-
-std::string Key(int i) { return absl::StrFormat("key%06d", i); }
 
 class DBCompactionTest : public testing::Test {
  protected:

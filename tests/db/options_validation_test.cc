@@ -56,6 +56,7 @@ TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
       {"compaction_options_universal.max_size_amplification_percent",
        [](Options* o) { o->compaction_options_universal.max_size_amplification_percent = 0; }},
       {"max_background_jobs", [](Options* o) { o->max_background_jobs = 1; }},
+      {"info_log_level", [](Options* o) { o->info_log_level = InfoLogLevel{4}; }},
       {"hard_pending_compaction_bytes_limit",
        [](Options* o) { o->hard_pending_compaction_bytes_limit = 1; }},
   };

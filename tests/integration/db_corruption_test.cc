@@ -283,7 +283,20 @@ INSTANTIATE_TEST_SUITE_P(Modes, WalRecoveryModeTest,
                          testing::Values(WALRecoveryMode::kTolerateCorruptedTailRecords,
                                          WALRecoveryMode::kAbsoluteConsistency,
                                          WALRecoveryMode::kPointInTimeRecovery,
-                                         WALRecoveryMode::kSkipAnyCorruptedRecords));
+                                         WALRecoveryMode::kSkipAnyCorruptedRecords),
+                         [](const testing::TestParamInfo<WALRecoveryMode>& info) {
+                           switch (info.param) {
+                             case WALRecoveryMode::kTolerateCorruptedTailRecords:
+                               return "TolerateCorruptedTailRecords";
+                             case WALRecoveryMode::kAbsoluteConsistency:
+                               return "AbsoluteConsistency";
+                             case WALRecoveryMode::kPointInTimeRecovery:
+                               return "PointInTimeRecovery";
+                             case WALRecoveryMode::kSkipAnyCorruptedRecords:
+                               return "SkipAnyCorruptedRecords";
+                           }
+                           return "Unknown";
+                         });
 
 }  // namespace
 }  // namespace lsm

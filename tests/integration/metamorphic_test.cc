@@ -481,7 +481,8 @@ TEST_P(MetamorphicTest, SameHistoryUnderEveryOptionSet) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Shards, MetamorphicTest, testing::Range(0, kShards));
+INSTANTIATE_TEST_SUITE_P(Shards, MetamorphicTest, testing::Range(0, kShards),
+                         [](const auto& info) { return "Shard" + std::to_string(info.param); });
 
 }  // namespace
 }  // namespace lsm

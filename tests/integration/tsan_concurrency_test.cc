@@ -40,8 +40,6 @@ bool ParseNumber(std::string_view s, T* out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-std::string Key(int k) { return absl::StrFormat("key%06d", k); }
-
 std::string Value(int k, uint64_t version) {
   std::string v = absl::StrFormat("%d.%u:", k, version);
   v.resize(v.size() + (version * 7 + static_cast<uint64_t>(k)) % 200, 'x');
@@ -249,7 +247,8 @@ TEST_P(ConcurrencyTest, ReadsSeeOnlyAllowedVersions) {
                static_cast<long long>(seconds), static_cast<unsigned long long>(writes));
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, ConcurrencyTest, testing::Values(0, 1, 2));
+INSTANTIATE_TEST_SUITE_P(Seeds, ConcurrencyTest, testing::Values(0, 1, 2),
+                         [](const auto& info) { return "Seed" + std::to_string(info.param); });
 
 }  // namespace
 }  // namespace lsm

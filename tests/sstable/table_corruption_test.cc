@@ -8,6 +8,7 @@
 #include "src/sstable/format.h"
 #include "src/sstable/table_reader.h"
 #include "src/util/coding.h"
+#include "src/util/compression.h"
 #include "src/util/random.h"
 #include "tests/sstable/table_test_util.h"
 #include "tests/support/mem_file_system.h"
@@ -141,7 +142,8 @@ TEST_P(TableCorruptionTest, EveryTruncation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Compressions, TableCorruptionTest,
-                         testing::Values(CompressionType::kNone, CompressionType::kLZ4));
+                         testing::Values(CompressionType::kNone, CompressionType::kLZ4),
+                         [](const auto& info) { return CompressionTypeName(info.param); });
 
 TEST(TableCorruptionTest, Messages) {
   MemFileSystem fs;

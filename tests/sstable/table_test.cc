@@ -10,6 +10,7 @@
 #include "src/sstable/block_cache.h"
 #include "src/sstable/table_builder.h"
 #include "src/sstable/table_reader.h"
+#include "src/util/compression.h"
 #include "src/util/random.h"
 #include "tests/sstable/table_test_util.h"
 #include "tests/support/mem_file_system.h"
@@ -144,7 +145,11 @@ INSTANTIATE_TEST_SUITE_P(AllCompressions, TableRoundTripTest,
                          testing::Combine(testing::Values(CompressionType::kNone,
                                                           CompressionType::kLZ4,
                                                           CompressionType::kZstd),
-                                          testing::Bool()));
+                                          testing::Bool()),
+                         [](const auto& info) {
+                           return std::string(CompressionTypeName(std::get<0>(info.param))) +
+                                  (std::get<1>(info.param) ? "Cached" : "Uncached");
+                         });
 
 TEST(TableTest, PropertiesAndOffsets) {
   MemFileSystem fs;

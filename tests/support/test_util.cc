@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace lsm {
 
@@ -61,6 +63,21 @@ uint64_t TestSeed() {
 int64_t EnvInt(const char* name, int64_t fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value ? std::strtoll(value, nullptr, 10) : fallback;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteFile(const std::string& path, std::string_view data) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+}
+
+std::string Key(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "key%06d", i);
+  return buf;
 }
 
 }  // namespace lsm

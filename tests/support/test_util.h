@@ -57,6 +57,14 @@ std::string RandomTestKey(Random* rnd, uint64_t common);
 // The integer in environment variable `name`, or `fallback` when it is unset or empty.
 int64_t EnvInt(const char* name, int64_t fallback);
 
+// The whole contents of a file on the real file system ("" if it cannot be read).
+std::string ReadFile(const std::string& path);
+// Replaces the contents of a file on the real file system.
+void WriteFile(const std::string& path, std::string_view data);
+
+// "key000042": a fixed-width key, so that keys sort as their numbers do.
+std::string Key(int i);
+
 }  // namespace lsm
 
 #endif  // LSM_TESTS_SUPPORT_TEST_UTIL_H_

@@ -1,9 +1,15 @@
+#include <absl/strings/escaping.h>
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "src/base/filename.h"
 #include "src/util/random.h"
 #include "src/version/version_edit.h"
 #include "src/version/version_set.h"
+#include "tests/support/datadriven.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
 
@@ -97,6 +103,114 @@ TEST(VersionEditTest, MalformedIsCorruptionUnknownIsNotSupported) {
   PutVarint32(&bad_level, kNumLevels);
   PutVarint64(&bad_level, 3);
   EXPECT_TRUE(d.DecodeFrom(bad_level).IsCorruption());
+}
+
+// The data-driven edits of tests/testdata/version/ (tests/support/datadriven.h):
+//   encode          the edit its input describes, one field per line, encoded as hex, and the
+//                   decoding of that encoding:
+//                     comparator NAME | log N | next N | sequence N | remove LEVEL NUMBER
+//                     add LEVEL NUMBER SMALLEST LARGEST SEQUENCE [BYTES [WRITE_TIME]]
+//                     (the file's largest key has sequence SEQUENCE + 1; BYTES defaults to
+//                     1000 + NUMBER)
+//   decode          the hex of its input decoded, or the error
+//   apply           the edit its input describes applied to the version so far (starting
+//                   empty): the files per level, or the error (the version is then unchanged)
+class EditFixture {
+ public:
+  std::string Run(const DataDrivenCase& c) {
+    if (c.cmd == "decode") {
+      const std::string hex = Strip(c.input);
+      if (hex.size() % 2 != 0 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        return c.pos + ": bad hex";
+      }
+      return Decode(absl::HexStringToBytes(hex));
+    }
+    VersionEdit edit;
+    std::istringstream lines(c.input);
+    for (std::string line; std::getline(lines, line);) {
+      if (std::string why = Parse(line, &edit); !why.empty()) return c.pos + ": " + why;
+    }
+    if (c.cmd == "encode") {
+      std::string encoded;
+      edit.EncodeTo(&encoded);
+      return absl::BytesToHexString(encoded) + "\n" + Decode(encoded);
+    }
+    if (c.cmd == "apply") return Apply(edit);
+    return "unknown command " + c.cmd;
+  }
+
+ private:
+  static std::string Strip(std::string s) {
+    std::erase_if(s, [](char ch) { return ch == '\n' || ch == ' '; });
+    return s;
+  }
+
+  static std::string Decode(std::string_view bytes) {
+    VersionEdit decoded;
+    Status s = decoded.DecodeFrom(bytes);
+    return s.ok() ? decoded.DebugString() : s.ToString();
+  }
+
+  static uint64_t Number(const std::string& word) {
+    uint64_t n = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(word, &n)) << "not a number: " << word;
+    return n;
+  }
+
+  // One field of an edit; returns why the line is bad, or "".
+  static std::string Parse(const std::string& line, VersionEdit* edit) {
+    std::istringstream in(line);
+    std::vector<std::string> w;
+    for (std::string word; in >> word;) w.push_back(word);
+    if (w.size() == 2 && w[0] == "comparator") {
+      edit->SetComparatorName(w[1]);
+    } else if (w.size() == 2 && w[0] == "log") {
+      edit->SetLogNumber(Number(w[1]));
+    } else if (w.size() == 2 && w[0] == "next") {
+      edit->SetNextFileNumber(Number(w[1]));
+    } else if (w.size() == 2 && w[0] == "sequence") {
+      edit->SetLastSequence(Number(w[1]));
+    } else if (w.size() == 3 && w[0] == "remove") {
+      edit->RemoveFile(static_cast<int>(Number(w[1])), Number(w[2]));
+    } else if (w.size() >= 6 && w.size() <= 8 && w[0] == "add") {
+      FileMetaData f = File(Number(w[2]), w[3], w[4], Number(w[5]));
+      if (w.size() > 6) f.file_size = Number(w[6]);
+      if (w.size() > 7) f.newest_write_time = Number(w[7]);
+      edit->AddFile(static_cast<int>(Number(w[1])), f);
+    } else {
+      return "cannot parse '" + line + "'";
+    }
+    return "";
+  }
+
+  std::string Apply(const VersionEdit& edit) {
+    VersionBuilder builder(&icmp_, version_.get());
+    Status s = builder.Apply(edit);
+    std::shared_ptr<const Version> next;
+    if (s.ok()) s = builder.Build(&next);
+    if (!s.ok()) return s.ToString();
+    version_ = next;
+    std::string out;
+    for (int level = 0; level < kNumLevels; level++) {
+      if (version_->NumFiles(level) == 0) continue;
+      absl::StrAppendFormat(&out, "%sL%d:", out.empty() ? "" : "\n", level);
+      for (const auto& f : version_->files(level)) absl::StrAppendFormat(&out, " %u", f->number);
+    }
+    return out.empty() ? "empty" : out;
+  }
+
+  const InternalKeyComparator icmp_{BytewiseComparator()};
+  std::shared_ptr<const Version> version_;
+};
+
+TEST(VersionEditTest, DataDriven) {
+  const std::vector<std::string> files =
+      DataDrivenFiles(std::string(LSM_SOURCE_DIR) + "/tests/testdata/version");
+  EXPECT_FALSE(files.empty()) << "fixtures missing";
+  for (const std::string& file : files) {
+    EditFixture fixture;
+    RunDataDriven(file, [&](const DataDrivenCase& c) { return fixture.Run(c); });
+  }
 }
 
 class VersionSetTest : public testing::Test {

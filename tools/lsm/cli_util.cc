@@ -77,6 +77,11 @@ int ParseArgs(const std::vector<std::string>& argv, const FlagSpec& spec, const 
       return UsageError("unknown option '--" + name + "'", usage);
     }
   }
+  if (args->positional_.size() != spec.positionals) {
+    return UsageError(absl::StrFormat("expected %u argument%s, got %u", spec.positionals,
+                                      spec.positionals == 1 ? "" : "s", args->positional_.size()),
+                      usage);
+  }
   return -1;
 }
 

@@ -29,11 +29,12 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;  // corruption found, or the operation failed
 inline constexpr int kExitUsage = 2;   // bad command line
 
-// The flags a subcommand accepts, without the leading "--". "help" and "json" are always
-// accepted as boolean flags.
+// The flags a subcommand accepts, without the leading "--", and how many positional
+// arguments it takes. "help" and "json" are always accepted as boolean flags.
 struct FlagSpec {
   std::vector<std::string> value_flags;  // take a value: --name=V or --name V
   std::vector<std::string> bool_flags;   // take none
+  size_t positionals = 1;
 };
 
 // A parsed command line: positional arguments in order and flags by name.
@@ -54,7 +55,8 @@ class Args {
 
 // Parses argv (the words after the subcommand name). Returns -1 when the command should run;
 // otherwise the exit code to return at once: kExitOk after printing `usage` for --help,
-// kExitUsage after printing an error and `usage` for an unknown or malformed flag.
+// kExitUsage after printing an error and `usage` for an unknown or malformed flag or another
+// number of positional arguments than spec.positionals.
 int ParseArgs(const std::vector<std::string>& argv, const FlagSpec& spec, const char* usage,
               Args* args);
 

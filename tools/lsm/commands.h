@@ -34,6 +34,7 @@ int DbPut(const Words& words);
 int DbDelete(const Words& words);
 int DbScan(const Words& words);
 int DbStats(const Words& words);
+int DbOptions(const Words& words);
 int DbCompact(const Words& words);
 int DbVerify(const Words& words);
 int DbRepair(const Words& words);

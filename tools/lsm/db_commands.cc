@@ -1,25 +1,19 @@
-// lsm db get | put | delete | scan | stats | compact | verify | repair: a closed database
-// through the public API (include/lsm/db.h) and RepairDB's report (src/db/repair.h). Nothing
-// here reads a file format directly.
-#include <unistd.h>
-
+// lsm db get | put | delete | scan | stats | options | compact | verify | repair: a closed
+// database through the public API (include/lsm/db.h). Nothing here reads a file format
+// directly.
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
 #include "absl/strings/str_format.h"
 #include "lsm/db.h"
 #include "lsm/iterator.h"
 #include "src/base/filename.h"
-#include "src/db/repair.h"
 #include "tools/lsm/cli_util.h"
 #include "tools/lsm/commands.h"
 #include "tools/lsm/sst_util.h"
 
 namespace lsm::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr char kGetUsage[] =
     "usage: lsm db get DIR KEY [--hex] [--json]\n"
@@ -37,6 +31,11 @@ constexpr char kStatsUsage[] =
     "usage: lsm db stats DIR [--json]\n"
     "  Prints the database's statistics (lsm.stats), its numeric properties\n"
     "  (lsm::kIntProperties) and the table files per level.\n";
+constexpr char kOptionsUsage[] =
+    "usage: lsm db options DIR [--json]\n"
+    "  Prints the options the database was last opened with (its newest OPTIONS-NNNNNN file,\n"
+    "  read back with lsm::LoadLatestOptions). Exit 1 if DIR holds no OPTIONS file or it\n"
+    "  does not load.\n";
 constexpr char kCompactUsage[] =
     "usage: lsm db compact DIR [--json]\n"
     "  Compacts the whole key range (DB::CompactRange) and reports its status and the table\n"
@@ -59,8 +58,8 @@ constexpr char kRepairUsage[] =
 
 constexpr char kKeyNote[] =
     "  With --hex, KEY, VALUE and bounds are hex digits; otherwise \\xNN escapes are decoded.\n"
-    "  The database must not be open in another process. get, scan and stats never change\n"
-    "  DIR: they hold its LOCK and read a private copy (tables hard-linked).\n";
+    "  The database must not be open in another process. get, scan, stats and verify never\n"
+    "  change DIR: they hold its LOCK and open it read-only (the logs replayed in memory).\n";
 
 // Explains why DIR could not be opened (or repaired); returns kExitFailed.
 int Explain(const std::string& dir, const Status& s, const std::string& what = "open") {
@@ -93,9 +92,7 @@ std::string FilesPerLevel(DB* db, bool json) {
 }
 
 // An open database for one command. A read-only session never changes DIR: it holds DIR's
-// LOCK (so no writer can start) and opens a private copy in a temporary directory, with the
-// immutable tables hard-linked (copied if links fail) and the rest copied, because opening
-// replays the WAL and writes a new MANIFEST. A writing session opens DIR itself.
+// LOCK (so no writer can start meanwhile) and opens it with DB::OpenForReadOnly.
 class Session {
  public:
   enum class Mode { kReadOnly, kWrite, kCreate };
@@ -104,14 +101,11 @@ class Session {
   Session& operator=(const Session&) = delete;
   ~Session() {
     if (db_ != nullptr) (void)db_->Close();
-    db_.reset();
-    std::error_code ec;
-    if (!copy_.empty()) fs::remove_all(copy_, ec);
   }
 
   // Returns kExitOk, or the exit code after explaining on stderr why DIR cannot be opened.
   int Open(const std::string& dir, Mode mode) {
-    std::string path = dir;
+    Options options;
     if (mode == Mode::kReadOnly) {
       if (!IsDirectory(dir)) {
         return Fail("cannot open database " + dir, Status::NotFound(dir, "no such directory"));
@@ -124,21 +118,12 @@ class Session {
       if (Fs()->FileExists(LockFileName(dir)).ok()) {
         if (Status s = Fs()->LockFile(LockFileName(dir), &lock_); !s.ok()) return Explain(dir, s);
       }
-      if (Status s = MakeCopy(dir); !s.ok()) return Fail("cannot copy " + dir + " to read it", s);
-      path = copy_;
+      Status s = DB::OpenForReadOnly(options, dir, &db_);
+      return s.ok() ? kExitOk : Explain(dir, s);
     }
-    Options options;
     options.create_if_missing = mode == Mode::kCreate;
-    Status s = DB::Open(options, path, &db_);
-    if (s.ok()) return kExitOk;
-    if (path == dir) return Explain(dir, s);
-    // Name DIR, not the private copy, in the message.
-    std::string message = s.ToString();
-    for (size_t at; (at = message.find(path)) != std::string::npos;) {
-      message.replace(at, path.size(), dir);
-    }
-    absl::FPrintF(stderr, "lsm: error: cannot open database %s: %s\n", dir, message);
-    return kExitFailed;
+    Status s = DB::Open(options, dir, &db_);
+    return s.ok() ? kExitOk : Explain(dir, s);
   }
 
   DB* db() const { return db_.get(); }
@@ -151,47 +136,16 @@ class Session {
   }
 
  private:
-  Status MakeCopy(const std::string& dir) {
-    static int counter = 0;
-    copy_ = (fs::temp_directory_path() /
-             absl::StrFormat("lsm-cli-%d-%d", static_cast<int>(getpid()), counter++))
-                .string();
-    std::error_code ec;
-    fs::remove_all(copy_, ec);
-    fs::create_directories(copy_, ec);
-    if (ec) return Status::IOError(copy_, ec.message());
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      const std::string name = entry.path().filename().string();
-      uint64_t number = 0;
-      FileType type;
-      if (!entry.is_regular_file() || !ParseFileName(name, &number, &type)) continue;
-      if (type == FileType::kLock || type == FileType::kInfoLog || type == FileType::kTemp) {
-        continue;
-      }
-      const fs::path to = fs::path(copy_) / name;
-      std::error_code link_ec;
-      if (type == FileType::kTable) fs::create_hard_link(entry.path(), to, link_ec);
-      if (type != FileType::kTable || link_ec) fs::copy_file(entry.path(), to, ec);
-      if (ec) return Status::IOError(entry.path().string(), ec.message());
-    }
-    if (ec) return Status::IOError(dir, ec.message());
-    return Status::OK();
-  }
-
   std::unique_ptr<FileLock> lock_;
-  std::string copy_;
   std::unique_ptr<DB> db_;
 };
 
-// Parses the flags and positionals shared by the db commands; -1 means go on.
-int Parse(const Words& words, const FlagSpec& spec, const std::string& usage, size_t positionals,
+// Parses a db command's words: `spec` with `positionals` arguments, the usage with the note
+// shared by the db commands; -1 means go on.
+int Parse(const Words& words, FlagSpec spec, const std::string& usage, size_t positionals,
           Args* args) {
-  const std::string text = usage + kKeyNote;
-  if (int rc = ParseArgs(words, spec, text.c_str(), args); rc >= 0) return rc;
-  if (args->positional().size() != positionals) {
-    return UsageError(absl::StrFormat("expected %u arguments", positionals), text.c_str());
-  }
-  return -1;
+  spec.positionals = positionals;
+  return ParseArgs(words, spec, (usage + kKeyNote).c_str(), args);
 }
 
 // A command-line key or value: hex with --hex, else with \xNN escapes decoded.
@@ -348,6 +302,24 @@ int DbStats(const Words& words) {
     if (!recovery.empty()) absl::PrintF("recovery at this open: %s\n", recovery);
   }
   return session.Finish(kExitOk);
+}
+
+int DbOptions(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {}, kOptionsUsage, 1, &args); rc >= 0) return rc;
+  const std::string& dir = args.positional()[0];
+  Options options;
+  std::string path;
+  if (Status s = LoadLatestOptions(dir, &options, &path); !s.ok()) {
+    return Fail("cannot read the options of " + dir, s);
+  }
+  const std::string text = OptionsToString(options);
+  if (args.Has("json")) {
+    absl::PrintF("{\"file\": %s, \"options\": %s}\n", JsonString(path), JsonString(text));
+  } else {
+    absl::PrintF("# %s\n%s", path, text);
+  }
+  return kExitOk;
 }
 
 int DbCompact(const Words& words) {

@@ -69,6 +69,20 @@ bool ReportDamage(const log::ReadReport& r, bool json) {
   return error;
 }
 
+// The end of a dump: the damage the reader met and the `bad` records that did not decode
+// (`json_key` names their count, `what` them), the JSON tail, and the exit code.
+int FinishDump(const std::string& path, const Status& s, const log::ReadReport& report, bool json,
+               const char* json_key, const char* what, int bad) {
+  const bool damage = ReportDamage(report, json);
+  if (json)
+    absl::PrintF(", \"%s\": %d, \"status\": %s}\n", json_key, bad, JsonString(s.ToString()));
+  if (!s.ok()) return Fail("reading " + path, s);
+  if (!damage && bad == 0) return kExitOk;
+  absl::FPrintF(stderr, "lsm: %s is damaged: %s\n", path,
+                damage ? report.damage.ToString() : std::string(what));
+  return kExitFailed;
+}
+
 // A version edit as a JSON object.
 std::string EditJson(const VersionEdit& e) {
   std::string r = "{";
@@ -135,7 +149,6 @@ class BatchPrinter : public WriteBatch::Handler {
 int WalDump(const Words& words) {
   Args args;
   if (int rc = ParseArgs(words, {{"log-number"}, {"hex"}}, kWalUsage, &args); rc >= 0) return rc;
-  if (args.positional().size() != 1) return UsageError("wal dump needs one FILE", kWalUsage);
   const std::string& path = args.positional()[0];
   uint64_t number = 0;
   FileType type;
@@ -174,22 +187,12 @@ int WalDump(const Words& words) {
   log::ReadReport report;
   const Status s = ReadLog(path, "wal " + std::string(BaseName(path)), number, each, &report);
   if (json) absl::PrintF("\n], ");
-  const bool damage = ReportDamage(report, json);
-  if (json)
-    absl::PrintF(", \"bad_batches\": %d, \"status\": %s}\n", bad_batches, JsonString(s.ToString()));
-  if (!s.ok()) return Fail("reading " + path, s);
-  if (!damage && bad_batches == 0) return kExitOk;
-  absl::FPrintF(stderr, "lsm: %s is damaged: %s\n", path,
-                damage ? report.damage.ToString() : "undecodable batches");
-  return kExitFailed;
+  return FinishDump(path, s, report, json, "bad_batches", "undecodable batches", bad_batches);
 }
 
 int ManifestDump(const Words& words) {
   Args args;
   if (int rc = ParseArgs(words, {}, kManifestUsage, &args); rc >= 0) return rc;
-  if (args.positional().size() != 1) {
-    return UsageError("manifest dump needs one DIR or FILE", kManifestUsage);
-  }
   std::string path = args.positional()[0];
   uint64_t number = 0;
   FileType type;
@@ -246,14 +249,7 @@ int ManifestDump(const Words& words) {
     }
     absl::PrintF("%s\n", state.DebugString());
   }
-  const bool damage = ReportDamage(report, json);
-  if (json)
-    absl::PrintF(", \"bad_edits\": %d, \"status\": %s}\n", bad_edits, JsonString(s.ToString()));
-  if (!s.ok()) return Fail("reading " + path, s);
-  if (!damage && bad_edits == 0) return kExitOk;
-  absl::FPrintF(stderr, "lsm: %s is damaged: %s\n", path,
-                damage ? report.damage.ToString() : "undecodable version edits");
-  return kExitFailed;
+  return FinishDump(path, s, report, json, "bad_edits", "undecodable version edits", bad_edits);
 }
 
 }  // namespace lsm::cli

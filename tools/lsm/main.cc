@@ -40,6 +40,7 @@ constexpr Command kCommands[] = {
     {"db", "delete", DbDelete, "delete a key"},
     {"db", "scan", DbScan, "print live keys and values in order"},
     {"db", "stats", DbStats, "print the database's statistics"},
+    {"db", "options", DbOptions, "print the options the database was last opened with"},
     {"db", "compact", DbCompact, "compact the whole key range"},
     {"db", "verify", DbVerify, "open the database, read every key, check every table"},
     {"db", "repair", DbRepair, "rebuild a lost or damaged MANIFEST from the tables and logs"},

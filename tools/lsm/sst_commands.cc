@@ -163,7 +163,6 @@ int SstScan(const Words& words) {
   if (int rc = ParseArgs(words, {{"from", "to", "limit"}, {"hex"}}, kScanUsage, &args); rc >= 0) {
     return rc;
   }
-  if (args.positional().size() != 1) return UsageError("sst scan needs one FILE", kScanUsage);
   const bool hex = args.Has("hex"), json = args.Has("json");
   uint64_t limit = UINT64_MAX;
   std::string from, to;
@@ -233,7 +232,6 @@ int SstScan(const Words& words) {
 int SstProps(const Words& words) {
   Args args;
   if (int rc = ParseArgs(words, {}, kPropsUsage, &args); rc >= 0) return rc;
-  if (args.positional().size() != 1) return UsageError("sst props needs one FILE", kPropsUsage);
   const std::string& path = args.positional()[0];
   std::unique_ptr<TableReader> table;
   TableOrder order;
@@ -295,9 +293,6 @@ int SstProps(const Words& words) {
 int SstVerify(const Words& words) {
   Args args;
   if (int rc = ParseArgs(words, {}, kVerifyUsage, &args); rc >= 0) return rc;
-  if (args.positional().size() != 1) {
-    return UsageError("sst verify needs one FILE or DIR", kVerifyUsage);
-  }
   const std::string& target = args.positional()[0];
   const bool json = args.Has("json");
   std::vector<TableCheck> checks;
