@@ -3,21 +3,20 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "src/util/compression.h"
 
 namespace lsm::bench {
 
+lsm::CompressionType LsmCompression(Compression compression) {
+  return compression == Compression::kLZ4    ? lsm::CompressionType::kLZ4
+         : compression == Compression::kZstd ? lsm::CompressionType::kZstd
+                                             : lsm::CompressionType::kNone;
+}
+
 std::string_view CompressionName(Compression compression) {
-  switch (compression) {
-    case Compression::kNone:
-      return "none";
-    case Compression::kSnappy:
-      return "snappy";
-    case Compression::kLZ4:
-      return "lz4";
-    case Compression::kZstd:
-      return "zstd";
-  }
-  return "unknown";
+  // Snappy is LevelDB's and RocksDB's; the others are named as lsm names them.
+  return compression == Compression::kSnappy ? "snappy"
+                                             : CompressionTypeName(LsmCompression(compression));
 }
 
 bool ParseCompression(std::string_view name, Compression* compression) {

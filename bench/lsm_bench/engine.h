@@ -38,6 +38,8 @@ enum class Compression { kNone, kSnappy, kLZ4, kZstd };
 
 // "none", "snappy", "lz4" or "zstd".
 std::string_view CompressionName(Compression compression);
+// lsm's codec for `compression`; kNone for snappy, which lsm does not have.
+lsm::CompressionType LsmCompression(Compression compression);
 // Parses a --compression_type value; false for an unknown name.
 bool ParseCompression(std::string_view name, Compression* compression);
 
@@ -110,6 +112,45 @@ class EngineIterator {
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
   virtual lsm::Status status() const = 0;
+};
+
+// The EngineBatch and EngineIterator of each engine: its own WriteBatch and Iterator behind
+// the interfaces. `Convert` translates the engine's types:
+//   struct Convert {
+//     static Slice In(std::string_view s);                 // a key or value handed in
+//     static std::string_view Out(const Slice& s);         // a key or value handed out
+//     static lsm::Status ToStatus(const EngineStatus& s);
+//   };
+template <typename Batch, typename Convert>
+class BatchAdapter final : public EngineBatch {
+ public:
+  void Put(std::string_view key, std::string_view value) override {
+    batch_.Put(Convert::In(key), Convert::In(value));
+  }
+  void Delete(std::string_view key) override { batch_.Delete(Convert::In(key)); }
+  void Clear() override { batch_.Clear(); }
+  Batch* rep() { return &batch_; }
+
+ private:
+  Batch batch_;
+};
+
+template <typename Iter, typename Convert>
+class IteratorAdapter final : public EngineIterator {
+ public:
+  explicit IteratorAdapter(std::unique_ptr<Iter> it) : it_(std::move(it)) {}
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  void Seek(std::string_view target) override { it_->Seek(Convert::In(target)); }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  std::string_view key() const override { return Convert::Out(it_->key()); }
+  std::string_view value() const override { return Convert::Out(it_->value()); }
+  lsm::Status status() const override { return Convert::ToStatus(it_->status()); }
+
+ private:
+  std::unique_ptr<Iter> it_;
 };
 
 class Engine {

@@ -53,35 +53,13 @@ lsm::Status FromLevelDB(const leveldb::Status& s) {
 leveldb::Slice ToSlice(std::string_view s) { return leveldb::Slice(s.data(), s.size()); }
 std::string_view ToView(const leveldb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
-class LevelDBBatch final : public EngineBatch {
- public:
-  void Put(std::string_view key, std::string_view value) override {
-    batch_.Put(ToSlice(key), ToSlice(value));
-  }
-  void Delete(std::string_view key) override { batch_.Delete(ToSlice(key)); }
-  void Clear() override { batch_.Clear(); }
-  leveldb::WriteBatch* rep() { return &batch_; }
-
- private:
-  leveldb::WriteBatch batch_;
+struct LevelDBConvert {
+  static leveldb::Slice In(std::string_view s) { return ToSlice(s); }
+  static std::string_view Out(const leveldb::Slice& s) { return ToView(s); }
+  static lsm::Status ToStatus(const leveldb::Status& s) { return FromLevelDB(s); }
 };
-
-class LevelDBIterator final : public EngineIterator {
- public:
-  explicit LevelDBIterator(leveldb::Iterator* it) : it_(it) {}
-  bool Valid() const override { return it_->Valid(); }
-  void SeekToFirst() override { it_->SeekToFirst(); }
-  void SeekToLast() override { it_->SeekToLast(); }
-  void Seek(std::string_view target) override { it_->Seek(ToSlice(target)); }
-  void Next() override { it_->Next(); }
-  void Prev() override { it_->Prev(); }
-  std::string_view key() const override { return ToView(it_->key()); }
-  std::string_view value() const override { return ToView(it_->value()); }
-  lsm::Status status() const override { return FromLevelDB(it_->status()); }
-
- private:
-  std::unique_ptr<leveldb::Iterator> it_;
-};
+using LevelDBBatch = BatchAdapter<leveldb::WriteBatch, LevelDBConvert>;
+using LevelDBIterator = IteratorAdapter<leveldb::Iterator, LevelDBConvert>;
 
 // LevelDB's compaction score of the busiest level, from the "leveldb.sstables" listing:
 // "--- level N ---" lines, each followed by one " number:bytes[...]" line per table.
@@ -224,7 +202,8 @@ class LevelDBEngine final : public Engine {
     return FromLevelDB(db_->Get(read_options_, ToSlice(key), value));
   }
   std::unique_ptr<EngineIterator> NewIterator() override {
-    return std::make_unique<LevelDBIterator>(db_->NewIterator(read_options_));
+    return std::make_unique<LevelDBIterator>(
+        std::unique_ptr<leveldb::Iterator>(db_->NewIterator(read_options_)));
   }
 
   lsm::Status Flush() override {

@@ -39,33 +39,14 @@
 namespace lsm::bench {
 namespace {
 
-class LsmBatch final : public EngineBatch {
- public:
-  void Put(std::string_view key, std::string_view value) override { batch_.Put(key, value); }
-  void Delete(std::string_view key) override { batch_.Delete(key); }
-  void Clear() override { batch_.Clear(); }
-  lsm::WriteBatch* rep() { return &batch_; }
-
- private:
-  lsm::WriteBatch batch_;
+// lsm's own types need no translation.
+struct LsmConvert {
+  static std::string_view In(std::string_view s) { return s; }
+  static std::string_view Out(std::string_view s) { return s; }
+  static lsm::Status ToStatus(const lsm::Status& s) { return s; }
 };
-
-class LsmIterator final : public EngineIterator {
- public:
-  explicit LsmIterator(std::unique_ptr<lsm::Iterator> it) : it_(std::move(it)) {}
-  bool Valid() const override { return it_->Valid(); }
-  void SeekToFirst() override { it_->SeekToFirst(); }
-  void SeekToLast() override { it_->SeekToLast(); }
-  void Seek(std::string_view target) override { it_->Seek(target); }
-  void Next() override { it_->Next(); }
-  void Prev() override { it_->Prev(); }
-  std::string_view key() const override { return it_->key(); }
-  std::string_view value() const override { return it_->value(); }
-  lsm::Status status() const override { return it_->status(); }
-
- private:
-  std::unique_ptr<lsm::Iterator> it_;
-};
+using LsmBatch = BatchAdapter<lsm::WriteBatch, LsmConvert>;
+using LsmIterator = IteratorAdapter<lsm::Iterator, LsmConvert>;
 
 class LsmEngine final : public Engine {
  public:
@@ -103,9 +84,7 @@ class LsmEngine final : public Engine {
     lo.write_buffer_size = options.write_buffer_size;
     lo.block_size = options.block_size;
     lo.max_open_files = options.open_files;
-    lo.compression = options.compression == Compression::kLZ4    ? lsm::CompressionType::kLZ4
-                     : options.compression == Compression::kZstd ? lsm::CompressionType::kZstd
-                                                                 : lsm::CompressionType::kNone;
+    lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;
     lo.block_cache_bytes = options.cache_size;
     lo.max_background_jobs = options.max_background_jobs;

@@ -70,33 +70,13 @@ rocksdb::CompressionType ToRocksDB(Compression c) {
   return rocksdb::kNoCompression;
 }
 
-class RocksDBBatch final : public EngineBatch {
- public:
-  void Put(std::string_view key, std::string_view value) override { batch_.Put(key, value); }
-  void Delete(std::string_view key) override { batch_.Delete(key); }
-  void Clear() override { batch_.Clear(); }
-  rocksdb::WriteBatch* rep() { return &batch_; }
-
- private:
-  rocksdb::WriteBatch batch_;
+struct RocksDBConvert {
+  static rocksdb::Slice In(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+  static std::string_view Out(const rocksdb::Slice& s) { return s.ToStringView(); }
+  static lsm::Status ToStatus(const rocksdb::Status& s) { return FromRocksDB(s); }
 };
-
-class RocksDBIterator final : public EngineIterator {
- public:
-  explicit RocksDBIterator(rocksdb::Iterator* it) : it_(it) {}
-  bool Valid() const override { return it_->Valid(); }
-  void SeekToFirst() override { it_->SeekToFirst(); }
-  void SeekToLast() override { it_->SeekToLast(); }
-  void Seek(std::string_view target) override { it_->Seek(target); }
-  void Next() override { it_->Next(); }
-  void Prev() override { it_->Prev(); }
-  std::string_view key() const override { return it_->key().ToStringView(); }
-  std::string_view value() const override { return it_->value().ToStringView(); }
-  lsm::Status status() const override { return FromRocksDB(it_->status()); }
-
- private:
-  std::unique_ptr<rocksdb::Iterator> it_;
-};
+using RocksDBBatch = BatchAdapter<rocksdb::WriteBatch, RocksDBConvert>;
+using RocksDBIterator = IteratorAdapter<rocksdb::Iterator, RocksDBConvert>;
 
 class RocksDBEngine final : public Engine {
  public:
@@ -218,7 +198,8 @@ class RocksDBEngine final : public Engine {
     }
   }
   std::unique_ptr<EngineIterator> NewIterator() override {
-    return std::make_unique<RocksDBIterator>(db_->NewIterator(read_options_));
+    return std::make_unique<RocksDBIterator>(
+        std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options_)));
   }
 
   lsm::Status Flush() override { return FromRocksDB(db_->Flush(rocksdb::FlushOptions())); }
