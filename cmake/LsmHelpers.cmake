@@ -12,8 +12,9 @@ endif()
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   list(APPEND LSM_WARNING_FLAGS -Wno-restrict)
 endif()
+# Lock annotations; -beta adds the lock order (ABSL_ACQUIRED_AFTER).
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  list(APPEND LSM_WARNING_FLAGS -Wthread-safety -Werror=thread-safety)
+  list(APPEND LSM_WARNING_FLAGS -Wthread-safety -Wthread-safety-beta -Werror=thread-safety)
 endif()
 
 if(LSM_INVARIANTS)

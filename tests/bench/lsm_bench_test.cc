@@ -32,36 +32,12 @@
 #include "bench/lsm_bench/report.h"
 #include "bench/lsm_bench/workloads.h"
 #include "bench/lsm_bench/ycsb.h"
+#include "tests/support/test_util.h"
 
 namespace lsm::bench {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory for one test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    for (char& c : name) {
-      if (c == '/') c = '_';
-    }
-    path_ =
-        (fs::temp_directory_path() / ("lsm_bench_test_" + std::to_string(getpid()) + "_" + name))
-            .string();
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class WorkloadTest : public ::testing::TestWithParam<std::string> {
  protected:

@@ -5,7 +5,6 @@
 // The first two bytes choose the options (compaction style, compression, comparator, ...).
 // Every read must equal the model; a snapshot's reads equal the model copy of its moment.
 // A mismatch prints what differed and aborts. The input format is in db_ops_input.h.
-#include <absl/strings/escaping.h>
 
 #include <algorithm>
 #include <cstdarg>
@@ -48,13 +47,6 @@ constexpr char kDBName[] = "/db";
   std::fprintf(stderr, "\n");
   va_end(args);
   std::abort();
-}
-
-// Printable form of a key for failure messages: bytes outside 0x20..0x7e as \xNN, long runs cut.
-std::string Show(std::string_view s) {
-  std::string out = absl::CHexEscape(absl::string_view(s.data(), std::min<size_t>(s.size(), 40)));
-  if (s.size() > 40) out += "...(" + std::to_string(s.size()) + " bytes)";
-  return out;
 }
 
 void CheckOk(const Status& s, const char* what) {
@@ -318,12 +310,13 @@ class Runner {
     const auto it = model.find(key);
     if (it == model.end()) {
       if (!s.IsNotFound()) {
-        Fail("Get '%s'%s: want NotFound, got %s (value '%s')", Show(key).c_str(),
-             snap ? " at a snapshot" : "", s.ToString().c_str(), Show(value).c_str());
+        Fail("Get '%s'%s: want NotFound, got %s (value '%s')", Printable(key, 40).c_str(),
+             snap ? " at a snapshot" : "", s.ToString().c_str(), Printable(value, 40).c_str());
       }
     } else if (!s.ok() || value != it->second) {
-      Fail("Get '%s'%s: want '%s', got %s '%s'", Show(key).c_str(), snap ? " at a snapshot" : "",
-           Show(it->second).c_str(), s.ToString().c_str(), Show(value).c_str());
+      Fail("Get '%s'%s: want '%s', got %s '%s'", Printable(key, 40).c_str(),
+           snap ? " at a snapshot" : "", Printable(it->second, 40).c_str(), s.ToString().c_str(),
+           Printable(value, 40).c_str());
     }
   }
 
@@ -396,13 +389,14 @@ class Runner {
     const bool want = w.pos != w.model.end();
     if (it.Valid() != want) {
       Fail("iterator %s: want %s, got %s", step,
-           want ? ("'" + Show(w.pos->first) + "'").c_str() : "the end",
-           it.Valid() ? ("'" + Show(it.key()) + "'").c_str() : "the end");
+           want ? ("'" + Printable(w.pos->first, 40) + "'").c_str() : "the end",
+           it.Valid() ? ("'" + Printable(it.key(), 40) + "'").c_str() : "the end");
     }
     if (!want) return;
     if (it.key() != w.pos->first || it.value() != w.pos->second) {
-      Fail("iterator %s: want '%s' = '%s', got '%s' = '%s'", step, Show(w.pos->first).c_str(),
-           Show(w.pos->second).c_str(), Show(it.key()).c_str(), Show(it.value()).c_str());
+      Fail("iterator %s: want '%s' = '%s', got '%s' = '%s'", step,
+           Printable(w.pos->first, 40).c_str(), Printable(w.pos->second, 40).c_str(),
+           Printable(it.key(), 40).c_str(), Printable(it.value(), 40).c_str());
     }
   }
 

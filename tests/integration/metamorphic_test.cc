@@ -15,7 +15,6 @@
 // Scale: LSM_METAMORPHIC_SEEDS (default 5) seeds, spread over five test cases, x
 // LSM_METAMORPHIC_OPS (default 5000) operations x 9 option sets. A failure prints the seed
 // (LSM_TEST_SEED replays it), the two option sets, and the first operation whose outputs differ.
-#include <absl/strings/escaping.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -34,11 +33,6 @@
 
 namespace lsm {
 namespace {
-
-// Printable bytes as they are, others as \xNN.
-std::string Escape(std::string_view s) {
-  return absl::CHexEscape(absl::string_view(s.data(), s.size()));
-}
 
 struct Op {
   enum class Kind {
@@ -75,23 +69,23 @@ struct Op {
     std::string s = kNames[static_cast<int>(kind)];
     switch (kind) {
       case Kind::kPut:
-        return s + "('" + Escape(key) + "', " + std::to_string(value.size()) + " bytes)";
+        return s + "('" + Printable(key) + "', " + std::to_string(value.size()) + " bytes)";
       case Kind::kDelete:
       case Kind::kGet:
-        return s + "('" + Escape(key) + "'" +
+        return s + "('" + Printable(key) + "'" +
                (snapshot >= 0 ? ", snapshot " + std::to_string(snapshot) : "") + ")";
       case Kind::kBatch:
         return s + " of " + std::to_string(batch.size());
       case Kind::kIterate:
-        return s + " seek " + std::to_string(seek) + " '" + Escape(key) + "' steps " + steps +
-               (has_lower ? " lower '" + Escape(lower) + "'" : "") +
-               (has_upper ? " upper '" + Escape(upper) + "'" : "") +
+        return s + " seek " + std::to_string(seek) + " '" + Printable(key) + "' steps " + steps +
+               (has_lower ? " lower '" + Printable(lower) + "'" : "") +
+               (has_upper ? " upper '" + Printable(upper) + "'" : "") +
                (snapshot >= 0 ? " snapshot " + std::to_string(snapshot) : "");
       case Kind::kRelease:
         return s + " " + std::to_string(snapshot);
       case Kind::kCompact:
-        return s + "(" + (has_lower ? "'" + Escape(key) + "'" : "null") + ", " +
-               (has_upper ? "'" + Escape(value) + "'" : "null") + ")";
+        return s + "(" + (has_lower ? "'" + Printable(key) + "'" : "null") + ", " +
+               (has_upper ? "'" + Printable(value) + "'" : "null") + ")";
       default:
         return s;
     }
@@ -258,7 +252,7 @@ std::vector<Config> Configs() {
 
 // Shows a key or value in the history: itself if short, else its size and a hash.
 std::string Show(std::string_view v) {
-  if (v.size() <= 32) return Escape(v);
+  if (v.size() <= 32) return Printable(v);
   return "<" + std::to_string(v.size()) + " bytes, hash " +
          std::to_string(std::hash<std::string_view>()(v)) + ">";
 }

@@ -1,8 +1,10 @@
 #include "tests/support/test_util.h"
 
+#include <absl/strings/escaping.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -78,6 +80,12 @@ std::string Key(int i) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "key%06d", i);
   return buf;
+}
+
+std::string Printable(std::string_view s, size_t limit) {
+  std::string out = absl::CHexEscape(absl::string_view(s.data(), std::min(s.size(), limit)));
+  if (s.size() > limit) out += "...(" + std::to_string(s.size()) + " bytes)";
+  return out;
 }
 
 }  // namespace lsm

@@ -65,6 +65,10 @@ void WriteFile(const std::string& path, std::string_view data);
 // "key000042": a fixed-width key, so that keys sort as their numbers do.
 std::string Key(int i);
 
+// Bytes for failure messages and histories: C escapes (\n, \xNN, ...) for what is not printable
+// ASCII; past `limit` bytes cut, with the size noted.
+std::string Printable(std::string_view s, size_t limit = std::string_view::npos);
+
 }  // namespace lsm
 
 #endif  // LSM_TESTS_SUPPORT_TEST_UTIL_H_
