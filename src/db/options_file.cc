@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
-#include <map>
 #include <memory>
 #include <set>
 #include <type_traits>

@@ -284,19 +284,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, WalRecoveryModeTest,
                                          WALRecoveryMode::kAbsoluteConsistency,
                                          WALRecoveryMode::kPointInTimeRecovery,
                                          WALRecoveryMode::kSkipAnyCorruptedRecords),
-                         [](const testing::TestParamInfo<WALRecoveryMode>& info) {
-                           switch (info.param) {
-                             case WALRecoveryMode::kTolerateCorruptedTailRecords:
-                               return "TolerateCorruptedTailRecords";
-                             case WALRecoveryMode::kAbsoluteConsistency:
-                               return "AbsoluteConsistency";
-                             case WALRecoveryMode::kPointInTimeRecovery:
-                               return "PointInTimeRecovery";
-                             case WALRecoveryMode::kSkipAnyCorruptedRecords:
-                               return "SkipAnyCorruptedRecords";
-                           }
-                           return "Unknown";
-                         });
+                         [](const auto& info) { return RecoveryModeName(info.param); });
 
 }  // namespace
 }  // namespace lsm

@@ -88,4 +88,18 @@ std::string Printable(std::string_view s, size_t limit) {
   return out;
 }
 
+const char* RecoveryModeName(WALRecoveryMode mode) {
+  switch (mode) {
+    case WALRecoveryMode::kTolerateCorruptedTailRecords:
+      return "TolerateCorruptedTailRecords";
+    case WALRecoveryMode::kAbsoluteConsistency:
+      return "AbsoluteConsistency";
+    case WALRecoveryMode::kPointInTimeRecovery:
+      return "PointInTimeRecovery";
+    case WALRecoveryMode::kSkipAnyCorruptedRecords:
+      return "SkipAnyCorruptedRecords";
+  }
+  return "?";
+}
+
 }  // namespace lsm

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "lsm/comparator.h"
+#include "lsm/options.h"
 #include "src/base/dbformat.h"
 #include "src/util/random.h"
 
@@ -61,6 +62,9 @@ int64_t EnvInt(const char* name, int64_t fallback);
 std::string ReadFile(const std::string& path);
 // Replaces the contents of a file on the real file system.
 void WriteFile(const std::string& path, std::string_view data);
+
+// "PointInTimeRecovery": a recovery mode's name, for test names and messages.
+const char* RecoveryModeName(WALRecoveryMode mode);
 
 // "key000042": a fixed-width key, so that keys sort as their numbers do.
 std::string Key(int i);

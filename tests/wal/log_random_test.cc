@@ -92,7 +92,7 @@ TEST(LogRandomTest, RandomDamage) {
 
     std::vector<std::string> pit_records;
     for (Mode mode : kAllModes) {
-      SCOPED_TRACE(ModeName(mode));
+      SCOPED_TRACE(RecoveryModeName(mode));
       const ReadResult r = ReadLog(&fs, kPath, mode);
       const bool salvage = mode == Mode::kSkipAnyCorruptedRecords;
       ExpectWrittenInOrder(r, records, layout, !salvage);
@@ -145,9 +145,10 @@ TEST(LogRandomTest, RandomDamageThenReopen) {
     expected.insert(expected.end(), more.begin(), more.end());
     for (Mode mode : kAllModes) {
       const ReadResult r = ReadLog(&fs, kPath, mode);
-      ASSERT_TRUE(r.status.ok()) << ModeName(mode) << " " << r.status.ToString();
-      ASSERT_EQ(r.records, expected) << ModeName(mode);
-      EXPECT_TRUE(r.report.damage.ok()) << ModeName(mode) << " " << r.report.damage.ToString();
+      ASSERT_TRUE(r.status.ok()) << RecoveryModeName(mode) << " " << r.status.ToString();
+      ASSERT_EQ(r.records, expected) << RecoveryModeName(mode);
+      EXPECT_TRUE(r.report.damage.ok())
+          << RecoveryModeName(mode) << " " << r.report.damage.ToString();
     }
   }
   EXPECT_GT(reopened, rounds / 4);
@@ -200,7 +201,7 @@ TEST(LogRandomTest, RandomFragmentSequences) {
         size_t pos = 0;
         for (int i = 0; pos < record.size(); i++) {
           const std::string tag = "<" + offset + ":" + std::to_string(i) + ">";
-          ASSERT_EQ(record.substr(pos, tag.size()), tag) << ModeName(mode);
+          ASSERT_EQ(record.substr(pos, tag.size()), tag) << RecoveryModeName(mode);
           const size_t next = record.find("<" + offset + ":" + std::to_string(i + 1) + ">", pos);
           pos = next == std::string_view::npos ? record.size() : next;
           if (i > 0) multi_fragment_records++;

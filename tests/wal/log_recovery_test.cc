@@ -95,7 +95,7 @@ TEST_F(LogRecoveryTest, TornTailAtEveryByte) {
           !zero_filled && (len == clean_end || (room < kHeaderSize && len == kBlockSize));
       for (Mode mode : kAllModes) {
         ReadResult r = Read(mode);
-        ASSERT_EQ(r.records, Prefix(2)) << len << " " << ModeName(mode);
+        ASSERT_EQ(r.records, Prefix(2)) << len << " " << RecoveryModeName(mode);
         EXPECT_EQ(r.report.last_record_end, clean_end);
         if (clean) {
           EXPECT_TRUE(r.status.ok()) << r.status.ToString();
@@ -104,11 +104,11 @@ TEST_F(LogRecoveryTest, TornTailAtEveryByte) {
           continue;
         }
         EXPECT_EQ(r.status.ok(), mode != Mode::kAbsoluteConsistency)
-            << len << " " << ModeName(mode) << " " << r.status.ToString();
+            << len << " " << RecoveryModeName(mode) << " " << r.status.ToString();
         EXPECT_TRUE(r.report.damage.IsCorruption());
         EXPECT_TRUE(r.report.torn_tail) << len << " " << r.report.damage.ToString();
         EXPECT_TRUE(r.report.reopenable);
-        EXPECT_EQ(r.report.dropped_bytes, size - clean_end) << len << " " << ModeName(mode);
+        EXPECT_EQ(r.report.dropped_bytes, size - clean_end) << len << " " << RecoveryModeName(mode);
       }
     }
   }
@@ -140,7 +140,7 @@ TEST_F(LogRecoveryTest, GarbageTail) {
   const std::string message =
       "Corruption: wal 000007.log @ " + std::to_string(contents_.size()) + ": checksum mismatch";
   for (Mode mode : kAllModes) {
-    SCOPED_TRACE(ModeName(mode));
+    SCOPED_TRACE(RecoveryModeName(mode));
     ReadResult r = Read(mode);
     EXPECT_EQ(r.records, records_);
     EXPECT_EQ(r.report.damage.ToString(), message);
@@ -159,7 +159,7 @@ TEST_F(LogRecoveryTest, GarbageTail) {
     Set(contents_ + rnd.Bytes(1 + rnd.Uniform(3000)));
     for (Mode mode : kAllModes) {
       ReadResult r = Read(mode);
-      EXPECT_EQ(r.records, records_) << ModeName(mode);
+      EXPECT_EQ(r.records, records_) << RecoveryModeName(mode);
       EXPECT_FALSE(r.report.damage.ok());
       // A random header may claim a length past the end of the file: a torn write, then.
       if (mode == Mode::kAbsoluteConsistency) {
@@ -182,7 +182,7 @@ TEST_F(LogRecoveryTest, ZeroTail) {
                        to_block_end + 2 * kBlockSize}) {
     Set(contents_ + std::string(zeros, '\0'));
     for (Mode mode : kAllModes) {
-      SCOPED_TRACE(std::to_string(zeros) + " " + ModeName(mode));
+      SCOPED_TRACE(std::to_string(zeros) + " " + RecoveryModeName(mode));
       ReadResult r = Read(mode);
       EXPECT_EQ(r.records, records_);
       EXPECT_EQ(r.status.ok(), mode != Mode::kAbsoluteConsistency) << r.status.ToString();
@@ -208,7 +208,7 @@ TEST_F(LogRecoveryTest, ChecksumMismatchInTheMiddle) {
   uint64_t skip_dropped;
   const std::vector<std::string> survivors = Survivors(offset, BlockEnd(offset), &skip_dropped);
   for (Mode mode : kAllModes) {
-    SCOPED_TRACE(ModeName(mode));
+    SCOPED_TRACE(RecoveryModeName(mode));
     ReadResult r = Read(mode);
     EXPECT_EQ(r.report.damage.ToString(), message);
     EXPECT_FALSE(r.report.torn_tail);
@@ -247,7 +247,7 @@ TEST_F(LogRecoveryTest, DamagedBlocksThenGoodBlocks) {
     const size_t prefix = RecordsEndingBy(begin);
     const std::string where = "wal 000007.log @ " + std::to_string(begin) + ": ";
     for (Mode mode : kAllModes) {
-      SCOPED_TRACE(ModeName(mode));
+      SCOPED_TRACE(RecoveryModeName(mode));
       ReadResult r = Read(mode);
       EXPECT_NE(r.report.damage.ToString().find(where), std::string::npos)
           << r.report.damage.ToString();

@@ -42,7 +42,7 @@ class LogReopenTest : public testing::Test {
   // Every mode reads exactly `records`, without damage, with `abandoned` bytes skipped.
   void ExpectEveryMode(const Records& records, uint64_t abandoned) {
     for (Mode mode : kAllModes) {
-      SCOPED_TRACE(ModeName(mode));
+      SCOPED_TRACE(RecoveryModeName(mode));
       ReadResult r = Read(mode);
       ASSERT_TRUE(r.status.ok()) << r.status.ToString();
       ASSERT_EQ(r.records, records);
@@ -137,8 +137,8 @@ TEST_F(LogReopenTest, RepeatedCrashes) {
     if (HasFatalFailure()) return;
     for (Mode mode : kAllModes) {
       ReadResult r = Read(mode);
-      ASSERT_TRUE(r.status.ok()) << ModeName(mode) << " " << r.status.ToString();
-      ASSERT_EQ(r.records, Concat(kept, batch)) << ModeName(mode);
+      ASSERT_TRUE(r.status.ok()) << RecoveryModeName(mode) << " " << r.status.ToString();
+      ASSERT_EQ(r.records, Concat(kept, batch)) << RecoveryModeName(mode);
     }
   }
 }
@@ -168,7 +168,7 @@ TEST_F(LogReopenTest, DamageBeforeTheResumePointStillCounts) {
   const std::string damage =
       "Corruption: wal 000007.log @ " + std::to_string(layout.offsets[1]) + ": checksum mismatch";
   for (Mode mode : kAllModes) {
-    SCOPED_TRACE(ModeName(mode));
+    SCOPED_TRACE(RecoveryModeName(mode));
     ReadResult r = Read(mode);
     EXPECT_EQ(r.report.damage.ToString(), damage);
     if (mode == Mode::kSkipAnyCorruptedRecords) {

@@ -23,7 +23,7 @@ class LogStructureTest : public testing::Test {
     const std::string damage =
         "Corruption: wal 000007.log @ " + std::to_string(offset) + ": " + reason;
     for (Mode mode : kAllModes) {
-      SCOPED_TRACE(ModeName(mode));
+      SCOPED_TRACE(RecoveryModeName(mode));
       ReadResult r = ReadLog(fs_.get(), kPath, mode);
       EXPECT_EQ(r.report.damage.ToString(), damage);
       EXPECT_EQ(r.report.torn_tail, tail);
@@ -38,7 +38,7 @@ class LogStructureTest : public testing::Test {
   void ExpectClean(const RawLog& raw, const Records& records, uint64_t abandoned) {
     fs_->SetContents(kPath, raw.bytes());
     for (Mode mode : kAllModes) {
-      SCOPED_TRACE(ModeName(mode));
+      SCOPED_TRACE(RecoveryModeName(mode));
       ReadResult r = ReadLog(fs_.get(), kPath, mode);
       EXPECT_TRUE(r.status.ok()) << r.status.ToString();
       EXPECT_TRUE(r.report.damage.ok()) << r.report.damage.ToString();

@@ -24,7 +24,7 @@ class LogTest : public testing::Test {
     ASSERT_TRUE(WriteLog(fs_.get(), kPath, records, &layout).ok());
     const uint64_t size = Contents().size();
     for (WALRecoveryMode mode : kAllModes) {
-      SCOPED_TRACE(ModeName(mode));
+      SCOPED_TRACE(RecoveryModeName(mode));
       ReadResult r = ReadLog(fs_.get(), kPath, mode);
       ASSERT_TRUE(r.status.ok()) << r.status.ToString();
       ASSERT_EQ(r.records.size(), records.size());
@@ -47,7 +47,7 @@ TEST_F(LogTest, EmptyFileIsAnEmptyLog) {
   fs_->SetContents(kPath, "");
   for (WALRecoveryMode mode : kAllModes) {
     ReadResult r = ReadLog(fs_.get(), kPath, mode);
-    EXPECT_TRUE(r.status.ok()) << ModeName(mode) << " " << r.status.ToString();
+    EXPECT_TRUE(r.status.ok()) << RecoveryModeName(mode) << " " << r.status.ToString();
     EXPECT_TRUE(r.records.empty());
     EXPECT_EQ(r.report.last_record_end, 0u);
   }
@@ -160,7 +160,7 @@ TEST_F(LogTest, PosixFileSystem) {
 void ExpectFailsInEveryMode(FileSystem* fs, Status::Code code, const std::string& text) {
   for (WALRecoveryMode mode : kAllModes) {
     ReadResult r = ReadLog(fs, kPath, mode);
-    EXPECT_EQ(r.status.code(), code) << ModeName(mode) << " " << r.status.ToString();
+    EXPECT_EQ(r.status.code(), code) << RecoveryModeName(mode) << " " << r.status.ToString();
     EXPECT_NE(r.status.ToString().find(text), std::string::npos) << r.status.ToString();
     EXPECT_TRUE(r.records.empty());
   }
@@ -205,7 +205,7 @@ TEST_F(LogTest, DamagedFileHeader) {
   c[10] ^= 1;
   fs_->SetContents(kPath, c);
   for (WALRecoveryMode mode : kAllModes) {
-    SCOPED_TRACE(ModeName(mode));
+    SCOPED_TRACE(RecoveryModeName(mode));
     ReadResult r = ReadLog(fs_.get(), kPath, mode);
     EXPECT_EQ(r.report.damage.ToString(), "Corruption: wal 000007.log @ 0: checksum mismatch");
     EXPECT_FALSE(r.report.torn_tail);
@@ -235,9 +235,9 @@ TEST_F(LogTest, TruncatedFileHeader) {
     for (WALRecoveryMode mode : kAllModes) {
       ReadResult r = ReadLog(fs_.get(), kPath, mode);
       EXPECT_EQ(r.status.ok(), completes || mode != WALRecoveryMode::kAbsoluteConsistency)
-          << len << " " << ModeName(mode) << " " << r.status.ToString();
+          << len << " " << RecoveryModeName(mode) << " " << r.status.ToString();
       EXPECT_TRUE(r.records.empty());
-      EXPECT_EQ(r.report.torn_tail, !completes) << len << " " << ModeName(mode);
+      EXPECT_EQ(r.report.torn_tail, !completes) << len << " " << RecoveryModeName(mode);
       EXPECT_EQ(r.report.last_record_end, completes ? c.size() : 0u);
       EXPECT_EQ(r.report.dropped_bytes, completes ? 0 : len);
     }

@@ -23,6 +23,7 @@
 #include "src/wal/log_format.h"
 #include "src/wal/log_reader.h"
 #include "src/wal/log_writer.h"
+#include "tests/support/test_util.h"
 
 namespace lsm::log {
 
@@ -36,20 +37,6 @@ inline constexpr WALRecoveryMode kAllModes[] = {
     WALRecoveryMode::kPointInTimeRecovery,
     WALRecoveryMode::kSkipAnyCorruptedRecords,
 };
-
-inline const char* ModeName(WALRecoveryMode mode) {
-  switch (mode) {
-    case WALRecoveryMode::kTolerateCorruptedTailRecords:
-      return "TolerateCorruptedTailRecords";
-    case WALRecoveryMode::kAbsoluteConsistency:
-      return "AbsoluteConsistency";
-    case WALRecoveryMode::kPointInTimeRecovery:
-      return "PointInTimeRecovery";
-    case WALRecoveryMode::kSkipAnyCorruptedRecords:
-      return "SkipAnyCorruptedRecords";
-  }
-  return "?";
-}
 
 // Where a Writer at `file_size` puts the first fragment of its next record.
 inline uint64_t NextRecordOffset(uint64_t file_size) {
