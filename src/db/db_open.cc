@@ -233,6 +233,7 @@ Status DBImpl::RecoverVersions() {
       return Status::Corruption(dbname_, "holds database files but no CURRENT file");
     }
   }
+  if (read_only_) return Status::InvalidArgument(dbname_, "is not a database (no CURRENT file)");
   if (!options_.create_if_missing) {
     return Status::InvalidArgument(
         dbname_, "is not a database (no CURRENT file) and create_if_missing is false");

@@ -121,6 +121,8 @@ TEST_F(ReadOnlyTest, NoDatabaseIsAnErrorAndCreatesNothing) {
   fs::create_directories(name_);
   s = DB::OpenForReadOnly(options_, name_, &db);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("is not a database (no CURRENT file)"), std::string::npos);
+  EXPECT_EQ(s.ToString().find("create_if_missing"), std::string::npos) << s.ToString();
   EXPECT_TRUE(fs::is_empty(name_));
   EXPECT_EQ(db, nullptr);
 }
