@@ -1,6 +1,7 @@
 // Microbenchmarks of the memtable layer: skiplist and memtable inserts (sequential and random
 // 16-byte keys, 100-byte values, one or two writer threads), point lookups that hit in a
-// memtable of 1M entries, and an iterator scan.
+// memtable of 1M entries, and an iterator scan; then, for each index (MemTableRep), the cost
+// per insert, per lookup and per Next at the entry counts of a 4 MiB and a 64 MiB memtable.
 //
 //   lsm_micro_bench --benchmark_filter='Mem|Skip' --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
@@ -215,6 +216,92 @@ void BM_MemTableScan(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_MemTableScan);
+
+// Entries of this benchmark's size in a 4 MiB and in a 64 MiB memtable.
+constexpr int64_t kSmallTable = 28'000;
+constexpr int64_t kLargeTable = 450'000;
+
+MemTableRep RepArg(const benchmark::State& state) {
+  return state.range(0) == 0 ? MemTableRep::kSkipList : MemTableRep::kBTree;
+}
+
+void RepSizes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"btree", "entries"});
+  for (int64_t rep : {0, 1}) {
+    for (int64_t entries : {kSmallTable, kLargeTable}) b->Args({rep, entries});
+  }
+}
+
+// One iteration fills a new memtable with args[1] random keys through Add; an item is one Add.
+void BM_MemTableFill(benchmark::State& state) {
+  const uint64_t entries = static_cast<uint64_t>(state.range(1));
+  char key[kKeySize];
+  uint64_t n = 0;
+  for (auto _ : state) {
+    auto* mem = new MemTable(Icmp(), RepArg(state));
+    mem->Ref();
+    for (uint64_t i = 0; i < entries; i++, n++) {
+      MakeKey(n, true, key);
+      mem->Add(n + 1, ValueType::kValue, std::string_view(key, kKeySize), Value());
+    }
+    state.PauseTiming();
+    mem->Unref();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(entries));
+}
+BENCHMARK(BM_MemTableFill)->Apply(RepSizes)->Unit(benchmark::kMillisecond);
+
+// A memtable of `entries` random keys per index, built on first use and kept for the process.
+MemTable* SizedTable(MemTableRep rep, uint64_t entries) {
+  static MemTable* tables[2][2] = {};
+  MemTable*& mem = tables[rep == MemTableRep::kBTree][entries == kLargeTable];
+  if (mem == nullptr) {
+    mem = new MemTable(Icmp(), rep);
+    mem->Ref();
+    char key[kKeySize];
+    for (uint64_t n = 0; n < entries; n++) {
+      MakeKey(n, true, key);
+      mem->Add(n + 1, ValueType::kValue, std::string_view(key, kKeySize), Value());
+    }
+  }
+  return mem;
+}
+
+void BM_MemTableGetSized(benchmark::State& state) {
+  const uint64_t entries = static_cast<uint64_t>(state.range(1));
+  MemTable* mem = SizedTable(RepArg(state), entries);
+  std::string value;
+  char key[kKeySize];
+  uint64_t i = 0;
+  for (auto _ : state) {
+    MakeKey(Mix(i++) % entries, true, key);
+    Status s;
+    const bool found =
+        mem->Get(LookupKey(std::string_view(key, kKeySize), kMaxSequenceNumber), &value, &s);
+    benchmark::DoNotOptimize(found);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MemTableGetSized)->Apply(RepSizes);
+
+// One item is one Next (forward) or Prev (backward) with its key and value.
+void BM_MemTableScanSized(benchmark::State& state) {
+  MemTable* mem = SizedTable(RepArg(state), static_cast<uint64_t>(state.range(1)));
+  const bool backward = state.range(2) != 0;
+  std::unique_ptr<InternalIterator> it = mem->NewIterator();
+  auto restart = [&] { backward ? it->SeekToLast() : it->SeekToFirst(); };
+  restart();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(it->key().size() + it->value().size());
+    backward ? it->Prev() : it->Next();
+    if (!it->Valid()) restart();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MemTableScanSized)
+    ->ArgNames({"btree", "entries", "backward"})
+    ->ArgsProduct({{0, 1}, {kSmallTable, kLargeTable}, {0, 1}});
 
 }  // namespace
 }  // namespace lsm

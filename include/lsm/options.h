@@ -103,6 +103,28 @@ struct CompactionOptionsFIFO {
   bool allow_compaction = false;
 };
 
+// The index that orders each memtable's entries (RocksDB's memtable_factory). lsm builds two,
+// both safe for concurrent writers and lock-free readers:
+//   NewSkipListFactory()  "SkipListFactory": a skiplist whose nodes hold the entries. Cheapest
+//                         for keys written in ascending order; its search is a chain of cache
+//                         misses, so its cost per operation grows with the memtable.
+//   NewBTreeFactory()     "BTreeFactory": a B+-tree over the entries with 8-byte key heads in
+//                         its nodes, a few cache misses per search at any size.
+// docs/performance.md compares them. Options::memtable_factory and the OPTIONS file use the name.
+class MemTableRepFactory {
+ public:
+  // "SkipListFactory" or "BTreeFactory".
+  const char* Name() const { return name_; }
+
+ private:
+  friend std::shared_ptr<MemTableRepFactory> NewSkipListFactory();
+  friend std::shared_ptr<MemTableRepFactory> NewBTreeFactory();
+  explicit MemTableRepFactory(const char* name) : name_(name) {}
+  const char* name_;
+};
+std::shared_ptr<MemTableRepFactory> NewSkipListFactory();
+std::shared_ptr<MemTableRepFactory> NewBTreeFactory();
+
 struct Options {
   // Create the database if the directory holds none. Default: false.
   bool create_if_missing = false;
@@ -113,6 +135,9 @@ struct Options {
   // Bytes of writes a memtable collects before it is frozen and flushed to a table.
   // At least 64 KiB. Default: 64 MiB.
   size_t write_buffer_size = 64 << 20;
+
+  // The index of each memtable (see MemTableRepFactory). Default (nullptr): NewBTreeFactory().
+  std::shared_ptr<MemTableRepFactory> memtable_factory;
 
   // Memtables (the active one plus frozen ones waiting to flush) held at most; writers wait
   // when all are full. At least 2. Default: 2.

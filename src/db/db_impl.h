@@ -44,6 +44,7 @@
 #include "src/compaction/rate_limiter.h"
 #include "src/db/db_stats.h"
 #include "src/memtable/memtable.h"
+#include "src/memtable/memtable_factory.h"
 #include "src/sstable/block_cache.h"
 #include "src/sstable/table_cache.h"
 #include "src/util/info_log.h"
@@ -230,6 +231,11 @@ class DBImpl final : public DB {
   std::string LevelStatsText(const Version& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The rest of "lsm.stats": memtables, flushes, compactions, stalls, sequence, error.
   std::string StatsText() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // A new, empty memtable of the index options_ names; the caller takes the first reference.
+  MemTable* NewMemTable() const {
+    return new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
+  }
 
   const std::string dbname_;
   const Options options_;

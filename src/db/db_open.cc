@@ -105,7 +105,7 @@ Status DBImpl::Open() {
     return s;
   }
   WriteOptionsFile();
-  mem_ = new MemTable(icmp_);
+  mem_ = NewMemTable();
   mem_->Ref();
   visible_sequence_.store(last_sequence_);
   opened_ = true;
@@ -159,7 +159,7 @@ Status DBImpl::OpenReadOnly() {
     return s;
   }
   if (mem_ == nullptr) {
-    mem_ = new MemTable(icmp_);
+    mem_ = NewMemTable();
     mem_->Ref();
   }
   visible_sequence_.store(last_sequence_);
@@ -292,7 +292,7 @@ Status DBImpl::RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bo
   auto apply = [&](const WriteBatch& batch) {
     mu_.AssertHeld();  // held by the caller throughout
     if (*mem == nullptr) {
-      *mem = new MemTable(icmp_);
+      *mem = NewMemTable();
       (*mem)->Ref();
     }
     Status s = InsertInto(batch, *mem, /*concurrent=*/false);

@@ -326,7 +326,7 @@ void DBImpl::FreezeMemTable(std::unique_ptr<log::Writer> new_log, uint64_t new_n
   imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
   log_ = std::move(new_log);
   log_number_ = new_number;
-  mem_ = new MemTable(icmp_);
+  mem_ = NewMemTable();
   mem_->Ref();
   mem_has_unlogged_ = false;
   flush_work_cv_.Signal();

@@ -15,6 +15,7 @@
 #include "lsm/comparator.h"
 #include "src/base/filename.h"
 #include "src/db/options_validation.h"
+#include "src/memtable/memtable_factory.h"
 
 namespace lsm {
 namespace {
@@ -128,6 +129,23 @@ struct Codec<const T*, std::enable_if_t<std::is_class_v<T>>> {
   }
 };
 
+// The memtable index is recorded by its factory's name; nullptr records the default's.
+template <>
+struct Codec<std::shared_ptr<MemTableRepFactory>> {
+  static std::string Format(const std::shared_ptr<MemTableRepFactory>& v) {
+    if (v != nullptr) return v->Name();
+    return kDefaultMemTableRep == MemTableRep::kBTree ? kBTreeFactoryName : kSkipListFactoryName;
+  }
+  static std::string Parse(std::string_view text, std::shared_ptr<MemTableRepFactory>* v) {
+    std::shared_ptr<MemTableRepFactory> f = FactoryNamed(text);
+    if (f == nullptr) {
+      return absl::StrFormat("it must be %s or %s", kSkipListFactoryName, kBTreeFactoryName);
+    }
+    *v = std::move(f);
+    return "";
+  }
+};
+
 // One option: its section, name and text forms.
 struct Field {
   const char* section;
@@ -165,6 +183,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, keep_log_file_num),
       LSM_OPTION(kCFSection, comparator),
       LSM_OPTION(kCFSection, write_buffer_size),
+      LSM_OPTION(kCFSection, memtable_factory),
       LSM_OPTION(kCFSection, max_write_buffer_number),
       LSM_OPTION(kCFSection, compression),
       LSM_OPTION(kCFSection, bloom_bits_per_key),

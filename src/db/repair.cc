@@ -40,6 +40,7 @@
 #include "src/db/memtable_insert.h"
 #include "src/db/options_validation.h"
 #include "src/memtable/memtable.h"
+#include "src/memtable/memtable_factory.h"
 #include "src/sstable/table_reader.h"
 #include "src/sstable/table_salvage.h"
 #include "src/version/version_set.h"
@@ -298,7 +299,7 @@ class Repairer {
     Status s = OpenTableFile(number, &f);
     if (!s.ok()) return s;
     const std::string& name = f.name;
-    MemTable* mem = new MemTable(icmp_);
+    MemTable* mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
     mem->Ref();
     SalvageReport salvage;
     s = SalvageTable(
@@ -346,7 +347,7 @@ class Repairer {
     auto apply = [&](const WriteBatch& batch) {
       if (batch.Count() == 0) return Status::OK();
       if (mem == nullptr) {
-        mem = new MemTable(icmp_);
+        mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
         mem->Ref();
       }
       Status s = InsertInto(batch, mem, /*concurrent=*/false);

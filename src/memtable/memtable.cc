@@ -1,6 +1,7 @@
 #include "src/memtable/memtable.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "src/util/coding.h"
@@ -47,8 +48,35 @@ int MemTable::KeyComparator::Compare(const char* entry, const Decoded& target) c
   return a_tag > b_tag ? -1 : (a_tag < b_tag ? +1 : 0);
 }
 
-MemTable::MemTable(const InternalKeyComparator& cmp)
-    : comparator_(cmp), table_(comparator_, &arena_) {}
+uint64_t MemTable::KeyComparator::Head(const Decoded& key, size_t skip) const {
+  if (!bytewise) return 0;
+  const size_t user = key.size() - kInternalKeyTagSize;
+  if (skip >= user) return 0;
+  char bytes[8] = {};
+  std::memcpy(bytes, key.data() + skip, std::min<size_t>(8, user - skip));
+  uint64_t head;
+  std::memcpy(&head, bytes, 8);
+  if constexpr (std::endian::native == std::endian::little) head = __builtin_bswap64(head);
+  return head;
+}
+
+size_t MemTable::KeyComparator::SharedPrefix(const Decoded& a, const Decoded& b) const {
+  if (!bytewise) return 0;
+  const std::string_view ua = ExtractUserKey(a);
+  const std::string_view ub = ExtractUserKey(b);
+  const size_t n = std::min(ua.size(), ub.size());
+  size_t i = 0;
+  while (i < n && ua[i] == ub[i]) i++;
+  return i;
+}
+
+MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep) : comparator_(cmp) {
+  if (rep == MemTableRep::kBTree) {
+    tree_ = std::make_unique<Tree>(comparator_, &arena_);
+  } else {
+    list_ = std::make_unique<List>(comparator_, &arena_);
+  }
+}
 
 MemTable::~MemTable() { LSM_INVARIANT(refs_.load(std::memory_order_relaxed) == 0); }
 
@@ -64,7 +92,8 @@ const char* MemTable::Encode(SequenceNumber seq, ValueType type, std::string_vie
   const uint32_t value_size = static_cast<uint32_t>(value.size());
   const size_t encoded_size =
       VarintLength(ikey_size) + ikey_size + VarintLength(value_size) + value_size;
-  char* const buf = table_.AllocateKey(encoded_size);
+  char* const buf =
+      tree_ != nullptr ? tree_->AllocateKey(encoded_size) : list_->AllocateKey(encoded_size);
   char* p = EncodeVarint32(buf, ikey_size);
   if (!user_key.empty()) std::memcpy(p, user_key.data(), user_key.size());
   p += user_key.size();
@@ -77,10 +106,20 @@ const char* MemTable::Encode(SequenceNumber seq, ValueType type, std::string_vie
 }
 
 bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
-  Table::Iterator it(&table_);
-  it.Seek(key.internal_key());
-  if (!it.Valid()) return false;
-  const std::string_view found = LengthPrefixed(it.key());
+  if (tree_ != nullptr) {
+    Tree::Iterator it(tree_.get());
+    return GetFrom(&it, key, value, s);
+  }
+  List::Iterator it(list_.get());
+  return GetFrom(&it, key, value, s);
+}
+
+template <typename TableIterator>
+bool MemTable::GetFrom(TableIterator* it, const LookupKey& key, std::string* value,
+                       Status* s) const {
+  it->Seek(key.internal_key());
+  if (!it->Valid()) return false;
+  const std::string_view found = LengthPrefixed(it->key());
   const std::string_view found_user = ExtractUserKey(found);
   const bool same_user_key = comparator_.bytewise ? found_user == key.user_key()
                                                   : comparator_.icmp.user_comparator()->Compare(
@@ -97,10 +136,14 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
   return false;
 }
 
-// Walks the skiplist; entries are decoded on demand from the node's key bytes.
+// Walks the index; entries are decoded on demand.
+template <typename TableIterator>
 class MemTable::Iter final : public InternalIterator {
  public:
-  explicit Iter(MemTable* mem) : mem_(mem), iter_(&mem->table_) { mem_->Ref(); }
+  template <typename Table>
+  Iter(MemTable* mem, const Table* table) : mem_(mem), iter_(table) {
+    mem_->Ref();
+  }
   ~Iter() override { mem_->Unref(); }
 
   bool Valid() const override { return iter_.Valid(); }
@@ -127,9 +170,12 @@ class MemTable::Iter final : public InternalIterator {
 
  private:
   MemTable* const mem_;
-  Table::Iterator iter_;
+  TableIterator iter_;
 };
 
-std::unique_ptr<InternalIterator> MemTable::NewIterator() { return std::make_unique<Iter>(this); }
+std::unique_ptr<InternalIterator> MemTable::NewIterator() {
+  if (tree_ != nullptr) return std::make_unique<Iter<Tree::Iterator>>(this, tree_.get());
+  return std::make_unique<Iter<List::Iterator>>(this, list_.get());
+}
 
 }  // namespace lsm

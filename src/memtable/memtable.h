@@ -10,11 +10,13 @@
 //   std::unique_ptr<InternalIterator> it = mem->NewIterator();
 //   mem->Unref();                                              // deleted with the last reference
 //
-// Each entry is one skiplist node whose key bytes are
+// Each entry is one arena allocation:
 //   varint32(internal key length) | internal key (user key + fixed64 tag) |
 //   varint32(value length)        | value
-// ordered by InternalKeyComparator on the internal key. Nothing is ever removed: an overwrite
-// or a deletion is a newer entry.
+// ordered by InternalKeyComparator on the internal key, in one of two indexes chosen at
+// construction (MemTableRep): a skiplist whose nodes hold the entries, or a B+-tree over them
+// (src/memtable/btree.h), whose cost per operation grows less with the size of the memtable.
+// Nothing is ever removed: an overwrite or a deletion is a newer entry.
 //
 // Thread-safety: Add may be called from several threads at once, AddSingleWriter by one
 // writer at a time; both run alongside Get, iterators and ApproximateMemoryUsage, which need
@@ -33,15 +35,19 @@
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
 #include "src/base/internal_iterator.h"
+#include "src/memtable/btree.h"
 #include "src/memtable/concurrent_arena.h"
 #include "src/memtable/skiplist.h"
 
 namespace lsm {
 
+// The index that orders a memtable's entries.
+enum class MemTableRep { kSkipList, kBTree };
+
 class MemTable {
  public:
   // `cmp`'s user comparator must outlive the memtable.
-  explicit MemTable(const InternalKeyComparator& cmp);
+  explicit MemTable(const InternalKeyComparator& cmp, MemTableRep rep = MemTableRep::kSkipList);
   MemTable(const MemTable&) = delete;
   MemTable& operator=(const MemTable&) = delete;
 
@@ -66,16 +72,24 @@ class MemTable {
   // REQUIRES: no entry with the same user key and sequence is present;
   // user_key.size() + 8 and value.size() fit in 32 bits.
   void Add(SequenceNumber seq, ValueType type, std::string_view user_key, std::string_view value) {
-    table_.InsertConcurrently(Encode(seq, type, user_key, value));
+    if (tree_ != nullptr) {
+      tree_->Insert(Encode(seq, type, user_key, value));
+    } else {
+      list_->InsertConcurrently(Encode(seq, type, user_key, value));
+    }
   }
 
   // As Add, for a writer that has the memtable to itself (a write group of one, recovery):
-  // cheaper, and close to constant time for keys added in ascending order.
+  // for the skiplist cheaper, and close to constant time for keys added in ascending order.
   // REQUIRES: no other Add or AddSingleWriter runs at the same time (calls on different
   // threads are ordered by a lock or a join).
   void AddSingleWriter(SequenceNumber seq, ValueType type, std::string_view user_key,
                        std::string_view value) {
-    table_.Insert(Encode(seq, type, user_key, value));
+    if (tree_ != nullptr) {
+      tree_->Insert(Encode(seq, type, user_key, value));
+    } else {
+      list_->Insert(Encode(seq, type, user_key, value));
+    }
   }
 
   // Looks up the newest entry of key.user_key() with sequence <= the key's sequence. Returns
@@ -92,33 +106,43 @@ class MemTable {
   const InternalKeyComparator& internal_comparator() const { return comparator_.icmp; }
 
  private:
+  template <typename TableIterator>
   class Iter;
 
-  // Orders skiplist entries by their internal keys. Searches carry the target as a decoded
-  // internal key; bytewise user keys are compared inline, without a virtual call.
+  // Orders entries by their internal keys. Searches carry the target as a decoded internal
+  // key; bytewise user keys are compared inline, without a virtual call.
   struct KeyComparator {
     using Decoded = std::string_view;
     explicit KeyComparator(const InternalKeyComparator& c);
     Decoded Decode(const char* entry) const;
     int Compare(const char* entry, const Decoded& target) const;
+    // The B+-tree's key heads: bytes [skip, skip + 8) of the user key, big-endian, and the
+    // prefix two user keys share. Both 0 for a comparator other than the bytewise one.
+    uint64_t Head(const Decoded& key, size_t skip) const;
+    size_t SharedPrefix(const Decoded& a, const Decoded& b) const;
 
     const InternalKeyComparator icmp;
     const bool bytewise;
   };
-  using Table = SkipList<KeyComparator>;
+  using List = SkipList<KeyComparator>;
+  using Tree = BTree<KeyComparator>;
 
   ~MemTable();  // only Unref deletes
 
-  // Allocates and fills a skiplist entry, not yet linked in.
+  // Allocates and fills an entry, not yet linked in.
   const char* Encode(SequenceNumber seq, ValueType type, std::string_view user_key,
                      std::string_view value);
+  template <typename TableIterator>
+  bool GetFrom(TableIterator* it, const LookupKey& key, std::string* value, Status* s) const;
 
   KeyComparator comparator_;
   std::atomic<int> refs_{0};
   std::atomic<uint64_t> num_entries_{0};
   std::atomic<uint64_t> num_deletions_{0};
   ConcurrentArena arena_;
-  Table table_;
+  // Exactly one of the two is set.
+  std::unique_ptr<List> list_;
+  std::unique_ptr<Tree> tree_;
 };
 
 }  // namespace lsm

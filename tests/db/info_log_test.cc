@@ -176,6 +176,7 @@ TEST_F(InfoLogTest, OptionsFileReproducesTheOpen) {
   options_.compaction_options_universal.size_ratio = 7;
   options_.bloom_bits_per_key = 3;
   options_.info_log_level = InfoLogLevel::kWarn;
+  options_.memtable_factory = NewSkipListFactory();
   WriteAndCompact();
   Options loaded;
   std::string path;
@@ -184,6 +185,8 @@ TEST_F(InfoLogTest, OptionsFileReproducesTheOpen) {
   EXPECT_EQ(loaded.compaction_options_universal.size_ratio, 7u);
   EXPECT_EQ(loaded.compression, CompressionType::kZstd);
   EXPECT_EQ(loaded.comparator, BytewiseComparator());
+  ASSERT_NE(loaded.memtable_factory, nullptr);
+  EXPECT_STREQ(loaded.memtable_factory->Name(), "SkipListFactory");
 
   // Each open writes a new file and keeps the one before it.
   WriteAndCompact();
@@ -229,6 +232,9 @@ TEST(OptionsFileTest, BadFilesNameTheProblem) {
       {replace("  block_size=4096", "  block_size"), "'block_size' is not name=value"},
       {replace("  comparator=lsm.BytewiseComparator", "  comparator=my.Order"),
        "comparator is \"my.Order\": it is not built in"},
+      {replace("  memtable_factory=BTreeFactory", "  memtable_factory=HashSkipListRepFactory"),
+       "memtable_factory is \"HashSkipListRepFactory\": it must be SkipListFactory or "
+       "BTreeFactory"},
   };
   const std::string path = dir.path() + "/OPTIONS-000001";
   for (const Case& c : cases) {

@@ -26,6 +26,8 @@ class RepairTest : public testing::Test {
     options_.create_if_missing = true;
     options_.write_buffer_size = 64 << 10;
     options_.block_size = 512;
+    // Only Fill's CompactRange compacts, so the tables it leaves do not depend on timing.
+    options_.disable_auto_compactions = true;
   }
 
   // Writes `n` keys in rounds, overwriting and deleting some, with flushes and a full

@@ -200,6 +200,7 @@ std::vector<Config> Configs() {
        }},
       {"universal-zstd-16k", Config::Files::kMemory, SyncMode::kAsLogged,
        [](Options* o) {
+         o->memtable_factory = NewSkipListFactory();
          o->compaction_style = CompactionStyle::kUniversal;
          o->compression = CompressionType::kZstd;
          o->block_size = 16 << 10;
@@ -214,6 +215,7 @@ std::vector<Config> Configs() {
        }},
       {"posix-universal-lz4", Config::Files::kPosix, SyncMode::kOff,
        [](Options* o) {
+         o->memtable_factory = NewSkipListFactory();
          o->compaction_style = CompactionStyle::kUniversal;
          o->block_restart_interval = 4;
          o->compaction_options_universal.max_size_amplification_percent = 50;
@@ -228,6 +230,7 @@ std::vector<Config> Configs() {
        }},
       {"big-memtable-no-wal-no-cache", Config::Files::kMemory, SyncMode::kNoWal,
        [](Options* o) {
+         o->memtable_factory = NewSkipListFactory();
          o->write_buffer_size = 8 << 20;
          o->block_cache_bytes = 0;
          o->block_size = 2048;

@@ -47,6 +47,7 @@ class ModelDiff {
     options_.compaction_pri =
         seed % 4 < 2 ? CompactionPri::kMinOverlappingRatio : CompactionPri::kRoundRobin;
     options_.compaction_options_fifo.allow_compaction = true;
+    options_.memtable_factory = seed % 2 == 0 ? NewBTreeFactory() : NewSkipListFactory();
   }
 
   ~ModelDiff() { ReleaseSnapshots(); }

@@ -58,6 +58,8 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
     options_.target_file_size_base = 64 << 10;
     options_.level0_file_num_compaction_trigger = 2;
     options_.max_background_jobs = 3;
+    // Both memtable indexes: the parameter 1 runs the skiplist, the others the default.
+    if (GetParam() == 1) options_.memtable_factory = NewSkipListFactory();
     options_.compaction_style =
         seed_ % 2 == 0 ? CompactionStyle::kLevel : CompactionStyle::kUniversal;
     if (seed_ % 3 == 0) options_.block_cache_bytes = 0;

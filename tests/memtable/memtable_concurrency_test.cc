@@ -36,13 +36,17 @@ struct Progress {
   std::unique_ptr<uint64_t[]> keys[kWriters];
   std::atomic<uint64_t> done[kWriters] = {};
   std::atomic<bool> finished{false};
+  // Keys are taken in order, or scattered over [0, kTotalKeys) (a bijection), so that the
+  // writers insert all over the index instead of at its end.
+  bool scatter = false;
 
   Progress() {
     for (auto& k : keys) k = std::make_unique<uint64_t[]>(kKeysPerWriter);
   }
   // Returns writer w's i-th key, recording it; then the caller inserts it and calls Done.
   uint64_t Take(int w, uint64_t i) {
-    keys[w][i] = next_key.fetch_add(1, std::memory_order_relaxed);
+    const uint64_t n = next_key.fetch_add(1, std::memory_order_relaxed);
+    keys[w][i] = scatter ? n * 7919 % kTotalKeys : n;
     return keys[w][i];
   }
   void Done(int w, uint64_t i) { done[w].store(i + 1, std::memory_order_release); }
@@ -162,11 +166,15 @@ std::string UserKey(uint64_t k) {
 // Every fifth key is a deletion.
 bool IsDeletion(uint64_t k) { return k % 5 == 4; }
 
-TEST(MemTableConcurrencyTest, WritersReadersAndIterators) {
+// The parameter is the memtable's index.
+class MemTableConcurrencyTest : public ::testing::TestWithParam<MemTableRep> {};
+
+void WritersReadersAndIterators(MemTableRep rep, bool scatter) {
   const InternalKeyComparator icmp(BytewiseComparator());
-  MemTable* mem = new MemTable(icmp);
+  MemTable* mem = new MemTable(icmp, rep);
   mem->Ref();
   Progress progress;
+  progress.scatter = scatter;
   std::atomic<int> failures{0};
   RunThreads(
       &progress,
@@ -211,13 +219,21 @@ TEST(MemTableConcurrencyTest, WritersReadersAndIterators) {
   mem->Unref();
 }
 
+TEST_P(MemTableConcurrencyTest, WritersAtTheEndWithReadersAndIterators) {
+  WritersReadersAndIterators(GetParam(), /*scatter=*/false);
+}
+
+TEST_P(MemTableConcurrencyTest, ScatteredWritersWithReadersAndIterators) {
+  WritersReadersAndIterators(GetParam(), /*scatter=*/true);
+}
+
 // Phases of AddSingleWriter on this thread alternate with phases of concurrent Adds on
 // others, while a reader runs throughout.
-TEST(MemTableConcurrencyTest, SingleWriterPhasesBetweenConcurrentOnes) {
+TEST_P(MemTableConcurrencyTest, SingleWriterPhasesBetweenConcurrentOnes) {
   constexpr int kPhases = 8;
   constexpr uint64_t kKeysPerPhase = 4000;
   const InternalKeyComparator icmp(BytewiseComparator());
-  MemTable* mem = new MemTable(icmp);
+  MemTable* mem = new MemTable(icmp, GetParam());
   mem->Ref();
   std::atomic<uint64_t> next_key{0};
   std::atomic<uint64_t> done{0};  // keys [0, done) are all in
@@ -272,7 +288,13 @@ TEST(MemTableConcurrencyTest, SingleWriterPhasesBetweenConcurrentOnes) {
   mem->Unref();
 }
 
-TEST(MemTableConcurrencyTest, ArenaConcurrentAllocate) {
+INSTANTIATE_TEST_SUITE_P(Reps, MemTableConcurrencyTest,
+                         ::testing::Values(MemTableRep::kSkipList, MemTableRep::kBTree),
+                         [](const auto& info) {
+                           return info.param == MemTableRep::kBTree ? "BTree" : "SkipList";
+                         });
+
+TEST(ArenaConcurrencyTest, ConcurrentAllocate) {
   ConcurrentArena arena;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lsm/comparator.h"
@@ -15,12 +16,12 @@ namespace lsm {
 namespace {
 
 // Owns one reference for the test's duration.
-// The parameter selects the reverse comparator instead of the bytewise one.
-class MemTableTest : public ::testing::TestWithParam<bool> {
+// The parameters: the reverse comparator instead of the bytewise one; the memtable's index.
+class MemTableTest : public ::testing::TestWithParam<std::tuple<bool, MemTableRep>> {
  protected:
   MemTableTest()
-      : icmp_(GetParam() ? ReverseBytewiseComparator() : BytewiseComparator()),
-        mem_(new MemTable(icmp_)) {
+      : icmp_(std::get<0>(GetParam()) ? ReverseBytewiseComparator() : BytewiseComparator()),
+        mem_(new MemTable(icmp_, std::get<1>(GetParam()))) {
     mem_->Ref();
   }
   ~MemTableTest() override { mem_->Unref(); }
@@ -89,7 +90,7 @@ TEST_P(MemTableTest, LargeKeysAndValues) {
 }
 
 TEST_P(MemTableTest, IteratorOutlivesCallerReference) {
-  MemTable* mem = new MemTable(icmp_);
+  MemTable* mem = new MemTable(icmp_, std::get<1>(GetParam()));
   mem->Ref();
   mem->Add(1, ValueType::kValue, "x", "y");
   std::unique_ptr<InternalIterator> it = mem->NewIterator();
@@ -110,32 +111,92 @@ TEST_P(MemTableTest, MemoryUsageGrows) {
 }
 
 // Random Adds at increasing sequences, then Gets, scans and seeks against a std::map model.
+struct Less {
+  const InternalKeyComparator* icmp;
+  bool operator()(const std::string& a, const std::string& b) const {
+    return icmp->Compare(a, b) < 0;
+  }
+};
+using Model = std::map<std::string, std::string, Less>;
+
+// Adds `count` random entries with keys from random_user_key to mem_ and the model, then
+// checks Get, full scans both ways, and seeks followed by random steps against the model.
+template <typename KeyFn>
+void CheckAgainstModel(MemTable* mem, const InternalKeyComparator& icmp, int count, Random& rnd,
+                       KeyFn random_user_key);
+
 TEST_P(MemTableTest, RandomAgainstModel) {
   Random rnd(TestSeed());
-  struct Less {
-    const InternalKeyComparator* icmp;
-    bool operator()(const std::string& a, const std::string& b) const {
-      return icmp->Compare(a, b) < 0;
-    }
-  };
-  std::map<std::string, std::string, Less> model(Less{&icmp_});
-  auto random_user_key = [&rnd]() {
+  CheckAgainstModel(mem_, icmp_, 4000, rnd, [&rnd]() {
     // A small key space, so that keys get many versions; some bytes are binary.
     std::string k = rnd.Bytes(rnd.Uniform(4));
     for (char& c : k) c = static_cast<char>("a\0\xffz"[static_cast<uint8_t>(c) % 4]);
     return k;
-  };
+  });
+}
+
+// Keys of many lengths under a few long shared prefixes, enough of them for a B+-tree of three
+// levels: the key heads of its nodes start past different prefixes.
+TEST_P(MemTableTest, SharedPrefixesAgainstModel) {
+  Random rnd(TestSeed());
+  const std::string prefixes[] = {"", "user", std::string(12, '\0'), "tenant/0042/orders/",
+                                  std::string(9, '\xff')};
+  CheckAgainstModel(mem_, icmp_, 30000, rnd, [&]() {
+    std::string k = prefixes[rnd.Uniform(5)];
+    if (rnd.OneIn(3)) {
+      k += std::to_string(rnd.Uniform(100000));
+    } else {
+      k += rnd.Bytes(rnd.Uniform(20));
+    }
+    return k;
+  });
+}
+
+// An iterator keeps its place while inserts split the nodes around it: each step lands on the
+// neighbour the model has at that moment.
+TEST_P(MemTableTest, IteratorStepsAcrossLaterInserts) {
+  Random rnd(TestSeed());
+  Model model(Less{&icmp_});
   SequenceNumber seq = 0;
-  for (int i = 0; i < 4000; i++) {
+  auto add = [&] {
+    const std::string k = Key(static_cast<int>(rnd.Uniform(1000000)));
+    mem_->Add(++seq, ValueType::kValue, k, "v");
+    model[IKey(k, seq, ValueType::kValue)] = "v";
+  };
+  for (int i = 0; i < 2000; i++) add();
+  std::unique_ptr<InternalIterator> it = mem_->NewIterator();
+  it->SeekToFirst();
+  auto expected = model.begin();
+  for (int step = 0; step < 20000 && it->Valid(); step++) {
+    for (int i = rnd.Uniform(4); i > 0; i--) add();
+    ASSERT_EQ(it->key(), expected->first) << "step " << step;
+    if (rnd.OneIn(3) && expected != model.begin()) {
+      it->Prev();
+      --expected;
+    } else {
+      it->Next();
+      ++expected;
+      if (expected == model.end()) break;
+    }
+    ASSERT_TRUE(it->Valid());
+  }
+}
+
+template <typename KeyFn>
+void CheckAgainstModel(MemTable* mem, const InternalKeyComparator& icmp, int count, Random& rnd,
+                       KeyFn random_user_key) {
+  Model model(Less{&icmp});
+  SequenceNumber seq = 0;
+  for (int i = 0; i < count; i++) {
     const std::string k = random_user_key();
     const bool del = rnd.OneIn(4);
     const std::string v = del ? "" : rnd.Bytes(rnd.Skewed(8));
     seq += 1 + rnd.Uniform(3);
     const ValueType type = del ? ValueType::kDeletion : ValueType::kValue;
     if (rnd.OneIn(2)) {
-      mem_->Add(seq, type, k, v);
+      mem->Add(seq, type, k, v);
     } else {
-      mem_->AddSingleWriter(seq, type, k, v);
+      mem->AddSingleWriter(seq, type, k, v);
     }
     model[IKey(k, seq, type)] = v;
   }
@@ -149,10 +210,14 @@ TEST_P(MemTableTest, RandomAgainstModel) {
     if (pos != model.end() && ParseInternalKey(pos->first, &parsed) && parsed.user_key == k) {
       expected = parsed.type == ValueType::kValue ? pos->second : "NOT_FOUND";
     }
-    ASSERT_EQ(Get(k, read_seq), expected) << "seq " << read_seq;
+    std::string value;
+    Status s;
+    std::string got = "ABSENT";
+    if (mem->Get(LookupKey(k, read_seq), &value, &s)) got = s.IsNotFound() ? "NOT_FOUND" : value;
+    ASSERT_EQ(got, expected) << "seq " << read_seq;
   }
 
-  std::unique_ptr<InternalIterator> it = mem_->NewIterator();
+  std::unique_ptr<InternalIterator> it = mem->NewIterator();
   it->SeekToFirst();
   for (const auto& [k, v] : model) {
     ASSERT_TRUE(it->Valid());
@@ -203,8 +268,15 @@ TEST_P(MemTableTest, RandomAgainstModel) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Comparators, MemTableTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "Reverse" : "Bytewise"; });
+INSTANTIATE_TEST_SUITE_P(ComparatorsAndReps, MemTableTest,
+                         ::testing::Combine(::testing::Bool(),
+                                            ::testing::Values(MemTableRep::kSkipList,
+                                                              MemTableRep::kBTree)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param) ? "Reverse" : "Bytewise") +
+                                  (std::get<1>(info.param) == MemTableRep::kBTree ? "BTree"
+                                                                                  : "SkipList");
+                         });
 
 }  // namespace
 }  // namespace lsm
