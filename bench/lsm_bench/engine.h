@@ -60,8 +60,10 @@ struct EngineOptions {
   int bloom_bits = 10;
   // Bytes of the block cache; 0 disables it.
   size_t cache_size = 8 << 20;
-  // Bytes a memtable collects before it is flushed.
-  size_t write_buffer_size = 64 << 20;
+  // Bytes a memtable collects before it is flushed; 0 keeps the engine's default.
+  size_t write_buffer_size = 0;
+  // The memtable index: "skip_list" or "btree" (lsm only); empty keeps the engine's default.
+  std::string memtablerep;
   // Bytes of uncompressed entries per table block.
   size_t block_size = 4096;
   // Table files kept open at most; -1 keeps every table open (RocksDB only).

@@ -98,6 +98,10 @@ class LevelDBEngine final : public Engine {
   std::string_view stats_property() const override { return "leveldb.stats"; }
 
   lsm::Status CheckOptions(const EngineOptions& options) const override {
+    if (options.memtablerep == "btree") {
+      return lsm::Status::InvalidArgument(
+          "--memtablerep=btree: not supported by --engine=leveldb (its memtable is a skiplist)");
+    }
     if (options.disable_wal) {
       return lsm::Status::InvalidArgument(
           "--disable_wal: not supported by --engine=leveldb (LevelDB always writes its log)");
@@ -156,7 +160,7 @@ class LevelDBEngine final : public Engine {
     if (!s.ok()) return s;
     leveldb::Options lo;
     lo.create_if_missing = options.create_if_missing;
-    lo.write_buffer_size = options.write_buffer_size;
+    if (options.write_buffer_size != 0) lo.write_buffer_size = options.write_buffer_size;
     lo.block_size = options.block_size;
     lo.max_open_files = options.open_files;
     lo.compression = options.compression == Compression::kSnappy ? leveldb::kSnappyCompression

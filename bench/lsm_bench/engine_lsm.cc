@@ -81,8 +81,12 @@ class LsmEngine final : public Engine {
     if (!s.ok()) return s;
     lsm::Options lo;
     lo.create_if_missing = options.create_if_missing;
-    lo.write_buffer_size = options.write_buffer_size;
+    if (options.write_buffer_size != 0) lo.write_buffer_size = options.write_buffer_size;
     lo.block_size = options.block_size;
+    if (!options.memtablerep.empty()) {
+      lo.memtable_factory =
+          options.memtablerep == "btree" ? lsm::NewBTreeFactory() : lsm::NewSkipListFactory();
+    }
     lo.max_open_files = options.open_files;
     lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;

@@ -90,6 +90,10 @@ class RocksDBEngine final : public Engine {
   std::string_view stats_property() const override { return "rocksdb.stats"; }
 
   lsm::Status CheckOptions(const EngineOptions& options) const override {
+    if (options.memtablerep == "btree") {
+      return lsm::Status::InvalidArgument(
+          "--memtablerep=btree: not supported by --engine=rocksdb (its memtable is a skiplist)");
+    }
     if (options.compaction_style == lsm::CompactionStyle::kFIFO && options.open_files != -1) {
       return lsm::Status::InvalidArgument(absl::StrFormat(
           "--compaction_style=fifo: RocksDB's FIFO compaction needs every table open; add "
@@ -102,7 +106,7 @@ class RocksDBEngine final : public Engine {
   lsm::Status Open(const EngineOptions& options) override {
     rocksdb::Options ro;
     ro.create_if_missing = options.create_if_missing;
-    ro.write_buffer_size = options.write_buffer_size;
+    if (options.write_buffer_size != 0) ro.write_buffer_size = options.write_buffer_size;
     ro.max_open_files = options.open_files;
     ro.compression = ToRocksDB(options.compression);
     ro.enable_pipelined_write = true;

@@ -41,7 +41,12 @@ ABSL_FLAG(std::string, compression_type, "none",
           "Table block compression: none, snappy (leveldb, rocksdb), lz4, zstd (lsm, rocksdb).");
 ABSL_FLAG(int32_t, bloom_bits, 10, "Bloom filter bits per key; <= 0 builds no filter.");
 ABSL_FLAG(int64_t, cache_size, 8388608, "Bytes of block cache; 0 disables it.");
-ABSL_FLAG(int64_t, write_buffer_size, 64 << 20, "Bytes a memtable holds before it is flushed.");
+ABSL_FLAG(int64_t, write_buffer_size, 0,
+          "Bytes a memtable holds before it is flushed; 0 keeps the engine's default (lsm, "
+          "RocksDB: 64 MiB; LevelDB: 4 MiB).");
+ABSL_FLAG(std::string, memtablerep, "",
+          "The memtable index: skip_list, or btree (lsm only); empty keeps the engine's default "
+          "(lsm: btree; RocksDB, LevelDB: skip_list).");
 ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
 ABSL_FLAG(int32_t, open_files, 1000,
           "Table files kept open at most; -1 keeps every table open (rocksdb only).");
@@ -163,7 +168,9 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
            CheckRange<int32_t>("batch_size", c.batch_size, 1, 1 << 20),
            CheckRange<int32_t>("bloom_bits", bloom_bits, -1, 64),
            CheckRange<int64_t>("cache_size", cache_size, 0, kInt64Max),
-           CheckRange<int64_t>("write_buffer_size", write_buffer_size, 64 << 10, kInt64Max),
+           write_buffer_size == 0
+               ? lsm::Status::OK()
+               : CheckRange<int64_t>("write_buffer_size", write_buffer_size, 64 << 10, kInt64Max),
            CheckRange<int64_t>("block_size", block_size, 256, 256 << 20),
            CheckRange<int32_t>("open_files", open_files, -1, 1 << 24),
            CheckRange<int32_t>("threads", c.threads, 1, 1024),
@@ -194,6 +201,11 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
     return lsm::Status::InvalidArgument(absl::StrFormat(
         "--compaction_style=%s: unknown (expected level, universal or fifo, or 0, 1 or 2)",
         compaction_style));
+  }
+  eo.memtablerep = absl::GetFlag(FLAGS_memtablerep);
+  if (!eo.memtablerep.empty() && eo.memtablerep != "skip_list" && eo.memtablerep != "btree") {
+    return lsm::Status::InvalidArgument(
+        absl::StrFormat("--memtablerep=%s: unknown (expected skip_list or btree)", eo.memtablerep));
   }
   const std::string dynamic = absl::GetFlag(FLAGS_level_compaction_dynamic_level_bytes);
   if (dynamic == "true" || dynamic == "1") {

@@ -8,7 +8,7 @@
 //   if (!s.ok()) { fprintf(stderr, "%s\n", s.ToString().c_str()); return 1; }
 //
 // Defaults are db_bench's, except where noted: --db=/tmp/lsm_bench-<engine>;
-// --cache_size=8388608 (8 MiB); --write_buffer_size=67108864 (64 MiB); --threads=1;
+// --cache_size=8388608 (8 MiB); --write_buffer_size=0 (the engine's own default); --threads=1;
 // --duration=0; --benchmark_write_rate_limit=0 (unlimited); --max_background_jobs=2;
 // --compaction_style=level; --compression_type=none (db_bench: snappy); --bloom_bits=10
 // (db_bench: no filter); --seed=0 derives the seed from the clock, as db_bench does. lsm_bench
@@ -39,6 +39,7 @@ ABSL_DECLARE_FLAG(std::string, compression_type);
 ABSL_DECLARE_FLAG(int32_t, bloom_bits);
 ABSL_DECLARE_FLAG(int64_t, cache_size);
 ABSL_DECLARE_FLAG(int64_t, write_buffer_size);
+ABSL_DECLARE_FLAG(std::string, memtablerep);
 ABSL_DECLARE_FLAG(int64_t, block_size);
 ABSL_DECLARE_FLAG(int32_t, open_files);
 ABSL_DECLARE_FLAG(int32_t, max_background_jobs);

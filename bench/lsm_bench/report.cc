@@ -148,6 +148,7 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   json->Number(eo.open_files);
   integer("max_background_jobs", static_cast<uint64_t>(eo.max_background_jobs));
   text("compaction_style", CompactionStyleName(eo.compaction_style));
+  if (!eo.memtablerep.empty()) text("memtablerep", eo.memtablerep);
   if (eo.dynamic_level_bytes.has_value()) {
     boolean("level_compaction_dynamic_level_bytes", *eo.dynamic_level_bytes);
   }

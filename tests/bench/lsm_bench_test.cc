@@ -345,6 +345,30 @@ TEST_P(WorkloadTest, LevelShapeFlags) {
   }
 }
 
+// --memtablerep reaches lsm's options, as its OPTIONS file records them.
+TEST_P(WorkloadTest, MemtablerepFlag) {
+  if (GetParam() != "lsm") GTEST_SKIP() << "only lsm has a choice of memtable";
+  for (const auto& [flag, name] :
+       {std::pair{"skip_list", "SkipListFactory"}, std::pair{"btree", "BTreeFactory"}}) {
+    BenchConfig config = Config();
+    config.engine_options.memtablerep = flag;
+    std::filesystem::remove_all(config.db);
+    Runner runner(config);
+    ASSERT_TRUE(runner.Open().ok());
+    EXPECT_EQ(Run(&runner, "fillrandom").ops, 1000u);
+    EXPECT_GT(Run(&runner, "readrandom").counters.found, 0u);
+    std::string options;
+    for (const auto& entry : std::filesystem::directory_iterator(config.db)) {
+      if (entry.path().filename().string().starts_with("OPTIONS-")) {
+        std::ifstream in(entry.path());
+        options.assign(std::istreambuf_iterator<char>(in), {});
+      }
+    }
+    EXPECT_NE(options.find(std::string("memtable_factory=") + name + "\n"), std::string::npos)
+        << options;
+  }
+}
+
 TEST_P(WorkloadTest, ReadsAndBatchSize) {
   BenchConfig config = Config();
   config.reads = 100;
@@ -538,7 +562,7 @@ TEST_F(LsmBenchFlagsTest, DefaultsAreAccepted) {
   EXPECT_EQ(config.reads_to_do(), 1000000);
   EXPECT_EQ(config.db, "/tmp/lsm_bench-" + config.engine);
   EXPECT_EQ(config.engine_options.cache_size, 8388608u);
-  EXPECT_EQ(config.engine_options.write_buffer_size, 64u << 20);
+  EXPECT_EQ(config.engine_options.write_buffer_size, 0u);  // each engine's default
   EXPECT_EQ(config.benchmarks.size(), 6u);
   EXPECT_NE(config.seed, 0u);
 }
@@ -561,6 +585,7 @@ TEST_F(LsmBenchFlagsTest, BadValuesNameTheFlag) {
   ExpectRejected(&FLAGS_max_bytes_for_level_multiplier, 1, 0, "--max_bytes_for_level_multiplier=1");
   ExpectRejected(&FLAGS_level0_file_num_compaction_trigger, -1, 0,
                  "--level0_file_num_compaction_trigger=-1");
+  ExpectRejected(&FLAGS_memtablerep, "vector", "", "--memtablerep=vector");
   EXPECT_EQ(Error(), "");
 }
 
@@ -624,6 +649,7 @@ TEST_F(LsmBenchFlagsTest, LevelDBRefusesWhatItCannotDo) {
   ExpectRejected(&FLAGS_max_bytes_for_level_multiplier, 4, 0, "--max_bytes_for_level_multiplier");
   ExpectRejected(&FLAGS_level0_file_num_compaction_trigger, 2, 0,
                  "--level0_file_num_compaction_trigger");
+  ExpectRejected(&FLAGS_memtablerep, "btree", "skip_list", "--memtablerep=btree");
   EXPECT_EQ(Error(), "");
 }
 #endif
