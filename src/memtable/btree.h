@@ -52,6 +52,23 @@ class BTree {
   struct Node;
   struct Inner;
 
+  enum class Mode {
+    kFirstAtLeast,  // first key >= target
+    kAfter,         // first key > target
+    kBefore,        // last key < target
+    kLastAtMost,    // last key <= target
+  };
+
+  // Where a search ended: `key` (nullptr past either end) and, when the key was read from a
+  // leaf, that leaf, its index there and the leaf's version, so that a step to a neighbour in
+  // the same leaf needs no search while the leaf is unchanged.
+  struct Position {
+    const Node* leaf = nullptr;
+    int index = 0;
+    uint64_t version = 0;
+    const char* key = nullptr;
+  };
+
  public:
   // Keys per leaf, and separators per inner node.
   static constexpr uint32_t kCapacity = 32;
@@ -107,27 +124,10 @@ class BTree {
 
    private:
     const BTree* tree_;
-    typename BTree::Position pos_;
+    Position pos_;
   };
 
  private:
-  enum class Mode {
-    kFirstAtLeast,  // first key >= target
-    kAfter,         // first key > target
-    kBefore,        // last key < target
-    kLastAtMost,    // last key <= target
-  };
-
-  // Where a search ended: `key` (nullptr past either end) and, when the key was read from a
-  // leaf, that leaf, its index there and the leaf's version, so that a step to a neighbour in
-  // the same leaf needs no search while the leaf is unchanged.
-  struct Position {
-    const Node* leaf = nullptr;
-    int index = 0;
-    uint64_t version = 0;
-    const char* key = nullptr;
-  };
-
   struct Node {
     explicit Node(bool is_leaf) : leaf(is_leaf) {}
 
