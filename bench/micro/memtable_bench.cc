@@ -221,6 +221,11 @@ BENCHMARK(BM_MemTableScan);
 constexpr int64_t kSmallTable = 28'000;
 constexpr int64_t kLargeTable = 450'000;
 
+// The arena block a database gives a memtable of that many entries.
+size_t ArenaBlockFor(uint64_t entries) {
+  return MemTable::ArenaBlockSizeFor(entries == kLargeTable ? 64 << 20 : 4 << 20);
+}
+
 MemTableRep RepArg(const benchmark::State& state) {
   return state.range(0) == 0 ? MemTableRep::kSkipList : MemTableRep::kBTree;
 }
@@ -238,7 +243,7 @@ void BM_MemTableFill(benchmark::State& state) {
   char key[kKeySize];
   uint64_t n = 0;
   for (auto _ : state) {
-    auto* mem = new MemTable(Icmp(), RepArg(state));
+    auto* mem = new MemTable(Icmp(), RepArg(state), ArenaBlockFor(entries));
     mem->Ref();
     for (uint64_t i = 0; i < entries; i++, n++) {
       MakeKey(n, true, key);
@@ -257,7 +262,7 @@ MemTable* SizedTable(MemTableRep rep, uint64_t entries) {
   static MemTable* tables[2][2] = {};
   MemTable*& mem = tables[rep == MemTableRep::kBTree][entries == kLargeTable];
   if (mem == nullptr) {
-    mem = new MemTable(Icmp(), rep);
+    mem = new MemTable(Icmp(), rep, ArenaBlockFor(entries));
     mem->Ref();
     char key[kKeySize];
     for (uint64_t n = 0; n < entries; n++) {

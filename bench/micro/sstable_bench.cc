@@ -229,5 +229,31 @@ void BM_TableScan(benchmark::State& state) {
 }
 BENCHMARK(BM_TableScan);
 
+// Hits in a block cache of 65,536 entries (4 KiB blocks, as a 256 MiB cache holds), at random
+// keys, from one or two threads sharing the cache.
+BlockCache* shared_cache = nullptr;
+constexpr uint64_t kCachedBlocks = 65536;
+
+void BM_BlockCacheHit(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    shared_cache = new BlockCache(kCachedBlocks * 4096);
+    for (uint64_t i = 0; i < kCachedBlocks; i++) {
+      shared_cache->Insert({1 + i % 64, i * 4096}, std::make_shared<int>(static_cast<int>(i)),
+                           4096, BlockCache::Priority::kLow);
+    }
+  }
+  Random rnd(301 + state.thread_index());
+  for (auto _ : state) {
+    const uint64_t i = rnd.Uniform(kCachedBlocks);
+    benchmark::DoNotOptimize(shared_cache->Lookup({1 + i % 64, i * 4096}));
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    delete shared_cache;
+    shared_cache = nullptr;
+  }
+}
+BENCHMARK(BM_BlockCacheHit)->Threads(1)->Threads(2)->UseRealTime();
+
 }  // namespace
 }  // namespace lsm

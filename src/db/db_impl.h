@@ -234,7 +234,8 @@ class DBImpl final : public DB {
 
   // A new, empty memtable of the index options_ names; the caller takes the first reference.
   MemTable* NewMemTable() const {
-    return new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
+    return new MemTable(icmp_, RepOf(options_.memtable_factory.get()),
+                        MemTable::ArenaBlockSizeFor(options_.write_buffer_size));
   }
 
   const std::string dbname_;

@@ -30,8 +30,10 @@ size_t ThreadIndex() {
 
 }  // namespace
 
-ConcurrentArena::ConcurrentArena()
-    : shard_mask_(ShardCount() - 1), shards_(std::make_unique<Shard[]>(shard_mask_ + 1)) {}
+ConcurrentArena::ConcurrentArena(size_t max_block_size)
+    : max_block_size_(std::clamp(std::bit_floor(max_block_size), kBlockSize, kHugePageSize)),
+      shard_mask_(ShardCount() - 1),
+      shards_(std::make_unique<Shard[]>(shard_mask_ + 1)) {}
 
 ConcurrentArena::~ConcurrentArena() = default;
 
@@ -45,7 +47,7 @@ void ConcurrentArena::Refill(Shard* shard) {
 }
 
 char* ConcurrentArena::AllocateCentral(size_t bytes) {
-  const bool own_block = bytes > kBlockSize / 4;
+  const bool own_block = bytes > max_block_size_ / 4;
   size_t block_size = RoundUpToPage(bytes);
   {
     MutexLock l(&mu_);
@@ -57,7 +59,7 @@ char* ConcurrentArena::AllocateCentral(size_t bytes) {
     }
     if (!own_block) {
       block_size = RoundUpToPage(std::max(next_block_size_, bytes));
-      next_block_size_ = std::min(2 * next_block_size_, kBlockSize);
+      next_block_size_ = std::min(2 * next_block_size_, max_block_size_);
     }
   }
   // Allocating and prefaulting take a while: not under the mutex.
@@ -101,11 +103,15 @@ void ConcurrentArena::RegisterLocked(char* block, size_t size) {
 }
 
 char* ConcurrentArena::NewBlock(size_t bytes) {
-  char* block = static_cast<char*>(std::aligned_alloc(kPageSize, bytes));
+  const bool huge = bytes % kHugePageSize == 0;
+  char* block = static_cast<char*>(std::aligned_alloc(huge ? kHugePageSize : kPageSize, bytes));
   if (block == nullptr) {
     std::fprintf(stderr, "lsm: out of memory allocating a memtable block of %zu bytes\n", bytes);
     std::abort();
   }
+  // Best effort, before the pages are touched: without transparent huge pages (or with them
+  // disabled) the block simply keeps small pages.
+  if (huge) (void)::madvise(block, bytes, MADV_HUGEPAGE);
 #ifdef MADV_POPULATE_WRITE
   // Best effort: older kernels refuse the advice and the pages fault in on first touch.
   (void)::madvise(block, bytes, MADV_POPULATE_WRITE);

@@ -6,7 +6,10 @@
 //   size_t bytes = arena.MemoryUsage();
 //
 // Memory comes from page-aligned blocks carved under one mutex; blocks start at kChunkSize and
-// double up to kBlockSize, so that a small memtable holds (and reports) little. Each thread
+// double up to the arena's largest block size (kBlockSize unless the constructor is given more,
+// up to kHugePageSize), so that a small memtable holds (and reports) little. Blocks of
+// kHugePageSize are aligned to it and advised as transparent huge pages: a large memtable's
+// random accesses then miss the TLB far less. Each thread
 // allocates from a chunk of a block held by its shard (shards are picked by a per-thread
 // index, so writers on different threads rarely share one); a shard's lock is almost never
 // contended, and the central mutex is taken once per chunk. An allocation larger than a
@@ -37,8 +40,10 @@ class ConcurrentArena {
   static constexpr size_t kAlignment = 8;
   static constexpr size_t kBlockSize = 64 * 1024;
   static constexpr size_t kChunkSize = 4 * 1024;
+  static constexpr size_t kHugePageSize = 2 << 20;
 
-  ConcurrentArena();
+  // max_block_size: the largest block, a power of two from kBlockSize to kHugePageSize.
+  explicit ConcurrentArena(size_t max_block_size = kBlockSize);
   ConcurrentArena(const ConcurrentArena&) = delete;
   ConcurrentArena& operator=(const ConcurrentArena&) = delete;
   ~ConcurrentArena();
@@ -76,8 +81,8 @@ class ConcurrentArena {
   void InstallLocked(char* block, size_t size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Hands `block` to the arena: freed with it, counted in MemoryUsage.
   void RegisterLocked(char* block, size_t size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // A prefaulted page-aligned block of `bytes` (a multiple of the page size), not yet
-  // registered.
+  // A prefaulted page-aligned block of `bytes` (a multiple of the page size; huge pages when a
+  // multiple of kHugePageSize), not yet registered.
   static char* NewBlock(size_t bytes);
 
   struct FreeDeleter {
@@ -94,6 +99,7 @@ class ConcurrentArena {
   std::vector<std::unique_ptr<char, FreeDeleter>> blocks_ ABSL_GUARDED_BY(mu_);
   std::atomic<size_t> memory_usage_{0};
 
+  const size_t max_block_size_;
   const size_t shard_mask_;
   std::unique_ptr<Shard[]> shards_;
 };

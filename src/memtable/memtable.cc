@@ -70,7 +70,8 @@ size_t MemTable::KeyComparator::SharedPrefix(const Decoded& a, const Decoded& b)
   return i;
 }
 
-MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep) : comparator_(cmp) {
+MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep, size_t arena_block_size)
+    : comparator_(cmp), arena_(arena_block_size) {
   if (rep == MemTableRep::kBTree) {
     tree_ = std::make_unique<Tree>(comparator_, &arena_);
   } else {

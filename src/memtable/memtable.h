@@ -46,8 +46,14 @@ enum class MemTableRep { kSkipList, kBTree };
 
 class MemTable {
  public:
-  // `cmp`'s user comparator must outlive the memtable.
-  explicit MemTable(const InternalKeyComparator& cmp, MemTableRep rep = MemTableRep::kSkipList);
+  // `cmp`'s user comparator must outlive the memtable. arena_block_size: the arena's largest
+  // block (see ConcurrentArena); ArenaBlockSizeFor picks it for a write buffer size.
+  explicit MemTable(const InternalKeyComparator& cmp, MemTableRep rep = MemTableRep::kSkipList,
+                    size_t arena_block_size = ConcurrentArena::kBlockSize);
+
+  // A sixteenth of the write buffer, within the bounds ConcurrentArena allows: a 64 MiB
+  // memtable gets huge-page blocks, and the last block of any memtable is a small part of it.
+  static size_t ArenaBlockSizeFor(size_t write_buffer_size) { return write_buffer_size / 16; }
   MemTable(const MemTable&) = delete;
   MemTable& operator=(const MemTable&) = delete;
 

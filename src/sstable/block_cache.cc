@@ -9,8 +9,10 @@
 
 namespace lsm {
 
-// One shard: a hash map into two LRU lists (most recently used at the front), one per
-// priority. Evicts from the low-priority list first.
+// One shard: a hash map into two lists (newest at the front), one per priority. A hit only
+// marks its entry referenced, so a lookup moves nothing; eviction takes entries from the back
+// of the low-priority list first, and gives a referenced one a second chance at the front
+// (CLOCK, an approximation of least-recently-used).
 class BlockCache::Shard {
  public:
   explicit Shard(size_t capacity) : capacity_(capacity) {}
@@ -22,12 +24,21 @@ class BlockCache::Shard {
     EraseLocked(key);
     if (charge > capacity_) return;
     std::list<Entry>& lru = ListFor(priority);
-    lru.push_front(Entry{key, std::move(value), charge, priority});
+    lru.push_front(Entry{key, std::move(value), charge, priority, false});
+    const Entry* inserted = &lru.front();
     index_[key] = lru.begin();
     usage_ += charge;
     while (usage_ > capacity_) {
       std::list<Entry>& victims = low_.empty() ? high_ : low_;
-      const Entry& victim = victims.back();
+      Entry& victim = victims.back();
+      // The new entry is the most recently used: unless it is alone in its list it goes back
+      // to the front, behind which every other entry has by then lost its reference, so the
+      // loop ends.
+      if (victim.referenced || (&victim == inserted && victims.size() > 1)) {
+        victim.referenced = false;
+        victims.splice(victims.begin(), victims, std::prev(victims.end()));
+        continue;
+      }
       usage_ -= victim.charge;
       index_.erase(victim.key);
       victims.pop_back();
@@ -35,16 +46,16 @@ class BlockCache::Shard {
     }
   }
 
-  std::shared_ptr<const void> Lookup(const CacheKey& key) {
+  // `hash` is absl::HashOf(key), which the index would compute again.
+  std::shared_ptr<const void> Lookup(const CacheKey& key, size_t hash) {
     MutexLock l(&mu_);
-    auto it = index_.find(key);
+    auto it = index_.find(key, hash);
     if (it == index_.end()) {
       stats_.misses++;
       return nullptr;
     }
     stats_.hits++;
-    std::list<Entry>& lru = ListFor(it->second->priority);
-    lru.splice(lru.begin(), lru, it->second);
+    it->second->referenced = true;
     return it->second->value;
   }
 
@@ -72,6 +83,7 @@ class BlockCache::Shard {
     std::shared_ptr<const void> value;
     size_t charge;
     Priority priority;
+    bool referenced;  // looked up since it was inserted or last given a second chance
   };
 
   std::list<Entry>& ListFor(Priority p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -105,21 +117,21 @@ BlockCache::BlockCache(size_t capacity_bytes, int num_shard_bits)
 
 BlockCache::~BlockCache() = default;
 
-BlockCache::Shard& BlockCache::ShardFor(const CacheKey& key) {
-  const uint64_t h = absl::HashOf(key);
-  return *shards_[shard_bits_ == 0 ? 0 : h >> (64 - shard_bits_)];
+BlockCache::Shard& BlockCache::ShardFor(uint64_t hash) {
+  return *shards_[shard_bits_ == 0 ? 0 : hash >> (64 - shard_bits_)];
 }
 
 void BlockCache::Insert(const CacheKey& key, std::shared_ptr<const void> value, size_t charge,
                         Priority priority) {
-  ShardFor(key).Insert(key, std::move(value), charge, priority);
+  ShardFor(absl::HashOf(key)).Insert(key, std::move(value), charge, priority);
 }
 
 std::shared_ptr<const void> BlockCache::Lookup(const CacheKey& key) {
-  return ShardFor(key).Lookup(key);
+  const uint64_t hash = absl::HashOf(key);
+  return ShardFor(hash).Lookup(key, hash);
 }
 
-void BlockCache::Erase(const CacheKey& key) { ShardFor(key).Erase(key); }
+void BlockCache::Erase(const CacheKey& key) { ShardFor(absl::HashOf(key)).Erase(key); }
 
 size_t BlockCache::usage() const {
   size_t total = 0;

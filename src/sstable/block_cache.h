@@ -7,8 +7,9 @@
 //
 // Keys are (id, offset) pairs; values are shared pointers, so a block handed out stays alive
 // while its user holds it even if the cache evicts it meanwhile. Each entry is charged its
-// `charge` bytes; when the total exceeds the capacity, least recently used entries are evicted,
-// low-priority ones (data blocks) before high-priority ones (index and filter blocks).
+// `charge` bytes; when the total exceeds the capacity, entries not used lately are evicted
+// (CLOCK: the oldest entry goes unless it was looked up since it last reached the end of the
+// queue), low-priority ones (data blocks) before high-priority ones (index and filter blocks).
 // A capacity of 0 caches nothing.
 // Thread-safety: all methods may be called concurrently; each shard has its own lock, so hits
 // in different shards never contend.
@@ -56,7 +57,7 @@ class BlockCache {
   void Insert(const CacheKey& key, std::shared_ptr<const void> value, size_t charge,
               Priority priority);
 
-  // The value under key (and marks it recently used), or nullptr.
+  // The value under key (and marks it used), or nullptr.
   std::shared_ptr<const void> Lookup(const CacheKey& key);
 
   // Removes key if present.
@@ -72,7 +73,7 @@ class BlockCache {
 
  private:
   class Shard;
-  Shard& ShardFor(const CacheKey& key);
+  Shard& ShardFor(uint64_t hash);
 
   const size_t capacity_;
   const int shard_bits_;

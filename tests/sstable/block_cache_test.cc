@@ -51,6 +51,31 @@ TEST(BlockCacheTest, EvictsLeastRecentlyUsedWithinCapacity) {
   EXPECT_EQ(cache.stats().evictions, 1u);
 }
 
+// A hit moves nothing; at eviction a referenced entry goes back to the front once, and without
+// another lookup it leaves in its turn.
+TEST(BlockCacheTest, ALookupBuysOneSecondChance) {
+  BlockCache cache(300, 0);
+  for (int i = 0; i < 3; i++) cache.Insert({1, uint64_t(i)}, Value(i), 100, {});
+  EXPECT_EQ(Get(cache, {1, 0}), 0);
+  for (int i = 3; i < 6; i++) cache.Insert({1, uint64_t(i)}, Value(i), 100, {});
+  // Evicted in order: 1 (0 had its second chance), 2, 3; 0 is now the oldest.
+  cache.Insert({1, 6}, Value(6), 100, BlockCache::Priority::kLow);
+  EXPECT_EQ(Get(cache, {1, 0}), -1);
+  for (int i = 4; i < 7; i++) EXPECT_EQ(Get(cache, {1, uint64_t(i)}), i);
+  EXPECT_EQ(cache.stats().evictions, 4u);
+}
+
+// A low-priority entry inserted while high-priority ones fill the cache is the only victim
+// its list has: it goes at once, the high-priority ones stay.
+TEST(BlockCacheTest, NewLowPriorityEntryAloneInItsListIsEvicted) {
+  BlockCache cache(300, 0);
+  for (int i = 0; i < 3; i++)
+    cache.Insert({1, uint64_t(i)}, Value(i), 100, BlockCache::Priority::kHigh);
+  cache.Insert({1, 3}, Value(3), 100, BlockCache::Priority::kLow);
+  EXPECT_EQ(Get(cache, {1, 3}), -1);
+  for (int i = 0; i < 3; i++) EXPECT_EQ(Get(cache, {1, uint64_t(i)}), i);
+}
+
 TEST(BlockCacheTest, HighPriorityOutlivesLow) {
   BlockCache cache(300, 0);
   cache.Insert({1, 0}, Value(0), 100, BlockCache::Priority::kHigh);
