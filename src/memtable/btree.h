@@ -17,7 +17,8 @@
 // the keys (which stay where AllocateKey put them); inner nodes hold separators, which are
 // pointers to keys of the tree, and children. A node that is full is split on the way down, so
 // an insert never has to climb back up. The first key of every leaf but the leftmost is the
-// separator above it (keys are never removed), so the first key after a leaf is its high fence.
+// separator above it (keys are never removed), and each leaf links to the next, so a forward
+// scan crosses from leaf to leaf without a search.
 //
 // Heads: every key pointer in a node sits beside an 8-byte head, the key's bytes [skip,
 // skip + 8) as a big-endian number (zero-padded), where `skip` is the prefix shared by the
@@ -137,6 +138,8 @@ class BTree {
     // Fences: every key k of the subtree has low <= k < high; nullptr is unbounded.
     std::atomic<const char*> low{nullptr};
     std::atomic<const char*> high{nullptr};
+    // Leaves: the next leaf, whose first key is this leaf's high fence; nullptr for the last.
+    std::atomic<Node*> next{nullptr};
     const bool leaf;
     std::atomic<uint64_t> heads[kCapacity] = {};
     std::atomic<const char*> keys[kCapacity] = {};
@@ -164,8 +167,8 @@ class BTree {
                                               std::memory_order_relaxed);
   }
   static void Unlock(Node* n) { n->version.fetch_add(1, std::memory_order_release); }
-  // Starts loading all of a node's lines at once: a search reads most of them, and one miss
-  // at a time would cost a memory latency per line.
+  // Starts loading a node's lines at once (a leaf's all, an inner node's all but its children):
+  // a search reads most of them, and one miss at a time would cost a memory latency per line.
   static void Prefetch(const Node* n) {
     const char* p = reinterpret_cast<const char*>(n);
     for (size_t offset = 0; offset < sizeof(Node); offset += 64) __builtin_prefetch(p + offset);
@@ -194,8 +197,12 @@ class BTree {
 
   Position Locate(const Decoded& target, Mode mode) const;
   Position LocateEdge(bool last) const;
-  // Moves *pos by one key within its leaf; false when that needs a search.
+  // Moves *pos by one key within its leaf, or forward into the next leaf; false when that
+  // needs a search.
   bool Step(Position* pos, int direction) const;
+  // The first key after `leaf`, read at `version`: the next leaf's first key, or the end.
+  // False when a concurrent change calls for a search.
+  bool FirstOfNext(const Node* leaf, uint64_t version, Position* pos) const;
 
   const Cmp cmp_;
   ConcurrentArena* const arena_;
@@ -325,6 +332,8 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
                                  std::memory_order_relaxed);
     }
     right->count.store(count - mid, std::memory_order_relaxed);
+    right->next.store(n->next.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    n->next.store(right, std::memory_order_release);
   } else {
     // The separator moves up; the children on its right go with the right node.
     Inner* r = new (arena_->Allocate(sizeof(Inner))) Inner();
@@ -416,8 +425,6 @@ typename BTree<Cmp>::Position BTree<Cmp>::Locate(const Decoded& target, Mode mod
       if (below < node->count.load(std::memory_order_relaxed)) {
         pos = {node, static_cast<int>(below), version,
                node->keys[below].load(std::memory_order_acquire)};
-      } else {
-        pos.key = node->high.load(std::memory_order_acquire);  // the next leaf's first key
       }
     } else if (below > 0) {
       pos = {node, static_cast<int>(below) - 1, version,
@@ -425,6 +432,7 @@ typename BTree<Cmp>::Position BTree<Cmp>::Locate(const Decoded& target, Mode mod
     }
     if (torn || !Validate(node, version)) continue;
     if (pos.leaf != nullptr && pos.key == nullptr) continue;
+    if (forward && pos.leaf == nullptr && !FirstOfNext(node, version, &pos)) continue;
     return pos;
   }
 }
@@ -460,11 +468,31 @@ typename BTree<Cmp>::Position BTree<Cmp>::LocateEdge(bool last) const {
 }
 
 template <typename Cmp>
+bool BTree<Cmp>::FirstOfNext(const Node* leaf, uint64_t version, Position* pos) const {
+  const Node* next = leaf->next.load(std::memory_order_acquire);
+  if (!Validate(leaf, version)) return false;
+  if (next == nullptr) {
+    *pos = Position();
+    return true;
+  }
+  // The next leaf's first key never changes: it is the separator it was split off at, and
+  // every key inserted into it is larger.
+  uint64_t next_version;
+  if (!ReadLock(next, &next_version)) return false;
+  const char* key = next->keys[0].load(std::memory_order_acquire);
+  if (key == nullptr || !Validate(next, next_version)) return false;
+  *pos = {next, 0, next_version, key};
+  return true;
+}
+
+template <typename Cmp>
 bool BTree<Cmp>::Step(Position* pos, int direction) const {
   const Node* leaf = pos->leaf;
   if (leaf == nullptr) return false;
   const int i = pos->index + direction;
-  if (i < 0 || i >= static_cast<int>(leaf->count.load(std::memory_order_relaxed))) return false;
+  const int count = static_cast<int>(leaf->count.load(std::memory_order_relaxed));
+  if (direction > 0 && i == count) return FirstOfNext(leaf, pos->version, pos);
+  if (i < 0 || i >= count) return false;
   const char* key = leaf->keys[i].load(std::memory_order_acquire);
   if (key == nullptr || !Validate(leaf, pos->version)) return false;
   // Entries lie where they were allocated, in write order: start loading the one a few steps
