@@ -195,6 +195,10 @@ class BTree {
   // Recomputes n's skip from its fences, and the heads of its first `count` keys.
   void Rehead(Node* n, uint32_t count);
 
+  // Descends from the root to a leaf, taking at each inner node the child that
+  // choose(node, &torn) names; false when a concurrent change calls for a new attempt.
+  template <typename Choose>
+  bool DescendToLeaf(Choose choose, const Node** leaf, uint64_t* version) const;
   Position Locate(const Decoded& target, Mode mode) const;
   Position LocateEdge(bool last) const;
   // Moves *pos by one key within its leaf, or forward into the next leaf; false when that
@@ -393,6 +397,32 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
 }
 
 template <typename Cmp>
+template <typename Choose>
+bool BTree<Cmp>::DescendToLeaf(Choose choose, const Node** leaf, uint64_t* version) const {
+  const Node* node = root_.load(std::memory_order_acquire);
+  uint64_t node_version;
+  if (!ReadLock(node, &node_version) || root_.load(std::memory_order_acquire) != node) {
+    return false;
+  }
+  while (!node->leaf) {
+    bool torn = false;
+    const uint32_t i = choose(node, &torn);
+    const Node* child = AsInner(node)->children[i].load(std::memory_order_acquire);
+    if (child != nullptr) Prefetch(child);
+    uint64_t child_version;
+    if (torn || child == nullptr || !ReadLock(child, &child_version) ||
+        !Validate(node, node_version)) {
+      return false;
+    }
+    node = child;
+    node_version = child_version;
+  }
+  *leaf = node;
+  *version = node_version;
+  return true;
+}
+
+template <typename Cmp>
 typename BTree<Cmp>::Position BTree<Cmp>::Locate(const Decoded& target, Mode mode) const {
   // Descend right of separators below the target (at or below it, but for kBefore, which
   // wants the leaf holding the last key below it).
@@ -400,25 +430,14 @@ typename BTree<Cmp>::Position BTree<Cmp>::Locate(const Decoded& target, Mode mod
   // In the leaf, count the keys below the target (at or below it for kAfter and kLastAtMost).
   const bool leaf_equal = mode == Mode::kAfter || mode == Mode::kLastAtMost;
   const bool forward = mode == Mode::kFirstAtLeast || mode == Mode::kAfter;
+  auto choose = [&](const Node* n, bool* torn) {
+    return CountBelow(n, target, descend_equal, torn);
+  };
   for (int attempts = 0;; Backoff(&attempts)) {
-    const Node* node = root_.load(std::memory_order_acquire);
+    const Node* node;
     uint64_t version;
-    if (!ReadLock(node, &version) || root_.load(std::memory_order_acquire) != node) continue;
+    if (!DescendToLeaf(choose, &node, &version)) continue;
     bool torn = false;
-    while (!node->leaf) {
-      const uint32_t i = CountBelow(node, target, descend_equal, &torn);
-      const Node* child = AsInner(node)->children[i].load(std::memory_order_acquire);
-      if (child != nullptr) Prefetch(child);
-      uint64_t child_version;
-      if (torn || child == nullptr || !ReadLock(child, &child_version) ||
-          !Validate(node, version)) {
-        torn = true;
-        break;
-      }
-      node = child;
-      version = child_version;
-    }
-    if (torn) continue;
     const uint32_t below = CountBelow(node, target, leaf_equal, &torn);
     Position pos;
     if (forward) {
@@ -439,23 +458,13 @@ typename BTree<Cmp>::Position BTree<Cmp>::Locate(const Decoded& target, Mode mod
 
 template <typename Cmp>
 typename BTree<Cmp>::Position BTree<Cmp>::LocateEdge(bool last) const {
+  auto choose = [last](const Node* n, bool*) {
+    return last ? n->count.load(std::memory_order_relaxed) : 0;
+  };
   for (int attempts = 0;; Backoff(&attempts)) {
-    const Node* node = root_.load(std::memory_order_acquire);
+    const Node* node;
     uint64_t version;
-    if (!ReadLock(node, &version) || root_.load(std::memory_order_acquire) != node) continue;
-    bool torn = false;
-    while (!node->leaf) {
-      const uint32_t i = last ? node->count.load(std::memory_order_relaxed) : 0;
-      const Node* child = AsInner(node)->children[i].load(std::memory_order_acquire);
-      uint64_t child_version;
-      if (child == nullptr || !ReadLock(child, &child_version) || !Validate(node, version)) {
-        torn = true;
-        break;
-      }
-      node = child;
-      version = child_version;
-    }
-    if (torn) continue;
+    if (!DescendToLeaf(choose, &node, &version)) continue;
     const uint32_t count = node->count.load(std::memory_order_relaxed);
     Position pos;
     if (count > 0) {
