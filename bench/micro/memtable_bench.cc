@@ -170,13 +170,13 @@ MemTable* LookupTable() {
   return kMem;
 }
 
-void BM_MemTableGetHit(benchmark::State& state) {
-  MemTable* mem = LookupTable();
+// Gets of random present keys of `mem`, whose keys are the random keys 0 .. entries - 1.
+void GetHits(benchmark::State& state, MemTable* mem, uint64_t entries) {
   std::string value;
   char key[kKeySize];
   uint64_t i = 0;
   for (auto _ : state) {
-    MakeKey(Mix(i++) % kLookupEntries, true, key);
+    MakeKey(Mix(i++) % entries, true, key);
     Status s;
     const bool found =
         mem->Get(LookupKey(std::string_view(key, kKeySize), kMaxSequenceNumber), &value, &s);
@@ -184,6 +184,8 @@ void BM_MemTableGetHit(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_MemTableGetHit(benchmark::State& state) { GetHits(state, LookupTable(), kLookupEntries); }
 BENCHMARK(BM_MemTableGetHit);
 
 void BM_MemTableSeek(benchmark::State& state) {
@@ -275,18 +277,7 @@ MemTable* SizedTable(MemTableRep rep, uint64_t entries) {
 
 void BM_MemTableGetSized(benchmark::State& state) {
   const uint64_t entries = static_cast<uint64_t>(state.range(1));
-  MemTable* mem = SizedTable(RepArg(state), entries);
-  std::string value;
-  char key[kKeySize];
-  uint64_t i = 0;
-  for (auto _ : state) {
-    MakeKey(Mix(i++) % entries, true, key);
-    Status s;
-    const bool found =
-        mem->Get(LookupKey(std::string_view(key, kKeySize), kMaxSequenceNumber), &value, &s);
-    benchmark::DoNotOptimize(found);
-  }
-  state.SetItemsProcessed(state.iterations());
+  GetHits(state, SizedTable(RepArg(state), entries), entries);
 }
 BENCHMARK(BM_MemTableGetSized)->Apply(RepSizes);
 

@@ -193,7 +193,9 @@ class BTree {
   // Splits the locked, full node n, whose locked parent (nullptr for the root) has room.
   void Split(Node* n, Inner* parent);
   // Recomputes n's skip from its fences, and the heads of its first `count` keys.
-  void Rehead(Node* n, uint32_t count);
+  // `stale`: the heads were never computed (a new node), so the skip is no evidence that
+  // they hold.
+  void Rehead(Node* n, uint32_t count, bool stale);
 
   // Descends from the root to a leaf, taking at each inner node the child that
   // choose(node, &torn) names; false when a concurrent change calls for a new attempt.
@@ -311,10 +313,10 @@ bool BTree<Cmp>::TryInsert(const char* key, const Decoded& decoded) {
 }
 
 template <typename Cmp>
-void BTree<Cmp>::Rehead(Node* n, uint32_t count) {
+void BTree<Cmp>::Rehead(Node* n, uint32_t count, bool stale) {
   const uint32_t skip =
       SkipFor(n->low.load(std::memory_order_relaxed), n->high.load(std::memory_order_relaxed));
-  if (skip == n->skip.load(std::memory_order_relaxed)) return;  // the heads still hold
+  if (!stale && skip == n->skip.load(std::memory_order_relaxed)) return;  // the heads hold
   n->skip.store(skip, std::memory_order_relaxed);
   for (uint32_t i = 0; i < count; i++) {
     n->heads[i].store(HeadOf(n->keys[i].load(std::memory_order_relaxed), skip),
@@ -354,16 +356,10 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
   }
   right->low.store(separator, std::memory_order_relaxed);
   right->high.store(n->high.load(std::memory_order_relaxed), std::memory_order_relaxed);
-  right->skip.store(SkipFor(separator, n->high.load(std::memory_order_relaxed)),
-                    std::memory_order_relaxed);
-  for (uint32_t i = 0, rc = right->count.load(std::memory_order_relaxed); i < rc; i++) {
-    right->heads[i].store(HeadOf(right->keys[i].load(std::memory_order_relaxed),
-                                 right->skip.load(std::memory_order_relaxed)),
-                          std::memory_order_relaxed);
-  }
+  Rehead(right, right->count.load(std::memory_order_relaxed), /*stale=*/true);
 
   n->high.store(separator, std::memory_order_relaxed);
-  Rehead(n, mid);
+  Rehead(n, mid, /*stale=*/false);
   n->count.store(mid, std::memory_order_relaxed);
 
   if (parent == nullptr) {
