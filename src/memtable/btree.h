@@ -9,21 +9,25 @@
 //   for (it.Seek(target); it.Valid(); it.Next()) use(it.key());
 //
 // The comparator type supplies, besides SkipList's Decode and Compare:
-//   uint64_t Head(const Decoded& key, size_t skip) const;     // see "Heads" below
+//   uint32_t Head(const Decoded& key, size_t skip) const;     // see "Heads" below
 //   size_t SharedPrefix(const Decoded& a, const Decoded& b) const;
 // A comparator without a byte order returns 0 from both, and every step compares whole keys.
 //
 // Layout: a B+-tree whose nodes live in the arena and are never freed. Leaves hold pointers to
 // the keys (which stay where AllocateKey put them); inner nodes hold separators, which are
 // pointers to keys of the tree, and children. A node that is full is split on the way down, so
-// an insert never has to climb back up. The first key of every leaf but the leftmost is the
+// an insert never has to climb back up; a full leaf with a neighbour under the same parent that
+// has room moves some keys there instead, which keeps leaves under random inserts about
+// four-fifths full rather than two-thirds. The first key of every leaf but the leftmost is the
 // separator above it (keys are never removed), and each leaf links to the next, so a forward
 // scan crosses from leaf to leaf without a search.
 //
-// Heads: every key pointer in a node sits beside an 8-byte head, the key's bytes [skip,
-// skip + 8) as a big-endian number (zero-padded), where `skip` is the prefix shared by the
+// Heads: every key pointer in a node sits beside a 4-byte head, the key's bytes [skip,
+// skip + 4) as a big-endian number (zero-padded), where `skip` is the prefix shared by the
 // node's fences and so by every key the node can hold. A search compares heads and reads the
-// key itself only when they tie, so a step through a node costs one or two cache misses.
+// key itself only when they tie, so a step through a node costs one or two cache misses. Four
+// bytes past the shared prefix almost always tell a node's keys apart, and a slot of 12 bytes
+// instead of 16 keeps the tree's share of a memtable close to the skiplist's links.
 //
 // Concurrency (optimistic lock coupling): each node has a version whose low bit is a lock.
 // Writers lock the nodes they change and bump the version on unlock; readers take no lock,
@@ -73,6 +77,8 @@ class BTree {
  public:
   // Keys per leaf, and separators per inner node.
   static constexpr uint32_t kCapacity = 32;
+  // The fewest keys MakeRoom moves into a full leaf's neighbour instead of splitting.
+  static constexpr uint32_t kMinShift = 1;
   // How many keys ahead of an iterator's step its key is prefetched.
   static constexpr int kPrefetchDistance = 4;
   using Decoded = typename Cmp::Decoded;
@@ -83,7 +89,8 @@ class BTree {
   BTree& operator=(const BTree&) = delete;
 
   // Returns room for a key of `key_size` bytes, for the caller to fill and pass to Insert.
-  char* AllocateKey(size_t key_size) { return arena_->Allocate(key_size); }
+  // Keys are read bytewise: they are packed without padding.
+  char* AllocateKey(size_t key_size) { return arena_->AllocateUnaligned(key_size); }
 
   // Links in a key returned by AllocateKey. Safe to call from several threads at once.
   // REQUIRES: no key comparing equal to it is in the tree.
@@ -141,7 +148,7 @@ class BTree {
     // Leaves: the next leaf, whose first key is this leaf's high fence; nullptr for the last.
     std::atomic<Node*> next{nullptr};
     const bool leaf;
-    std::atomic<uint64_t> heads[kCapacity] = {};
+    std::atomic<uint32_t> heads[kCapacity] = {};
     std::atomic<const char*> keys[kCapacity] = {};
   };
   struct Inner : Node {
@@ -181,7 +188,7 @@ class BTree {
   // Keys of n below the target (at or below it if or_equal); *torn is set when a concurrent
   // change left a hole, for the caller to start over.
   uint32_t CountBelow(const Node* n, const Decoded& target, bool or_equal, bool* torn) const;
-  uint64_t HeadOf(const char* key, uint32_t skip) const {
+  uint32_t HeadOf(const char* key, uint32_t skip) const {
     return cmp_.Head(cmp_.Decode(key), skip);
   }
   uint32_t SkipFor(const char* low, const char* high) const {
@@ -192,6 +199,13 @@ class BTree {
   bool TryInsert(const char* key, const Decoded& decoded);
   // Splits the locked, full node n, whose locked parent (nullptr for the root) has room.
   void Split(Node* n, Inner* parent);
+  // Makes room in the locked, full leaf n by moving some of its keys into a neighbour under
+  // its locked parent that has room; false (nothing changed) when neither has.
+  bool MakeRoom(Node* n, Inner* parent);
+  // Moves the boundary between the locked adjacent leaves a and b, the parent's children at
+  // and at + 1: a's last `shift` keys go to b's front, or for a negative shift b's first
+  // -shift keys go to a's end.
+  void MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int shift);
   // Recomputes n's skip from its fences, and the heads of its first `count` keys.
   // `stale`: the heads were never computed (a new node), so the skip is no evidence that
   // they hold.
@@ -225,10 +239,10 @@ uint32_t BTree<Cmp>::CountBelow(const Node* n, const Decoded& target, bool or_eq
                                 bool* torn) const {
   uint32_t lo = 0;
   uint32_t hi = n->count.load(std::memory_order_relaxed);
-  const uint64_t head = cmp_.Head(target, n->skip.load(std::memory_order_relaxed));
+  const uint32_t head = cmp_.Head(target, n->skip.load(std::memory_order_relaxed));
   while (lo < hi) {
     const uint32_t mid = (lo + hi) / 2;
-    const uint64_t h = n->heads[mid].load(std::memory_order_relaxed);
+    const uint32_t h = n->heads[mid].load(std::memory_order_relaxed);
     int c;
     if (h != head) {
       c = h < head ? -1 : +1;
@@ -268,7 +282,7 @@ bool BTree<Cmp>::TryInsert(const char* key, const Decoded& decoded) {
         Unlock(node);
         return false;
       }
-      Split(node, parent);
+      if (!node->leaf || parent == nullptr || !MakeRoom(node, parent)) Split(node, parent);
       Unlock(node);
       if (parent != nullptr) Unlock(parent);
       return false;
@@ -393,6 +407,68 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
 }
 
 template <typename Cmp>
+bool BTree<Cmp>::MakeRoom(Node* n, Inner* parent) {
+  const uint32_t pc = parent->count.load(std::memory_order_relaxed);
+  uint32_t at = 0;
+  while (parent->children[at].load(std::memory_order_relaxed) != n) at++;
+  LSM_INVARIANT(at <= pc);
+  // Half the difference moves, so both end equally full; a move smaller than kMinShift is not
+  // worth its locks and the search that follows, and leaves the work to Split.
+  for (const bool right : {true, false}) {
+    if (right ? at == pc : at == 0) continue;
+    Node* neighbour = parent->children[right ? at + 1 : at - 1].load(std::memory_order_relaxed);
+    uint64_t version;
+    if (!ReadLock(neighbour, &version)) continue;
+    const uint32_t move = (kCapacity - neighbour->count.load(std::memory_order_relaxed)) / 2;
+    if (move < kMinShift || !Upgrade(neighbour, version)) continue;
+    if (right) {
+      MoveBoundary(n, neighbour, parent, at, static_cast<int>(move));
+    } else {
+      MoveBoundary(neighbour, n, parent, at - 1, -static_cast<int>(move));
+    }
+    Unlock(neighbour);
+    return true;
+  }
+  return false;
+}
+
+template <typename Cmp>
+void BTree<Cmp>::MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int shift) {
+  const uint32_t ac = a->count.load(std::memory_order_relaxed);
+  const uint32_t bc = b->count.load(std::memory_order_relaxed);
+  auto copy = [](Node* to, uint32_t j, const Node* from, uint32_t i) {
+    to->heads[j].store(from->heads[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+    to->keys[j].store(from->keys[i].load(std::memory_order_relaxed), std::memory_order_release);
+  };
+  if (shift > 0) {  // a's last keys to b's front
+    const uint32_t m = static_cast<uint32_t>(shift);
+    for (uint32_t j = bc; j-- > 0;) copy(b, j + m, b, j);
+    for (uint32_t i = 0; i < m; i++) copy(b, i, a, ac - m + i);
+    a->count.store(ac - m, std::memory_order_relaxed);
+    b->count.store(bc + m, std::memory_order_relaxed);
+  } else {  // b's first keys to a's end
+    const uint32_t m = static_cast<uint32_t>(-shift);
+    for (uint32_t i = 0; i < m; i++) copy(a, ac + i, b, i);
+    for (uint32_t j = m; j < bc; j++) copy(b, j - m, b, j);
+    a->count.store(ac + m, std::memory_order_relaxed);
+    b->count.store(bc - m, std::memory_order_relaxed);
+  }
+  // b's new first key is the boundary: b's low fence, a's high one, and the separator between
+  // them in the parent (whose own fences, and so skip, stay). The moved heads were computed
+  // with the other leaf's skip, so they hold only if both leaves had the same one.
+  const char* const separator = b->keys[0].load(std::memory_order_relaxed);
+  const bool same_skip =
+      a->skip.load(std::memory_order_relaxed) == b->skip.load(std::memory_order_relaxed);
+  a->high.store(separator, std::memory_order_relaxed);
+  b->low.store(separator, std::memory_order_relaxed);
+  Rehead(a, a->count.load(std::memory_order_relaxed), /*stale=*/!same_skip);
+  Rehead(b, b->count.load(std::memory_order_relaxed), /*stale=*/!same_skip);
+  parent->heads[at].store(HeadOf(separator, parent->skip.load(std::memory_order_relaxed)),
+                          std::memory_order_relaxed);
+  parent->keys[at].store(separator, std::memory_order_release);
+}
+
+template <typename Cmp>
 template <typename Choose>
 bool BTree<Cmp>::DescendToLeaf(Choose choose, const Node** leaf, uint64_t* version) const {
   const Node* node = root_.load(std::memory_order_acquire);
@@ -480,12 +556,13 @@ bool BTree<Cmp>::FirstOfNext(const Node* leaf, uint64_t version, Position* pos) 
     *pos = Position();
     return true;
   }
-  // The next leaf's first key never changes: it is the separator it was split off at, and
-  // every key inserted into it is larger.
+  // The next leaf's first key changes only when MoveBoundary moves keys between it and
+  // `leaf`, which it does with `leaf` locked: `leaf` still at `version` afterwards means the key
+  // read follows every key `leaf` held then.
   uint64_t next_version;
   if (!ReadLock(next, &next_version)) return false;
   const char* key = next->keys[0].load(std::memory_order_acquire);
-  if (key == nullptr || !Validate(next, next_version)) return false;
+  if (key == nullptr || !Validate(next, next_version) || !Validate(leaf, version)) return false;
   *pos = {next, 0, next_version, key};
   return true;
 }

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -49,17 +50,10 @@ class ConcurrentArena {
   ~ConcurrentArena();
 
   // Returns `bytes` bytes aligned to kAlignment. REQUIRES: bytes > 0.
-  char* Allocate(size_t bytes) {
-    bytes = (bytes + kAlignment - 1) & ~(kAlignment - 1);
-    if (bytes > kChunkSize / 4) return AllocateCentral(bytes);
-    Shard* shard = CurrentShard();
-    MutexLock l(&shard->mu);
-    if (bytes > shard->remaining) Refill(shard);
-    char* result = shard->ptr;
-    shard->ptr += bytes;
-    shard->remaining -= bytes;
-    return result;
-  }
+  char* Allocate(size_t bytes) { return Allocate(bytes, kAlignment); }
+  // Returns `bytes` bytes at any address, for data only ever read bytewise: a run of such
+  // allocations wastes no padding. REQUIRES: bytes > 0.
+  char* AllocateUnaligned(size_t bytes) { return Allocate(bytes, 1); }
 
   // Bytes of all blocks held, chunks not yet handed out included.
   size_t MemoryUsage() const { return memory_usage_.load(std::memory_order_relaxed); }
@@ -71,6 +65,23 @@ class ConcurrentArena {
     size_t remaining ABSL_GUARDED_BY(mu) = 0;
   };
 
+  // REQUIRES: alignment is 1 or kAlignment.
+  char* Allocate(size_t bytes, size_t alignment) {
+    if (bytes > kChunkSize / 4)
+      return AllocateCentral((bytes + kAlignment - 1) & ~(kAlignment - 1));
+    Shard* shard = CurrentShard();
+    MutexLock l(&shard->mu);
+    // Chunks start aligned; only an unaligned allocation before this one leaves padding.
+    size_t pad = -reinterpret_cast<uintptr_t>(shard->ptr) & (alignment - 1);
+    if (pad + bytes > shard->remaining) {
+      Refill(shard);
+      pad = 0;
+    }
+    char* result = shard->ptr + pad;
+    shard->ptr += pad + bytes;
+    shard->remaining -= pad + bytes;
+    return result;
+  }
   Shard* CurrentShard();
   // Replaces the shard's chunk with a fresh one.
   void Refill(Shard* shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard->mu);

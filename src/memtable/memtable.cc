@@ -48,15 +48,15 @@ int MemTable::KeyComparator::Compare(const char* entry, const Decoded& target) c
   return a_tag > b_tag ? -1 : (a_tag < b_tag ? +1 : 0);
 }
 
-uint64_t MemTable::KeyComparator::Head(const Decoded& key, size_t skip) const {
+uint32_t MemTable::KeyComparator::Head(const Decoded& key, size_t skip) const {
   if (!bytewise) return 0;
   const size_t user = key.size() - kInternalKeyTagSize;
   if (skip >= user) return 0;
-  char bytes[8] = {};
-  std::memcpy(bytes, key.data() + skip, std::min<size_t>(8, user - skip));
-  uint64_t head;
-  std::memcpy(&head, bytes, 8);
-  if constexpr (std::endian::native == std::endian::little) head = __builtin_bswap64(head);
+  char bytes[4] = {};
+  std::memcpy(bytes, key.data() + skip, std::min<size_t>(4, user - skip));
+  uint32_t head;
+  std::memcpy(&head, bytes, 4);
+  if constexpr (std::endian::native == std::endian::little) head = __builtin_bswap32(head);
   return head;
 }
 

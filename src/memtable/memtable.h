@@ -122,9 +122,9 @@ class MemTable {
     explicit KeyComparator(const InternalKeyComparator& c);
     Decoded Decode(const char* entry) const;
     int Compare(const char* entry, const Decoded& target) const;
-    // The B+-tree's key heads: bytes [skip, skip + 8) of the user key, big-endian, and the
+    // The B+-tree's key heads: bytes [skip, skip + 4) of the user key, big-endian, and the
     // prefix two user keys share. Both 0 for a comparator other than the bytewise one.
-    uint64_t Head(const Decoded& key, size_t skip) const;
+    uint32_t Head(const Decoded& key, size_t skip) const;
     size_t SharedPrefix(const Decoded& a, const Decoded& b) const;
 
     const InternalKeyComparator icmp;

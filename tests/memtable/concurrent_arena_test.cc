@@ -32,6 +32,8 @@ TEST(MemTableArenaTest, SmallArenaStaysSmall) {
   EXPECT_LE(arena.MemoryUsage(), 2 * allocated + 2 * ConcurrentArena::kChunkSize);
 }
 
+// Aligned and unaligned allocations mixed: the aligned ones stay aligned after an unaligned one
+// of any size, and none overlaps another.
 TEST(MemTableArenaTest, AllocationsAreAlignedAndDisjoint) {
   ConcurrentArena arena;
   Random rnd(TestSeed());
@@ -41,8 +43,9 @@ TEST(MemTableArenaTest, AllocationsAreAlignedAndDisjoint) {
     // Mostly small, sometimes larger than a chunk or a block.
     size_t n = 1 + rnd.Skewed(10);
     if (rnd.OneIn(500)) n = 1 + rnd.Uniform(3 * ConcurrentArena::kBlockSize);
-    char* p = arena.Allocate(n);
-    ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % ConcurrentArena::kAlignment, 0u);
+    const bool aligned = rnd.OneIn(2);
+    char* p = aligned ? arena.Allocate(n) : arena.AllocateUnaligned(n);
+    if (aligned) ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % ConcurrentArena::kAlignment, 0u);
     std::memset(p, i & 0xff, n);
     allocated.emplace_back(p, n);
     total += n;
@@ -54,6 +57,16 @@ TEST(MemTableArenaTest, AllocationsAreAlignedAndDisjoint) {
       ASSERT_EQ(static_cast<uint8_t>(p[j]), i & 0xff) << "allocation " << i << " byte " << j;
     }
   }
+}
+
+// Unaligned allocations are packed: no padding between consecutive ones within a chunk.
+TEST(MemTableArenaTest, UnalignedAllocationsArePacked) {
+  ConcurrentArena arena;
+  char* first = arena.AllocateUnaligned(13);
+  EXPECT_EQ(arena.AllocateUnaligned(13), first + 13);
+  EXPECT_EQ(arena.AllocateUnaligned(1), first + 26);
+  // An aligned allocation after them skips to the next multiple of the alignment.
+  EXPECT_EQ(arena.Allocate(8), first + 32);
 }
 
 }  // namespace
