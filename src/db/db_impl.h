@@ -158,6 +158,11 @@ class DBImpl final : public DB {
   void CompleteGroup(Writer* leader, Writer* last_writer, const Status& s)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Wakes `w`, which is in the write queue or leads a group.
+  static void Wake(Writer* w);
+  // Returns once `w` was woken (or spuriously): spins briefly without the lock first, then
+  // sleeps on w's condition variable.
+  void AwaitWake(Writer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Makes sure the active memtable has room; with `force`, freezes it if it holds anything.
   Status MakeRoomForWrite(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether level 0 or pending compaction bytes stop or slow down writes, and why.

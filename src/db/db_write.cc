@@ -8,6 +8,7 @@
 // Before writing, the leader makes room: it freezes a full memtable (a background thread
 // flushes it), and delays or stops while compaction is behind or every write buffer is full.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <utility>
@@ -24,6 +25,20 @@ namespace {
 // write is not held up behind large ones).
 constexpr size_t kMaxGroupBytes = 1 << 20;
 
+// How long a waiting writer spins before it sleeps: first busy (a leader usually hands over
+// within a few microseconds, well before a futex sleep and wake-up would), then yielding the
+// CPU, which lets the leader run when there are more writers than cores.
+constexpr auto kBusySpin = std::chrono::microseconds(10);
+constexpr auto kYieldSpin = std::chrono::microseconds(50);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 }  // namespace
 
 // A queued write. `batch` is null for a request to freeze the memtable (Flush).
@@ -37,6 +52,8 @@ struct DBImpl::Writer {
   bool done = false;
   Status status;
   CondVar cv;
+  // Bumped (under mu_) by every Wake, so that a writer can wait for one without the lock.
+  std::atomic<uint32_t> wakes{0};
   // Set by the leader of a group once it is logged: this member inserts its own batch into
   // `insert_into` and reports to `leader`, which waits until its pending_inserts reach 0.
   MemTable* insert_into = nullptr;
@@ -84,7 +101,7 @@ bool DBImpl::AwaitTurn(Writer* w) {
   writers_.push_back(w);
   while (!w->done && w != writers_.front()) {
     if (w->insert_into == nullptr) {
-      w->cv.Wait();
+      AwaitWake(w);
       continue;
     }
     // The leader logged this writer's group: insert this batch alongside the others.
@@ -93,7 +110,7 @@ bool DBImpl::AwaitTurn(Writer* w) {
     Status inserted = InsertInto(*w->batch, mem, /*concurrent=*/true);
     mu_.Lock();
     if (!inserted.ok() && w->leader->status.ok()) w->leader->status = inserted;
-    if (--w->leader->pending_inserts == 0) w->leader->cv.Signal();
+    if (--w->leader->pending_inserts == 0) Wake(w->leader);
   }
   return !w->done;
 }
@@ -149,14 +166,14 @@ Status DBImpl::InsertGroupInParallel(Writer* w, Writer* last_writer, SequenceNum
       (*it)->leader = w;
       (*it)->insert_into = mem;
       w->pending_inserts++;
-      (*it)->cv.Signal();
+      Wake(*it);
     }
     if (*it == last_writer) break;
   }
   mu_.Unlock();
   Status s = InsertInto(*w->batch, mem, /*concurrent=*/true);
   mu_.Lock();
-  while (w->pending_inserts > 0) w->cv.Wait();
+  while (w->pending_inserts > 0) AwaitWake(w);
   return s.ok() ? w->status : s;
 }
 
@@ -167,15 +184,38 @@ void DBImpl::CompleteGroup(Writer* w, Writer* last_writer, const Status& s) {
     if (ready != w) {
       ready->status = s;
       ready->done = true;
-      ready->cv.Signal();
+      Wake(ready);
     }
     if (ready == last_writer) break;
   }
   if (writers_.empty()) {
     writers_drained_cv_.SignalAll();
   } else {
-    writers_.front()->cv.Signal();
+    Wake(writers_.front());
   }
+}
+
+void DBImpl::Wake(Writer* w) {
+  w->wakes.fetch_add(1, std::memory_order_release);
+  w->cv.Signal();
+}
+
+void DBImpl::AwaitWake(Writer* w) {
+  const uint32_t seen = w->wakes.load(std::memory_order_relaxed);
+  auto woken = [&] { return w->wakes.load(std::memory_order_acquire) != seen; };
+  mu_.Unlock();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 1; !woken(); i++) {
+    if (i % 32 == 0) {
+      const auto spun = std::chrono::steady_clock::now() - start;
+      if (spun > kYieldSpin) break;
+      if (spun > kBusySpin) std::this_thread::yield();
+    }
+    CpuRelax();
+  }
+  mu_.Lock();
+  // Wake runs under mu_: if it has not run by now, the wait below cannot miss it.
+  if (!woken()) w->cv.Wait();
 }
 
 WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
