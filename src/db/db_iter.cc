@@ -11,6 +11,10 @@ namespace {
 // saved_key_ and saved_value_.
 class DBIter final : public Iterator {
  public:
+  // Older versions of one key a forward scan steps over before it seeks past the rest (as
+  // RocksDB's max_sequential_skip_in_iterations, whose default this is).
+  static constexpr int kMaxSequentialSkip = 8;
+
   DBIter(const Comparator* ucmp, std::unique_ptr<InternalIterator> iter, SequenceNumber seq,
          const ReadOptions& options, std::shared_ptr<const void> pin)
       : ucmp_(ucmp), iter_(std::move(iter)), sequence_(seq), pin_(std::move(pin)) {
@@ -117,24 +121,44 @@ class DBIter final : public Iterator {
   }
 
   // Moves forward to the first visible value at or after the iterator's position, skipping
-  // entries of saved_key_ when `skipping`.
+  // entries of saved_key_ when `skipping`. After kMaxSequentialSkip older versions of one key
+  // in a row it seeks past the rest of them: a key updated thousands of times (a hot key) then
+  // costs a scan one search instead of a step per version.
   void FindNextUserEntry(bool skipping) {
     valid_ = false;
-    for (; iter_->Valid(); iter_->Next()) {
+    int skipped = 0;  // older versions of saved_key_ stepped over
+    while (iter_->Valid()) {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (upper_ && ucmp_->Compare(ikey.user_key, *upper_) >= 0) break;
-      if (ikey.sequence > sequence_) continue;
-      if (ikey.type == ValueType::kDeletion) {
-        saved_key_.assign(ikey.user_key);
-        skipping = true;
-      } else if (!skipping || ucmp_->Compare(ikey.user_key, saved_key_) > 0) {
-        valid_ = true;
-        saved_key_.clear();
-        return;
+      if (ikey.sequence <= sequence_) {
+        if (skipping && ucmp_->Compare(ikey.user_key, saved_key_) <= 0) {
+          if (++skipped > kMaxSequentialSkip) {
+            SeekPastVersionsOfSavedKey();
+            skipped = 0;
+            continue;
+          }
+        } else if (ikey.type == ValueType::kDeletion) {
+          saved_key_.assign(ikey.user_key);
+          skipping = true;
+          skipped = 0;
+        } else {
+          valid_ = true;
+          saved_key_.clear();
+          return;
+        }
       }
+      iter_->Next();
     }
     saved_key_.clear();
+  }
+
+  // Positions the iterator at the first entry of a user key after saved_key_: the target is
+  // saved_key_'s last possible internal key (sequence 0, the lowest type).
+  void SeekPastVersionsOfSavedKey() {
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, ParsedInternalKey(saved_key_, 0, ValueType::kDeletion));
+    iter_->Seek(seek_key_);
   }
 
   // Moves backward to the newest visible value of the last user key before the iterator's
@@ -176,6 +200,7 @@ class DBIter final : public Iterator {
   Status status_;
   std::string saved_key_;
   std::string saved_value_;
+  std::string seek_key_;  // SeekPastVersionsOfSavedKey's target, kept to reuse its buffer
 };
 
 }  // namespace
