@@ -97,7 +97,12 @@ class DBIter final : public Iterator {
     if (direction_ == Direction::kForward) {
       // Step back past every entry of the key shown.
       saved_key_.assign(ExtractUserKey(iter_->key()));
+      int stepped = 0;
       do {
+        if (++stepped > kMaxSequentialSkip) {
+          SeekBeforeSavedKey();
+          break;
+        }
         iter_->Prev();
       } while (iter_->Valid() && ucmp_->Compare(ExtractUserKey(iter_->key()), saved_key_) >= 0);
       direction_ = Direction::kReverse;
@@ -127,11 +132,27 @@ class DBIter final : public Iterator {
   void FindNextUserEntry(bool skipping) {
     valid_ = false;
     int skipped = 0;  // older versions of saved_key_ stepped over
+    int unseen = 0;   // versions newer than sequence_ of one key stepped over
     while (iter_->Valid()) {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (upper_ && ucmp_->Compare(ikey.user_key, *upper_) >= 0) break;
-      if (ikey.sequence <= sequence_) {
+      if (ikey.sequence > sequence_) {
+        // Too new to be seen: after a few versions of one key, seek to its newest visible one.
+        // seek_key_ holds the target for the key of the current run.
+        if (unseen == 0 || ucmp_->Compare(ExtractUserKey(seek_key_), ikey.user_key) != 0) {
+          seek_key_.clear();
+          AppendInternalKey(&seek_key_,
+                            ParsedInternalKey(ikey.user_key, sequence_, kValueTypeForSeek));
+          unseen = 0;
+        }
+        if (++unseen > kMaxSequentialSkip) {
+          iter_->Seek(seek_key_);
+          unseen = 0;
+          continue;
+        }
+      } else {
+        unseen = 0;
         if (skipping && ucmp_->Compare(ikey.user_key, saved_key_) <= 0) {
           if (++skipped > kMaxSequentialSkip) {
             SeekPastVersionsOfSavedKey();
@@ -162,22 +183,51 @@ class DBIter final : public Iterator {
   }
 
   // Moves backward to the newest visible value of the last user key before the iterator's
-  // position that has one, leaving the iterator before that key's entries.
+  // position that has one, leaving the iterator before that key's entries. Going backward a
+  // key's versions come oldest first: after kMaxSequentialSkip of them it reads the newest
+  // visible one with a seek instead, and seeks back before the key.
   void FindPrevUserEntry() {
     ValueType found = ValueType::kDeletion;  // kValue once saved_key_ holds a candidate
-    for (; iter_->Valid(); iter_->Prev()) {
+    int stepped = 0;                         // versions of the candidate stepped over
+    int unseen = 0;                          // versions newer than sequence_ of one key
+    while (iter_->Valid()) {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (lower_ && ucmp_->Compare(ikey.user_key, *lower_) < 0) break;
-      if (ikey.sequence > sequence_) continue;
-      if (found == ValueType::kValue && ucmp_->Compare(ikey.user_key, saved_key_) < 0) break;
-      found = ikey.type;
-      if (found == ValueType::kDeletion) {
-        ClearSaved();
+      if (ikey.sequence > sequence_) {
+        // Too new to be seen, and going backward they come after the key's visible versions:
+        // after a few, seek before the key. seek_key_ holds the target for the current run.
+        if (unseen == 0 || ucmp_->Compare(ExtractUserKey(seek_key_), ikey.user_key) != 0) {
+          seek_key_.clear();
+          AppendInternalKey(
+              &seek_key_, ParsedInternalKey(ikey.user_key, kMaxSequenceNumber, kValueTypeForSeek));
+          unseen = 0;
+        }
+        if (++unseen > kMaxSequentialSkip) {
+          iter_->SeekForPrev(seek_key_);
+          unseen = 0;
+          continue;
+        }
       } else {
-        saved_key_.assign(ikey.user_key);
-        saved_value_.assign(iter_->value());
+        unseen = 0;
+        const bool same = found == ValueType::kValue;
+        if (same && ucmp_->Compare(ikey.user_key, saved_key_) < 0) break;
+        if (same && ++stepped > kMaxSequentialSkip) {
+          found = SeekNewestOfSavedKey();
+          stepped = 0;
+          if (!iter_->status().ok()) break;
+          continue;
+        }
+        if (!same) stepped = 0;
+        found = ikey.type;
+        if (found == ValueType::kDeletion) {
+          ClearSaved();
+        } else {
+          saved_key_.assign(ikey.user_key);
+          saved_value_.assign(iter_->value());
+        }
       }
+      iter_->Prev();
     }
     // Versions come oldest first going backward: an error may hide a newer version of the
     // key found, so the key is shown only if the walk ended without one.
@@ -186,6 +236,31 @@ class DBIter final : public Iterator {
       ClearSaved();
       direction_ = Direction::kForward;
     }
+  }
+
+  // Reads saved_key_'s newest entry visible at sequence_ with a seek, keeps its value (kValue)
+  // or drops the key (kDeletion), and leaves the iterator before the key's entries.
+  ValueType SeekNewestOfSavedKey() {
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, ParsedInternalKey(saved_key_, sequence_, kValueTypeForSeek));
+    iter_->Seek(seek_key_);
+    ParsedInternalKey ikey;
+    // The candidate itself is visible, so the seek lands on it or on a newer visible version.
+    if (!iter_->Valid() || !Parse(&ikey)) return ValueType::kDeletion;
+    const ValueType found = ikey.type;
+    if (found == ValueType::kValue) saved_value_.assign(iter_->value());
+    SeekBeforeSavedKey();
+    if (found == ValueType::kDeletion) ClearSaved();
+    return found;
+  }
+
+  // Positions the iterator at the last entry of a user key before saved_key_: the target is
+  // saved_key_'s first possible internal key.
+  void SeekBeforeSavedKey() {
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_,
+                      ParsedInternalKey(saved_key_, kMaxSequenceNumber, kValueTypeForSeek));
+    iter_->SeekForPrev(seek_key_);
   }
 
   const Comparator* const ucmp_;

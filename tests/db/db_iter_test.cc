@@ -96,6 +96,35 @@ TEST(DBIterTest, ScanSeeksPastManyVersionsOfOneKey) {
   EXPECT_LT(counts.steps, 20);
   EXPECT_EQ(counts.seeks, 1);
 
+  // Backward, the versions come oldest first: the newest is read with a seek.
+  counts = {};
+  it->SeekToLast();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "hot2");
+  it->Prev();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "hot");
+  EXPECT_EQ(it->value(), "v1000");
+  it->Prev();
+  EXPECT_FALSE(it->Valid());
+  EXPECT_LT(counts.steps, 20);
+  EXPECT_LE(counts.seeks, 3);
+
+  // Read at sequence 10, the 990 newer versions are passed by a seek too, both ways.
+  for (const bool forward : {true, false}) {
+    SCOPED_TRACE(forward ? "forward" : "backward");
+    counts = {};
+    it = NewIter(entries, 10, &counts);
+    forward ? it->SeekToFirst() : it->SeekToLast();
+    ASSERT_TRUE(it->Valid());
+    EXPECT_EQ(it->key(), "hot");
+    EXPECT_EQ(it->value(), "v10");
+    forward ? it->Next() : it->Prev();
+    EXPECT_FALSE(it->Valid());
+    EXPECT_LT(counts.steps, 30);
+    EXPECT_LE(counts.seeks, 3);
+  }
+
   // The same behind a deletion: the deleted key's older versions are skipped by a seek too.
   entries.emplace_back(IKey("hot", 1001, ValueType::kDeletion), "");
   counts = {};
@@ -164,6 +193,12 @@ TEST(DBIterTest, RandomHistoriesAgainstModel) {
       scanned.emplace_back(std::string(it->key()), std::string(it->value()));
     }
     ASSERT_EQ(scanned, model) << "round " << round;
+    scanned.clear();
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+      scanned.emplace_back(std::string(it->key()), std::string(it->value()));
+    }
+    std::reverse(scanned.begin(), scanned.end());
+    ASSERT_EQ(scanned, model) << "round " << round << ", backward";
 
     // A seek to each key, then a step back and forward again.
     for (int k = 0; k < keys; k++) {
