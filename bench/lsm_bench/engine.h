@@ -64,6 +64,8 @@ struct EngineOptions {
   size_t write_buffer_size = 0;
   // The memtable index: "skip_list" or "btree" (lsm only); empty keeps the engine's default.
   std::string memtablerep;
+  // lsm: write the WAL through a memory map (lsm::Options::wal_mmap).
+  bool wal_mmap = true;
   // Bytes of uncompressed entries per table block.
   size_t block_size = 4096;
   // Table files kept open at most; -1 keeps every table open (RocksDB only).

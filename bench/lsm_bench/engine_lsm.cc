@@ -87,6 +87,7 @@ class LsmEngine final : public Engine {
       lo.memtable_factory =
           options.memtablerep == "btree" ? lsm::NewBTreeFactory() : lsm::NewSkipListFactory();
     }
+    lo.wal_mmap = options.wal_mmap;
     lo.max_open_files = options.open_files;
     lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;

@@ -47,6 +47,9 @@ ABSL_FLAG(int64_t, write_buffer_size, 0,
 ABSL_FLAG(std::string, memtablerep, "",
           "The memtable index: skip_list, or btree (lsm only); empty keeps the engine's default "
           "(lsm: btree; RocksDB, LevelDB: skip_list).");
+ABSL_FLAG(bool, wal_mmap, true,
+          "lsm only: write the WAL through a shared memory map (Options::wal_mmap); false "
+          "makes a write system call per write group.");
 ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
 ABSL_FLAG(int32_t, open_files, 1000,
           "Table files kept open at most; -1 keeps every table open (rocksdb only).");
@@ -202,6 +205,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
         "--compaction_style=%s: unknown (expected level, universal or fifo, or 0, 1 or 2)",
         compaction_style));
   }
+  eo.wal_mmap = absl::GetFlag(FLAGS_wal_mmap);
   eo.memtablerep = absl::GetFlag(FLAGS_memtablerep);
   if (!eo.memtablerep.empty() && eo.memtablerep != "skip_list" && eo.memtablerep != "btree") {
     return lsm::Status::InvalidArgument(

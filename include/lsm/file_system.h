@@ -83,6 +83,13 @@ class FileSystem {
   // Opens a file for appending, creating it if missing.
   virtual Status NewAppendableFile(const std::string& path,
                                    std::unique_ptr<WritableFile>* file) = 0;
+  // Creates (or truncates) a write-ahead log file: appended in small records, each of which
+  // must be the kernel's (survive the process being killed) once Append and Flush return. A
+  // reader must take zeros after the last record, to the end of the file, as its end. The
+  // default is NewWritableFile; the POSIX file system writes through a shared memory map.
+  virtual Status NewLogFile(const std::string& path, std::unique_ptr<WritableFile>* file) {
+    return NewWritableFile(path, file);
+  }
   virtual Status NewSequentialFile(const std::string& path,
                                    std::unique_ptr<SequentialFile>* file) = 0;
   virtual Status NewRandomAccessFile(const std::string& path,

@@ -237,6 +237,12 @@ struct Options {
   // How a damaged write-ahead log is recovered. Default: kPointInTimeRecovery.
   WALRecoveryMode wal_recovery_mode = WALRecoveryMode::kPointInTimeRecovery;
 
+  // Write the write-ahead log through FileSystem::NewLogFile, which on the POSIX file system
+  // copies each record into a shared memory map of the file instead of making a write system
+  // call per write group; the guarantees are the same (a write survives a process kill once
+  // acknowledged, and a power cut once synced). false: NewWritableFile. Default: true.
+  bool wal_mmap = true;
+
   // Where files are read and written. Default (nullptr): the POSIX file system.
   std::shared_ptr<FileSystem> file_system;
 

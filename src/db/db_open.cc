@@ -350,7 +350,8 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
 Status DBImpl::NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number) {
   *number = versions_->NewFileNumber();
   std::unique_ptr<WritableFile> file;
-  Status s = fs_->NewWritableFile(LogFileName(dbname_, *number), &file);
+  const std::string name = LogFileName(dbname_, *number);
+  Status s = options_.wal_mmap ? fs_->NewLogFile(name, &file) : fs_->NewWritableFile(name, &file);
   if (s.ok()) s = log::Writer::Create(std::move(file), *number, log);
   // The new log's directory entry must be durable before writes that rely on it are synced.
   if (s.ok()) s = log->get()->Sync();

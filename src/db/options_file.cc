@@ -174,6 +174,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, error_if_exists),
       LSM_OPTION(kDBSection, paranoid_checks),
       LSM_OPTION(kDBSection, wal_recovery_mode),
+      LSM_OPTION(kDBSection, wal_mmap),
       LSM_OPTION(kDBSection, max_background_jobs),
       LSM_OPTION(kDBSection, compaction_rate_limit_bytes_per_sec),
       LSM_OPTION(kDBSection, max_open_files),

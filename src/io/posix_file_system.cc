@@ -106,6 +106,111 @@ class PosixWritableFile final : public WritableFile {
   std::string buffer_;
 };
 
+// A log file written through a shared memory map. Append copies into the file's pages in the
+// page cache, with no system call; the bytes are the kernel's once copied, so like bytes given
+// to write() they survive the process being killed. Space is reserved with fallocate a window
+// at a time, so a full disk fails the Append that needs a new window instead of faulting on a
+// page; a process killed before Close leaves the rest of its last window as zeros, which the
+// log reader takes as the end of the log (docs/wal_format.md). Close cuts the file back to the
+// bytes appended. Sync is fdatasync, which writes back the mapped pages as well.
+class PosixMappedLogFile final : public WritableFile {
+ public:
+  static constexpr size_t kWindow = 1 << 20;
+
+  // `fd` is open for reading and writing, on an empty file with the first window reserved.
+  PosixMappedLogFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixMappedLogFile() override {
+    if (fd_ >= 0) (void)Close();
+  }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return Status::IOError(path_, "append after close");
+    while (!data.empty()) {
+      if (map_ == nullptr || pos_ == kWindow) {
+        Status s = MapNextWindow();
+        if (!s.ok()) return s;
+      }
+      const size_t n = std::min(data.size(), kWindow - pos_);
+      std::memcpy(map_ + pos_, data.data(), n);
+      pos_ += n;
+      size_ += n;
+      data.remove_prefix(n);
+    }
+    return Status::OK();
+  }
+
+  // Appended bytes are in the page cache already.
+  Status Flush() override {
+    if (fd_ < 0) return Status::IOError(path_, "flush after close");
+    return Status::OK();
+  }
+
+  Status Sync() override {
+    if (fd_ < 0) return Status::IOError(path_, "sync after close");
+    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) != 0) {
+      return PosixError(path_ + ": fdatasync", errno);
+    }
+    return Status::OK();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::OK();
+    Status s = Unmap();
+    if (RetryOnEintr([&] { return ::ftruncate(fd_, static_cast<off_t>(size_)); }) != 0 && s.ok()) {
+      s = PosixError(path_ + ": ftruncate", errno);
+    }
+    if (::close(fd_) != 0 && s.ok()) s = PosixError(path_ + ": close", errno);
+    fd_ = -1;
+    return s;
+  }
+
+  uint64_t Size() const override { return size_; }
+
+  // Reserves [offset, offset + kWindow) of fd's file. EOPNOTSUPP when the file system cannot.
+  static int Reserve(int fd, uint64_t offset) {
+    return RetryOnEintr([&] {
+      return ::fallocate(fd, 0, static_cast<off_t>(offset), static_cast<off_t>(kWindow));
+    });
+  }
+
+ private:
+  Status MapNextWindow() {
+    uint64_t offset = 0;
+    if (map_ != nullptr) {
+      Status s = Unmap();
+      if (!s.ok()) return s;
+      offset = window_offset_ + kWindow;
+      if (Reserve(fd_, offset) != 0) return PosixError(path_ + ": fallocate", errno);
+    }
+    void* map = ::mmap(nullptr, kWindow, PROT_READ | PROT_WRITE, MAP_SHARED, fd_,
+                       static_cast<off_t>(offset));
+    if (map == MAP_FAILED) return PosixError(path_ + ": mmap", errno);
+#ifdef MADV_POPULATE_WRITE
+    // Best effort: one call to fault in the window's pages instead of a fault per page.
+    (void)::madvise(map, kWindow, MADV_POPULATE_WRITE);
+#endif
+    map_ = static_cast<char*>(map);
+    window_offset_ = offset;
+    pos_ = 0;
+    return Status::OK();
+  }
+
+  Status Unmap() {
+    if (map_ == nullptr) return Status::OK();
+    const int r = ::munmap(map_, kWindow);
+    map_ = nullptr;
+    if (r != 0) return PosixError(path_ + ": munmap", errno);
+    return Status::OK();
+  }
+
+  const std::string path_;
+  int fd_;
+  char* map_ = nullptr;         // the current window, or nullptr before the first Append
+  uint64_t window_offset_ = 0;  // file offset of map_
+  size_t pos_ = 0;              // bytes of the window appended
+  uint64_t size_ = 0;
+};
+
 class PosixSequentialFile final : public SequentialFile {
  public:
   PosixSequentialFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -228,6 +333,24 @@ class PosixFileSystem final : public FileSystem {
     return OpenWritable(path, O_APPEND, file);
   }
 
+  // A PosixMappedLogFile, or a PosixWritableFile where the file system cannot reserve space.
+  Status NewLogFile(const std::string& path, std::unique_ptr<WritableFile>* file) override {
+    const int fd = RetryOnEintr(
+        [&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); });
+    if (fd < 0) return PosixError(path, errno);
+    if (PosixMappedLogFile::Reserve(fd, 0) != 0) {
+      const int err = errno;
+      if (err == EOPNOTSUPP) {
+        *file = std::make_unique<PosixWritableFile>(path, fd, 0);
+        return Status::OK();
+      }
+      ::close(fd);
+      return PosixError(path + ": fallocate", err);
+    }
+    *file = std::make_unique<PosixMappedLogFile>(path, fd);
+    return Status::OK();
+  }
+
   Status NewSequentialFile(const std::string& path,
                            std::unique_ptr<SequentialFile>* file) override {
     const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
@@ -243,8 +366,7 @@ class PosixFileSystem final : public FileSystem {
     struct stat st;
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
       if (PosixMmapFile::MmapBudget().fetch_sub(1) > 0) {
-        void* base =
-            ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+        void* base = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
         if (base != MAP_FAILED) {
           ::close(fd);
           *file = std::make_unique<PosixMmapFile>(path, static_cast<const char*>(base),

@@ -57,6 +57,10 @@ Reader::Event Reader::ReadFragment(Fragment* fragment, Damage* damage) {
     const uint64_t offset = block_start_ + pos_;
     const char* header = buffer_.get() + pos_;
     if (left < kHeaderSize) {
+      if (left > 0 && eof_ && !in_record_ && AllZero(header, left)) {
+        pos_ = buffer_len_;
+        return Event::kEof;  // unused space (see below)
+      }
       if (left > 0 && eof_) {
         pos_ = buffer_len_;
         *damage = {offset,
@@ -78,6 +82,13 @@ Reader::Event Reader::ReadFragment(Fragment* fragment, Damage* damage) {
       // Preallocated or zero-filled space, or a zeroed header before other bytes.
       const bool zeros = AllZero(header, left);
       pos_ = buffer_len_;
+      // Zeros from the end of a record to the end of the file are space reserved ahead of the
+      // records (a log written through a memory map) that nothing was written to: the log
+      // ends there, cleanly.
+      if (zeros && !in_record_) {
+        if (!SkipZeroBlocks()) return Event::kIoError;
+        if (pos_ == buffer_len_) return Event::kEof;
+      }
       *damage = {offset, zeros ? "zero-filled region" : "zeroed fragment header", zeros};
       return Event::kDamage;
     }
@@ -145,6 +156,15 @@ bool Reader::ReadBlock() {
   if (data.data() != buffer_.get()) std::memmove(buffer_.get(), data.data(), buffer_len_);
   eof_ = buffer_len_ < kBlockSize;
   report_.bytes_read = block_start_ + buffer_len_;
+  return true;
+}
+
+bool Reader::SkipZeroBlocks() {
+  while (!eof_) {
+    if (!ReadBlock()) return false;
+    if (!AllZero(buffer_.get(), buffer_len_)) return true;  // read on from its start
+    pos_ = buffer_len_;
+  }
   return true;
 }
 

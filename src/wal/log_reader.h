@@ -12,7 +12,9 @@
 //   kSkipAnyCorruptedRecords       damaged records and fragments are skipped; reading goes on
 //                                  at the next intact fragment (at worst the next block).
 //
-// In every mode: a record is returned only if all its fragments are intact and belong to it;
+// In every mode: zeros from the end of a record to the end of the file are unused space (a log
+// written through a memory map reserves its file ahead of the records), a clean end and not
+// damage; a record is returned only if all its fragments are intact and belong to it;
 // a bad magic number, a file header of another log, or a missing file header is Corruption and
 // an unknown format version NotSupported; bytes that an earlier recovery abandoned (announced
 // by a resume header, see log_writer.h) are skipped and are not damage, unless an intact record
@@ -126,6 +128,9 @@ class Reader {
 
   Event ReadFragment(Fragment* fragment, Damage* damage);
   bool ReadBlock();
+  // Reads on past blocks of zeros: stops at the first block holding anything else (pos_ at
+  // its start) or at the end of the file (pos_ == buffer_len_). False on an I/O error.
+  bool SkipZeroBlocks();
 
   // Takes a fragment into the record being assembled; true when *record is complete.
   bool Accept(const Fragment& f, std::string_view* record, std::string* scratch);

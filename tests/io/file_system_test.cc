@@ -3,9 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "src/io/posix_file_system.h"
+#include "src/util/random.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
 
@@ -108,6 +116,32 @@ TEST_P(FileSystemTest, LockIsExclusiveUntilReleased) {
   EXPECT_TRUE(fs_->LockFile(path, &b).ok());
 }
 
+// A log file takes appends of any size, across the POSIX file's 1 MiB mapping windows, and
+// holds exactly what was appended once closed.
+TEST_P(FileSystemTest, LogFileHoldsWhatWasAppended) {
+  const std::string path = dir_ + "/000001.log";
+  std::unique_ptr<WritableFile> w;
+  ASSERT_TRUE(fs_->NewLogFile(path, &w).ok());
+  Random rnd(TestSeed());
+  std::string expected;
+  while (expected.size() < (3 << 20)) {
+    const std::string chunk = rnd.Bytes(rnd.OneIn(20) ? rnd.Uniform(700000) : rnd.Uniform(300));
+    ASSERT_TRUE(w->Append(chunk).ok());
+    ASSERT_TRUE(w->Flush().ok());
+    expected += chunk;
+    if (rnd.OneIn(100)) {
+      ASSERT_TRUE(w->Sync().ok());
+    }
+  }
+  EXPECT_EQ(w->Size(), expected.size());
+  ASSERT_TRUE(w->Close().ok());
+  EXPECT_FALSE(w->Append("x").ok());
+  uint64_t size;
+  ASSERT_TRUE(fs_->GetFileSize(path, &size).ok());
+  EXPECT_EQ(size, expected.size());
+  EXPECT_TRUE(ReadAll(path) == expected);
+}
+
 INSTANTIATE_TEST_SUITE_P(Impl, FileSystemTest, testing::Values(true, false),
                          [](const auto& info) { return info.param ? "Posix" : "Memory"; });
 
@@ -123,6 +157,57 @@ TEST(PosixFileSystemTest, ErrorsNameThePath) {
   ASSERT_TRUE(f->Close().ok());
   s = fs->CreateDirIfMissing(tmp.path() + "/file");
   EXPECT_TRUE(s.IsIOError()) << s.ToString();
+}
+
+// A process killed after Append (no Close, no Sync) leaves its bytes in the file, followed by
+// zeros to the end of the space reserved ahead of them.
+TEST(PosixFileSystemTest, LogFileBytesSurviveAKill) {
+  TempDir tmp;
+  const std::string path = tmp.path() + "/000001.log";
+  const std::string data = Random(TestSeed()).Bytes((1 << 20) + 12345);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::unique_ptr<WritableFile> w;
+    if (!FileSystem::Default()->NewLogFile(path, &w).ok() || !w->Append(data).ok() ||
+        !w->Flush().ok()) {
+      ::_exit(1);
+    }
+    ::kill(::getpid(), SIGKILL);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  std::ifstream in(path, std::ios::binary);
+  const std::string contents((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  ASSERT_GE(contents.size(), data.size());
+  EXPECT_TRUE(contents.substr(0, data.size()) == data);
+  EXPECT_EQ(contents.find_first_not_of('\0', data.size()), std::string::npos);
+}
+
+// Space that cannot be reserved (here a file size limit; a full disk the same) fails the
+// Append that needs it with an error naming the file, instead of a fault on a mapped page.
+TEST(PosixFileSystemTest, LogFileThatCannotGrowFailsAppend) {
+  TempDir tmp;
+  const std::string path = tmp.path() + "/000001.log";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const struct rlimit limit = {(1 << 20) + 4096, (1 << 20) + 4096};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
+    std::unique_ptr<WritableFile> w;
+    if (!FileSystem::Default()->NewLogFile(path, &w).ok()) ::_exit(3);
+    if (!w->Append(std::string(1 << 20, 'a')).ok()) ::_exit(4);
+    const Status s = w->Append("b");
+    const bool named = s.ToString().find(path) != std::string::npos;
+    ::_exit(s.IsIOError() && named ? 0 : 5);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -45,7 +45,9 @@ TEST(MemTableArenaTest, AllocationsAreAlignedAndDisjoint) {
     if (rnd.OneIn(500)) n = 1 + rnd.Uniform(3 * ConcurrentArena::kBlockSize);
     const bool aligned = rnd.OneIn(2);
     char* p = aligned ? arena.Allocate(n) : arena.AllocateUnaligned(n);
-    if (aligned) ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % ConcurrentArena::kAlignment, 0u);
+    if (aligned) {
+      ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % ConcurrentArena::kAlignment, 0u);
+    }
     std::memset(p, i & 0xff, n);
     allocated.emplace_back(p, n);
     total += n;
