@@ -139,16 +139,8 @@ class DBIter final : public Iterator {
       if (upper_ && ucmp_->Compare(ikey.user_key, *upper_) >= 0) break;
       if (ikey.sequence > sequence_) {
         // Too new to be seen: after a few versions of one key, seek to its newest visible one.
-        // seek_key_ holds the target for the key of the current run.
-        if (unseen == 0 || ucmp_->Compare(ExtractUserKey(seek_key_), ikey.user_key) != 0) {
-          seek_key_.clear();
-          AppendInternalKey(&seek_key_,
-                            ParsedInternalKey(ikey.user_key, sequence_, kValueTypeForSeek));
-          unseen = 0;
-        }
-        if (++unseen > kMaxSequentialSkip) {
+        if (TooManyUnseen(ikey.user_key, sequence_, &unseen)) {
           iter_->Seek(seek_key_);
-          unseen = 0;
           continue;
         }
       } else {
@@ -174,6 +166,20 @@ class DBIter final : public Iterator {
     saved_key_.clear();
   }
 
+  // Counts in *unseen the versions newer than sequence_ of one key stepped over in a row, and
+  // keeps that key at `seek_sequence` in seek_key_. True (and the count restarts) once there
+  // were more than kMaxSequentialSkip, for the caller to seek to seek_key_ instead.
+  bool TooManyUnseen(std::string_view user_key, SequenceNumber seek_sequence, int* unseen) {
+    if (*unseen == 0 || ucmp_->Compare(ExtractUserKey(seek_key_), user_key) != 0) {
+      seek_key_.clear();
+      AppendInternalKey(&seek_key_, ParsedInternalKey(user_key, seek_sequence, kValueTypeForSeek));
+      *unseen = 0;
+    }
+    if (++*unseen <= kMaxSequentialSkip) return false;
+    *unseen = 0;
+    return true;
+  }
+
   // Positions the iterator at the first entry of a user key after saved_key_: the target is
   // saved_key_'s last possible internal key (sequence 0, the lowest type).
   void SeekPastVersionsOfSavedKey() {
@@ -196,16 +202,9 @@ class DBIter final : public Iterator {
       if (lower_ && ucmp_->Compare(ikey.user_key, *lower_) < 0) break;
       if (ikey.sequence > sequence_) {
         // Too new to be seen, and going backward they come after the key's visible versions:
-        // after a few, seek before the key. seek_key_ holds the target for the current run.
-        if (unseen == 0 || ucmp_->Compare(ExtractUserKey(seek_key_), ikey.user_key) != 0) {
-          seek_key_.clear();
-          AppendInternalKey(
-              &seek_key_, ParsedInternalKey(ikey.user_key, kMaxSequenceNumber, kValueTypeForSeek));
-          unseen = 0;
-        }
-        if (++unseen > kMaxSequentialSkip) {
+        // after a few, seek before the key.
+        if (TooManyUnseen(ikey.user_key, kMaxSequenceNumber, &unseen)) {
           iter_->SeekForPrev(seek_key_);
-          unseen = 0;
           continue;
         }
       } else {
@@ -275,7 +274,7 @@ class DBIter final : public Iterator {
   Status status_;
   std::string saved_key_;
   std::string saved_value_;
-  std::string seek_key_;  // SeekPastVersionsOfSavedKey's target, kept to reuse its buffer
+  std::string seek_key_;  // the target of the seeks above, kept to reuse its buffer
 };
 
 }  // namespace

@@ -33,6 +33,13 @@ auto RetryOnEintr(F f) {
   return r;
 }
 
+Status SyncData(const std::string& path, int fd) {
+  if (RetryOnEintr([&] { return ::fdatasync(fd); }) != 0) {
+    return PosixError(path + ": fdatasync", errno);
+  }
+  return Status::OK();
+}
+
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(std::string path, int fd, uint64_t size)
@@ -68,10 +75,7 @@ class PosixWritableFile final : public WritableFile {
     if (fd_ < 0) return Status::IOError(path_, "sync after close");
     Status s = FlushBuffer();
     if (!s.ok()) return s;
-    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) != 0) {
-      return PosixError(path_ + ": fdatasync", errno);
-    }
-    return Status::OK();
+    return SyncData(path_, fd_);
   }
 
   Status Close() override {
@@ -147,10 +151,7 @@ class PosixMappedLogFile final : public WritableFile {
 
   Status Sync() override {
     if (fd_ < 0) return Status::IOError(path_, "sync after close");
-    if (RetryOnEintr([&] { return ::fdatasync(fd_); }) != 0) {
-      return PosixError(path_ + ": fdatasync", errno);
-    }
-    return Status::OK();
+    return SyncData(path_, fd_);
   }
 
   Status Close() override {
