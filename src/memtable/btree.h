@@ -77,8 +77,6 @@ class BTree {
  public:
   // Keys per leaf, and separators per inner node.
   static constexpr uint32_t kCapacity = 32;
-  // The fewest keys MakeRoom moves into a full leaf's neighbour instead of splitting.
-  static constexpr uint32_t kMinShift = 1;
   // How many keys ahead of an iterator's step its key is prefetched.
   static constexpr int kPrefetchDistance = 4;
   using Decoded = typename Cmp::Decoded;
@@ -412,15 +410,16 @@ bool BTree<Cmp>::MakeRoom(Node* n, Inner* parent) {
   uint32_t at = 0;
   while (parent->children[at].load(std::memory_order_relaxed) != n) at++;
   LSM_INVARIANT(at <= pc);
-  // Half the difference moves, so both end equally full; a move smaller than kMinShift is not
-  // worth its locks and the search that follows, and leaves the work to Split.
+  // Half the difference moves, so both end equally full. A neighbour too full to take even one
+  // key leaves the work to Split. (Moves of one key are worth their locks: requiring four or
+  // eight left leaves emptier, docs/performance.md.)
   for (const bool right : {true, false}) {
     if (right ? at == pc : at == 0) continue;
     Node* neighbour = parent->children[right ? at + 1 : at - 1].load(std::memory_order_relaxed);
     uint64_t version;
     if (!ReadLock(neighbour, &version)) continue;
     const uint32_t move = (kCapacity - neighbour->count.load(std::memory_order_relaxed)) / 2;
-    if (move < kMinShift || !Upgrade(neighbour, version)) continue;
+    if (move == 0 || !Upgrade(neighbour, version)) continue;
     if (right) {
       MoveBoundary(n, neighbour, parent, at, static_cast<int>(move));
     } else {

@@ -67,8 +67,9 @@ class ConcurrentArena {
 
   // REQUIRES: alignment is 1 or kAlignment.
   char* Allocate(size_t bytes, size_t alignment) {
-    if (bytes > kChunkSize / 4)
+    if (bytes > kChunkSize / 4) {
       return AllocateCentral((bytes + kAlignment - 1) & ~(kAlignment - 1));
+    }
     Shard* shard = CurrentShard();
     MutexLock l(&shard->mu);
     // Chunks start aligned; only an unaligned allocation before this one leaves padding.
