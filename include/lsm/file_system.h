@@ -59,7 +59,8 @@ class RandomAccessFile {
  public:
   virtual ~RandomAccessFile() = default;
   // Reads up to n bytes at offset into *result, which may point into scratch (at least n
-  // bytes) or elsewhere. Fewer than n bytes means the read reached end of file.
+  // bytes) or elsewhere; bytes elsewhere (a memory map) must stay valid and unchanged while the
+  // file object lives. Fewer than n bytes means the read reached end of file.
   virtual Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const = 0;
   // The file's size in bytes.
   virtual Status Size(uint64_t* size) const = 0;

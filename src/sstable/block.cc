@@ -64,9 +64,23 @@ inline const char* DecodeEntry(const char* p, const char* limit, uint32_t* share
 
 Status Block::Create(std::string contents, uint64_t file_offset,
                      std::shared_ptr<const Block>* block) {
+  auto b = std::unique_ptr<Block>(new Block(std::move(contents), nullptr, file_offset));
+  b->data_ = b->owned_;
+  return Finish(std::move(b), block);
+}
+
+Status Block::CreateView(std::string_view contents, std::shared_ptr<const void> pin,
+                         uint64_t file_offset, std::shared_ptr<const Block>* block) {
+  auto b = std::unique_ptr<Block>(new Block({}, std::move(pin), file_offset));
+  b->data_ = contents;
+  return Finish(std::move(b), block);
+}
+
+Status Block::Finish(std::unique_ptr<Block> b, std::shared_ptr<const Block>* block) {
   auto corruption = [&](std::string_view what) {
-    return Status::Corruption(absl::StrFormat("block @ %u", file_offset), what);
+    return Status::Corruption(absl::StrFormat("block @ %u", b->file_offset_), what);
   };
+  const std::string_view contents = b->data_;
   const size_t size = contents.size();
   if (size < sizeof(uint32_t) || size > UINT32_MAX) return corruption("bad block size");
   const uint32_t num_restarts = DecodeFixed32(contents.data() + size - sizeof(uint32_t));
@@ -85,10 +99,9 @@ Status Block::Create(std::string contents, uint64_t file_offset,
     }
     prev = r;
   }
-  auto* b = new Block(std::move(contents), file_offset);
   b->restarts_offset_ = restarts_offset;
   b->num_restarts_ = num_restarts;
-  block->reset(b);
+  block->reset(b.release());
   return Status::OK();
 }
 

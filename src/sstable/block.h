@@ -40,6 +40,10 @@ class Block {
   // Corruption when the restart array is malformed.
   static Status Create(std::string contents, uint64_t file_offset,
                        std::shared_ptr<const Block>* block);
+  // A block over bytes it does not own: `contents` stays valid while `pin` is held (a memory
+  // map and the file that owns it).
+  static Status CreateView(std::string_view contents, std::shared_ptr<const void> pin,
+                           uint64_t file_offset, std::shared_ptr<const Block>* block);
 
   Block(const Block&) = delete;
   Block& operator=(const Block&) = delete;
@@ -48,14 +52,17 @@ class Block {
   uint64_t file_offset() const { return file_offset_; }
   uint32_t num_restarts() const { return num_restarts_; }
   // Bytes this block holds in memory, for cache charges.
-  size_t ApproximateMemoryUsage() const { return sizeof(Block) + data_.capacity(); }
+  size_t ApproximateMemoryUsage() const { return sizeof(Block) + owned_.capacity(); }
 
  private:
   friend class BlockIter;
-  Block(std::string contents, uint64_t file_offset)
-      : data_(std::move(contents)), file_offset_(file_offset) {}
+  Block(std::string owned, std::shared_ptr<const void> pin, uint64_t file_offset)
+      : owned_(std::move(owned)), pin_(std::move(pin)), file_offset_(file_offset) {}
+  static Status Finish(std::unique_ptr<Block> b, std::shared_ptr<const Block>* block);
 
-  std::string data_;
+  std::string owned_;                // the contents, unless they are pinned
+  std::shared_ptr<const void> pin_;  // keeps pinned contents alive
+  std::string_view data_;
   uint64_t file_offset_;
   uint32_t restarts_offset_ = 0;  // where the restart array begins
   uint32_t num_restarts_ = 0;

@@ -117,41 +117,56 @@ Status CheckHandle(const BlockHandle& handle, uint64_t limit, std::string_view f
   return Status::OK();
 }
 
-Status ReadBlock(const RandomAccessFile* file, std::string_view file_name,
-                 const BlockHandle& handle, bool verify_checksum, std::string* contents) {
+Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
+                       const BlockHandle& handle, bool verify_checksum, std::string* buf,
+                       std::string_view* stored, uint8_t* type) {
   const size_t n = static_cast<size_t>(handle.size);
-  std::string buf;
-  buf.resize(n + kBlockTrailerSize);
+  buf->resize(n + kBlockTrailerSize);
   std::string_view data;
-  Status s = file->Read(handle.offset, n + kBlockTrailerSize, &data, buf.data());
+  Status s = file->Read(handle.offset, n + kBlockTrailerSize, &data, buf->data());
   if (!s.ok()) return WithTableContext(s, file_name);
   if (data.size() != n + kBlockTrailerSize) {
     return BlockCorruption(file_name, handle.offset, "truncated block read");
   }
-  const char type = data[n];
   // The contents and the type byte lie together here: one pass computes BlockChecksum.
   if (verify_checksum &&
       DecodeFixed32(data.data() + n + 1) != MaskChecksum(Checksum32(data.substr(0, n + 1)))) {
     return BlockCorruption(file_name, handle.offset, "checksum mismatch");
   }
-  const auto codec = static_cast<uint8_t>(type);
-  if (codec == static_cast<uint8_t>(CompressionType::kNone)) {
-    if (data.data() != buf.data()) {
-      contents->assign(data.data(), n);
+  *stored = data.substr(0, n);
+  *type = static_cast<uint8_t>(data[n]);
+  return Status::OK();
+}
+
+Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle, std::string* buf,
+                         std::string_view stored, uint8_t type, std::string* contents) {
+  if (type == static_cast<uint8_t>(CompressionType::kNone)) {
+    if (stored.data() != buf->data()) {
+      contents->assign(stored);
     } else {
-      buf.resize(n);
-      contents->swap(buf);
+      buf->resize(stored.size());
+      contents->swap(*buf);
     }
     return Status::OK();
   }
-  if (!IsValidCompressionType(codec)) {
+  if (!IsValidCompressionType(type)) {
     return BlockCorruption(file_name, handle.offset,
-                           absl::StrFormat("unknown compression type %u", codec));
+                           absl::StrFormat("unknown compression type %u", type));
   }
-  s = Uncompress(static_cast<CompressionType>(codec), data.substr(0, n), kMaxUncompressedBlockSize,
-                 contents);
+  Status s =
+      Uncompress(static_cast<CompressionType>(type), stored, kMaxUncompressedBlockSize, contents);
   if (!s.ok()) return BlockCorruption(file_name, handle.offset, s.message());
   return Status::OK();
+}
+
+Status ReadBlock(const RandomAccessFile* file, std::string_view file_name,
+                 const BlockHandle& handle, bool verify_checksum, std::string* contents) {
+  std::string buf;
+  std::string_view stored;
+  uint8_t type = 0;
+  Status s = ReadStoredBlock(file, file_name, handle, verify_checksum, &buf, &stored, &type);
+  if (!s.ok()) return s;
+  return DecodeStoredBlock(file_name, handle, &buf, stored, type, contents);
 }
 
 }  // namespace lsm

@@ -140,8 +140,17 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
       return Status::OK();
     }
   }
+  std::string buf;
+  std::string_view stored;
+  uint8_t codec = 0;
+  Status s = ReadStoredBlock(file_.get(), file_name_, handle, options.verify_checksums, &buf,
+                             &stored, &codec);
+  if (!s.ok()) return s;
+  if (codec == static_cast<uint8_t>(CompressionType::kNone) && stored.data() != buf.data()) {
+    return WithTableContext(Block::CreateView(stored, file_, handle.offset, block), file_name_);
+  }
   std::string contents;
-  Status s = ReadBlock(file_.get(), file_name_, handle, options.verify_checksums, &contents);
+  s = DecodeStoredBlock(file_name_, handle, &buf, stored, codec, &contents);
   if (s.ok()) {
     s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name_);
   }

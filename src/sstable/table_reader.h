@@ -15,7 +15,10 @@
 // reach them); when a block cache is given they are also inserted into it with high priority
 // so that their bytes count against its capacity, and erased from it when the reader closes.
 // Data blocks go through the block cache when one is given, keyed by (a cache id from
-// BlockCache::NewId(), block offset) and charged their decoded size.
+// BlockCache::NewId(), block offset) and charged their decoded size. The exception is an
+// uncompressed block of a file that returns its own memory (a memory-mapped table): it is
+// read in place, its checksum checked on every read as for any block, and never cached,
+// since the cache would only hold a second copy of bytes the page cache already has.
 //
 // Every problem found in the file is Corruption naming the file and offset ("table
 // 000007.sst block @ 4096: checksum mismatch"); an unknown format version is NotSupported; a
@@ -124,7 +127,7 @@ class TableReader {
   const InternalKeyComparator icmp_;
   const KeyOrder order_;
   const std::string file_name_;
-  const std::unique_ptr<RandomAccessFile> file_;
+  const std::shared_ptr<const RandomAccessFile> file_;  // pinned by in-place blocks
   const uint64_t file_size_;
   BlockCache* const cache_;
   uint64_t cache_id_ = 0;       // keys of data blocks

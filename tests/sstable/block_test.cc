@@ -227,6 +227,30 @@ TEST(BlockTest, BadRestartArrays) {
   EXPECT_TRUE(Block::Create(past_end, 0, &block).IsCorruption());
 }
 
+// A view reads bytes it does not own and holds their owner for as long as it lives; its
+// restart array is checked as a copied block's is.
+TEST(BlockTest, ViewPinsItsBytes) {
+  BlockBuilder builder(2);
+  builder.Add("a", "1");
+  builder.Add("b", "2");
+  builder.Add("c", "3");
+  auto bytes = std::make_shared<const std::string>(builder.Finish());
+  std::shared_ptr<const Block> block;
+  ASSERT_TRUE(Block::CreateView(*bytes, bytes, 64, &block).ok());
+  EXPECT_EQ(bytes.use_count(), 2);
+  BlockIter it(block.get(), KeyOrder(BytewiseComparator()));
+  it.Seek("b");
+  ASSERT_TRUE(it.Valid());
+  EXPECT_EQ(it.value(), "2");
+  block.reset();
+  EXPECT_EQ(bytes.use_count(), 1);
+
+  std::string bad = *bytes;
+  EncodeFixed32(bad.data() + bad.size() - 4, 1000);
+  const Status s = Block::CreateView(bad, nullptr, 64, &block);
+  EXPECT_EQ(s.ToString(), "Corruption: block @ 64: bad restart count 1000");
+}
+
 TEST(BlockTest, MalformedEntryIsCorruptionWithOffset) {
   BlockBuilder builder(16);
   builder.Add("apple", "1");

@@ -89,11 +89,13 @@ Status ReadEverything(MemFileSystem* fs, const TableOptions& options,
   return first;
 }
 
-class TableCorruptionTest : public testing::TestWithParam<CompressionType> {};
+// Over files read by copying and over files read in place (as memory maps are).
+class TableCorruptionTest
+    : public testing::TestWithParam<std::tuple<CompressionType, bool /*mapped*/>> {};
 
 TEST_P(TableCorruptionTest, EveryByteFlipped) {
-  MemFileSystem fs;
-  const TableOptions options = SmallOptions(GetParam());
+  MemFileSystem fs(/*mapped_reads=*/std::get<1>(GetParam()));
+  const TableOptions options = SmallOptions(std::get<0>(GetParam()));
   const std::vector<Entry> entries = SmallEntries();
   ASSERT_TRUE(BuildTable(&fs, kPath, options, entries).ok());
   std::string good;
@@ -121,8 +123,8 @@ TEST_P(TableCorruptionTest, EveryByteFlipped) {
 }
 
 TEST_P(TableCorruptionTest, EveryTruncation) {
-  MemFileSystem fs;
-  const TableOptions options = SmallOptions(GetParam());
+  MemFileSystem fs(/*mapped_reads=*/std::get<1>(GetParam()));
+  const TableOptions options = SmallOptions(std::get<0>(GetParam()));
   ASSERT_TRUE(BuildTable(&fs, kPath, options, SmallEntries()).ok());
   std::string good;
   ASSERT_TRUE(fs.Contents(kPath, &good).ok());
@@ -142,8 +144,13 @@ TEST_P(TableCorruptionTest, EveryTruncation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Compressions, TableCorruptionTest,
-                         testing::Values(CompressionType::kNone, CompressionType::kLZ4),
-                         [](const auto& info) { return CompressionTypeName(info.param); });
+                         testing::Combine(testing::Values(CompressionType::kNone,
+                                                          CompressionType::kLZ4),
+                                          testing::Bool()),
+                         [](const auto& info) {
+                           return std::string(CompressionTypeName(std::get<0>(info.param))) +
+                                  (std::get<1>(info.param) ? "Mapped" : "Copied");
+                         });
 
 TEST(TableCorruptionTest, Messages) {
   MemFileSystem fs;

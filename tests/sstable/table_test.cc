@@ -291,5 +291,30 @@ TEST(TableTest, RealFiles) {
   EXPECT_EQ(cache.usage(), usage - pinned);
 }
 
+// A table whose file returns its own memory (a memory map) serves its uncompressed data blocks
+// in place and leaves them out of the block cache; a copied or decompressed block is cached.
+TEST(TableTest, UncompressedBlocksOfMappedFilesAreReadInPlace) {
+  Random rnd(TestSeed());
+  const std::vector<Entry> entries = RandomEntries(&rnd, 2000);
+  for (bool mapped : {false, true}) {
+    for (CompressionType compression : {CompressionType::kNone, CompressionType::kLZ4}) {
+      SCOPED_TRACE(testing::Message()
+                   << "mapped " << mapped << " " << CompressionTypeName(compression));
+      MemFileSystem fs(mapped);
+      TableOptions options;
+      options.compression = compression;
+      options.block_size = 1024;
+      ASSERT_TRUE(BuildTable(&fs, kPath, options, entries).ok());
+      BlockCache cache(8 << 20);
+      std::unique_ptr<TableReader> table;
+      ASSERT_TRUE(OpenTable(&fs, kPath, options, &cache, &table).ok());
+      const size_t meta = cache.usage();
+      CheckTable(*table, entries, &rnd, ReadOptions());
+      const bool in_place = mapped && compression == CompressionType::kNone;
+      EXPECT_EQ(cache.usage() == meta, in_place) << cache.usage() << " vs " << meta;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lsm

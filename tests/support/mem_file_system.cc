@@ -84,6 +84,23 @@ class MemRandomAccessFile final : public RandomAccessFile {
   std::shared_ptr<FileData> data_;
 };
 
+// Views into a copy taken at open.
+class MemMappedFile final : public RandomAccessFile {
+ public:
+  explicit MemMappedFile(std::string bytes) : bytes_(std::move(bytes)) {}
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char*) const override {
+    *result = std::string_view(bytes_).substr(std::min<uint64_t>(offset, bytes_.size()), n);
+    return Status::OK();
+  }
+  Status Size(uint64_t* size) const override {
+    *size = bytes_.size();
+    return Status::OK();
+  }
+
+ private:
+  const std::string bytes_;
+};
+
 }  // namespace
 
 class MemFileSystem::Lock final : public FileLock {
@@ -138,6 +155,11 @@ Status MemFileSystem::NewRandomAccessFile(const std::string& path,
                                           std::unique_ptr<RandomAccessFile>* file) {
   auto data = Find(path);
   if (data == nullptr) return Status::NotFound(path);
+  if (mapped_reads_) {
+    MutexLock l(&data->mu);
+    *file = std::make_unique<MemMappedFile>(data->contents);
+    return Status::OK();
+  }
   *file = std::make_unique<MemRandomAccessFile>(std::move(data));
   return Status::OK();
 }

@@ -6,6 +6,8 @@
 // Files live in a map keyed by path; directories are created implicitly by CreateDirIfMissing
 // and otherwise not checked. Locks conflict between holders as POSIX flock does.
 // Tests may reach into a file's bytes (to corrupt or truncate it) through Contents/SetContents.
+// A RandomAccessFile copies into the caller's scratch, or, with mapped_reads, returns views
+// into the bytes as they were at open, as a memory map of an unchanging file does.
 // Thread-safety: as lsm::FileSystem.
 #ifndef LSM_TESTS_SUPPORT_MEM_FILE_SYSTEM_H_
 #define LSM_TESTS_SUPPORT_MEM_FILE_SYSTEM_H_
@@ -27,6 +29,8 @@ class MemFileSystem final : public FileSystem {
     Mutex mu;
     std::string contents ABSL_GUARDED_BY(mu);
   };
+
+  explicit MemFileSystem(bool mapped_reads = false) : mapped_reads_(mapped_reads) {}
 
   Status NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* file) override;
   Status NewAppendableFile(const std::string& path, std::unique_ptr<WritableFile>* file) override;
@@ -53,6 +57,7 @@ class MemFileSystem final : public FileSystem {
   std::shared_ptr<FileData> Find(const std::string& path);
   void Unlock(const std::string& path);
 
+  const bool mapped_reads_;
   Mutex mu_;
   std::map<std::string, std::shared_ptr<FileData>> files_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> dirs_ ABSL_GUARDED_BY(mu_);
