@@ -118,12 +118,12 @@ Status CheckHandle(const BlockHandle& handle, uint64_t limit, std::string_view f
 }
 
 Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
-                       const BlockHandle& handle, bool verify_checksum, std::string* buf,
+                       const BlockHandle& handle, bool verify_checksum, BlockReadBuffer* buf,
                        std::string_view* stored, uint8_t* type) {
   const size_t n = static_cast<size_t>(handle.size);
-  buf->resize(n + kBlockTrailerSize);
   std::string_view data;
-  Status s = file->Read(handle.offset, n + kBlockTrailerSize, &data, buf->data());
+  Status s =
+      file->Read(handle.offset, n + kBlockTrailerSize, &data, buf->Get(n + kBlockTrailerSize));
   if (!s.ok()) return WithTableContext(s, file_name);
   if (data.size() != n + kBlockTrailerSize) {
     return BlockCorruption(file_name, handle.offset, "truncated block read");
@@ -138,15 +138,10 @@ Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
   return Status::OK();
 }
 
-Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle, std::string* buf,
+Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle,
                          std::string_view stored, uint8_t type, std::string* contents) {
   if (type == static_cast<uint8_t>(CompressionType::kNone)) {
-    if (stored.data() != buf->data()) {
-      contents->assign(stored);
-    } else {
-      buf->resize(stored.size());
-      contents->swap(*buf);
-    }
+    contents->assign(stored);
     return Status::OK();
   }
   if (!IsValidCompressionType(type)) {
@@ -161,12 +156,12 @@ Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle, 
 
 Status ReadBlock(const RandomAccessFile* file, std::string_view file_name,
                  const BlockHandle& handle, bool verify_checksum, std::string* contents) {
-  std::string buf;
+  BlockReadBuffer buf;
   std::string_view stored;
   uint8_t type = 0;
   Status s = ReadStoredBlock(file, file_name, handle, verify_checksum, &buf, &stored, &type);
   if (!s.ok()) return s;
-  return DecodeStoredBlock(file_name, handle, &buf, stored, type, contents);
+  return DecodeStoredBlock(file_name, handle, stored, type, contents);
 }
 
 }  // namespace lsm

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -91,18 +92,36 @@ uint32_t BlockChecksum(std::string_view contents, char type);
 // Checks that a block with its trailer lies within [0, limit) of the file.
 Status CheckHandle(const BlockHandle& handle, uint64_t limit, std::string_view file_name);
 
+// Room for one block read: inline (uninitialized, so free to set up on the stack) for blocks
+// up to kInlineBytes, on the heap above.
+class BlockReadBuffer {
+ public:
+  static constexpr size_t kInlineBytes = 8192;
+  char* Get(size_t n) {
+    if (n <= kInlineBytes) return data_ = inline_;
+    heap_.reset(new char[n]);
+    return data_ = heap_.get();
+  }
+  // What the last Get returned.
+  const char* data() const { return data_; }
+
+ private:
+  char* data_ = nullptr;
+  char inline_[kInlineBytes];
+  std::unique_ptr<char[]> heap_;
+};
+
 // Reads the block at `handle` with its trailer and verifies the checksum if asked. *stored is
 // the block as stored (compressed or not) and *type its compression type byte; *stored points
 // into *buf, or into the file itself where the file returns its own memory (a memory map),
 // which stays valid while the file is open. REQUIRES: CheckHandle(handle, file size) is OK.
 Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
-                       const BlockHandle& handle, bool verify_checksum, std::string* buf,
+                       const BlockHandle& handle, bool verify_checksum, BlockReadBuffer* buf,
                        std::string_view* stored, uint8_t* type);
 
-// The uncompressed contents of a block read by ReadStoredBlock into *buf (whose storage it
-// takes when the block is stored uncompressed in it). Corruption for an unknown type or bad
-// compressed data.
-Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle, std::string* buf,
+// The uncompressed contents of a block read by ReadStoredBlock. Corruption for an unknown type
+// or bad compressed data.
+Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle,
                          std::string_view stored, uint8_t type, std::string* contents);
 
 // Reads the block at `handle`, verifies its trailer checksum if asked, and leaves its

@@ -140,7 +140,7 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
       return Status::OK();
     }
   }
-  std::string buf;
+  BlockReadBuffer buf;
   std::string_view stored;
   uint8_t codec = 0;
   Status s = ReadStoredBlock(file_.get(), file_name_, handle, options.verify_checksums, &buf,
@@ -150,7 +150,7 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
     return WithTableContext(Block::CreateView(stored, file_, handle.offset, block), file_name_);
   }
   std::string contents;
-  s = DecodeStoredBlock(file_name_, handle, &buf, stored, codec, &contents);
+  s = DecodeStoredBlock(file_name_, handle, stored, codec, &contents);
   if (s.ok()) {
     s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name_);
   }
