@@ -27,7 +27,8 @@
 
 namespace lsm {
 
-// A file written from start to end.
+// A file written from start to end. Once a write has failed, every later call fails: the
+// file may have lost bytes in the middle.
 class WritableFile {
  public:
   virtual ~WritableFile() = default;

@@ -16,12 +16,13 @@
 #include <string>
 
 namespace lsm {
-namespace {
 
 Status PosixError(std::string_view context, int err) {
   if (err == ENOENT) return Status::NotFound(context, std::strerror(err));
   return Status::IOError(context, std::strerror(err));
 }
+
+namespace {
 
 // Repeats a call that can be interrupted.
 template <typename F>
@@ -52,6 +53,7 @@ class PosixWritableFile final : public WritableFile {
 
   Status Append(std::string_view data) override {
     if (fd_ < 0) return Status::IOError(path_, "append after close");
+    if (!error_.ok()) return error_;
     size_ += data.size();
     if (buffer_.size() + data.size() <= kWritableBufferSize) {
       buffer_.append(data);
@@ -95,10 +97,12 @@ class PosixWritableFile final : public WritableFile {
     return s;
   }
 
+  // A failed write loses bytes in the middle of the file: every later call fails too.
   Status WriteUnbuffered(std::string_view data) {
+    if (!error_.ok()) return error_;
     while (!data.empty()) {
       const ssize_t n = RetryOnEintr([&] { return ::write(fd_, data.data(), data.size()); });
-      if (n < 0) return PosixError(path_ + ": write", errno);
+      if (n < 0) return error_ = PosixError(path_ + ": write", errno);
       data.remove_prefix(static_cast<size_t>(n));
     }
     return Status::OK();
@@ -108,6 +112,7 @@ class PosixWritableFile final : public WritableFile {
   int fd_;
   uint64_t size_;
   std::string buffer_;
+  Status error_;  // the first failed write's
 };
 
 // A log file written through a shared memory map. Append copies into the file's pages in the
@@ -327,11 +332,11 @@ class PosixFileLock final : public FileLock {
 class PosixFileSystem final : public FileSystem {
  public:
   Status NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* file) override {
-    return OpenWritable(path, O_TRUNC, file);
+    return OpenWritable(path, /*append=*/false, file);
   }
 
   Status NewAppendableFile(const std::string& path, std::unique_ptr<WritableFile>* file) override {
-    return OpenWritable(path, O_APPEND, file);
+    return OpenWritable(path, /*append=*/true, file);
   }
 
   // A PosixMappedLogFile, or a PosixWritableFile where the file system cannot reserve space.
@@ -457,29 +462,40 @@ class PosixFileSystem final : public FileSystem {
   }
 
  private:
-  static Status OpenWritable(const std::string& path, int mode_flag,
+  static Status OpenWritable(const std::string& path, bool append,
                              std::unique_ptr<WritableFile>* file) {
-    const int fd = RetryOnEintr(
-        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode_flag, 0644); });
-    if (fd < 0) return PosixError(path, errno);
+    int fd = -1;
     uint64_t size = 0;
-    if (mode_flag == O_APPEND) {
-      struct stat st;
-      if (::fstat(fd, &st) != 0) {
-        const int err = errno;
-        ::close(fd);
-        return PosixError(path + ": fstat", err);
-      }
-      size = static_cast<uint64_t>(st.st_size);
-    }
-    *file = std::make_unique<PosixWritableFile>(path, fd, size);
-    return Status::OK();
+    Status s = OpenForWrite(path, append, &fd, &size);
+    if (s.ok()) *file = std::make_unique<PosixWritableFile>(path, fd, size);
+    return s;
   }
 };
 
 }  // namespace
 
 std::shared_ptr<FileSystem> NewPosixFileSystem() { return std::make_shared<PosixFileSystem>(); }
+
+Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* size) {
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? 0 : O_TRUNC);
+  *fd = RetryOnEintr([&] { return ::open(path.c_str(), flags, 0644); });
+  if (*fd < 0) return PosixError(path, errno);
+  // Positioned at the end rather than opened O_APPEND: a writer with several writes in flight
+  // gives each its offset, which O_APPEND would ignore.
+  const off_t end = append ? ::lseek(*fd, 0, SEEK_END) : 0;
+  if (end < 0) {
+    const int err = errno;
+    ::close(*fd);
+    *fd = -1;
+    return PosixError(path + ": lseek", err);
+  }
+  *size = static_cast<uint64_t>(end);
+  return Status::OK();
+}
+
+std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uint64_t size) {
+  return std::make_unique<PosixWritableFile>(std::move(path), fd, size);
+}
 
 std::shared_ptr<FileSystem> FileSystem::Default() {
   static const std::shared_ptr<FileSystem> kDefault = NewPosixFileSystem();

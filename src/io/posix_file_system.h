@@ -11,15 +11,27 @@
 #ifndef LSM_IO_POSIX_FILE_SYSTEM_H_
 #define LSM_IO_POSIX_FILE_SYSTEM_H_
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "lsm/file_system.h"
+#include "lsm/status.h"
 
 namespace lsm {
 
 inline constexpr size_t kWritableBufferSize = 64 << 10;
 
 std::shared_ptr<FileSystem> NewPosixFileSystem();
+
+// For other file systems built on POSIX calls:
+// An IOError (NotFound for ENOENT) naming the context, with the OS's reason for err.
+Status PosixError(std::string_view context, int err);
+// Opens path for writing, truncated, or (append) positioned after its *size bytes.
+Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* size);
+// A buffered writable file over fd, which it owns and closes; `size` bytes precede it.
+std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uint64_t size);
 
 }  // namespace lsm
 

@@ -1,18 +1,26 @@
-// Behaviour every FileSystem implementation shares, run against POSIX and the in-memory one.
+// Behaviour every FileSystem implementation shares, run against POSIX, io_uring and the
+// in-memory one; then what only the POSIX-based ones can show (kills, limits, ring set-up).
 #include "lsm/file_system.h"
 
 #include <gtest/gtest.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "src/io/posix_file_system.h"
+#include "src/io/uring_file_system.h"
 #include "src/util/random.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -20,11 +28,25 @@
 namespace lsm {
 namespace {
 
-class FileSystemTest : public testing::TestWithParam<bool> {
+enum class Impl { kPosix, kUring, kMemory };
+
+std::shared_ptr<FileSystem> NewFileSystem(Impl impl) {
+  std::shared_ptr<FileSystem> fs;
+  switch (impl) {
+    case Impl::kPosix:
+      return NewPosixFileSystem();
+    case Impl::kUring:
+      EXPECT_TRUE(NewUringFileSystem(&fs).ok());
+      return fs;
+    case Impl::kMemory:
+      break;
+  }
+  return std::make_shared<MemFileSystem>();
+}
+
+class FileSystemTest : public testing::TestWithParam<Impl> {
  protected:
-  FileSystemTest()
-      : fs_(GetParam() ? NewPosixFileSystem() : std::make_shared<MemFileSystem>()),
-        dir_(tmp_.path() + "/fs") {
+  FileSystemTest() : fs_(NewFileSystem(GetParam())), dir_(tmp_.path() + "/fs") {
     EXPECT_TRUE(fs_->CreateDirIfMissing(dir_).ok());
   }
 
@@ -142,8 +164,141 @@ TEST_P(FileSystemTest, LogFileHoldsWhatWasAppended) {
   EXPECT_TRUE(ReadAll(path) == expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(Impl, FileSystemTest, testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "Posix" : "Memory"; });
+// A writable file takes appends of any size, across the io_uring file's buffers, with flushes
+// and syncs anywhere, and holds exactly what was appended once closed; reopened to append, it
+// continues after it.
+TEST_P(FileSystemTest, WritableFileHoldsWhatWasAppended) {
+  const std::string path = dir_ + "/000007.sst";
+  Random rnd(TestSeed());
+  std::string expected;
+  for (bool append : {false, true}) {
+    std::unique_ptr<WritableFile> w;
+    ASSERT_TRUE((append ? fs_->NewAppendableFile(path, &w) : fs_->NewWritableFile(path, &w)).ok());
+    EXPECT_EQ(w->Size(), expected.size());
+    const size_t end = expected.size() + (3 << 20);
+    while (expected.size() < end) {
+      const size_t n = rnd.OneIn(20) ? rnd.Uniform(kUringBufferSize * 3) : rnd.Uniform(5000);
+      const std::string chunk = rnd.Bytes(n);
+      ASSERT_TRUE(w->Append(chunk).ok());
+      expected += chunk;
+      if (rnd.OneIn(30)) {
+        ASSERT_TRUE(w->Flush().ok());
+      }
+      if (rnd.OneIn(100)) {
+        ASSERT_TRUE(w->Sync().ok());
+      }
+    }
+    EXPECT_EQ(w->Size(), expected.size());
+    ASSERT_TRUE(w->Close().ok());
+    EXPECT_FALSE(w->Append("x").ok());
+    EXPECT_FALSE(w->Sync().ok());
+    ASSERT_TRUE(ReadAll(path) == expected);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Impl, FileSystemTest,
+                         testing::Values(Impl::kPosix, Impl::kUring, Impl::kMemory),
+                         [](const auto& info) {
+                           switch (info.param) {
+                             case Impl::kPosix:
+                               return "Posix";
+                             case Impl::kUring:
+                               return "Uring";
+                             case Impl::kMemory:
+                               break;
+                           }
+                           return "Memory";
+                         });
+
+// Runs `body` in a child process and returns its exit code (-signal if it was killed).
+template <typename F>
+int InChild(F body) {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(body());
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child) return -1000;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::string FileContents(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+class DiskFileSystemTest : public testing::TestWithParam<Impl> {};
+
+// Bytes appended and flushed are the kernel's: a process killed right after (no Sync, no
+// Close) leaves them in the file.
+TEST_P(DiskFileSystemTest, FlushedBytesSurviveAKill) {
+  TempDir tmp;
+  const std::string path = tmp.path() + "/000007.sst";
+  const std::string data = Random(TestSeed()).Bytes(kUringBufferSize * 5 + 12345);
+  const int code = InChild([&] {
+    std::unique_ptr<WritableFile> w;
+    if (!NewFileSystem(GetParam())->NewWritableFile(path, &w).ok() || !w->Append(data).ok() ||
+        !w->Flush().ok()) {
+      return 1;
+    }
+    ::kill(::getpid(), SIGKILL);
+    return 2;
+  });
+  ASSERT_EQ(code, -SIGKILL);
+  EXPECT_TRUE(FileContents(path) == data);
+}
+
+// A write the file system refuses (here a file size limit; a full disk the same) is an
+// IOError naming the file, from that call or the next that waits for it, and every call after.
+TEST_P(DiskFileSystemTest, RefusedWriteFailsWithTheFileName) {
+  TempDir tmp;
+  const std::string path = tmp.path() + "/000007.sst";
+  const int code = InChild([&] {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const struct rlimit limit = {1 << 20, 1 << 20};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 2;
+    std::unique_ptr<WritableFile> w;
+    if (!NewFileSystem(GetParam())->NewWritableFile(path, &w).ok()) return 3;
+    Status s = w->Append(std::string(3 << 20, 'a'));
+    if (s.ok()) s = w->Flush();
+    const bool named = s.ToString().find(path) != std::string::npos;
+    if (!s.IsIOError() || !named) return 4;
+    if (w->Sync().ok() || w->Close().ok()) return 5;
+    return 0;
+  });
+  EXPECT_EQ(code, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Impl, DiskFileSystemTest, testing::Values(Impl::kPosix, Impl::kUring),
+                         [](const auto& info) {
+                           return info.param == Impl::kPosix ? "Posix" : "Uring";
+                         });
+
+// Installs a seccomp filter that fails io_uring_setup with `err`, as a kernel without io_uring
+// (ENOSYS) or a sandbox that forbids it (EPERM) does.
+bool DenyUringSetup(int err) {
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<unsigned>(err) & 0xffff)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {static_cast<unsigned short>(std::size(filter)), filter};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+TEST(UringFileSystemTest, NoRingIsNotSupportedWithTheReason) {
+  for (int err : {ENOSYS, EPERM}) {
+    const int code = InChild([&] {
+      if (!DenyUringSetup(err)) return 2;
+      std::shared_ptr<FileSystem> fs;
+      const Status s = NewUringFileSystem(&fs);
+      if (!s.IsNotSupported()) return 3;
+      if (s.ToString().find(std::strerror(err)) == std::string::npos) return 4;
+      return fs == nullptr ? 0 : 5;
+    });
+    EXPECT_EQ(code, 0) << std::strerror(err);
+  }
+}
 
 TEST(PosixFileSystemTest, ErrorsNameThePath) {
   auto fs = FileSystem::Default();

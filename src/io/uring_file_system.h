@@ -1,0 +1,41 @@
+// The io_uring file system: the POSIX file system with its writable files written through an
+// io_uring ring, several buffers in flight, so that the thread building a table fills the next
+// buffer while the kernel copies the last.
+//
+//   std::shared_ptr<FileSystem> fs;
+//   Status s = NewUringFileSystem(&fs);  // NotSupported, with the reason, if no ring can be set up
+//
+// A writable file owns a small ring of its own (a file may be written from several threads in
+// turn, and its completions must come back to it). Append copies into one of
+// kUringWriteBuffers buffers of kUringBufferSize bytes; a full buffer is submitted at once and
+// the next one filled, waiting for the oldest write only when all are in flight. Flush submits
+// the partial buffer and waits for every write, so that the bytes are the kernel's (they
+// survive a process kill, as after write(2)). Sync also runs an fdatasync through the ring,
+// ordered after the writes by IOSQE_IO_DRAIN. Short writes are resubmitted; a failed one
+// (ENOSPC, EIO) is an IOError naming the file, returned by that call and every later one.
+// A file whose ring cannot be set up (say, out of memory) is written with plain write(2).
+// Everything else (logs through a memory map, reads, directories, locks) is the POSIX file
+// system's.
+//
+// Thread-safety: as lsm::FileSystem.
+#ifndef LSM_IO_URING_FILE_SYSTEM_H_
+#define LSM_IO_URING_FILE_SYSTEM_H_
+
+#include <cstddef>
+#include <memory>
+
+#include "lsm/file_system.h"
+#include "lsm/status.h"
+
+namespace lsm {
+
+inline constexpr size_t kUringWriteBuffers = 4;
+inline constexpr size_t kUringBufferSize = 256 << 10;
+
+// Sets *fs to an io_uring file system, or returns NotSupported saying why a ring cannot be
+// set up here (no kernel support, a seccomp filter, a resource limit).
+Status NewUringFileSystem(std::shared_ptr<FileSystem>* fs);
+
+}  // namespace lsm
+
+#endif  // LSM_IO_URING_FILE_SYSTEM_H_
