@@ -66,6 +66,8 @@ struct EngineOptions {
   std::string memtablerep;
   // lsm: write the WAL through a memory map (lsm::Options::wal_mmap).
   bool wal_mmap = true;
+  // lsm: auto, uring or posix (lsm::Options::io_backend); empty: the default.
+  std::string io_backend;
   // Bytes of uncompressed entries per table block.
   size_t block_size = 4096;
   // Table files kept open at most; -1 keeps every table open (RocksDB only).

@@ -88,6 +88,8 @@ class LsmEngine final : public Engine {
           options.memtablerep == "btree" ? lsm::NewBTreeFactory() : lsm::NewSkipListFactory();
     }
     lo.wal_mmap = options.wal_mmap;
+    if (options.io_backend == "uring") lo.io_backend = lsm::IoBackend::kUring;
+    if (options.io_backend == "posix") lo.io_backend = lsm::IoBackend::kPosix;
     lo.max_open_files = options.open_files;
     lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;

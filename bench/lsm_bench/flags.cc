@@ -50,6 +50,9 @@ ABSL_FLAG(std::string, memtablerep, "",
 ABSL_FLAG(bool, wal_mmap, true,
           "lsm only: write the WAL through a shared memory map (Options::wal_mmap); false "
           "makes a write system call per write group.");
+ABSL_FLAG(std::string, io_backend, "",
+          "lsm only: the file system, auto, uring or posix (Options::io_backend); empty keeps "
+          "the default (auto, which LSM_IO_BACKEND in the environment overrides).");
 ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
 ABSL_FLAG(int32_t, open_files, 1000,
           "Table files kept open at most; -1 keeps every table open (rocksdb only).");
@@ -206,6 +209,12 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
         compaction_style));
   }
   eo.wal_mmap = absl::GetFlag(FLAGS_wal_mmap);
+  eo.io_backend = absl::GetFlag(FLAGS_io_backend);
+  if (!eo.io_backend.empty() && eo.io_backend != "auto" && eo.io_backend != "uring" &&
+      eo.io_backend != "posix") {
+    return lsm::Status::InvalidArgument(
+        absl::StrFormat("--io_backend=%s: unknown (expected auto, uring or posix)", eo.io_backend));
+  }
   eo.memtablerep = absl::GetFlag(FLAGS_memtablerep);
   if (!eo.memtablerep.empty() && eo.memtablerep != "skip_list" && eo.memtablerep != "btree") {
     return lsm::Status::InvalidArgument(

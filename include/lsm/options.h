@@ -62,6 +62,16 @@ enum class CompactionPri : uint8_t {
   kRoundRobin = 1,
 };
 
+// The file system under a database whose Options::file_system is not set.
+enum class IoBackend : uint8_t {
+  // io_uring where a ring can be set up, else POSIX (with a LOG line saying why).
+  kAuto,
+  // io_uring: Open fails with NotSupported where a ring cannot be set up.
+  kUring,
+  // POSIX system calls only.
+  kPosix,
+};
+
 enum class CompactionStyle : uint8_t {
   // Levels L1..L6 are each one sorted run about `max_bytes_for_level_multiplier` times larger
   // than the one above; level 0 compacts into the first non-empty level. Least space, most
@@ -243,8 +253,15 @@ struct Options {
   // acknowledged, and a power cut once synced). false: NewWritableFile. Default: true.
   bool wal_mmap = true;
 
-  // Where files are read and written. Default (nullptr): the POSIX file system.
+  // Where files are read and written. Default (nullptr): the file system io_backend names.
   std::shared_ptr<FileSystem> file_system;
+
+  // Which file system to use when file_system is not set: io_uring writes tables and other
+  // written files with several buffers in flight; everything else is the same POSIX calls.
+  // The environment variable LSM_IO_BACKEND (auto, uring or posix) overrides it. The open
+  // database records its choice (kUring or kPosix) in its OPTIONS file and in "lsm.stats".
+  // With file_system set, only kAuto is accepted. Default: kAuto.
+  IoBackend io_backend = IoBackend::kAuto;
 
   // Where the database reports what it does (logger.h). Default (nullptr): the text file LOG
   // in the database directory. A LOG that cannot be written is given up; it never fails a

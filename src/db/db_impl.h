@@ -56,8 +56,9 @@ namespace lsm {
 
 class DBImpl final : public DB {
  public:
-  // REQUIRES: options were validated and their defaults resolved.
-  DBImpl(const Options& options, std::string dbname, bool read_only);
+  // REQUIRES: options were validated and their defaults resolved; io_note is what that
+  // resolution said about the file system (logged at open).
+  DBImpl(const Options& options, std::string dbname, bool read_only, std::string io_note = "");
   ~DBImpl() override;
 
   // Locks the directory, recovers (or creates) the database and starts background work.
@@ -246,6 +247,7 @@ class DBImpl final : public DB {
   const std::string dbname_;
   const Options options_;
   const bool read_only_;  // DB::OpenForReadOnly
+  const std::string io_note_;
   FileSystem* const fs_;
   const InternalKeyComparator icmp_;
   const std::unique_ptr<BlockCache> block_cache_;  // null when block_cache_bytes is 0

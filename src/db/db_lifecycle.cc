@@ -82,10 +82,11 @@ Status DBImpl::Close() {
 
 Status DestroyDB(const std::string& name, const Options& options) {
   Options resolved = options;
-  ResolveDefaultOptions(&resolved);
+  Status s = ResolveDefaultOptions(&resolved);
+  if (!s.ok()) return s;
   FileSystem* fs = resolved.file_system.get();
   std::vector<std::string> children;
-  Status s = fs->GetChildren(name, &children);
+  s = fs->GetChildren(name, &children);
   if (s.IsNotFound()) return Status::OK();
   if (!s.ok()) return s;
   std::unique_ptr<FileLock> lock;

@@ -29,12 +29,14 @@ Status OpenImpl(const Options& options, const std::string& name, bool read_only,
   if (!s.ok()) return s;
   if (name.empty()) return Status::InvalidArgument("DB::Open: the database path is empty");
   Options resolved = options;
-  ResolveDefaultOptions(&resolved);
+  std::string io_note;
+  s = ResolveDefaultOptions(&resolved, &io_note);
+  if (!s.ok()) return s;
   if (read_only) {
     resolved.create_if_missing = false;
     resolved.error_if_exists = false;
   }
-  auto impl = std::make_unique<DBImpl>(resolved, name, read_only);
+  auto impl = std::make_unique<DBImpl>(resolved, name, read_only, std::move(io_note));
   s = read_only ? impl->OpenReadOnly() : impl->Open();
   if (s.ok()) *dbptr = std::move(impl);
   return s;
@@ -51,10 +53,11 @@ Status DB::OpenForReadOnly(const Options& options, const std::string& name,
   return OpenImpl(options, name, /*read_only=*/true, dbptr);
 }
 
-DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only)
+DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only, std::string io_note)
     : dbname_(std::move(dbname)),
       options_(options),
       read_only_(read_only),
+      io_note_(std::move(io_note)),
       fs_(options_.file_system.get()),
       icmp_(options_.comparator),
       block_cache_(options_.block_cache_bytes > 0
@@ -128,6 +131,7 @@ void DBImpl::StartInfoLog() {
   }
   info_log_ = InfoLog(std::move(logger), options_.info_log_level);
   info_log_.Info("opening %s", dbname_);
+  if (!io_note_.empty()) info_log_.Info("%s", io_note_);
   if (info_log_.Enabled(InfoLogLevel::kInfo)) {
     info_log_.Lines(InfoLogLevel::kInfo, "options: ", OptionsToString(options_));
   }

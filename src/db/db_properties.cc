@@ -174,13 +174,18 @@ std::string DBImpl::StatsText() {
       "write stops: %u memtables full, %u level 0, %u pending bytes; "
       "slowdowns: %u level 0, %u pending bytes; stalled %.3f s\n"
       "last sequence: %u; snapshots: %u\n"
+      "io backend: %s\n"
       "background error: %s\n",
       mem_->ApproximateMemoryUsage(), mem_->num_entries(), imms_.size(), st.flushes, st.flush_bytes,
       st.compactions, st.trivial_moves, st.compaction_bytes_read, st.compaction_bytes_written,
       st.compaction_failures, st.entries_filtered, st.files_deleted_by_fifo,
       pending_compaction_bytes_.load(), st.stalls[kStallMemtables], st.stalls[kStallLevel0],
       st.stalls[kStallPendingBytes], st.slowdowns[kStallLevel0], st.slowdowns[kStallPendingBytes],
-      st.stall_micros / 1e6, visible_sequence_.load(), snapshots_.size(), bg_error_.ToString());
+      st.stall_micros / 1e6, visible_sequence_.load(), snapshots_.size(),
+      options_.io_backend == IoBackend::kUring   ? "io_uring"
+      : options_.io_backend == IoBackend::kPosix ? "posix"
+                                                 : "the file system given in Options",
+      bg_error_.ToString());
 }
 
 Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& options) {

@@ -79,6 +79,8 @@ LSM_ENUM_NAMES(CompactionPri, {CompactionPri::kMinOverlappingRatio, "kMinOverlap
                {CompactionPri::kRoundRobin, "kRoundRobin"})
 LSM_ENUM_NAMES(CompactionStyle, {CompactionStyle::kLevel, "kLevel"},
                {CompactionStyle::kUniversal, "kUniversal"}, {CompactionStyle::kFIFO, "kFIFO"})
+LSM_ENUM_NAMES(IoBackend, {IoBackend::kAuto, "kAuto"}, {IoBackend::kUring, "kUring"},
+               {IoBackend::kPosix, "kPosix"})
 LSM_ENUM_NAMES(InfoLogLevel, {InfoLogLevel::kDebug, "kDebug"}, {InfoLogLevel::kInfo, "kInfo"},
                {InfoLogLevel::kWarn, "kWarn"}, {InfoLogLevel::kError, "kError"})
 #undef LSM_ENUM_NAMES
@@ -175,6 +177,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, paranoid_checks),
       LSM_OPTION(kDBSection, wal_recovery_mode),
       LSM_OPTION(kDBSection, wal_mmap),
+      LSM_OPTION(kDBSection, io_backend),
       LSM_OPTION(kDBSection, max_background_jobs),
       LSM_OPTION(kDBSection, compaction_rate_limit_bytes_per_sec),
       LSM_OPTION(kDBSection, max_open_files),

@@ -2,8 +2,12 @@
 
 #include <absl/strings/str_format.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #include "lsm/comparator.h"
 #include "lsm/file_system.h"
+#include "src/io/uring_file_system.h"
 #include "src/util/compression.h"
 
 namespace lsm {
@@ -141,6 +145,21 @@ Status ValidateBackgroundOptions(const Options& o) {
                                    o.hard_pending_compaction_bytes_limit,
                                    o.soft_pending_compaction_bytes_limit));
   }
+  switch (o.io_backend) {
+    case IoBackend::kAuto:
+      break;
+    case IoBackend::kUring:
+    case IoBackend::kPosix:
+      if (o.file_system != nullptr) {
+        return Invalid("io_backend",
+                       "is set together with file_system; with a file system "
+                       "given, it must be kAuto");
+      }
+      break;
+    default:
+      return Invalid("io_backend",
+                     absl::StrFormat("has unknown value %d", static_cast<int>(o.io_backend)));
+  }
   switch (o.wal_recovery_mode) {
     case WALRecoveryMode::kTolerateCorruptedTailRecords:
     case WALRecoveryMode::kAbsoluteConsistency:
@@ -165,9 +184,44 @@ Status ValidateOptions(const Options& o) {
   return Status::OK();
 }
 
-void ResolveDefaultOptions(Options* options) {
+Status ResolveDefaultOptions(Options* options, std::string* io_note) {
   if (options->comparator == nullptr) options->comparator = BytewiseComparator();
-  if (options->file_system == nullptr) options->file_system = FileSystem::Default();
+  if (options->file_system != nullptr) return Status::OK();
+  IoBackend backend = options->io_backend;
+  if (const char* env = std::getenv("LSM_IO_BACKEND"); env != nullptr && *env != '\0') {
+    const std::string_view name = env;
+    if (name == "auto") {
+      backend = IoBackend::kAuto;
+    } else if (name == "uring") {
+      backend = IoBackend::kUring;
+    } else if (name == "posix") {
+      backend = IoBackend::kPosix;
+    } else {
+      return Status::InvalidArgument(
+          "LSM_IO_BACKEND", absl::StrFormat("is \"%s\"; it must be auto, uring or posix", name));
+    }
+  }
+  std::string note = "io backend: posix";
+  std::shared_ptr<FileSystem> fs = FileSystem::Default();
+  if (backend != IoBackend::kPosix) {
+    std::shared_ptr<FileSystem> uring;
+    Status s = NewUringFileSystem(&uring);
+    if (s.ok()) {
+      fs = std::move(uring);
+      note = "io backend: io_uring";
+    } else if (backend == IoBackend::kUring) {
+      return Status::NotSupported("Options::io_backend is kUring, but no ring can be set up",
+                                  s.message());
+    } else {
+      note =
+          absl::StrFormat("io backend: posix, as no io_uring ring can be set up (%s)", s.message());
+    }
+    backend = s.ok() ? IoBackend::kUring : IoBackend::kPosix;
+  }
+  options->file_system = std::move(fs);
+  options->io_backend = backend;
+  if (io_note != nullptr) *io_note = std::move(note);
+  return Status::OK();
 }
 
 }  // namespace lsm

@@ -565,7 +565,8 @@ Status RepairDB(const std::string& name, const Options& options, RepairReport* r
   if (!s.ok()) return s;
   if (name.empty()) return Status::InvalidArgument("RepairDB: the database path is empty");
   Options resolved = options;
-  ResolveDefaultOptions(&resolved);
+  s = ResolveDefaultOptions(&resolved);
+  if (!s.ok()) return s;
   Repairer repairer(name, resolved, report);
   return repairer.Run();
 }

@@ -177,6 +177,7 @@ TEST_F(InfoLogTest, OptionsFileReproducesTheOpen) {
   options_.bloom_bits_per_key = 3;
   options_.info_log_level = InfoLogLevel::kWarn;
   options_.memtable_factory = NewSkipListFactory();
+  options_.io_backend = IoBackend::kPosix;  // kAuto would be recorded as the backend chosen
   WriteAndCompact();
   Options loaded;
   std::string path;

@@ -2,10 +2,25 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 #include "lsm/comparator.h"
+#include "lsm/db.h"
 #include "lsm/file_system.h"
+#include "src/io/uring_file_system.h"
+#include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
@@ -13,7 +28,7 @@ namespace {
 TEST(OptionsValidationTest, DefaultsAreValid) {
   Options o;
   EXPECT_TRUE(ValidateOptions(o).ok());
-  ResolveDefaultOptions(&o);
+  EXPECT_TRUE(ResolveDefaultOptions(&o).ok());
   EXPECT_EQ(o.comparator, BytewiseComparator());
   EXPECT_NE(o.file_system, nullptr);
 }
@@ -59,6 +74,12 @@ TEST(OptionsValidationTest, EachBadValueNamesItsOption) {
       {"info_log_level", [](Options* o) { o->info_log_level = InfoLogLevel{4}; }},
       {"hard_pending_compaction_bytes_limit",
        [](Options* o) { o->hard_pending_compaction_bytes_limit = 1; }},
+      {"io_backend", [](Options* o) { o->io_backend = IoBackend{3}; }},
+      {"io_backend",
+       [](Options* o) {
+         o->io_backend = IoBackend::kUring;
+         o->file_system = FileSystem::Default();
+       }},
   };
   for (const Case& c : cases) {
     Options o;
@@ -88,6 +109,151 @@ TEST(OptionsValidationTest, BoundariesAreAccepted) {
   o.compaction_options_universal.max_merge_width = 2;
   o.hard_pending_compaction_bytes_limit = 0;  // disabled, so below the soft limit is fine
   EXPECT_TRUE(ValidateOptions(o).ok());
+}
+
+// Sets an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+bool UringWorksHere() {
+  std::shared_ptr<FileSystem> fs;
+  return NewUringFileSystem(&fs).ok();
+}
+
+TEST(IoBackendTest, ResolvesToTheBackendItChose) {
+  ::unsetenv("LSM_IO_BACKEND");
+  Options o;
+  std::string note;
+  ASSERT_TRUE(ResolveDefaultOptions(&o, &note).ok());
+  if (UringWorksHere()) {
+    EXPECT_EQ(o.io_backend, IoBackend::kUring);
+    EXPECT_EQ(note, "io backend: io_uring");
+  } else {
+    EXPECT_EQ(o.io_backend, IoBackend::kPosix);
+    EXPECT_NE(note.find("no io_uring ring can be set up"), std::string::npos) << note;
+  }
+  EXPECT_NE(o.file_system, FileSystem::Default());
+
+  o = Options();
+  o.io_backend = IoBackend::kPosix;
+  ASSERT_TRUE(ResolveDefaultOptions(&o, &note).ok());
+  EXPECT_EQ(o.io_backend, IoBackend::kPosix);
+  EXPECT_EQ(o.file_system, FileSystem::Default());
+  EXPECT_EQ(note, "io backend: posix");
+
+  o = Options();  // a file system given is kept, and the backend stays unnamed
+  auto given = FileSystem::Default();
+  o.file_system = given;
+  ASSERT_TRUE(ResolveDefaultOptions(&o, &note).ok());
+  EXPECT_EQ(o.file_system, given);
+  EXPECT_EQ(o.io_backend, IoBackend::kAuto);
+}
+
+TEST(IoBackendTest, EnvironmentOverridesTheOption) {
+  {
+    ScopedEnv env("LSM_IO_BACKEND", "posix");
+    Options o;
+    o.io_backend = IoBackend::kUring;
+    ASSERT_TRUE(ResolveDefaultOptions(&o).ok());
+    EXPECT_EQ(o.io_backend, IoBackend::kPosix);
+  }
+  if (UringWorksHere()) {
+    ScopedEnv env("LSM_IO_BACKEND", "uring");
+    Options o;
+    o.io_backend = IoBackend::kPosix;
+    ASSERT_TRUE(ResolveDefaultOptions(&o).ok());
+    EXPECT_EQ(o.io_backend, IoBackend::kUring);
+  }
+  ScopedEnv env("LSM_IO_BACKEND", "fast");
+  Options o;
+  const Status s = ResolveDefaultOptions(&o);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.ToString(),
+            "InvalidArgument: LSM_IO_BACKEND: is \"fast\"; it must be auto, uring or posix");
+}
+
+// Where io_uring_setup fails (a kernel without it: ENOSYS; a sandbox: EPERM), kAuto opens on
+// POSIX and says why in LOG, and kUring fails Open with NotSupported. Each case runs in a child
+// process, since a seccomp filter cannot be removed.
+TEST(IoBackendTest, NoRingFallsBackOrFails) {
+  ::unsetenv("LSM_IO_BACKEND");
+  for (int err : {ENOSYS, EPERM}) {
+    TempDir tmp;
+    const std::string db = tmp.path() + "/db";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      struct sock_filter filter[] = {
+          BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+          BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(err)),
+          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      };
+      struct sock_fprog prog = {static_cast<unsigned short>(std::size(filter)), filter};
+      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+          ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+        ::_exit(2);
+      }
+      Options o;
+      o.create_if_missing = true;
+      o.io_backend = IoBackend::kUring;
+      std::unique_ptr<DB> d;
+      const Status s = DB::Open(o, db, &d);
+      if (!s.IsNotSupported() || s.ToString().find("io_backend") == std::string::npos) ::_exit(3);
+      o.io_backend = IoBackend::kAuto;
+      if (!DB::Open(o, db, &d).ok()) ::_exit(4);
+      std::string stats;
+      if (!d->GetProperty("lsm.stats", &stats) ||
+          stats.find("io backend: posix") == std::string::npos) {
+        ::_exit(5);
+      }
+      if (!d->Close().ok()) ::_exit(6);
+      ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    ASSERT_EQ(WEXITSTATUS(status), 0) << std::strerror(err);
+    std::ifstream in(db + "/LOG");
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(log.find(std::string("io backend: posix, as no io_uring ring can be set up (") +
+                       "io_uring: " + std::strerror(err) + ")"),
+              std::string::npos)
+        << log;
+  }
+}
+
+// The open database names its backend in lsm.stats and in its OPTIONS file.
+TEST(IoBackendTest, TheChoiceIsRecorded) {
+  ::unsetenv("LSM_IO_BACKEND");
+  TempDir tmp;
+  Options o;
+  o.create_if_missing = true;
+  std::unique_ptr<DB> d;
+  ASSERT_TRUE(DB::Open(o, tmp.path() + "/db", &d).ok());
+  const bool uring = UringWorksHere();
+  std::string stats;
+  ASSERT_TRUE(d->GetProperty("lsm.stats", &stats));
+  EXPECT_NE(stats.find(uring ? "io backend: io_uring" : "io backend: posix"), std::string::npos)
+      << stats;
+  ASSERT_TRUE(d->Close().ok());
+  std::vector<std::string> names;
+  ASSERT_TRUE(FileSystem::Default()->GetChildren(tmp.path() + "/db", &names).ok());
+  std::string options_file;
+  for (const std::string& n : names) {
+    if (n.starts_with("OPTIONS-")) options_file = n;
+  }
+  ASSERT_FALSE(options_file.empty());
+  std::ifstream in(tmp.path() + "/db/" + options_file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find(uring ? "io_backend=kUring" : "io_backend=kPosix"), std::string::npos)
+      << text;
 }
 
 }  // namespace
