@@ -26,16 +26,16 @@ constexpr uint64_t kSyncTag = kUringWriteBuffers;
 
 class UringWritableFile final : public WritableFile {
  public:
-  // A writer over fd (which it then owns), or nullptr if its ring cannot be set up.
+  // A writer over fd (which it then owns), or nullptr if its ring or buffers cannot be set up.
   static std::unique_ptr<UringWritableFile> Open(std::string path, int fd, uint64_t size) {
     std::unique_ptr<UringWritableFile> f(new UringWritableFile(std::move(path), fd, size));
-    if (io_uring_queue_init(kRingEntries, &f->ring_, 0) != 0) {
-      f->fd_ = -1;  // the caller keeps fd
-      return nullptr;
-    }
+    f->fd_ = -1;  // the caller keeps fd until the writer is ready
     for (Buffer& b : f->buffers_) {
       b.data.reset(static_cast<char*>(std::aligned_alloc(4096, kUringBufferSize)));
+      if (b.data == nullptr) return nullptr;
     }
+    if (io_uring_queue_init(kRingEntries, &f->ring_, 0) != 0) return nullptr;
+    f->fd_ = fd;
     return f;
   }
   ~UringWritableFile() override {
@@ -75,7 +75,7 @@ class UringWritableFile final : public WritableFile {
     Status s = SubmitAndWait(/*sync=*/false);
     // After a failure writes may still be in flight: the kernel reads their buffers until
     // they complete.
-    while (in_flight_ > 0) (void)Reap();
+    while (in_flight_ > 0 && !ring_broken_) (void)Reap();
     io_uring_queue_exit(&ring_);
     if (::close(fd_) != 0 && s.ok()) s = PosixError(path_ + ": close", errno);
     fd_ = -1;
@@ -139,7 +139,10 @@ class UringWritableFile final : public WritableFile {
     do {
       r = io_uring_submit(&ring_);
     } while (r == -EINTR || r == -EAGAIN);
-    if (r < 0) return Fail("io_uring_submit", -r);
+    if (r < 0) {
+      ring_broken_ = true;  // what was queued is not the kernel's: no completion will come
+      return Fail("io_uring_submit", -r);
+    }
     return Status::OK();
   }
 
@@ -150,7 +153,10 @@ class UringWritableFile final : public WritableFile {
     do {
       r = io_uring_wait_cqe(&ring_, &cqe);
     } while (r == -EINTR || r == -EAGAIN);
-    if (r < 0) return Fail("io_uring_wait_cqe", -r);
+    if (r < 0) {
+      ring_broken_ = true;
+      return Fail("io_uring_wait_cqe", -r);
+    }
     const uint64_t tag = io_uring_cqe_get_data64(cqe);
     const int res = cqe->res;
     io_uring_cqe_seen(&ring_, cqe);
@@ -203,8 +209,9 @@ class UringWritableFile final : public WritableFile {
   uint64_t size_;    // bytes appended, with those before the file was opened
   uint64_t offset_;  // where the next submitted buffer goes
   std::array<Buffer, kUringWriteBuffers> buffers_;
-  size_t current_ = 0;    // the buffer Append fills
-  size_t in_flight_ = 0;  // submitted writes and syncs not yet completed
+  size_t current_ = 0;        // the buffer Append fills
+  size_t in_flight_ = 0;      // submitted writes and syncs not yet completed
+  bool ring_broken_ = false;  // submitting or waiting failed: no completion will come
   Status error_;
 };
 

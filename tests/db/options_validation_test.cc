@@ -2,19 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <iterator>
 
 #include "lsm/comparator.h"
 #include "lsm/db.h"
@@ -189,17 +182,7 @@ TEST(IoBackendTest, NoRingFallsBackOrFails) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      struct sock_filter filter[] = {
-          BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-          BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(err)),
-          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      };
-      struct sock_fprog prog = {static_cast<unsigned short>(std::size(filter)), filter};
-      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-          ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
-        ::_exit(2);
-      }
+      if (!DenyUringSetup(err)) ::_exit(2);
       Options o;
       o.create_if_missing = true;
       o.io_backend = IoBackend::kUring;
@@ -220,8 +203,7 @@ TEST(IoBackendTest, NoRingFallsBackOrFails) {
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status)) << status;
     ASSERT_EQ(WEXITSTATUS(status), 0) << std::strerror(err);
-    std::ifstream in(db + "/LOG");
-    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string log = ReadFile(db + "/LOG");
     EXPECT_NE(log.find(std::string("io backend: posix, as no io_uring ring can be set up (") +
                        "io_uring: " + std::strerror(err) + ")"),
               std::string::npos)
@@ -250,8 +232,7 @@ TEST(IoBackendTest, TheChoiceIsRecorded) {
     if (n.starts_with("OPTIONS-")) options_file = n;
   }
   ASSERT_FALSE(options_file.empty());
-  std::ifstream in(tmp.path() + "/db/" + options_file);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadFile(tmp.path() + "/db/" + options_file);
   EXPECT_NE(text.find(uring ? "io_backend=kUring" : "io_backend=kPosix"), std::string::npos)
       << text;
 }

@@ -4,20 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <signal.h>
-#include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "src/io/posix_file_system.h"
 #include "src/io/uring_file_system.h"
@@ -220,11 +213,6 @@ int InChild(F body) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
-std::string FileContents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 class DiskFileSystemTest : public testing::TestWithParam<Impl> {};
 
 // Bytes appended and flushed are the kernel's: a process killed right after (no Sync, no
@@ -243,7 +231,7 @@ TEST_P(DiskFileSystemTest, FlushedBytesSurviveAKill) {
     return 2;
   });
   ASSERT_EQ(code, -SIGKILL);
-  EXPECT_TRUE(FileContents(path) == data);
+  EXPECT_TRUE(ReadFile(path) == data);
 }
 
 // A write the file system refuses (here a file size limit; a full disk the same) is an
@@ -271,20 +259,6 @@ INSTANTIATE_TEST_SUITE_P(Impl, DiskFileSystemTest, testing::Values(Impl::kPosix,
                          [](const auto& info) {
                            return info.param == Impl::kPosix ? "Posix" : "Uring";
                          });
-
-// Installs a seccomp filter that fails io_uring_setup with `err`, as a kernel without io_uring
-// (ENOSYS) or a sandbox that forbids it (EPERM) does.
-bool DenyUringSetup(int err) {
-  struct sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<unsigned>(err) & 0xffff)),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = {static_cast<unsigned short>(std::size(filter)), filter};
-  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
-}
 
 TEST(UringFileSystemTest, NoRingIsNotSupportedWithTheReason) {
   for (int err : {ENOSYS, EPERM}) {
@@ -333,9 +307,7 @@ TEST(PosixFileSystemTest, LogFileBytesSurviveAKill) {
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
-  std::ifstream in(path, std::ios::binary);
-  const std::string contents((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  const std::string contents = ReadFile(path);
   ASSERT_GE(contents.size(), data.size());
   EXPECT_TRUE(contents.substr(0, data.size()) == data);
   EXPECT_EQ(contents.find_first_not_of('\0', data.size()), std::string::npos);
