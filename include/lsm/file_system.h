@@ -55,10 +55,30 @@ class SequentialFile {
   virtual Status Skip(uint64_t n) = 0;
 };
 
+// One read of a batch (RandomAccessFile::MultiRead).
+struct ReadRequest {
+  uint64_t offset = 0;
+  size_t n = 0;
+  char* scratch = nullptr;  // at least n bytes
+  // Set by MultiRead, as Read sets its own.
+  std::string_view result;
+  Status status;
+};
+
 // A file read at arbitrary offsets.
 class RandomAccessFile {
  public:
   virtual ~RandomAccessFile() = default;
+  // Reads each request as Read would, setting its result and status; the return value is not
+  // OK only if the batch as a whole failed. Implementations may read the ranges concurrently
+  // (io_uring submits them together); this default reads them one after another.
+  virtual Status MultiRead(ReadRequest* requests, size_t count) const {
+    for (size_t i = 0; i < count; i++) {
+      ReadRequest& r = requests[i];
+      r.status = Read(r.offset, r.n, &r.result, r.scratch);
+    }
+    return Status::OK();
+  }
   // Reads up to n bytes at offset into *result, which may point into scratch (at least n
   // bytes) or elsewhere; bytes elsewhere (a memory map) must stay valid and unchanged while the
   // file object lives. Fewer than n bytes means the read reached end of file.

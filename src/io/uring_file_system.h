@@ -14,8 +14,12 @@
 // ordered after the writes by IOSQE_IO_DRAIN. Short writes are resubmitted; a failed one
 // (ENOSPC, EIO) is an IOError naming the file, returned by that call and every later one.
 // A file whose ring cannot be set up (say, out of memory) is written with plain write(2).
-// Everything else (logs through a memory map, reads, directories, locks) is the POSIX file
-// system's.
+//
+// Random-access files are POSIX's (memory maps, read in place), except that MultiRead submits
+// its reads together through a ring of the calling thread (kReadRingEntries in flight at
+// most), set up on first use and torn down when the thread exits; a batch completes before
+// MultiRead returns. Everything else (logs through a memory map, sequential reads,
+// directories, locks) is the POSIX file system's.
 //
 // Thread-safety: as lsm::FileSystem.
 #ifndef LSM_IO_URING_FILE_SYSTEM_H_
