@@ -6,8 +6,8 @@
 // RocksDB's does), --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger and
 // --disable_auto_compactions -> the options of those names, --sync and
-// --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions. lsm has no MultiGet yet:
-// multireadrandom runs the Engine default, one Get per key of a batch. CompactRange() is
+// --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions. multireadrandom calls
+// DB::MultiGet. CompactRange() is
 // DB::CompactRange over everything. BackgroundBytesWritten() reads the flushed and compacted
 // byte counts of the "lsm.levelstats" property.
 //
@@ -136,6 +136,10 @@ class LsmEngine final : public Engine {
   }
   lsm::Status Get(std::string_view key, std::string* value) override {
     return db_->Get(read_options_, key, value);
+  }
+  void MultiGet(const std::vector<std::string_view>& keys, std::vector<std::string>* values,
+                std::vector<lsm::Status>* statuses) override {
+    *statuses = db_->MultiGet(read_options_, keys, values);
   }
   std::unique_ptr<EngineIterator> NewIterator() override {
     return std::make_unique<LsmIterator>(db_->NewIterator(read_options_));

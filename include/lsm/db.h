@@ -90,6 +90,14 @@ class DB {
   // Sets *value to the value of key. NotFound when the key is absent.
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
 
+  // Looks up a batch of keys at one point in time (options.snapshot, or now): statuses[i] is
+  // what Get would return for keys[i], and (*values)[i] its value where that is OK. The data
+  // blocks the keys need are read ahead together, a batch per table, which on the io_uring
+  // backend puts the reads in flight at once.
+  virtual std::vector<Status> MultiGet(const ReadOptions& options,
+                                       const std::vector<std::string_view>& keys,
+                                       std::vector<std::string>* values) = 0;
+
   // An iterator over the database as of now (or options.snapshot). The iterator keeps the
   // files it reads alive; it must be destroyed before the DB is.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;

@@ -4,6 +4,7 @@
 // visible one), the active and frozen memtables (referenced) and the current version. It then
 // looks in the memtables newest first and in the version's tables without the lock. An
 // iterator merges the same sources and holds its version until it is destroyed.
+#include <deque>
 #include <iterator>
 #include <utility>
 
@@ -74,6 +75,42 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   if (!done) s = view.version->Get(options, lkey, value, table_cache_.get());
   ReleaseReadView(&view);
   return s;
+}
+
+std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
+                                     const std::vector<std::string_view>& keys,
+                                     std::vector<std::string>* values) {
+  values->assign(keys.size(), std::string());
+  Status s = CheckOpen();
+  if (!s.ok()) return std::vector<Status>(keys.size(), s);
+  std::vector<Status> statuses(keys.size());
+  ReadView view = AcquireReadView(options);
+  std::deque<LookupKey> lkeys;
+  std::vector<const LookupKey*> in_tables;  // keys the memtables do not answer
+  std::vector<size_t> positions;
+  for (size_t i = 0; i < keys.size(); i++) {
+    const LookupKey& lkey = lkeys.emplace_back(keys[i], view.sequence);
+    bool done = false;
+    for (MemTable* m : view.mems) {
+      if (m->Get(lkey, &(*values)[i], &statuses[i])) {
+        done = true;
+        break;
+      }
+    }
+    if (!done) {
+      in_tables.push_back(&lkey);
+      positions.push_back(i);
+    }
+  }
+  if (!in_tables.empty()) {
+    view.version->Prefetch(in_tables, table_cache_.get());
+    for (size_t j = 0; j < in_tables.size(); j++) {
+      const size_t i = positions[j];
+      statuses[i] = view.version->Get(options, *in_tables[j], &(*values)[i], table_cache_.get());
+    }
+  }
+  ReleaseReadView(&view);
+  return statuses;
 }
 
 std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {

@@ -3,6 +3,7 @@
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "src/sstable/table_iterator.h"
 
@@ -159,6 +160,42 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
                    BlockCache::Priority::kLow);
   }
   return s;
+}
+
+void TableReader::Prefetch(const std::vector<std::string_view>& internal_keys,
+                           std::vector<bool>* may_match) const {
+  may_match->assign(internal_keys.size(), false);
+  std::vector<BlockHandle> handles;
+  BlockIter index(index_block_.get(), order_);
+  for (size_t i = 0; i < internal_keys.size(); i++) {
+    const std::string_view ikey = internal_keys[i];
+    if (ikey.size() < kInternalKeyTagSize || !KeyMayMatch(ExtractUserKey(ikey))) continue;
+    (*may_match)[i] = true;
+    index.Seek(ikey);
+    BlockHandle handle;
+    if (!index.Valid() || !DecodeDataHandle(index.value(), &handle).ok()) continue;
+    if (cache_ != nullptr && cache_->Lookup({cache_id_, handle.offset}) != nullptr) continue;
+    handles.push_back(handle);
+  }
+  std::sort(handles.begin(), handles.end(),
+            [](const BlockHandle& a, const BlockHandle& b) { return a.offset < b.offset; });
+  handles.erase(
+      std::unique(handles.begin(), handles.end(),
+                  [](const BlockHandle& a, const BlockHandle& b) { return a.offset == b.offset; }),
+      handles.end());
+  if (handles.empty()) return;
+  size_t bytes = 0;
+  for (const BlockHandle& h : handles) bytes += h.size + kBlockTrailerSize;
+  const std::unique_ptr<char[]> scratch(new char[bytes]);
+  std::vector<ReadRequest> requests(handles.size());
+  char* p = scratch.get();
+  for (size_t i = 0; i < handles.size(); i++) {
+    requests[i].offset = handles[i].offset;
+    requests[i].n = handles[i].size + kBlockTrailerSize;
+    requests[i].scratch = p;
+    p += requests[i].n;
+  }
+  (void)file_->MultiRead(requests.data(), requests.size());
 }
 
 bool TableReader::SameUserKey(std::string_view a, std::string_view b) const {

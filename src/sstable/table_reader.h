@@ -34,6 +34,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lsm/file_system.h"
 #include "lsm/options.h"
@@ -83,6 +84,14 @@ class TableReader {
              std::string* value) const {
     return Get(options, key.internal_key(), state, value);
   }
+
+  // Gets ahead of Get for a batch of lookups: for each internal key whose user key the filter
+  // does not rule out, sets may_match[i] and finds the data block Get would read first; the
+  // blocks the cache does not hold are then read in one MultiRead, so that the reads run
+  // together and Get finds them in memory. What the reads return is not used: an error is
+  // left for Get to meet.
+  void Prefetch(const std::vector<std::string_view>& internal_keys,
+                std::vector<bool>* may_match) const;
 
   // An iterator over every entry, in both directions. `keep_alive`, if given, is held by the
   // iterator so that the reader outlives it.

@@ -62,6 +62,58 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
   return Status::NotFound();
 }
 
+void Version::Prefetch(const std::vector<const LookupKey*>& keys, TableCache* table_cache) const {
+  const Comparator* ucmp = icmp_->user_comparator();
+  std::vector<bool> open(keys.size(), true);  // no table so far may hold the key
+  std::vector<size_t> batch;
+  std::vector<std::string_view> ikeys;
+  std::vector<bool> may_match;
+  auto ask = [&](const FileMetaData& f) {
+    if (batch.empty()) return;
+    std::shared_ptr<const TableReader> reader;
+    if (table_cache->FindTable(f.number, f.file_size, &reader).ok()) {
+      ikeys.clear();
+      for (size_t i : batch) ikeys.push_back(keys[i]->internal_key());
+      reader->Prefetch(ikeys, &may_match);
+      for (size_t j = 0; j < batch.size(); j++) {
+        if (may_match[j]) open[batch[j]] = false;
+      }
+    }
+    batch.clear();
+  };
+  auto in_range = [&](const FileMetaData& f, std::string_view user_key) {
+    return ucmp->Compare(user_key, ExtractUserKey(f.smallest)) >= 0 &&
+           ucmp->Compare(user_key, ExtractUserKey(f.largest)) <= 0;
+  };
+  for (const auto& f : files_[0]) {
+    for (size_t i = 0; i < keys.size(); i++) {
+      if (open[i] && in_range(*f, keys[i]->user_key())) batch.push_back(i);
+    }
+    ask(*f);
+  }
+  for (int level = 1; level < kNumLevels; level++) {
+    // Each open key goes to the one file of the level that may hold it, as in Get.
+    std::vector<std::pair<size_t, size_t>> by_file;  // (file index, key index)
+    const FileList& files = files_[level];
+    for (size_t i = 0; i < keys.size(); i++) {
+      if (!open[i]) continue;
+      const std::string_view ikey = keys[i]->internal_key();
+      auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
+        return icmp_->Compare(f->largest, ikey) < 0;
+      });
+      if (it == files.end() || !in_range(**it, keys[i]->user_key())) continue;
+      by_file.emplace_back(static_cast<size_t>(it - files.begin()), i);
+    }
+    std::sort(by_file.begin(), by_file.end());
+    for (size_t j = 0; j < by_file.size(); j++) {
+      batch.push_back(by_file[j].second);
+      if (j + 1 == by_file.size() || by_file[j + 1].first != by_file[j].first) {
+        ask(*files[by_file[j].first]);
+      }
+    }
+  }
+}
+
 void Version::AddIterators(const ReadOptions& options, TableCache* table_cache,
                            std::vector<std::unique_ptr<InternalIterator>>* iters) const {
   for (const FileList& files : files_) {

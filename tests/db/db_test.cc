@@ -35,6 +35,17 @@ class DBTest : public testing::Test {
     return ReadForTest(db_.get(), key, snapshot);
   }
 
+  // Tables on all levels.
+  int NumTableFiles() {
+    int files = 0;
+    std::string n;
+    for (int level = 0; db_->GetProperty("lsm.num-files-at-level" + std::to_string(level), &n);
+         level++) {
+      files += std::stoi(n);
+    }
+    return files;
+  }
+
   std::string Contents(bool reverse = false) {
     std::string out;
     std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
@@ -97,13 +108,7 @@ TEST_F(DBTest, ManyWritesFlushAndStayReadable) {
     model[key] = value;
   }
   // Some memtables were flushed (and may have been compacted out of level 0 since).
-  int files = 0;
-  std::string n;
-  for (int level = 0; db_->GetProperty("lsm.num-files-at-level" + std::to_string(level), &n);
-       level++) {
-    files += std::stoi(n);
-  }
-  EXPECT_GT(files, 0);
+  EXPECT_GT(NumTableFiles(), 0);
   for (const auto& [k, v] : model) ASSERT_EQ(Get(k), v) << k;
   Reopen();
   for (const auto& [k, v] : model) ASSERT_EQ(Get(k), v) << k;
@@ -319,6 +324,60 @@ TEST_F(DBTest, InMemoryFileSystem) {
   }
   Reopen();
   EXPECT_EQ(Get("2999"), std::string(100, 'x'));
+}
+
+// MultiGet gives, key by key, what Get gives: over tables on several levels and the
+// memtable, deletions, missing keys, repeated keys and a snapshot, on both I/O backends.
+TEST_F(DBTest, MultiGetAnswersAsGetDoes) {
+  for (IoBackend backend : {IoBackend::kPosix, IoBackend::kUring}) {
+    SCOPED_TRACE(backend == IoBackend::kPosix ? "posix" : "uring");
+    ASSERT_TRUE(DestroyDB(dbname_, options_).ok());
+    options_.io_backend = backend;
+    if (backend == IoBackend::kUring && !TryOpen().ok()) continue;  // no io_uring here
+    Open();
+    Random rnd(TestSeed());
+    const Snapshot* snapshot = nullptr;
+    for (int i = 0; i < 20000; i++) {
+      const std::string key = Key(static_cast<int>(rnd.Uniform(3000)));
+      if (rnd.OneIn(5)) {
+        ASSERT_TRUE(db_->Delete(WriteOptions(), key).ok());
+      } else {
+        ASSERT_TRUE(db_->Put(WriteOptions(), key, rnd.Bytes(rnd.Uniform(200))).ok());
+      }
+      if (i == 10000) {
+        ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+        snapshot = db_->GetSnapshot();
+      }
+    }
+    ASSERT_GT(NumTableFiles(), 1);
+    for (const Snapshot* snap : {static_cast<const Snapshot*>(nullptr), snapshot}) {
+      ReadOptions ro;
+      ro.snapshot = snap;
+      for (int round = 0; round < 50; round++) {
+        std::vector<std::string> owned(1 + rnd.Uniform(64));
+        for (std::string& k : owned) k = Key(static_cast<int>(rnd.Uniform(3300)));
+        const std::vector<std::string_view> keys(owned.begin(), owned.end());
+        std::vector<std::string> values;
+        const std::vector<Status> statuses = db_->MultiGet(ro, keys, &values);
+        ASSERT_EQ(statuses.size(), keys.size());
+        ASSERT_EQ(values.size(), keys.size());
+        for (size_t i = 0; i < keys.size(); i++) {
+          std::string want;
+          const Status s = db_->Get(ro, keys[i], &want);
+          ASSERT_EQ(statuses[i].ToString(), s.ToString()) << keys[i];
+          if (s.ok()) {
+            ASSERT_TRUE(values[i] == want) << keys[i];
+          }
+        }
+      }
+    }
+    db_->ReleaseSnapshot(snapshot);
+    ASSERT_TRUE(db_->Close().ok());
+    std::vector<std::string> values;
+    const std::vector<Status> closed = db_->MultiGet(ReadOptions(), {"a", "b"}, &values);
+    ASSERT_EQ(closed.size(), 2u);
+    EXPECT_FALSE(closed[0].ok());
+  }
 }
 
 TEST_F(DBTest, PropertiesAndClose) {
