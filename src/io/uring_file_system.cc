@@ -13,7 +13,6 @@
 #include <cstring>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "src/io/posix_file_system.h"
 
@@ -216,136 +215,6 @@ class UringWritableFile final : public WritableFile {
   Status error_;
 };
 
-// Entries of a thread's read ring: the most reads MultiRead has in flight at once.
-constexpr unsigned kReadRingEntries = 64;
-
-// A ring per thread for MultiRead, set up on first use and torn down when the thread exits.
-// Every read it carries completes before MultiRead returns, so nothing is in flight between
-// calls. A ring that failed to submit or to wait is not used again (a read it holds could
-// complete into a buffer its caller has since reused); the thread's batches then read one by
-// one.
-class ReadRing {
- public:
-  // nullptr if this thread has no usable ring.
-  static ReadRing* ForThisThread() {
-    thread_local ReadRing ring;
-    return ring.usable_ ? &ring : nullptr;
-  }
-
-  io_uring* get() { return &ring_; }
-  void Abandon() { usable_ = false; }
-
- private:
-  ReadRing() : usable_(io_uring_queue_init(kReadRingEntries, &ring_, 0) == 0), set_up_(usable_) {}
-  ~ReadRing() {
-    if (set_up_) io_uring_queue_exit(&ring_);
-  }
-
-  io_uring ring_;
-  bool usable_;
-  const bool set_up_;
-};
-
-// A POSIX random-access file (a memory map, read in place) whose MultiRead submits its reads
-// together through the thread's ring, on a descriptor of its own.
-class UringRandomAccessFile final : public RandomAccessFile {
- public:
-  UringRandomAccessFile(std::string path, int fd, std::unique_ptr<RandomAccessFile> base)
-      : path_(std::move(path)), fd_(fd), base_(std::move(base)) {}
-  ~UringRandomAccessFile() override { ::close(fd_); }
-
-  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
-    return base_->Read(offset, n, result, scratch);
-  }
-  Status Size(uint64_t* size) const override { return base_->Size(size); }
-
-  Status MultiRead(ReadRequest* requests, size_t count) const override {
-    ReadRing* rr = ReadRing::ForThisThread();
-    if (rr == nullptr) return RandomAccessFile::MultiRead(requests, count);
-    io_uring* ring = rr->get();
-    std::vector<size_t> done(count, 0);
-    size_t next = 0;      // the first request not yet queued
-    size_t queued = 0;    // prepared, not yet submitted
-    size_t inflight = 0;  // submitted, not yet complete
-    while (next < count || queued + inflight > 0) {
-      while (next < count && queued + inflight < kReadRingEntries) {
-        Prepare(ring, requests[next], next, 0);
-        next++;
-        queued++;
-      }
-      int r;
-      do {
-        r = io_uring_submit(ring);
-      } while (r == -EINTR || r == -EAGAIN);
-      if (r < 0) {
-        rr->Abandon();
-        // The reads submitted before still write into their buffers: wait for them.
-        io_uring_cqe* cqe;
-        while (inflight > 0 && WaitOne(ring) == 0 && io_uring_peek_cqe(ring, &cqe) == 0) {
-          io_uring_cqe_seen(ring, cqe);
-          inflight--;
-        }
-        return PosixError(path_ + ": io_uring_submit", -r);
-      }
-      queued -= static_cast<size_t>(r);
-      inflight += static_cast<size_t>(r);
-      r = WaitOne(ring);
-      if (r < 0) {
-        rr->Abandon();
-        return PosixError(path_ + ": io_uring_wait_cqe", -r);
-      }
-      io_uring_cqe* cqe;
-      while (io_uring_peek_cqe(ring, &cqe) == 0) {
-        const size_t i = io_uring_cqe_get_data64(cqe);
-        const int res = cqe->res;
-        io_uring_cqe_seen(ring, cqe);
-        inflight--;
-        ReadRequest& req = requests[i];
-        if (res == -EINTR || res == -EAGAIN) {
-          Prepare(ring, req, i, done[i]);
-          queued++;
-        } else if (res < 0) {
-          req.result = {};
-          req.status =
-              PosixError(absl::StrFormat("%s: read @ %u", path_, req.offset + done[i]), -res);
-        } else if (res > 0 && done[i] + static_cast<size_t>(res) < req.n) {
-          done[i] += static_cast<size_t>(res);  // a short read: ask for the rest
-          Prepare(ring, req, i, done[i]);
-          queued++;
-        } else {
-          done[i] += static_cast<size_t>(res);  // all of it, or the end of the file
-          req.result = std::string_view(req.scratch, done[i]);
-          req.status = Status::OK();
-        }
-      }
-    }
-    return Status::OK();
-  }
-
- private:
-  // Queues the read of request i from its byte `from` on.
-  void Prepare(io_uring* ring, const ReadRequest& req, size_t i, size_t from) const {
-    io_uring_sqe* sqe = io_uring_get_sqe(ring);
-    io_uring_prep_read(sqe, fd_, req.scratch + from, static_cast<unsigned>(req.n - from),
-                       req.offset + from);
-    io_uring_sqe_set_data64(sqe, i);
-  }
-
-  // Waits until a completion is ready (without taking it); 0 or -errno.
-  static int WaitOne(io_uring* ring) {
-    io_uring_cqe* cqe;
-    int r;
-    do {
-      r = io_uring_wait_cqe(ring, &cqe);
-    } while (r == -EINTR || r == -EAGAIN);
-    return r;
-  }
-
-  const std::string path_;
-  const int fd_;
-  const std::unique_ptr<RandomAccessFile> base_;
-};
-
 // The POSIX file system with its writable files replaced.
 class UringFileSystem final : public FileSystem {
  public:
@@ -366,13 +235,7 @@ class UringFileSystem final : public FileSystem {
   }
   Status NewRandomAccessFile(const std::string& path,
                              std::unique_ptr<RandomAccessFile>* file) override {
-    std::unique_ptr<RandomAccessFile> base;
-    Status s = posix_->NewRandomAccessFile(path, &base);
-    if (!s.ok()) return s;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return PosixError(path, errno);
-    *file = std::make_unique<UringRandomAccessFile>(path, fd, std::move(base));
-    return Status::OK();
+    return posix_->NewRandomAccessFile(path, file);
   }
   Status FileExists(const std::string& path) override { return posix_->FileExists(path); }
   Status GetChildren(const std::string& dir, std::vector<std::string>* names) override {

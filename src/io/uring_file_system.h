@@ -15,11 +15,9 @@
 // (ENOSPC, EIO) is an IOError naming the file, returned by that call and every later one.
 // A file whose ring cannot be set up (say, out of memory) is written with plain write(2).
 //
-// Random-access files are POSIX's (memory maps, read in place), except that MultiRead submits
-// its reads together through a ring of the calling thread (kReadRingEntries in flight at
-// most), set up on first use and torn down when the thread exits; a batch completes before
-// MultiRead returns. Everything else (logs through a memory map, sequential reads,
-// directories, locks) is the POSIX file system's.
+// Everything else (logs through a memory map, reads, directories, locks) is the POSIX file
+// system's. (A MultiRead through a ring per thread, filling the page cache for the memory
+// map to read, was measured slower than the map alone: see docs/performance.md.)
 //
 // Thread-safety: as lsm::FileSystem.
 #ifndef LSM_IO_URING_FILE_SYSTEM_H_
