@@ -91,9 +91,9 @@ class DB {
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
 
   // Looks up a batch of keys at one point in time (options.snapshot, or now): statuses[i] is
-  // what Get would return for keys[i], and (*values)[i] its value where that is OK. The data
-  // blocks the keys need are read ahead together, a batch per table, which on the io_uring
-  // backend puts the reads in flight at once.
+  // what Get would return for keys[i], and (*values)[i] its value where that is OK. The
+  // filters and indexes are consulted for the whole batch first and the data blocks it needs
+  // read with one RandomAccessFile::MultiRead per table, before each key's lookup.
   virtual std::vector<Status> MultiGet(const ReadOptions& options,
                                        const std::vector<std::string_view>& keys,
                                        std::vector<std::string>* values) = 0;

@@ -87,9 +87,9 @@ class TableReader {
 
   // Gets ahead of Get for a batch of lookups: for each internal key whose user key the filter
   // does not rule out, sets may_match[i] and finds the data block Get would read first; the
-  // blocks the cache does not hold are then read in one MultiRead, so that the reads run
-  // together and Get finds them in memory. What the reads return is not used: an error is
-  // left for Get to meet.
+  // blocks the cache does not hold are then read in one MultiRead (which a file system may
+  // run concurrently), so that Get finds them in memory. What the reads return is not used:
+  // an error is left for Get to meet.
   void Prefetch(const std::vector<std::string_view>& internal_keys,
                 std::vector<bool>* may_match) const;
 
