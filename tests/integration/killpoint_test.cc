@@ -2,7 +2,8 @@
 // and exits abruptly at that reach of the point (mid-write, mid-flush, mid-compaction, in the
 // middle of a MANIFEST or CURRENT update); the parent reopens the database and checks, as
 // kill9 does, that it holds exactly the state after some batch at or past the last
-// acknowledged one. Runs for every killpoint of src/util/killpoint.h.
+// acknowledged one. Runs for every killpoint of src/util/killpoint.h, the child writing through
+// POSIX and io_uring in turn.
 //
 // Scale: LSM_KILLPOINT_ITERATIONS runs per killpoint (default 23; nine killpoints).
 #include "src/util/killpoint.h"
@@ -50,8 +51,9 @@ TEST_P(KillpointTest, RecoversAPrefixWithEveryAcknowledgedWrite) {
                     .count = 1500,
                     .sync_one_in = sync_one_in};
     WriterProcess writer;
-    ASSERT_TRUE(StartWriter(LSM_CRASH_WRITER, args,
-                            {"LSM_KILLPOINT=" + point + ":" + std::to_string(count)}, &writer));
+    ASSERT_TRUE(StartWriter(
+        LSM_CRASH_WRITER, args,
+        {"LSM_KILLPOINT=" + point + ":" + std::to_string(count), WriterIoBackend(iter)}, &writer));
     int wstatus;
     const int64_t last_ack = FinishWriter(&writer, &wstatus);
     ASSERT_TRUE(WIFEXITED(wstatus)) << "writer killed by signal " << WTERMSIG(wstatus);

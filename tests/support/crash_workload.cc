@@ -84,9 +84,8 @@ bool StartWriter(const std::string& binary, const WriterArgs& args,
       std::to_string(args.sync_one_in),
       std::to_string(fds[1]),
   };
-  std::vector<std::string> env_storage;
+  std::vector<std::string> env_storage = env;  // first, so that getenv finds them first
   for (char** e = environ; *e != nullptr; e++) env_storage.emplace_back(*e);
-  env_storage.insert(env_storage.end(), env.begin(), env.end());
   std::vector<char*> argv, envp;
   for (std::string& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);

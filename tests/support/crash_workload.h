@@ -79,9 +79,16 @@ inline constexpr int kWriterWriteFailed = 12;
 inline constexpr int kWriterUsage = 13;
 
 // Starts the writer binary at `binary` with `args`; `env` ("NAME=value") is added to its
-// environment. Adds a gtest failure and returns false if it cannot be started.
+// environment, ahead of (so overriding) what it inherits. Adds a gtest failure and returns
+// false if it cannot be started.
 bool StartWriter(const std::string& binary, const WriterArgs& args,
                  const std::vector<std::string>& env, WriterProcess* writer);
+
+// The writer's I/O backend for run `iteration`, as an environment entry: POSIX in even runs,
+// the default (io_uring where a ring can be set up) in odd ones.
+inline std::string WriterIoBackend(int64_t iteration) {
+  return iteration % 2 == 0 ? "LSM_IO_BACKEND=posix" : "LSM_IO_BACKEND=auto";
+}
 
 // Waits for the writer's next acknowledgement; false if it ended first.
 bool ReadAck(WriterProcess* writer);
