@@ -1,5 +1,5 @@
 // FaultFileSystem (tests/support): its power-loss model and its error injection, over the
-// in-memory and the POSIX file systems.
+// in-memory, the POSIX and the io_uring file systems.
 #include "tests/support/fault_file_system.h"
 
 #include <gtest/gtest.h>
@@ -8,17 +8,32 @@
 #include <set>
 
 #include "src/io/posix_file_system.h"
+#include "src/io/uring_file_system.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
 
-class FaultFileSystemTest : public testing::TestWithParam<bool> {
+enum class Base { kMem, kPosix, kUring };
+
+std::shared_ptr<FileSystem> NewBase(Base base) {
+  std::shared_ptr<FileSystem> fs;
+  switch (base) {
+    case Base::kPosix:
+      return NewPosixFileSystem();
+    case Base::kUring:
+      EXPECT_TRUE(NewUringFileSystem(&fs).ok());
+      return fs;
+    case Base::kMem:
+      break;
+  }
+  return std::make_shared<MemFileSystem>();
+}
+
+class FaultFileSystemTest : public testing::TestWithParam<Base> {
  protected:
-  FaultFileSystemTest()
-      : base_(GetParam() ? NewPosixFileSystem() : std::make_shared<MemFileSystem>()),
-        dir_(tmp_.path() + "/d") {
+  FaultFileSystemTest() : base_(NewBase(GetParam())), dir_(tmp_.path() + "/d") {
     EXPECT_TRUE(base_->CreateDirIfMissing(dir_).ok());
     fs_ = std::make_unique<FaultFileSystem>(base_, 301);
   }
@@ -342,8 +357,19 @@ TEST_P(FaultFileSystemTest, FailedAppendMayWritePartOfItsData) {
   EXPECT_EQ(Read("w"), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Bases, FaultFileSystemTest, testing::Bool(),
-                         [](const auto& info) { return info.param ? "Posix" : "Mem"; });
+INSTANTIATE_TEST_SUITE_P(Bases, FaultFileSystemTest,
+                         testing::Values(Base::kMem, Base::kPosix, Base::kUring),
+                         [](const auto& info) {
+                           switch (info.param) {
+                             case Base::kPosix:
+                               return "Posix";
+                             case Base::kUring:
+                               return "Uring";
+                             case Base::kMem:
+                               break;
+                           }
+                           return "Mem";
+                         });
 
 }  // namespace
 }  // namespace lsm
