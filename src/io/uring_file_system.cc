@@ -19,6 +19,13 @@
 namespace lsm {
 namespace {
 
+// io_uring_queue_init as a Status.
+Status InitRing(unsigned entries, io_uring* ring) {
+  const int r = io_uring_queue_init(entries, ring, 0);
+  if (r != 0) return Status::NotSupported("io_uring", std::strerror(-r));
+  return Status::OK();
+}
+
 // Submission entries per writer: a write per buffer and an fdatasync.
 constexpr unsigned kRingEntries = kUringWriteBuffers + 2;
 // user_data of the fdatasync; writes carry their buffer's index.
@@ -34,7 +41,7 @@ class UringWritableFile final : public WritableFile {
       b.data.reset(static_cast<char*>(std::aligned_alloc(4096, kUringBufferSize)));
       if (b.data == nullptr) return nullptr;
     }
-    if (io_uring_queue_init(kRingEntries, &f->ring_, 0) != 0) return nullptr;
+    if (!InitRing(kRingEntries, &f->ring_).ok()) return nullptr;
     f->fd_ = fd;
     return f;
   }
@@ -280,8 +287,8 @@ class UringFileSystem final : public FileSystem {
 
 Status NewUringFileSystem(std::shared_ptr<FileSystem>* fs) {
   io_uring ring;
-  const int r = io_uring_queue_init(kRingEntries, &ring, 0);
-  if (r != 0) return Status::NotSupported("io_uring", std::strerror(-r));
+  Status s = InitRing(kRingEntries, &ring);
+  if (!s.ok()) return s;
   io_uring_queue_exit(&ring);
   *fs = std::make_shared<UringFileSystem>();
   return Status::OK();
