@@ -2,11 +2,11 @@
 
 #include <fcntl.h>
 #include <liburing.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <absl/strings/str_format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
