@@ -87,6 +87,12 @@ class RandomAccessFile {
   virtual Status Size(uint64_t* size) const = 0;
 };
 
+// One read of a batch over several files (FileSystem::MultiRead).
+struct FileReadRequest {
+  const RandomAccessFile* file = nullptr;
+  ReadRequest read;
+};
+
 // An exclusive lock on a file; released when destroyed.
 class FileLock {
  public:
@@ -116,6 +122,19 @@ class FileSystem {
                                    std::unique_ptr<SequentialFile>* file) = 0;
   virtual Status NewRandomAccessFile(const std::string& path,
                                      std::unique_ptr<RandomAccessFile>* file) = 0;
+  // A random-access file read with direct I/O: around the page cache, for callers that cache
+  // what they read themselves (Options::use_direct_reads). NotSupported where the file system
+  // has no direct I/O, which is this default.
+  virtual Status NewDirectRandomAccessFile(const std::string& path,
+                                           std::unique_ptr<RandomAccessFile>* file) {
+    (void)file;
+    return Status::NotSupported(path, "this file system has no direct I/O");
+  }
+  // Reads a batch over files this file system opened, each request as its file's MultiRead
+  // would; the return value is not OK only if the batch as a whole failed. Implementations may
+  // read them all concurrently (io_uring submits direct reads together); this default hands
+  // each file its run of consecutive requests.
+  virtual Status MultiRead(FileReadRequest* requests, size_t count);
 
   // OK if the file exists, NotFound if not, IOError if that cannot be told.
   virtual Status FileExists(const std::string& path) = 0;

@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 
 namespace lsm {
@@ -279,6 +281,69 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   const int fd_;
 };
 
+}  // namespace
+
+void AlignedFree::operator()(char* p) const { std::free(p); }
+
+AlignedBuffer NewAlignedBuffer(size_t bytes) {
+  void* p = std::aligned_alloc(kDirectIoAlignment, std::max(bytes, kDirectIoAlignment));
+  if (p == nullptr) throw std::bad_alloc();
+  return AlignedBuffer(static_cast<char*>(p));
+}
+
+Status PosixDirectRandomAccessFile::Open(const std::string& path, int* fd) {
+  *fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC); });
+  if (*fd >= 0) return Status::OK();
+  if (errno == EINVAL) return Status::NotSupported(path, "its file system has no direct I/O");
+  return PosixError(path, errno);
+}
+
+PosixDirectRandomAccessFile::~PosixDirectRandomAccessFile() { ::close(fd_); }
+
+PosixDirectRandomAccessFile::Span::Span(uint64_t offset, size_t n)
+    : start(offset & ~uint64_t{kDirectIoAlignment - 1}),
+      length(((offset + n + kDirectIoAlignment - 1) & ~uint64_t{kDirectIoAlignment - 1}) - start) {}
+
+std::string_view PosixDirectRandomAccessFile::CopyOut(uint64_t offset, size_t n, const Span& span,
+                                                      const char* buf, size_t got, char* scratch) {
+  const size_t skip = static_cast<size_t>(offset - span.start);
+  const size_t len = got > skip ? std::min(n, got - skip) : 0;
+  std::memcpy(scratch, buf + skip, len);
+  return std::string_view(scratch, len);
+}
+
+Status PosixDirectRandomAccessFile::ReadError(uint64_t offset, int err) const {
+  return PosixError(absl::StrFormat("%s: direct read @ %u", path_, offset), err);
+}
+
+Status PosixDirectRandomAccessFile::Read(uint64_t offset, size_t n, std::string_view* result,
+                                         char* scratch) const {
+  const Span span(offset, n);
+  const AlignedBuffer buf = NewAlignedBuffer(span.length);
+  size_t done = 0;
+  for (;;) {
+    const ssize_t r = RetryOnEintr([&] {
+      return ::pread(fd_, buf.get() + done, span.length - done,
+                     static_cast<off_t>(span.start + done));
+    });
+    if (r < 0) return ReadError(span.start + done, errno);
+    const bool over = SpanDone(span, done, static_cast<size_t>(r));
+    done += static_cast<size_t>(r);
+    if (over) break;
+  }
+  *result = CopyOut(offset, n, span, buf.get(), done, scratch);
+  return Status::OK();
+}
+
+Status PosixDirectRandomAccessFile::Size(uint64_t* size) const {
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) return PosixError(path_ + ": fstat", errno);
+  *size = static_cast<uint64_t>(st.st_size);
+  return Status::OK();
+}
+
+namespace {
+
 // A read-only file mapped into memory whole: a read is a bounds check and a pointer, with no
 // system call or copy. Table files are immutable once written, which makes this safe.
 class PosixMmapFile final : public RandomAccessFile {
@@ -384,6 +449,14 @@ class PosixFileSystem final : public FileSystem {
     }
     *file = std::make_unique<PosixRandomAccessFile>(path, fd);
     return Status::OK();
+  }
+
+  Status NewDirectRandomAccessFile(const std::string& path,
+                                   std::unique_ptr<RandomAccessFile>* file) override {
+    int fd;
+    Status s = PosixDirectRandomAccessFile::Open(path, &fd);
+    if (s.ok()) *file = std::make_unique<PosixDirectRandomAccessFile>(path, fd);
+    return s;
   }
 
   Status FileExists(const std::string& path) override {
@@ -495,6 +568,21 @@ Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* siz
 
 std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uint64_t size) {
   return std::make_unique<PosixWritableFile>(std::move(path), fd, size);
+}
+
+Status FileSystem::MultiRead(FileReadRequest* requests, size_t count) {
+  std::vector<ReadRequest> run;
+  for (size_t begin = 0, end; begin < count; begin = end) {
+    const RandomAccessFile* file = requests[begin].file;
+    for (end = begin; end < count && requests[end].file == file; end++) {
+    }
+    run.clear();
+    for (size_t i = begin; i < end; i++) run.push_back(requests[i].read);
+    Status s = file->MultiRead(run.data(), run.size());
+    if (!s.ok()) return s;
+    for (size_t i = begin; i < end; i++) requests[i].read = std::move(run[i - begin]);
+  }
+  return Status::OK();
 }
 
 std::shared_ptr<FileSystem> FileSystem::Default() {

@@ -4,6 +4,7 @@
 //
 // Random-access files are mapped into memory whole (up to 4096 at once; beyond that, and for
 // empty files, they are read with pread): the engine opens them only for immutable tables.
+// Direct random-access files are read with pread on an O_DIRECT descriptor.
 // Writable files buffer appends in user space (kWritableBufferSize) and hand them to the
 // kernel on Flush, Sync, Close or when the buffer fills. Locks use flock(), which conflicts
 // between processes and between two opens in the same process.
@@ -32,6 +33,52 @@ Status PosixError(std::string_view context, int err);
 Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* size);
 // A buffered writable file over fd, which it owns and closes; `size` bytes precede it.
 std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uint64_t size);
+
+// Direct I/O (O_DIRECT) moves whole blocks: offset, length and buffer address must be
+// multiples of kDirectIoAlignment (4 KiB covers every common logical block size).
+inline constexpr size_t kDirectIoAlignment = 4096;
+
+// Heap memory aligned for direct I/O.
+struct AlignedFree {
+  void operator()(char* p) const;
+};
+using AlignedBuffer = std::unique_ptr<char, AlignedFree>;
+AlignedBuffer NewAlignedBuffer(size_t bytes);
+
+// A file opened with O_DIRECT. Read reads the aligned blocks around the range asked for into a
+// buffer of its own and copies the range into scratch. Subclasses may read batches otherwise.
+class PosixDirectRandomAccessFile : public RandomAccessFile {
+ public:
+  // Opens path for direct reads: NotSupported if its file system has no direct I/O.
+  static Status Open(const std::string& path, int* fd);
+  // Takes ownership of fd, opened by Open.
+  PosixDirectRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixDirectRandomAccessFile() override;
+
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override;
+  Status Size(uint64_t* size) const override;
+
+ protected:
+  // The aligned blocks a read of [offset, offset + n) covers.
+  struct Span {
+    explicit Span(uint64_t offset, size_t n);
+    uint64_t start;  // offset, aligned down
+    size_t length;   // a multiple of kDirectIoAlignment
+  };
+  // Whether a read of a span, having read `done` bytes so far and now `more`, is over: all of
+  // it, or the end of the file (a read of nothing, or one that stops off the alignment).
+  static bool SpanDone(const Span& span, size_t done, size_t more) {
+    return more == 0 || (done + more) == span.length || (done + more) % kDirectIoAlignment != 0;
+  }
+  // The bytes of [offset, offset + n) among the `got` bytes of `span` in buf, copied to scratch.
+  static std::string_view CopyOut(uint64_t offset, size_t n, const Span& span, const char* buf,
+                                  size_t got, char* scratch);
+  // An IOError for a failed read at `offset`.
+  Status ReadError(uint64_t offset, int err) const;
+
+  const std::string path_;
+  const int fd_;
+};
 
 }  // namespace lsm
 

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "src/io/posix_file_system.h"
 
@@ -222,6 +223,159 @@ class UringWritableFile final : public WritableFile {
   Status error_;
 };
 
+// Entries of a thread's read ring: the most reads a MultiRead has in flight at once.
+constexpr unsigned kReadRingEntries = 64;
+
+// A ring per thread for MultiRead, set up on first use and torn down when the thread exits.
+// Every read it carries completes before MultiRead returns, so nothing is in flight between
+// calls, and none when a database closes. A ring that failed to submit or to wait is not used
+// again (a read it holds could complete into a buffer since freed); that thread's batches are
+// then read one by one.
+class ReadRing {
+ public:
+  // nullptr if this thread has no usable ring.
+  static ReadRing* ForThisThread() {
+    thread_local ReadRing ring;
+    return ring.usable_ ? &ring : nullptr;
+  }
+
+  io_uring* get() { return &ring_; }
+  void Abandon() { usable_ = false; }
+
+ private:
+  ReadRing() : usable_(InitRing(kReadRingEntries, &ring_).ok()), set_up_(usable_) {}
+  ~ReadRing() {
+    if (set_up_) io_uring_queue_exit(&ring_);
+  }
+
+  io_uring ring_;
+  bool usable_;
+  const bool set_up_;
+};
+
+// A direct-I/O file whose reads of a batch (its own MultiRead, or the file system's over
+// several files) are submitted together through the thread's ring, so that the device serves
+// them at once rather than one after another.
+class UringDirectRandomAccessFile final : public PosixDirectRandomAccessFile {
+ public:
+  using PosixDirectRandomAccessFile::PosixDirectRandomAccessFile;
+
+  // One read of a batch.
+  struct Item {
+    const UringDirectRandomAccessFile* file;
+    ReadRequest* req;
+  };
+
+  Status MultiRead(ReadRequest* requests, size_t count) const override {
+    std::vector<Item> items;
+    items.reserve(count);
+    for (size_t i = 0; i < count; i++) items.push_back({this, &requests[i]});
+    return ReadTogether(items);
+  }
+
+  // Reads every item, all submitted together (at most kReadRingEntries in flight), and waits
+  // for them all; one by one where this thread has no usable ring.
+  static Status ReadTogether(const std::vector<Item>& items) {
+    ReadRing* rr = ReadRing::ForThisThread();
+    if (rr == nullptr || items.size() < 2) {
+      for (const Item& it : items) {
+        it.req->status = it.file->Read(it.req->offset, it.req->n, &it.req->result, it.req->scratch);
+      }
+      return Status::OK();
+    }
+    io_uring* ring = rr->get();
+    const size_t count = items.size();
+    // One aligned buffer holds every item's span.
+    std::vector<Span> spans;
+    std::vector<size_t> at(count);
+    spans.reserve(count);
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+      spans.emplace_back(items[i].req->offset, items[i].req->n);
+      at[i] = total;
+      total += spans[i].length;
+    }
+    AlignedBuffer buf = NewAlignedBuffer(total);
+    std::vector<size_t> done(count, 0);
+    size_t inflight = 0;  // submitted, not yet complete
+    // The ring failed: it is not used again, and buf outlives any read still in flight.
+    auto give_up = [&](const char* call, int err) {
+      rr->Abandon();
+      while (inflight > 0 && Reap(ring, nullptr, nullptr) == 0) inflight--;
+      if (inflight > 0) (void)buf.release();
+      return PosixError(call, err);
+    };
+    auto prepare = [&](size_t i) {
+      io_uring_sqe* sqe = io_uring_get_sqe(ring);
+      io_uring_prep_read(sqe, items[i].file->fd_, buf.get() + at[i] + done[i],
+                         static_cast<unsigned>(spans[i].length - done[i]),
+                         spans[i].start + done[i]);
+      io_uring_sqe_set_data64(sqe, i);
+    };
+    size_t next = 0;    // the first item not yet queued
+    size_t queued = 0;  // prepared, not yet submitted
+    while (next < count || queued + inflight > 0) {
+      for (; next < count && queued + inflight < kReadRingEntries; next++, queued++) prepare(next);
+      int r;
+      do {
+        r = io_uring_submit(ring);
+      } while (r == -EINTR || r == -EAGAIN);
+      if (r < 0) return give_up("io_uring_submit", -r);
+      queued -= static_cast<size_t>(r);
+      inflight += static_cast<size_t>(r);
+      if (inflight == 0) continue;
+      size_t i;
+      int res;
+      if ((r = Reap(ring, &i, &res)) != 0) return give_up("io_uring_wait_cqe", -r);
+      do {
+        inflight--;
+        ReadRequest& req = *items[i].req;
+        if (res == -EINTR || res == -EAGAIN) {
+          prepare(i);
+          queued++;
+        } else if (res < 0) {
+          req.result = {};
+          req.status = items[i].file->ReadError(spans[i].start + done[i], -res);
+        } else if (!SpanDone(spans[i], done[i], static_cast<size_t>(res))) {
+          done[i] += static_cast<size_t>(res);  // a short read: ask for the rest
+          prepare(i);
+          queued++;
+        } else {
+          done[i] += static_cast<size_t>(res);
+          req.result =
+              CopyOut(req.offset, req.n, spans[i], buf.get() + at[i], done[i], req.scratch);
+          req.status = Status::OK();
+        }
+      } while (TryReap(ring, &i, &res));
+    }
+    return Status::OK();
+  }
+
+ private:
+  // Waits for a completion and takes it: its item index and result; 0 or -errno.
+  static int Reap(io_uring* ring, size_t* index, int* res) {
+    io_uring_cqe* cqe;
+    int r;
+    do {
+      r = io_uring_wait_cqe(ring, &cqe);
+    } while (r == -EINTR || r == -EAGAIN);
+    if (r == 0) Take(ring, cqe, index, res);
+    return r;
+  }
+  // Takes a completion that is ready, if any.
+  static bool TryReap(io_uring* ring, size_t* index, int* res) {
+    io_uring_cqe* cqe;
+    if (io_uring_peek_cqe(ring, &cqe) != 0) return false;
+    Take(ring, cqe, index, res);
+    return true;
+  }
+  static void Take(io_uring* ring, io_uring_cqe* cqe, size_t* index, int* res) {
+    if (index != nullptr) *index = static_cast<size_t>(io_uring_cqe_get_data64(cqe));
+    if (res != nullptr) *res = cqe->res;
+    io_uring_cqe_seen(ring, cqe);
+  }
+};
+
 // The POSIX file system with its writable files replaced.
 class UringFileSystem final : public FileSystem {
  public:
@@ -243,6 +397,28 @@ class UringFileSystem final : public FileSystem {
   Status NewRandomAccessFile(const std::string& path,
                              std::unique_ptr<RandomAccessFile>* file) override {
     return posix_->NewRandomAccessFile(path, file);
+  }
+  Status NewDirectRandomAccessFile(const std::string& path,
+                                   std::unique_ptr<RandomAccessFile>* file) override {
+    int fd;
+    Status s = PosixDirectRandomAccessFile::Open(path, &fd);
+    if (s.ok()) *file = std::make_unique<UringDirectRandomAccessFile>(path, fd);
+    return s;
+  }
+  // Direct files of this file system are read together through the thread's ring; requests of
+  // other files are read by their files.
+  Status MultiRead(FileReadRequest* requests, size_t count) override {
+    std::vector<UringDirectRandomAccessFile::Item> together;
+    for (size_t i = 0; i < count; i++) {
+      FileReadRequest& r = requests[i];
+      if (const auto* f = dynamic_cast<const UringDirectRandomAccessFile*>(r.file)) {
+        together.push_back({f, &r.read});
+      } else {
+        Status s = r.file->MultiRead(&r.read, 1);
+        if (!s.ok()) return s;
+      }
+    }
+    return UringDirectRandomAccessFile::ReadTogether(together);
   }
   Status FileExists(const std::string& path) override { return posix_->FileExists(path); }
   Status GetChildren(const std::string& dir, std::vector<std::string>* names) override {

@@ -15,9 +15,13 @@
 // (ENOSPC, EIO) is an IOError naming the file, returned by that call and every later one.
 // A file whose ring cannot be set up (say, out of memory) is written with plain write(2).
 //
-// Everything else (logs through a memory map, reads, directories, locks) is the POSIX file
-// system's. (A MultiRead through a ring per thread, filling the page cache for the memory
-// map to read, was measured slower than the map alone: see docs/performance.md.)
+// Direct random-access files (NewDirectRandomAccessFile) read a MultiRead batch through a ring
+// per thread: every read of the batch is submitted at once, so a device that serves several
+// reads together answers the batch in about the time of one.
+//
+// Everything else (logs through a memory map, buffered reads, directories, locks) is the POSIX
+// file system's. (A MultiRead of buffered files through the ring, filling the page cache for
+// the memory map to read, was measured slower than the map alone: see docs/performance.md.)
 //
 // Thread-safety: as lsm::FileSystem.
 #ifndef LSM_IO_URING_FILE_SYSTEM_H_

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "src/io/posix_file_system.h"
 #include "src/io/uring_file_system.h"
@@ -189,6 +190,22 @@ TEST_P(FileSystemTest, WritableFileHoldsWhatWasAppended) {
   }
 }
 
+// Requests for MultiRead over a file of `size` bytes: more than the io_uring file's ring holds
+// at once, some past the end of the file, some long, each with its own scratch.
+std::vector<ReadRequest> RandomRequests(Random* rnd, size_t size,
+                                        std::vector<std::string>* scratch) {
+  std::vector<ReadRequest> requests(300);
+  scratch->resize(requests.size());
+  for (size_t i = 0; i < requests.size(); i++) {
+    ReadRequest& req = requests[i];
+    req.offset = rnd->OneIn(10) ? size - rnd->Uniform(100) : rnd->Uniform(size);
+    req.n = 1 + rnd->Uniform(rnd->OneIn(10) ? 200000 : 8000);
+    (*scratch)[i].resize(req.n);
+    req.scratch = (*scratch)[i].data();
+  }
+  return requests;
+}
+
 // A batch of reads (more than the io_uring file's ring holds at once), some past the end of
 // the file, gives what the reads one by one give.
 TEST_P(FileSystemTest, MultiReadGivesWhatReadGives) {
@@ -201,20 +218,115 @@ TEST_P(FileSystemTest, MultiReadGivesWhatReadGives) {
   ASSERT_TRUE(w->Close().ok());
   std::unique_ptr<RandomAccessFile> r;
   ASSERT_TRUE(fs_->NewRandomAccessFile(path, &r).ok());
-  std::vector<ReadRequest> requests(300);
-  std::vector<std::string> scratch(requests.size());
-  for (size_t i = 0; i < requests.size(); i++) {
-    ReadRequest& req = requests[i];
-    req.offset = rnd.OneIn(10) ? contents.size() - rnd.Uniform(100) : rnd.Uniform(contents.size());
-    req.n = 1 + rnd.Uniform(rnd.OneIn(10) ? 200000 : 8000);
-    scratch[i].resize(req.n);
-    req.scratch = scratch[i].data();
-  }
+  std::vector<std::string> scratch;
+  std::vector<ReadRequest> requests = RandomRequests(&rnd, contents.size(), &scratch);
   ASSERT_TRUE(r->MultiRead(requests.data(), requests.size()).ok());
   for (const ReadRequest& req : requests) {
     ASSERT_TRUE(req.status.ok()) << req.status.ToString();
     ASSERT_TRUE(req.result == std::string_view(contents).substr(req.offset, req.n))
         << req.offset << " " << req.n << " " << req.result.size();
+  }
+}
+
+// Direct files read what ordinary ones do, one by one, as a batch, and in a batch over several
+// files; a file system without direct I/O says so.
+TEST_P(FileSystemTest, DirectReadsGiveWhatReadGives) {
+  Random rnd(TestSeed());
+  // Sizes off the 4 KiB alignment, and one on it.
+  const std::vector<std::string> contents = {rnd.Bytes((1 << 20) + 123), rnd.Bytes(3 << 12),
+                                             rnd.Bytes(10)};
+  std::vector<std::unique_ptr<RandomAccessFile>> files;
+  for (size_t f = 0; f < contents.size(); f++) {
+    const std::string path = dir_ + "/00001" + std::to_string(f) + ".sst";
+    std::unique_ptr<WritableFile> w;
+    ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
+    ASSERT_TRUE(w->Append(contents[f]).ok());
+    ASSERT_TRUE(w->Close().ok());
+    std::unique_ptr<RandomAccessFile> r;
+    const Status s = fs_->NewDirectRandomAccessFile(path, &r);
+    if (GetParam() == Impl::kMemory) {
+      ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
+      return;
+    }
+    if (s.IsNotSupported())
+      GTEST_SKIP() << "no direct I/O where the test's files go: " << s.ToString();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    files.push_back(std::move(r));
+  }
+  const RandomAccessFile& big = *files[0];
+  uint64_t size = 0;
+  ASSERT_TRUE(big.Size(&size).ok());
+  ASSERT_EQ(size, contents[0].size());
+  std::vector<std::string> scratch;
+  std::vector<ReadRequest> requests = RandomRequests(&rnd, contents[0].size(), &scratch);
+  for (const ReadRequest& req : requests) {
+    std::string_view got;
+    ASSERT_TRUE(big.Read(req.offset, req.n, &got, req.scratch).ok());
+    ASSERT_TRUE(got == std::string_view(contents[0]).substr(req.offset, req.n))
+        << req.offset << " " << req.n << " " << got.size();
+  }
+  ASSERT_TRUE(big.MultiRead(requests.data(), requests.size()).ok());
+  for (const ReadRequest& req : requests) {
+    ASSERT_TRUE(req.status.ok()) << req.status.ToString();
+    ASSERT_TRUE(req.result == std::string_view(contents[0]).substr(req.offset, req.n))
+        << req.offset << " " << req.n << " " << req.result.size();
+  }
+  // A batch over the three files, in runs and interleaved.
+  std::vector<FileReadRequest> batch(200);
+  std::vector<std::string> batch_scratch(batch.size());
+  for (size_t i = 0; i < batch.size(); i++) {
+    const size_t f = i < 50 ? 0 : rnd.Uniform(files.size());
+    batch[i].file = files[f].get();
+    batch[i].read.offset = rnd.Uniform(contents[f].size() + 10);
+    batch[i].read.n = 1 + rnd.Uniform(9000);
+    batch_scratch[i].resize(batch[i].read.n);
+    batch[i].read.scratch = batch_scratch[i].data();
+  }
+  ASSERT_TRUE(fs_->MultiRead(batch.data(), batch.size()).ok());
+  for (const FileReadRequest& r : batch) {
+    const size_t f = static_cast<size_t>(
+        std::find_if(files.begin(), files.end(), [&](const auto& p) { return p.get() == r.file; }) -
+        files.begin());
+    ASSERT_TRUE(r.read.status.ok()) << r.read.status.ToString();
+    const std::string_view want =
+        r.read.offset >= contents[f].size()
+            ? std::string_view()
+            : std::string_view(contents[f]).substr(r.read.offset, r.read.n);
+    ASSERT_TRUE(r.read.result == want) << f << " " << r.read.offset << " " << r.read.n;
+  }
+}
+
+// FileSystem::MultiRead over ordinary files gives what their reads give.
+TEST_P(FileSystemTest, BatchOverFilesGivesWhatReadGives) {
+  Random rnd(TestSeed());
+  std::vector<std::string> contents;
+  std::vector<std::unique_ptr<RandomAccessFile>> files;
+  for (int f = 0; f < 3; f++) {
+    contents.push_back(rnd.Bytes(1 + rnd.Uniform(100000)));
+    const std::string path = dir_ + "/00002" + std::to_string(f) + ".sst";
+    std::unique_ptr<WritableFile> w;
+    ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
+    ASSERT_TRUE(w->Append(contents.back()).ok());
+    ASSERT_TRUE(w->Close().ok());
+    files.emplace_back();
+    ASSERT_TRUE(fs_->NewRandomAccessFile(path, &files.back()).ok());
+  }
+  std::vector<FileReadRequest> batch(100);
+  std::vector<std::string> scratch(batch.size());
+  std::vector<size_t> of(batch.size());
+  for (size_t i = 0; i < batch.size(); i++) {
+    of[i] = rnd.Uniform(files.size());
+    batch[i].file = files[of[i]].get();
+    batch[i].read.offset = rnd.Uniform(contents[of[i]].size());
+    batch[i].read.n = 1 + rnd.Uniform(5000);
+    scratch[i].resize(batch[i].read.n);
+    batch[i].read.scratch = scratch[i].data();
+  }
+  ASSERT_TRUE(fs_->MultiRead(batch.data(), batch.size()).ok());
+  for (size_t i = 0; i < batch.size(); i++) {
+    const ReadRequest& r = batch[i].read;
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    ASSERT_TRUE(r.result == std::string_view(contents[of[i]]).substr(r.offset, r.n)) << i;
   }
 }
 
@@ -301,6 +413,49 @@ TEST(UringFileSystemTest, NoRingIsNotSupportedWithTheReason) {
     });
     EXPECT_EQ(code, 0) << std::strerror(err);
   }
+}
+
+// A thread that cannot set up a read ring reads a batch of direct reads one by one, with the
+// same result.
+TEST(UringFileSystemTest, DirectBatchWithoutARingIsReadOneByOne) {
+  TempDir tmp;
+  std::shared_ptr<FileSystem> fs;
+  if (!NewUringFileSystem(&fs).ok()) GTEST_SKIP() << "no io_uring here";
+  Random rnd(TestSeed());
+  const std::string contents = rnd.Bytes(100000);
+  const std::string path = tmp.path() + "/000001.sst";
+  std::unique_ptr<WritableFile> w;
+  ASSERT_TRUE(fs->NewWritableFile(path, &w).ok());
+  ASSERT_TRUE(w->Append(contents).ok());
+  ASSERT_TRUE(w->Close().ok());
+  std::unique_ptr<RandomAccessFile> r;
+  const Status s = fs->NewDirectRandomAccessFile(path, &r);
+  if (s.IsNotSupported())
+    GTEST_SKIP() << "no direct I/O where the test's files go: " << s.ToString();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::vector<std::string> scratch;
+  std::vector<ReadRequest> requests = RandomRequests(&rnd, contents.size(), &scratch);
+  const int code = InChild([&] {
+    if (!DenyUringSetup(EPERM)) return 2;
+    int result = 0;
+    // A new thread: its ring is set up (and refused) on its first batch.
+    std::thread reader([&] {
+      if (!r->MultiRead(requests.data(), requests.size()).ok()) {
+        result = 3;
+        return;
+      }
+      for (const ReadRequest& req : requests) {
+        if (!req.status.ok() ||
+            req.result != std::string_view(contents).substr(req.offset, req.n)) {
+          result = 4;
+          return;
+        }
+      }
+    });
+    reader.join();
+    return result;
+  });
+  EXPECT_EQ(code, 0);
 }
 
 TEST(PosixFileSystemTest, ErrorsNameThePath) {

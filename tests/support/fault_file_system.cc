@@ -345,6 +345,16 @@ Status FaultFileSystem::NewRandomAccessFile(const std::string& path,
   return s;
 }
 
+Status FaultFileSystem::NewDirectRandomAccessFile(const std::string& path,
+                                                  std::unique_ptr<RandomAccessFile>* file) {
+  Status s = MaybeInject(FaultOp::kOpen, path);
+  if (!s.ok()) return s;
+  std::unique_ptr<RandomAccessFile> base;
+  s = base_->NewDirectRandomAccessFile(path, &base);
+  if (s.ok()) *file = std::make_unique<RandomAccessHandle>(this, path, std::move(base));
+  return s;
+}
+
 Status FaultFileSystem::FileExists(const std::string& path) {
   Status s = MaybeInject(FaultOp::kRead, path);
   return s.ok() ? base_->FileExists(path) : s;

@@ -59,7 +59,7 @@ enum class FaultOp : uint8_t {
   kSync,    // WritableFile::Sync and FileSystem::SyncDir
   kRead,    // file reads, GetChildren, GetFileSize, FileExists
   kOpen,    // NewWritableFile, NewAppendableFile, NewSequentialFile, NewRandomAccessFile,
-            // LockFile
+            // NewDirectRandomAccessFile, LockFile
   kRename,  // RenameFile
   kRemove,  // RemoveFile
 };
@@ -96,6 +96,8 @@ class FaultFileSystem final : public FileSystem {
   Status NewSequentialFile(const std::string& path, std::unique_ptr<SequentialFile>* file) override;
   Status NewRandomAccessFile(const std::string& path,
                              std::unique_ptr<RandomAccessFile>* file) override;
+  Status NewDirectRandomAccessFile(const std::string& path,
+                                   std::unique_ptr<RandomAccessFile>* file) override;
   Status FileExists(const std::string& path) override;
   Status GetChildren(const std::string& dir, std::vector<std::string>* names) override;
   Status GetFileSize(const std::string& path, uint64_t* size) override;
