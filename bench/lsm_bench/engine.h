@@ -68,6 +68,8 @@ struct EngineOptions {
   bool wal_mmap = true;
   // lsm: auto, uring or posix (lsm::Options::io_backend); empty: the default.
   std::string io_backend;
+  // lsm, RocksDB: read tables with direct I/O.
+  bool use_direct_reads = false;
   // Bytes of uncompressed entries per table block.
   size_t block_size = 4096;
   // Table files kept open at most; -1 keeps every table open (RocksDB only).

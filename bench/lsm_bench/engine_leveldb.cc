@@ -112,6 +112,11 @@ class LevelDBEngine final : public Engine {
                           "(LevelDB supports none and snappy)",
                           CompressionName(options.compression)));
     }
+    if (options.use_direct_reads) {
+      return lsm::Status::InvalidArgument(
+          "--use_direct_reads: not supported by --engine=leveldb (it reads through the page "
+          "cache)");
+    }
     if (options.open_files < 0) {
       return lsm::Status::InvalidArgument(
           "--open_files=-1: not supported by --engine=leveldb (give a limit of at least 16)");

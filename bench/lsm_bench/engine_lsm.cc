@@ -90,6 +90,7 @@ class LsmEngine final : public Engine {
     lo.wal_mmap = options.wal_mmap;
     if (options.io_backend == "uring") lo.io_backend = lsm::IoBackend::kUring;
     if (options.io_backend == "posix") lo.io_backend = lsm::IoBackend::kPosix;
+    lo.use_direct_reads = options.use_direct_reads;
     lo.max_open_files = options.open_files;
     lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;

@@ -108,6 +108,7 @@ class RocksDBEngine final : public Engine {
     ro.create_if_missing = options.create_if_missing;
     if (options.write_buffer_size != 0) ro.write_buffer_size = options.write_buffer_size;
     ro.max_open_files = options.open_files;
+    ro.use_direct_reads = options.use_direct_reads;
     ro.compression = ToRocksDB(options.compression);
     ro.enable_pipelined_write = true;
     ro.delayed_write_rate = 8 << 20;

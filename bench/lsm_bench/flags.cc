@@ -53,6 +53,9 @@ ABSL_FLAG(bool, wal_mmap, true,
 ABSL_FLAG(std::string, io_backend, "",
           "lsm only: the file system, auto, uring or posix (Options::io_backend); empty keeps "
           "the default (auto, which LSM_IO_BACKEND in the environment overrides).");
+ABSL_FLAG(bool, use_direct_reads, false,
+          "lsm, RocksDB: read tables with direct I/O, around the page cache "
+          "(Options::use_direct_reads).");
 ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
 ABSL_FLAG(int32_t, open_files, 1000,
           "Table files kept open at most; -1 keeps every table open (rocksdb only).");
@@ -210,6 +213,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   }
   eo.wal_mmap = absl::GetFlag(FLAGS_wal_mmap);
   eo.io_backend = absl::GetFlag(FLAGS_io_backend);
+  eo.use_direct_reads = absl::GetFlag(FLAGS_use_direct_reads);
   if (!eo.io_backend.empty() && eo.io_backend != "auto" && eo.io_backend != "uring" &&
       eo.io_backend != "posix") {
     return lsm::Status::InvalidArgument(

@@ -263,6 +263,12 @@ struct Options {
   // With file_system set, only kAuto is accepted. Default: kAuto.
   IoBackend io_backend = IoBackend::kAuto;
 
+  // Read tables with direct I/O (O_DIRECT), around the page cache: the block cache is then
+  // the only cache of table data, and a MultiGet batch's data blocks are read together (at once,
+  // on io_uring). Open fails with InvalidArgument where the file system has no direct I/O (as
+  // tmpfs). Tables are still written through the page cache. Default: false.
+  bool use_direct_reads = false;
+
   // Where the database reports what it does (logger.h). Default (nullptr): the text file LOG
   // in the database directory. A LOG that cannot be written is given up; it never fails a
   // write or an open.

@@ -123,6 +123,9 @@ class DBImpl final : public DB {
   enum class StallAction { kNone, kWait, kDelay };
 
   Status CheckOpen() const;
+  // With use_direct_reads: InvalidArgument unless `file` (of the database directory) can be
+  // opened for direct reads.
+  Status CheckDirectReads(const std::string& file) const;
 
   // --- Open and recovery (db_open.cc) ---
   Status Recover(VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -87,6 +87,7 @@ Status DBImpl::Open() {
     return Status::InvalidArgument(dbname_, "does not exist (create_if_missing is false)");
   }
   Status s = fs_->LockFile(LockFileName(dbname_), &lock_);
+  if (s.ok()) s = CheckDirectReads(LockFileName(dbname_));
   if (!s.ok()) return s;
   StartInfoLog();
 
@@ -148,15 +149,25 @@ void DBImpl::WriteOptionsFile() {
   }
 }
 
+Status DBImpl::CheckDirectReads(const std::string& file) const {
+  if (!options_.use_direct_reads) return Status::OK();
+  std::unique_ptr<RandomAccessFile> probe;
+  Status s = fs_->NewDirectRandomAccessFile(file, &probe);
+  if (s.IsNotSupported()) return Status::InvalidArgument("use_direct_reads", s.ToString());
+  return s;
+}
+
 Status DBImpl::OpenReadOnly() {
   if (fs_->FileExists(dbname_).IsNotFound()) {
     return Status::InvalidArgument(dbname_, "does not exist");
   }
   // A user's logger only: a read-only open writes no LOG.
   info_log_ = InfoLog(options_.info_log, options_.info_log_level);
+  Status s = CheckDirectReads(CurrentFileName(dbname_));
+  if (!s.ok()) return s;
   MutexLock l(&mu_);
   VersionEdit unused;  // recovery of a read-only open records nothing
-  Status s = Recover(&unused);
+  s = Recover(&unused);
   if (s.ok() && options_.paranoid_checks) s = CheckTables();
   if (!s.ok()) {
     closed_.store(true);

@@ -103,7 +103,7 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
     }
   }
   if (!in_tables.empty()) {
-    view.version->Prefetch(in_tables, table_cache_.get());
+    view.version->Prefetch(options, in_tables, table_cache_.get());
     for (size_t j = 0; j < in_tables.size(); j++) {
       const size_t i = positions[j];
       statuses[i] = view.version->Get(options, *in_tables[j], &(*values)[i], table_cache_.get());

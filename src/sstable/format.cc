@@ -125,6 +125,13 @@ Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
   Status s =
       file->Read(handle.offset, n + kBlockTrailerSize, &data, buf->Get(n + kBlockTrailerSize));
   if (!s.ok()) return WithTableContext(s, file_name);
+  return CheckStoredBlock(file_name, handle, data, verify_checksum, stored, type);
+}
+
+Status CheckStoredBlock(std::string_view file_name, const BlockHandle& handle,
+                        std::string_view data, bool verify_checksum, std::string_view* stored,
+                        uint8_t* type) {
+  const size_t n = static_cast<size_t>(handle.size);
   if (data.size() != n + kBlockTrailerSize) {
     return BlockCorruption(file_name, handle.offset, "truncated block read");
   }

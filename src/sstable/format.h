@@ -119,6 +119,11 @@ Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
                        const BlockHandle& handle, bool verify_checksum, BlockReadBuffer* buf,
                        std::string_view* stored, uint8_t* type);
 
+// ReadStoredBlock's checks of `data`, the bytes read for `handle` (the block and its trailer).
+Status CheckStoredBlock(std::string_view file_name, const BlockHandle& handle,
+                        std::string_view data, bool verify_checksum, std::string_view* stored,
+                        uint8_t* type);
+
 // The uncompressed contents of a block read by ReadStoredBlock. Corruption for an unknown type
 // or bad compressed data.
 Status DecodeStoredBlock(std::string_view file_name, const BlockHandle& handle,

@@ -21,7 +21,8 @@ Status TableCache::OpenTable(uint64_t file_number, uint64_t file_size,
                              std::shared_ptr<const TableReader>* reader) {
   const std::string path = TableFileName(dir_, file_number);
   std::unique_ptr<RandomAccessFile> file;
-  Status s = fs_->NewRandomAccessFile(path, &file);
+  Status s = options_.use_direct_reads ? fs_->NewDirectRandomAccessFile(path, &file)
+                                       : fs_->NewRandomAccessFile(path, &file);
   if (!s.ok()) return s;
   std::unique_ptr<TableReader> table;
   s = TableReader::Open(options_, std::string(BaseName(path)), std::move(file), file_size,

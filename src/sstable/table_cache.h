@@ -64,6 +64,9 @@ class TableCache {
   // Readers held now.
   size_t size() const;
 
+  // The file system the tables are read from.
+  FileSystem* file_system() const { return fs_.get(); }
+
  private:
   struct Entry {
     uint64_t file_number;

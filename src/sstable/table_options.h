@@ -32,6 +32,8 @@ struct TableOptions {
   int compression_level = 0;
   // Bits per key of the table's bloom filter; 0 writes no filter.
   int bloom_bits_per_key = 10;
+  // Open tables with FileSystem::NewDirectRandomAccessFile.
+  bool use_direct_reads = false;
 
   static TableOptions FromOptions(const Options& options) {
     TableOptions t;
@@ -40,6 +42,7 @@ struct TableOptions {
     t.block_restart_interval = options.block_restart_interval;
     t.compression = options.compression;
     t.bloom_bits_per_key = options.bloom_bits_per_key;
+    t.use_direct_reads = options.use_direct_reads;
     return t;
   }
 };

@@ -150,8 +150,14 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
   if (codec == static_cast<uint8_t>(CompressionType::kNone) && stored.data() != buf.data()) {
     return WithTableContext(Block::CreateView(stored, file_, handle.offset, block), file_name_);
   }
+  return DecodeBlock(options, handle, stored, codec, block);
+}
+
+Status TableReader::DecodeBlock(const ReadOptions& options, const BlockHandle& handle,
+                                std::string_view stored, uint8_t codec,
+                                std::shared_ptr<const Block>* block) const {
   std::string contents;
-  s = DecodeStoredBlock(file_name_, handle, stored, codec, &contents);
+  Status s = DecodeStoredBlock(file_name_, handle, stored, codec, &contents);
   if (s.ok()) {
     s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name_);
   }
@@ -162,10 +168,11 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
   return s;
 }
 
-void TableReader::Prefetch(const std::vector<std::string_view>& internal_keys,
-                           std::vector<bool>* may_match) const {
+void TableReader::PlanPrefetch(const std::vector<std::string_view>& internal_keys,
+                               std::vector<bool>* may_match,
+                               std::vector<BlockHandle>* handles) const {
   may_match->assign(internal_keys.size(), false);
-  std::vector<BlockHandle> handles;
+  handles->clear();
   BlockIter index(index_block_.get(), order_);
   for (size_t i = 0; i < internal_keys.size(); i++) {
     const std::string_view ikey = internal_keys[i];
@@ -175,27 +182,31 @@ void TableReader::Prefetch(const std::vector<std::string_view>& internal_keys,
     BlockHandle handle;
     if (!index.Valid() || !DecodeDataHandle(index.value(), &handle).ok()) continue;
     if (cache_ != nullptr && cache_->Lookup({cache_id_, handle.offset}) != nullptr) continue;
-    handles.push_back(handle);
+    handles->push_back(handle);
   }
-  std::sort(handles.begin(), handles.end(),
+  std::sort(handles->begin(), handles->end(),
             [](const BlockHandle& a, const BlockHandle& b) { return a.offset < b.offset; });
-  handles.erase(
-      std::unique(handles.begin(), handles.end(),
+  handles->erase(
+      std::unique(handles->begin(), handles->end(),
                   [](const BlockHandle& a, const BlockHandle& b) { return a.offset == b.offset; }),
-      handles.end());
-  if (handles.empty()) return;
-  size_t bytes = 0;
-  for (const BlockHandle& h : handles) bytes += h.size + kBlockTrailerSize;
-  const std::unique_ptr<char[]> scratch(new char[bytes]);
-  std::vector<ReadRequest> requests(handles.size());
-  char* p = scratch.get();
-  for (size_t i = 0; i < handles.size(); i++) {
-    requests[i].offset = handles[i].offset;
-    requests[i].n = handles[i].size + kBlockTrailerSize;
-    requests[i].scratch = p;
-    p += requests[i].n;
+      handles->end());
+}
+
+void TableReader::FinishPrefetch(const ReadOptions& options, const BlockHandle* handles,
+                                 const FileReadRequest* reads, size_t count) const {
+  if (cache_ == nullptr || !options.fill_cache) return;
+  for (size_t i = 0; i < count; i++) {
+    const ReadRequest& r = reads[i].read;
+    if (!r.status.ok() || r.result.data() != r.scratch) continue;
+    std::string_view stored;
+    uint8_t codec = 0;
+    std::shared_ptr<const Block> block;
+    if (CheckStoredBlock(file_name_, handles[i], r.result, options.verify_checksums, &stored,
+                         &codec)
+            .ok()) {
+      (void)DecodeBlock(options, handles[i], stored, codec, &block);
+    }
   }
-  (void)file_->MultiRead(requests.data(), requests.size());
 }
 
 bool TableReader::SameUserKey(std::string_view a, std::string_view b) const {

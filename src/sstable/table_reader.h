@@ -85,13 +85,20 @@ class TableReader {
     return Get(options, key.internal_key(), state, value);
   }
 
-  // Gets ahead of Get for a batch of lookups: for each internal key whose user key the filter
-  // does not rule out, sets may_match[i] and finds the data block Get would read first; the
-  // blocks the cache does not hold are then read in one MultiRead (which a file system may
-  // run concurrently), so that Get finds them in memory. What the reads return is not used:
-  // an error is left for Get to meet.
-  void Prefetch(const std::vector<std::string_view>& internal_keys,
-                std::vector<bool>* may_match) const;
+  // Gets ahead of Get for a batch of lookups, in two steps around a batch of reads
+  // (Version::Prefetch reads the blocks of every table together, FileSystem::MultiRead).
+  // PlanPrefetch: for each internal key whose user key the filter does not rule out, sets
+  // may_match[i] and finds the data block Get would read first; *handles are those blocks the
+  // cache does not hold, in file order, each once. The caller reads each (the stored block and
+  // its trailer, handle.offset and handle.size + kBlockTrailerSize bytes) from file().
+  void PlanPrefetch(const std::vector<std::string_view>& internal_keys,
+                    std::vector<bool>* may_match, std::vector<BlockHandle>* handles) const;
+  // FinishPrefetch: blocks read into scratch (rather than found in a memory map) go into the
+  // block cache, as options.fill_cache allows, for Get to find there; a memory map's stay in
+  // the page cache. A failed read or a block that fails its checks is left for Get to meet.
+  void FinishPrefetch(const ReadOptions& options, const BlockHandle* handles,
+                      const FileReadRequest* reads, size_t count) const;
+  const RandomAccessFile* file() const { return file_.get(); }
 
   // An iterator over every entry, in both directions. `keep_alive`, if given, is held by the
   // iterator so that the reader outlives it.
@@ -130,6 +137,10 @@ class TableReader {
   Status DecodeDataHandle(std::string_view value, BlockHandle* handle) const;
   Status GetDataBlock(const ReadOptions& options, const BlockHandle& handle,
                       std::shared_ptr<const Block>* block) const;
+  // The block of `handle` from its checked stored bytes, put in the block cache if
+  // options.fill_cache.
+  Status DecodeBlock(const ReadOptions& options, const BlockHandle& handle, std::string_view stored,
+                     uint8_t codec, std::shared_ptr<const Block>* block) const;
   bool SameUserKey(std::string_view a, std::string_view b) const;
 
   const TableOptions options_;

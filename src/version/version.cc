@@ -62,21 +62,35 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
   return Status::NotFound();
 }
 
-void Version::Prefetch(const std::vector<const LookupKey*>& keys, TableCache* table_cache) const {
+void Version::Prefetch(const ReadOptions& options, const std::vector<const LookupKey*>& keys,
+                       TableCache* table_cache) const {
   const Comparator* ucmp = icmp_->user_comparator();
   std::vector<bool> open(keys.size(), true);  // no table so far may hold the key
   std::vector<size_t> batch;
   std::vector<std::string_view> ikeys;
   std::vector<bool> may_match;
+  // The blocks to read, table after table: tables[t] owns handles [first, first + count).
+  struct Planned {
+    std::shared_ptr<const TableReader> reader;
+    size_t first;
+    size_t count;
+  };
+  std::vector<Planned> tables;
+  std::vector<BlockHandle> handles;
+  std::vector<BlockHandle> table_handles;
   auto ask = [&](const FileMetaData& f) {
     if (batch.empty()) return;
     std::shared_ptr<const TableReader> reader;
     if (table_cache->FindTable(f.number, f.file_size, &reader).ok()) {
       ikeys.clear();
       for (size_t i : batch) ikeys.push_back(keys[i]->internal_key());
-      reader->Prefetch(ikeys, &may_match);
+      reader->PlanPrefetch(ikeys, &may_match, &table_handles);
       for (size_t j = 0; j < batch.size(); j++) {
         if (may_match[j]) open[batch[j]] = false;
+      }
+      if (!table_handles.empty()) {
+        tables.push_back({std::move(reader), handles.size(), table_handles.size()});
+        handles.insert(handles.end(), table_handles.begin(), table_handles.end());
       }
     }
     batch.clear();
@@ -111,6 +125,25 @@ void Version::Prefetch(const std::vector<const LookupKey*>& keys, TableCache* ta
         ask(*files[by_file[j].first]);
       }
     }
+  }
+  if (handles.empty()) return;
+  size_t bytes = 0;
+  for (const BlockHandle& h : handles) bytes += h.size + kBlockTrailerSize;
+  const std::unique_ptr<char[]> scratch(new char[bytes]);
+  std::vector<FileReadRequest> reads(handles.size());
+  char* p = scratch.get();
+  for (const Planned& t : tables) {
+    for (size_t k = t.first; k < t.first + t.count; k++) {
+      reads[k].file = t.reader->file();
+      reads[k].read.offset = handles[k].offset;
+      reads[k].read.n = handles[k].size + kBlockTrailerSize;
+      reads[k].read.scratch = p;
+      p += reads[k].read.n;
+    }
+  }
+  (void)table_cache->file_system()->MultiRead(reads.data(), reads.size());
+  for (const Planned& t : tables) {
+    t.reader->FinishPrefetch(options, &handles[t.first], &reads[t.first], t.count);
   }
 }
 

@@ -43,10 +43,12 @@ class Version {
   Status Get(const ReadOptions& options, const LookupKey& key, std::string* value,
              TableCache* table_cache) const;
 
-  // Reads ahead for a batch of Gets (TableReader::Prefetch): level by level, newest first, each
-  // table is asked about the keys that fall in its range and that no table before it may
-  // hold, so that the blocks Get will read are read together, a batch per table.
-  void Prefetch(const std::vector<const LookupKey*>& keys, TableCache* table_cache) const;
+  // Reads ahead for a batch of Gets (TableReader::PlanPrefetch): level by level, newest first,
+  // each table is asked about the keys that fall in its range and that no table before it may
+  // hold; then the blocks Get will read, of every table, are read in one
+  // FileSystem::MultiRead.
+  void Prefetch(const ReadOptions& options, const std::vector<const LookupKey*>& keys,
+                TableCache* table_cache) const;
 
   // Appends one iterator per table file to *iters.
   void AddIterators(const ReadOptions& options, TableCache* table_cache,

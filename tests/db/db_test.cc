@@ -326,58 +326,126 @@ TEST_F(DBTest, InMemoryFileSystem) {
   EXPECT_EQ(Get("2999"), std::string(100, 'x'));
 }
 
-// MultiGet gives, key by key, what Get gives: over tables on several levels and the
-// memtable, deletions, missing keys, repeated keys and a snapshot, on both I/O backends.
+// MultiGet gives, key by key, what Get gives, and both what was written: over tables on
+// several levels and the memtable, deletions, missing keys, repeated keys and a snapshot, on
+// both I/O backends, through the page cache and with direct reads.
 TEST_F(DBTest, MultiGetAnswersAsGetDoes) {
-  for (IoBackend backend : {IoBackend::kPosix, IoBackend::kUring}) {
-    SCOPED_TRACE(backend == IoBackend::kPosix ? "posix" : "uring");
-    ASSERT_TRUE(DestroyDB(dbname_, options_).ok());
-    options_.io_backend = backend;
-    if (backend == IoBackend::kUring && !TryOpen().ok()) continue;  // no io_uring here
-    Open();
-    Random rnd(TestSeed());
-    const Snapshot* snapshot = nullptr;
-    for (int i = 0; i < 20000; i++) {
-      const std::string key = Key(static_cast<int>(rnd.Uniform(3000)));
-      if (rnd.OneIn(5)) {
-        ASSERT_TRUE(db_->Delete(WriteOptions(), key).ok());
-      } else {
-        ASSERT_TRUE(db_->Put(WriteOptions(), key, rnd.Bytes(rnd.Uniform(200))).ok());
+  for (const bool direct : {false, true}) {
+    for (IoBackend backend : {IoBackend::kPosix, IoBackend::kUring}) {
+      SCOPED_TRACE(backend == IoBackend::kPosix ? "posix" : "uring");
+      SCOPED_TRACE(direct ? "direct reads" : "buffered reads");
+      ASSERT_TRUE(DestroyDB(dbname_, options_).ok());
+      options_.io_backend = backend;
+      options_.use_direct_reads = direct;
+      if (const Status s = TryOpen(); !s.ok()) {
+        // No io_uring, or no direct I/O (tmpfs), here.
+        ASSERT_TRUE(s.IsNotSupported() || (direct && s.IsInvalidArgument())) << s.ToString();
+        continue;
       }
-      if (i == 10000) {
-        ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
-        snapshot = db_->GetSnapshot();
+      Random rnd(TestSeed());
+      const Snapshot* snapshot = nullptr;
+      std::map<std::string, std::string> model;  // the latest value of each live key
+      for (int i = 0; i < 20000; i++) {
+        const std::string key = Key(static_cast<int>(rnd.Uniform(3000)));
+        if (rnd.OneIn(5)) {
+          ASSERT_TRUE(db_->Delete(WriteOptions(), key).ok());
+          model.erase(key);
+        } else {
+          const std::string value = rnd.Bytes(rnd.Uniform(200));
+          ASSERT_TRUE(db_->Put(WriteOptions(), key, value).ok());
+          model[key] = value;
+        }
+        if (i == 10000) {
+          ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+          snapshot = db_->GetSnapshot();
+        }
       }
-    }
-    ASSERT_GT(NumTableFiles(), 1);
-    for (const Snapshot* snap : {static_cast<const Snapshot*>(nullptr), snapshot}) {
-      ReadOptions ro;
-      ro.snapshot = snap;
-      for (int round = 0; round < 50; round++) {
-        std::vector<std::string> owned(1 + rnd.Uniform(64));
-        for (std::string& k : owned) k = Key(static_cast<int>(rnd.Uniform(3300)));
-        const std::vector<std::string_view> keys(owned.begin(), owned.end());
-        std::vector<std::string> values;
-        const std::vector<Status> statuses = db_->MultiGet(ro, keys, &values);
-        ASSERT_EQ(statuses.size(), keys.size());
-        ASSERT_EQ(values.size(), keys.size());
-        for (size_t i = 0; i < keys.size(); i++) {
-          std::string want;
-          const Status s = db_->Get(ro, keys[i], &want);
-          ASSERT_EQ(statuses[i].ToString(), s.ToString()) << keys[i];
-          if (s.ok()) {
-            ASSERT_TRUE(values[i] == want) << keys[i];
+      ASSERT_GT(NumTableFiles(), 1);
+      for (const Snapshot* snap : {static_cast<const Snapshot*>(nullptr), snapshot}) {
+        ReadOptions ro;
+        ro.snapshot = snap;
+        for (int round = 0; round < 50; round++) {
+          std::vector<std::string> owned(1 + rnd.Uniform(64));
+          for (std::string& k : owned) k = Key(static_cast<int>(rnd.Uniform(3300)));
+          const std::vector<std::string_view> keys(owned.begin(), owned.end());
+          std::vector<std::string> values;
+          const std::vector<Status> statuses = db_->MultiGet(ro, keys, &values);
+          ASSERT_EQ(statuses.size(), keys.size());
+          ASSERT_EQ(values.size(), keys.size());
+          for (size_t i = 0; i < keys.size(); i++) {
+            std::string want;
+            const Status s = db_->Get(ro, keys[i], &want);
+            ASSERT_EQ(statuses[i].ToString(), s.ToString()) << keys[i];
+            if (s.ok()) {
+              ASSERT_TRUE(values[i] == want) << keys[i];
+            }
+            if (snap == nullptr) {
+              const auto it = model.find(owned[i]);
+              ASSERT_EQ(statuses[i].ok(), it != model.end()) << keys[i];
+              if (it != model.end()) {
+                ASSERT_TRUE(values[i] == it->second) << keys[i];
+              }
+            }
           }
         }
       }
+      db_->ReleaseSnapshot(snapshot);
+      ASSERT_TRUE(db_->Close().ok());
+      std::vector<std::string> values;
+      const std::vector<Status> closed = db_->MultiGet(ReadOptions(), {"a", "b"}, &values);
+      ASSERT_EQ(closed.size(), 2u);
+      EXPECT_FALSE(closed[0].ok());
     }
-    db_->ReleaseSnapshot(snapshot);
-    ASSERT_TRUE(db_->Close().ok());
-    std::vector<std::string> values;
-    const std::vector<Status> closed = db_->MultiGet(ReadOptions(), {"a", "b"}, &values);
-    ASSERT_EQ(closed.size(), 2u);
-    EXPECT_FALSE(closed[0].ok());
   }
+}
+
+// A MultiGet with direct reads leaves the data blocks it read in the block cache: a second
+// MultiGet of the same keys reads nothing (the cache's usage stays put) and answers the same.
+TEST_F(DBTest, DirectReadsFillTheBlockCache) {
+  options_.use_direct_reads = true;
+  if (const Status s = TryOpen(); !s.ok()) {
+    ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    GTEST_SKIP() << "no direct I/O where the test's files go: " << s.ToString();
+  }
+  for (int i = 0; i < 3000; i++) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), std::string(100, 'a' + i % 26)).ok());
+  }
+  Reopen();  // everything in tables, nothing cached yet
+  std::vector<std::string> owned;
+  for (int i = 0; i < 3000; i += 97) owned.push_back(Key(i));
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  auto usage = [&] {
+    std::string v;
+    EXPECT_TRUE(db_->GetProperty("lsm.block-cache-usage", &v));
+    return std::stoull(v);
+  };
+  const uint64_t before = usage();
+  std::vector<std::string> values;
+  for (int pass = 0; pass < 2; pass++) {
+    const std::vector<Status> statuses = db_->MultiGet(ReadOptions(), keys, &values);
+    for (size_t i = 0; i < keys.size(); i++) {
+      ASSERT_TRUE(statuses[i].ok()) << keys[i] << ": " << statuses[i].ToString();
+      const int k = std::stoi(std::string(keys[i].substr(3)));
+      ASSERT_EQ(values[i], std::string(100, 'a' + k % 26)) << keys[i];
+    }
+    if (pass == 0) {
+      ASSERT_GT(usage(), before);
+    }
+  }
+  const uint64_t after_two = usage();
+  ASSERT_TRUE(db_->MultiGet(ReadOptions(), keys, &values)[0].ok());
+  EXPECT_EQ(usage(), after_two);
+}
+
+// Direct reads on a file system without direct I/O: Open fails naming the option.
+TEST_F(DBTest, DirectReadsWithoutDirectIoFailOpen) {
+  options_.file_system = std::make_shared<MemFileSystem>();
+  options_.use_direct_reads = true;
+  const Status s = TryOpen();
+  ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("use_direct_reads"), std::string::npos) << s.ToString();
+  options_.use_direct_reads = false;
+  EXPECT_TRUE(TryOpen().ok());
 }
 
 TEST_F(DBTest, PropertiesAndClose) {
