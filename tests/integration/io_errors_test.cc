@@ -13,8 +13,11 @@
 //    compaction succeeds and the data is still all there;
 //  - a reopen while the faults go on either fails with the I/O error or recovers correctly.
 //
+// Each profile runs over memory, and over a directory written through the io_uring file system
+// (there every other seed reads tables with direct I/O).
+//
 // Scale: LSM_IO_ERRORS_SEEDS seeds per fault profile (default 4; six profiles) x
-// LSM_IO_ERRORS_OPS operations (default 3000).
+// LSM_IO_ERRORS_OPS operations (default 3000) over memory; half the seeds on the disk.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,13 +25,15 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "lsm/db.h"
 #include "src/util/random.h"
 #include "tests/support/crash_workload.h"
 #include "tests/support/fault_file_system.h"
-#include "tests/support/mem_file_system.h"
+#include "tests/support/test_file_systems.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
@@ -93,14 +98,16 @@ std::string Show(const Value& v) {
 
 class IoErrorsRun {
  public:
-  IoErrorsRun(const Profile& profile, uint64_t seed, Counts* counts)
+  IoErrorsRun(const Profile& profile, TestFs base, uint64_t seed, Counts* counts)
       : profile_(profile),
         rnd_(seed),
-        fs_(std::make_shared<FaultFileSystem>(std::make_shared<MemFileSystem>(), seed)),
+        fs_(std::make_shared<FaultFileSystem>(NewTestFileSystem(base), seed)),
         counts_(counts),
-        options_(CrashWorkloadOptions(fs_)) {
+        options_(CrashWorkloadOptions(fs_)),
+        dbname_((base == TestFs::kMemory ? "" : tmp_.path()) + "/db") {
     // Without a block cache every read of a table goes to the file system.
     if (seed % 2 == 1) options_.block_cache_bytes = 0;
+    if (base != TestFs::kMemory && seed % 2 == 0) options_.use_direct_reads = true;
   }
 
   void Run(int64_t ops) {
@@ -280,13 +287,13 @@ class IoErrorsRun {
     if (rnd_.OneIn(3)) {
       // Recovery under the faults: it fails with the I/O error or recovers correctly.
       fs_->SetErrorsEnabled(true);
-      s = DB::Open(options_, "/db", &db_);
+      s = DB::Open(options_, dbname_, &db_);
       fs_->SetErrorsEnabled(false);
       ASSERT_TRUE(s.ok() || s.IsIOError()) << s.ToString();
       if (!s.ok()) counts_->failed_opens++;
     }
     if (db_ == nullptr) {
-      s = DB::Open(options_, "/db", &db_);
+      s = DB::Open(options_, dbname_, &db_);
       ASSERT_TRUE(s.ok()) << s.ToString();
     }
     in_error_ = false;
@@ -324,27 +331,31 @@ class IoErrorsRun {
   std::unique_ptr<DB> db_;
   std::map<std::string, KeyState> model_;
   bool in_error_ = false;
+  TempDir tmp_;
+  const std::string dbname_;
 };
 
-class IoErrorsTest : public testing::TestWithParam<Profile> {};
+class IoErrorsTest : public testing::TestWithParam<std::tuple<Profile, TestFs>> {};
 
 TEST_P(IoErrorsTest, NothingAcknowledgedIsLost) {
+  const auto& [profile, base] = GetParam();
   const uint64_t base_seed = TestSeed();
-  const int64_t seeds = EnvInt("LSM_IO_ERRORS_SEEDS", 4);
+  const int64_t seeds =
+      std::max<int64_t>(1, EnvInt("LSM_IO_ERRORS_SEEDS", 4) / (base == TestFs::kMemory ? 1 : 2));
   const int64_t ops = EnvInt("LSM_IO_ERRORS_OPS", 3000);
   Counts counts;
   for (int64_t i = 0; i < seeds && !HasFatalFailure(); i++) {
     const uint64_t seed = base_seed + static_cast<uint64_t>(i);
     SCOPED_TRACE("seed " + std::to_string(seed) + " (LSM_TEST_SEED=" + std::to_string(base_seed) +
                  ", run " + std::to_string(i) + ")");
-    IoErrorsRun run(GetParam(), seed, &counts);
+    IoErrorsRun run(profile, base, seed, &counts);
     run.Run(ops);
   }
   std::fprintf(stderr,
                "[ stats    ] %s: %llu ops, %llu injected errors, %llu writes acknowledged, %llu "
                "failed, %llu read errors, %llu resumes (+%llu failed), %llu reopens (+%llu "
                "failed under faults), %llu compaction failures\n",
-               GetParam().name, static_cast<unsigned long long>(counts.ops),
+               profile.name, static_cast<unsigned long long>(counts.ops),
                static_cast<unsigned long long>(counts.injected),
                static_cast<unsigned long long>(counts.acked),
                static_cast<unsigned long long>(counts.failed_writes),
@@ -357,8 +368,13 @@ TEST_P(IoErrorsTest, NothingAcknowledgedIsLost) {
   EXPECT_GT(counts.injected, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles, IoErrorsTest, testing::ValuesIn(kProfiles),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Profiles, IoErrorsTest,
+                         testing::Combine(testing::ValuesIn(kProfiles),
+                                          testing::Values(TestFs::kMemory, TestFs::kUring)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param).name) +
+                                  TestFsName(std::get<1>(info.param));
+                         });
 
 }  // namespace
 }  // namespace lsm

@@ -1,11 +1,11 @@
-// metamorphic_configs (docs/testing.md): one seeded operation log runs under nine option sets and
+// metamorphic_configs (docs/testing.md): one seeded operation log runs under ten option sets and
 // every run must give the same output history. The options change how data is laid out and
 // when work happens (block size and restart interval, memtable size, leveled, universal and FIFO
 // compaction, compaction left to CompactRange, compression, bloom filters, block cache,
-// background threads), where the files live (the in-memory file system, POSIX files, the
+// background threads), where the files live and how they are read (the in-memory file system,
+// files on disk through the POSIX and the io_uring backends, direct reads, the
 // fault-injecting file system with no faults) and how writes reach the log (synced, unsynced,
-// without the WAL); none of it may change an answer. The engine has no io_uring path yet: POSIX
-// and in-memory files stand for the I/O paths.
+// without the WAL); none of it may change an answer.
 //
 // The log holds Put, Delete, WriteBatch, Get, iterator walks (Seek, SeekForPrev, SeekToFirst,
 // SeekToLast, then Next and Prev, some with bounds), snapshots taken, read and released,
@@ -179,7 +179,8 @@ enum class SyncMode { kOff, kOn, kAsLogged, kNoWal };
 // One option set: the options, where the files live, and how writes are made.
 struct Config {
   std::string name;
-  enum class Files { kMemory, kPosix, kFaultMemory } files = Files::kMemory;
+  // kPosix and kUring: a directory on disk, through that I/O backend.
+  enum class Files { kMemory, kPosix, kUring, kFaultMemory } files = Files::kMemory;
   SyncMode sync = SyncMode::kAsLogged;
   std::function<void(Options*)> tune;
 };
@@ -213,12 +214,18 @@ std::vector<Config> Configs() {
          o->block_size = 1024;
          o->max_background_jobs = 3;
        }},
-      {"posix-universal-lz4", Config::Files::kPosix, SyncMode::kOff,
+      {"uring-universal-lz4", Config::Files::kUring, SyncMode::kOff,
        [](Options* o) {
          o->memtable_factory = NewSkipListFactory();
          o->compaction_style = CompactionStyle::kUniversal;
          o->block_restart_interval = 4;
          o->compaction_options_universal.max_size_amplification_percent = 50;
+       }},
+      {"uring-level-direct-reads-sync", Config::Files::kUring, SyncMode::kAsLogged,
+       [](Options* o) {
+         o->use_direct_reads = true;
+         o->block_cache_bytes = 256 << 10;
+         o->level0_file_num_compaction_trigger = 2;
        }},
       {"fifo-512b-blocks", Config::Files::kMemory, SyncMode::kAsLogged,
        [](Options* o) {
@@ -275,8 +282,10 @@ class Runner {
         dbname_ = "/db";
         break;
       case Config::Files::kPosix:
+      case Config::Files::kUring:
         dir_ = std::make_unique<TempDir>();
-        options_.file_system = FileSystem::Default();
+        options_.io_backend =
+            config.files == Config::Files::kPosix ? IoBackend::kPosix : IoBackend::kUring;
         dbname_ = dir_->path() + "/db";
         break;
       case Config::Files::kFaultMemory:

@@ -7,28 +7,37 @@
 // It must open cleanly and hold exactly the state after some batch k, with every batch up to
 // the last one acknowledged with sync=true included, and nothing an earlier recovery held lost.
 //
-// Scale: LSM_POWERLOSS_ITERATIONS crash points per tail mode (default 170, three modes).
+// It runs over memory, and over a directory written through the io_uring file system.
+//
+// Scale: LSM_POWERLOSS_ITERATIONS crash points per tail mode (default 170, three modes) over
+// memory, half of that on the disk, where every sync is a real one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <tuple>
 
 #include "src/util/random.h"
 #include "tests/support/crash_workload.h"
 #include "tests/support/fault_file_system.h"
-#include "tests/support/mem_file_system.h"
+#include "tests/support/test_file_systems.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
 
-class PowerLossTest : public testing::TestWithParam<PowerLossTail> {};
+class PowerLossTest : public testing::TestWithParam<std::tuple<PowerLossTail, TestFs>> {};
 
 TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
-  const uint64_t seed = TestSeed() + static_cast<uint64_t>(GetParam());
-  const int64_t iterations = EnvInt("LSM_POWERLOSS_ITERATIONS", 170);
+  const auto [tail, base] = GetParam();
+  const uint64_t seed = TestSeed() + static_cast<uint64_t>(tail);
+  const int64_t iterations = std::max<int64_t>(
+      1, EnvInt("LSM_POWERLOSS_ITERATIONS", 170) / (base == TestFs::kMemory ? 1 : 2));
   Random rnd(seed);
-  auto fs = std::make_shared<FaultFileSystem>(std::make_shared<MemFileSystem>(), seed);
-  const std::string dbname = "/powerloss";
+  TempDir tmp;
+  auto fs = std::make_shared<FaultFileSystem>(NewTestFileSystem(base), seed);
+  const std::string dbname = (base == TestFs::kMemory ? "" : tmp.path()) + "/powerloss";
   const Options options = CrashWorkloadOptions(fs);
   PrefixModel model(seed);
   int64_t durable = -1;         // the last batch acknowledged with sync=true
@@ -72,7 +81,7 @@ TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
       fs->CutPower();
       db.reset();
     }
-    const PowerLossOptions loss{.tail = GetParam(), .keep_random_prefix = rnd.OneIn(2)};
+    const PowerLossOptions loss{.tail = tail, .keep_random_prefix = rnd.OneIn(2)};
     s = fs->SimulatePowerLoss(loss);
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
@@ -92,18 +101,24 @@ TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tails, PowerLossTest,
-                         testing::Values(PowerLossTail::kTruncate, PowerLossTail::kZeroFill,
-                                         PowerLossTail::kGarbageFill),
+                         testing::Combine(testing::Values(PowerLossTail::kTruncate,
+                                                          PowerLossTail::kZeroFill,
+                                                          PowerLossTail::kGarbageFill),
+                                          testing::Values(TestFs::kMemory, TestFs::kUring)),
                          [](const auto& info) {
-                           switch (info.param) {
+                           const char* tail = "?";
+                           switch (std::get<0>(info.param)) {
                              case PowerLossTail::kTruncate:
-                               return "Truncate";
+                               tail = "Truncate";
+                               break;
                              case PowerLossTail::kZeroFill:
-                               return "ZeroFill";
+                               tail = "ZeroFill";
+                               break;
                              case PowerLossTail::kGarbageFill:
-                               return "GarbageFill";
+                               tail = "GarbageFill";
+                               break;
                            }
-                           return "?";
+                           return std::string(tail) + TestFsName(std::get<1>(info.param));
                          });
 
 }  // namespace

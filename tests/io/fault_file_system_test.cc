@@ -7,33 +7,15 @@
 #include <functional>
 #include <set>
 
-#include "src/io/posix_file_system.h"
-#include "src/io/uring_file_system.h"
-#include "tests/support/mem_file_system.h"
+#include "tests/support/test_file_systems.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
 
-enum class Base { kMem, kPosix, kUring };
-
-std::shared_ptr<FileSystem> NewBase(Base base) {
-  std::shared_ptr<FileSystem> fs;
-  switch (base) {
-    case Base::kPosix:
-      return NewPosixFileSystem();
-    case Base::kUring:
-      EXPECT_TRUE(NewUringFileSystem(&fs).ok());
-      return fs;
-    case Base::kMem:
-      break;
-  }
-  return std::make_shared<MemFileSystem>();
-}
-
-class FaultFileSystemTest : public testing::TestWithParam<Base> {
+class FaultFileSystemTest : public testing::TestWithParam<TestFs> {
  protected:
-  FaultFileSystemTest() : base_(NewBase(GetParam())), dir_(tmp_.path() + "/d") {
+  FaultFileSystemTest() : base_(NewTestFileSystem(GetParam())), dir_(tmp_.path() + "/d") {
     EXPECT_TRUE(base_->CreateDirIfMissing(dir_).ok());
     fs_ = std::make_unique<FaultFileSystem>(base_, 301);
   }
@@ -357,19 +339,8 @@ TEST_P(FaultFileSystemTest, FailedAppendMayWritePartOfItsData) {
   EXPECT_EQ(Read("w"), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Bases, FaultFileSystemTest,
-                         testing::Values(Base::kMem, Base::kPosix, Base::kUring),
-                         [](const auto& info) {
-                           switch (info.param) {
-                             case Base::kPosix:
-                               return "Posix";
-                             case Base::kUring:
-                               return "Uring";
-                             case Base::kMem:
-                               break;
-                           }
-                           return "Mem";
-                         });
+INSTANTIATE_TEST_SUITE_P(Bases, FaultFileSystemTest, testing::ValuesIn(kTestFileSystems),
+                         TestFsParamName);
 
 }  // namespace
 }  // namespace lsm

@@ -16,31 +16,15 @@
 #include "src/io/posix_file_system.h"
 #include "src/io/uring_file_system.h"
 #include "src/util/random.h"
-#include "tests/support/mem_file_system.h"
+#include "tests/support/test_file_systems.h"
 #include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
 
-enum class Impl { kPosix, kUring, kMemory };
-
-std::shared_ptr<FileSystem> NewFileSystem(Impl impl) {
-  std::shared_ptr<FileSystem> fs;
-  switch (impl) {
-    case Impl::kPosix:
-      return NewPosixFileSystem();
-    case Impl::kUring:
-      EXPECT_TRUE(NewUringFileSystem(&fs).ok());
-      return fs;
-    case Impl::kMemory:
-      break;
-  }
-  return std::make_shared<MemFileSystem>();
-}
-
-class FileSystemTest : public testing::TestWithParam<Impl> {
+class FileSystemTest : public testing::TestWithParam<TestFs> {
  protected:
-  FileSystemTest() : fs_(NewFileSystem(GetParam())), dir_(tmp_.path() + "/fs") {
+  FileSystemTest() : fs_(NewTestFileSystem(GetParam())), dir_(tmp_.path() + "/fs") {
     EXPECT_TRUE(fs_->CreateDirIfMissing(dir_).ok());
   }
 
@@ -244,7 +228,7 @@ TEST_P(FileSystemTest, DirectReadsGiveWhatReadGives) {
     ASSERT_TRUE(w->Close().ok());
     std::unique_ptr<RandomAccessFile> r;
     const Status s = fs_->NewDirectRandomAccessFile(path, &r);
-    if (GetParam() == Impl::kMemory) {
+    if (GetParam() == TestFs::kMemory) {
       ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
       return;
     }
@@ -330,19 +314,7 @@ TEST_P(FileSystemTest, BatchOverFilesGivesWhatReadGives) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Impl, FileSystemTest,
-                         testing::Values(Impl::kPosix, Impl::kUring, Impl::kMemory),
-                         [](const auto& info) {
-                           switch (info.param) {
-                             case Impl::kPosix:
-                               return "Posix";
-                             case Impl::kUring:
-                               return "Uring";
-                             case Impl::kMemory:
-                               break;
-                           }
-                           return "Memory";
-                         });
+INSTANTIATE_TEST_SUITE_P(Fs, FileSystemTest, testing::ValuesIn(kTestFileSystems), TestFsParamName);
 
 // Runs `body` in a child process and returns its exit code (-signal if it was killed).
 template <typename F>
@@ -354,7 +326,7 @@ int InChild(F body) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
-class DiskFileSystemTest : public testing::TestWithParam<Impl> {};
+class DiskFileSystemTest : public testing::TestWithParam<TestFs> {};
 
 // Bytes appended and flushed are the kernel's: a process killed right after (no Sync, no
 // Close) leaves them in the file.
@@ -364,7 +336,7 @@ TEST_P(DiskFileSystemTest, FlushedBytesSurviveAKill) {
   const std::string data = Random(TestSeed()).Bytes(kUringBufferSize * 5 + 12345);
   const int code = InChild([&] {
     std::unique_ptr<WritableFile> w;
-    if (!NewFileSystem(GetParam())->NewWritableFile(path, &w).ok() || !w->Append(data).ok() ||
+    if (!NewTestFileSystem(GetParam())->NewWritableFile(path, &w).ok() || !w->Append(data).ok() ||
         !w->Flush().ok()) {
       return 1;
     }
@@ -385,7 +357,7 @@ TEST_P(DiskFileSystemTest, RefusedWriteFailsWithTheFileName) {
     const struct rlimit limit = {1 << 20, 1 << 20};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 2;
     std::unique_ptr<WritableFile> w;
-    if (!NewFileSystem(GetParam())->NewWritableFile(path, &w).ok()) return 3;
+    if (!NewTestFileSystem(GetParam())->NewWritableFile(path, &w).ok()) return 3;
     Status s = w->Append(std::string(3 << 20, 'a'));
     if (s.ok()) s = w->Flush();
     const bool named = s.ToString().find(path) != std::string::npos;
@@ -396,10 +368,8 @@ TEST_P(DiskFileSystemTest, RefusedWriteFailsWithTheFileName) {
   EXPECT_EQ(code, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Impl, DiskFileSystemTest, testing::Values(Impl::kPosix, Impl::kUring),
-                         [](const auto& info) {
-                           return info.param == Impl::kPosix ? "Posix" : "Uring";
-                         });
+INSTANTIATE_TEST_SUITE_P(Fs, DiskFileSystemTest, testing::Values(TestFs::kPosix, TestFs::kUring),
+                         TestFsParamName);
 
 TEST(UringFileSystemTest, NoRingIsNotSupportedWithTheReason) {
   for (int err : {ENOSYS, EPERM}) {
