@@ -283,12 +283,33 @@ class PosixRandomAccessFile final : public RandomAccessFile {
 
 }  // namespace
 
-void AlignedFree::operator()(char* p) const { std::free(p); }
+namespace {
 
-AlignedBuffer NewAlignedBuffer(size_t bytes) {
-  void* p = std::aligned_alloc(kDirectIoAlignment, std::max(bytes, kDirectIoAlignment));
-  if (p == nullptr) throw std::bad_alloc();
-  return AlignedBuffer(static_cast<char*>(p));
+struct DirectBuffer {
+  ~DirectBuffer() { std::free(data); }
+  char* data = nullptr;
+  size_t size = 0;
+};
+thread_local DirectBuffer direct_buffer;
+
+}  // namespace
+
+char* ThreadDirectBuffer(size_t bytes) {
+  DirectBuffer& b = direct_buffer;
+  if (bytes > b.size) {
+    const size_t size = std::max(bytes, 2 * b.size);
+    void* p = std::aligned_alloc(kDirectIoAlignment, size);
+    if (p == nullptr) throw std::bad_alloc();
+    std::free(b.data);
+    b.data = static_cast<char*>(p);
+    b.size = size;
+  }
+  return b.data;
+}
+
+void AbandonThreadDirectBuffer() {
+  direct_buffer.data = nullptr;
+  direct_buffer.size = 0;
 }
 
 Status PosixDirectRandomAccessFile::Open(const std::string& path, int* fd) {
@@ -319,19 +340,18 @@ Status PosixDirectRandomAccessFile::ReadError(uint64_t offset, int err) const {
 Status PosixDirectRandomAccessFile::Read(uint64_t offset, size_t n, std::string_view* result,
                                          char* scratch) const {
   const Span span(offset, n);
-  const AlignedBuffer buf = NewAlignedBuffer(span.length);
+  char* const buf = ThreadDirectBuffer(span.length);
   size_t done = 0;
   for (;;) {
     const ssize_t r = RetryOnEintr([&] {
-      return ::pread(fd_, buf.get() + done, span.length - done,
-                     static_cast<off_t>(span.start + done));
+      return ::pread(fd_, buf + done, span.length - done, static_cast<off_t>(span.start + done));
     });
     if (r < 0) return ReadError(span.start + done, errno);
     const bool over = SpanDone(span, done, static_cast<size_t>(r));
     done += static_cast<size_t>(r);
     if (over) break;
   }
-  *result = CopyOut(offset, n, span, buf.get(), done, scratch);
+  *result = CopyOut(offset, n, span, buf, done, scratch);
   return Status::OK();
 }
 

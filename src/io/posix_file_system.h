@@ -38,12 +38,12 @@ std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uin
 // multiples of kDirectIoAlignment (4 KiB covers every common logical block size).
 inline constexpr size_t kDirectIoAlignment = 4096;
 
-// Heap memory aligned for direct I/O.
-struct AlignedFree {
-  void operator()(char* p) const;
-};
-using AlignedBuffer = std::unique_ptr<char, AlignedFree>;
-AlignedBuffer NewAlignedBuffer(size_t bytes);
+// This thread's buffer for direct I/O, aligned, of at least `bytes`: the same memory on every
+// call while it is large enough, so that reads do not fault in fresh pages each time (which
+// cost more than the copy out of them). Valid until the thread's next call.
+char* ThreadDirectBuffer(size_t bytes);
+// Forgets this thread's buffer without freeing it, for reads that may still write into it.
+void AbandonThreadDirectBuffer();
 
 // A file opened with O_DIRECT. Read reads the aligned blocks around the range asked for into a
 // buffer of its own and copies the range into scratch. Subclasses may read batches otherwise.

@@ -295,19 +295,19 @@ class UringDirectRandomAccessFile final : public PosixDirectRandomAccessFile {
       at[i] = total;
       total += spans[i].length;
     }
-    AlignedBuffer buf = NewAlignedBuffer(total);
+    char* const buf = ThreadDirectBuffer(total);
     std::vector<size_t> done(count, 0);
     size_t inflight = 0;  // submitted, not yet complete
     // The ring failed: it is not used again, and buf outlives any read still in flight.
     auto give_up = [&](const char* call, int err) {
       rr->Abandon();
       while (inflight > 0 && Reap(ring, nullptr, nullptr) == 0) inflight--;
-      if (inflight > 0) (void)buf.release();
+      if (inflight > 0) AbandonThreadDirectBuffer();
       return PosixError(call, err);
     };
     auto prepare = [&](size_t i) {
       io_uring_sqe* sqe = io_uring_get_sqe(ring);
-      io_uring_prep_read(sqe, items[i].file->fd_, buf.get() + at[i] + done[i],
+      io_uring_prep_read(sqe, items[i].file->fd_, buf + at[i] + done[i],
                          static_cast<unsigned>(spans[i].length - done[i]),
                          spans[i].start + done[i]);
       io_uring_sqe_set_data64(sqe, i);
@@ -342,8 +342,7 @@ class UringDirectRandomAccessFile final : public PosixDirectRandomAccessFile {
           queued++;
         } else {
           done[i] += static_cast<size_t>(res);
-          req.result =
-              CopyOut(req.offset, req.n, spans[i], buf.get() + at[i], done[i], req.scratch);
+          req.result = CopyOut(req.offset, req.n, spans[i], buf + at[i], done[i], req.scratch);
           req.status = Status::OK();
         }
       } while (TryReap(ring, &i, &res));
