@@ -296,6 +296,13 @@ struct ReadOptions {
   // Read the database as of this snapshot; nullptr reads the latest state.
   const Snapshot* snapshot = nullptr;
 
+  // Iterators only: bytes of a table read at once when blocks are read in file order, later
+  // blocks then coming from memory. 0: automatic, 256 KiB from the third block in a row that an
+  // iterator reads in file order. Only tables read into buffers (use_direct_reads, or those
+  // beyond the memory-mapped ones) read ahead this way; compactions read 2 MiB at once.
+  // Default: 0.
+  size_t readahead_size = 0;
+
   // Iterators only: entries with key < *iterate_lower_bound are skipped. Not owned; must stay
   // valid while the iterator is used.
   const std::string_view* iterate_lower_bound = nullptr;

@@ -14,6 +14,9 @@
 namespace lsm {
 namespace {
 
+// Bytes of an input table read at once (ReadOptions::readahead_size).
+constexpr size_t kCompactionReadaheadSize = 2 << 20;
+
 bool Contains(const Comparator* ucmp, const FileMetaData& f, std::string_view user_key) {
   return ucmp->Compare(user_key, ExtractUserKey(f.smallest)) >= 0 &&
          ucmp->Compare(user_key, ExtractUserKey(f.largest)) <= 0;
@@ -237,6 +240,7 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
                      CompactionJobResult* result) {
   ReadOptions ro;
   ro.fill_cache = false;  // a compaction reads each block once
+  ro.readahead_size = kCompactionReadaheadSize;
   std::vector<std::unique_ptr<InternalIterator>> children;
   uint64_t newest_write_time = 0;
   for (const CompactionInputs& in : c.inputs) {

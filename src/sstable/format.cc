@@ -128,6 +128,43 @@ Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
   return CheckStoredBlock(file_name, handle, data, verify_checksum, stored, type);
 }
 
+Status BlockReadahead::Read(const RandomAccessFile* file, uint64_t offset, size_t n,
+                            std::string_view* data, char* scratch) {
+  if (!mapped_ && offset >= window_offset_ && offset + n <= window_offset_ + window_size_) {
+    *data = std::string_view(window_.get() + (offset - window_offset_), n);
+    in_place_ = false;
+    next_ = offset + n;
+    return Status::OK();
+  }
+  run_ = offset == next_ ? run_ + 1 : 0;
+  next_ = offset + n;
+  const size_t want = size_ > 0 ? size_ : (run_ >= kAutoAfter ? kAutoSize : 0);
+  if (mapped_ || want <= n) {
+    Status s = file->Read(offset, n, data, scratch);
+    in_place_ = s.ok() && data->data() != scratch;
+    mapped_ = mapped_ || in_place_;
+    return s;
+  }
+  if (capacity_ < want) {
+    window_.reset(new char[want]);
+    capacity_ = want;
+  }
+  window_size_ = 0;
+  std::string_view got;
+  Status s = file->Read(offset, want, &got, window_.get());
+  if (!s.ok()) return s;
+  if (got.data() != window_.get()) {  // the file's own memory
+    mapped_ = in_place_ = true;
+    *data = got.substr(0, n);
+    return Status::OK();
+  }
+  window_offset_ = offset;
+  window_size_ = got.size();
+  in_place_ = false;
+  *data = got.substr(0, n);
+  return Status::OK();
+}
+
 Status CheckStoredBlock(std::string_view file_name, const BlockHandle& handle,
                         std::string_view data, bool verify_checksum, std::string_view* stored,
                         uint8_t* type) {

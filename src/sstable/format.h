@@ -119,6 +119,45 @@ Status ReadStoredBlock(const RandomAccessFile* file, std::string_view file_name,
                        const BlockHandle& handle, bool verify_checksum, BlockReadBuffer* buf,
                        std::string_view* stored, uint8_t* type);
 
+// Read-ahead for one iterator's block reads: once they follow each other in the file (or from
+// the first read, given a size), a read fetches `size` bytes at once into a window of its own,
+// and the blocks inside it come from memory. A file that returns its own memory (a memory map,
+// read ahead by the kernel) is read as it is.
+//
+//   BlockReadahead ra(0);                       // automatic
+//   Status s = ra.Read(file, offset, n, &data, scratch);
+//   if (ra.in_place()) ...                      // data is the file's memory
+class BlockReadahead {
+ public:
+  // Automatic read-ahead: kAutoSize from the read that follows kAutoAfter reads in a row, each
+  // beginning where the one before ended.
+  static constexpr size_t kAutoSize = 256 << 10;
+  static constexpr int kAutoAfter = 2;
+
+  // size 0: automatic.
+  explicit BlockReadahead(size_t size) : size_(size) {}
+  BlockReadahead(const BlockReadahead&) = delete;
+  BlockReadahead& operator=(const BlockReadahead&) = delete;
+
+  // As file->Read(offset, n, data, scratch); *data may point into the window, valid until the
+  // next Read.
+  Status Read(const RandomAccessFile* file, uint64_t offset, size_t n, std::string_view* data,
+              char* scratch);
+  // Whether the last Read's bytes are the file's own memory (valid while it is open).
+  bool in_place() const { return in_place_; }
+
+ private:
+  const size_t size_;
+  std::unique_ptr<char[]> window_;
+  size_t capacity_ = 0;
+  uint64_t window_offset_ = 0;
+  size_t window_size_ = 0;      // bytes of the window that hold the file's
+  uint64_t next_ = UINT64_MAX;  // where the last read ended
+  int run_ = 0;                 // reads in a row that began where the one before ended
+  bool in_place_ = false;
+  bool mapped_ = false;  // the file returns its own memory: never read ahead
+};
+
 // ReadStoredBlock's checks of `data`, the bytes read for `handle` (the block and its trailer).
 Status CheckStoredBlock(std::string_view file_name, const BlockHandle& handle,
                         std::string_view data, bool verify_checksum, std::string_view* stored,

@@ -7,7 +7,8 @@ TableIterator::TableIterator(const TableReader* table, const ReadOptions& option
     : table_(table),
       keep_alive_(std::move(keep_alive)),
       options_(options),
-      index_iter_(table->index_block_.get(), table->order_) {}
+      index_iter_(table->index_block_.get(), table->order_),
+      readahead_(options.readahead_size) {}
 
 void TableIterator::SetError(const Status& s) {
   if (status_.ok()) status_ = s;
@@ -27,7 +28,7 @@ void TableIterator::InitDataBlock() {
   Status s = table_->DecodeDataHandle(index_iter_.value(), &handle);
   if (!s.ok()) return SetError(s);
   if (has_data_ && data_block_->file_offset() == handle.offset) return;
-  s = table_->GetDataBlock(options_, handle, &data_block_);
+  s = table_->GetDataBlock(options_, handle, &data_block_, &readahead_);
   if (!s.ok()) return SetError(s);
   data_iter_.Init(data_block_.get(), table_->order_);
   has_data_ = true;

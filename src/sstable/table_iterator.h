@@ -7,7 +7,8 @@
 //
 // Both cursors are concrete BlockIters held by value, so stepping makes no virtual call and no
 // heap allocation; a new data block is looked up in the block cache or read (and verified)
-// when the index cursor moves. The first error (a bad block, handle or entry) is sticky: the
+// when the index cursor moves (reading ahead as options.readahead_size says, BlockReadahead).
+// The first error (a bad block, handle or entry) is sticky: the
 // iterator stays invalid and status() carries it with the table's name.
 // Thread-safety: one thread at a time. Ownership: holds the current data block; the reader
 // must outlive the iterator unless `keep_alive` holds it.
@@ -57,6 +58,7 @@ class TableIterator final : public InternalIterator {
   std::shared_ptr<const Block> data_block_;
   BlockIter data_iter_;
   bool has_data_ = false;
+  BlockReadahead readahead_;
 };
 
 }  // namespace lsm

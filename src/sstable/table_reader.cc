@@ -133,7 +133,8 @@ Status TableReader::DecodeDataHandle(std::string_view value, BlockHandle* handle
 }
 
 Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& handle,
-                                 std::shared_ptr<const Block>* block) const {
+                                 std::shared_ptr<const Block>* block,
+                                 BlockReadahead* readahead) const {
   if (cache_ != nullptr) {
     std::shared_ptr<const void> hit = cache_->Lookup({cache_id_, handle.offset});
     if (hit != nullptr) {
@@ -144,10 +145,22 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
   BlockReadBuffer buf;
   std::string_view stored;
   uint8_t codec = 0;
-  Status s = ReadStoredBlock(file_.get(), file_name_, handle, options.verify_checksums, &buf,
-                             &stored, &codec);
+  bool in_place;
+  Status s;
+  if (readahead == nullptr) {
+    s = ReadStoredBlock(file_.get(), file_name_, handle, options.verify_checksums, &buf, &stored,
+                        &codec);
+    in_place = s.ok() && stored.data() != buf.data();
+  } else {
+    const size_t n = static_cast<size_t>(handle.size) + kBlockTrailerSize;
+    std::string_view data;
+    s = readahead->Read(file_.get(), handle.offset, n, &data, buf.Get(n));
+    if (!s.ok()) return WithTableContext(s, file_name_);
+    s = CheckStoredBlock(file_name_, handle, data, options.verify_checksums, &stored, &codec);
+    in_place = readahead->in_place();
+  }
   if (!s.ok()) return s;
-  if (codec == static_cast<uint8_t>(CompressionType::kNone) && stored.data() != buf.data()) {
+  if (codec == static_cast<uint8_t>(CompressionType::kNone) && in_place) {
     return WithTableContext(Block::CreateView(stored, file_, handle.offset, block), file_name_);
   }
   return DecodeBlock(options, handle, stored, codec, block);

@@ -135,8 +135,10 @@ class TableReader {
   Status ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block) const;
   // Decodes a data block handle from an index entry's value and checks its bounds.
   Status DecodeDataHandle(std::string_view value, BlockHandle* handle) const;
+  // The data block at handle, from the cache or read (through `readahead` if given).
   Status GetDataBlock(const ReadOptions& options, const BlockHandle& handle,
-                      std::shared_ptr<const Block>* block) const;
+                      std::shared_ptr<const Block>* block,
+                      BlockReadahead* readahead = nullptr) const;
   // The block of `handle` from its checked stored bytes, put in the block cache if
   // options.fill_cache.
   Status DecodeBlock(const ReadOptions& options, const BlockHandle& handle, std::string_view stored,
