@@ -130,6 +130,14 @@ class FileSystem {
     (void)file;
     return Status::NotSupported(path, "this file system has no direct I/O");
   }
+  // Creates (or truncates) a file written with direct I/O: around the page cache, for files
+  // written once, in order, and synced before use (tables). NotSupported where the file system
+  // has no direct I/O, which is this default.
+  virtual Status NewDirectWritableFile(const std::string& path,
+                                       std::unique_ptr<WritableFile>* file) {
+    (void)file;
+    return Status::NotSupported(path, "this file system has no direct I/O");
+  }
   // Reads a batch over files this file system opened, each request as its file's MultiRead
   // would; the return value is not OK only if the batch as a whole failed. Implementations may
   // read them all concurrently (io_uring submits direct reads together); this default hands

@@ -269,6 +269,11 @@ struct Options {
   // tmpfs). Tables are still written through the page cache. Default: false.
   bool use_direct_reads = false;
 
+  // Write the tables of flushes and compactions with direct I/O (O_DIRECT), around the page
+  // cache, so that they do not push the data being read out of it. Open fails with
+  // InvalidArgument where the file system has no direct I/O. Default: false.
+  bool use_direct_io_for_flush_and_compaction = false;
+
   // Where the database reports what it does (logger.h). Default (nullptr): the text file LOG
   // in the database directory. A LOG that cannot be written is given up; it never fails a
   // write or an open.

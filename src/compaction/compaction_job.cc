@@ -60,7 +60,9 @@ class OutputWriter {
       meta_.smallest.assign(key);
       meta_.newest_write_time = newest_write_time_;
       std::unique_ptr<WritableFile> file;
-      Status s = ctx_.fs->NewWritableFile(TableFileName(ctx_.dbname, meta_.number), &file);
+      const std::string path = TableFileName(ctx_.dbname, meta_.number);
+      Status s = ctx_.direct_writes ? ctx_.fs->NewDirectWritableFile(path, &file)
+                                    : ctx_.fs->NewWritableFile(path, &file);
       if (!s.ok()) return s;
       file_ = NewRateLimitedFile(std::move(file), ctx_.rate_limiter);
       builder_ = std::make_unique<TableBuilder>(ctx_.table_options, file_.get());

@@ -35,6 +35,8 @@ namespace lsm {
 struct CompactionContext {
   std::string dbname;
   FileSystem* fs = nullptr;
+  // Output tables are written with FileSystem::NewDirectWritableFile.
+  bool direct_writes = false;
   TableOptions table_options;
   TableCache* table_cache = nullptr;
   const InternalKeyComparator* icmp = nullptr;

@@ -126,6 +126,7 @@ CompactionContext DBImpl::MakeContext(const Version* version, std::vector<uint64
   CompactionContext ctx;
   ctx.dbname = dbname_;
   ctx.fs = fs_;
+  ctx.direct_writes = options_.use_direct_io_for_flush_and_compaction;
   ctx.table_options = TableOptions::FromOptions(options_);
   ctx.table_cache = table_cache_.get();
   ctx.icmp = &icmp_;

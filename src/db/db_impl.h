@@ -123,9 +123,9 @@ class DBImpl final : public DB {
   enum class StallAction { kNone, kWait, kDelay };
 
   Status CheckOpen() const;
-  // With use_direct_reads: InvalidArgument unless `file` (of the database directory) can be
-  // opened for direct reads.
-  Status CheckDirectReads(const std::string& file) const;
+  // With use_direct_reads or use_direct_io_for_flush_and_compaction: InvalidArgument unless
+  // `file` (of the database directory) can be opened for direct I/O.
+  Status CheckDirectIo(const std::string& file) const;
 
   // --- Open and recovery (db_open.cc) ---
   Status Recover(VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

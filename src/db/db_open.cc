@@ -87,7 +87,7 @@ Status DBImpl::Open() {
     return Status::InvalidArgument(dbname_, "does not exist (create_if_missing is false)");
   }
   Status s = fs_->LockFile(LockFileName(dbname_), &lock_);
-  if (s.ok()) s = CheckDirectReads(LockFileName(dbname_));
+  if (s.ok()) s = CheckDirectIo(LockFileName(dbname_));
   if (!s.ok()) return s;
   StartInfoLog();
 
@@ -149,11 +149,15 @@ void DBImpl::WriteOptionsFile() {
   }
 }
 
-Status DBImpl::CheckDirectReads(const std::string& file) const {
-  if (!options_.use_direct_reads) return Status::OK();
+Status DBImpl::CheckDirectIo(const std::string& file) const {
+  const char* option = options_.use_direct_reads ? "use_direct_reads"
+                       : options_.use_direct_io_for_flush_and_compaction
+                           ? "use_direct_io_for_flush_and_compaction"
+                           : nullptr;
+  if (option == nullptr) return Status::OK();
   std::unique_ptr<RandomAccessFile> probe;
   Status s = fs_->NewDirectRandomAccessFile(file, &probe);
-  if (s.IsNotSupported()) return Status::InvalidArgument("use_direct_reads", s.ToString());
+  if (s.IsNotSupported()) return Status::InvalidArgument(option, s.ToString());
   return s;
 }
 
@@ -163,7 +167,7 @@ Status DBImpl::OpenReadOnly() {
   }
   // A user's logger only: a read-only open writes no LOG.
   info_log_ = InfoLog(options_.info_log, options_.info_log_level);
-  Status s = CheckDirectReads(CurrentFileName(dbname_));
+  Status s = CheckDirectIo(CurrentFileName(dbname_));
   if (!s.ok()) return s;
   MutexLock l(&mu_);
   VersionEdit unused;  // recovery of a read-only open records nothing

@@ -364,6 +364,100 @@ Status PosixDirectRandomAccessFile::Size(uint64_t* size) const {
 
 namespace {
 
+// A file written with O_DIRECT: appends fill an aligned buffer, written whole when full. Flush,
+// Sync and Close write the partial tail padded with zeros to kDirectIoAlignment and cut the
+// file back to its size (before the fdatasync of a Sync, so that the sync covers the size); the
+// tail stays in the buffer, and later appends write its block again.
+class PosixDirectWritableFile final : public WritableFile {
+ public:
+  static constexpr size_t kBufferSize = 1 << 20;
+
+  PosixDirectWritableFile(std::string path, int fd)
+      : path_(std::move(path)),
+        fd_(fd),
+        buffer_(static_cast<char*>(std::aligned_alloc(kDirectIoAlignment, kBufferSize))) {
+    if (buffer_ == nullptr) throw std::bad_alloc();
+  }
+  ~PosixDirectWritableFile() override {
+    if (fd_ >= 0) (void)Close();
+    std::free(buffer_);
+  }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return Status::IOError(path_, "append after close");
+    if (!error_.ok()) return error_;
+    size_ += data.size();
+    while (!data.empty()) {
+      const size_t n = std::min(data.size(), kBufferSize - used_);
+      std::memcpy(buffer_ + used_, data.data(), n);
+      used_ += n;
+      data.remove_prefix(n);
+      if (used_ == kBufferSize) {
+        Status s = WriteAt(buffer_, kBufferSize, offset_);
+        if (!s.ok()) return s;
+        offset_ += kBufferSize;
+        used_ = 0;
+      }
+    }
+    return Status::OK();
+  }
+  Status Flush() override {
+    if (fd_ < 0) return Status::IOError(path_, "flush after close");
+    return WriteTail();
+  }
+  Status Sync() override {
+    if (fd_ < 0) return Status::IOError(path_, "sync after close");
+    Status s = WriteTail();
+    if (s.ok()) s = SyncData(path_, fd_);
+    if (!s.ok() && error_.ok()) error_ = s;
+    return s;
+  }
+  Status Close() override {
+    if (fd_ < 0) return Status::OK();
+    Status s = WriteTail();
+    if (::close(fd_) != 0 && s.ok()) s = PosixError(path_ + ": close", errno);
+    fd_ = -1;
+    return s;
+  }
+  uint64_t Size() const override { return size_; }
+
+ private:
+  Status WriteTail() {
+    if (!error_.ok()) return error_;
+    if (used_ == 0) return Status::OK();
+    const size_t padded = (used_ + kDirectIoAlignment - 1) & ~(kDirectIoAlignment - 1);
+    std::memset(buffer_ + used_, 0, padded - used_);
+    Status s = WriteAt(buffer_, padded, offset_);
+    if (s.ok() && RetryOnEintr([&] { return ::ftruncate(fd_, static_cast<off_t>(size_)); }) != 0) {
+      s = error_ = PosixError(path_ + ": ftruncate", errno);
+    }
+    return s;
+  }
+  // Writes all of [data, data + n) at offset; the first failure is sticky.
+  Status WriteAt(const char* data, size_t n, uint64_t offset) {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = RetryOnEintr(
+          [&] { return ::pwrite(fd_, data + done, n - done, static_cast<off_t>(offset + done)); });
+      if (r <= 0) {
+        error_ = PosixError(absl::StrFormat("%s: direct write @ %u", path_, offset + done),
+                            r < 0 ? errno : EIO);
+        return error_;
+      }
+      done += static_cast<size_t>(r);
+    }
+    return Status::OK();
+  }
+
+  const std::string path_;
+  int fd_;
+  char* const buffer_;
+  size_t used_ = 0;      // bytes of the buffer filled
+  uint64_t offset_ = 0;  // where the buffer's first byte goes (aligned)
+  uint64_t size_ = 0;    // bytes appended
+  Status error_;
+};
+
 // A read-only file mapped into memory whole: a read is a bounds check and a pointer, with no
 // system call or copy. Table files are immutable once written, which makes this safe.
 class PosixMmapFile final : public RandomAccessFile {
@@ -479,6 +573,14 @@ class PosixFileSystem final : public FileSystem {
     return s;
   }
 
+  Status NewDirectWritableFile(const std::string& path,
+                               std::unique_ptr<WritableFile>* file) override {
+    int fd;
+    Status s = OpenForDirectWrite(path, &fd);
+    if (s.ok()) *file = NewPosixDirectWritableFile(path, fd);
+    return s;
+  }
+
   Status FileExists(const std::string& path) override {
     if (::access(path.c_str(), F_OK) == 0) return Status::OK();
     return PosixError(path, errno);
@@ -584,6 +686,19 @@ Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* siz
   }
   *size = static_cast<uint64_t>(end);
   return Status::OK();
+}
+
+Status OpenForDirectWrite(const std::string& path, int* fd) {
+  *fd = RetryOnEintr([&] {
+    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 0644);
+  });
+  if (*fd >= 0) return Status::OK();
+  if (errno == EINVAL) return Status::NotSupported(path, "its file system has no direct I/O");
+  return PosixError(path, errno);
+}
+
+std::unique_ptr<WritableFile> NewPosixDirectWritableFile(std::string path, int fd) {
+  return std::make_unique<PosixDirectWritableFile>(std::move(path), fd);
 }
 
 std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uint64_t size) {

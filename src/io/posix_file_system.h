@@ -34,6 +34,12 @@ Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* siz
 // A buffered writable file over fd, which it owns and closes; `size` bytes precede it.
 std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uint64_t size);
 
+// Creates (or truncates) path for direct writes: NotSupported if its file system has no direct
+// I/O.
+Status OpenForDirectWrite(const std::string& path, int* fd);
+// A direct writable file over fd (opened by OpenForDirectWrite), which it owns and closes.
+std::unique_ptr<WritableFile> NewPosixDirectWritableFile(std::string path, int fd);
+
 // Direct I/O (O_DIRECT) moves whole blocks: offset, length and buffer address must be
 // multiples of kDirectIoAlignment (4 KiB covers every common logical block size).
 inline constexpr size_t kDirectIoAlignment = 4096;

@@ -35,8 +35,13 @@ constexpr uint64_t kSyncTag = kUringWriteBuffers;
 class UringWritableFile final : public WritableFile {
  public:
   // A writer over fd (which it then owns), or nullptr if its ring or buffers cannot be set up.
-  static std::unique_ptr<UringWritableFile> Open(std::string path, int fd, uint64_t size) {
-    std::unique_ptr<UringWritableFile> f(new UringWritableFile(std::move(path), fd, size));
+  // `direct`: fd was opened with O_DIRECT (OpenForDirectWrite; size is 0). Whole buffers are
+  // written as usual; Flush, Sync and Close write the partial tail padded with zeros to
+  // kDirectIoAlignment and cut the file back to its size (before a Sync's fdatasync), and the
+  // tail stays in its buffer for later appends, which write its block again.
+  static std::unique_ptr<UringWritableFile> Open(std::string path, int fd, uint64_t size,
+                                                 bool direct) {
+    std::unique_ptr<UringWritableFile> f(new UringWritableFile(std::move(path), fd, size, direct));
     f->fd_ = -1;  // the caller keeps fd until the writer is ready
     for (Buffer& b : f->buffers_) {
       b.data.reset(static_cast<char*>(std::aligned_alloc(4096, kUringBufferSize)));
@@ -99,6 +104,7 @@ class UringWritableFile final : public WritableFile {
   struct Buffer {
     std::unique_ptr<char, FreeDeleter> data;
     size_t used = 0;         // bytes filled
+    size_t length = 0;       // bytes to write, once submitted: used, or a padded tail
     uint64_t offset = 0;     // where they go, once submitted
     size_t done = 0;         // of them written, once submitted
     bool in_flight = false;  // submitted and not yet completed
@@ -111,6 +117,7 @@ class UringWritableFile final : public WritableFile {
     if (b.used == 0) return Status::OK();
     b.offset = offset_;
     b.done = 0;
+    b.length = b.used;
     offset_ += b.used;
     Status s = Submit(current_, /*drain_sync=*/false);
     if (!s.ok()) return s;
@@ -129,7 +136,7 @@ class UringWritableFile final : public WritableFile {
       Buffer& b = buffers_[i];
       io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
       if (sqe == nullptr) return Fail("io_uring_get_sqe", EBUSY);
-      io_uring_prep_write(sqe, fd_, b.data.get() + b.done, static_cast<unsigned>(b.used - b.done),
+      io_uring_prep_write(sqe, fd_, b.data.get() + b.done, static_cast<unsigned>(b.length - b.done),
                           b.offset + b.done);
       io_uring_sqe_set_data64(sqe, i);
       b.in_flight = true;
@@ -179,7 +186,7 @@ class UringWritableFile final : public WritableFile {
     if (res < 0) return Fail("write", -res);
     if (res == 0) return Fail("write", EIO);  // no progress on a regular file
     b.done += static_cast<size_t>(res);
-    if (b.done < b.used) return Submit(tag, /*drain_sync=*/false);
+    if (b.done < b.length) return Submit(tag, /*drain_sync=*/false);
     b.used = 0;
     return Status::OK();
   }
@@ -189,9 +196,21 @@ class UringWritableFile final : public WritableFile {
     if (!error_.ok()) return error_;
     Buffer& b = buffers_[current_];
     Status s;
-    if (b.used > 0) {
+    if (direct_ && b.used > 0) {
+      const size_t tail = b.used;
+      b.length = (tail + kDirectIoAlignment - 1) & ~(kDirectIoAlignment - 1);
+      std::memset(b.data.get() + tail, 0, b.length - tail);
       b.offset = offset_;
       b.done = 0;
+      s = Submit(current_, /*drain_sync=*/false);
+      while (s.ok() && in_flight_ > 0) s = Reap();
+      b.used = tail;
+      if (s.ok() && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) s = Fail("ftruncate", errno);
+      if (s.ok() && sync) s = Submit(kSyncTag, /*drain_sync=*/true);
+    } else if (b.used > 0) {
+      b.offset = offset_;
+      b.done = 0;
+      b.length = b.used;
       offset_ += b.used;
       s = Submit(current_, sync);
       current_ = (current_ + 1) % kUringWriteBuffers;
@@ -208,11 +227,12 @@ class UringWritableFile final : public WritableFile {
     return error_;
   }
 
-  UringWritableFile(std::string path, int fd, uint64_t size)
-      : path_(std::move(path)), fd_(fd), size_(size), offset_(size) {}
+  UringWritableFile(std::string path, int fd, uint64_t size, bool direct)
+      : path_(std::move(path)), fd_(fd), direct_(direct), size_(size), offset_(size) {}
 
   const std::string path_;
   int fd_;
+  const bool direct_;
   io_uring ring_;
   uint64_t size_;    // bytes appended, with those before the file was opened
   uint64_t offset_;  // where the next submitted buffer goes
@@ -397,6 +417,20 @@ class UringFileSystem final : public FileSystem {
                              std::unique_ptr<RandomAccessFile>* file) override {
     return posix_->NewRandomAccessFile(path, file);
   }
+  Status NewDirectWritableFile(const std::string& path,
+                               std::unique_ptr<WritableFile>* file) override {
+    int fd;
+    Status s = OpenForDirectWrite(path, &fd);
+    if (!s.ok()) return s;
+    std::unique_ptr<UringWritableFile> uring =
+        UringWritableFile::Open(path, fd, /*size=*/0, /*direct=*/true);
+    if (uring != nullptr) {
+      *file = std::move(uring);
+    } else {
+      *file = NewPosixDirectWritableFile(path, fd);
+    }
+    return Status::OK();
+  }
   Status NewDirectRandomAccessFile(const std::string& path,
                                    std::unique_ptr<RandomAccessFile>* file) override {
     int fd;
@@ -446,7 +480,8 @@ class UringFileSystem final : public FileSystem {
     uint64_t size = 0;
     Status s = OpenForWrite(path, append, &fd, &size);
     if (!s.ok()) return s;
-    std::unique_ptr<UringWritableFile> uring = UringWritableFile::Open(path, fd, size);
+    std::unique_ptr<UringWritableFile> uring =
+        UringWritableFile::Open(path, fd, size, /*direct=*/false);
     if (uring != nullptr) {
       *file = std::move(uring);
     } else {

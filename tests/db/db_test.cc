@@ -328,7 +328,7 @@ TEST_F(DBTest, InMemoryFileSystem) {
 
 // MultiGet gives, key by key, what Get gives, and both what was written: over tables on
 // several levels and the memtable, deletions, missing keys, repeated keys and a snapshot, on
-// both I/O backends, through the page cache and with direct reads.
+// both I/O backends, through the page cache and with tables read and written with direct I/O.
 TEST_F(DBTest, MultiGetAnswersAsGetDoes) {
   for (const bool direct : {false, true}) {
     for (IoBackend backend : {IoBackend::kPosix, IoBackend::kUring}) {
@@ -337,6 +337,7 @@ TEST_F(DBTest, MultiGetAnswersAsGetDoes) {
       ASSERT_TRUE(DestroyDB(dbname_, options_).ok());
       options_.io_backend = backend;
       options_.use_direct_reads = direct;
+      options_.use_direct_io_for_flush_and_compaction = direct;
       if (const Status s = TryOpen(); !s.ok()) {
         // No io_uring, or no direct I/O (tmpfs), here.
         ASSERT_TRUE(s.IsNotSupported() || (direct && s.IsInvalidArgument())) << s.ToString();

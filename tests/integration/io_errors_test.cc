@@ -14,7 +14,7 @@
 //  - a reopen while the faults go on either fails with the I/O error or recovers correctly.
 //
 // Each profile runs over memory, and over a directory written through the io_uring file system
-// (there every other seed reads tables with direct I/O).
+// (there every other seed reads and writes tables with direct I/O).
 //
 // Scale: LSM_IO_ERRORS_SEEDS seeds per fault profile (default 4; six profiles) x
 // LSM_IO_ERRORS_OPS operations (default 3000) over memory; half the seeds on the disk.
@@ -107,7 +107,9 @@ class IoErrorsRun {
         dbname_((base == TestFs::kMemory ? "" : tmp_.path()) + "/db") {
     // Without a block cache every read of a table goes to the file system.
     if (seed % 2 == 1) options_.block_cache_bytes = 0;
-    if (base != TestFs::kMemory && seed % 2 == 0) options_.use_direct_reads = true;
+    if (base != TestFs::kMemory && seed % 2 == 0) {
+      options_.use_direct_reads = options_.use_direct_io_for_flush_and_compaction = true;
+    }
   }
 
   void Run(int64_t ops) {

@@ -221,9 +221,10 @@ std::vector<Config> Configs() {
          o->block_restart_interval = 4;
          o->compaction_options_universal.max_size_amplification_percent = 50;
        }},
-      {"uring-level-direct-reads-sync", Config::Files::kUring, SyncMode::kAsLogged,
+      {"uring-level-direct-io-sync", Config::Files::kUring, SyncMode::kAsLogged,
        [](Options* o) {
          o->use_direct_reads = true;
+         o->use_direct_io_for_flush_and_compaction = true;
          o->block_cache_bytes = 256 << 10;
          o->level0_file_num_compaction_trigger = 2;
        }},

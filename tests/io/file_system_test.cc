@@ -174,6 +174,47 @@ TEST_P(FileSystemTest, WritableFileHoldsWhatWasAppended) {
   }
 }
 
+// A direct writable file holds what was appended: across buffer boundaries, with flushes and
+// syncs anywhere (after each the file is as long as what was appended, the padding of its tail
+// cut), and read back by ordinary and direct reads. A file system without direct I/O says so.
+TEST_P(FileSystemTest, DirectWritableFileHoldsWhatWasAppended) {
+  const std::string path = dir_ + "/000008.sst";
+  std::unique_ptr<WritableFile> w;
+  const Status s = fs_->NewDirectWritableFile(path, &w);
+  if (GetParam() == TestFs::kMemory) {
+    ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
+    return;
+  }
+  if (s.IsNotSupported())
+    GTEST_SKIP() << "no direct I/O where the test's files go: " << s.ToString();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  Random rnd(TestSeed());
+  std::string expected;
+  while (expected.size() < (5 << 20)) {
+    const size_t n = rnd.OneIn(20) ? rnd.Uniform(kUringBufferSize * 3) : rnd.Uniform(5000);
+    const std::string chunk = rnd.Bytes(n);
+    ASSERT_TRUE(w->Append(chunk).ok());
+    expected += chunk;
+    if (rnd.OneIn(20)) {
+      ASSERT_TRUE((rnd.OneIn(2) ? w->Flush() : w->Sync()).ok());
+      uint64_t size = 0;
+      ASSERT_TRUE(fs_->GetFileSize(path, &size).ok());
+      ASSERT_EQ(size, expected.size());
+    }
+  }
+  EXPECT_EQ(w->Size(), expected.size());
+  ASSERT_TRUE(w->Sync().ok());
+  ASSERT_TRUE(w->Close().ok());
+  EXPECT_FALSE(w->Append("x").ok());
+  ASSERT_TRUE(ReadAll(path) == expected);
+  std::unique_ptr<RandomAccessFile> r;
+  ASSERT_TRUE(fs_->NewDirectRandomAccessFile(path, &r).ok());
+  std::string scratch(expected.size(), '\0');
+  std::string_view got;
+  ASSERT_TRUE(r->Read(0, expected.size() + 10, &got, scratch.data()).ok());
+  ASSERT_TRUE(got == expected);
+}
+
 // Requests for MultiRead over a file of `size` bytes: more than the io_uring file's ring holds
 // at once, some past the end of the file, some long, each with its own scratch.
 std::vector<ReadRequest> RandomRequests(Random* rnd, size_t size,

@@ -293,7 +293,7 @@ Status FaultFileSystem::WriteBase(const std::string& path, const std::string& co
   return s;
 }
 
-Status FaultFileSystem::OpenWritable(const std::string& path, bool truncate,
+Status FaultFileSystem::OpenWritable(const std::string& path, bool truncate, bool direct,
                                      std::unique_ptr<WritableFile>* file) {
   std::shared_lock power(power_mu_);
   Status s = BeginMutation(path, FaultOp::kOpen);
@@ -303,7 +303,9 @@ Status FaultFileSystem::OpenWritable(const std::string& path, bool truncate,
     TrackDir(DirName(path));
   }
   std::unique_ptr<WritableFile> base;
-  s = truncate ? base_->NewWritableFile(path, &base) : base_->NewAppendableFile(path, &base);
+  s = direct     ? base_->NewDirectWritableFile(path, &base)
+      : truncate ? base_->NewWritableFile(path, &base)
+                 : base_->NewAppendableFile(path, &base);
   if (!s.ok()) return s;
   std::shared_ptr<Node> node;
   {
@@ -317,12 +319,17 @@ Status FaultFileSystem::OpenWritable(const std::string& path, bool truncate,
 
 Status FaultFileSystem::NewWritableFile(const std::string& path,
                                         std::unique_ptr<WritableFile>* file) {
-  return OpenWritable(path, /*truncate=*/true, file);
+  return OpenWritable(path, /*truncate=*/true, /*direct=*/false, file);
+}
+
+Status FaultFileSystem::NewDirectWritableFile(const std::string& path,
+                                              std::unique_ptr<WritableFile>* file) {
+  return OpenWritable(path, /*truncate=*/true, /*direct=*/true, file);
 }
 
 Status FaultFileSystem::NewAppendableFile(const std::string& path,
                                           std::unique_ptr<WritableFile>* file) {
-  return OpenWritable(path, /*truncate=*/false, file);
+  return OpenWritable(path, /*truncate=*/false, /*direct=*/false, file);
 }
 
 Status FaultFileSystem::NewSequentialFile(const std::string& path,

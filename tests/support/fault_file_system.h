@@ -59,7 +59,7 @@ enum class FaultOp : uint8_t {
   kSync,    // WritableFile::Sync and FileSystem::SyncDir
   kRead,    // file reads, GetChildren, GetFileSize, FileExists
   kOpen,    // NewWritableFile, NewAppendableFile, NewSequentialFile, NewRandomAccessFile,
-            // NewDirectRandomAccessFile, LockFile
+            // NewDirectRandomAccessFile, NewDirectWritableFile, LockFile
   kRename,  // RenameFile
   kRemove,  // RemoveFile
 };
@@ -98,6 +98,8 @@ class FaultFileSystem final : public FileSystem {
                              std::unique_ptr<RandomAccessFile>* file) override;
   Status NewDirectRandomAccessFile(const std::string& path,
                                    std::unique_ptr<RandomAccessFile>* file) override;
+  Status NewDirectWritableFile(const std::string& path,
+                               std::unique_ptr<WritableFile>* file) override;
   Status FileExists(const std::string& path) override;
   Status GetChildren(const std::string& dir, std::vector<std::string>* names) override;
   Status GetFileSize(const std::string& path, uint64_t* size) override;
@@ -167,8 +169,9 @@ class FaultFileSystem final : public FileSystem {
   Status BeginMutation(const std::string& path, std::optional<FaultOp> op);
   // Fails the operation if a rule says so.
   Status MaybeInject(FaultOp op, const std::string& path);
-  // NewWritableFile (truncate) and NewAppendableFile.
-  Status OpenWritable(const std::string& path, bool truncate, std::unique_ptr<WritableFile>* file);
+  // NewWritableFile (truncate), NewAppendableFile and NewDirectWritableFile (direct).
+  Status OpenWritable(const std::string& path, bool truncate, bool direct,
+                      std::unique_ptr<WritableFile>* file);
   // A random length in [0, n] (for partial writes and kept prefixes).
   uint64_t RandomLength(uint64_t n);
 
