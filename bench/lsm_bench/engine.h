@@ -70,6 +70,8 @@ struct EngineOptions {
   std::string io_backend;
   // lsm, RocksDB: read tables with direct I/O.
   bool use_direct_reads = false;
+  // lsm, RocksDB: write flushed and compacted tables with direct I/O.
+  bool use_direct_io_for_flush_and_compaction = false;
   // Bytes of uncompressed entries per table block.
   size_t block_size = 4096;
   // Table files kept open at most; -1 keeps every table open (RocksDB only).

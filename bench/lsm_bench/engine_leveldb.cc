@@ -112,10 +112,10 @@ class LevelDBEngine final : public Engine {
                           "(LevelDB supports none and snappy)",
                           CompressionName(options.compression)));
     }
-    if (options.use_direct_reads) {
+    if (options.use_direct_reads || options.use_direct_io_for_flush_and_compaction) {
       return lsm::Status::InvalidArgument(
-          "--use_direct_reads: not supported by --engine=leveldb (it reads through the page "
-          "cache)");
+          "--use_direct_reads, --use_direct_io_for_flush_and_compaction: not supported by "
+          "--engine=leveldb (it reads and writes through the page cache)");
     }
     if (options.open_files < 0) {
       return lsm::Status::InvalidArgument(

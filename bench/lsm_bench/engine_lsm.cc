@@ -91,6 +91,7 @@ class LsmEngine final : public Engine {
     if (options.io_backend == "uring") lo.io_backend = lsm::IoBackend::kUring;
     if (options.io_backend == "posix") lo.io_backend = lsm::IoBackend::kPosix;
     lo.use_direct_reads = options.use_direct_reads;
+    lo.use_direct_io_for_flush_and_compaction = options.use_direct_io_for_flush_and_compaction;
     lo.max_open_files = options.open_files;
     lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;

@@ -109,6 +109,7 @@ class RocksDBEngine final : public Engine {
     if (options.write_buffer_size != 0) ro.write_buffer_size = options.write_buffer_size;
     ro.max_open_files = options.open_files;
     ro.use_direct_reads = options.use_direct_reads;
+    ro.use_direct_io_for_flush_and_compaction = options.use_direct_io_for_flush_and_compaction;
     ro.compression = ToRocksDB(options.compression);
     ro.enable_pipelined_write = true;
     ro.delayed_write_rate = 8 << 20;

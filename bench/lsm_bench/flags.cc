@@ -56,6 +56,9 @@ ABSL_FLAG(std::string, io_backend, "",
 ABSL_FLAG(bool, use_direct_reads, false,
           "lsm, RocksDB: read tables with direct I/O, around the page cache "
           "(Options::use_direct_reads).");
+ABSL_FLAG(bool, use_direct_io_for_flush_and_compaction, false,
+          "lsm, RocksDB: write the tables of flushes and compactions with direct I/O "
+          "(Options::use_direct_io_for_flush_and_compaction).");
 ABSL_FLAG(int64_t, block_size, 4096, "Bytes of uncompressed entries per table block.");
 ABSL_FLAG(int32_t, open_files, 1000,
           "Table files kept open at most; -1 keeps every table open (rocksdb only).");
@@ -214,6 +217,8 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   eo.wal_mmap = absl::GetFlag(FLAGS_wal_mmap);
   eo.io_backend = absl::GetFlag(FLAGS_io_backend);
   eo.use_direct_reads = absl::GetFlag(FLAGS_use_direct_reads);
+  eo.use_direct_io_for_flush_and_compaction =
+      absl::GetFlag(FLAGS_use_direct_io_for_flush_and_compaction);
   if (!eo.io_backend.empty() && eo.io_backend != "auto" && eo.io_backend != "uring" &&
       eo.io_backend != "posix") {
     return lsm::Status::InvalidArgument(
