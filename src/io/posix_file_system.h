@@ -46,7 +46,8 @@ inline constexpr size_t kDirectIoAlignment = 4096;
 
 // This thread's buffer for direct I/O, aligned, of at least `bytes`: the same memory on every
 // call while it is large enough, so that reads do not fault in fresh pages each time (which
-// cost more than the copy out of them). Valid until the thread's next call.
+// cost more than the copy out of them). Valid until the thread's next call; kept, at the size
+// of the largest request, until the thread exits.
 char* ThreadDirectBuffer(size_t bytes);
 // Forgets this thread's buffer without freeing it, for reads that may still write into it.
 void AbandonThreadDirectBuffer();

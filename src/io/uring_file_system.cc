@@ -249,8 +249,8 @@ constexpr unsigned kReadRingEntries = 64;
 // A ring per thread for MultiRead, set up on first use and torn down when the thread exits.
 // Every read it carries completes before MultiRead returns, so nothing is in flight between
 // calls, and none when a database closes. A ring that failed to submit or to wait is not used
-// again (a read it holds could complete into a buffer since freed); that thread's batches are
-// then read one by one.
+// again, and the buffer its reads went to is left to them (AbandonThreadDirectBuffer); that
+// thread's batches are then read one by one.
 class ReadRing {
  public:
   // nullptr if this thread has no usable ring.
