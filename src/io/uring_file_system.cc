@@ -27,10 +27,8 @@ Status InitRing(unsigned entries, io_uring* ring) {
   return Status::OK();
 }
 
-// Submission entries per writer: a write per buffer and an fdatasync.
-constexpr unsigned kRingEntries = kUringWriteBuffers + 2;
-// user_data of the fdatasync; writes carry their buffer's index.
-constexpr uint64_t kSyncTag = kUringWriteBuffers;
+// Submission entries per writer: a write per buffer.
+constexpr unsigned kRingEntries = kUringWriteBuffers;
 
 class UringWritableFile final : public WritableFile {
  public:
@@ -119,7 +117,7 @@ class UringWritableFile final : public WritableFile {
     b.done = 0;
     b.length = b.used;
     offset_ += b.used;
-    Status s = Submit(current_, /*drain_sync=*/false);
+    Status s = Submit(current_);
     if (!s.ok()) return s;
     current_ = (current_ + 1) % kUringWriteBuffers;
     while (buffers_[current_].in_flight) {
@@ -129,27 +127,16 @@ class UringWritableFile final : public WritableFile {
     return Status::OK();
   }
 
-  // Queues the unwritten rest of buffer i (none if i is kSyncTag) and, with drain_sync, an
-  // fdatasync after every write queued before it; then enters the kernel once.
-  Status Submit(size_t i, bool drain_sync) {
-    if (i < kUringWriteBuffers) {
-      Buffer& b = buffers_[i];
-      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) return Fail("io_uring_get_sqe", EBUSY);
-      io_uring_prep_write(sqe, fd_, b.data.get() + b.done, static_cast<unsigned>(b.length - b.done),
-                          b.offset + b.done);
-      io_uring_sqe_set_data64(sqe, i);
-      b.in_flight = true;
-      in_flight_++;
-    }
-    if (drain_sync) {
-      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) return Fail("io_uring_get_sqe", EBUSY);
-      io_uring_prep_fsync(sqe, fd_, IORING_FSYNC_DATASYNC);
-      io_uring_sqe_set_flags(sqe, IOSQE_IO_DRAIN);
-      io_uring_sqe_set_data64(sqe, kSyncTag);
-      in_flight_++;
-    }
+  // Queues the unwritten rest of buffer i and enters the kernel.
+  Status Submit(size_t i) {
+    Buffer& b = buffers_[i];
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) return Fail("io_uring_get_sqe", EBUSY);
+    io_uring_prep_write(sqe, fd_, b.data.get() + b.done, static_cast<unsigned>(b.length - b.done),
+                        b.offset + b.done);
+    io_uring_sqe_set_data64(sqe, i);
+    b.in_flight = true;
+    in_flight_++;
     int r;
     do {
       r = io_uring_submit(&ring_);
@@ -176,49 +163,62 @@ class UringWritableFile final : public WritableFile {
     const int res = cqe->res;
     io_uring_cqe_seen(&ring_, cqe);
     in_flight_--;
-    if (tag == kSyncTag) {
-      if (res == -EINTR || res == -EAGAIN) return Submit(kSyncTag, /*drain_sync=*/true);
-      return res < 0 ? Fail("fdatasync", -res) : Status::OK();
-    }
     Buffer& b = buffers_[tag];
     b.in_flight = false;
-    if (res == -EINTR || res == -EAGAIN) return Submit(tag, /*drain_sync=*/false);
+    if (res == -EINTR || res == -EAGAIN) return Submit(tag);
     if (res < 0) return Fail("write", -res);
     if (res == 0) return Fail("write", EIO);  // no progress on a regular file
     b.done += static_cast<size_t>(res);
-    if (b.done < b.length) return Submit(tag, /*drain_sync=*/false);
+    if (b.done < b.length) return Submit(tag);
     b.used = 0;
     return Status::OK();
   }
 
-  // Submits what is buffered, with an fdatasync if `sync`, and waits for all of it.
+  // Waits for the buffers in flight, then hands the partial buffer to the kernel with pwrite
+  // and, if `sync`, runs fdatasync. Not through the ring: there a small write or an fdatasync
+  // goes to a kernel worker thread, and a log written record by record paid 5x a write(2) per
+  // record (docs/performance.md, "The io_uring backend").
   Status SubmitAndWait(bool sync) {
     if (!error_.ok()) return error_;
-    Buffer& b = buffers_[current_];
     Status s;
-    if (direct_ && b.used > 0) {
-      const size_t tail = b.used;
-      b.length = (tail + kDirectIoAlignment - 1) & ~(kDirectIoAlignment - 1);
-      std::memset(b.data.get() + tail, 0, b.length - tail);
-      b.offset = offset_;
-      b.done = 0;
-      s = Submit(current_, /*drain_sync=*/false);
-      while (s.ok() && in_flight_ > 0) s = Reap();
-      b.used = tail;
-      if (s.ok() && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) s = Fail("ftruncate", errno);
-      if (s.ok() && sync) s = Submit(kSyncTag, /*drain_sync=*/true);
-    } else if (b.used > 0) {
-      b.offset = offset_;
-      b.done = 0;
-      b.length = b.used;
-      offset_ += b.used;
-      s = Submit(current_, sync);
-      current_ = (current_ + 1) % kUringWriteBuffers;
-    } else if (sync) {
-      s = Submit(kSyncTag, /*drain_sync=*/true);
-    }
     while (s.ok() && in_flight_ > 0) s = Reap();
+    Buffer& b = buffers_[current_];
+    if (s.ok() && b.used > 0) {
+      if (direct_) {
+        // The tail padded with zeros, then the file cut back to its size; the tail stays in b.
+        const size_t padded = (b.used + kDirectIoAlignment - 1) & ~(kDirectIoAlignment - 1);
+        std::memset(b.data.get() + b.used, 0, padded - b.used);
+        s = WriteNow(b.data.get(), padded, offset_);
+        if (s.ok() && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+          s = Fail("ftruncate", errno);
+        }
+      } else {
+        s = WriteNow(b.data.get(), b.used, offset_);
+        if (s.ok()) {
+          offset_ += b.used;
+          b.used = 0;
+        }
+      }
+    }
+    if (s.ok() && sync) {
+      int r;
+      do {
+        r = ::fdatasync(fd_);
+      } while (r != 0 && errno == EINTR);
+      if (r != 0) s = Fail("fdatasync", errno);
+    }
     return s;
+  }
+
+  // Writes [data, data + n) at offset with pwrite.
+  Status WriteNow(const char* data, size_t n, uint64_t offset) {
+    for (size_t done = 0; done < n;) {
+      const ssize_t r = ::pwrite(fd_, data + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return Fail("write", r < 0 ? errno : EIO);
+      done += static_cast<size_t>(r);
+    }
+    return Status::OK();
   }
 
   // Records the first error: the file's later calls return it too.

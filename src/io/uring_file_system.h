@@ -8,11 +8,13 @@
 // A writable file owns a small ring of its own (a file may be written from several threads in
 // turn, and its completions must come back to it). Append copies into one of
 // kUringWriteBuffers buffers of kUringBufferSize bytes; a full buffer is submitted at once and
-// the next one filled, waiting for the oldest write only when all are in flight. Flush submits
-// the partial buffer and waits for every write, so that the bytes are the kernel's (they
-// survive a process kill, as after write(2)). Sync also runs an fdatasync through the ring,
-// ordered after the writes by IOSQE_IO_DRAIN. Short writes are resubmitted; a failed one
-// (ENOSPC, EIO) is an IOError naming the file, returned by that call and every later one.
+// the next one filled, waiting for the oldest write only when all are in flight. Flush waits
+// for every write and hands the partial buffer to the kernel with pwrite, so that the bytes
+// are the kernel's (they survive a process kill, as after write(2)); Sync then runs fdatasync.
+// (A small write or an fdatasync through the ring goes to a kernel worker thread: a log
+// flushed record by record paid 5x a write(2) per record.) Short writes are resubmitted; a
+// failed one (ENOSPC, EIO) is an IOError naming the file, returned by that call and every
+// later one.
 // A file whose ring cannot be set up (say, out of memory) is written with plain write(2).
 //
 // Direct random-access files (NewDirectRandomAccessFile) read a MultiRead batch through a ring
