@@ -4,7 +4,8 @@
 //
 // Random-access files are mapped into memory whole (up to 4096 at once; beyond that, and for
 // empty files, they are read with pread): the engine opens them only for immutable tables.
-// Direct random-access files are read with pread on an O_DIRECT descriptor.
+// Direct random-access files are read with pread on an O_DIRECT descriptor; direct writable
+// files write a 1 MiB aligned buffer at a time, and a tail padded to the alignment.
 // Writable files buffer appends in user space (kWritableBufferSize) and hand them to the
 // kernel on Flush, Sync, Close or when the buffer fills. Locks use flock(), which conflicts
 // between processes and between two opens in the same process.
