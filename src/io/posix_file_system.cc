@@ -36,12 +36,48 @@ auto RetryOnEintr(F f) {
   return r;
 }
 
+// Opens path with O_DIRECT added to flags: NotSupported where its file system refuses it.
+Status OpenDirect(const std::string& path, int flags, int* fd) {
+  *fd = RetryOnEintr([&] { return ::open(path.c_str(), flags | O_DIRECT | O_CLOEXEC, 0644); });
+  if (*fd >= 0) return Status::OK();
+  if (errno == EINVAL) return Status::NotSupported(path, "its file system has no direct I/O");
+  return PosixError(path, errno);
+}
+
+}  // namespace
+
 Status SyncData(const std::string& path, int fd) {
   if (RetryOnEintr([&] { return ::fdatasync(fd); }) != 0) {
     return PosixError(path + ": fdatasync", errno);
   }
   return Status::OK();
 }
+
+Status WriteAllAt(const std::string& path, int fd, const char* data, size_t n, uint64_t offset) {
+  for (size_t done = 0; done < n;) {
+    const ssize_t r = RetryOnEintr(
+        [&] { return ::pwrite(fd, data + done, n - done, static_cast<off_t>(offset + done)); });
+    if (r <= 0) {
+      return PosixError(absl::StrFormat("%s: write @ %u", path, offset + done),
+                        r < 0 ? errno : EIO);
+    }
+    done += static_cast<size_t>(r);
+  }
+  return Status::OK();
+}
+
+Status WriteDirectTail(const std::string& path, int fd, char* buf, size_t used, uint64_t offset,
+                       uint64_t size) {
+  const size_t padded = static_cast<size_t>(AlignUp(used));
+  std::memset(buf + used, 0, padded - used);
+  Status s = WriteAllAt(path, fd, buf, padded, offset);
+  if (s.ok() && RetryOnEintr([&] { return ::ftruncate(fd, static_cast<off_t>(size)); }) != 0) {
+    s = PosixError(path + ": ftruncate", errno);
+  }
+  return s;
+}
+
+namespace {
 
 class PosixWritableFile final : public WritableFile {
  public:
@@ -313,17 +349,14 @@ void AbandonThreadDirectBuffer() {
 }
 
 Status PosixDirectRandomAccessFile::Open(const std::string& path, int* fd) {
-  *fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC); });
-  if (*fd >= 0) return Status::OK();
-  if (errno == EINVAL) return Status::NotSupported(path, "its file system has no direct I/O");
-  return PosixError(path, errno);
+  return OpenDirect(path, O_RDONLY, fd);
 }
 
 PosixDirectRandomAccessFile::~PosixDirectRandomAccessFile() { ::close(fd_); }
 
 PosixDirectRandomAccessFile::Span::Span(uint64_t offset, size_t n)
     : start(offset & ~uint64_t{kDirectIoAlignment - 1}),
-      length(((offset + n + kDirectIoAlignment - 1) & ~uint64_t{kDirectIoAlignment - 1}) - start) {}
+      length(static_cast<size_t>(AlignUp(offset + n) - start)) {}
 
 std::string_view PosixDirectRandomAccessFile::CopyOut(uint64_t offset, size_t n, const Span& span,
                                                       const char* buf, size_t got, char* scratch) {
@@ -393,7 +426,7 @@ class PosixDirectWritableFile final : public WritableFile {
       used_ += n;
       data.remove_prefix(n);
       if (used_ == kBufferSize) {
-        Status s = WriteAt(buffer_, kBufferSize, offset_);
+        Status s = Sticky(WriteAllAt(path_, fd_, buffer_, kBufferSize, offset_));
         if (!s.ok()) return s;
         offset_ += kBufferSize;
         used_ = 0;
@@ -408,8 +441,7 @@ class PosixDirectWritableFile final : public WritableFile {
   Status Sync() override {
     if (fd_ < 0) return Status::IOError(path_, "sync after close");
     Status s = WriteTail();
-    if (s.ok()) s = SyncData(path_, fd_);
-    if (!s.ok() && error_.ok()) error_ = s;
+    if (s.ok()) s = Sticky(SyncData(path_, fd_));
     return s;
   }
   Status Close() override {
@@ -425,28 +457,13 @@ class PosixDirectWritableFile final : public WritableFile {
   Status WriteTail() {
     if (!error_.ok()) return error_;
     if (used_ == 0) return Status::OK();
-    const size_t padded = (used_ + kDirectIoAlignment - 1) & ~(kDirectIoAlignment - 1);
-    std::memset(buffer_ + used_, 0, padded - used_);
-    Status s = WriteAt(buffer_, padded, offset_);
-    if (s.ok() && RetryOnEintr([&] { return ::ftruncate(fd_, static_cast<off_t>(size_)); }) != 0) {
-      s = error_ = PosixError(path_ + ": ftruncate", errno);
-    }
-    return s;
+    return Sticky(WriteDirectTail(path_, fd_, buffer_, used_, offset_, size_));
   }
-  // Writes all of [data, data + n) at offset; the first failure is sticky.
-  Status WriteAt(const char* data, size_t n, uint64_t offset) {
-    size_t done = 0;
-    while (done < n) {
-      const ssize_t r = RetryOnEintr(
-          [&] { return ::pwrite(fd_, data + done, n - done, static_cast<off_t>(offset + done)); });
-      if (r <= 0) {
-        error_ = PosixError(absl::StrFormat("%s: direct write @ %u", path_, offset + done),
-                            r < 0 ? errno : EIO);
-        return error_;
-      }
-      done += static_cast<size_t>(r);
-    }
-    return Status::OK();
+  // Records s if it is the first error (the file's later calls return it too); returns the
+  // first error.
+  Status Sticky(Status s) {
+    if (!s.ok() && error_.ok()) error_ = s;
+    return s.ok() ? s : error_;
   }
 
   const std::string path_;
@@ -689,12 +706,7 @@ Status OpenForWrite(const std::string& path, bool append, int* fd, uint64_t* siz
 }
 
 Status OpenForDirectWrite(const std::string& path, int* fd) {
-  *fd = RetryOnEintr([&] {
-    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 0644);
-  });
-  if (*fd >= 0) return Status::OK();
-  if (errno == EINVAL) return Status::NotSupported(path, "its file system has no direct I/O");
-  return PosixError(path, errno);
+  return OpenDirect(path, O_WRONLY | O_CREAT | O_TRUNC, fd);
 }
 
 std::unique_ptr<WritableFile> NewPosixDirectWritableFile(std::string path, int fd) {

@@ -38,12 +38,25 @@ std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uin
 // Creates (or truncates) path for direct writes: NotSupported if its file system has no direct
 // I/O.
 Status OpenForDirectWrite(const std::string& path, int* fd);
+// fdatasync(fd), an IOError naming path if it fails.
+Status SyncData(const std::string& path, int fd);
+// Writes all of [data, data + n) at offset with pwrite (short writes and EINTR retried); an
+// IOError naming path and the offset where it failed.
+Status WriteAllAt(const std::string& path, int fd, const char* data, size_t n, uint64_t offset);
+// The tail of a direct writer (Flush, Sync, Close): the `used` bytes at buf, which has room to
+// the alignment, padded with zeros to kDirectIoAlignment and written at the aligned `offset`;
+// then the file is cut back to its `size` bytes.
+Status WriteDirectTail(const std::string& path, int fd, char* buf, size_t used, uint64_t offset,
+                       uint64_t size);
 // A direct writable file over fd (opened by OpenForDirectWrite), which it owns and closes.
 std::unique_ptr<WritableFile> NewPosixDirectWritableFile(std::string path, int fd);
 
 // Direct I/O (O_DIRECT) moves whole blocks: offset, length and buffer address must be
 // multiples of kDirectIoAlignment (4 KiB covers every common logical block size).
 inline constexpr size_t kDirectIoAlignment = 4096;
+inline uint64_t AlignUp(uint64_t n) {
+  return (n + kDirectIoAlignment - 1) & ~uint64_t{kDirectIoAlignment - 1};
+}
 
 // This thread's buffer for direct I/O, aligned, of at least `bytes`: the same memory on every
 // call while it is large enough, so that reads do not fault in fresh pages each time (which

@@ -102,7 +102,6 @@ class UringWritableFile final : public WritableFile {
   struct Buffer {
     std::unique_ptr<char, FreeDeleter> data;
     size_t used = 0;         // bytes filled
-    size_t length = 0;       // bytes to write, once submitted: used, or a padded tail
     uint64_t offset = 0;     // where they go, once submitted
     size_t done = 0;         // of them written, once submitted
     bool in_flight = false;  // submitted and not yet completed
@@ -115,7 +114,6 @@ class UringWritableFile final : public WritableFile {
     if (b.used == 0) return Status::OK();
     b.offset = offset_;
     b.done = 0;
-    b.length = b.used;
     offset_ += b.used;
     Status s = Submit(current_);
     if (!s.ok()) return s;
@@ -132,7 +130,7 @@ class UringWritableFile final : public WritableFile {
     Buffer& b = buffers_[i];
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     if (sqe == nullptr) return Fail("io_uring_get_sqe", EBUSY);
-    io_uring_prep_write(sqe, fd_, b.data.get() + b.done, static_cast<unsigned>(b.length - b.done),
+    io_uring_prep_write(sqe, fd_, b.data.get() + b.done, static_cast<unsigned>(b.used - b.done),
                         b.offset + b.done);
     io_uring_sqe_set_data64(sqe, i);
     b.in_flight = true;
@@ -169,7 +167,7 @@ class UringWritableFile final : public WritableFile {
     if (res < 0) return Fail("write", -res);
     if (res == 0) return Fail("write", EIO);  // no progress on a regular file
     b.done += static_cast<size_t>(res);
-    if (b.done < b.length) return Submit(tag);
+    if (b.done < b.used) return Submit(tag);
     b.used = 0;
     return Status::OK();
   }
@@ -184,47 +182,28 @@ class UringWritableFile final : public WritableFile {
     while (s.ok() && in_flight_ > 0) s = Reap();
     Buffer& b = buffers_[current_];
     if (s.ok() && b.used > 0) {
-      if (direct_) {
-        // The tail padded with zeros, then the file cut back to its size; the tail stays in b.
-        const size_t padded = (b.used + kDirectIoAlignment - 1) & ~(kDirectIoAlignment - 1);
-        std::memset(b.data.get() + b.used, 0, padded - b.used);
-        s = WriteNow(b.data.get(), padded, offset_);
-        if (s.ok() && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
-          s = Fail("ftruncate", errno);
-        }
+      if (direct_) {  // the tail stays in b, for later appends to write its block again
+        s = Sticky(WriteDirectTail(path_, fd_, b.data.get(), b.used, offset_, size_));
       } else {
-        s = WriteNow(b.data.get(), b.used, offset_);
+        s = Sticky(WriteAllAt(path_, fd_, b.data.get(), b.used, offset_));
         if (s.ok()) {
           offset_ += b.used;
           b.used = 0;
         }
       }
     }
-    if (s.ok() && sync) {
-      int r;
-      do {
-        r = ::fdatasync(fd_);
-      } while (r != 0 && errno == EINTR);
-      if (r != 0) s = Fail("fdatasync", errno);
-    }
+    if (s.ok() && sync) s = Sticky(SyncData(path_, fd_));
     return s;
-  }
-
-  // Writes [data, data + n) at offset with pwrite.
-  Status WriteNow(const char* data, size_t n, uint64_t offset) {
-    for (size_t done = 0; done < n;) {
-      const ssize_t r = ::pwrite(fd_, data + done, n - done, static_cast<off_t>(offset + done));
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return Fail("write", r < 0 ? errno : EIO);
-      done += static_cast<size_t>(r);
-    }
-    return Status::OK();
   }
 
   // Records the first error: the file's later calls return it too.
   Status Fail(std::string_view what, int err) {
-    if (error_.ok()) error_ = PosixError(absl::StrFormat("%s: %s", path_, what), err);
-    return error_;
+    return Sticky(PosixError(absl::StrFormat("%s: %s", path_, what), err));
+  }
+  // Records s if it is the first error; returns the first error.
+  Status Sticky(Status s) {
+    if (!s.ok() && error_.ok()) error_ = s;
+    return s.ok() ? s : error_;
   }
 
   UringWritableFile(std::string path, int fd, uint64_t size, bool direct)
