@@ -143,22 +143,16 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
     }
   }
   BlockReadBuffer buf;
+  const size_t n = static_cast<size_t>(handle.size) + kBlockTrailerSize;
+  char* const scratch = buf.Get(n);
+  std::string_view data;
+  Status s = readahead != nullptr ? readahead->Read(file_.get(), handle.offset, n, &data, scratch)
+                                  : file_->Read(handle.offset, n, &data, scratch);
+  if (!s.ok()) return WithTableContext(s, file_name_);
+  const bool in_place = readahead != nullptr ? readahead->in_place() : data.data() != scratch;
   std::string_view stored;
   uint8_t codec = 0;
-  bool in_place;
-  Status s;
-  if (readahead == nullptr) {
-    s = ReadStoredBlock(file_.get(), file_name_, handle, options.verify_checksums, &buf, &stored,
-                        &codec);
-    in_place = s.ok() && stored.data() != buf.data();
-  } else {
-    const size_t n = static_cast<size_t>(handle.size) + kBlockTrailerSize;
-    std::string_view data;
-    s = readahead->Read(file_.get(), handle.offset, n, &data, buf.Get(n));
-    if (!s.ok()) return WithTableContext(s, file_name_);
-    s = CheckStoredBlock(file_name_, handle, data, options.verify_checksums, &stored, &codec);
-    in_place = readahead->in_place();
-  }
+  s = CheckStoredBlock(file_name_, handle, data, options.verify_checksums, &stored, &codec);
   if (!s.ok()) return s;
   if (codec == static_cast<uint8_t>(CompressionType::kNone) && in_place) {
     return WithTableContext(Block::CreateView(stored, file_, handle.offset, block), file_name_);
