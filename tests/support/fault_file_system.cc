@@ -342,24 +342,25 @@ Status FaultFileSystem::NewSequentialFile(const std::string& path,
   return s;
 }
 
-Status FaultFileSystem::NewRandomAccessFile(const std::string& path,
-                                            std::unique_ptr<RandomAccessFile>* file) {
+Status FaultFileSystem::OpenRandomAccess(const std::string& path, bool direct,
+                                         std::unique_ptr<RandomAccessFile>* file) {
   Status s = MaybeInject(FaultOp::kOpen, path);
   if (!s.ok()) return s;
   std::unique_ptr<RandomAccessFile> base;
-  s = base_->NewRandomAccessFile(path, &base);
+  s = direct ? base_->NewDirectRandomAccessFile(path, &base)
+             : base_->NewRandomAccessFile(path, &base);
   if (s.ok()) *file = std::make_unique<RandomAccessHandle>(this, path, std::move(base));
   return s;
 }
 
+Status FaultFileSystem::NewRandomAccessFile(const std::string& path,
+                                            std::unique_ptr<RandomAccessFile>* file) {
+  return OpenRandomAccess(path, /*direct=*/false, file);
+}
+
 Status FaultFileSystem::NewDirectRandomAccessFile(const std::string& path,
                                                   std::unique_ptr<RandomAccessFile>* file) {
-  Status s = MaybeInject(FaultOp::kOpen, path);
-  if (!s.ok()) return s;
-  std::unique_ptr<RandomAccessFile> base;
-  s = base_->NewDirectRandomAccessFile(path, &base);
-  if (s.ok()) *file = std::make_unique<RandomAccessHandle>(this, path, std::move(base));
-  return s;
+  return OpenRandomAccess(path, /*direct=*/true, file);
 }
 
 Status FaultFileSystem::FileExists(const std::string& path) {

@@ -172,6 +172,9 @@ class FaultFileSystem final : public FileSystem {
   // NewWritableFile (truncate), NewAppendableFile and NewDirectWritableFile (direct).
   Status OpenWritable(const std::string& path, bool truncate, bool direct,
                       std::unique_ptr<WritableFile>* file);
+  // NewRandomAccessFile and NewDirectRandomAccessFile (direct).
+  Status OpenRandomAccess(const std::string& path, bool direct,
+                          std::unique_ptr<RandomAccessFile>* file);
   // A random length in [0, n] (for partial writes and kept prefixes).
   uint64_t RandomLength(uint64_t n);
 
