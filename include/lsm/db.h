@@ -84,6 +84,10 @@ class DB {
 
   virtual Status Put(const WriteOptions& options, std::string_view key, std::string_view value) = 0;
   virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
+  // Merges `operand` into key's value through Options::merge_operator (merge_operator.h);
+  // InvalidArgument if the database has none.
+  virtual Status Merge(const WriteOptions& options, std::string_view key,
+                       std::string_view operand) = 0;
   // Applies every update of `updates` atomically.
   virtual Status Write(const WriteOptions& options, WriteBatch* updates) = 0;
 

@@ -25,6 +25,7 @@ namespace lsm {
 class CompactionFilter;
 class Comparator;
 class FileSystem;
+class MergeOperator;
 class Snapshot;
 
 // How table blocks are compressed. A block is stored raw whenever compression would save less
@@ -236,6 +237,11 @@ struct Options {
   // Called by compaction on the newest value of each key that no snapshot can see, to keep,
   // remove or change it (see compaction_filter.h). Must outlive the database. Default: none.
   const CompactionFilter* compaction_filter = nullptr;
+
+  // Combines the operands of DB::Merge with the value below them (see merge_operator.h). A
+  // database with merge operands in its tables must be opened with an operator of the same
+  // Name(). Default: none (Merge fails with InvalidArgument).
+  std::shared_ptr<MergeOperator> merge_operator;
 
   // The order of user keys. Must outlive the database. Default: BytewiseComparator().
   const Comparator* comparator = nullptr;

@@ -12,6 +12,7 @@
 //   batch   := sequence:fixed64 count:fixed32 record*
 //   record  := kValue(0x01)    key:varstring value:varstring
 //            | kDeletion(0x00) key:varstring
+//            | kMerge(0x02)    key:varstring operand:varstring
 //   varstring := length:varint32 bytes[length]
 // `sequence` is the sequence number of the first record, assigned by the database when the
 // batch is written; `count` is the number of records.
@@ -37,6 +38,8 @@ class WriteBatch {
     virtual ~Handler() = default;
     virtual Status Put(std::string_view key, std::string_view value) = 0;
     virtual Status Delete(std::string_view key) = 0;
+    // The default refuses the record: NotSupported.
+    virtual Status Merge(std::string_view key, std::string_view operand);
   };
 
   WriteBatch();
@@ -52,6 +55,10 @@ class WriteBatch {
 
   // Removes key, if present.
   void Delete(std::string_view key);
+
+  // Merges `operand` into key's value through Options::merge_operator (merge_operator.h).
+  // DB::Write fails with InvalidArgument if the database has no merge operator.
+  void Merge(std::string_view key, std::string_view operand);
 
   // Removes every record.
   void Clear();

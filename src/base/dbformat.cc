@@ -41,9 +41,10 @@ void InternalKeyComparator::FindShortestSeparator(std::string* start,
   std::string tmp(user_start);
   user_->FindShortestSeparator(&tmp, user_limit);
   if (tmp.size() < user_start.size() && user_->Compare(user_start, tmp) < 0) {
-    // The user key became shorter physically but larger logically: give it the earliest
-    // possible tag so it sorts before every entry of that user key.
-    PutFixed64(&tmp, PackSequenceAndType(kMaxSequenceNumber, kValueTypeForSeek));
+    // The user key became shorter physically but larger logically: give it the largest
+    // sequence so it sorts before every entry of that user key. No entry has that sequence,
+    // so any type serves; kValue keeps the index keys of tables as they always were.
+    PutFixed64(&tmp, PackSequenceAndType(kMaxSequenceNumber, ValueType::kValue));
     start->swap(tmp);
   }
 }
@@ -53,7 +54,7 @@ void InternalKeyComparator::FindShortSuccessor(std::string* key) const {
   std::string tmp(user_key);
   user_->FindShortSuccessor(&tmp);
   if (tmp.size() < user_key.size() && user_->Compare(user_key, tmp) < 0) {
-    PutFixed64(&tmp, PackSequenceAndType(kMaxSequenceNumber, kValueTypeForSeek));
+    PutFixed64(&tmp, PackSequenceAndType(kMaxSequenceNumber, ValueType::kValue));  // as above
     key->swap(tmp);
   }
 }

@@ -29,13 +29,14 @@ inline constexpr SequenceNumber kMaxSequenceNumber = (uint64_t{1} << 56) - 1;
 enum class ValueType : uint8_t {
   kDeletion = 0x0,
   kValue = 0x1,
+  kMerge = 0x2,  // a merge operand (lsm/merge_operator.h)
 };
 
 // The type used when seeking: the largest, so that a seek for (key, seq) lands on the newest
 // entry of key with sequence <= seq.
-inline constexpr ValueType kValueTypeForSeek = ValueType::kValue;
+inline constexpr ValueType kValueTypeForSeek = ValueType::kMerge;
 
-inline bool IsKnownValueType(uint8_t t) { return t <= static_cast<uint8_t>(ValueType::kValue); }
+inline bool IsKnownValueType(uint8_t t) { return t <= static_cast<uint8_t>(ValueType::kMerge); }
 
 inline constexpr size_t kInternalKeyTagSize = 8;
 

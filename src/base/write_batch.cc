@@ -11,6 +11,7 @@ namespace {
 
 constexpr uint8_t kTagDeletion = static_cast<uint8_t>(ValueType::kDeletion);
 constexpr uint8_t kTagValue = static_cast<uint8_t>(ValueType::kValue);
+constexpr uint8_t kTagMerge = static_cast<uint8_t>(ValueType::kMerge);
 
 }  // namespace
 
@@ -34,6 +35,17 @@ void WriteBatch::Delete(std::string_view key) {
   WriteBatchInternal::SetCount(this, Count() + 1);
   rep_.push_back(static_cast<char>(kTagDeletion));
   PutLengthPrefixed(&rep_, key);
+}
+
+void WriteBatch::Merge(std::string_view key, std::string_view operand) {
+  WriteBatchInternal::SetCount(this, Count() + 1);
+  rep_.push_back(static_cast<char>(kTagMerge));
+  PutLengthPrefixed(&rep_, key);
+  PutLengthPrefixed(&rep_, operand);
+}
+
+Status WriteBatch::Handler::Merge(std::string_view /*key*/, std::string_view /*operand*/) {
+  return Status::NotSupported("this WriteBatch::Handler does not take Merge records");
 }
 
 Status WriteBatch::Iterate(Handler* handler) const {
@@ -61,6 +73,12 @@ Status WriteBatch::Iterate(Handler* handler) const {
           return Status::Corruption(absl::StrFormat("write batch @ %u: bad Delete record", offset));
         }
         s = handler->Delete(key);
+        break;
+      case kTagMerge:
+        if (!GetLengthPrefixed(&input, &key) || !GetLengthPrefixed(&input, &value)) {
+          return Status::Corruption(absl::StrFormat("write batch @ %u: bad Merge record", offset));
+        }
+        s = handler->Merge(key, value);
         break;
       default:
         return Status::Corruption(
@@ -101,8 +119,10 @@ void WriteBatchInternal::Append(WriteBatch* dst, const WriteBatch& src) {
   dst->rep_.append(src.rep_, kHeaderSize, std::string::npos);
 }
 
-Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, uint64_t* user_bytes) {
+Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, bool merges_allowed,
+                                      uint64_t* user_bytes) {
   struct Checker : WriteBatch::Handler {
+    bool merges_allowed = false;
     uint64_t bytes = 0;
     Status CheckKey(std::string_view key) {
       bytes += key.size();
@@ -121,7 +141,14 @@ Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, uint64_t* user_by
       return CheckKey(key);
     }
     Status Delete(std::string_view key) override { return CheckKey(key); }
+    Status Merge(std::string_view key, std::string_view operand) override {
+      if (!merges_allowed) {
+        return Status::InvalidArgument("Merge needs Options::merge_operator, which is not set");
+      }
+      return Put(key, operand);
+    }
   } checker;
+  checker.merges_allowed = merges_allowed;
   Status s = batch.Iterate(&checker);
   if (user_bytes != nullptr) *user_bytes = checker.bytes;
   return s;

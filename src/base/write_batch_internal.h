@@ -29,10 +29,12 @@ class WriteBatchInternal {
   // Appends src's records to dst (dst keeps its sequence).
   static void Append(WriteBatch* dst, const WriteBatch& src);
 
-  // InvalidArgument naming the first key over kMaxKeySize or value over kMaxValueSize;
-  // Corruption if the encoding is malformed. Sets *user_bytes (if given) to the bytes of all
-  // keys and values.
-  static Status CheckSizes(const WriteBatch& batch, uint64_t* user_bytes = nullptr);
+  // InvalidArgument naming the first key over kMaxKeySize or value (or merge operand) over
+  // kMaxValueSize, or for a Merge record when !merges_allowed (the database has no merge
+  // operator); Corruption if the encoding is malformed. Sets *user_bytes (if given) to the
+  // bytes of all keys and values.
+  static Status CheckSizes(const WriteBatch& batch, bool merges_allowed,
+                           uint64_t* user_bytes = nullptr);
 };
 
 }  // namespace lsm

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "src/base/filename.h"
+#include "src/base/get_context.h"
 #include "src/base/merging_iterator.h"
 #include "src/sstable/table_builder.h"
 #include "src/util/killpoint.h"
@@ -143,6 +144,95 @@ class GrandparentCutter {
   uint64_t overlapped_bytes_ = 0;
 };
 
+// Where merge operands of one key may be combined: runs of entries that no snapshot separates.
+class Stripes {
+ public:
+  explicit Stripes(const std::vector<SequenceNumber>& snapshots) : snapshots_(snapshots) {}
+  // Entries in the same stripe are seen by the same snapshots.
+  size_t Of(SequenceNumber seq) const {
+    return std::lower_bound(snapshots_.begin(), snapshots_.end(), seq) - snapshots_.begin();
+  }
+
+ private:
+  const std::vector<SequenceNumber>& snapshots_;
+};
+
+// A key's merge operands of one stripe, newest first.
+struct MergeRun {
+  std::vector<std::pair<SequenceNumber, std::string>> operands;
+  std::string scratch;
+};
+
+// The input is on *ikey, a merge operand. Reads the operands of its stripe and the value or
+// deletion below them, leaving the input past what it read (each entry counted in
+// result->entries_in), and either merges them into one value, in *merged (*ikey becomes that
+// value, at the newest operand's sequence), or, when what lies below them is not known,
+// leaves them in run->operands (*ikey stays a merge operand), combined into one where
+// PartialMerge allows.
+template <typename NothingOlderOutside>
+Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, const Stripes& stripes,
+                     const NothingOlderOutside& nothing_older_outside, ParsedInternalKey* ikey,
+                     MergeRun* run, std::string* merged, CompactionJobResult* result) {
+  const Comparator* ucmp = ctx.icmp->user_comparator();
+  const uint64_t entries_before = result->entries_in;
+  run->operands.clear();
+  run->operands.emplace_back(ikey->sequence, input->value());
+  std::optional<ValueType> base_type;  // of the value or deletion below the operands
+  std::string base;
+  bool key_ended = true;  // the input holds no older entry of the key
+  const size_t stripe = stripes.Of(ikey->sequence);
+  for (input->Next(); input->Valid(); input->Next()) {
+    ParsedInternalKey next;
+    if (!ParseInternalKey(input->key(), &next)) {
+      return Status::Corruption("compaction input holds an internal key that does not parse");
+    }
+    if (ucmp->Compare(next.user_key, ikey->user_key) != 0) break;
+    if (stripes.Of(next.sequence) != stripe) {
+      key_ended = false;
+      break;
+    }
+    result->entries_in++;
+    if (next.type == ValueType::kMerge) {
+      run->operands.emplace_back(next.sequence, input->value());
+      continue;
+    }
+    base_type = next.type;
+    base.assign(input->value());
+    input->Next();
+    break;
+  }
+  Status s = input->status();
+  if (!s.ok()) return s;
+  const size_t read = result->entries_in - entries_before + 1;
+  if (base_type.has_value() ||
+      (key_ended && nothing_older_outside(ikey->user_key, run->operands.back().first))) {
+    std::vector<std::string_view> oldest_first;
+    for (auto it = run->operands.rbegin(); it != run->operands.rend(); ++it) {
+      oldest_first.push_back(it->second);
+    }
+    const std::string_view base_view = base;
+    s = FullMerge(ctx.merge_operator, ikey->user_key,
+                  base_type == ValueType::kValue ? &base_view : nullptr, oldest_first, merged);
+    if (!s.ok()) return s;
+    ikey->type = ValueType::kValue;
+    result->entries_dropped += read - 1;
+    return Status::OK();
+  }
+  // Fold the operands, oldest first, into one; keep them all if any pair will not combine.
+  std::string combined = run->operands.back().second;
+  for (size_t i = run->operands.size() - 1; i-- > 0;) {
+    if (!ctx.merge_operator->PartialMerge(ikey->user_key, combined, run->operands[i].second,
+                                          &run->scratch)) {
+      return Status::OK();
+    }
+    combined.swap(run->scratch);
+  }
+  run->operands.resize(1);  // the newest operand's sequence
+  run->operands[0].second = std::move(combined);
+  result->entries_dropped += read - 1;
+  return Status::OK();
+}
+
 // The merge loop shared by compactions (c != null) and flushes.
 Status Run(const Compaction* c, InternalIterator* input, const CompactionContext& ctx,
            uint64_t newest_write_time, CompactionJobResult* result) {
@@ -156,19 +246,29 @@ Status Run(const Compaction* c, InternalIterator* input, const CompactionContext
     }
   }
   const CompactionFilter* filter = c == nullptr ? nullptr : ctx.filter;
+  const SequenceNumber newest_snapshot = ctx.snapshots.empty() ? 0 : ctx.snapshots.back();
+  const Stripes stripes(ctx.snapshots);
+  // True when nothing older than `sequence` of user_key can exist outside the input.
+  auto nothing_older_outside = [&](std::string_view user_key, SequenceNumber sequence) {
+    return ctx.version != nullptr &&
+           NoOlderEntryOutside(*ctx.version, inputs, ucmp, user_key, sequence);
+  };
   OutputWriter out(ctx, newest_write_time, result);
   GrandparentCutter cutter(c, ucmp);
   Status s;
   std::string current_user_key;
   bool has_current = false;
-  // The sequence of the newer entry of the current user key, if one was seen.
-  std::optional<SequenceNumber> newer_sequence;
-  std::string key_buffer, new_value;
-  for (input->SeekToFirst(); input->Valid(); input->Next()) {
-    std::string_view key = input->key();
+  // The sequence of the newer entry of the current user key that hides older ones; kNoneNewer,
+  // above every sequence, when there is none.
+  constexpr SequenceNumber kNoneNewer = std::numeric_limits<SequenceNumber>::max();
+  SequenceNumber newer_sequence = kNoneNewer;
+  std::string key_buffer, new_value, filtered_value;
+  MergeRun run;
+  input->SeekToFirst();
+  while (s.ok() && input->Valid()) {
     std::string_view value = input->value();
     ParsedInternalKey ikey;
-    if (!ParseInternalKey(key, &ikey)) {
+    if (!ParseInternalKey(input->key(), &ikey)) {
       s = Status::Corruption("compaction input holds an internal key that does not parse");
       break;
     }
@@ -186,43 +286,65 @@ Status Run(const Compaction* c, InternalIterator* input, const CompactionContext
       }
       current_user_key.assign(ikey.user_key);
       has_current = true;
-      newer_sequence.reset();
+      newer_sequence = kNoneNewer;
+    }
+    ikey.user_key = current_user_key;  // stays valid while the input moves on
+    if (newer_sequence <= ctx.oldest_snapshot) {
+      result->entries_dropped++;  // a newer version is visible to every reader
+      input->Next();
+      continue;
+    }
+    bool read_past = false;  // the input is past the entry already
+    if (ikey.type == ValueType::kMerge && ctx.merge_operator != nullptr) {
+      read_past = true;
+      s = MergeOperands(input, ctx, stripes, nothing_older_outside, &ikey, &run, &new_value,
+                        result);
+      if (!s.ok()) break;
+      if (ikey.type == ValueType::kMerge) {
+        // Operands are written as they are, or combined, and hide nothing below them.
+        for (const auto& [sequence, operand] : run.operands) {
+          key_buffer.clear();
+          AppendInternalKey(&key_buffer,
+                            ParsedInternalKey(ikey.user_key, sequence, ValueType::kMerge));
+          s = out.Add(key_buffer, operand);
+          if (!s.ok()) break;
+        }
+        continue;
+      }
+      value = new_value;  // one value in the operands' place
     }
     bool drop = false;
-    if (newer_sequence && *newer_sequence <= ctx.oldest_snapshot) {
-      drop = true;  // a newer version is visible to every reader
-    } else if (ikey.type == ValueType::kDeletion && ikey.sequence <= ctx.oldest_snapshot &&
-               ctx.version != nullptr &&
-               NoOlderEntryOutside(*ctx.version, inputs, ucmp, ikey.user_key, ikey.sequence)) {
+    if (ikey.type == ValueType::kDeletion && ikey.sequence <= ctx.oldest_snapshot &&
+        nothing_older_outside(ikey.user_key, ikey.sequence)) {
       drop = true;  // nothing older remains for the deletion to hide
     } else if (filter != nullptr && new_user_key && ikey.type == ValueType::kValue &&
-               ikey.sequence > ctx.newest_snapshot) {
-      switch (filter->Filter(c->output_level, ikey.user_key, value, &new_value)) {
+               ikey.sequence > newest_snapshot) {
+      switch (filter->Filter(c->output_level, ikey.user_key, value, &filtered_value)) {
         case CompactionFilter::Decision::kKeep:
           break;
         case CompactionFilter::Decision::kChangeValue:
           result->entries_filtered++;
-          value = new_value;
+          value = filtered_value;
           break;
         case CompactionFilter::Decision::kRemove:
           // A deletion in its place keeps older versions below from coming back; it is itself
           // dropped once it reaches the bottom.
           result->entries_filtered++;
-          key_buffer.clear();
-          AppendInternalKey(&key_buffer,
-                            ParsedInternalKey(ikey.user_key, ikey.sequence, ValueType::kDeletion));
-          key = key_buffer;
+          ikey.type = ValueType::kDeletion;
           value = {};
           break;
       }
     }
-    newer_sequence = ikey.sequence;
+    // A merge operand (kept as it is without a merge operator) hides nothing below it.
+    if (ikey.type != ValueType::kMerge) newer_sequence = ikey.sequence;
     if (drop) {
       result->entries_dropped++;
-      continue;
+    } else {
+      key_buffer.clear();
+      AppendInternalKey(&key_buffer, ikey);
+      s = out.Add(key_buffer, value);
     }
-    s = out.Add(key, value);
-    if (!s.ok()) break;
+    if (!read_past) input->Next();
   }
   if (s.ok()) s = input->status();
   if (s.ok()) s = out.Finish();

@@ -9,8 +9,12 @@
 //
 // An entry is dropped when a newer entry of the same user key is visible to every reader (its
 // sequence is at or below the oldest snapshot), and a deletion is dropped when, besides, no
-// table outside the inputs can hold an older entry for its key. The compaction filter (never
-// in a flush) sees the newest value of each key when no snapshot can see it. Outputs are cut at
+// table outside the inputs can hold an older entry for its key. A key's merge operands that
+// no snapshot separates are merged onto the value or deletion below them into one value, or,
+// where nothing older can exist (no older entry in the input or outside it), onto nothing;
+// otherwise PartialMerge combines them into one operand where it can. A merge that fails
+// fails the job. The compaction filter (never in a flush) sees the newest value of each key
+// when no snapshot can see it. Outputs are cut at
 // max_output_file_size and where they would overlap too much of the grandparent level, only
 // between user keys; each is synced before the job returns. On error every output written is
 // removed.
@@ -25,6 +29,7 @@
 
 #include "lsm/compaction_filter.h"
 #include "lsm/file_system.h"
+#include "lsm/merge_operator.h"
 #include "src/compaction/compaction_picker.h"
 #include "src/compaction/rate_limiter.h"
 #include "src/sstable/table_cache.h"
@@ -45,10 +50,12 @@ struct CompactionContext {
   const Version* version = nullptr;
   // Entries at or below this sequence are visible to every reader.
   SequenceNumber oldest_snapshot = 0;
-  // The newest live snapshot's sequence, 0 when there is none: the compaction filter sees only
-  // entries above it.
-  SequenceNumber newest_snapshot = 0;
+  // The live snapshots' sequences, ascending. The compaction filter sees only entries above
+  // the newest; merge operands are combined only where no snapshot lies between them.
+  std::vector<SequenceNumber> snapshots;
   const CompactionFilter* filter = nullptr;
+  // Combines merge operands; null: they are kept as they are.
+  const MergeOperator* merge_operator = nullptr;
   // Paces output writes; null: unlimited.
   RateLimiter* rate_limiter = nullptr;
   // Unix seconds: the newest write time of outputs whose inputs do not record one.

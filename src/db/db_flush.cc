@@ -132,8 +132,9 @@ CompactionContext DBImpl::MakeContext(const Version* version, std::vector<uint64
   ctx.icmp = &icmp_;
   ctx.version = version;
   ctx.oldest_snapshot = OldestSnapshot();
-  ctx.newest_snapshot = snapshots_.empty() ? 0 : snapshots_.back()->sequence;
+  for (const SnapshotImpl* snapshot : snapshots_) ctx.snapshots.push_back(snapshot->sequence);
   ctx.filter = options_.compaction_filter;
+  ctx.merge_operator = options_.merge_operator.get();
   ctx.now_seconds = UnixSeconds();
   ctx.new_file_number = [this, allocated] {
     const uint64_t n = versions_->NewFileNumber();

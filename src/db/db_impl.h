@@ -69,6 +69,8 @@ class DBImpl final : public DB {
 
   Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
   Status Delete(const WriteOptions& options, std::string_view key) override;
+  Status Merge(const WriteOptions& options, std::string_view key,
+               std::string_view operand) override;
   Status Write(const WriteOptions& options, WriteBatch* updates) override;
   Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
   std::vector<Status> MultiGet(const ReadOptions& options,
@@ -225,6 +227,8 @@ class DBImpl final : public DB {
 
   // --- The read path (db_read.cc) ---
   ReadView AcquireReadView(const ReadOptions& options);
+  // Gives ctx the key's entries in the view's memtables, newest first; true once decided.
+  static bool GetFromMemTables(const ReadView& view, const LookupKey& key, GetContext* ctx);
   void ReleaseReadView(ReadView* view) ABSL_LOCKS_EXCLUDED(mu_);
   // Drops a reader's reference to a version taken at `generation`; if a newer version was
   // installed since, the tables only it held may be deletable: the compaction threads look.

@@ -2,22 +2,31 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "src/base/get_context.h"
 
 namespace lsm {
 namespace {
 
-// Going forward, the internal iterator sits on the entry shown (key() and value() read it).
-// Going backward, it sits before every entry of the key shown, which is copied into
-// saved_key_ and saved_value_.
+// Going forward, the internal iterator sits on the entry shown (key() and value() read it),
+// or, for a merged value, after the entries merged (the key and the result are in saved_key_
+// and saved_value_). Going backward, it sits before every entry of the key shown, which is
+// copied into saved_key_ and saved_value_.
 class DBIter final : public Iterator {
  public:
   // Older versions of one key a forward scan steps over before it seeks past the rest (as
   // RocksDB's max_sequential_skip_in_iterations, whose default this is).
   static constexpr int kMaxSequentialSkip = 8;
 
-  DBIter(const Comparator* ucmp, std::unique_ptr<InternalIterator> iter, SequenceNumber seq,
-         const ReadOptions& options, std::shared_ptr<const void> pin)
-      : ucmp_(ucmp), iter_(std::move(iter)), sequence_(seq), pin_(std::move(pin)) {
+  DBIter(const Comparator* ucmp, const MergeOperator* merge_operator,
+         std::unique_ptr<InternalIterator> iter, SequenceNumber seq, const ReadOptions& options,
+         std::shared_ptr<const void> pin)
+      : ucmp_(ucmp),
+        merge_operator_(merge_operator),
+        iter_(std::move(iter)),
+        sequence_(seq),
+        pin_(std::move(pin)) {
     if (options.iterate_lower_bound != nullptr) lower_ = std::string(*options.iterate_lower_bound);
     if (options.iterate_upper_bound != nullptr) upper_ = std::string(*options.iterate_upper_bound);
   }
@@ -25,11 +34,12 @@ class DBIter final : public Iterator {
   bool Valid() const override { return valid_; }
 
   std::string_view key() const override {
-    return direction_ == Direction::kForward ? ExtractUserKey(iter_->key())
-                                             : std::string_view(saved_key_);
+    return direction_ == Direction::kForward && !merged_ ? ExtractUserKey(iter_->key())
+                                                         : std::string_view(saved_key_);
   }
   std::string_view value() const override {
-    return direction_ == Direction::kForward ? iter_->value() : std::string_view(saved_value_);
+    return direction_ == Direction::kForward && !merged_ ? iter_->value()
+                                                         : std::string_view(saved_value_);
   }
   Status status() const override { return status_.ok() ? iter_->status() : status_; }
 
@@ -86,15 +96,20 @@ class DBIter final : public Iterator {
       } else {
         iter_->SeekToFirst();
       }
-    } else {
+    } else if (!merged_) {
       saved_key_.assign(ExtractUserKey(iter_->key()));
       iter_->Next();
-    }
+    }  // else the iterator is already past the merged entries, and saved_key_ holds the key
     FindNextUserEntry(true);
   }
 
   void Prev() override {
-    if (direction_ == Direction::kForward) {
+    if (direction_ == Direction::kForward && merged_) {
+      // The iterator is past the merged entries (perhaps at the end): seek back before them.
+      SeekBeforeSavedKey();
+      direction_ = Direction::kReverse;
+      merged_ = false;
+    } else if (direction_ == Direction::kForward) {
       // Step back past every entry of the key shown.
       saved_key_.assign(ExtractUserKey(iter_->key()));
       int stepped = 0;
@@ -116,6 +131,7 @@ class DBIter final : public Iterator {
   void ClearSaved() {
     saved_key_.clear();
     saved_value_.clear();
+    merged_ = false;
   }
 
   bool Parse(ParsedInternalKey* ikey) {
@@ -131,6 +147,7 @@ class DBIter final : public Iterator {
   // costs a scan one search instead of a step per version.
   void FindNextUserEntry(bool skipping) {
     valid_ = false;
+    merged_ = false;
     int skipped = 0;  // older versions of saved_key_ stepped over
     int unseen = 0;   // versions newer than sequence_ of one key stepped over
     while (iter_->Valid()) {
@@ -155,6 +172,10 @@ class DBIter final : public Iterator {
           saved_key_.assign(ikey.user_key);
           skipping = true;
           skipped = 0;
+        } else if (ikey.type == ValueType::kMerge) {
+          saved_key_.assign(ikey.user_key);
+          valid_ = merged_ = MergeForward();
+          return;
         } else {
           valid_ = true;
           saved_key_.clear();
@@ -193,9 +214,11 @@ class DBIter final : public Iterator {
   // key's versions come oldest first: after kMaxSequentialSkip of them it reads the newest
   // visible one with a seek instead, and seeks back before the key.
   void FindPrevUserEntry() {
-    ValueType found = ValueType::kDeletion;  // kValue once saved_key_ holds a candidate
-    int stepped = 0;                         // versions of the candidate stepped over
-    int unseen = 0;                          // versions newer than sequence_ of one key
+    // The type of the candidate's newest entry seen so far; saved_key_ holds the candidate
+    // unless it is kDeletion. A merge operand is resolved once the candidate's entries end.
+    ValueType found = ValueType::kDeletion;
+    int stepped = 0;  // versions of the candidate stepped over
+    int unseen = 0;   // versions newer than sequence_ of one key
     while (iter_->Valid()) {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
@@ -209,12 +232,12 @@ class DBIter final : public Iterator {
         }
       } else {
         unseen = 0;
-        const bool same = found == ValueType::kValue;
+        const bool same = found != ValueType::kDeletion;
         if (same && ucmp_->Compare(ikey.user_key, saved_key_) < 0) break;
         if (same && ++stepped > kMaxSequentialSkip) {
           found = SeekNewestOfSavedKey();
           stepped = 0;
-          if (!iter_->status().ok()) break;
+          if (!status().ok()) break;
           continue;
         }
         if (!same) stepped = 0;
@@ -223,22 +246,25 @@ class DBIter final : public Iterator {
           ClearSaved();
         } else {
           saved_key_.assign(ikey.user_key);
-          saved_value_.assign(iter_->value());
+          if (found == ValueType::kValue) saved_value_.assign(iter_->value());
         }
       }
       iter_->Prev();
     }
+    // The operands of a merge and what lies below them are read again, newest first.
+    if (found == ValueType::kMerge && status().ok()) found = SeekNewestOfSavedKey();
     // Versions come oldest first going backward: an error may hide a newer version of the
     // key found, so the key is shown only if the walk ended without one.
-    valid_ = found == ValueType::kValue && iter_->status().ok();
+    valid_ = found == ValueType::kValue && status().ok();
     if (!valid_) {
       ClearSaved();
       direction_ = Direction::kForward;
     }
   }
 
-  // Reads saved_key_'s newest entry visible at sequence_ with a seek, keeps its value (kValue)
-  // or drops the key (kDeletion), and leaves the iterator before the key's entries.
+  // Reads saved_key_'s newest entry visible at sequence_ with a seek, keeps its value or the
+  // result of its merge (kValue) or drops the key (kDeletion, also when the merge fails), and
+  // leaves the iterator before the key's entries.
   ValueType SeekNewestOfSavedKey() {
     seek_key_.clear();
     AppendInternalKey(&seek_key_, ParsedInternalKey(saved_key_, sequence_, kValueTypeForSeek));
@@ -246,11 +272,39 @@ class DBIter final : public Iterator {
     ParsedInternalKey ikey;
     // The candidate itself is visible, so the seek lands on it or on a newer visible version.
     if (!iter_->Valid() || !Parse(&ikey)) return ValueType::kDeletion;
-    const ValueType found = ikey.type;
+    ValueType found = ikey.type;
     if (found == ValueType::kValue) saved_value_.assign(iter_->value());
+    if (found == ValueType::kMerge)
+      found = MergeForward() ? ValueType::kValue : ValueType::kDeletion;
     SeekBeforeSavedKey();
     if (found == ValueType::kDeletion) ClearSaved();
     return found;
+  }
+
+  // The iterator is on saved_key_'s newest visible entry, a merge operand. Reads it and the
+  // older operands after it, merges them onto the value or deletion that ends them (or onto
+  // nothing) into saved_value_, and leaves the iterator after the operands. False, with
+  // status() saying why, if the merge or the iterator fails.
+  bool MergeForward() {
+    operands_.clear();
+    operands_.emplace_back(iter_->value());
+    std::optional<std::string> base;
+    for (iter_->Next(); iter_->Valid(); iter_->Next()) {
+      ParsedInternalKey ikey;
+      if (!Parse(&ikey)) return false;
+      if (ucmp_->Compare(ikey.user_key, saved_key_) != 0) break;
+      if (ikey.type != ValueType::kMerge) {
+        if (ikey.type == ValueType::kValue) base.emplace(iter_->value());
+        break;
+      }
+      operands_.emplace_back(iter_->value());
+    }
+    if (!iter_->status().ok()) return false;
+    const std::vector<std::string_view> oldest_first(operands_.rbegin(), operands_.rend());
+    const std::string_view base_view = base ? std::string_view(*base) : std::string_view();
+    status_ = FullMerge(merge_operator_, saved_key_, base ? &base_view : nullptr, oldest_first,
+                        &saved_value_);
+    return status_.ok();
   }
 
   // Positions the iterator at the last entry of a user key before saved_key_: the target is
@@ -263,6 +317,7 @@ class DBIter final : public Iterator {
   }
 
   const Comparator* const ucmp_;
+  const MergeOperator* const merge_operator_;
   const std::unique_ptr<InternalIterator> iter_;
   const SequenceNumber sequence_;
   const std::shared_ptr<const void> pin_;
@@ -275,16 +330,20 @@ class DBIter final : public Iterator {
   std::string saved_key_;
   std::string saved_value_;
   std::string seek_key_;  // the target of the seeks above, kept to reuse its buffer
+  // Going forward: the entry shown is a merge result, in saved_key_ and saved_value_.
+  bool merged_ = false;
+  std::vector<std::string> operands_;  // MergeForward's, newest first, kept to reuse
 };
 
 }  // namespace
 
 std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
+                                        const MergeOperator* merge_operator,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
                                         std::shared_ptr<const void> pin) {
-  return std::make_unique<DBIter>(user_comparator, std::move(internal), sequence, options,
-                                  std::move(pin));
+  return std::make_unique<DBIter>(user_comparator, merge_operator, std::move(internal), sequence,
+                                  options, std::move(pin));
 }
 
 }  // namespace lsm

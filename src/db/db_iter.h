@@ -1,12 +1,14 @@
 // DBIter: the user's view of an internal iterator. It shows, for each user key, the newest
-// entry visible at a sequence number, hides deletions and older versions, and keeps to the
-// optional lower and upper bounds of ReadOptions.
+// entry visible at a sequence number, hides deletions and older versions, merges a key's
+// merge operands onto the value or deletion below them, and keeps to the optional lower and
+// upper bounds of ReadOptions.
 //
-//   std::unique_ptr<Iterator> it = NewDBIterator(user_cmp, std::move(merged), seq, options,
-//                                                std::move(pin));
+//   std::unique_ptr<Iterator> it = NewDBIterator(user_cmp, merge_operator, std::move(merged),
+//                                                seq, options, std::move(pin));
 //
 // `pin` is held for the iterator's lifetime (the Version whose files it reads).
-// An internal key that does not parse makes the iterator invalid with Corruption.
+// An internal key that does not parse, or a merge that fails, makes the iterator invalid with
+// the error (FullMerge in src/base/get_context.h words it). merge_operator may be null.
 // Thread-safety: one thread at a time.
 #ifndef LSM_DB_DB_ITER_H_
 #define LSM_DB_DB_ITER_H_
@@ -22,6 +24,7 @@
 namespace lsm {
 
 std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
+                                        const MergeOperator* merge_operator,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
                                         std::shared_ptr<const void> pin);

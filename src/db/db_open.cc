@@ -314,7 +314,8 @@ Status DBImpl::RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bo
       *mem = NewMemTable();
       (*mem)->Ref();
     }
-    Status s = InsertInto(batch, *mem, /*concurrent=*/false);
+    Status s = InsertInto(batch, *mem, /*concurrent=*/false,
+                          /*merges_allowed=*/options_.merge_operator != nullptr);
     if (s.ok() && !read_only_ && (*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
       s = WriteLevel0Table(*mem, edit);
       (*mem)->Unref();

@@ -65,16 +65,20 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   if (!s.ok()) return s;
   ReadView view = AcquireReadView(options);
   LookupKey lkey(key, view.sequence);
-  bool done = false;
-  for (MemTable* m : view.mems) {
-    if (m->Get(lkey, value, &s)) {
-      done = true;
-      break;
-    }
+  GetContext ctx(options_.merge_operator.get(), key, value);
+  if (!GetFromMemTables(view, lkey, &ctx)) {
+    s = view.version->Get(options, lkey, &ctx, table_cache_.get());
   }
-  if (!done) s = view.version->Get(options, lkey, value, table_cache_.get());
+  if (s.ok()) s = ctx.Finish();
   ReleaseReadView(&view);
   return s;
+}
+
+bool DBImpl::GetFromMemTables(const ReadView& view, const LookupKey& key, GetContext* ctx) {
+  for (MemTable* m : view.mems) {
+    if (m->Get(key, ctx)) return true;
+  }
+  return false;
 }
 
 std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
@@ -86,18 +90,13 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
   std::vector<Status> statuses(keys.size());
   ReadView view = AcquireReadView(options);
   std::deque<LookupKey> lkeys;
+  std::deque<GetContext> contexts;
   std::vector<const LookupKey*> in_tables;  // keys the memtables do not answer
   std::vector<size_t> positions;
   for (size_t i = 0; i < keys.size(); i++) {
     const LookupKey& lkey = lkeys.emplace_back(keys[i], view.sequence);
-    bool done = false;
-    for (MemTable* m : view.mems) {
-      if (m->Get(lkey, &(*values)[i], &statuses[i])) {
-        done = true;
-        break;
-      }
-    }
-    if (!done) {
+    GetContext& ctx = contexts.emplace_back(options_.merge_operator.get(), keys[i], &(*values)[i]);
+    if (!GetFromMemTables(view, lkey, &ctx)) {
       in_tables.push_back(&lkey);
       positions.push_back(i);
     }
@@ -106,8 +105,11 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
     view.version->Prefetch(options, in_tables, table_cache_.get());
     for (size_t j = 0; j < in_tables.size(); j++) {
       const size_t i = positions[j];
-      statuses[i] = view.version->Get(options, *in_tables[j], &(*values)[i], table_cache_.get());
+      statuses[i] = view.version->Get(options, *in_tables[j], &contexts[i], table_cache_.get());
     }
+  }
+  for (size_t i = 0; i < keys.size(); i++) {
+    if (statuses[i].ok()) statuses[i] = contexts[i].Finish();
   }
   ReleaseReadView(&view);
   return statuses;
@@ -116,7 +118,7 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
 std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
   Status s = CheckOpen();
   if (!s.ok()) {
-    return NewDBIterator(options_.comparator, NewEmptyIterator(s), 0, options, nullptr);
+    return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr);
   }
   ReadView view = AcquireReadView(options);
   std::vector<std::unique_ptr<InternalIterator>> children;
@@ -124,8 +126,9 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
   view.version->AddIterators(options, table_cache_.get(), &children);
   auto pin = std::make_shared<VersionPin>(this, std::move(view.version), view.version_generation);
   ReleaseReadView(&view);  // each memtable iterator holds its own reference
-  return NewDBIterator(options_.comparator, NewMergingIterator(&icmp_, std::move(children)),
-                       view.sequence, options, std::move(pin));
+  return NewDBIterator(options_.comparator, options_.merge_operator.get(),
+                       NewMergingIterator(&icmp_, std::move(children)), view.sequence, options,
+                       std::move(pin));
 }
 
 const Snapshot* DBImpl::GetSnapshot() {

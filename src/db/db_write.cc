@@ -73,13 +73,19 @@ Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
   return Write(options, &batch);
 }
 
+Status DBImpl::Merge(const WriteOptions& options, std::string_view key, std::string_view operand) {
+  WriteBatch batch;
+  batch.Merge(key, operand);
+  return Write(options, &batch);
+}
+
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   Status s = CheckOpen();
   if (!s.ok()) return s;
   if (read_only_) return ReadOnly();
   Writer w(&mu_);
   if (updates != nullptr) {
-    s = WriteBatchInternal::CheckSizes(*updates, &w.user_bytes);
+    s = WriteBatchInternal::CheckSizes(*updates, options_.merge_operator != nullptr, &w.user_bytes);
     if (!s.ok()) return s;
     if (options.sync && options.disable_wal) {
       return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");

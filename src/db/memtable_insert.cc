@@ -9,8 +9,8 @@ namespace {
 
 class MemTableInserter final : public WriteBatch::Handler {
  public:
-  MemTableInserter(SequenceNumber seq, MemTable* mem, bool concurrent)
-      : seq_(seq), mem_(mem), concurrent_(concurrent) {}
+  MemTableInserter(SequenceNumber seq, MemTable* mem, bool concurrent, bool merges_allowed)
+      : seq_(seq), mem_(mem), concurrent_(concurrent), merges_allowed_(merges_allowed) {}
   Status Put(std::string_view key, std::string_view value) override {
     Add(ValueType::kValue, key, value);
     return Status::OK();
@@ -18,6 +18,14 @@ class MemTableInserter final : public WriteBatch::Handler {
   Status Delete(std::string_view key) override {
     Add(ValueType::kDeletion, key, {});
     deletions_++;
+    return Status::OK();
+  }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    if (!merges_allowed_) {
+      return Status::InvalidArgument(
+          "the log holds Merge records, and Options::merge_operator is not set");
+    }
+    Add(ValueType::kMerge, key, operand);
     return Status::OK();
   }
 
@@ -39,12 +47,13 @@ class MemTableInserter final : public WriteBatch::Handler {
   uint64_t deletions_ = 0;
   MemTable* const mem_;
   const bool concurrent_;
+  const bool merges_allowed_;
 };
 
 }  // namespace
 
-Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent) {
-  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent);
+Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent, bool merges_allowed) {
+  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent, merges_allowed);
   Status s = batch.Iterate(&inserter);
   inserter.Finish();
   return s;

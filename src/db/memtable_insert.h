@@ -5,7 +5,8 @@
 //   Status s = InsertInto(batch, mem, /*concurrent=*/false);
 //
 // `concurrent`: other threads insert into the same memtable at the same time (the members of
-// a write group). Returns the batch's decoding error, if any, after inserting the records
+// a write group). `merges_allowed` false: a Merge record is InvalidArgument (recovery without
+// a merge operator). Returns the batch's decoding error, if any, after inserting the records
 // before it.
 #ifndef LSM_DB_MEMTABLE_INSERT_H_
 #define LSM_DB_MEMTABLE_INSERT_H_
@@ -16,7 +17,8 @@
 
 namespace lsm {
 
-Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent);
+Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent,
+                  bool merges_allowed = true);
 
 }  // namespace lsm
 

@@ -13,6 +13,7 @@
 
 #include "lsm/compaction_filter.h"
 #include "lsm/comparator.h"
+#include "lsm/merge_operator.h"
 #include "src/base/filename.h"
 #include "src/db/options_validation.h"
 #include "src/memtable/memtable_factory.h"
@@ -148,6 +149,32 @@ struct Codec<std::shared_ptr<MemTableRepFactory>> {
   }
 };
 
+// A merge operator is recorded by name. Loading keeps the one *v already holds if its name
+// matches, and builds the built-in ones.
+template <>
+struct Codec<std::shared_ptr<MergeOperator>> {
+  static std::string Format(const std::shared_ptr<MergeOperator>& v) {
+    return v == nullptr ? "" : v->Name();
+  }
+  static std::string Parse(std::string_view text, std::shared_ptr<MergeOperator>* v) {
+    if (text.empty()) {
+      v->reset();
+      return "";
+    }
+    if (*v != nullptr && text == (*v)->Name()) return "";
+    std::shared_ptr<MergeOperator> builtin = MergeOperators::CreateUInt64AddOperator();
+    if (text.starts_with("stringappend")) {
+      builtin =
+          MergeOperators::CreateStringAppendOperator(text == "stringappend" ? ',' : text.back());
+    }
+    if (text == builtin->Name()) {
+      *v = std::move(builtin);
+      return "";
+    }
+    return "it is not built in: give the Options to load into one of that name";
+  }
+};
+
 // One option: its section, name and text forms.
 struct Field {
   const char* section;
@@ -208,6 +235,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kCFSection, soft_pending_compaction_bytes_limit),
       LSM_OPTION(kCFSection, hard_pending_compaction_bytes_limit),
       LSM_OPTION(kCFSection, compaction_filter),
+      LSM_OPTION(kCFSection, merge_operator),
       LSM_OPTION(kCFSection, compaction_options_universal.size_ratio),
       LSM_OPTION(kCFSection, compaction_options_universal.min_merge_width),
       LSM_OPTION(kCFSection, compaction_options_universal.max_merge_width),

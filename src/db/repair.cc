@@ -213,7 +213,7 @@ class Repairer {
   void Note(const std::string& line) { report_->notes.push_back(line); }
 
   // Keeps a table that verifies whole; adds any other to *damaged. Fails only for a table of
-  // another comparator, or when the file cannot be read at all.
+  // another comparator or merge operator, or when the file cannot be read at all.
   Status InspectTable(uint64_t number, std::vector<uint64_t>* damaged) {
     TableFile f;
     Status s = OpenTableFile(number, &f);
@@ -226,6 +226,14 @@ class Repairer {
           absl::StrFormat("was written with comparator %s; repair with options.comparator %s "
                           "(nothing was changed)",
                           f.props.comparator_name, icmp_.Name()));
+    }
+    if (f.has_props && !f.props.merge_operator_name.empty() &&
+        f.props.merge_operator_name != topts_.merge_operator_name) {
+      return Status::InvalidArgument(
+          absl::StrFormat("RepairDB: table %s", name),
+          absl::StrFormat("holds merge operands of merge operator %s; repair with an "
+                          "options.merge_operator of that name (nothing was changed)",
+                          f.props.merge_operator_name));
     }
     std::unique_ptr<TableReader> table;
     s = TableReader::Open(topts_, name, std::move(f.file), size, nullptr, &table);

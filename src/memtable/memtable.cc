@@ -106,33 +106,33 @@ const char* MemTable::Encode(SequenceNumber seq, ValueType type, std::string_vie
   return buf;
 }
 
-bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
+bool MemTable::Get(const LookupKey& key, GetContext* ctx) const {
   if (tree_ != nullptr) {
     Tree::Iterator it(tree_.get());
-    return GetFrom(&it, key, value, s);
+    return GetFrom(&it, key, ctx);
   }
   List::Iterator it(list_.get());
-  return GetFrom(&it, key, value, s);
+  return GetFrom(&it, key, ctx);
+}
+
+bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
+  GetContext ctx(nullptr, key.user_key(), value);
+  if (!Get(key, &ctx)) return false;
+  *s = ctx.Finish();
+  return true;
 }
 
 template <typename TableIterator>
-bool MemTable::GetFrom(TableIterator* it, const LookupKey& key, std::string* value,
-                       Status* s) const {
-  it->Seek(key.internal_key());
-  if (!it->Valid()) return false;
-  const std::string_view found = LengthPrefixed(it->key());
-  const std::string_view found_user = ExtractUserKey(found);
-  const bool same_user_key = comparator_.bytewise ? found_user == key.user_key()
-                                                  : comparator_.icmp.user_comparator()->Compare(
-                                                        found_user, key.user_key()) == 0;
-  if (!same_user_key) return false;
-  switch (static_cast<ValueType>(ExtractTag(found) & 0xff)) {
-    case ValueType::kValue:
-      value->assign(LengthPrefixed(found.data() + found.size()));
-      return true;
-    case ValueType::kDeletion:
-      *s = Status::NotFound();
-      return true;
+bool MemTable::GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx) const {
+  for (it->Seek(key.internal_key()); it->Valid(); it->Next()) {
+    const std::string_view found = LengthPrefixed(it->key());
+    const std::string_view found_user = ExtractUserKey(found);
+    const bool same_user_key = comparator_.bytewise ? found_user == key.user_key()
+                                                    : comparator_.icmp.user_comparator()->Compare(
+                                                          found_user, key.user_key()) == 0;
+    if (!same_user_key) return false;
+    const auto type = static_cast<ValueType>(ExtractTag(found) & 0xff);
+    if (ctx->Take(type, LengthPrefixed(found.data() + found.size()))) return true;
   }
   return false;
 }

@@ -7,6 +7,8 @@
 //   std::string value;
 //   Status s;
 //   if (mem->Get(LookupKey("key", snapshot_seq), &value, &s)) { /* s.ok(): value; NotFound */ }
+//   GetContext ctx(merge_operator, "key", &value);           // with merge operands
+//   if (mem->Get(LookupKey("key", snapshot_seq), &ctx)) { /* decided: ctx.Finish() */ }
 //   std::unique_ptr<InternalIterator> it = mem->NewIterator();
 //   mem->Unref();                                              // deleted with the last reference
 //
@@ -34,6 +36,7 @@
 
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
+#include "src/base/get_context.h"
 #include "src/base/internal_iterator.h"
 #include "src/memtable/btree.h"
 #include "src/memtable/concurrent_arena.h"
@@ -98,9 +101,12 @@ class MemTable {
     }
   }
 
-  // Looks up the newest entry of key.user_key() with sequence <= the key's sequence. Returns
-  // true if the memtable decides the answer: for a value it is copied to *value (and *s is
-  // left alone); for a deletion *s becomes NotFound. Returns false if it holds no such entry.
+  // Gives ctx the entries of key.user_key() with sequence <= the key's sequence, newest
+  // first, until it is decided. Returns true if it is, false if older entries may matter.
+  bool Get(const LookupKey& key, GetContext* ctx) const;
+  // The same for a memtable without merge operands: true if the memtable decides the answer,
+  // which for a value is copied to *value (*s left alone), and for a deletion makes *s
+  // NotFound.
   bool Get(const LookupKey& key, std::string* value, Status* s) const;
 
   // An iterator over every entry in InternalKeyComparator order: key() is the internal key,
@@ -139,7 +145,7 @@ class MemTable {
   const char* Encode(SequenceNumber seq, ValueType type, std::string_view user_key,
                      std::string_view value);
   template <typename TableIterator>
-  bool GetFrom(TableIterator* it, const LookupKey& key, std::string* value, Status* s) const;
+  bool GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx) const;
 
   KeyComparator comparator_;
   std::atomic<int> refs_{0};

@@ -40,6 +40,7 @@ void TableBuilder::Add(std::string_view key, std::string_view value) {
   if (props_.num_entries == 0 || seq < props_.smallest_seqno) props_.smallest_seqno = seq;
   if (props_.num_entries == 0 || seq > props_.largest_seqno) props_.largest_seqno = seq;
   if ((tag & 0xff) == static_cast<uint8_t>(ValueType::kDeletion)) props_.num_deletions++;
+  if ((tag & 0xff) == static_cast<uint8_t>(ValueType::kMerge)) props_.num_merge_operands++;
   props_.num_entries++;
   props_.raw_key_size += key.size();
   props_.raw_value_size += value.size();
@@ -114,6 +115,7 @@ Status TableBuilder::Finish() {
   props_.bloom_bits_per_key = static_cast<uint64_t>(std::max(options_.bloom_bits_per_key, 0));
   props_.compression = CompressionTypeName(options_.compression);
   props_.comparator_name = options_.comparator->Name();
+  if (props_.num_merge_operands > 0) props_.merge_operator_name = options_.merge_operator_name;
   props_.creator = "lsm";
   std::string properties;
   props_.EncodeTo(&properties);

@@ -66,12 +66,11 @@ Status TableCache::FindTable(uint64_t file_number, uint64_t file_size,
 }
 
 Status TableCache::Get(const ReadOptions& options, uint64_t file_number, uint64_t file_size,
-                       const LookupKey& key, GetState* state, std::string* value) {
-  *state = GetState::kNotFound;
+                       const LookupKey& key, GetContext* ctx) {
   std::shared_ptr<const TableReader> reader;
   Status s = FindTable(file_number, file_size, &reader);
   if (!s.ok()) return s;
-  return reader->Get(options, key, state, value);
+  return reader->Get(options, key.internal_key(), ctx);
 }
 
 std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& options,

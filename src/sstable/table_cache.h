@@ -3,9 +3,9 @@
 //
 //   TableCache tables(dbname, TableOptions::FromOptions(options), fs, block_cache,
 //                     options.max_open_files);
-//   GetState state;
 //   std::string value;
-//   Status s = tables.Get(ReadOptions(), file_number, file_size, lookup_key, &state, &value);
+//   GetContext ctx(merge_operator, lookup_key.user_key(), &value);
+//   Status s = tables.Get(ReadOptions(), file_number, file_size, lookup_key, &ctx);
 //   std::unique_ptr<InternalIterator> it = tables.NewIterator(ReadOptions(), number, size);
 //   tables.Evict(number);   // when the file is deleted
 //
@@ -49,9 +49,9 @@ class TableCache {
   Status FindTable(uint64_t file_number, uint64_t file_size,
                    std::shared_ptr<const TableReader>* reader);
 
-  // TableReader::Get on the table.
+  // TableReader::Get on the table: gives ctx the key's entries.
   Status Get(const ReadOptions& options, uint64_t file_number, uint64_t file_size,
-             const LookupKey& key, GetState* state, std::string* value);
+             const LookupKey& key, GetContext* ctx);
 
   // An iterator over the table that holds its reader; if the table cannot be opened, an
   // empty iterator whose status() says why.

@@ -12,8 +12,10 @@
 #define LSM_SSTABLE_TABLE_OPTIONS_H_
 
 #include <cstddef>
+#include <string>
 
 #include "lsm/comparator.h"
+#include "lsm/merge_operator.h"
 #include "lsm/options.h"
 #include "src/util/compression.h"
 
@@ -34,6 +36,9 @@ struct TableOptions {
   int bloom_bits_per_key = 10;
   // Open tables with FileSystem::NewDirectRandomAccessFile.
   bool use_direct_reads = false;
+  // The merge operator's Name(), or empty for none: recorded in tables that hold merge
+  // operands, and checked when such a table is opened.
+  std::string merge_operator_name;
 
   static TableOptions FromOptions(const Options& options) {
     TableOptions t;
@@ -43,6 +48,7 @@ struct TableOptions {
     t.compression = options.compression;
     t.bloom_bits_per_key = options.bloom_bits_per_key;
     t.use_direct_reads = options.use_direct_reads;
+    if (options.merge_operator != nullptr) t.merge_operator_name = options.merge_operator->Name();
     return t;
   }
 };

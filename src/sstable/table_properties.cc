@@ -16,9 +16,10 @@ struct Field {
   std::string_view name;
   uint64_t TableProperties::*number;
   std::string TableProperties::*text;
+  bool optional = false;  // written only when non-zero or non-empty
 };
 
-constexpr std::array<Field, 15> kFields = {{
+constexpr std::array<Field, 17> kFields = {{
     {"lsm.bloom-bits-per-key", &TableProperties::bloom_bits_per_key, nullptr},
     {"lsm.comparator", nullptr, &TableProperties::comparator_name},
     {"lsm.compression", nullptr, &TableProperties::compression},
@@ -28,9 +29,11 @@ constexpr std::array<Field, 15> kFields = {{
     {"lsm.format-version", &TableProperties::format_version, nullptr},
     {"lsm.index-size", &TableProperties::index_size, nullptr},
     {"lsm.largest-seqno", &TableProperties::largest_seqno, nullptr},
+    {"lsm.merge-operator", nullptr, &TableProperties::merge_operator_name, true},
     {"lsm.num-data-blocks", &TableProperties::num_data_blocks, nullptr},
     {"lsm.num-deletions", &TableProperties::num_deletions, nullptr},
     {"lsm.num-entries", &TableProperties::num_entries, nullptr},
+    {"lsm.num-merge-operands", &TableProperties::num_merge_operands, nullptr, true},
     {"lsm.raw-key-size", &TableProperties::raw_key_size, nullptr},
     {"lsm.raw-value-size", &TableProperties::raw_value_size, nullptr},
     {"lsm.smallest-seqno", &TableProperties::smallest_seqno, nullptr},
@@ -44,8 +47,10 @@ void TableProperties::EncodeTo(std::string* dst) const {
   for (const Field& f : kFields) {
     value.clear();
     if (f.number != nullptr) {
+      if (f.optional && this->*f.number == 0) continue;
       PutVarint64(&value, this->*f.number);
     } else {
+      if (f.optional && (this->*f.text).empty()) continue;
       value = this->*f.text;
     }
     block.Add(f.name, value);

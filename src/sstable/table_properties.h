@@ -22,6 +22,7 @@ namespace lsm {
 struct TableProperties {
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;
+  uint64_t num_merge_operands = 0;
   uint64_t raw_key_size = 0;    // bytes of internal keys as added
   uint64_t raw_value_size = 0;  // bytes of values as added
   uint64_t num_data_blocks = 0;
@@ -34,7 +35,9 @@ struct TableProperties {
   uint64_t bloom_bits_per_key = 0;
   std::string compression;      // codec name of the data blocks: "none", "lz4", "zstd"
   std::string comparator_name;  // the user comparator's Name()
-  std::string creator;          // "lsm"
+  // The merge operator's Name(), for a table with merge operands; else empty.
+  std::string merge_operator_name;
+  std::string creator;  // "lsm"
 
   // Appends the properties block's contents to *dst.
   void EncodeTo(std::string* dst) const;

@@ -101,6 +101,15 @@ Status TableReader::ReadMeta(const TableLayout& layout) {
         absl::StrFormat("written with comparator %s, opened with %s", properties_.comparator_name,
                         options_.comparator->Name()));
   }
+  if (!properties_.merge_operator_name.empty() &&
+      properties_.merge_operator_name != options_.merge_operator_name) {
+    return Status::InvalidArgument(
+        absl::StrFormat("table %s", file_name_),
+        absl::StrFormat(
+            "holds merge operands of merge operator %s, opened with %s",
+            properties_.merge_operator_name,
+            options_.merge_operator_name.empty() ? "none" : options_.merge_operator_name));
+  }
 
   s = layout.FindMetaBlock(kFilterBlockName, &filter_handle_);
   const bool has_filter = s.ok();
@@ -221,15 +230,15 @@ bool TableReader::SameUserKey(std::string_view a, std::string_view b) const {
                                                           : order_.user->Compare(a, b) == 0;
 }
 
-Status TableReader::Get(const ReadOptions& options, std::string_view internal_key, GetState* state,
-                        std::string* value) const {
-  *state = GetState::kNotFound;
+Status TableReader::Get(const ReadOptions& options, std::string_view internal_key,
+                        GetContext* ctx) const {
   if (internal_key.size() < kInternalKeyTagSize) {
     return Status::InvalidArgument("table lookup key is not an internal key");
   }
   const std::string_view user_key = ExtractUserKey(internal_key);
   if (!KeyMayMatch(user_key)) return Status::OK();
 
+  // The key's entries may go on into the blocks after the first.
   BlockIter index(index_block_.get(), order_);
   BlockIter data;
   std::shared_ptr<const Block> block;
@@ -239,25 +248,31 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
     if (s.ok()) s = GetDataBlock(options, handle, &block);
     if (!s.ok()) return s;
     data.Init(block.get(), order_);
-    data.Seek(internal_key);
-    if (data.Valid()) {
+    for (data.Seek(internal_key); data.Valid(); data.Next()) {
       ParsedInternalKey found;
       if (!ParseInternalKey(data.key(), &found)) {
         return BlockCorruption(file_name_, handle.offset, "bad internal key");
       }
-      if (SameUserKey(found.user_key, user_key)) {
-        if (found.type == ValueType::kValue) {
-          *state = GetState::kFound;
-          value->assign(data.value());
-        } else {
-          *state = GetState::kDeleted;
-        }
+      if (!SameUserKey(found.user_key, user_key) || ctx->Take(found.type, data.value())) {
+        return Status::OK();
       }
-      return Status::OK();
     }
     if (!data.status().ok()) return WithTableContext(data.status(), file_name_);
   }
   return WithTableContext(index.status(), file_name_);
+}
+
+Status TableReader::Get(const ReadOptions& options, std::string_view internal_key, GetState* state,
+                        std::string* value) const {
+  if (internal_key.size() < kInternalKeyTagSize) {
+    return Status::InvalidArgument("table lookup key is not an internal key");
+  }
+  GetContext ctx(nullptr, ExtractUserKey(internal_key), value);
+  Status s = Get(options, internal_key, &ctx);
+  *state = ctx.state() == GetContext::State::kFound     ? GetState::kFound
+           : ctx.state() == GetContext::State::kDeleted ? GetState::kDeleted
+                                                        : GetState::kNotFound;
+  return s;
 }
 
 std::unique_ptr<InternalIterator> TableReader::NewIterator(

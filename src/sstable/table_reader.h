@@ -40,6 +40,7 @@
 #include "lsm/options.h"
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
+#include "src/base/get_context.h"
 #include "src/base/internal_iterator.h"
 #include "src/sstable/block.h"
 #include "src/sstable/block_cache.h"
@@ -74,10 +75,13 @@ class TableReader {
   TableReader& operator=(const TableReader&) = delete;
   ~TableReader();
 
-  // Finds the first entry whose user key equals that of `internal_key` and whose sequence is
-  // at or below its sequence. Sets *value only when kFound. The bloom filter is consulted
-  // before the index.
+  // Gives ctx the entries whose user key equals that of `internal_key` and whose sequence is
+  // at or below its sequence, newest first, until it is decided. The bloom filter is
+  // consulted before the index.
   // REQUIRES: internal_key is an internal key (else InvalidArgument).
+  Status Get(const ReadOptions& options, std::string_view internal_key, GetContext* ctx) const;
+  // The same for a table without merge operands: finds the newest such entry, setting *value
+  // only when kFound.
   Status Get(const ReadOptions& options, std::string_view internal_key, GetState* state,
              std::string* value) const;
   Status Get(const ReadOptions& options, const LookupKey& key, GetState* state,

@@ -22,20 +22,15 @@ uint64_t Version::NumBytes(int level) const {
   return total;
 }
 
-Status Version::Get(const ReadOptions& options, const LookupKey& key, std::string* value,
+Status Version::Get(const ReadOptions& options, const LookupKey& key, GetContext* ctx,
                     TableCache* table_cache) const {
   const Comparator* ucmp = icmp_->user_comparator();
   const std::string_view user_key = key.user_key();
   const std::string_view ikey = key.internal_key();
   auto search = [&](const FileMetaData& f, bool* done) -> Status {
-    GetState state = GetState::kNotFound;
-    Status s = table_cache->Get(options, f.number, f.file_size, key, &state, value);
-    if (!s.ok()) {
-      *done = true;
-      return s;
-    }
-    *done = state != GetState::kNotFound;
-    return state == GetState::kDeleted ? Status::NotFound() : Status::OK();
+    Status s = table_cache->Get(options, f.number, f.file_size, key, ctx);
+    *done = !s.ok() || ctx->decided();
+    return s;
   };
   for (const auto& f : files_[0]) {
     if (ucmp->Compare(user_key, ExtractUserKey(f->smallest)) < 0 ||
@@ -59,7 +54,7 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
     Status s = search(**it, &done);
     if (done) return s;
   }
-  return Status::NotFound();
+  return Status::OK();
 }
 
 void Version::Prefetch(const ReadOptions& options, const std::vector<const LookupKey*>& keys,

@@ -38,9 +38,9 @@ class Version {
   int NumFiles(int level) const { return static_cast<int>(files_[level].size()); }
   uint64_t NumBytes(int level) const;
 
-  // Looks `key` up in the tables, newest data first: OK with *value for a value, NotFound for
-  // a deletion or no entry at or below key's sequence, or the error met.
-  Status Get(const ReadOptions& options, const LookupKey& key, std::string* value,
+  // Gives ctx the entries of `key` in the tables, newest data first, until it is decided.
+  // Returns the error met, if any; the answer is ctx->Finish().
+  Status Get(const ReadOptions& options, const LookupKey& key, GetContext* ctx,
              TableCache* table_cache) const;
 
   // Reads ahead for a batch of Gets (TableReader::PlanPrefetch): level by level, newest first,

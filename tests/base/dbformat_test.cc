@@ -49,14 +49,14 @@ TEST(DbFormatTest, SeparatorsStayBetween) {
   const std::string a = IKey("foo", 100, ValueType::kValue);
   std::string s = a;
   cmp.FindShortestSeparator(&s, IKey("hello", 200, ValueType::kValue));
-  EXPECT_EQ(s, IKey("g", kMaxSequenceNumber, kValueTypeForSeek));
+  EXPECT_EQ(s, IKey("g", kMaxSequenceNumber, ValueType::kValue));
   EXPECT_LT(cmp.Compare(a, s), 0);
   s = a;  // same user key: unchanged
   cmp.FindShortestSeparator(&s, IKey("foo", 99, ValueType::kValue));
   EXPECT_EQ(s, a);
   s = a;
   cmp.FindShortSuccessor(&s);
-  EXPECT_EQ(s, IKey("g", kMaxSequenceNumber, kValueTypeForSeek));
+  EXPECT_EQ(s, IKey("g", kMaxSequenceNumber, ValueType::kValue));
 }
 
 TEST(DbFormatTest, LookupKey) {

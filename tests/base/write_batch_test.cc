@@ -121,12 +121,57 @@ TEST(WriteBatchTest, CheckSizes) {
   b.Put(std::string(kMaxKeySize, 'k'), "v");
   b.Delete("x");
   uint64_t bytes = 0;
-  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, &bytes).ok());
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, false, &bytes).ok());
   EXPECT_EQ(bytes, kMaxKeySize + 1 + 1);
   b.Put(std::string(kMaxKeySize + 1, 'k'), "v");
-  Status s = WriteBatchInternal::CheckSizes(b);
+  Status s = WriteBatchInternal::CheckSizes(b, false);
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_NE(s.ToString().find("key of 8388609 bytes"), std::string::npos);
+}
+
+TEST(WriteBatchTest, MergeRecords) {
+  WriteBatch b;
+  b.Put("a", "1");
+  b.Merge("a", "2");
+  b.Delete("b");
+  b.Merge("c", "");
+  EXPECT_EQ(b.Count(), 4u);
+  struct Recorder : WriteBatch::Handler {
+    std::string log;
+    Status Put(std::string_view k, std::string_view v) override {
+      log += "P(" + std::string(k) + "," + std::string(v) + ")";
+      return Status::OK();
+    }
+    Status Delete(std::string_view k) override {
+      log += "D(" + std::string(k) + ")";
+      return Status::OK();
+    }
+    Status Merge(std::string_view k, std::string_view v) override {
+      log += "M(" + std::string(k) + "," + std::string(v) + ")";
+      return Status::OK();
+    }
+  } recorder;
+  ASSERT_TRUE(b.Iterate(&recorder).ok());
+  EXPECT_EQ(recorder.log, "P(a,1)M(a,2)D(b)M(c,)");
+
+  // A handler that does not take merges stops at the first.
+  struct PutsOnly : WriteBatch::Handler {
+    int calls = 0;
+    Status Put(std::string_view, std::string_view) override { return ++calls, Status::OK(); }
+    Status Delete(std::string_view) override { return ++calls, Status::OK(); }
+  } puts_only;
+  EXPECT_TRUE(b.Iterate(&puts_only).IsNotSupported());
+  EXPECT_EQ(puts_only.calls, 1);
+
+  uint64_t bytes = 0;
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, true, &bytes).ok());
+  EXPECT_EQ(bytes, 6u);
+  const Status s = WriteBatchInternal::CheckSizes(b, false);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.ToString().find("merge_operator"), std::string::npos);
+  WriteBatch big;
+  big.Merge("k", std::string(kMaxValueSize + 1, 'v'));
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(big, true).IsInvalidArgument());
 }
 
 }  // namespace

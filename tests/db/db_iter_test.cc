@@ -68,7 +68,7 @@ class CountingIterator final : public InternalIterator {
 
 std::unique_ptr<Iterator> NewIter(std::vector<std::pair<std::string, std::string>> entries,
                                   SequenceNumber seq, CountingIterator::Counts* counts) {
-  return NewDBIterator(BytewiseComparator(),
+  return NewDBIterator(BytewiseComparator(), nullptr,
                        std::make_unique<CountingIterator>(std::move(entries), counts), seq,
                        ReadOptions(), nullptr);
 }

@@ -36,6 +36,10 @@ struct Counter : WriteBatch::Handler {
     n++;
     return Status::OK();
   }
+  Status Merge(std::string_view, std::string_view) override {
+    n++;
+    return Status::OK();
+  }
 };
 
 struct Result {
@@ -57,7 +61,7 @@ Result Read(MemFileSystem* fs, WALRecoveryMode mode) {
     if (!WriteBatchInternal::SetContents(&batch, record).ok()) continue;
     Counter counter;
     if (batch.Iterate(&counter).ok()) Check(counter.n == batch.Count());
-    (void)WriteBatchInternal::CheckSizes(batch);
+    (void)WriteBatchInternal::CheckSizes(batch, /*merges_allowed=*/true);
   }
   r.status = reader.status();
   r.report = reader.report();

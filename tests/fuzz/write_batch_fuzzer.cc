@@ -20,6 +20,10 @@ struct Rebuilder : lsm::WriteBatch::Handler {
     batch.Delete(k);
     return lsm::Status::OK();
   }
+  lsm::Status Merge(std::string_view k, std::string_view v) override {
+    batch.Merge(k, v);
+    return lsm::Status::OK();
+  }
 };
 
 }  // namespace

@@ -42,10 +42,10 @@ class TableCacheTest : public testing::Test {
   void ExpectGet(TableCache* cache, uint64_t n, int i) {
     const std::string user = "t" + std::to_string(n) + "-k" + std::to_string(1000 + i);
     LookupKey lk(user, kMaxSequenceNumber);
-    GetState state;
     std::string value;
-    ASSERT_TRUE(cache->Get(ReadOptions(), n, Size(n), lk, &state, &value).ok());
-    ASSERT_EQ(state, GetState::kFound);
+    GetContext ctx(nullptr, user, &value);
+    ASSERT_TRUE(cache->Get(ReadOptions(), n, Size(n), lk, &ctx).ok());
+    ASSERT_EQ(ctx.state(), GetContext::State::kFound);
     ASSERT_EQ(value, "v" + std::to_string(n * 1000 + i));
   }
 
@@ -115,9 +115,9 @@ TEST_F(TableCacheTest, FailedOpensAreReportedAndRetried) {
   bad[bad.size() - 1] ^= 1;
   fs_->SetContents(TableFileName(kDir, 4), bad);
   LookupKey lk("t4-k1000", kMaxSequenceNumber);
-  GetState state;
   std::string value;
-  EXPECT_TRUE(cache.Get(ReadOptions(), 4, Size(4), lk, &state, &value).IsCorruption());
+  GetContext ctx(nullptr, lk.user_key(), &value);
+  EXPECT_TRUE(cache.Get(ReadOptions(), 4, Size(4), lk, &ctx).IsCorruption());
   EXPECT_EQ(cache.size(), 0u);
   fs_->SetContents(TableFileName(kDir, 4), good);
   ExpectGet(&cache, 4, 0);

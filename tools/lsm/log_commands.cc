@@ -136,6 +136,17 @@ class BatchPrinter : public WriteBatch::Handler {
     }
     return Status::OK();
   }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    if (json_) {
+      absl::PrintF("%s{\"seq\": %u, \"type\": \"merge\", \"key\": %s, \"value\": %s}", Sep(),
+                   seq_++, JsonString(FormatBytes(key, hex_)),
+                   JsonString(FormatBytes(operand, hex_)));
+    } else {
+      absl::PrintF("    MERGE '%s' @ %u => '%s'\n", FormatBytes(key, hex_), seq_++,
+                   FormatBytes(operand, hex_));
+    }
+    return Status::OK();
+  }
 
  private:
   const char* Sep() { return first_ ? (first_ = false, "") : ", "; }

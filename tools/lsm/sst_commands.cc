@@ -41,7 +41,9 @@ std::string DescribeKey(std::string_view ikey, bool hex) {
   ParsedInternalKey p;
   if (!ParseInternalKey(ikey, &p)) return "<bad internal key " + Hex(ikey) + ">";
   return absl::StrFormat("'%s' @ %u %s", FormatBytes(p.user_key, hex), p.sequence,
-                         p.type == ValueType::kValue ? "PUT" : "DEL");
+                         p.type == ValueType::kValue   ? "PUT"
+                         : p.type == ValueType::kMerge ? "MERGE"
+                                                       : "DEL");
 }
 
 // Stands in for a comparator the tool does not know, under its name, so that TableReader
@@ -95,6 +97,7 @@ Status OpenTable(const std::string& path, std::unique_ptr<TableReader>* table, T
     options.comparator = ComparatorFor(props.comparator_name, &known);
     order->comparator = props.comparator_name;
     if (known) order->user = options.comparator;
+    options.merge_operator_name = props.merge_operator_name;  // shown, never merged
   }
   return TableReader::Open(options, name, std::move(file), size, nullptr, table);
 }
@@ -209,6 +212,7 @@ int SstScan(const Words& words) {
                    count == 0 ? "" : ",", JsonString(FormatBytes(p.user_key, hex)), p.sequence,
                    !parsed                       ? "bad"
                    : p.type == ValueType::kValue ? "put"
+                   : p.type == ValueType::kMerge ? "merge"
                                                  : "del",
                    JsonString(FormatBytes(it->value(), hex)));
     } else if (parsed && p.type == ValueType::kDeletion) {

@@ -1,0 +1,342 @@
+// DB::Merge: reads (Get, MultiGet, iterators both ways), flushes and compactions apply the
+// merge operator; snapshots keep their view; failures are errors, never wrong answers.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lsm/db.h"
+#include "lsm/merge_operator.h"
+#include "src/util/coding.h"
+#include "tests/support/db_read.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+std::string U64(uint64_t v) {
+  std::string s(8, '\0');
+  EncodeFixed64(s.data(), v);
+  return s;
+}
+
+class MergeTest : public testing::Test {
+ protected:
+  MergeTest() : dbname_(tmp_.path() + "/db") {
+    options_.create_if_missing = true;
+    options_.write_buffer_size = 64 << 10;
+    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
+  }
+
+  void Open() {
+    db_.reset();
+    Status s = DB::Open(options_, dbname_, &db_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  void Reopen() {
+    ASSERT_TRUE(db_->Close().ok());
+    Open();
+  }
+  void Merge(std::string_view key, std::string_view operand) {
+    ASSERT_TRUE(db_->Merge(WriteOptions(), key, operand).ok());
+  }
+  std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
+    return ReadForTest(db_.get(), key, snapshot);
+  }
+  std::string Scan(bool reverse, const Snapshot* snapshot = nullptr) {
+    ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+    std::string out;
+    if (reverse) {
+      for (it->SeekToLast(); it->Valid(); it->Prev()) {
+        out = std::string(it->key()) + "=" + std::string(it->value()) + ";" + out;
+      }
+    } else {
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
+      }
+    }
+    if (!it->status().ok()) out += "error: " + it->status().ToString();
+    return out;
+  }
+  void CompactAll() {
+    ASSERT_TRUE(db_->Flush().ok());
+    ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  }
+
+  TempDir tmp_;
+  std::string dbname_;
+  Options options_;
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(MergeTest, UInt64AddCountsAcrossFlushAndCompaction) {
+  options_.merge_operator = MergeOperators::CreateUInt64AddOperator();
+  Open();
+  for (int i = 0; i < 10; i++) Merge("counter", U64(1));
+  EXPECT_EQ(Get("counter"), U64(10));
+  ASSERT_TRUE(db_->Flush().ok());
+  for (int i = 0; i < 5; i++) Merge("counter", U64(2));
+  EXPECT_EQ(Get("counter"), U64(20));
+  CompactAll();
+  EXPECT_EQ(Get("counter"), U64(20));
+  Merge("counter", U64(uint64_t{0} - 20));  // wraps around
+  EXPECT_EQ(Get("counter"), U64(0));
+  Reopen();
+  EXPECT_EQ(Get("counter"), U64(0));
+}
+
+TEST_F(MergeTest, OperandsApplyToThePutOrDeleteBelowThem) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "a", "x").ok());
+  Merge("a", "y");
+  Merge("a", "z");
+  ASSERT_TRUE(db_->Put(WriteOptions(), "b", "old").ok());
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "b").ok());
+  Merge("b", "new");
+  Merge("c", "only");
+  const std::string want = "a=x,y,z;b=new;c=only;";
+  for (int round = 0; round < 3; round++) {
+    EXPECT_EQ(Get("a"), "x,y,z");
+    EXPECT_EQ(Get("b"), "new");
+    EXPECT_EQ(Get("c"), "only");
+    EXPECT_EQ(Scan(false), want);
+    EXPECT_EQ(Scan(true), want);
+    std::vector<std::string> values;
+    std::vector<Status> st = db_->MultiGet(ReadOptions(), {"a", "b", "c", "d"}, &values);
+    EXPECT_TRUE(st[0].ok() && st[1].ok() && st[2].ok() && st[3].IsNotFound());
+    EXPECT_EQ(values[0] + "|" + values[1] + "|" + values[2], "x,y,z|new|only");
+    if (round == 0) {
+      ASSERT_TRUE(db_->Flush().ok());
+    }
+    if (round == 1) CompactAll();
+  }
+}
+
+TEST_F(MergeTest, OperandsSpreadOverTablesAndMemtable) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "0").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  Merge("k", "1");
+  ASSERT_TRUE(db_->Flush().ok());
+  Merge("k", "2");
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  Merge("k", "3");
+  EXPECT_EQ(Get("k"), "0,1,2,3");
+  EXPECT_EQ(Scan(false), "k=0,1,2,3;");
+  EXPECT_EQ(Scan(true), "k=0,1,2,3;");
+}
+
+TEST_F(MergeTest, SnapshotsKeepTheirViewThroughCompaction) {
+  Open();
+  Merge("k", "a");
+  const Snapshot* s1 = db_->GetSnapshot();
+  Merge("k", "b");
+  Merge("k", "c");
+  const Snapshot* s2 = db_->GetSnapshot();
+  ASSERT_TRUE(db_->Delete(WriteOptions(), "k").ok());
+  Merge("k", "d");
+  CompactAll();
+  EXPECT_EQ(Get("k", s1), "a");
+  EXPECT_EQ(Get("k", s2), "a,b,c");
+  EXPECT_EQ(Get("k"), "d");
+  EXPECT_EQ(Scan(false, s2), "k=a,b,c;");
+  EXPECT_EQ(Scan(true, s1), "k=a;");
+  db_->ReleaseSnapshot(s1);
+  db_->ReleaseSnapshot(s2);
+  CompactAll();
+  EXPECT_EQ(Get("k"), "d");
+}
+
+TEST_F(MergeTest, IteratorChangesDirectionOnMergedKeys) {
+  Open();
+  for (const char* k : {"a", "b", "c", "d"}) {
+    Merge(k, "1");
+    Merge(k, "2");
+  }
+  ASSERT_TRUE(db_->Put(WriteOptions(), "c", "p").ok());
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  it->Seek("b");
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "b");
+  EXPECT_EQ(it->value(), "1,2");
+  it->Prev();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "a");
+  EXPECT_EQ(it->value(), "1,2");
+  it->Next();
+  EXPECT_EQ(it->key(), "b");
+  it->Next();
+  EXPECT_EQ(it->value(), "p");
+  it->Next();
+  EXPECT_EQ(it->key(), "d");
+  it->Next();
+  EXPECT_FALSE(it->Valid());
+  it->SeekForPrev("cc");
+  EXPECT_EQ(it->key(), "c");
+  it->Next();
+  EXPECT_EQ(it->value(), "1,2");
+  it->Prev();
+  EXPECT_EQ(it->key(), "c");
+  EXPECT_TRUE(it->status().ok());
+}
+
+TEST_F(MergeTest, ManyOperandsOfOneKeyReadBothWays) {
+  Open();
+  std::string want;
+  for (int i = 0; i < 100; i++) {
+    Merge("hot", std::to_string(i));
+    want += (i > 0 ? "," : "") + std::to_string(i);
+    if (i % 30 == 29) {
+      ASSERT_TRUE(db_->Flush().ok());
+    }
+  }
+  Merge("z", "z");
+  EXPECT_EQ(Scan(false), "hot=" + want + ";z=z;");
+  EXPECT_EQ(Scan(true), "hot=" + want + ";z=z;");
+  CompactAll();
+  EXPECT_EQ(Get("hot"), want);
+}
+
+TEST_F(MergeTest, MergeWithoutOperatorIsRefused) {
+  options_.merge_operator = nullptr;
+  Open();
+  EXPECT_TRUE(db_->Merge(WriteOptions(), "k", "v").IsInvalidArgument());
+  WriteBatch batch;
+  batch.Put("a", "1");
+  batch.Merge("k", "v");
+  EXPECT_TRUE(db_->Write(WriteOptions(), &batch).IsInvalidArgument());
+  EXPECT_EQ(Get("a"), "NOT_FOUND");  // nothing of the batch was written
+}
+
+TEST_F(MergeTest, LogWithMergesNeedsAnOperatorToOpen) {
+  Open();
+  Merge("k", "v");
+  ASSERT_TRUE(db_->Close().ok());  // the operand stays in the log
+  options_.merge_operator = nullptr;
+  db_.reset();
+  Status s = DB::Open(options_, dbname_, &db_);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("merge_operator"), std::string::npos);
+  options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
+  Open();
+  EXPECT_EQ(Get("k"), "v");
+}
+
+TEST_F(MergeTest, FailedMergeIsAnErrorNamingTheKey) {
+  options_.merge_operator = MergeOperators::CreateUInt64AddOperator();
+  Open();
+  Merge("good", U64(1));
+  Merge("bad", "short");
+  Status s;
+  std::string value;
+  s = db_->Get(ReadOptions(), "bad", &value);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.ToString().find("uint64add"), std::string::npos);
+  EXPECT_NE(s.ToString().find("bad"), std::string::npos);
+  EXPECT_EQ(Get("good"), U64(1));
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().IsCorruption());
+  // Nothing lies below the operands, so the flush merges them, and fails as any flush does.
+  const Status flushed = db_->Flush();
+  EXPECT_TRUE(flushed.IsCorruption()) << flushed.ToString();
+  EXPECT_EQ(Get("good"), U64(1));
+}
+
+TEST_F(MergeTest, TablesRecordTheOperatorAndRefuseAnother) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "u").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  Merge("k", "v");  // flushed as an operand: a table below holds the key
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Close().ok());
+  options_.merge_operator = MergeOperators::CreateUInt64AddOperator();
+  Open();
+  Status s;
+  std::string value;
+  s = db_->Get(ReadOptions(), "k", &value);
+  ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("stringappend"), std::string::npos);
+  EXPECT_NE(s.ToString().find("uint64add"), std::string::npos);
+  ASSERT_TRUE(db_->Close().ok());
+  options_.merge_operator = nullptr;
+  Open();
+  s = db_->Get(ReadOptions(), "k", &value);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  ASSERT_TRUE(db_->Close().ok());
+  options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
+  Open();
+  EXPECT_EQ(Get("k"), "u,v");
+}
+
+// Random Puts, Deletes and Merges with flushes, compactions, snapshots and reopens, against
+// a model.
+TEST_F(MergeTest, RandomOperationsMatchAModel) {
+  options_.level0_file_num_compaction_trigger = 2;
+  Open();
+  std::mt19937 rng(testing::UnitTest::GetInstance()->random_seed());
+  using Model = std::map<std::string, std::string>;
+  Model model;
+  std::vector<std::pair<const Snapshot*, Model>> snapshots;
+  auto check = [&](const Model& m, const Snapshot* snapshot) {
+    std::string want;
+    for (const auto& [k, v] : m) want += k + "=" + v + ";";
+    ASSERT_EQ(Scan(false, snapshot), want);
+    ASSERT_EQ(Scan(true, snapshot), want);
+    for (int i = 0; i < 20; i++) {
+      const std::string k = "k" + std::to_string(rng() % 40);
+      auto it = m.find(k);
+      ASSERT_EQ(Get(k, snapshot), it == m.end() ? "NOT_FOUND" : it->second) << k;
+    }
+  };
+  for (int step = 0; step < 6000; step++) {
+    const std::string k = "k" + std::to_string(rng() % 40);
+    const int op = rng() % 100;
+    if (op < 55) {
+      const std::string operand = std::to_string(step) + std::string(rng() % 50, 'x');
+      Merge(k, operand);
+      auto it = model.find(k);
+      if (it == model.end()) {
+        model[k] = operand;
+      } else {
+        it->second += "," + operand;
+      }
+    } else if (op < 75) {
+      const std::string v = "p" + std::to_string(step);
+      ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
+      model[k] = v;
+    } else if (op < 85) {
+      ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());
+      model.erase(k);
+    } else if (op < 88) {
+      if (snapshots.size() < 4) {
+        snapshots.emplace_back(db_->GetSnapshot(), model);
+      } else {
+        const size_t i = rng() % snapshots.size();
+        db_->ReleaseSnapshot(snapshots[i].first);
+        snapshots.erase(snapshots.begin() + i);
+      }
+    } else if (op < 89) {
+      ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+    } else if (op < 92) {
+      ASSERT_TRUE(db_->Flush().ok());
+    } else if (op < 93 && snapshots.empty()) {
+      Reopen();
+    }
+    if (step % 500 == 499) {
+      check(model, nullptr);
+      for (const auto& [snapshot, m] : snapshots) check(m, snapshot);
+    }
+  }
+  for (const auto& [snapshot, m] : snapshots) db_->ReleaseSnapshot(snapshot);
+  CompactAll();
+  check(model, nullptr);
+}
+
+}  // namespace
+}  // namespace lsm
