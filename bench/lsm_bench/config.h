@@ -31,6 +31,8 @@ struct BenchConfig {
   int64_t num = 1000000;
   // --reads: operations of the read workloads; -1 means num.
   int64_t reads = -1;
+  // --merge_keys: the keys mergerandom merges into, [0, merge_keys); -1 means num.
+  int64_t merge_keys = -1;
   // --key_size, --value_size: bytes of each key and value.
   int key_size = 16;
   int value_size = 100;

@@ -95,6 +95,8 @@ struct EngineOptions {
   std::optional<uint64_t> max_bytes_for_level_base;
   std::optional<int> max_bytes_for_level_multiplier;
   std::optional<int> level0_file_num_compaction_trigger;
+  // lsm, RocksDB: the merge operator, "uint64add" or "stringappend"; empty: none.
+  std::string merge_operator;
 };
 
 // A group of updates applied atomically by Engine::Write. Created by the engine it is used
@@ -194,6 +196,8 @@ class Engine {
   // Every call below REQUIRES: open.
   virtual lsm::Status Put(std::string_view key, std::string_view value) = 0;
   virtual lsm::Status Delete(std::string_view key) = 0;
+  // REQUIRES: opened with a merge operator (CheckOptions refuses one an engine lacks).
+  virtual lsm::Status Merge(std::string_view key, std::string_view operand) = 0;
   virtual std::unique_ptr<EngineBatch> NewBatch() = 0;
   // `batch` must come from this engine's NewBatch(). `sync` syncs the log before returning even
   // without EngineOptions::sync (fillsync).

@@ -121,6 +121,10 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--open_files=-1: not supported by --engine=leveldb (give a limit of at least 16)");
     }
+    if (!options.merge_operator.empty()) {
+      return lsm::Status::InvalidArgument(
+          "--merge_operator: not supported by --engine=leveldb (LevelDB has no Merge)");
+    }
     if (options.max_background_jobs != EngineOptions().max_background_jobs) {
       return lsm::Status::InvalidArgument(absl::StrFormat(
           "--max_background_jobs=%d: not supported by --engine=leveldb (LevelDB has one "
@@ -197,6 +201,9 @@ class LevelDBEngine final : public Engine {
 
   lsm::Status Put(std::string_view key, std::string_view value) override {
     return FromLevelDB(db_->Put(write_options_, ToSlice(key), ToSlice(value)));
+  }
+  lsm::Status Merge(std::string_view, std::string_view) override {
+    return lsm::Status::NotSupported("LevelDB has no Merge");
   }
   lsm::Status Delete(std::string_view key) override {
     return FromLevelDB(db_->Delete(write_options_, ToSlice(key)));

@@ -29,6 +29,7 @@
 #include "bench/lsm_bench/engine.h"
 #include "lsm/db.h"
 #include "lsm/iterator.h"
+#include "lsm/merge_operator.h"
 #include "lsm/options.h"
 #include "lsm/write_batch.h"
 
@@ -98,6 +99,11 @@ class LsmEngine final : public Engine {
     lo.block_cache_bytes = options.cache_size;
     lo.max_background_jobs = options.max_background_jobs;
     lo.compaction_style = options.compaction_style;
+    if (options.merge_operator == "uint64add") {
+      lo.merge_operator = lsm::MergeOperators::CreateUInt64AddOperator();
+    } else if (options.merge_operator == "stringappend") {
+      lo.merge_operator = lsm::MergeOperators::CreateStringAppendOperator();
+    }
     lo.disable_auto_compactions = options.disable_auto_compactions;
     if (options.dynamic_level_bytes.has_value()) {
       lo.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
@@ -130,6 +136,9 @@ class LsmEngine final : public Engine {
     return db_->Put(write_options_, key, value);
   }
   lsm::Status Delete(std::string_view key) override { return db_->Delete(write_options_, key); }
+  lsm::Status Merge(std::string_view key, std::string_view operand) override {
+    return db_->Merge(write_options_, key, operand);
+  }
   std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<LsmBatch>(); }
   lsm::Status Write(EngineBatch* batch, bool sync) override {
     lsm::WriteOptions options = write_options_;

@@ -20,9 +20,11 @@
 // MultiGet is RocksDB's batched MultiGet. BackgroundBytesWritten() is the "Sum" row's write
 // figure of the rocksdb.cfstats map: flushes count as level-0 writes there.
 #include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/table.h>
@@ -117,6 +119,12 @@ class RocksDBEngine final : public Engine {
     ro.table_cache_numshardbits = 4;
     ro.max_background_jobs = options.max_background_jobs;
     ro.disable_auto_compactions = options.disable_auto_compactions;
+    if (!options.merge_operator.empty()) {
+      // RocksDB's own built-in operators of these names.
+      rocksdb::Status s = rocksdb::MergeOperator::CreateFromString(
+          rocksdb::ConfigOptions(), options.merge_operator, &ro.merge_operator);
+      if (!s.ok()) return FromRocksDB(s);
+    }
     if (options.dynamic_level_bytes.has_value()) {
       ro.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
     }
@@ -175,6 +183,9 @@ class RocksDBEngine final : public Engine {
 
   lsm::Status Put(std::string_view key, std::string_view value) override {
     return FromRocksDB(db_->Put(write_options_, key, value));
+  }
+  lsm::Status Merge(std::string_view key, std::string_view operand) override {
+    return FromRocksDB(db_->Merge(write_options_, key, operand));
   }
   lsm::Status Delete(std::string_view key) override {
     return FromRocksDB(db_->Delete(write_options_, key));

@@ -22,7 +22,8 @@ ABSL_FLAG(std::string, db, "",
 ABSL_FLAG(std::string, benchmarks, "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom",
           "Comma-separated workloads, run in order: fillseq, fillrandom, filluniquerandom, "
           "overwrite, fillsync, fillbatch, readrandom, readmissing, readseq, readreverse, "
-          "seekrandom, multireadrandom, readwhilewriting, deleterandom, updaterandom, compact, "
+          "seekrandom, multireadrandom, readwhilewriting, deleterandom, updaterandom, "
+          "mergerandom, compact, "
           "flush, waitforcompaction, stats, ycsba, ycsbb, ycsbc, ycsbd, ycsbe, ycsbf.");
 ABSL_FLAG(int64_t, num, 1000000, "Entries written by the fill workloads; the key space.");
 ABSL_FLAG(int64_t, reads, -1, "Operations of the read workloads; -1 means --num.");
@@ -88,6 +89,10 @@ ABSL_FLAG(bool, use_existing_db, false, "Keep the database in --db; fill workloa
 ABSL_FLAG(bool, stats_per_workload, false,
           "Print the engine's statistics (lsm.stats, rocksdb.stats, leveldb.stats) after each "
           "timed workload rather than once after the last.");
+ABSL_FLAG(std::string, merge_operator, "",
+          "lsm, rocksdb: the merge operator, uint64add or stringappend; empty: none. "
+          "mergerandom needs one; with uint64add its operands are 8-byte integers.");
+ABSL_FLAG(int64_t, merge_keys, -1, "Keys mergerandom merges into; -1 means --num.");
 ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 
 namespace lsm::bench {
@@ -223,6 +228,17 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
       eo.io_backend != "posix") {
     return lsm::Status::InvalidArgument(
         absl::StrFormat("--io_backend=%s: unknown (expected auto, uring or posix)", eo.io_backend));
+  }
+  eo.merge_operator = absl::GetFlag(FLAGS_merge_operator);
+  if (!eo.merge_operator.empty() && eo.merge_operator != "uint64add" &&
+      eo.merge_operator != "stringappend") {
+    return lsm::Status::InvalidArgument(absl::StrFormat(
+        "--merge_operator=%s: unknown (expected uint64add or stringappend)", eo.merge_operator));
+  }
+  c.merge_keys = absl::GetFlag(FLAGS_merge_keys);
+  if (c.merge_keys == 0 || c.merge_keys < -1 || c.merge_keys > c.num) {
+    return lsm::Status::InvalidArgument(absl::StrFormat(
+        "--merge_keys=%d: must be -1 (--num) or between 1 and --num (%d)", c.merge_keys, c.num));
   }
   eo.memtablerep = absl::GetFlag(FLAGS_memtablerep);
   if (!eo.memtablerep.empty() && eo.memtablerep != "skip_list" && eo.memtablerep != "btree") {

@@ -71,6 +71,7 @@ const std::vector<std::string_view>& KnownWorkloads() {
       "readwhilewriting",
       "deleterandom",
       "updaterandom",
+      "mergerandom",
       "compact",
       "flush",
       "waitforcompaction",
@@ -185,6 +186,7 @@ lsm::Status Runner::Dispatch(std::string_view name, WorkloadResult* r) {
     return DoWrite(KeyOrder::kSequential, n, kFillBatchSize, false, false, r);
   }
   if (name == "deleterandom") return DoWrite(KeyOrder::kRandom, n, batch, false, true, r);
+  if (name == "mergerandom") return DoMergeRandom(r);
   if (name == "compact") return RunOnce([this] { return engine_->CompactRange(); }, r);
   if (name == "flush") return RunOnce([this] { return engine_->Flush(); }, r);
   if (name == "waitforcompaction") return DoWaitForCompaction(r);
@@ -280,6 +282,30 @@ lsm::Status Runner::DoWrite(KeyOrder order, uint64_t count, uint64_t per_batch, 
     return lsm::Status::OK();
   };
   return RunEach(count, body, r);
+}
+
+lsm::Status Runner::DoMergeRandom(WorkloadResult* r) {
+  r->op_name = "merge";
+  const std::string& op = config_.engine_options.merge_operator;
+  if (op.empty()) {
+    return lsm::Status::InvalidArgument("mergerandom needs --merge_operator");
+  }
+  const uint64_t keys = config_.merge_keys < 0 ? num() : config_.merge_keys;
+  auto body = [&](ThreadState* t) {
+    std::string one(8, '\0');
+    one[0] = 1;  // uint64add's operand: 1, little-endian
+    while (t->More(num())) {
+      const std::string_view key = t->keys.Format(t->rnd.Uniform(keys));
+      const std::string_view operand = op == "uint64add" ? std::string_view(one) : NextValue(t);
+      t->Throttle(key.size() + operand.size());
+      lsm::Status s = t->engine().Merge(key, operand);
+      if (!s.ok()) return s.WithContext("merge error");
+      t->counters.writes++;
+      t->Done(1, key.size() + operand.size());
+    }
+    return lsm::Status::OK();
+  };
+  return RunEach(num(), body, r);
 }
 
 lsm::Status Runner::DoReadRandom(bool missing, WorkloadResult* r) {

@@ -104,6 +104,8 @@ class Runner {
   lsm::Status DoMultiReadRandom(WorkloadResult* r);
   lsm::Status DoReadWhileWriting(WorkloadResult* r);
   lsm::Status DoUpdateRandom(WorkloadResult* r);
+  // mergerandom: --num merges of one operand each into keys drawn from --merge_keys.
+  lsm::Status DoMergeRandom(WorkloadResult* r);
   lsm::Status DoYcsb(std::string_view name, WorkloadResult* r);
   lsm::Status DoWaitForCompaction(WorkloadResult* r);
   lsm::Status DoStats(WorkloadResult* r);

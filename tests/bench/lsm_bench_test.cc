@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -77,6 +78,7 @@ void ExpectConsistent(const WorkloadResult& r) {
 TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
   BenchConfig config = Config();
   config.batch_size = 7;
+  if (GetParam() != "leveldb") config.engine_options.merge_operator = "stringappend";
   Runner runner(config);
   ASSERT_TRUE(runner.Open().ok());
   std::set<std::string> ran;
@@ -156,6 +158,18 @@ TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
   EXPECT_EQ(r.counters.writes, 1000u);
   EXPECT_EQ(r.counters.updates, 1000u);
   EXPECT_EQ(r.message, "( updates:1000 found:1000)");
+
+  if (GetParam() == "leveldb") {
+    ran.insert("mergerandom");
+    WorkloadResult refused;
+    EXPECT_TRUE(runner.Run("mergerandom", &refused).IsInvalidArgument());
+  } else {
+    r = run("mergerandom");
+    EXPECT_EQ(r.ops, 1000u);
+    EXPECT_EQ(r.counters.writes, 1000u);
+    EXPECT_EQ(r.user_bytes_written, 1000u * (16 + 100));
+    EXPECT_EQ(run("readrandom").counters.found, 1000u);
+  }
 
   r = run("flush");
   EXPECT_EQ(r.ops, 0u);
@@ -367,6 +381,29 @@ TEST_P(WorkloadTest, MemtablerepFlag) {
     EXPECT_NE(options.find(std::string("memtable_factory=") + name + "\n"), std::string::npos)
         << options;
   }
+}
+
+TEST_P(WorkloadTest, MergeRandomAddsUp) {
+  if (GetParam() == "leveldb") GTEST_SKIP() << "LevelDB has no Merge";
+  BenchConfig config = Config();
+  config.merge_keys = 10;
+  config.engine_options.merge_operator = "uint64add";
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  EXPECT_EQ(Run(&runner, "mergerandom").ops, 1000u);
+  uint64_t sum = 0;
+  for (int k = 0; k < 10; k++) {
+    std::string value;
+    const lsm::Status s = runner.engine().Get(absl::StrFormat("%016d", k), &value);
+    if (s.IsNotFound()) continue;
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(value.size(), 8u);
+    uint64_t v = 0;
+    std::memcpy(&v, value.data(), 8);
+    sum += v;
+  }
+  EXPECT_EQ(sum, 1000u);
+  EXPECT_TRUE(runner.Close().ok());
 }
 
 TEST_P(WorkloadTest, ReadsAndBatchSize) {
