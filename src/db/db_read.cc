@@ -37,10 +37,15 @@ DBImpl::ReadView DBImpl::AcquireReadView(const ReadOptions& options) {
   view.sequence = options.snapshot != nullptr
                       ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
                       : visible_sequence_.load(std::memory_order_acquire);
-  view.mems.push_back(mem_);
-  for (auto it = imms_.rbegin(); it != imms_.rend(); ++it) view.mems.push_back(it->mem);
-  for (MemTable* m : view.mems) m->Ref();
   view.version = versions_->current();
+  view.mems.push_back(mem_);
+  // A flush installs its version before its memtable leaves imms_: a memtable whose writes
+  // the version holds already is left out, or a reader would see them twice (and count a
+  // merge operand twice).
+  for (auto it = imms_.rbegin(); it != imms_.rend(); ++it) {
+    if (it->log_number >= view.version->log_number()) view.mems.push_back(it->mem);
+  }
+  for (MemTable* m : view.mems) m->Ref();
   return view;
 }
 

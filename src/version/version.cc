@@ -163,10 +163,12 @@ VersionBuilder::VersionBuilder(const InternalKeyComparator* icmp, const Version*
     : icmp_(icmp) {
   if (base != nullptr) {
     for (int level = 0; level < kNumLevels; level++) files_[level] = base->files_[level];
+    log_number_ = base->log_number_;
   }
 }
 
 Status VersionBuilder::Apply(const VersionEdit& edit) {
+  if (edit.log_number()) log_number_ = *edit.log_number();
   for (const auto& [level, number] : edit.deleted_files()) {
     FileList& files = files_[level];
     auto it = std::find_if(files.begin(), files.end(),
@@ -210,6 +212,7 @@ Status VersionBuilder::Build(std::shared_ptr<const Version>* version) const {
     }
     v->files_[level] = std::move(files);
   }
+  v->log_number_ = log_number_;
   *version = std::move(v);
   return Status::OK();
 }

@@ -37,6 +37,9 @@ class Version {
   const FileList& files(int level) const { return files_[level]; }
   int NumFiles(int level) const { return static_cast<int>(files_[level].size()); }
   uint64_t NumBytes(int level) const;
+  // The writes of every write-ahead log numbered below this are in the version's tables (the
+  // log number of the edit that made it, or of the last edit before that set one).
+  uint64_t log_number() const { return log_number_; }
 
   // Gives ctx the entries of `key` in the tables, newest data first, until it is decided.
   // Returns the error met, if any; the answer is ctx->Finish().
@@ -62,6 +65,7 @@ class Version {
 
   const InternalKeyComparator* const icmp_;
   FileList files_[kNumLevels];
+  uint64_t log_number_ = 0;
 };
 
 // Applies edits to a base version to make a new one.
@@ -81,6 +85,7 @@ class VersionBuilder {
  private:
   const InternalKeyComparator* const icmp_;
   FileList files_[kNumLevels];
+  uint64_t log_number_ = 0;
 };
 
 }  // namespace lsm

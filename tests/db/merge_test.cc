@@ -2,9 +2,11 @@
 // merge operator; snapshots keep their view; failures are errors, never wrong answers.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lsm/db.h"
@@ -272,6 +274,68 @@ TEST_F(MergeTest, TablesRecordTheOperatorAndRefuseAnother) {
   options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
   Open();
   EXPECT_EQ(Get("k"), "u,v");
+}
+
+// Writers add to counters while readers, snapshots, flushes and compactions go on: a reader
+// never sees a counter go down, a snapshot reads the same each time, and the final counts are
+// the sums of all the merges.
+TEST_F(MergeTest, ConcurrentCountersAddUp) {
+  options_.merge_operator = MergeOperators::CreateUInt64AddOperator();
+  options_.level0_file_num_compaction_trigger = 2;
+  Open();
+  constexpr int kCounters = 8, kWriters = 3, kMerges = 3000;
+  auto count = [&](int c, const Snapshot* snapshot) -> uint64_t {
+    const std::string v = Get("c" + std::to_string(c), snapshot);
+    if (v == "NOT_FOUND") return 0;
+    EXPECT_EQ(v.size(), 8u) << v;
+    return v.size() == 8 ? DecodeFixed64(v.data()) : 0;
+  };
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; w++) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kMerges; i++) {
+        WriteBatch batch;
+        batch.Merge("c" + std::to_string((i + w) % kCounters), U64(1));
+        batch.Put("filler" + std::to_string(i % 100), std::string(200, 'f'));
+        EXPECT_TRUE(db_->Write(WriteOptions(), &batch).ok());
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    while (writing.load()) {
+      const Snapshot* snapshot = db_->GetSnapshot();
+      std::vector<uint64_t> seen(kCounters);
+      for (int c = 0; c < kCounters; c++) seen[c] = count(c, snapshot);
+      std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions{.snapshot = snapshot});
+      for (int c = 0; c < kCounters; c++) {
+        it->Seek("c" + std::to_string(c));
+        const uint64_t v = it->Valid() && it->key() == "c" + std::to_string(c)
+                               ? DecodeFixed64(it->value().data())
+                               : 0;
+        EXPECT_EQ(v, seen[c]);
+        EXPECT_EQ(count(c, snapshot), seen[c]);
+        EXPECT_LE(seen[c], count(c, nullptr));
+      }
+      db_->ReleaseSnapshot(snapshot);
+    }
+  });
+  threads.emplace_back([&] {
+    while (writing.load()) {
+      EXPECT_TRUE(db_->Flush().ok());
+      EXPECT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+    }
+  });
+  for (int w = 0; w < kWriters; w++) threads[w].join();
+  writing.store(false);
+  for (size_t t = kWriters; t < threads.size(); t++) threads[t].join();
+  uint64_t total = 0;
+  for (int c = 0; c < kCounters; c++) total += count(c, nullptr);
+  EXPECT_EQ(total, uint64_t{kWriters} * kMerges);
+  CompactAll();
+  total = 0;
+  for (int c = 0; c < kCounters; c++) total += count(c, nullptr);
+  EXPECT_EQ(total, uint64_t{kWriters} * kMerges);
 }
 
 // Random Puts, Deletes and Merges with flushes, compactions, snapshots and reopens, against
