@@ -24,6 +24,7 @@
 #include "lsm/compaction_filter.h"
 #include "lsm/comparator.h"
 #include "lsm/db.h"
+#include "lsm/merge_operator.h"
 #include "tests/fuzz/db_ops_input.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -143,6 +144,7 @@ class Runner {
     options_ = DecodeOptions(&in_, std::make_shared<MemFileSystem>());
     cmp_ = options_.comparator != nullptr ? options_.comparator : BytewiseComparator();
     model_ = Model(UserLess{cmp_});
+    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
   }
 
   void Run() {
@@ -182,6 +184,16 @@ class Runner {
   }
 
   // Two keys ordered by the comparator.
+  // As the string-append operator merges.
+  static void ModelMerge(Model* model, const std::string& k, const std::string& operand) {
+    auto it = model->find(k);
+    if (it == model->end()) {
+      model->emplace(k, operand);
+    } else {
+      it->second.append(",").append(operand);
+    }
+  }
+
   std::pair<std::string, std::string> NextRange() {
     std::string a = NextKey(), b = NextKey();
     if (cmp_->Compare(a, b) > 0) std::swap(a, b);
@@ -205,15 +217,26 @@ class Runner {
         model_.erase(k);
         break;
       }
+      case kOpMerge: {
+        const std::string k = NextKey(), v = NextValue();
+        CheckOk(db_->Merge(WriteOptions(), k, v), "Merge");
+        ModelMerge(&model_, k, v);
+        break;
+      }
       case kOpWriteBatch: {
         const uint8_t n = in_.Byte();
         WriteBatch batch;
         Model after = model_;
         for (int i = 0; i < n % (kMaxBatch + 1); i++) {
           const std::string k = NextKey();
-          if (in_.Byte() % 3 == 0) {
+          const uint8_t kind = in_.Byte() % 3;
+          if (kind == 0) {
             batch.Delete(k);
             after.erase(k);
+          } else if (kind == 1) {
+            const std::string v = NextValue();
+            batch.Merge(k, v);
+            ModelMerge(&after, k, v);
           } else {
             const std::string v = NextValue();
             batch.Put(k, v);

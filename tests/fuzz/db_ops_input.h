@@ -34,7 +34,8 @@ enum DBOp : uint8_t {
   kOpPut2,             // key value
   kOpPut3,             // key value
   kOpDelete,           // key
-  kOpWriteBatch,       // n (bit 7: sync), then n % 9 times: key, kind (% 3 == 0: delete), value
+  kOpWriteBatch,       // n (bit 7: sync), then n % 9 times: key, kind (% 3 == 0: delete;
+                       // % 3 == 1: merge), value
   kOpGet,              // key
   kOpGet2,             // key
   kOpIterate,          // walk
@@ -47,6 +48,7 @@ enum DBOp : uint8_t {
   kOpFlush,            //
   kOpCompactRange,     // shape (bit 0: no begin, bit 1: no end), range
   kOpReopen,           //
+  kOpMerge,            // key value (the string-append operator's operand)
   kNumDBOps,
 };
 // bounds: shape (bit 0: no lower bound, bit 1: no upper bound), range (ordered).

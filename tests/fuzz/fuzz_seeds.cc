@@ -258,8 +258,10 @@ class OpsWriter {
   OpsWriter& RandomOps(int n) {
     for (int i = 0; i < n; i++) {
       const uint64_t r = rnd_.Uniform(100);
-      if (r < 35) {
+      if (r < 30) {
         Op(static_cast<DBOp>(kOpPut + rnd_.Uniform(3))).Key().Value();
+      } else if (r < 35) {
+        Op(kOpMerge).Key().Value();
       } else if (r < 45) {
         Op(kOpDelete).Key();
       } else if (r < 52) {

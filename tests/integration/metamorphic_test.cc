@@ -7,10 +7,10 @@
 // fault-injecting file system with no faults) and how writes reach the log (synced, unsynced,
 // without the WAL); none of it may change an answer.
 //
-// The log holds Put, Delete, WriteBatch, Get, iterator walks (Seek, SeekForPrev, SeekToFirst,
-// SeekToLast, then Next and Prev, some with bounds), snapshots taken, read and released,
-// Flush, CompactRange, and close and reopen. The history records one line per operation:
-// statuses, values, and every iterator position.
+// The log holds Put, Delete, Merge (string append), WriteBatch, Get, iterator walks (Seek,
+// SeekForPrev, SeekToFirst, SeekToLast, then Next and Prev, some with bounds), snapshots taken,
+// read and released, Flush, CompactRange, and close and reopen. The history records one line per
+// operation: statuses, values, and every iterator position.
 //
 // Scale: LSM_METAMORPHIC_SEEDS (default 5) seeds, spread over five test cases, x
 // LSM_METAMORPHIC_OPS (default 5000) operations x 9 option sets. A failure prints the seed
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "lsm/db.h"
+#include "lsm/merge_operator.h"
 #include "src/util/random.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/mem_file_system.h"
@@ -45,11 +46,12 @@ struct Op {
     kRelease,
     kFlush,
     kCompact,
-    kReopen
+    kReopen,
+    kMerge
   };
   Kind kind;
-  std::string key;    // Put, Delete, Get; Iterate: the seek target; Compact: begin
-  std::string value;  // Put; Compact: end
+  std::string key;    // Put, Delete, Merge, Get; Iterate: the seek target; Compact: begin
+  std::string value;  // Put; Merge: the operand; Compact: end
   bool sync = false;  // writes, for option sets that sync as the log says
   // Batch: (put?, key, value) in order.
   std::vector<std::tuple<bool, std::string, std::string>> batch;
@@ -64,11 +66,13 @@ struct Op {
   std::string lower, upper;
 
   std::string Describe() const {
-    static const char* const kNames[] = {"Put",      "Delete",  "Batch", "Get",          "Iterate",
-                                         "Snapshot", "Release", "Flush", "CompactRange", "Reopen"};
+    static const char* const kNames[] = {"Put",          "Delete",   "Batch",   "Get",
+                                         "Iterate",      "Snapshot", "Release", "Flush",
+                                         "CompactRange", "Reopen",   "Merge"};
     std::string s = kNames[static_cast<int>(kind)];
     switch (kind) {
       case Kind::kPut:
+      case Kind::kMerge:
         return s + "('" + Printable(key) + "', " + std::to_string(value.size()) + " bytes)";
       case Kind::kDelete:
       case Kind::kGet:
@@ -109,10 +113,14 @@ std::vector<Op> GenerateLog(uint64_t seed, int count) {
     Op op{};
     op.sync = rnd.OneIn(10);
     const uint64_t r = rnd.Uniform(1000);
-    if (r < 250) {
+    if (r < 210) {
       op.kind = Op::Kind::kPut;
       op.key = key();
       op.value = value();
+    } else if (r < 250) {
+      op.kind = Op::Kind::kMerge;
+      op.key = key();
+      op.value = rnd.Bytes(rnd.Skewed(4));
     } else if (r < 330) {
       op.kind = Op::Kind::kDelete;
       op.key = key();
@@ -274,6 +282,7 @@ class Runner {
   Runner(const Config& config, uint64_t seed) : config_(config) {
     options_.create_if_missing = true;
     options_.write_buffer_size = 64 << 10;
+    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
     options_.max_bytes_for_level_base = 256 << 10;
     options_.target_file_size_base = 64 << 10;
     config.tune(&options_);
@@ -349,6 +358,9 @@ class Runner {
         break;
       case Op::Kind::kDelete:
         s = db_->Delete(Write(op), op.key);
+        break;
+      case Op::Kind::kMerge:
+        s = db_->Merge(Write(op), op.key, op.value);
         break;
       case Op::Kind::kBatch: {
         WriteBatch batch;

@@ -1,5 +1,6 @@
-// model_diff (docs/testing.md): random Put/Delete/WriteBatch/Get/iterator/snapshot/Flush/
-// CompactRange operations against a std::map model, with tiny write buffers and levels so that
+// model_diff (docs/testing.md): random Put/Delete/Merge/WriteBatch/Get/iterator/snapshot/Flush/
+// CompactRange operations against a std::map model (Merge appends, as the string-append
+// operator does), with tiny write buffers and levels so that
 // flushes and compactions happen, and close/reopen every
 // ~2k operations. Every read and iterator step must equal the model; snapshot reads must equal
 // the model copy of their moment.
@@ -16,6 +17,7 @@
 #include <memory>
 
 #include "lsm/db.h"
+#include "lsm/merge_operator.h"
 #include "src/util/random.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -48,6 +50,7 @@ class ModelDiff {
         seed % 4 < 2 ? CompactionPri::kMinOverlappingRatio : CompactionPri::kRoundRobin;
     options_.compaction_options_fifo.allow_compaction = true;
     options_.memtable_factory = seed % 2 == 0 ? NewBTreeFactory() : NewSkipListFactory();
+    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
   }
 
   ~ModelDiff() { ReleaseSnapshots(); }
@@ -82,6 +85,18 @@ class ModelDiff {
     return v;
   }
 
+  // A short operand, so that keys merged into often stay small.
+  std::string RandomOperand() { return rnd_.Bytes(rnd_.Skewed(4)); }
+
+  void ModelMerge(Model* model, const std::string& k, const std::string& operand) {
+    auto it = model->find(k);
+    if (it == model->end()) {
+      (*model)[k] = operand;
+    } else {
+      it->second.append(",").append(operand);
+    }
+  }
+
   void Reopen() {
     ReleaseSnapshots();
     if (db_ != nullptr) {
@@ -100,10 +115,14 @@ class ModelDiff {
   void Step(int op) {
     if (op > 0 && op % 2000 == 0) return Reopen();
     const uint64_t kind = rnd_.Uniform(100);
-    if (kind < 35) {
+    if (kind < 28) {
       const std::string k = RandomKey(), v = RandomValue();
       ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
       model_[k] = v;
+    } else if (kind < 35) {
+      const std::string k = RandomKey(), operand = RandomOperand();
+      ASSERT_TRUE(db_->Merge(WriteOptions(), k, operand).ok());
+      ModelMerge(&model_, k, operand);
     } else if (kind < 45) {
       const std::string k = RandomKey();
       ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());
@@ -116,6 +135,10 @@ class ModelDiff {
         if (rnd_.OneIn(3)) {
           batch.Delete(k);
           model_.erase(k);
+        } else if (rnd_.OneIn(3)) {
+          const std::string operand = RandomOperand();
+          batch.Merge(k, operand);
+          ModelMerge(&model_, k, operand);
         } else {
           const std::string v = RandomValue();
           batch.Put(k, v);
