@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "lsm/merge_operator.h"
+#include "src/util/coding.h"
 #include "src/util/random.h"
 
 extern char** environ;
@@ -31,6 +33,18 @@ void MakeCrashBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
   const std::string del = "key" + std::to_string(rnd.Uniform(2000));
   batch->Delete(del);
   if (model != nullptr) model->erase(del);
+  // A merge operand is not idempotent: one applied twice, or lost, after recovery shows.
+  const std::string counter = "count" + std::to_string(i % 8);
+  std::string one(8, '\0');
+  EncodeFixed64(one.data(), i + 1);
+  batch->Merge(counter, one);
+  if (model != nullptr) {
+    auto it = model->find(counter);
+    const uint64_t before = it == model->end() ? 0 : DecodeFixed64(it->second.data());
+    std::string sum(8, '\0');
+    EncodeFixed64(sum.data(), before + i + 1);
+    (*model)[counter] = sum;
+  }
 }
 
 Options CrashWorkloadOptions(std::shared_ptr<FileSystem> fs) {
@@ -42,6 +56,7 @@ Options CrashWorkloadOptions(std::shared_ptr<FileSystem> fs) {
   options.target_file_size_base = 64 << 10;
   options.block_size = 1024;
   options.file_system = std::move(fs);
+  options.merge_operator = MergeOperators::CreateUInt64AddOperator();
   return options;
 }
 
