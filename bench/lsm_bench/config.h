@@ -33,6 +33,10 @@ struct BenchConfig {
   int64_t reads = -1;
   // --merge_keys: the keys mergerandom merges into, [0, merge_keys); -1 means num.
   int64_t merge_keys = -1;
+  // --num_range_tombstones, --range_tombstone_width: deleterange's range deletions and the
+  // keys each spans.
+  int64_t num_range_tombstones = 10000;
+  int64_t range_tombstone_width = 1;
   // --key_size, --value_size: bytes of each key and value.
   int key_size = 16;
   int value_size = 100;

@@ -198,6 +198,8 @@ class Engine {
   virtual lsm::Status Delete(std::string_view key) = 0;
   // REQUIRES: opened with a merge operator (CheckOptions refuses one an engine lacks).
   virtual lsm::Status Merge(std::string_view key, std::string_view operand) = 0;
+  // Removes [begin, end); NotSupported where the engine has no range deletion.
+  virtual lsm::Status DeleteRange(std::string_view begin, std::string_view end) = 0;
   virtual std::unique_ptr<EngineBatch> NewBatch() = 0;
   // `batch` must come from this engine's NewBatch(). `sync` syncs the log before returning even
   // without EngineOptions::sync (fillsync).

@@ -205,6 +205,9 @@ class LevelDBEngine final : public Engine {
   lsm::Status Merge(std::string_view, std::string_view) override {
     return lsm::Status::NotSupported("LevelDB has no Merge");
   }
+  lsm::Status DeleteRange(std::string_view, std::string_view) override {
+    return lsm::Status::NotSupported("LevelDB has no DeleteRange");
+  }
   lsm::Status Delete(std::string_view key) override {
     return FromLevelDB(db_->Delete(write_options_, ToSlice(key)));
   }

@@ -139,6 +139,9 @@ class LsmEngine final : public Engine {
   lsm::Status Merge(std::string_view key, std::string_view operand) override {
     return db_->Merge(write_options_, key, operand);
   }
+  lsm::Status DeleteRange(std::string_view begin, std::string_view end) override {
+    return db_->DeleteRange(write_options_, begin, end);
+  }
   std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<LsmBatch>(); }
   lsm::Status Write(EngineBatch* batch, bool sync) override {
     lsm::WriteOptions options = write_options_;

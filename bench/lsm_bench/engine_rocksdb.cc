@@ -187,6 +187,9 @@ class RocksDBEngine final : public Engine {
   lsm::Status Merge(std::string_view key, std::string_view operand) override {
     return FromRocksDB(db_->Merge(write_options_, key, operand));
   }
+  lsm::Status DeleteRange(std::string_view begin, std::string_view end) override {
+    return FromRocksDB(db_->DeleteRange(write_options_, db_->DefaultColumnFamily(), begin, end));
+  }
   lsm::Status Delete(std::string_view key) override {
     return FromRocksDB(db_->Delete(write_options_, key));
   }

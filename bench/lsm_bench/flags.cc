@@ -23,7 +23,7 @@ ABSL_FLAG(std::string, benchmarks, "fillseq,fillrandom,overwrite,readrandom,read
           "Comma-separated workloads, run in order: fillseq, fillrandom, filluniquerandom, "
           "overwrite, fillsync, fillbatch, readrandom, readmissing, readseq, readreverse, "
           "seekrandom, multireadrandom, readwhilewriting, deleterandom, updaterandom, "
-          "mergerandom, compact, "
+          "mergerandom, deleterange, compact, "
           "flush, waitforcompaction, stats, ycsba, ycsbb, ycsbc, ycsbd, ycsbe, ycsbf.");
 ABSL_FLAG(int64_t, num, 1000000, "Entries written by the fill workloads; the key space.");
 ABSL_FLAG(int64_t, reads, -1, "Operations of the read workloads; -1 means --num.");
@@ -93,6 +93,9 @@ ABSL_FLAG(std::string, merge_operator, "",
           "lsm, rocksdb: the merge operator, uint64add or stringappend; empty: none. "
           "mergerandom needs one; with uint64add its operands are 8-byte integers.");
 ABSL_FLAG(int64_t, merge_keys, -1, "Keys mergerandom merges into; -1 means --num.");
+ABSL_FLAG(int64_t, num_range_tombstones, 10000,
+          "Range deletions deleterange writes (lsm, rocksdb), each at a random key.");
+ABSL_FLAG(int64_t, range_tombstone_width, 1, "Keys each range deletion of deleterange spans.");
 ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 
 namespace lsm::bench {
@@ -234,6 +237,14 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
       eo.merge_operator != "stringappend") {
     return lsm::Status::InvalidArgument(absl::StrFormat(
         "--merge_operator=%s: unknown (expected uint64add or stringappend)", eo.merge_operator));
+  }
+  c.num_range_tombstones = absl::GetFlag(FLAGS_num_range_tombstones);
+  c.range_tombstone_width = absl::GetFlag(FLAGS_range_tombstone_width);
+  for (const lsm::Status& check :
+       {CheckRange<int64_t>("num_range_tombstones", c.num_range_tombstones, 0, kInt64Max),
+        CheckRange<int64_t>("range_tombstone_width", c.range_tombstone_width, 1,
+                            std::max<int64_t>(1, c.num - 1))}) {
+    if (!check.ok()) return check;
   }
   c.merge_keys = absl::GetFlag(FLAGS_merge_keys);
   if (c.merge_keys == 0 || c.merge_keys < -1 || c.merge_keys > c.num) {

@@ -72,6 +72,7 @@ const std::vector<std::string_view>& KnownWorkloads() {
       "deleterandom",
       "updaterandom",
       "mergerandom",
+      "deleterange",
       "compact",
       "flush",
       "waitforcompaction",
@@ -187,6 +188,7 @@ lsm::Status Runner::Dispatch(std::string_view name, WorkloadResult* r) {
   }
   if (name == "deleterandom") return DoWrite(KeyOrder::kRandom, n, batch, false, true, r);
   if (name == "mergerandom") return DoMergeRandom(r);
+  if (name == "deleterange") return DoDeleteRange(r);
   if (name == "compact") return RunOnce([this] { return engine_->CompactRange(); }, r);
   if (name == "flush") return RunOnce([this] { return engine_->Flush(); }, r);
   if (name == "waitforcompaction") return DoWaitForCompaction(r);
@@ -306,6 +308,27 @@ lsm::Status Runner::DoMergeRandom(WorkloadResult* r) {
     return lsm::Status::OK();
   };
   return RunEach(num(), body, r);
+}
+
+lsm::Status Runner::DoDeleteRange(WorkloadResult* r) {
+  r->op_name = "delete";
+  const uint64_t width = static_cast<uint64_t>(config_.range_tombstone_width);
+  const uint64_t count = static_cast<uint64_t>(config_.num_range_tombstones);
+  auto body = [&](ThreadState* t) {
+    std::string begin;
+    while (t->More(count)) {
+      // The end, k + width, stays a key of the key space (below --num), so it formats.
+      const uint64_t k = t->rnd.Uniform(std::max<uint64_t>(num() - width, 1));
+      begin.assign(t->keys.Format(k));
+      const std::string_view end = t->keys.Format(k + width);
+      lsm::Status s = t->engine().DeleteRange(begin, end);
+      if (!s.ok()) return s.WithContext("delete range error");
+      t->counters.deletes++;
+      t->Done(1, begin.size() + end.size());
+    }
+    return lsm::Status::OK();
+  };
+  return RunEach(count, body, r);
 }
 
 lsm::Status Runner::DoReadRandom(bool missing, WorkloadResult* r) {

@@ -88,6 +88,11 @@ class DB {
   // InvalidArgument if the database has none.
   virtual Status Merge(const WriteOptions& options, std::string_view key,
                        std::string_view operand) = 0;
+  // Removes every key in [begin, end) (by Options::comparator) written before this call, in one
+  // write whatever the range holds. InvalidArgument if begin sorts after end; begin == end
+  // removes nothing.
+  virtual Status DeleteRange(const WriteOptions& options, std::string_view begin,
+                             std::string_view end) = 0;
   // Applies every update of `updates` atomically.
   virtual Status Write(const WriteOptions& options, WriteBatch* updates) = 0;
 

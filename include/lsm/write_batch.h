@@ -13,6 +13,7 @@
 //   record  := kValue(0x01)    key:varstring value:varstring
 //            | kDeletion(0x00) key:varstring
 //            | kMerge(0x02)    key:varstring operand:varstring
+//            | kRangeDeletion(0x0F) begin:varstring end:varstring
 //   varstring := length:varint32 bytes[length]
 // `sequence` is the sequence number of the first record, assigned by the database when the
 // batch is written; `count` is the number of records.
@@ -38,8 +39,9 @@ class WriteBatch {
     virtual ~Handler() = default;
     virtual Status Put(std::string_view key, std::string_view value) = 0;
     virtual Status Delete(std::string_view key) = 0;
-    // The default refuses the record: NotSupported.
+    // The defaults refuse the record: NotSupported.
     virtual Status Merge(std::string_view key, std::string_view operand);
+    virtual Status DeleteRange(std::string_view begin, std::string_view end);
   };
 
   WriteBatch();
@@ -59,6 +61,10 @@ class WriteBatch {
   // Merges `operand` into key's value through Options::merge_operator (merge_operator.h).
   // DB::Write fails with InvalidArgument if the database has no merge operator.
   void Merge(std::string_view key, std::string_view operand);
+
+  // Removes every key in [begin, end) (by the database's comparator) written before it.
+  // DB::Write fails with InvalidArgument if begin sorts after end; begin == end removes nothing.
+  void DeleteRange(std::string_view begin, std::string_view end);
 
   // Removes every record.
   void Clear();

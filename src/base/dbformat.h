@@ -30,6 +30,9 @@ enum class ValueType : uint8_t {
   kDeletion = 0x0,
   kValue = 0x1,
   kMerge = 0x2,  // a merge operand (lsm/merge_operator.h)
+  // A range tombstone (src/base/range_tombstones.h): never among point entries, so not a
+  // known type for ParseInternalKey.
+  kRangeDeletion = 0xF,
 };
 
 // The type used when seeking: the largest, so that a seek for (key, seq) lands on the newest

@@ -20,7 +20,8 @@ Status FullMerge(const MergeOperator* op, std::string_view user_key, const std::
   return Status::OK();
 }
 
-bool GetContext::Take(ValueType type, std::string_view value) {
+bool GetContext::Take(ValueType type, SequenceNumber seq, std::string_view value) {
+  if (seq < covering_) type = ValueType::kDeletion;
   switch (type) {
     case ValueType::kValue:
       if (state_ == State::kMerging) {
@@ -41,6 +42,8 @@ bool GetContext::Take(ValueType type, std::string_view value) {
       operands_.emplace_back(value);
       state_ = State::kMerging;
       return false;
+    case ValueType::kRangeDeletion:
+      break;  // never among point entries
   }
   return false;
 }

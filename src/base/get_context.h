@@ -1,12 +1,14 @@
 // GetContext: the answer of a point lookup, gathered from the entries of one user key that
 // the read can see, newest first, across memtables and tables. A value or a deletion decides
 // it; merge operands (ValueType::kMerge) are kept until the value or deletion below them, or
-// the end of the entries, lets the merge operator combine them.
+// the end of the entries, lets the merge operator combine them. An entry older than a range
+// tombstone over the key counts as a deletion.
 //
 //   GetContext ctx(options.merge_operator.get(), "k", &value);
 //   for (each source, newest first) {
+//     ctx.CoverWith(newest tombstone of the source over "k" visible to the read);
 //     for (each entry of "k" visible to the read, newest first) {
-//       if (ctx.Take(type, entry_value)) goto decided;   // no older entry matters
+//       if (ctx.Take(type, sequence, entry_value)) goto decided;   // no older entry matters
 //     }
 //   }
 //   decided:
@@ -50,9 +52,15 @@ class GetContext {
   GetContext(const GetContext&) = delete;
   GetContext& operator=(const GetContext&) = delete;
 
+  // A range tombstone at `seq` covers the key (0: none): entries below it are deleted. Given
+  // for each source before its entries (tombstones in a source cover only what is as old).
+  void CoverWith(SequenceNumber seq) {
+    if (seq > covering_) covering_ = seq;
+  }
+
   // Takes the next entry of the key, older than every entry taken before. Returns true when
   // the answer is decided and no older entry matters.
-  bool Take(ValueType type, std::string_view value);
+  bool Take(ValueType type, SequenceNumber seq, std::string_view value);
 
   // The answer once no older entry remains (or once Take returned true): OK with *value,
   // NotFound, or the merge's error.
@@ -70,6 +78,7 @@ class GetContext {
   const std::string_view user_key_;
   std::string* const value_;
   State state_ = State::kNotFound;
+  SequenceNumber covering_ = 0;
   Status status_;
   std::vector<std::string> operands_;  // newest first
 };

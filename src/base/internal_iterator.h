@@ -38,6 +38,13 @@ class InternalIterator {
   virtual std::string_view value() const = 0;
   // Non-OK once an error was met; Valid() is then false.
   virtual Status status() const = 0;
+
+  // For a merged view of internal keys, going forward: a range tombstone at `sequence` covers
+  // every user key from the current one up to `target` (an internal key). Moves each source
+  // that holds nothing newer than `sequence` and sits before target to its first entry at or
+  // after target, in one seek: everything it skips is covered. Returns true if the current
+  // entry changed. The default moves nothing.
+  virtual bool SkipOlderThan(std::string_view /*target*/, uint64_t /*sequence*/) { return false; }
 };
 
 }  // namespace lsm

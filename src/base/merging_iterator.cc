@@ -28,8 +28,9 @@ class EmptyIterator final : public InternalIterator {
 // why each heap entry carries its child's index.
 class MergingIterator final : public InternalIterator {
  public:
-  MergingIterator(const Comparator* cmp, std::vector<std::unique_ptr<InternalIterator>> children)
-      : cmp_(cmp), children_(std::move(children)) {
+  MergingIterator(const Comparator* cmp, std::vector<std::unique_ptr<InternalIterator>> children,
+                  std::vector<uint64_t> newest)
+      : cmp_(cmp), children_(std::move(children)), newest_(std::move(newest)) {
     heap_.reserve(children_.size());
   }
 
@@ -86,6 +87,22 @@ class MergingIterator final : public InternalIterator {
       return;
     }
     Advance([](InternalIterator* c) { c->Prev(); });
+  }
+
+  bool SkipOlderThan(std::string_view target, uint64_t sequence) override {
+    if (direction_ != Direction::kForward || newest_.empty() || !Valid()) return false;
+    const size_t top = heap_.front();
+    bool moved = false, moved_top = false;
+    for (size_t i = 0; i < children_.size(); i++) {
+      InternalIterator* c = children_[i].get();
+      if (newest_[i] < sequence && c->Valid() && cmp_->Compare(c->key(), target) < 0) {
+        c->Seek(target);
+        moved = true;
+        moved_top = moved_top || i == top;
+      }
+    }
+    if (moved) Rebuild(Direction::kForward);
+    return moved_top;
   }
 
   std::string_view key() const override { return children_[heap_.front()]->key(); }
@@ -152,7 +169,8 @@ class MergingIterator final : public InternalIterator {
 
   const Comparator* const cmp_;
   std::vector<std::unique_ptr<InternalIterator>> children_;
-  std::vector<size_t> heap_;  // indexes of valid children
+  const std::vector<uint64_t> newest_;  // per child; empty: not known
+  std::vector<size_t> heap_;            // indexes of valid children
   Direction direction_ = Direction::kForward;
   Status status_;
 };
@@ -160,10 +178,11 @@ class MergingIterator final : public InternalIterator {
 }  // namespace
 
 std::unique_ptr<InternalIterator> NewMergingIterator(
-    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children) {
+    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    std::vector<uint64_t> newest) {
   if (children.empty()) return NewEmptyIterator();
   if (children.size() == 1) return std::move(children[0]);
-  return std::make_unique<MergingIterator>(comparator, std::move(children));
+  return std::make_unique<MergingIterator>(comparator, std::move(children), std::move(newest));
 }
 
 std::unique_ptr<InternalIterator> NewEmptyIterator(Status status) {

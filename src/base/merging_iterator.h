@@ -20,9 +20,12 @@
 
 namespace lsm {
 
-// Returns an empty iterator for no children and the child itself for one.
+// Returns an empty iterator for no children and the child itself for one. `newest`, if not
+// empty, holds for each child the newest sequence it may hold (its internal keys' largest),
+// for SkipOlderThan.
 std::unique_ptr<InternalIterator> NewMergingIterator(
-    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children);
+    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    std::vector<uint64_t> newest = {});
 
 // An iterator over nothing, with the given status (OK: simply empty).
 std::unique_ptr<InternalIterator> NewEmptyIterator(Status status = Status::OK());

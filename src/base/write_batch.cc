@@ -12,6 +12,7 @@ namespace {
 constexpr uint8_t kTagDeletion = static_cast<uint8_t>(ValueType::kDeletion);
 constexpr uint8_t kTagValue = static_cast<uint8_t>(ValueType::kValue);
 constexpr uint8_t kTagMerge = static_cast<uint8_t>(ValueType::kMerge);
+constexpr uint8_t kTagRangeDeletion = static_cast<uint8_t>(ValueType::kRangeDeletion);
 
 }  // namespace
 
@@ -44,8 +45,19 @@ void WriteBatch::Merge(std::string_view key, std::string_view operand) {
   PutLengthPrefixed(&rep_, operand);
 }
 
+void WriteBatch::DeleteRange(std::string_view begin, std::string_view end) {
+  WriteBatchInternal::SetCount(this, Count() + 1);
+  rep_.push_back(static_cast<char>(kTagRangeDeletion));
+  PutLengthPrefixed(&rep_, begin);
+  PutLengthPrefixed(&rep_, end);
+}
+
 Status WriteBatch::Handler::Merge(std::string_view /*key*/, std::string_view /*operand*/) {
   return Status::NotSupported("this WriteBatch::Handler does not take Merge records");
+}
+
+Status WriteBatch::Handler::DeleteRange(std::string_view /*begin*/, std::string_view /*end*/) {
+  return Status::NotSupported("this WriteBatch::Handler does not take DeleteRange records");
 }
 
 Status WriteBatch::Iterate(Handler* handler) const {
@@ -79,6 +91,13 @@ Status WriteBatch::Iterate(Handler* handler) const {
           return Status::Corruption(absl::StrFormat("write batch @ %u: bad Merge record", offset));
         }
         s = handler->Merge(key, value);
+        break;
+      case kTagRangeDeletion:
+        if (!GetLengthPrefixed(&input, &key) || !GetLengthPrefixed(&input, &value)) {
+          return Status::Corruption(
+              absl::StrFormat("write batch @ %u: bad DeleteRange record", offset));
+        }
+        s = handler->DeleteRange(key, value);
         break;
       default:
         return Status::Corruption(
@@ -120,9 +139,10 @@ void WriteBatchInternal::Append(WriteBatch* dst, const WriteBatch& src) {
 }
 
 Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, bool merges_allowed,
-                                      uint64_t* user_bytes) {
+                                      const Comparator* ucmp, uint64_t* user_bytes) {
   struct Checker : WriteBatch::Handler {
     bool merges_allowed = false;
+    const Comparator* ucmp = nullptr;
     uint64_t bytes = 0;
     Status CheckKey(std::string_view key) {
       bytes += key.size();
@@ -147,8 +167,16 @@ Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, bool merges_allow
       }
       return Put(key, operand);
     }
+    Status DeleteRange(std::string_view begin, std::string_view end) override {
+      if (ucmp != nullptr && ucmp->Compare(begin, end) > 0) {
+        return Status::InvalidArgument("DeleteRange: begin sorts after end");
+      }
+      Status s = CheckKey(begin);
+      return s.ok() ? CheckKey(end) : s;
+    }
   } checker;
   checker.merges_allowed = merges_allowed;
+  checker.ucmp = ucmp;
   Status s = batch.Iterate(&checker);
   if (user_bytes != nullptr) *user_bytes = checker.bytes;
   return s;

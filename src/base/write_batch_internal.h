@@ -30,11 +30,12 @@ class WriteBatchInternal {
   static void Append(WriteBatch* dst, const WriteBatch& src);
 
   // InvalidArgument naming the first key over kMaxKeySize or value (or merge operand) over
-  // kMaxValueSize, or for a Merge record when !merges_allowed (the database has no merge
-  // operator); Corruption if the encoding is malformed. Sets *user_bytes (if given) to the
-  // bytes of all keys and values.
+  // kMaxValueSize, for a Merge record when !merges_allowed (the database has no merge
+  // operator), or for a DeleteRange whose begin sorts after its end by ucmp (if given);
+  // Corruption if the encoding is malformed. Sets *user_bytes (if given) to the bytes of all
+  // keys and values.
   static Status CheckSizes(const WriteBatch& batch, bool merges_allowed,
-                           uint64_t* user_bytes = nullptr);
+                           const Comparator* ucmp = nullptr, uint64_t* user_bytes = nullptr);
 };
 
 }  // namespace lsm

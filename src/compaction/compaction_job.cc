@@ -46,27 +46,25 @@ bool NoOlderEntryOutside(const Version& v, const absl::flat_hash_set<uint64_t>& 
 }
 
 // Writes output tables one after another.
+// Writes output tables one after another. Each output also gets the range tombstones kept
+// (`tombstones`, in any order), cut to the user keys it spans: from where the previous output
+// ended to where the next begins, so that together they cover every kept tombstone whole.
 class OutputWriter {
  public:
   OutputWriter(const CompactionContext& ctx, uint64_t newest_write_time,
-               CompactionJobResult* result)
-      : ctx_(ctx), newest_write_time_(newest_write_time), result_(result) {}
+               std::vector<RangeTombstone> tombstones, CompactionJobResult* result)
+      : ctx_(ctx),
+        newest_write_time_(newest_write_time),
+        tombstones_(std::move(tombstones)),
+        result_(result) {}
 
   ~OutputWriter() { Abandon(); }
 
   Status Add(std::string_view key, std::string_view value) {
     if (builder_ == nullptr) {
-      meta_ = FileMetaData();
-      meta_.number = ctx_.new_file_number();
-      meta_.smallest.assign(key);
-      meta_.newest_write_time = newest_write_time_;
-      std::unique_ptr<WritableFile> file;
-      const std::string path = TableFileName(ctx_.dbname, meta_.number);
-      Status s = ctx_.direct_writes ? ctx_.fs->NewDirectWritableFile(path, &file)
-                                    : ctx_.fs->NewWritableFile(path, &file);
+      Status s = Start();
       if (!s.ok()) return s;
-      file_ = NewRateLimitedFile(std::move(file), ctx_.rate_limiter);
-      builder_ = std::make_unique<TableBuilder>(ctx_.table_options, file_.get());
+      meta_.smallest.assign(key);
     }
     meta_.largest.assign(key);
     builder_->Add(key, value);
@@ -75,8 +73,15 @@ class OutputWriter {
 
   uint64_t CurrentSize() const { return builder_ == nullptr ? 0 : builder_->EstimatedFileSize(); }
 
-  Status Finish() {
+  // Ends the output being written; `next` is the first user key of the next one (null after
+  // the last: then an output holding only tombstones is written if any remain).
+  Status Finish(const std::string* next) {
+    if (builder_ == nullptr && next == nullptr && !tombstones_.empty()) {
+      Status s = Start();
+      if (!s.ok()) return s;
+    }
     if (builder_ == nullptr) return Status::OK();
+    AddTombstones(next);
     Status s = builder_->Finish();
     meta_.file_size = builder_->FileSize();
     meta_.smallest_seqno = builder_->properties().smallest_seqno;
@@ -106,8 +111,39 @@ class OutputWriter {
   }
 
  private:
+  Status Start() {
+    meta_ = FileMetaData();
+    meta_.number = ctx_.new_file_number();
+    meta_.newest_write_time = newest_write_time_;
+    std::unique_ptr<WritableFile> file;
+    const std::string path = TableFileName(ctx_.dbname, meta_.number);
+    Status s = ctx_.direct_writes ? ctx_.fs->NewDirectWritableFile(path, &file)
+                                  : ctx_.fs->NewWritableFile(path, &file);
+    if (!s.ok()) return s;
+    file_ = NewRateLimitedFile(std::move(file), ctx_.rate_limiter);
+    builder_ = std::make_unique<TableBuilder>(ctx_.table_options, file_.get());
+    return Status::OK();
+  }
+
+  // Adds the parts of the tombstones in [lower_, next), widening the output's key range over
+  // them.
+  void AddTombstones(const std::string* next) {
+    const Comparator* ucmp = ctx_.icmp->user_comparator();
+    for (const RangeTombstone& t : tombstones_) {
+      RangeTombstone part = t;
+      if (lower_.has_value() && ucmp->Compare(part.begin, *lower_) < 0) part.begin = *lower_;
+      if (next != nullptr && ucmp->Compare(*next, part.end) < 0) part.end = *next;
+      if (ucmp->Compare(part.begin, part.end) >= 0) continue;
+      WidenRangeOver(*ctx_.icmp, part, &meta_.smallest, &meta_.largest);
+      builder_->AddRangeTombstone(part);
+    }
+    if (next != nullptr) lower_ = *next;
+  }
+
   const CompactionContext& ctx_;
   const uint64_t newest_write_time_;
+  const std::vector<RangeTombstone> tombstones_;
+  std::optional<std::string> lower_;  // where this output's key range begins; none: unbounded
   CompactionJobResult* const result_;
   std::unique_ptr<WritableFile> file_;
   std::unique_ptr<TableBuilder> builder_;
@@ -169,10 +205,11 @@ struct MergeRun {
 // value, at the newest operand's sequence), or, when what lies below them is not known,
 // leaves them in run->operands (*ikey stays a merge operand), combined into one where
 // PartialMerge allows.
-template <typename NothingOlderOutside>
+template <typename NothingOlderOutside, typename Covered>
 Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, const Stripes& stripes,
-                     const NothingOlderOutside& nothing_older_outside, ParsedInternalKey* ikey,
-                     MergeRun* run, std::string* merged, CompactionJobResult* result) {
+                     const NothingOlderOutside& nothing_older_outside, const Covered& covered,
+                     ParsedInternalKey* ikey, MergeRun* run, std::string* merged,
+                     CompactionJobResult* result) {
   const Comparator* ucmp = ctx.icmp->user_comparator();
   const uint64_t entries_before = result->entries_in;
   run->operands.clear();
@@ -189,6 +226,10 @@ Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, cons
     if (ucmp->Compare(next.user_key, ikey->user_key) != 0) break;
     if (stripes.Of(next.sequence) != stripe) {
       key_ended = false;
+      break;
+    }
+    if (covered(next.user_key, next.sequence)) {
+      base_type = ValueType::kDeletion;  // a tombstone lies below the operands; left for the caller
       break;
     }
     result->entries_in++;
@@ -233,9 +274,26 @@ Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, cons
   return Status::OK();
 }
 
-// The merge loop shared by compactions (c != null) and flushes.
-Status Run(const Compaction* c, InternalIterator* input, const CompactionContext& ctx,
-           uint64_t newest_write_time, CompactionJobResult* result) {
+// True when no table of `v` outside `inputs` overlapping user keys [begin, end) may hold an
+// entry older than `sequence`.
+bool NoOlderInRangeOutside(const Version& v, const absl::flat_hash_set<uint64_t>& inputs,
+                           const Comparator* ucmp, const RangeTombstone& t) {
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& f : v.files(level)) {
+      if (f->smallest_seqno < t.seq && !inputs.contains(f->number) &&
+          ucmp->Compare(ExtractUserKey(f->smallest), t.end) < 0 &&
+          ucmp->Compare(t.begin, ExtractUserKey(f->largest)) <= 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The merge loop shared by compactions (c != null) and flushes. `tombstones`: the input's
+// range tombstones.
+Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneList& tombstones,
+           const CompactionContext& ctx, uint64_t newest_write_time, CompactionJobResult* result) {
   const Comparator* ucmp = ctx.icmp->user_comparator();
   const uint64_t max_output_size =
       c == nullptr ? std::numeric_limits<uint64_t>::max() : c->max_output_file_size;
@@ -253,7 +311,23 @@ Status Run(const Compaction* c, InternalIterator* input, const CompactionContext
     return ctx.version != nullptr &&
            NoOlderEntryOutside(*ctx.version, inputs, ucmp, user_key, sequence);
   };
-  OutputWriter out(ctx, newest_write_time, result);
+  // An entry below a tombstone that no snapshot separates from it is seen by no reader.
+  auto covered = [&](std::string_view user_key, SequenceNumber sequence) {
+    const SequenceNumber above = tombstones.CoveringAbove(user_key, sequence);
+    return above != 0 && stripes.Of(above) == stripes.Of(sequence);
+  };
+  // A tombstone that every reader sees, with nothing older under it outside the input, has
+  // done its work: what it covers in the input is dropped with it.
+  std::vector<RangeTombstone> kept;
+  for (const RangeTombstone& t : tombstones.tombstones()) {
+    if (t.seq <= ctx.oldest_snapshot && ctx.version != nullptr &&
+        NoOlderInRangeOutside(*ctx.version, inputs, ucmp, t)) {
+      result->entries_dropped++;
+    } else {
+      kept.push_back(t);
+    }
+  }
+  OutputWriter out(ctx, newest_write_time, std::move(kept), result);
   GrandparentCutter cutter(c, ucmp);
   Status s;
   std::string current_user_key;
@@ -281,7 +355,8 @@ Status Run(const Compaction* c, InternalIterator* input, const CompactionContext
     if (new_user_key) {
       // Only between user keys may an output end: one key's versions stay in one table.
       if (cutter.ShouldCutBefore(ikey.user_key) || out.CurrentSize() >= max_output_size) {
-        s = out.Finish();
+        current_user_key.assign(ikey.user_key);
+        s = out.Finish(&current_user_key);
         if (!s.ok()) break;
       }
       current_user_key.assign(ikey.user_key);
@@ -289,16 +364,16 @@ Status Run(const Compaction* c, InternalIterator* input, const CompactionContext
       newer_sequence = kNoneNewer;
     }
     ikey.user_key = current_user_key;  // stays valid while the input moves on
-    if (newer_sequence <= ctx.oldest_snapshot) {
-      result->entries_dropped++;  // a newer version is visible to every reader
+    if (newer_sequence <= ctx.oldest_snapshot || covered(ikey.user_key, ikey.sequence)) {
+      result->entries_dropped++;  // a newer version or a tombstone hides it from every reader
       input->Next();
       continue;
     }
     bool read_past = false;  // the input is past the entry already
     if (ikey.type == ValueType::kMerge && ctx.merge_operator != nullptr) {
       read_past = true;
-      s = MergeOperands(input, ctx, stripes, nothing_older_outside, &ikey, &run, &new_value,
-                        result);
+      s = MergeOperands(input, ctx, stripes, nothing_older_outside, covered, &ikey, &run,
+                        &new_value, result);
       if (!s.ok()) break;
       if (ikey.type == ValueType::kMerge) {
         // Operands are written as they are, or combined, and hide nothing below them.
@@ -347,7 +422,7 @@ Status Run(const Compaction* c, InternalIterator* input, const CompactionContext
     if (!read_past) input->Next();
   }
   if (s.ok()) s = input->status();
-  if (s.ok()) s = out.Finish();
+  if (s.ok()) s = out.Finish(nullptr);
   if (!s.ok()) {
     out.Abandon();
     for (const FileMetaData& f : result->outputs) {
@@ -376,12 +451,27 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
   }
   if (newest_write_time == 0) newest_write_time = ctx.now_seconds;
   std::unique_ptr<InternalIterator> input = NewMergingIterator(ctx.icmp, std::move(children));
-  return Run(&c, input.get(), ctx, newest_write_time, result);
+  std::vector<RangeTombstone> tombstones;
+  for (const CompactionInputs& in : c.inputs) {
+    for (const auto& f : in.files) {
+      std::shared_ptr<const TableReader> reader;
+      Status s = ctx.table_cache->FindTable(f->number, f->file_size, &reader);
+      if (!s.ok()) return s;
+      if (reader->range_tombstones() != nullptr) {
+        const auto& in_table = reader->range_tombstones()->tombstones();
+        tombstones.insert(tombstones.end(), in_table.begin(), in_table.end());
+      }
+    }
+  }
+  return Run(&c, input.get(),
+             RangeTombstoneList(ctx.icmp->user_comparator(), std::move(tombstones)), ctx,
+             newest_write_time, result);
 }
 
-Status RunFlush(InternalIterator* input, const CompactionContext& ctx,
-                CompactionJobResult* result) {
-  return Run(nullptr, input, ctx, ctx.now_seconds, result);
+Status RunFlush(InternalIterator* input, std::vector<RangeTombstone> tombstones,
+                const CompactionContext& ctx, CompactionJobResult* result) {
+  return Run(nullptr, input, RangeTombstoneList(ctx.icmp->user_comparator(), std::move(tombstones)),
+             ctx, ctx.now_seconds, result);
 }
 
 }  // namespace lsm

@@ -5,7 +5,8 @@
 //   Status s = RunCompaction(*c, context, &result);
 //   // then: edit.RemoveFile(...) for every input, edit.AddFile(c->output_level, ...) for
 //   // every output, and LogAndApply.
-//   s = RunFlush(mem->NewIterator().get(), context, &result);   // level-0 output, not cut
+//   s = RunFlush(mem->NewIterator().get(), mem->RangeTombstones(), context, &result);
+//                                                               // level-0 output, not cut
 //
 // An entry is dropped when a newer entry of the same user key is visible to every reader (its
 // sequence is at or below the oldest snapshot), and a deletion is dropped when, besides, no
@@ -78,10 +79,10 @@ struct CompactionJobResult {
 Status RunCompaction(const Compaction& c, const CompactionContext& context,
                      CompactionJobResult* result);
 
-// Writes the entries of `input` (a memtable) to one level-0 table, or to none when every entry
-// is dropped.
-Status RunFlush(InternalIterator* input, const CompactionContext& context,
-                CompactionJobResult* result);
+// Writes the entries of `input` (a memtable) and its range tombstones to one level-0 table, or
+// to none when every one is dropped.
+Status RunFlush(InternalIterator* input, std::vector<RangeTombstone> tombstones,
+                const CompactionContext& context, CompactionJobResult* result);
 
 }  // namespace lsm
 

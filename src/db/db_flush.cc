@@ -58,7 +58,7 @@ Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
   CompactionJobResult result;
   std::unique_ptr<InternalIterator> iter = imm.mem->NewIterator();
   const auto start = std::chrono::steady_clock::now();
-  Status s = RunFlush(iter.get(), ctx, &result);
+  Status s = RunFlush(iter.get(), imm.mem->RangeTombstones(), ctx, &result);
   VersionEdit edit;
   if (s.ok()) {
     for (const FileMetaData& f : result.outputs) edit.AddFile(0, f);

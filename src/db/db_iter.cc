@@ -21,12 +21,13 @@ class DBIter final : public Iterator {
 
   DBIter(const Comparator* ucmp, const MergeOperator* merge_operator,
          std::unique_ptr<InternalIterator> iter, SequenceNumber seq, const ReadOptions& options,
-         std::shared_ptr<const void> pin)
+         std::shared_ptr<const void> pin, std::shared_ptr<const RangeTombstoneList> tombstones)
       : ucmp_(ucmp),
         merge_operator_(merge_operator),
         iter_(std::move(iter)),
         sequence_(seq),
-        pin_(std::move(pin)) {
+        pin_(std::move(pin)),
+        tombstones_(std::move(tombstones)) {
     if (options.iterate_lower_bound != nullptr) lower_ = std::string(*options.iterate_lower_bound);
     if (options.iterate_upper_bound != nullptr) upper_ = std::string(*options.iterate_upper_bound);
   }
@@ -141,6 +142,26 @@ class DBIter final : public Iterator {
     return false;
   }
 
+  // The entry's type as the reader sees it: a deletion when a range tombstone covers it.
+  ValueType TypeOf(const ParsedInternalKey& ikey) const {
+    if (tombstones_ == nullptr || ikey.type == ValueType::kDeletion) return ikey.type;
+    return tombstones_->Covering(ikey.user_key, sequence_) > ikey.sequence ? ValueType::kDeletion
+                                                                           : ikey.type;
+  }
+
+  // The entry at the iterator, of a user key at or after `user_key`, is covered by a range
+  // tombstone: the sources older than it move past the tombstone's fragment in one seek.
+  // Returns true if the iterator's entry changed (the caller looks at it again). Each
+  // fragment is tried once in a row, as the sources newer than it go on stepping through it.
+  bool SkipCovered(std::string_view user_key) {
+    const RangeTombstoneList::Fragment* f = tombstones_->Find(user_key);
+    if (f == nullptr || f == skipped_) return false;
+    skipped_ = f;
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, ParsedInternalKey(f->end, kMaxSequenceNumber, kValueTypeForSeek));
+    return iter_->SkipOlderThan(seek_key_, tombstones_->Covering(user_key, sequence_));
+  }
+
   // Moves forward to the first visible value at or after the iterator's position, skipping
   // entries of saved_key_ when `skipping`. After kMaxSequentialSkip older versions of one key
   // in a row it seeks past the rest of them: a key updated thousands of times (a hot key) then
@@ -168,11 +189,12 @@ class DBIter final : public Iterator {
             skipped = 0;
             continue;
           }
-        } else if (ikey.type == ValueType::kDeletion) {
+        } else if (const ValueType type = TypeOf(ikey); type == ValueType::kDeletion) {
           saved_key_.assign(ikey.user_key);
           skipping = true;
           skipped = 0;
-        } else if (ikey.type == ValueType::kMerge) {
+          if (ikey.type != ValueType::kDeletion && SkipCovered(ikey.user_key)) continue;
+        } else if (type == ValueType::kMerge) {
           saved_key_.assign(ikey.user_key);
           valid_ = merged_ = MergeForward();
           return;
@@ -241,7 +263,7 @@ class DBIter final : public Iterator {
           continue;
         }
         if (!same) stepped = 0;
-        found = ikey.type;
+        found = TypeOf(ikey);
         if (found == ValueType::kDeletion) {
           ClearSaved();
         } else {
@@ -272,7 +294,7 @@ class DBIter final : public Iterator {
     ParsedInternalKey ikey;
     // The candidate itself is visible, so the seek lands on it or on a newer visible version.
     if (!iter_->Valid() || !Parse(&ikey)) return ValueType::kDeletion;
-    ValueType found = ikey.type;
+    ValueType found = TypeOf(ikey);
     if (found == ValueType::kValue) saved_value_.assign(iter_->value());
     if (found == ValueType::kMerge)
       found = MergeForward() ? ValueType::kValue : ValueType::kDeletion;
@@ -293,8 +315,8 @@ class DBIter final : public Iterator {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return false;
       if (ucmp_->Compare(ikey.user_key, saved_key_) != 0) break;
-      if (ikey.type != ValueType::kMerge) {
-        if (ikey.type == ValueType::kValue) base.emplace(iter_->value());
+      if (const ValueType type = TypeOf(ikey); type != ValueType::kMerge) {
+        if (type == ValueType::kValue) base.emplace(iter_->value());
         break;
       }
       operands_.emplace_back(iter_->value());
@@ -321,6 +343,8 @@ class DBIter final : public Iterator {
   const std::unique_ptr<InternalIterator> iter_;
   const SequenceNumber sequence_;
   const std::shared_ptr<const void> pin_;
+  const std::shared_ptr<const RangeTombstoneList> tombstones_;  // null: none
+  const RangeTombstoneList::Fragment* skipped_ = nullptr;       // the last SkipCovered tried
   std::optional<std::string> lower_;
   std::optional<std::string> upper_;
 
@@ -341,9 +365,10 @@ std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
                                         const MergeOperator* merge_operator,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin) {
+                                        std::shared_ptr<const void> pin,
+                                        std::shared_ptr<const RangeTombstoneList> tombstones) {
   return std::make_unique<DBIter>(user_comparator, merge_operator, std::move(internal), sequence,
-                                  options, std::move(pin));
+                                  options, std::move(pin), std::move(tombstones));
 }
 
 }  // namespace lsm

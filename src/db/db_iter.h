@@ -6,7 +6,10 @@
 //   std::unique_ptr<Iterator> it = NewDBIterator(user_cmp, merge_operator, std::move(merged),
 //                                                seq, options, std::move(pin));
 //
-// `pin` is held for the iterator's lifetime (the Version whose files it reads).
+// `pin` is held for the iterator's lifetime (the Version whose files it reads). `tombstones`
+// (null: none) are the range tombstones of every source at or below `sequence`: an entry
+// below one is hidden as if deleted, and going forward the sources older than a tombstone
+// skip past it in one seek (InternalIterator::SkipOlderThan).
 // An internal key that does not parse, or a merge that fails, makes the iterator invalid with
 // the error (FullMerge in src/base/get_context.h words it). merge_operator may be null.
 // Thread-safety: one thread at a time.
@@ -20,6 +23,7 @@
 #include "lsm/options.h"
 #include "src/base/dbformat.h"
 #include "src/base/internal_iterator.h"
+#include "src/base/range_tombstones.h"
 
 namespace lsm {
 
@@ -27,7 +31,8 @@ std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
                                         const MergeOperator* merge_operator,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin);
+                                        std::shared_ptr<const void> pin,
+                                        std::shared_ptr<const RangeTombstoneList> tombstones);
 
 }  // namespace lsm
 

@@ -357,7 +357,7 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
   CompactionJobResult result;
   std::unique_ptr<InternalIterator> iter = mem->NewIterator();
   mu_.Unlock();
-  Status s = RunFlush(iter.get(), ctx, &result);
+  Status s = RunFlush(iter.get(), mem->RangeTombstones(), ctx, &result);
   mu_.Lock();
   // Nothing deletes files before the recovery edit, which names these tables, is applied.
   for (uint64_t n : allocated) pending_outputs_.erase(n);

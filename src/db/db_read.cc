@@ -123,17 +123,31 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
 std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
   Status s = CheckOpen();
   if (!s.ok()) {
-    return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr);
+    return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr,
+                         nullptr);
   }
   ReadView view = AcquireReadView(options);
   std::vector<std::unique_ptr<InternalIterator>> children;
-  for (MemTable* m : view.mems) children.push_back(m->NewIterator());
-  view.version->AddIterators(options, table_cache_.get(), &children);
+  std::vector<uint64_t> newest;  // of each child: memtables may hold anything
+  std::vector<RangeTombstone> tombstones;
+  for (MemTable* m : view.mems) {
+    children.push_back(m->NewIterator());
+    newest.push_back(kMaxSequenceNumber);
+    std::vector<RangeTombstone> in_mem = m->RangeTombstones(view.sequence);
+    tombstones.insert(tombstones.end(), std::make_move_iterator(in_mem.begin()),
+                      std::make_move_iterator(in_mem.end()));
+  }
+  view.version->AddIterators(options, table_cache_.get(), &children, &newest, &tombstones);
   auto pin = std::make_shared<VersionPin>(this, std::move(view.version), view.version_generation);
   ReleaseReadView(&view);  // each memtable iterator holds its own reference
+  std::shared_ptr<const RangeTombstoneList> fragments;
+  if (!tombstones.empty()) {
+    fragments = std::make_shared<const RangeTombstoneList>(options_.comparator,
+                                                           std::move(tombstones), view.sequence);
+  }
   return NewDBIterator(options_.comparator, options_.merge_operator.get(),
-                       NewMergingIterator(&icmp_, std::move(children)), view.sequence, options,
-                       std::move(pin));
+                       NewMergingIterator(&icmp_, std::move(children), std::move(newest)),
+                       view.sequence, options, std::move(pin), std::move(fragments));
 }
 
 const Snapshot* DBImpl::GetSnapshot() {

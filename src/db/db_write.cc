@@ -79,13 +79,21 @@ Status DBImpl::Merge(const WriteOptions& options, std::string_view key, std::str
   return Write(options, &batch);
 }
 
+Status DBImpl::DeleteRange(const WriteOptions& options, std::string_view begin,
+                           std::string_view end) {
+  WriteBatch batch;
+  batch.DeleteRange(begin, end);
+  return Write(options, &batch);
+}
+
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   Status s = CheckOpen();
   if (!s.ok()) return s;
   if (read_only_) return ReadOnly();
   Writer w(&mu_);
   if (updates != nullptr) {
-    s = WriteBatchInternal::CheckSizes(*updates, options_.merge_operator != nullptr, &w.user_bytes);
+    s = WriteBatchInternal::CheckSizes(*updates, options_.merge_operator != nullptr,
+                                       options_.comparator, &w.user_bytes);
     if (!s.ok()) return s;
     if (options.sync && options.disable_wal) {
       return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");
@@ -274,7 +282,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
       mu_.Lock();
       continue;
     }
-    const bool room = force ? mem_->num_entries() == 0
+    const bool room = force ? mem_->num_entries() == 0 && mem_->num_range_deletions() == 0
                             : mem_->ApproximateMemoryUsage() < options_.write_buffer_size;
     if (room) {
       if (action == StallAction::kNone) LogStallChange(action, cause);

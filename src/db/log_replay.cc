@@ -18,6 +18,7 @@ class BatchChecker final : public WriteBatch::Handler {
   Status Put(std::string_view, std::string_view) override { return Status::OK(); }
   Status Delete(std::string_view) override { return Status::OK(); }
   Status Merge(std::string_view, std::string_view) override { return Status::OK(); }
+  Status DeleteRange(std::string_view, std::string_view) override { return Status::OK(); }
 };
 
 // Decodes `record` into `batch` and checks it (see the header); `last` is the log's last

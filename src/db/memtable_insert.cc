@@ -28,9 +28,14 @@ class MemTableInserter final : public WriteBatch::Handler {
     Add(ValueType::kMerge, key, operand);
     return Status::OK();
   }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    mem_->AddRangeDeletion(seq_++, begin, end, concurrent_);
+    range_deletions_++;
+    return Status::OK();
+  }
 
   // Reports the entries added so far to the memtable's counts.
-  void Finish() { mem_->CountAdded(entries_, deletions_); }
+  void Finish() { mem_->CountAdded(entries_, deletions_, range_deletions_); }
 
  private:
   void Add(ValueType type, std::string_view key, std::string_view value) {
@@ -45,6 +50,7 @@ class MemTableInserter final : public WriteBatch::Handler {
   SequenceNumber seq_;
   uint64_t entries_ = 0;
   uint64_t deletions_ = 0;
+  uint64_t range_deletions_ = 0;
   MemTable* const mem_;
   const bool concurrent_;
   const bool merges_allowed_;

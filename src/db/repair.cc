@@ -259,6 +259,14 @@ class Repairer {
         t.meta.largest_seqno = std::max(t.meta.largest_seqno, p.sequence);
       }
       if (s.ok()) s = it->status();
+      if (s.ok() && table->range_tombstones() != nullptr) {
+        for (const RangeTombstone& r : table->range_tombstones()->tombstones()) {
+          t.entries++;
+          WidenRangeOver(icmp_, r, &t.meta.smallest, &t.meta.largest);
+          t.meta.smallest_seqno = std::min(t.meta.smallest_seqno, r.seq);
+          t.meta.largest_seqno = std::max(t.meta.largest_seqno, r.seq);
+        }
+      }
     }
     if (!s.ok()) {
       damaged->push_back(number);
@@ -275,8 +283,10 @@ class Repairer {
     return Status::OK();
   }
 
-  // Writes every entry of `input` to one new table; meta->file_size is 0 when it is empty.
-  Status BuildTable(InternalIterator* input, FileMetaData* meta) {
+  // Writes every entry of `input` and the tombstones to one new table; meta->file_size is 0
+  // when it is empty.
+  Status BuildTable(InternalIterator* input, std::vector<RangeTombstone> tombstones,
+                    FileMetaData* meta) {
     CompactionContext ctx;
     ctx.dbname = dbname_;
     ctx.fs = fs_;
@@ -285,7 +295,7 @@ class Repairer {
     // No version and no reader: every version and deletion is kept.
     ctx.new_file_number = [this] { return versions_->NewFileNumber(); };
     CompactionJobResult result;
-    Status s = RunFlush(input, ctx, &result);
+    Status s = RunFlush(input, std::move(tombstones), ctx, &result);
     *meta = result.outputs.empty() ? FileMetaData() : result.outputs[0];
     return s;
   }
@@ -294,7 +304,7 @@ class Repairer {
   Status WriteTable(MemTable* mem, uint64_t entries) {
     FileMetaData meta;
     std::unique_ptr<InternalIterator> it = mem->NewIterator();
-    Status s = BuildTable(it.get(), &meta);
+    Status s = BuildTable(it.get(), mem->RangeTombstones(), &meta);
     if (s.ok() && meta.file_size > 0) {
       created_.push_back(meta.number);
       tables_.push_back({std::move(meta), entries, false});
@@ -446,6 +456,7 @@ class Repairer {
   Status Merge(const std::vector<Table>& inputs, std::vector<Table>* out) {
     std::vector<std::unique_ptr<TableReader>> readers;
     std::vector<std::unique_ptr<InternalIterator>> children;
+    std::vector<RangeTombstone> tombstones;
     ReadOptions ro;
     ro.fill_cache = false;
     std::string names;
@@ -454,12 +465,16 @@ class Repairer {
       Status s = OpenReader(t.meta.number, &reader);
       if (!s.ok()) return s;
       children.push_back(reader->NewIterator(ro));
+      if (reader->range_tombstones() != nullptr) {
+        const auto& in_table = reader->range_tombstones()->tombstones();
+        tombstones.insert(tombstones.end(), in_table.begin(), in_table.end());
+      }
       readers.push_back(std::move(reader));
       absl::StrAppendFormat(&names, "%s%06u.sst", names.empty() ? "" : ", ", t.meta.number);
     }
     UniqueKeysIterator merged(&icmp_, NewMergingIterator(&icmp_, std::move(children)));
     Table t;
-    Status s = BuildTable(&merged, &t.meta);
+    Status s = BuildTable(&merged, std::move(tombstones), &t.meta);
     if (!s.ok()) return s;
     created_.push_back(t.meta.number);
     std::unique_ptr<TableReader> reader;

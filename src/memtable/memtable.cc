@@ -77,6 +77,7 @@ MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep, size_t are
   } else {
     list_ = std::make_unique<List>(comparator_, &arena_);
   }
+  range_dels_ = std::make_unique<List>(comparator_, &arena_);
 }
 
 MemTable::~MemTable() { LSM_INVARIANT(refs_.load(std::memory_order_relaxed) == 0); }
@@ -87,14 +88,25 @@ void MemTable::Unref() {
   if (previous == 1) delete this;
 }
 
-const char* MemTable::Encode(SequenceNumber seq, ValueType type, std::string_view user_key,
-                             std::string_view value) {
+size_t MemTable::EncodedSize(std::string_view user_key, std::string_view value) {
   const uint32_t ikey_size = static_cast<uint32_t>(user_key.size() + kInternalKeyTagSize);
   const uint32_t value_size = static_cast<uint32_t>(value.size());
-  const size_t encoded_size =
-      VarintLength(ikey_size) + ikey_size + VarintLength(value_size) + value_size;
+  return VarintLength(ikey_size) + ikey_size + VarintLength(value_size) + value_size;
+}
+
+const char* MemTable::Encode(SequenceNumber seq, ValueType type, std::string_view user_key,
+                             std::string_view value) {
+  const size_t encoded_size = EncodedSize(user_key, value);
   char* const buf =
       tree_ != nullptr ? tree_->AllocateKey(encoded_size) : list_->AllocateKey(encoded_size);
+  EncodeInto(buf, seq, type, user_key, value);
+  return buf;
+}
+
+void MemTable::EncodeInto(char* buf, SequenceNumber seq, ValueType type, std::string_view user_key,
+                          std::string_view value) {
+  const uint32_t ikey_size = static_cast<uint32_t>(user_key.size() + kInternalKeyTagSize);
+  const uint32_t value_size = static_cast<uint32_t>(value.size());
   char* p = EncodeVarint32(buf, ikey_size);
   if (!user_key.empty()) std::memcpy(p, user_key.data(), user_key.size());
   p += user_key.size();
@@ -102,8 +114,49 @@ const char* MemTable::Encode(SequenceNumber seq, ValueType type, std::string_vie
   p += kInternalKeyTagSize;
   p = EncodeVarint32(p, value_size);
   if (!value.empty()) std::memcpy(p, value.data(), value_size);
-  LSM_INVARIANT(p + value_size == buf + encoded_size);
-  return buf;
+}
+
+void MemTable::AddRangeDeletion(SequenceNumber seq, std::string_view begin, std::string_view end,
+                                bool concurrent) {
+  char* const buf = range_dels_->AllocateKey(EncodedSize(begin, end));
+  EncodeInto(buf, seq, ValueType::kRangeDeletion, begin, end);
+  if (concurrent) {
+    range_dels_->InsertConcurrently(buf);
+  } else {
+    range_dels_->Insert(buf);
+  }
+}
+
+std::vector<RangeTombstone> MemTable::RangeTombstones(SequenceNumber max_seq) const {
+  std::vector<RangeTombstone> out;
+  if (num_range_deletions() == 0) return out;
+  List::Iterator it(range_dels_.get());
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    const std::string_view ikey = LengthPrefixed(it.key());
+    const SequenceNumber seq = ExtractTag(ikey) >> 8;
+    if (seq > max_seq) continue;
+    out.push_back({std::string(ExtractUserKey(ikey)),
+                   std::string(LengthPrefixed(ikey.data() + ikey.size())), seq});
+  }
+  return out;
+}
+
+SequenceNumber MemTable::CoveringTombstone(std::string_view user_key,
+                                           SequenceNumber read_seq) const {
+  const uint64_t count = num_range_deletions();
+  if (count == 0) return 0;
+  std::shared_ptr<const RangeTombstoneList> fragments;
+  {
+    MutexLock l(&fragments_mu_);
+    if (fragments_ == nullptr || fragmented_count_ != count) {
+      // Holds every tombstone counted so far (each is linked in before it is counted).
+      fragments_ = std::make_shared<const RangeTombstoneList>(comparator_.icmp.user_comparator(),
+                                                              RangeTombstones());
+      fragmented_count_ = count;
+    }
+    fragments = fragments_;
+  }
+  return fragments->Covering(user_key, read_seq);
 }
 
 bool MemTable::Get(const LookupKey& key, GetContext* ctx) const {
@@ -124,6 +177,7 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
 
 template <typename TableIterator>
 bool MemTable::GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx) const {
+  ctx->CoverWith(CoveringTombstone(key.user_key(), ExtractTag(key.internal_key()) >> 8));
   for (it->Seek(key.internal_key()); it->Valid(); it->Next()) {
     const std::string_view found = LengthPrefixed(it->key());
     const std::string_view found_user = ExtractUserKey(found);
@@ -131,8 +185,11 @@ bool MemTable::GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx)
                                                     : comparator_.icmp.user_comparator()->Compare(
                                                           found_user, key.user_key()) == 0;
     if (!same_user_key) return false;
-    const auto type = static_cast<ValueType>(ExtractTag(found) & 0xff);
-    if (ctx->Take(type, LengthPrefixed(found.data() + found.size()))) return true;
+    const uint64_t tag = ExtractTag(found);
+    if (ctx->Take(static_cast<ValueType>(tag & 0xff), tag >> 8,
+                  LengthPrefixed(found.data() + found.size()))) {
+      return true;
+    }
   }
   return false;
 }

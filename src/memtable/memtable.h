@@ -33,14 +33,17 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
 #include "src/base/get_context.h"
 #include "src/base/internal_iterator.h"
+#include "src/base/range_tombstones.h"
 #include "src/memtable/btree.h"
 #include "src/memtable/concurrent_arena.h"
 #include "src/memtable/skiplist.h"
+#include "src/util/mutex.h"
 
 namespace lsm {
 
@@ -67,14 +70,21 @@ class MemTable {
   // Bytes of memory held by the entries (arena blocks), readable at any time.
   size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
 
-  // Entries added, and deletions among them, as the writers report them (a batch at a time,
-  // after its Adds) with CountAdded. Safe from several threads at once.
-  void CountAdded(uint64_t entries, uint64_t deletions) {
+  // Entries added, deletions among them, and range deletions beside them, as the writers
+  // report them (a batch at a time, after its Adds and before the batch is visible) with
+  // CountAdded. Safe from several threads at once.
+  void CountAdded(uint64_t entries, uint64_t deletions, uint64_t range_deletions = 0) {
     num_entries_.fetch_add(entries, std::memory_order_relaxed);
     if (deletions > 0) num_deletions_.fetch_add(deletions, std::memory_order_relaxed);
+    if (range_deletions > 0) {
+      num_range_deletions_.fetch_add(range_deletions, std::memory_order_release);
+    }
   }
   uint64_t num_entries() const { return num_entries_.load(std::memory_order_relaxed); }
   uint64_t num_deletions() const { return num_deletions_.load(std::memory_order_relaxed); }
+  uint64_t num_range_deletions() const {
+    return num_range_deletions_.load(std::memory_order_acquire);
+  }
 
   // Adds the entry (user_key, seq, type) -> value; for a deletion, value is normally empty.
   // Safe to call from several threads at once.
@@ -101,8 +111,21 @@ class MemTable {
     }
   }
 
+  // Adds the range tombstone [begin, end) at seq, kept apart from the entries. `concurrent`:
+  // as Add (else as AddSingleWriter).
+  void AddRangeDeletion(SequenceNumber seq, std::string_view begin, std::string_view end,
+                        bool concurrent);
+
+  // The range tombstones at or below max_seq.
+  std::vector<RangeTombstone> RangeTombstones(SequenceNumber max_seq = kMaxSequenceNumber) const;
+
+  // The largest sequence at or below read_seq of a range tombstone covering user_key; 0 if
+  // none. Fragments the tombstones once for every count of them (RangeTombstoneList).
+  SequenceNumber CoveringTombstone(std::string_view user_key, SequenceNumber read_seq) const;
+
   // Gives ctx the entries of key.user_key() with sequence <= the key's sequence, newest
-  // first, until it is decided. Returns true if it is, false if older entries may matter.
+  // first, after the range tombstones covering the key, until it is decided. Returns true if
+  // it is, false if older entries may matter.
   bool Get(const LookupKey& key, GetContext* ctx) const;
   // The same for a memtable without merge operands: true if the memtable decides the answer,
   // which for a value is copied to *value (*s left alone), and for a deletion makes *s
@@ -144,6 +167,10 @@ class MemTable {
   // Allocates and fills an entry, not yet linked in.
   const char* Encode(SequenceNumber seq, ValueType type, std::string_view user_key,
                      std::string_view value);
+  // The same into `buf`, of EncodedSize bytes.
+  static size_t EncodedSize(std::string_view user_key, std::string_view value);
+  static void EncodeInto(char* buf, SequenceNumber seq, ValueType type, std::string_view user_key,
+                         std::string_view value);
   template <typename TableIterator>
   bool GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx) const;
 
@@ -151,10 +178,17 @@ class MemTable {
   std::atomic<int> refs_{0};
   std::atomic<uint64_t> num_entries_{0};
   std::atomic<uint64_t> num_deletions_{0};
+  std::atomic<uint64_t> num_range_deletions_{0};
   ConcurrentArena arena_;
   // Exactly one of the two is set.
   std::unique_ptr<List> list_;
   std::unique_ptr<Tree> tree_;
+  // The range tombstones: (begin, seq, kRangeDeletion) -> end.
+  std::unique_ptr<List> range_dels_;
+  // The tombstones fragmented, and how many there were then.
+  mutable Mutex fragments_mu_;
+  mutable std::shared_ptr<const RangeTombstoneList> fragments_ ABSL_GUARDED_BY(fragments_mu_);
+  mutable uint64_t fragmented_count_ ABSL_GUARDED_BY(fragments_mu_) = 0;
 };
 
 }  // namespace lsm

@@ -24,7 +24,7 @@ void Footer::EncodeTo(std::string* dst) const {
   index_handle.EncodeTo(dst);
   dst->resize(start + 2 * BlockHandle::kMaxEncodedLength, '\0');
   PutFixed32(dst, MaskChecksum(Checksum32(std::string_view(*dst).substr(start))));
-  PutFixed32(dst, kTableFormatVersion);
+  PutFixed32(dst, format_version);
   PutFixed64(dst, kTableMagicNumber);
 }
 
@@ -44,11 +44,13 @@ Status Footer::DecodeFrom(std::string_view input, uint64_t file_size, std::strin
   const char* p = input.data();
   if (DecodeFixed64(p + 48) != kTableMagicNumber) return corruption("bad magic number");
   const uint32_t version = DecodeFixed32(p + 44);
-  if (version != kTableFormatVersion) {
+  if (version != kTableFormatVersion && version != kTableFormatVersionRangeDeletions) {
     return Status::NotSupported(
         absl::StrFormat("table %s footer @ %u", file_name, footer_offset),
-        absl::StrFormat("format version %u (this build reads %u)", version, kTableFormatVersion));
+        absl::StrFormat("format version %u (this build reads %u and %u)", version,
+                        kTableFormatVersion, kTableFormatVersionRangeDeletions));
   }
+  footer->format_version = version;
   const std::string_view handles = input.substr(0, 2 * BlockHandle::kMaxEncodedLength);
   if (UnmaskChecksum(DecodeFixed32(p + 40)) != Checksum32(handles)) {
     return corruption("footer checksum mismatch");

@@ -24,8 +24,11 @@
 
 namespace lsm {
 
-// The format version written; readers refuse other versions with NotSupported.
+// Format versions: 2 adds the range-deletion block, which a version-1 reader would not know
+// to apply; a table without range tombstones is still written as version 1. Readers take both
+// and refuse others with NotSupported.
 inline constexpr uint32_t kTableFormatVersion = 1;
+inline constexpr uint32_t kTableFormatVersionRangeDeletions = 2;
 
 // The last 8 bytes of every table: "\x89lsmsst\n" on disk (little-endian fixed64).
 inline constexpr uint64_t kTableMagicNumber = 0x0a7473736d736c89ull;
@@ -39,6 +42,9 @@ inline constexpr size_t kMaxUncompressedBlockSize = size_t{1} << 30;
 // Names of the metaindex entries.
 inline constexpr std::string_view kFilterBlockName = "lsm.filter.bloom";
 inline constexpr std::string_view kPropertiesBlockName = "lsm.properties";
+// Range tombstones: (begin, seq, kRangeDeletion) -> end, in internal key order, restart
+// interval 1, uncompressed.
+inline constexpr std::string_view kRangeDeletionBlockName = "lsm.range_del";
 
 // Where a block lives: its offset and its size without the trailer.
 struct BlockHandle {
@@ -65,6 +71,7 @@ struct Footer {
 
   BlockHandle metaindex_handle;
   BlockHandle index_handle;
+  uint32_t format_version = kTableFormatVersion;
 
   // Appends exactly kEncodedLength bytes.
   void EncodeTo(std::string* dst) const;

@@ -36,9 +36,7 @@ void TableBuilder::Add(std::string_view key, std::string_view value) {
   if (filter_ != nullptr) filter_->AddKey(ExtractUserKey(key));
 
   const uint64_t tag = ExtractTag(key);
-  const SequenceNumber seq = tag >> 8;
-  if (props_.num_entries == 0 || seq < props_.smallest_seqno) props_.smallest_seqno = seq;
-  if (props_.num_entries == 0 || seq > props_.largest_seqno) props_.largest_seqno = seq;
+  NoteSequence(tag >> 8);
   if ((tag & 0xff) == static_cast<uint8_t>(ValueType::kDeletion)) props_.num_deletions++;
   if ((tag & 0xff) == static_cast<uint8_t>(ValueType::kMerge)) props_.num_merge_operands++;
   props_.num_entries++;
@@ -48,6 +46,19 @@ void TableBuilder::Add(std::string_view key, std::string_view value) {
   last_key_.assign(key);
   data_block_.Add(key, value);
   if (data_block_.CurrentSizeEstimate() >= options_.block_size) FlushDataBlock();
+}
+
+void TableBuilder::NoteSequence(SequenceNumber seq) {
+  if (!seq_seen_ || seq < props_.smallest_seqno) props_.smallest_seqno = seq;
+  if (!seq_seen_ || seq > props_.largest_seqno) props_.largest_seqno = seq;
+  seq_seen_ = true;
+}
+
+void TableBuilder::AddRangeTombstone(const RangeTombstone& tombstone) {
+  LSM_INVARIANT(!closed_);
+  NoteSequence(tombstone.seq);
+  props_.num_range_deletions++;
+  range_tombstones_.push_back(tombstone);
 }
 
 void TableBuilder::FlushDataBlock() {
@@ -98,6 +109,7 @@ Status TableBuilder::Finish() {
     pending_index_entry_ = false;
   }
 
+  // Metaindex entries go in name order: lsm.filter.bloom, lsm.properties, lsm.range_del.
   BlockBuilder metaindex(/*restart_interval=*/1);
   std::string handle_encoding;
   if (filter_ != nullptr) {
@@ -111,7 +123,8 @@ Status TableBuilder::Finish() {
 
   const std::string_view index = index_block_.Finish();
   props_.index_size = index.size();
-  props_.format_version = kTableFormatVersion;
+  props_.format_version =
+      range_tombstones_.empty() ? kTableFormatVersion : kTableFormatVersionRangeDeletions;
   props_.bloom_bits_per_key = static_cast<uint64_t>(std::max(options_.bloom_bits_per_key, 0));
   props_.compression = CompressionTypeName(options_.compression);
   props_.comparator_name = options_.comparator->Name();
@@ -126,6 +139,26 @@ Status TableBuilder::Finish() {
   metaindex.Add(kPropertiesBlockName, handle_encoding);
 
   Footer footer;
+  if (!range_tombstones_.empty()) {
+    std::sort(range_tombstones_.begin(), range_tombstones_.end(),
+              [this](const RangeTombstone& a, const RangeTombstone& b) {
+                const int c = options_.comparator->Compare(a.begin, b.begin);
+                return c != 0 ? c < 0 : a.seq > b.seq;
+              });
+    BlockBuilder block(/*restart_interval=*/1);
+    std::string key;
+    for (const RangeTombstone& t : range_tombstones_) {
+      key.clear();
+      AppendInternalKey(&key, ParsedInternalKey(t.begin, t.seq, ValueType::kRangeDeletion));
+      block.Add(key, t.end);
+    }
+    BlockHandle range_handle;
+    WriteBlock(block.Finish(), /*compress=*/false, &range_handle);
+    handle_encoding.clear();
+    range_handle.EncodeTo(&handle_encoding);
+    metaindex.Add(kRangeDeletionBlockName, handle_encoding);
+    footer.format_version = kTableFormatVersionRangeDeletions;
+  }
   WriteBlock(metaindex.Finish(), /*compress=*/false, &footer.metaindex_handle);
   WriteBlock(index, /*compress=*/false, &footer.index_handle);
   std::string footer_encoding;

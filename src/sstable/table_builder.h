@@ -21,10 +21,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lsm/file_system.h"
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
+#include "src/base/range_tombstones.h"
 #include "src/sstable/block_builder.h"
 #include "src/sstable/bloom.h"
 #include "src/sstable/format.h"
@@ -46,6 +48,10 @@ class TableBuilder {
   // neither Finish() nor Abandon() was called.
   void Add(std::string_view key, std::string_view value);
 
+  // Adds a range tombstone, in any order relative to Add. A table with any is written as
+  // format version 2, with a range-deletion block.
+  void AddRangeTombstone(const RangeTombstone& tombstone);
+
   // The first error met, or OK.
   Status status() const { return status_; }
 
@@ -65,6 +71,7 @@ class TableBuilder {
   const TableProperties& properties() const { return props_; }
 
  private:
+  void NoteSequence(SequenceNumber seq);
   void FlushDataBlock();
   // Writes a block with its trailer, compressing it if allowed and worthwhile.
   void WriteBlock(std::string_view contents, bool compress, BlockHandle* handle);
@@ -85,6 +92,8 @@ class TableBuilder {
   BlockHandle pending_handle_;
   std::string compressed_;  // scratch
   TableProperties props_;
+  bool seq_seen_ = false;  // props_'s sequence range holds one
+  std::vector<RangeTombstone> range_tombstones_;
   bool closed_ = false;
 };
 

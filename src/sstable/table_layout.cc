@@ -109,6 +109,7 @@ Status CheckBlock(const RandomAccessFile* file, std::string_view name, uint64_t 
 std::string MetaKind(std::string_view name) {
   if (name == kFilterBlockName) return "filter";
   if (name == kPropertiesBlockName) return "properties";
+  if (name == kRangeDeletionBlockName) return "range_del";
   return "meta:" + std::string(name);
 }
 
@@ -131,7 +132,9 @@ Status ReadBlockMap(const RandomAccessFile* file, std::string_view file_name, ui
   blocks->push_back(metaindex);
   for (const TableLayout::MetaEntry& entry : layout.meta) {
     BlockInfo info{entry.handle, MetaKind(entry.name), -1, entry.status};
-    const KeyOrder* order = entry.name == kPropertiesBlockName ? &name_order : nullptr;
+    const KeyOrder* order = entry.name == kPropertiesBlockName      ? &name_order
+                            : entry.name == kRangeDeletionBlockName ? &internal_order
+                                                                    : nullptr;
     if (info.status.ok()) info.status = CheckBlock(file, file_name, file_size, order, &info);
     blocks->push_back(std::move(info));
   }

@@ -80,8 +80,8 @@ Status ReadBlockAt(const RandomAccessFile* file, std::string_view file_name,
 // One block of a table, or its footer, as ReadBlockMap found it.
 struct BlockInfo {
   BlockHandle handle;     // size without the trailer
-  std::string kind;       // "footer", "metaindex", "index", "data N", "filter", "properties",
-                          // or "meta:NAME" for a meta block of another name
+  std::string kind;       // "footer", "metaindex", "index", "data N", "filter", "range_del",
+                          // "properties", or "meta:NAME" for a meta block of another name
   int trailer_type = -1;  // compression byte of the trailer; -1 if unread (footer, truncated)
   Status status;          // the block's checksum and structure check
 };

@@ -19,7 +19,7 @@ struct Field {
   bool optional = false;  // written only when non-zero or non-empty
 };
 
-constexpr std::array<Field, 17> kFields = {{
+constexpr std::array<Field, 18> kFields = {{
     {"lsm.bloom-bits-per-key", &TableProperties::bloom_bits_per_key, nullptr},
     {"lsm.comparator", nullptr, &TableProperties::comparator_name},
     {"lsm.compression", nullptr, &TableProperties::compression},
@@ -34,6 +34,7 @@ constexpr std::array<Field, 17> kFields = {{
     {"lsm.num-deletions", &TableProperties::num_deletions, nullptr},
     {"lsm.num-entries", &TableProperties::num_entries, nullptr},
     {"lsm.num-merge-operands", &TableProperties::num_merge_operands, nullptr, true},
+    {"lsm.num-range-deletions", &TableProperties::num_range_deletions, nullptr, true},
     {"lsm.raw-key-size", &TableProperties::raw_key_size, nullptr},
     {"lsm.raw-value-size", &TableProperties::raw_value_size, nullptr},
     {"lsm.smallest-seqno", &TableProperties::smallest_seqno, nullptr},

@@ -23,6 +23,7 @@ struct TableProperties {
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;
   uint64_t num_merge_operands = 0;
+  uint64_t num_range_deletions = 0;
   uint64_t raw_key_size = 0;    // bytes of internal keys as added
   uint64_t raw_value_size = 0;  // bytes of values as added
   uint64_t num_data_blocks = 0;

@@ -90,6 +90,30 @@ Status TableReader::ReadBlockAt(const BlockHandle& handle,
   return lsm::ReadBlockAt(file_.get(), file_name_, handle, block);
 }
 
+Status TableReader::ReadRangeTombstones(const BlockHandle& handle) {
+  std::string contents;
+  Status s = ReadBlock(file_.get(), file_name_, handle, /*verify_checksum=*/true, &contents);
+  if (!s.ok()) return s;
+  std::shared_ptr<const Block> block;
+  s = Block::Create(std::move(contents), handle.offset, &block);
+  if (!s.ok()) return WithTableContext(s, file_name_);
+  std::vector<RangeTombstone> tombstones;
+  BlockIter it(block.get(), order_);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    const std::string_view key = it.key();
+    if (key.size() < kInternalKeyTagSize ||
+        (ExtractTag(key) & 0xff) != static_cast<uint8_t>(ValueType::kRangeDeletion)) {
+      return BlockCorruption(file_name_, handle.offset, "bad range tombstone");
+    }
+    tombstones.push_back(
+        {std::string(ExtractUserKey(key)), std::string(it.value()), ExtractTag(key) >> 8});
+  }
+  if (!it.status().ok()) return WithTableContext(it.status(), file_name_);
+  range_tombstones_ =
+      std::make_shared<const RangeTombstoneList>(options_.comparator, std::move(tombstones));
+  return Status::OK();
+}
+
 Status TableReader::ReadMeta(const TableLayout& layout) {
   BlockHandle properties;
   Status s = FindProperties(layout, &properties);
@@ -123,6 +147,14 @@ Status TableReader::ReadMeta(const TableLayout& layout) {
     if (!s.ok()) return BlockCorruption(file_name_, filter_handle_.offset, s.message());
     filter_ = std::move(filter);
   }
+  BlockHandle range_handle;
+  s = layout.FindMetaBlock(kRangeDeletionBlockName, &range_handle);
+  if (s.ok()) {
+    s = ReadRangeTombstones(range_handle);
+  } else if (s.IsNotFound()) {
+    s = Status::OK();
+  }
+  if (!s.ok()) return s;
   s = layout.ReadIndex(file_.get(), &index_block_);
   if (!s.ok()) return s;
   layout_ = layout;
@@ -236,6 +268,9 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
     return Status::InvalidArgument("table lookup key is not an internal key");
   }
   const std::string_view user_key = ExtractUserKey(internal_key);
+  if (range_tombstones_ != nullptr) {
+    ctx->CoverWith(range_tombstones_->Covering(user_key, ExtractTag(internal_key) >> 8));
+  }
   if (!KeyMayMatch(user_key)) return Status::OK();
 
   // The key's entries may go on into the blocks after the first.
@@ -253,7 +288,8 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
       if (!ParseInternalKey(data.key(), &found)) {
         return BlockCorruption(file_name_, handle.offset, "bad internal key");
       }
-      if (!SameUserKey(found.user_key, user_key) || ctx->Take(found.type, data.value())) {
+      if (!SameUserKey(found.user_key, user_key) ||
+          ctx->Take(found.type, found.sequence, data.value())) {
         return Status::OK();
       }
     }

@@ -42,6 +42,7 @@
 #include "src/base/dbformat.h"
 #include "src/base/get_context.h"
 #include "src/base/internal_iterator.h"
+#include "src/base/range_tombstones.h"
 #include "src/sstable/block.h"
 #include "src/sstable/block_cache.h"
 #include "src/sstable/bloom.h"
@@ -125,6 +126,8 @@ class TableReader {
   Status VerifyChecksums(bool check_key_order = true) const;
 
   const TableProperties& properties() const { return properties_; }
+  // The table's range tombstones, fragmented; null when it has none.
+  const RangeTombstoneList* range_tombstones() const { return range_tombstones_.get(); }
   const std::string& file_name() const { return file_name_; }
   uint64_t file_size() const { return file_size_; }
   // Bytes pinned by the reader (index and filter).
@@ -135,6 +138,8 @@ class TableReader {
 
   TableReader(const TableOptions& options, std::string file_name,
               std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache);
+  // Reads and fragments the range-deletion block.
+  Status ReadRangeTombstones(const BlockHandle& handle);
   Status ReadMeta(const TableLayout& layout);
   Status ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block) const;
   // Decodes a data block handle from an index entry's value and checks its bounds.
@@ -159,6 +164,7 @@ class TableReader {
   uint64_t cache_id_ = 0;       // keys of data blocks
   uint64_t meta_cache_id_ = 0;  // keys of the charges for the index and filter
   TableProperties properties_;
+  std::shared_ptr<const RangeTombstoneList> range_tombstones_;
   TableLayout layout_;
   std::shared_ptr<const Block> index_block_;
   std::shared_ptr<const BloomFilter> filter_;

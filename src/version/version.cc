@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "src/base/merging_iterator.h"
+
 namespace lsm {
 namespace {
 
@@ -143,10 +145,24 @@ void Version::Prefetch(const ReadOptions& options, const std::vector<const Looku
 }
 
 void Version::AddIterators(const ReadOptions& options, TableCache* table_cache,
-                           std::vector<std::unique_ptr<InternalIterator>>* iters) const {
+                           std::vector<std::unique_ptr<InternalIterator>>* iters,
+                           std::vector<uint64_t>* newest,
+                           std::vector<RangeTombstone>* tombstones) const {
   for (const FileList& files : files_) {
     for (const auto& f : files) {
-      iters->push_back(table_cache->NewIterator(options, f->number, f->file_size));
+      if (newest != nullptr) newest->push_back(f->largest_seqno);
+      std::shared_ptr<const TableReader> reader;
+      Status s = table_cache->FindTable(f->number, f->file_size, &reader);
+      if (!s.ok()) {
+        iters->push_back(NewEmptyIterator(std::move(s)));
+        continue;
+      }
+      if (tombstones != nullptr && reader->range_tombstones() != nullptr) {
+        const auto& in_table = reader->range_tombstones()->tombstones();
+        tombstones->insert(tombstones->end(), in_table.begin(), in_table.end());
+      }
+      const TableReader* table = reader.get();
+      iters->push_back(table->NewIterator(options, std::move(reader)));
     }
   }
 }

@@ -53,9 +53,12 @@ class Version {
   void Prefetch(const ReadOptions& options, const std::vector<const LookupKey*>& keys,
                 TableCache* table_cache) const;
 
-  // Appends one iterator per table file to *iters.
+  // Appends one iterator per table file to *iters, and, if given, each table's largest
+  // sequence to *newest and its range tombstones to *tombstones.
   void AddIterators(const ReadOptions& options, TableCache* table_cache,
-                    std::vector<std::unique_ptr<InternalIterator>>* iters) const;
+                    std::vector<std::unique_ptr<InternalIterator>>* iters,
+                    std::vector<uint64_t>* newest = nullptr,
+                    std::vector<RangeTombstone>* tombstones = nullptr) const;
 
   // "L0: 3 files, 12345 bytes\n..." for properties and tests.
   std::string DebugString() const;

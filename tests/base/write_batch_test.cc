@@ -121,7 +121,7 @@ TEST(WriteBatchTest, CheckSizes) {
   b.Put(std::string(kMaxKeySize, 'k'), "v");
   b.Delete("x");
   uint64_t bytes = 0;
-  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, false, &bytes).ok());
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, false, nullptr, &bytes).ok());
   EXPECT_EQ(bytes, kMaxKeySize + 1 + 1);
   b.Put(std::string(kMaxKeySize + 1, 'k'), "v");
   Status s = WriteBatchInternal::CheckSizes(b, false);
@@ -164,7 +164,7 @@ TEST(WriteBatchTest, MergeRecords) {
   EXPECT_EQ(puts_only.calls, 1);
 
   uint64_t bytes = 0;
-  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, true, &bytes).ok());
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(b, true, nullptr, &bytes).ok());
   EXPECT_EQ(bytes, 6u);
   const Status s = WriteBatchInternal::CheckSizes(b, false);
   EXPECT_TRUE(s.IsInvalidArgument());

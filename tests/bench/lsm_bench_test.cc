@@ -79,6 +79,8 @@ TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
   BenchConfig config = Config();
   config.batch_size = 7;
   if (GetParam() != "leveldb") config.engine_options.merge_operator = "stringappend";
+  config.num_range_tombstones = 20;
+  config.range_tombstone_width = 5;
   Runner runner(config);
   ASSERT_TRUE(runner.Open().ok());
   std::set<std::string> ran;
@@ -178,6 +180,16 @@ TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
     EXPECT_GT(*r.write_amplification, 0.0);
   }
   run("waitforcompaction");
+
+  if (GetParam() == "leveldb") {
+    ran.insert("deleterange");
+    WorkloadResult refused;
+    EXPECT_TRUE(runner.Run("deleterange", &refused).IsNotSupported());
+  } else {
+    r = run("deleterange");
+    EXPECT_EQ(r.ops, 20u);
+    EXPECT_EQ(r.counters.deletes, 20u);
+  }
 
   r = run("deleterandom");
   EXPECT_EQ(r.ops, 1000u);

@@ -217,6 +217,12 @@ class Runner {
         model_.erase(k);
         break;
       }
+      case kOpDeleteRange: {
+        const auto [begin, end] = NextRange();
+        CheckOk(db_->DeleteRange(WriteOptions(), begin, end), "DeleteRange");
+        model_.erase(model_.lower_bound(begin), model_.lower_bound(end));
+        break;
+      }
       case kOpMerge: {
         const std::string k = NextKey(), v = NextValue();
         CheckOk(db_->Merge(WriteOptions(), k, v), "Merge");

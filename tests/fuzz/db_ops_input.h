@@ -49,6 +49,7 @@ enum DBOp : uint8_t {
   kOpCompactRange,     // shape (bit 0: no begin, bit 1: no end), range
   kOpReopen,           //
   kOpMerge,            // key value (the string-append operator's operand)
+  kOpDeleteRange,      // range
   kNumDBOps,
 };
 // bounds: shape (bit 0: no lower bound, bit 1: no upper bound), range (ordered).

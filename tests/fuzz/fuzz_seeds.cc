@@ -260,8 +260,10 @@ class OpsWriter {
       const uint64_t r = rnd_.Uniform(100);
       if (r < 30) {
         Op(static_cast<DBOp>(kOpPut + rnd_.Uniform(3))).Key().Value();
-      } else if (r < 35) {
+      } else if (r < 33) {
         Op(kOpMerge).Key().Value();
+      } else if (r < 35) {
+        Op(kOpDeleteRange).Key().Key();
       } else if (r < 45) {
         Op(kOpDelete).Key();
       } else if (r < 52) {

@@ -40,6 +40,10 @@ struct Counter : WriteBatch::Handler {
     n++;
     return Status::OK();
   }
+  Status DeleteRange(std::string_view, std::string_view) override {
+    n++;
+    return Status::OK();
+  }
 };
 
 struct Result {

@@ -24,6 +24,10 @@ struct Rebuilder : lsm::WriteBatch::Handler {
     batch.Merge(k, v);
     return lsm::Status::OK();
   }
+  lsm::Status DeleteRange(std::string_view b, std::string_view e) override {
+    batch.DeleteRange(b, e);
+    return lsm::Status::OK();
+  }
 };
 
 }  // namespace

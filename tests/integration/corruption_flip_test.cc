@@ -1,12 +1,12 @@
 // corruption_flip (docs/testing.md): damage one file of a closed database, open it and read
-// everything. Per file type (the WAL, a table's data blocks, index, filter, metaindex and
-// properties, footer, the MANIFEST, CURRENT): flip one byte at 200 random offsets (XOR with a
-// random nonzero mask) and truncate at 50 random lengths. The table regions come from the
-// table's own block map (ReadBlockMap, as `lsm sst layout` prints it).
+// everything. Per file type (the WAL, a table's data blocks, index, filter, range-deletion
+// block, metaindex and properties, footer, the MANIFEST, CURRENT): flip one byte at 200 random
+// offsets (XOR with a random nonzero mask) and truncate at 50 random lengths. The table regions
+// come from the table's own block map (ReadBlockMap, as `lsm sst layout` prints it).
 //
 // The database holds a known write history: write i is a batch that sets "!seq" to i and puts
-// or deletes a few keys. Its tables (two leveled by a full compaction, two flushed after) hold
-// writes 1..first; its WAL holds first+1..last, unflushed.
+// or deletes a few keys; every 25th also deletes a range of ten keys. Its tables (two leveled by a
+// full compaction, two flushed after) hold writes 1..first; its WAL holds first+1..last, unflushed.
 //
 // Pass: no crash or sanitizer report, and either the open fails, or every answer is an error
 // or agrees with the state after write j, one j for the whole case: every Get, a forward and a
@@ -49,6 +49,7 @@ enum class Target {
   kSstData,
   kSstIndex,
   kSstFilter,
+  kSstRangeDel,
   kSstMeta,  // metaindex and properties blocks
   kSstFooter,
   kManifest,
@@ -65,6 +66,8 @@ const char* TargetName(Target t) {
       return "sst-index";
     case Target::kSstFilter:
       return "sst-filter";
+    case Target::kSstRangeDel:
+      return "sst-range-del";
     case Target::kSstMeta:
       return "sst-meta";
     case Target::kSstFooter:
@@ -130,6 +133,14 @@ class Pristine {
             model[key] = value;
           }
         }
+        if (written % 25 == 0) {
+          char begin[16], end[16];
+          const int first = static_cast<int>(rnd.Uniform(390));
+          std::snprintf(begin, sizeof(begin), "key%04d", first);
+          std::snprintf(end, sizeof(end), "key%04d", first + 10);
+          batch.DeleteRange(begin, end);
+          model.erase(model.lower_bound(begin), model.lower_bound(end));
+        }
         ASSERT_TRUE(db->Write(WriteOptions(), &batch).ok());
         models_.push_back(model);
       }
@@ -180,8 +191,8 @@ class Pristine {
     ASSERT_EQ(regions_[Target::kManifest].size(), 1u);
     ASSERT_EQ(regions_[Target::kCurrent].size(), 1u);
     ASSERT_GE(tables_, 3);
-    for (Target t : {Target::kSstData, Target::kSstIndex, Target::kSstFilter, Target::kSstMeta,
-                     Target::kSstFooter}) {
+    for (Target t : {Target::kSstData, Target::kSstIndex, Target::kSstFilter, Target::kSstRangeDel,
+                     Target::kSstMeta, Target::kSstFooter}) {
       ASSERT_FALSE(regions_[t].empty()) << TargetName(t);
     }
 
@@ -234,6 +245,8 @@ class Pristine {
         regions_[Target::kSstIndex].push_back(r);
       } else if (b.kind == "filter") {
         regions_[Target::kSstFilter].push_back(r);
+      } else if (b.kind == "range_del") {
+        regions_[Target::kSstRangeDel].push_back(r);
       } else if (b.kind.rfind("data", 0) == 0) {
         regions_[Target::kSstData].push_back(r);
       } else {
@@ -544,8 +557,8 @@ TEST_P(CorruptionFlipTest, NeverAWrongAnswer) {
 
 INSTANTIATE_TEST_SUITE_P(FileTypes, CorruptionFlipTest,
                          testing::Values(Target::kWal, Target::kSstData, Target::kSstIndex,
-                                         Target::kSstFilter, Target::kSstMeta, Target::kSstFooter,
-                                         Target::kManifest, Target::kCurrent),
+                                         Target::kSstFilter, Target::kSstRangeDel, Target::kSstMeta,
+                                         Target::kSstFooter, Target::kManifest, Target::kCurrent),
                          [](const testing::TestParamInfo<Target>& info) {
                            std::string name = TargetName(info.param);
                            name.erase(std::remove(name.begin(), name.end(), '-'), name.end());

@@ -7,10 +7,10 @@
 // fault-injecting file system with no faults) and how writes reach the log (synced, unsynced,
 // without the WAL); none of it may change an answer.
 //
-// The log holds Put, Delete, Merge (string append), WriteBatch, Get, iterator walks (Seek,
-// SeekForPrev, SeekToFirst, SeekToLast, then Next and Prev, some with bounds), snapshots taken,
-// read and released, Flush, CompactRange, and close and reopen. The history records one line per
-// operation: statuses, values, and every iterator position.
+// The log holds Put, Delete, Merge (string append), DeleteRange, WriteBatch, Get, iterator walks
+// (Seek, SeekForPrev, SeekToFirst, SeekToLast, then Next and Prev, some with bounds), snapshots
+// taken, read and released, Flush, CompactRange, and close and reopen. The history records one line
+// per operation: statuses, values, and every iterator position.
 //
 // Scale: LSM_METAMORPHIC_SEEDS (default 5) seeds, spread over five test cases, x
 // LSM_METAMORPHIC_OPS (default 5000) operations x 9 option sets. A failure prints the seed
@@ -47,11 +47,12 @@ struct Op {
     kFlush,
     kCompact,
     kReopen,
-    kMerge
+    kMerge,
+    kDeleteRange
   };
   Kind kind;
   std::string key;    // Put, Delete, Merge, Get; Iterate: the seek target; Compact: begin
-  std::string value;  // Put; Merge: the operand; Compact: end
+  std::string value;  // Put; Merge: the operand; Compact, DeleteRange: end
   bool sync = false;  // writes, for option sets that sync as the log says
   // Batch: (put?, key, value) in order.
   std::vector<std::tuple<bool, std::string, std::string>> batch;
@@ -68,7 +69,7 @@ struct Op {
   std::string Describe() const {
     static const char* const kNames[] = {"Put",          "Delete",   "Batch",   "Get",
                                          "Iterate",      "Snapshot", "Release", "Flush",
-                                         "CompactRange", "Reopen",   "Merge"};
+                                         "CompactRange", "Reopen",   "Merge",   "DeleteRange"};
     std::string s = kNames[static_cast<int>(kind)];
     switch (kind) {
       case Kind::kPut:
@@ -87,6 +88,8 @@ struct Op {
                (snapshot >= 0 ? " snapshot " + std::to_string(snapshot) : "");
       case Kind::kRelease:
         return s + " " + std::to_string(snapshot);
+      case Kind::kDeleteRange:
+        return s + "('" + Printable(key) + "', '" + Printable(value) + "')";
       case Kind::kCompact:
         return s + "(" + (has_lower ? "'" + Printable(key) + "'" : "null") + ", " +
                (has_upper ? "'" + Printable(value) + "'" : "null") + ")";
@@ -117,10 +120,15 @@ std::vector<Op> GenerateLog(uint64_t seed, int count) {
       op.kind = Op::Kind::kPut;
       op.key = key();
       op.value = value();
-    } else if (r < 250) {
+    } else if (r < 240) {
       op.kind = Op::Kind::kMerge;
       op.key = key();
       op.value = rnd.Bytes(rnd.Skewed(4));
+    } else if (r < 250) {
+      op.kind = Op::Kind::kDeleteRange;
+      op.key = key();
+      op.value = key();
+      if (op.value < op.key) std::swap(op.key, op.value);
     } else if (r < 330) {
       op.kind = Op::Kind::kDelete;
       op.key = key();
@@ -361,6 +369,9 @@ class Runner {
         break;
       case Op::Kind::kMerge:
         s = db_->Merge(Write(op), op.key, op.value);
+        break;
+      case Op::Kind::kDeleteRange:
+        s = db_->DeleteRange(Write(op), op.key, op.value);
         break;
       case Op::Kind::kBatch: {
         WriteBatch batch;

@@ -1,6 +1,6 @@
-// model_diff (docs/testing.md): random Put/Delete/Merge/WriteBatch/Get/iterator/snapshot/Flush/
-// CompactRange operations against a std::map model (Merge appends, as the string-append
-// operator does), with tiny write buffers and levels so that
+// model_diff (docs/testing.md): random Put/Delete/Merge/DeleteRange/WriteBatch/Get/iterator/
+// snapshot/Flush/CompactRange operations against a std::map model (Merge appends, as the
+// string-append operator does), with tiny write buffers and levels so that
 // flushes and compactions happen, and close/reopen every
 // ~2k operations. Every read and iterator step must equal the model; snapshot reads must equal
 // the model copy of their moment.
@@ -119,10 +119,15 @@ class ModelDiff {
       const std::string k = RandomKey(), v = RandomValue();
       ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
       model_[k] = v;
-    } else if (kind < 35) {
+    } else if (kind < 33) {
       const std::string k = RandomKey(), operand = RandomOperand();
       ASSERT_TRUE(db_->Merge(WriteOptions(), k, operand).ok());
       ModelMerge(&model_, k, operand);
+    } else if (kind < 35) {
+      std::string begin = RandomKey(), end = RandomKey();
+      if (end < begin) std::swap(begin, end);
+      ASSERT_TRUE(db_->DeleteRange(WriteOptions(), begin, end).ok());
+      model_.erase(model_.lower_bound(begin), model_.lower_bound(end));
     } else if (kind < 45) {
       const std::string k = RandomKey();
       ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());

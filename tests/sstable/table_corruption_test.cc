@@ -178,11 +178,11 @@ TEST(TableCorruptionTest, Messages) {
                               ": bad magic number");
 
   bad = good;
-  EncodeFixed32(bad.data() + good.size() - 12, 2);
+  EncodeFixed32(bad.data() + good.size() - 12, 3);
   fs.SetContents(kPath, bad);
   s = OpenTable(&fs, kPath, options, nullptr, &table);
   EXPECT_TRUE(s.IsNotSupported());
-  EXPECT_NE(s.ToString().find("format version 2"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.ToString().find("format version 3"), std::string::npos) << s.ToString();
 
   fs.SetContents(kPath, "short");
   s = OpenTable(&fs, kPath, options, nullptr, &table);

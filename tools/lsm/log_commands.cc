@@ -136,6 +136,17 @@ class BatchPrinter : public WriteBatch::Handler {
     }
     return Status::OK();
   }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    if (json_) {
+      absl::PrintF("%s{\"seq\": %u, \"type\": \"delete_range\", \"key\": %s, \"end\": %s}", Sep(),
+                   seq_++, JsonString(FormatBytes(begin, hex_)),
+                   JsonString(FormatBytes(end, hex_)));
+    } else {
+      absl::PrintF("    DELRANGE '%s' .. '%s' @ %u\n", FormatBytes(begin, hex_),
+                   FormatBytes(end, hex_), seq_++);
+    }
+    return Status::OK();
+  }
   Status Merge(std::string_view key, std::string_view operand) override {
     if (json_) {
       absl::PrintF("%s{\"seq\": %u, \"type\": \"merge\", \"key\": %s, \"value\": %s}", Sep(),

@@ -223,9 +223,28 @@ int SstScan(const Words& words) {
     ++count;
   }
   const Status s = it->status();
+  // Range tombstones, in the block's order, after the entries (only where there are any).
+  const RangeTombstoneList* tombstones = table->range_tombstones();
+  if (json && tombstones != nullptr) {
+    absl::PrintF("\n], \"range_tombstones\": [");
+    const char* sep = "";
+    for (const RangeTombstone& t : tombstones->tombstones()) {
+      absl::PrintF("%s\n  {\"begin\": %s, \"end\": %s, \"seq\": %u}", sep,
+                   JsonString(FormatBytes(t.begin, hex)), JsonString(FormatBytes(t.end, hex)),
+                   t.seq);
+      sep = ",";
+    }
+  } else if (tombstones != nullptr) {
+    for (const RangeTombstone& t : tombstones->tombstones()) {
+      absl::PrintF("'%s' .. '%s' @ %u DELRANGE\n", FormatBytes(t.begin, hex),
+                   FormatBytes(t.end, hex), t.seq);
+    }
+  }
   if (json) {
     absl::PrintF("\n], \"count\": %u, \"status\": %s}\n", count,
                  JsonString(s.ok() ? "OK" : s.ToString()));
+  } else if (tombstones != nullptr) {
+    absl::PrintF("-- %u entries, %u range tombstones\n", count, tombstones->tombstones().size());
   } else {
     absl::PrintF("-- %u entries\n", count);
   }

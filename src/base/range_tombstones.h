@@ -1,0 +1,75 @@
+// Range tombstones: DB::DeleteRange(begin, end) at sequence s deletes every entry of a user key
+// in [begin, end) whose sequence is below s. RangeTombstoneList fragments a set of them into
+// non-overlapping pieces, so that the tombstones covering a key are one binary search away.
+//
+//   RangeTombstoneList list(ucmp, {{"b", "f", 7}, {"d", "k", 9}});
+//   // fragments: [b, d) {7}, [d, f) {9, 7}, [f, k) {9}
+//   list.Covering("e", 8) == 7;        // the newest tombstone over "e" visible at sequence 8
+//   list.CoveringAbove("e", 7) == 9;   // the oldest one over "e" newer than sequence 7
+//
+// Tombstones live apart from point entries: in a memtable's second index and in a table's
+// range-deletion block, as the internal key (begin, s, kRangeDeletion) with value `end`.
+// Thread-safety: a list is immutable once built; its methods may be called from any thread.
+#ifndef LSM_BASE_RANGE_TOMBSTONES_H_
+#define LSM_BASE_RANGE_TOMBSTONES_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lsm/comparator.h"
+#include "src/base/dbformat.h"
+
+namespace lsm {
+
+struct RangeTombstone {
+  std::string begin;  // inclusive
+  std::string end;    // exclusive
+  SequenceNumber seq = 0;
+};
+
+class RangeTombstoneList {
+ public:
+  // A piece of the key space where the same tombstones apply.
+  struct Fragment {
+    std::string begin;
+    std::string end;
+    std::vector<SequenceNumber> seqs;  // descending
+  };
+
+  RangeTombstoneList() = default;
+  // Fragments `tombstones` (in any order; empty ranges are dropped), keeping those at or below
+  // `max_seq`. `ucmp` must outlive the list.
+  RangeTombstoneList(const Comparator* ucmp, std::vector<RangeTombstone> tombstones,
+                     SequenceNumber max_seq = kMaxSequenceNumber);
+
+  bool empty() const { return fragments_.empty(); }
+  // The tombstones kept, ordered by begin, then by sequence descending.
+  const std::vector<RangeTombstone>& tombstones() const { return tombstones_; }
+  const std::vector<Fragment>& fragments() const { return fragments_; }
+
+  // The fragment that holds user_key, or null.
+  const Fragment* Find(std::string_view user_key) const;
+
+  // The largest sequence at or below read_seq of a tombstone covering user_key; 0 if none.
+  SequenceNumber Covering(std::string_view user_key, SequenceNumber read_seq) const;
+
+  // The smallest sequence above `seq` of a tombstone covering user_key; 0 if none.
+  SequenceNumber CoveringAbove(std::string_view user_key, SequenceNumber seq) const;
+
+ private:
+  const Comparator* ucmp_ = nullptr;
+  std::vector<RangeTombstone> tombstones_;
+  std::vector<Fragment> fragments_;
+};
+
+// Widens a table's internal-key range [*smallest, *largest] (empty strings: none yet) over a
+// tombstone it holds: down to (begin, kMaxSequenceNumber, kValue), which sorts before every
+// entry of begin, and up to (end, kMaxSequenceNumber, kMerge), which sorts before that, so a
+// table that starts at end (where a tombstone cut at end goes on) still begins after it.
+void WidenRangeOver(const InternalKeyComparator& icmp, const RangeTombstone& t,
+                    std::string* smallest, std::string* largest);
+
+}  // namespace lsm
+
+#endif  // LSM_BASE_RANGE_TOMBSTONES_H_

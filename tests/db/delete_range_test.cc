@@ -1,0 +1,250 @@
+// DB::DeleteRange: range tombstones hide what they cover in Get, MultiGet and iterators both
+// ways, through flushes, compactions and reopens; snapshots keep their view; newer writes in a
+// deleted range show; bad ranges are refused.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lsm/db.h"
+#include "lsm/merge_operator.h"
+#include "tests/support/db_read.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+class DeleteRangeTest : public testing::Test {
+ protected:
+  DeleteRangeTest() : dbname_(tmp_.path() + "/db") {
+    options_.create_if_missing = true;
+    options_.write_buffer_size = 64 << 10;
+    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
+  }
+
+  void Open() {
+    db_.reset();
+    Status s = DB::Open(options_, dbname_, &db_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  void Reopen() {
+    ASSERT_TRUE(db_->Close().ok());
+    Open();
+  }
+  void Put(std::string_view k, std::string_view v) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
+  }
+  void DeleteRange(std::string_view b, std::string_view e) {
+    ASSERT_TRUE(db_->DeleteRange(WriteOptions(), b, e).ok());
+  }
+  std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
+    return ReadForTest(db_.get(), key, snapshot);
+  }
+  std::string Scan(bool reverse, const Snapshot* snapshot = nullptr) {
+    ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+    std::string out;
+    if (reverse) {
+      for (it->SeekToLast(); it->Valid(); it->Prev()) {
+        out = std::string(it->key()) + "=" + std::string(it->value()) + ";" + out;
+      }
+    } else {
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
+      }
+    }
+    if (!it->status().ok()) out += "error: " + it->status().ToString();
+    return out;
+  }
+  void CompactAll() {
+    ASSERT_TRUE(db_->Flush().ok());
+    ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  }
+
+  TempDir tmp_;
+  std::string dbname_;
+  Options options_;
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(DeleteRangeTest, HidesTheRangeThroughFlushCompactionAndReopen) {
+  Open();
+  for (const char* k : {"a", "b", "c", "d", "e"}) Put(k, std::string("v") + k);
+  DeleteRange("b", "d");
+  Put("c2", "new");  // written after the tombstone: shows
+  const std::string want = "a=va;c2=new;d=vd;e=ve;";
+  for (int round = 0; round < 4; round++) {
+    SCOPED_TRACE(round);
+    EXPECT_EQ(Get("a"), "va");
+    EXPECT_EQ(Get("b"), "NOT_FOUND");
+    EXPECT_EQ(Get("c"), "NOT_FOUND");
+    EXPECT_EQ(Get("c2"), "new");
+    EXPECT_EQ(Get("d"), "vd");  // the end is exclusive
+    EXPECT_EQ(Scan(false), want);
+    EXPECT_EQ(Scan(true), want);
+    std::vector<std::string> values;
+    std::vector<Status> st = db_->MultiGet(ReadOptions(), {"b", "c2", "d"}, &values);
+    EXPECT_TRUE(st[0].IsNotFound());
+    EXPECT_EQ(values[1], "new");
+    EXPECT_EQ(values[2], "vd");
+    if (round == 0) {
+      ASSERT_TRUE(db_->Flush().ok());
+    } else if (round == 1) {
+      CompactAll();
+    } else if (round == 2) {
+      Reopen();
+    }
+  }
+}
+
+TEST_F(DeleteRangeTest, TombstoneInMemtableOverTablesAndOnlyTombstonesFlush) {
+  Open();
+  for (int i = 0; i < 100; i++) Put("k" + std::to_string(100 + i), "v");
+  CompactAll();
+  DeleteRange("k120", "k180");
+  EXPECT_EQ(Get("k150"), "NOT_FOUND");
+  EXPECT_EQ(Get("k119"), "v");
+  ASSERT_TRUE(db_->Flush().ok());  // a table holding only the tombstone
+  EXPECT_EQ(Get("k150"), "NOT_FOUND");
+  Reopen();
+  EXPECT_EQ(Get("k179"), "NOT_FOUND");
+  EXPECT_EQ(Get("k180"), "v");
+  CompactAll();
+  int n = 0;
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+  for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
+  EXPECT_EQ(n, 40);
+}
+
+TEST_F(DeleteRangeTest, SnapshotsKeepTheirView) {
+  Open();
+  Put("a", "1");
+  Put("b", "1");
+  const Snapshot* before = db_->GetSnapshot();
+  DeleteRange("a", "z");
+  const Snapshot* after = db_->GetSnapshot();
+  Put("b", "2");
+  CompactAll();
+  EXPECT_EQ(Scan(false, before), "a=1;b=1;");
+  EXPECT_EQ(Scan(true, before), "a=1;b=1;");
+  EXPECT_EQ(Scan(false, after), "");
+  EXPECT_EQ(Get("a", before), "1");
+  EXPECT_EQ(Get("a", after), "NOT_FOUND");
+  EXPECT_EQ(Scan(false), "b=2;");
+  db_->ReleaseSnapshot(before);
+  db_->ReleaseSnapshot(after);
+  CompactAll();
+  EXPECT_EQ(Scan(false), "b=2;");
+  EXPECT_EQ(Get("a"), "NOT_FOUND");
+}
+
+TEST_F(DeleteRangeTest, MergesAboveATombstoneStartAfresh) {
+  Open();
+  Put("k", "old");
+  DeleteRange("a", "z");
+  ASSERT_TRUE(db_->Merge(WriteOptions(), "k", "x").ok());
+  EXPECT_EQ(Get("k"), "x");
+  EXPECT_EQ(Scan(false), "k=x;");
+  EXPECT_EQ(Scan(true), "k=x;");
+  CompactAll();
+  EXPECT_EQ(Get("k"), "x");
+}
+
+TEST_F(DeleteRangeTest, BadRangesAreRefused) {
+  Open();
+  Put("m", "v");
+  Status s = db_->DeleteRange(WriteOptions(), "z", "a");
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_TRUE(db_->DeleteRange(WriteOptions(), "m", "m").ok());  // empty: removes nothing
+  EXPECT_EQ(Get("m"), "v");
+  WriteBatch batch;
+  batch.Put("n", "v");
+  batch.DeleteRange("q", "p");
+  EXPECT_TRUE(db_->Write(WriteOptions(), &batch).IsInvalidArgument());
+  EXPECT_EQ(Get("n"), "NOT_FOUND");  // nothing of the batch was written
+}
+
+// Many tombstones, many sources: random Puts, Deletes, Merges and DeleteRanges with flushes,
+// compactions, snapshots and reopens against a model.
+TEST_F(DeleteRangeTest, RandomOperationsMatchAModel) {
+  options_.level0_file_num_compaction_trigger = 2;
+  options_.target_file_size_base = 64 << 10;
+  options_.max_bytes_for_level_base = 256 << 10;
+  Open();
+  std::mt19937 rng(testing::UnitTest::GetInstance()->random_seed());
+  using Model = std::map<std::string, std::string>;
+  Model model;
+  std::vector<std::pair<const Snapshot*, Model>> snapshots;
+  auto key = [&] {
+    char buf[8];
+    std::snprintf(buf, sizeof(buf), "k%03u", static_cast<unsigned>(rng() % 300));
+    return std::string(buf);
+  };
+  auto check = [&](const Model& m, const Snapshot* snapshot) {
+    std::string want;
+    for (const auto& [k, v] : m) want += k + "=" + v + ";";
+    ASSERT_EQ(Scan(false, snapshot), want);
+    ASSERT_EQ(Scan(true, snapshot), want);
+    for (int i = 0; i < 30; i++) {
+      const std::string k = key();
+      auto it = m.find(k);
+      ASSERT_EQ(Get(k, snapshot), it == m.end() ? "NOT_FOUND" : it->second) << k;
+    }
+  };
+  for (int step = 0; step < 8000; step++) {
+    const int op = rng() % 100;
+    const std::string k = key();
+    if (op < 45) {
+      const std::string v = std::to_string(step) + std::string(rng() % 200, 'v');
+      Put(k, v);
+      model[k] = v;
+    } else if (op < 55) {
+      const std::string operand = std::to_string(step);
+      ASSERT_TRUE(db_->Merge(WriteOptions(), k, operand).ok());
+      auto it = model.find(k);
+      if (it == model.end()) {
+        model[k] = operand;
+      } else {
+        it->second += "," + operand;
+      }
+    } else if (op < 62) {
+      ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());
+      model.erase(k);
+    } else if (op < 68) {
+      std::string e = key();
+      std::string b = k;
+      if (e < b) std::swap(b, e);
+      if (rng() % 2 == 0 && e.size() == 4) e = e.substr(0, 3) + char('0' + (e[3] - '0' + 1) % 10);
+      if (b > e) std::swap(b, e);
+      DeleteRange(b, e);
+      model.erase(model.lower_bound(b), model.lower_bound(e));
+    } else if (op < 71) {
+      if (snapshots.size() < 3) {
+        snapshots.emplace_back(db_->GetSnapshot(), model);
+      } else {
+        const size_t i = rng() % snapshots.size();
+        db_->ReleaseSnapshot(snapshots[i].first);
+        snapshots.erase(snapshots.begin() + i);
+      }
+    } else if (op < 72) {
+      ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+    } else if (op < 74) {
+      ASSERT_TRUE(db_->Flush().ok());
+    } else if (op < 75 && snapshots.empty()) {
+      Reopen();
+    }
+    if (step % 400 == 399) {
+      check(model, nullptr);
+      for (const auto& [snapshot, m] : snapshots) check(m, snapshot);
+    }
+  }
+  for (const auto& [snapshot, m] : snapshots) db_->ReleaseSnapshot(snapshot);
+  CompactAll();
+  check(model, nullptr);
+}
+
+}  // namespace
+}  // namespace lsm
