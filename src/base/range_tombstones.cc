@@ -7,7 +7,7 @@ namespace lsm {
 RangeTombstoneList::RangeTombstoneList(const Comparator* ucmp,
                                        std::vector<RangeTombstone> tombstones,
                                        SequenceNumber max_seq)
-    : ucmp_(ucmp) {
+    : ucmp_(ucmp), bytewise_(ucmp == BytewiseComparator()) {
   std::erase_if(tombstones, [&](const RangeTombstone& t) {
     return t.seq > max_seq || ucmp->Compare(t.begin, t.end) >= 0;
   });
@@ -47,14 +47,29 @@ RangeTombstoneList::RangeTombstoneList(const Comparator* ucmp,
   }
 }
 
-const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view user_key) const {
-  // The last fragment that begins at or before user_key.
-  auto it = std::upper_bound(
-      fragments_.begin(), fragments_.end(), user_key,
-      [this](std::string_view k, const Fragment& f) { return ucmp_->Compare(k, f.begin) < 0; });
-  if (it == fragments_.begin()) return nullptr;
-  --it;
-  return ucmp_->Compare(user_key, it->end) < 0 ? &*it : nullptr;
+const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view user_key,
+                                                             size_t* hint) const {
+  // i: the last fragment that begins at or before user_key.
+  size_t i;
+  const size_t n = fragments_.size();
+  if (hint != nullptr && *hint < n && !Less(user_key, fragments_[*hint].begin) &&
+      (*hint + 1 == n || Less(user_key, fragments_[*hint + 1].begin))) {
+    i = *hint;  // the same fragment, or the gap after it
+  } else if (hint != nullptr && *hint + 1 < n && !Less(user_key, fragments_[*hint + 1].begin) &&
+             (*hint + 2 >= n || Less(user_key, fragments_[*hint + 2].begin))) {
+    i = *hint + 1;  // the next one (after kNoHint, which wraps: the first)
+  } else {
+    auto it = std::upper_bound(
+        fragments_.begin(), fragments_.end(), user_key,
+        [this](std::string_view k, const Fragment& f) { return Less(k, f.begin); });
+    if (it == fragments_.begin()) {
+      if (hint != nullptr) *hint = kNoHint;
+      return nullptr;
+    }
+    i = static_cast<size_t>(it - fragments_.begin()) - 1;
+  }
+  if (hint != nullptr) *hint = i;
+  return Less(user_key, fragments_[i].end) ? &fragments_[i] : nullptr;
 }
 
 SequenceNumber RangeTombstoneList::Covering(std::string_view user_key,

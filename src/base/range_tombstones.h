@@ -48,8 +48,11 @@ class RangeTombstoneList {
   const std::vector<RangeTombstone>& tombstones() const { return tombstones_; }
   const std::vector<Fragment>& fragments() const { return fragments_; }
 
-  // The fragment that holds user_key, or null.
-  const Fragment* Find(std::string_view user_key) const;
+  // The fragment that holds user_key, or null. `hint` (if given) carries the position of the
+  // last lookup to the next: keys asked in ascending order then cost a comparison or two
+  // instead of a binary search. Start it at kNoHint.
+  static constexpr size_t kNoHint = ~size_t{0};
+  const Fragment* Find(std::string_view user_key, size_t* hint = nullptr) const;
 
   // The largest sequence at or below read_seq of a tombstone covering user_key; 0 if none.
   SequenceNumber Covering(std::string_view user_key, SequenceNumber read_seq) const;
@@ -58,7 +61,12 @@ class RangeTombstoneList {
   SequenceNumber CoveringAbove(std::string_view user_key, SequenceNumber seq) const;
 
  private:
+  bool Less(std::string_view a, std::string_view b) const {
+    return bytewise_ ? a < b : ucmp_->Compare(a, b) < 0;
+  }
+
   const Comparator* ucmp_ = nullptr;
+  bool bytewise_ = false;  // ucmp_ is the bytewise comparator: compare without a call
   std::vector<RangeTombstone> tombstones_;
   std::vector<Fragment> fragments_;
 };

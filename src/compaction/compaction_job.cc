@@ -76,7 +76,7 @@ class OutputWriter {
   // Ends the output being written; `next` is the first user key of the next one (null after
   // the last: then an output holding only tombstones is written if any remain).
   Status Finish(const std::string* next) {
-    if (builder_ == nullptr && next == nullptr && !tombstones_.empty()) {
+    if (builder_ == nullptr && next == nullptr && TombstonesRemain()) {
       Status s = Start();
       if (!s.ok()) return s;
     }
@@ -123,6 +123,14 @@ class OutputWriter {
     file_ = NewRateLimitedFile(std::move(file), ctx_.rate_limiter);
     builder_ = std::make_unique<TableBuilder>(ctx_.table_options, file_.get());
     return Status::OK();
+  }
+
+  // Some tombstone reaches past where this output begins.
+  bool TombstonesRemain() const {
+    const Comparator* ucmp = ctx_.icmp->user_comparator();
+    return std::any_of(tombstones_.begin(), tombstones_.end(), [&](const RangeTombstone& t) {
+      return !lower_.has_value() || ucmp->Compare(*lower_, t.end) < 0;
+    });
   }
 
   // Adds the parts of the tombstones in [lower_, next), widening the output's key range over

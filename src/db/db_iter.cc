@@ -21,13 +21,15 @@ class DBIter final : public Iterator {
 
   DBIter(const Comparator* ucmp, const MergeOperator* merge_operator,
          std::unique_ptr<InternalIterator> iter, SequenceNumber seq, const ReadOptions& options,
-         std::shared_ptr<const void> pin, std::shared_ptr<const RangeTombstoneList> tombstones)
+         std::shared_ptr<const void> pin,
+         std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones)
       : ucmp_(ucmp),
         merge_operator_(merge_operator),
         iter_(std::move(iter)),
         sequence_(seq),
         pin_(std::move(pin)),
-        tombstones_(std::move(tombstones)) {
+        tombstones_(std::move(tombstones)),
+        hints_(tombstones_.size(), RangeTombstoneList::kNoHint) {
     if (options.iterate_lower_bound != nullptr) lower_ = std::string(*options.iterate_lower_bound);
     if (options.iterate_upper_bound != nullptr) upper_ = std::string(*options.iterate_upper_bound);
   }
@@ -142,24 +144,44 @@ class DBIter final : public Iterator {
     return false;
   }
 
-  // The entry's type as the reader sees it: a deletion when a range tombstone covers it.
-  ValueType TypeOf(const ParsedInternalKey& ikey) const {
-    if (tombstones_ == nullptr || ikey.type == ValueType::kDeletion) return ikey.type;
-    return tombstones_->Covering(ikey.user_key, sequence_) > ikey.sequence ? ValueType::kDeletion
-                                                                           : ikey.type;
+  // The newest range tombstone at or below sequence_ over user_key (0: none), and in
+  // *fragment (if given) the fragment it was found in.
+  SequenceNumber Covering(std::string_view user_key,
+                          const RangeTombstoneList::Fragment** fragment = nullptr) const {
+    SequenceNumber newest = 0;
+    for (size_t i = 0; i < tombstones_.size(); i++) {
+      const RangeTombstoneList::Fragment* f = tombstones_[i]->Find(user_key, &hints_[i]);
+      if (f == nullptr) continue;
+      for (SequenceNumber s : f->seqs) {
+        if (s > sequence_) continue;
+        if (s > newest) {
+          newest = s;
+          if (fragment != nullptr) *fragment = f;
+        }
+        break;
+      }
+    }
+    return newest;
   }
 
-  // The entry at the iterator, of a user key at or after `user_key`, is covered by a range
-  // tombstone: the sources older than it move past the tombstone's fragment in one seek.
-  // Returns true if the iterator's entry changed (the caller looks at it again). Each
-  // fragment is tried once in a row, as the sources newer than it go on stepping through it.
+  // The entry's type as the reader sees it: a deletion when a range tombstone covers it.
+  ValueType TypeOf(const ParsedInternalKey& ikey) const {
+    if (tombstones_.empty() || ikey.type == ValueType::kDeletion) return ikey.type;
+    return Covering(ikey.user_key) > ikey.sequence ? ValueType::kDeletion : ikey.type;
+  }
+
+  // The entry at the iterator, of `user_key`, is covered by a range tombstone: the sources
+  // older than it move past the tombstone's fragment in one seek. Returns true if the
+  // iterator's entry changed (the caller looks at it again). Each fragment is tried once in a
+  // row, as the sources newer than the tombstone go on stepping through it.
   bool SkipCovered(std::string_view user_key) {
-    const RangeTombstoneList::Fragment* f = tombstones_->Find(user_key);
+    const RangeTombstoneList::Fragment* f = nullptr;
+    const SequenceNumber seq = Covering(user_key, &f);
     if (f == nullptr || f == skipped_) return false;
     skipped_ = f;
     seek_key_.clear();
     AppendInternalKey(&seek_key_, ParsedInternalKey(f->end, kMaxSequenceNumber, kValueTypeForSeek));
-    return iter_->SkipOlderThan(seek_key_, tombstones_->Covering(user_key, sequence_));
+    return iter_->SkipOlderThan(seek_key_, seq);
   }
 
   // Moves forward to the first visible value at or after the iterator's position, skipping
@@ -343,8 +365,9 @@ class DBIter final : public Iterator {
   const std::unique_ptr<InternalIterator> iter_;
   const SequenceNumber sequence_;
   const std::shared_ptr<const void> pin_;
-  const std::shared_ptr<const RangeTombstoneList> tombstones_;  // null: none
-  const RangeTombstoneList::Fragment* skipped_ = nullptr;       // the last SkipCovered tried
+  const std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones_;
+  mutable std::vector<size_t> hints_;                      // Find's, per list
+  const RangeTombstoneList::Fragment* skipped_ = nullptr;  // the last SkipCovered tried
   std::optional<std::string> lower_;
   std::optional<std::string> upper_;
 
@@ -361,12 +384,11 @@ class DBIter final : public Iterator {
 
 }  // namespace
 
-std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
-                                        const MergeOperator* merge_operator,
-                                        std::unique_ptr<InternalIterator> internal,
-                                        SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin,
-                                        std::shared_ptr<const RangeTombstoneList> tombstones) {
+std::unique_ptr<Iterator> NewDBIterator(
+    const Comparator* user_comparator, const MergeOperator* merge_operator,
+    std::unique_ptr<InternalIterator> internal, SequenceNumber sequence, const ReadOptions& options,
+    std::shared_ptr<const void> pin,
+    std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones) {
   return std::make_unique<DBIter>(user_comparator, merge_operator, std::move(internal), sequence,
                                   options, std::move(pin), std::move(tombstones));
 }

@@ -7,9 +7,9 @@
 //                                                seq, options, std::move(pin));
 //
 // `pin` is held for the iterator's lifetime (the Version whose files it reads). `tombstones`
-// (null: none) are the range tombstones of every source at or below `sequence`: an entry
-// below one is hidden as if deleted, and going forward the sources older than a tombstone
-// skip past it in one seek (InternalIterator::SkipOlderThan).
+// are the range tombstones of the sources (the memtables', the tables'): an entry below one
+// at or below `sequence` is hidden as if deleted, and going forward the sources older than
+// the tombstone skip past it in one seek (InternalIterator::SkipOlderThan).
 // An internal key that does not parse, or a merge that fails, makes the iterator invalid with
 // the error (FullMerge in src/base/get_context.h words it). merge_operator may be null.
 // Thread-safety: one thread at a time.
@@ -17,6 +17,7 @@
 #define LSM_DB_DB_ITER_H_
 
 #include <memory>
+#include <vector>
 
 #include "lsm/comparator.h"
 #include "lsm/iterator.h"
@@ -27,12 +28,11 @@
 
 namespace lsm {
 
-std::unique_ptr<Iterator> NewDBIterator(const Comparator* user_comparator,
-                                        const MergeOperator* merge_operator,
-                                        std::unique_ptr<InternalIterator> internal,
-                                        SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin,
-                                        std::shared_ptr<const RangeTombstoneList> tombstones);
+std::unique_ptr<Iterator> NewDBIterator(
+    const Comparator* user_comparator, const MergeOperator* merge_operator,
+    std::unique_ptr<InternalIterator> internal, SequenceNumber sequence, const ReadOptions& options,
+    std::shared_ptr<const void> pin,
+    std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones);
 
 }  // namespace lsm
 

@@ -124,30 +124,32 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
   Status s = CheckOpen();
   if (!s.ok()) {
     return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr,
-                         nullptr);
+                         {});
   }
   ReadView view = AcquireReadView(options);
+  const RangeTombstoneList* in_tables;
+  s = view.version->RangeTombstones(table_cache_.get(), &in_tables);
+  if (!s.ok()) {
+    ReleaseReadView(&view);
+    return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr,
+                         {});
+  }
   std::vector<std::unique_ptr<InternalIterator>> children;
   std::vector<uint64_t> newest;  // of each child: memtables may hold anything
-  std::vector<RangeTombstone> tombstones;
+  std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones;
   for (MemTable* m : view.mems) {
     children.push_back(m->NewIterator());
     newest.push_back(kMaxSequenceNumber);
-    std::vector<RangeTombstone> in_mem = m->RangeTombstones(view.sequence);
-    tombstones.insert(tombstones.end(), std::make_move_iterator(in_mem.begin()),
-                      std::make_move_iterator(in_mem.end()));
+    if (auto fragments = m->Fragments(); fragments != nullptr) tombstones.push_back(fragments);
   }
-  view.version->AddIterators(options, table_cache_.get(), &children, &newest, &tombstones);
+  view.version->AddIterators(options, table_cache_.get(), &children, &newest);
   auto pin = std::make_shared<VersionPin>(this, std::move(view.version), view.version_generation);
   ReleaseReadView(&view);  // each memtable iterator holds its own reference
-  std::shared_ptr<const RangeTombstoneList> fragments;
-  if (!tombstones.empty()) {
-    fragments = std::make_shared<const RangeTombstoneList>(options_.comparator,
-                                                           std::move(tombstones), view.sequence);
-  }
+  // The tables' list lives as long as the version, which the pin holds.
+  if (!in_tables->empty()) tombstones.emplace_back(pin, in_tables);
   return NewDBIterator(options_.comparator, options_.merge_operator.get(),
                        NewMergingIterator(&icmp_, std::move(children), std::move(newest)),
-                       view.sequence, options, std::move(pin), std::move(fragments));
+                       view.sequence, options, std::move(pin), std::move(tombstones));
 }
 
 const Snapshot* DBImpl::GetSnapshot() {

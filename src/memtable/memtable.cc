@@ -141,22 +141,17 @@ std::vector<RangeTombstone> MemTable::RangeTombstones(SequenceNumber max_seq) co
   return out;
 }
 
-SequenceNumber MemTable::CoveringTombstone(std::string_view user_key,
-                                           SequenceNumber read_seq) const {
+std::shared_ptr<const RangeTombstoneList> MemTable::Fragments() const {
   const uint64_t count = num_range_deletions();
-  if (count == 0) return 0;
-  std::shared_ptr<const RangeTombstoneList> fragments;
-  {
-    MutexLock l(&fragments_mu_);
-    if (fragments_ == nullptr || fragmented_count_ != count) {
-      // Holds every tombstone counted so far (each is linked in before it is counted).
-      fragments_ = std::make_shared<const RangeTombstoneList>(comparator_.icmp.user_comparator(),
-                                                              RangeTombstones());
-      fragmented_count_ = count;
-    }
-    fragments = fragments_;
+  if (count == 0) return nullptr;
+  MutexLock l(&fragments_mu_);
+  if (fragments_ == nullptr || fragmented_count_ != count) {
+    // Holds every tombstone counted so far (each is linked in before it is counted).
+    fragments_ = std::make_shared<const RangeTombstoneList>(comparator_.icmp.user_comparator(),
+                                                            RangeTombstones());
+    fragmented_count_ = count;
   }
-  return fragments->Covering(user_key, read_seq);
+  return fragments_;
 }
 
 bool MemTable::Get(const LookupKey& key, GetContext* ctx) const {
@@ -177,7 +172,9 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
 
 template <typename TableIterator>
 bool MemTable::GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx) const {
-  ctx->CoverWith(CoveringTombstone(key.user_key(), ExtractTag(key.internal_key()) >> 8));
+  if (num_range_deletions() > 0) {
+    ctx->CoverWith(Fragments()->Covering(key.user_key(), ExtractTag(key.internal_key()) >> 8));
+  }
   for (it->Seek(key.internal_key()); it->Valid(); it->Next()) {
     const std::string_view found = LengthPrefixed(it->key());
     const std::string_view found_user = ExtractUserKey(found);

@@ -119,9 +119,9 @@ class MemTable {
   // The range tombstones at or below max_seq.
   std::vector<RangeTombstone> RangeTombstones(SequenceNumber max_seq = kMaxSequenceNumber) const;
 
-  // The largest sequence at or below read_seq of a range tombstone covering user_key; 0 if
-  // none. Fragments the tombstones once for every count of them (RangeTombstoneList).
-  SequenceNumber CoveringTombstone(std::string_view user_key, SequenceNumber read_seq) const;
+  // The range tombstones fragmented (RangeTombstoneList), anew only when more were counted;
+  // null when there are none.
+  std::shared_ptr<const RangeTombstoneList> Fragments() const;
 
   // Gives ctx the entries of key.user_key() with sequence <= the key's sequence, newest
   // first, after the range tombstones covering the key, until it is decided. Returns true if

@@ -268,9 +268,6 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
     return Status::InvalidArgument("table lookup key is not an internal key");
   }
   const std::string_view user_key = ExtractUserKey(internal_key);
-  if (range_tombstones_ != nullptr) {
-    ctx->CoverWith(range_tombstones_->Covering(user_key, ExtractTag(internal_key) >> 8));
-  }
   if (!KeyMayMatch(user_key)) return Status::OK();
 
   // The key's entries may go on into the blocks after the first.

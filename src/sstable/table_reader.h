@@ -78,7 +78,8 @@ class TableReader {
 
   // Gives ctx the entries whose user key equals that of `internal_key` and whose sequence is
   // at or below its sequence, newest first, until it is decided. The bloom filter is
-  // consulted before the index.
+  // consulted before the index. The table's range tombstones are the caller's to apply
+  // (Version::Get applies those of every table at once).
   // REQUIRES: internal_key is an internal key (else InvalidArgument).
   Status Get(const ReadOptions& options, std::string_view internal_key, GetContext* ctx) const;
   // The same for a table without merge operands: finds the newest such entry, setting *value

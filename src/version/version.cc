@@ -29,6 +29,9 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, GetContext
   const Comparator* ucmp = icmp_->user_comparator();
   const std::string_view user_key = key.user_key();
   const std::string_view ikey = key.internal_key();
+  const RangeTombstoneList* tombstones;
+  if (Status s = RangeTombstones(table_cache, &tombstones); !s.ok()) return s;
+  ctx->CoverWith(tombstones->Covering(user_key, ExtractTag(ikey) >> 8));
   auto search = [&](const FileMetaData& f, bool* done) -> Status {
     Status s = table_cache->Get(options, f.number, f.file_size, key, ctx);
     *done = !s.ok() || ctx->decided();
@@ -146,25 +149,37 @@ void Version::Prefetch(const ReadOptions& options, const std::vector<const Looku
 
 void Version::AddIterators(const ReadOptions& options, TableCache* table_cache,
                            std::vector<std::unique_ptr<InternalIterator>>* iters,
-                           std::vector<uint64_t>* newest,
-                           std::vector<RangeTombstone>* tombstones) const {
+                           std::vector<uint64_t>* newest) const {
   for (const FileList& files : files_) {
     for (const auto& f : files) {
       if (newest != nullptr) newest->push_back(f->largest_seqno);
-      std::shared_ptr<const TableReader> reader;
-      Status s = table_cache->FindTable(f->number, f->file_size, &reader);
-      if (!s.ok()) {
-        iters->push_back(NewEmptyIterator(std::move(s)));
-        continue;
-      }
-      if (tombstones != nullptr && reader->range_tombstones() != nullptr) {
-        const auto& in_table = reader->range_tombstones()->tombstones();
-        tombstones->insert(tombstones->end(), in_table.begin(), in_table.end());
-      }
-      const TableReader* table = reader.get();
-      iters->push_back(table->NewIterator(options, std::move(reader)));
+      iters->push_back(table_cache->NewIterator(options, f->number, f->file_size));
     }
   }
+}
+
+Status Version::RangeTombstones(TableCache* table_cache, const RangeTombstoneList** list) const {
+  if (!tombstones_built_.load(std::memory_order_acquire)) {
+    MutexLock l(&tombstones_mu_);
+    if (!tombstones_built_.load(std::memory_order_relaxed)) {
+      std::vector<RangeTombstone> all;
+      for (const FileList& files : files_) {
+        for (const auto& f : files) {
+          std::shared_ptr<const TableReader> reader;
+          Status s = table_cache->FindTable(f->number, f->file_size, &reader);
+          if (!s.ok()) return s;
+          if (reader->range_tombstones() == nullptr) continue;
+          const auto& in_table = reader->range_tombstones()->tombstones();
+          all.insert(all.end(), in_table.begin(), in_table.end());
+        }
+      }
+      tombstones_ =
+          std::make_unique<const RangeTombstoneList>(icmp_->user_comparator(), std::move(all));
+      tombstones_built_.store(true, std::memory_order_release);
+    }
+  }
+  *list = tombstones_.get();
+  return Status::OK();
 }
 
 std::string Version::DebugString() const {

@@ -12,6 +12,7 @@
 #ifndef LSM_VERSION_VERSION_H_
 #define LSM_VERSION_VERSION_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,7 +21,9 @@
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
 #include "src/base/internal_iterator.h"
+#include "src/base/range_tombstones.h"
 #include "src/sstable/table_cache.h"
+#include "src/util/mutex.h"
 #include "src/version/version_edit.h"
 
 namespace lsm {
@@ -41,8 +44,14 @@ class Version {
   // log number of the edit that made it, or of the last edit before that set one).
   uint64_t log_number() const { return log_number_; }
 
-  // Gives ctx the entries of `key` in the tables, newest data first, until it is decided.
-  // Returns the error met, if any; the answer is ctx->Finish().
+  // Sets *list to the range tombstones of every table, fragmented together once per version
+  // (on first use, opening each table through table_cache), valid while the version lives.
+  // A table that cannot be opened fails the call, and a later call tries again.
+  Status RangeTombstones(TableCache* table_cache, const RangeTombstoneList** list) const;
+
+  // Gives ctx the entries of `key` in the tables, newest data first, after the tombstones
+  // covering it, until it is decided. Returns the error met, if any; the answer is
+  // ctx->Finish().
   Status Get(const ReadOptions& options, const LookupKey& key, GetContext* ctx,
              TableCache* table_cache) const;
 
@@ -54,11 +63,10 @@ class Version {
                 TableCache* table_cache) const;
 
   // Appends one iterator per table file to *iters, and, if given, each table's largest
-  // sequence to *newest and its range tombstones to *tombstones.
+  // sequence to *newest.
   void AddIterators(const ReadOptions& options, TableCache* table_cache,
                     std::vector<std::unique_ptr<InternalIterator>>* iters,
-                    std::vector<uint64_t>* newest = nullptr,
-                    std::vector<RangeTombstone>* tombstones = nullptr) const;
+                    std::vector<uint64_t>* newest = nullptr) const;
 
   // "L0: 3 files, 12345 bytes\n..." for properties and tests.
   std::string DebugString() const;
@@ -69,6 +77,9 @@ class Version {
   const InternalKeyComparator* const icmp_;
   FileList files_[kNumLevels];
   uint64_t log_number_ = 0;
+  mutable Mutex tombstones_mu_;  // taken only until tombstones_ is built
+  mutable std::atomic<bool> tombstones_built_{false};
+  mutable std::unique_ptr<const RangeTombstoneList> tombstones_;
 };
 
 // Applies edits to a base version to make a new one.

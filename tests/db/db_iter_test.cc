@@ -70,7 +70,7 @@ std::unique_ptr<Iterator> NewIter(std::vector<std::pair<std::string, std::string
                                   SequenceNumber seq, CountingIterator::Counts* counts) {
   return NewDBIterator(BytewiseComparator(), nullptr,
                        std::make_unique<CountingIterator>(std::move(entries), counts), seq,
-                       ReadOptions(), nullptr, nullptr);
+                       ReadOptions(), nullptr, {});
 }
 
 // A forward scan over a key with a thousand versions seeks past them instead of stepping over
