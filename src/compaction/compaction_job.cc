@@ -45,7 +45,6 @@ bool NoOlderEntryOutside(const Version& v, const absl::flat_hash_set<uint64_t>& 
   return true;
 }
 
-// Writes output tables one after another.
 // Writes output tables one after another. Each output also gets the range tombstones kept
 // (`tombstones`, in any order), cut to the user keys it spans: from where the previous output
 // ended to where the next begins, so that together they cover every kept tombstone whole.
@@ -237,7 +236,7 @@ Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, cons
       break;
     }
     if (covered(next.user_key, next.sequence)) {
-      base_type = ValueType::kDeletion;  // a tombstone lies below the operands; left for the caller
+      base_type = ValueType::kDeletion;  // a tombstone under the operands; the entry is left
       break;
     }
     result->entries_in++;
@@ -282,8 +281,8 @@ Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, cons
   return Status::OK();
 }
 
-// True when no table of `v` outside `inputs` overlapping user keys [begin, end) may hold an
-// entry older than `sequence`.
+// True when no table of `v` outside `inputs` that overlaps the tombstone's range may hold an
+// entry older than the tombstone.
 bool NoOlderInRangeOutside(const Version& v, const absl::flat_hash_set<uint64_t>& inputs,
                            const Comparator* ucmp, const RangeTombstone& t) {
   for (int level = 0; level < kNumLevels; level++) {
@@ -348,9 +347,10 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
   MergeRun run;
   input->SeekToFirst();
   while (s.ok() && input->Valid()) {
+    const std::string_view key = input->key();
     std::string_view value = input->value();
     ParsedInternalKey ikey;
-    if (!ParseInternalKey(input->key(), &ikey)) {
+    if (!ParseInternalKey(key, &ikey)) {
       s = Status::Corruption("compaction input holds an internal key that does not parse");
       break;
     }
@@ -377,6 +377,7 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
       input->Next();
       continue;
     }
+    const ValueType input_type = ikey.type;
     bool read_past = false;  // the input is past the entry already
     if (ikey.type == ValueType::kMerge && ctx.merge_operator != nullptr) {
       read_past = true;
@@ -422,10 +423,12 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
     if (ikey.type != ValueType::kMerge) newer_sequence = ikey.sequence;
     if (drop) {
       result->entries_dropped++;
-    } else {
-      key_buffer.clear();
+    } else if (read_past || ikey.type != input_type) {
+      key_buffer.clear();  // a merge result, or a value the filter removed
       AppendInternalKey(&key_buffer, ikey);
       s = out.Add(key_buffer, value);
+    } else {
+      s = out.Add(key, value);
     }
     if (!read_past) input->Next();
   }

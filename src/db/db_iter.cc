@@ -318,8 +318,9 @@ class DBIter final : public Iterator {
     if (!iter_->Valid() || !Parse(&ikey)) return ValueType::kDeletion;
     ValueType found = TypeOf(ikey);
     if (found == ValueType::kValue) saved_value_.assign(iter_->value());
-    if (found == ValueType::kMerge)
+    if (found == ValueType::kMerge) {
       found = MergeForward() ? ValueType::kValue : ValueType::kDeletion;
+    }
     SeekBeforeSavedKey();
     if (found == ValueType::kDeletion) ClearSaved();
     return found;

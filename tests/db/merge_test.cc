@@ -48,21 +48,7 @@ class MergeTest : public testing::Test {
     return ReadForTest(db_.get(), key, snapshot);
   }
   std::string Scan(bool reverse, const Snapshot* snapshot = nullptr) {
-    ReadOptions ro;
-    ro.snapshot = snapshot;
-    std::unique_ptr<Iterator> it = db_->NewIterator(ro);
-    std::string out;
-    if (reverse) {
-      for (it->SeekToLast(); it->Valid(); it->Prev()) {
-        out = std::string(it->key()) + "=" + std::string(it->value()) + ";" + out;
-      }
-    } else {
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
-      }
-    }
-    if (!it->status().ok()) out += "error: " + it->status().ToString();
-    return out;
+    return ScanForTest(db_.get(), reverse, snapshot);
   }
   void CompactAll() {
     ASSERT_TRUE(db_->Flush().ok());

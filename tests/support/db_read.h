@@ -1,10 +1,12 @@
-// Reads a key for a test's comparison: the value, "NOT_FOUND", or the error's text.
+// Reads a key, or the whole database, for a test's comparison.
 //
-//   EXPECT_EQ(ReadForTest(db.get(), "k"), "v1");
+//   EXPECT_EQ(ReadForTest(db.get(), "k"), "v1");     // the value, "NOT_FOUND" or the error
 //   EXPECT_EQ(ReadForTest(db.get(), "k", snapshot), "NOT_FOUND");
+//   EXPECT_EQ(ScanForTest(db.get(), /*reverse=*/true), "a=1;b=2;");   // in key order either way
 #ifndef LSM_TESTS_SUPPORT_DB_READ_H_
 #define LSM_TESTS_SUPPORT_DB_READ_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +22,26 @@ inline std::string ReadForTest(DB* db, std::string_view key, const Snapshot* sna
   if (s.IsNotFound()) return "NOT_FOUND";
   if (!s.ok()) return s.ToString();
   return value;
+}
+
+// Every key and value, "k=v;" in key order, read forward or backward; an iterator error is
+// appended as "error: <status>".
+inline std::string ScanForTest(DB* db, bool reverse, const Snapshot* snapshot = nullptr) {
+  ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<Iterator> it = db->NewIterator(ro);
+  std::string out;
+  if (reverse) {
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+      out.insert(0, std::string(it->key()) + "=" + std::string(it->value()) + ";");
+    }
+  } else {
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
+    }
+  }
+  if (!it->status().ok()) out += "error: " + it->status().ToString();
+  return out;
 }
 
 }  // namespace lsm
