@@ -94,7 +94,7 @@ ABSL_FLAG(std::string, merge_operator, "",
           "mergerandom needs one; with uint64add its operands are 8-byte integers.");
 ABSL_FLAG(int64_t, merge_keys, -1, "Keys mergerandom merges into; -1 means --num.");
 ABSL_FLAG(int64_t, num_range_tombstones, 10000,
-          "Range deletions deleterange writes (lsm, rocksdb), each at a random key.");
+          "Range deletions deleterange writes (lsm, rocksdb), evenly spaced over the keys.");
 ABSL_FLAG(int64_t, range_tombstone_width, 1, "Keys each range deletion of deleterange spans.");
 ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 

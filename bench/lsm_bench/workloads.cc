@@ -314,11 +314,14 @@ lsm::Status Runner::DoDeleteRange(WorkloadResult* r) {
   r->op_name = "delete";
   const uint64_t width = static_cast<uint64_t>(config_.range_tombstone_width);
   const uint64_t count = static_cast<uint64_t>(config_.num_range_tombstones);
+  // Evenly spaced over the key space, so that count ranges of width keys delete exactly
+  // count * width keys when they do not overlap. The end, k + width, stays a key of the key
+  // space (below --num), so it formats.
+  const uint64_t stride = std::max<uint64_t>((num() - width) / std::max<uint64_t>(count, 1), 1);
   auto body = [&](ThreadState* t) {
     std::string begin;
-    while (t->More(count)) {
-      // The end, k + width, stays a key of the key space (below --num), so it formats.
-      const uint64_t k = t->rnd.Uniform(std::max<uint64_t>(num() - width, 1));
+    for (uint64_t i = 0; t->More(count); i++) {
+      const uint64_t k = (i * stride) % std::max<uint64_t>(num() - width, 1);
       begin.assign(t->keys.Format(k));
       const std::string_view end = t->keys.Format(k + width);
       lsm::Status s = t->engine().DeleteRange(begin, end);

@@ -107,7 +107,7 @@ class Runner {
   // mergerandom: --num merges of one operand each into keys drawn from --merge_keys.
   lsm::Status DoMergeRandom(WorkloadResult* r);
   // deleterange: --num_range_tombstones range deletions of --range_tombstone_width keys each,
-  // at random keys.
+  // evenly spaced over the key space.
   lsm::Status DoDeleteRange(WorkloadResult* r);
   lsm::Status DoYcsb(std::string_view name, WorkloadResult* r);
   lsm::Status DoWaitForCompaction(WorkloadResult* r);

@@ -33,6 +33,13 @@ void MakeCrashBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
   const std::string del = "key" + std::to_string(rnd.Uniform(2000));
   batch->Delete(del);
   if (model != nullptr) model->erase(del);
+  if (i % 32 == 31) {
+    // ["keyN", "keyN5"): keyN and the keys keyN0 .. keyN4 that follow it in byte order.
+    const std::string begin = "key" + std::to_string(rnd.Uniform(200));
+    const std::string end = begin + "5";
+    batch->DeleteRange(begin, end);
+    if (model != nullptr) model->erase(model->lower_bound(begin), model->lower_bound(end));
+  }
   // A merge operand is not idempotent: one applied twice, or lost, after recovery shows.
   const std::string counter = "count" + std::to_string(i % 8);
   std::string one(8, '\0');

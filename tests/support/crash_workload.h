@@ -2,8 +2,9 @@
 // and the check that a recovered database holds a prefix of it.
 //
 // Batch i is a pure function of (seed, i): it records i under kSeqKey, puts three keys (one
-// batch in 16 with a value of 40 to 60 KB), deletes one and adds i + 1 to one of eight
-// counters through Merge (CrashWorkloadOptions has the uint64add operator). A recovered database
+// batch in 16 with a value of 40 to 60 KB), deletes one (one batch in 32 a range of them too)
+// and adds i + 1 to one of eight counters through Merge (CrashWorkloadOptions has the
+// uint64add operator). A recovered database
 // therefore names the last batch it holds, and must equal the model after exactly that batch.
 //
 //   PrefixModel model(seed);
