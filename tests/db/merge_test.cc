@@ -200,6 +200,20 @@ TEST_F(MergeTest, MergeWithoutOperatorIsRefused) {
   EXPECT_EQ(Get("a"), "NOT_FOUND");  // nothing of the batch was written
 }
 
+TEST_F(MergeTest, OptionsFileRecordsTheOperator) {
+  options_.merge_operator = MergeOperators::CreateStringAppendOperator(';');
+  Open();
+  ASSERT_TRUE(db_->Close().ok());
+  Options loaded;
+  ASSERT_TRUE(LoadLatestOptions(dbname_, &loaded).ok());
+  ASSERT_NE(loaded.merge_operator, nullptr);  // a built-in one, made by name
+  EXPECT_STREQ(loaded.merge_operator->Name(), "stringappend:;");
+  std::string merged;
+  const std::string_view base = "a";
+  ASSERT_TRUE(loaded.merge_operator->FullMerge("k", &base, {"b", "c"}, &merged));
+  EXPECT_EQ(merged, "a;b;c");
+}
+
 TEST_F(MergeTest, LogWithMergesNeedsAnOperatorToOpen) {
   Open();
   Merge("k", "v");
