@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <map>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -336,70 +334,6 @@ TEST_F(MergeTest, ConcurrentCountersAddUp) {
   total = 0;
   for (int c = 0; c < kCounters; c++) total += count(c, nullptr);
   EXPECT_EQ(total, uint64_t{kWriters} * kMerges);
-}
-
-// Random Puts, Deletes and Merges with flushes, compactions, snapshots and reopens, against
-// a model.
-TEST_F(MergeTest, RandomOperationsMatchAModel) {
-  options_.level0_file_num_compaction_trigger = 2;
-  Open();
-  std::mt19937 rng(testing::UnitTest::GetInstance()->random_seed());
-  using Model = std::map<std::string, std::string>;
-  Model model;
-  std::vector<std::pair<const Snapshot*, Model>> snapshots;
-  auto check = [&](const Model& m, const Snapshot* snapshot) {
-    std::string want;
-    for (const auto& [k, v] : m) want += k + "=" + v + ";";
-    ASSERT_EQ(Scan(false, snapshot), want);
-    ASSERT_EQ(Scan(true, snapshot), want);
-    for (int i = 0; i < 20; i++) {
-      const std::string k = "k" + std::to_string(rng() % 40);
-      auto it = m.find(k);
-      ASSERT_EQ(Get(k, snapshot), it == m.end() ? "NOT_FOUND" : it->second) << k;
-    }
-  };
-  for (int step = 0; step < 6000; step++) {
-    const std::string k = "k" + std::to_string(rng() % 40);
-    const int op = rng() % 100;
-    if (op < 55) {
-      const std::string operand = std::to_string(step) + std::string(rng() % 50, 'x');
-      Merge(k, operand);
-      auto it = model.find(k);
-      if (it == model.end()) {
-        model[k] = operand;
-      } else {
-        it->second += "," + operand;
-      }
-    } else if (op < 75) {
-      const std::string v = "p" + std::to_string(step);
-      ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
-      model[k] = v;
-    } else if (op < 85) {
-      ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());
-      model.erase(k);
-    } else if (op < 88) {
-      if (snapshots.size() < 4) {
-        snapshots.emplace_back(db_->GetSnapshot(), model);
-      } else {
-        const size_t i = rng() % snapshots.size();
-        db_->ReleaseSnapshot(snapshots[i].first);
-        snapshots.erase(snapshots.begin() + i);
-      }
-    } else if (op < 89) {
-      ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
-    } else if (op < 92) {
-      ASSERT_TRUE(db_->Flush().ok());
-    } else if (op < 93 && snapshots.empty()) {
-      Reopen();
-    }
-    if (step % 500 == 499) {
-      check(model, nullptr);
-      for (const auto& [snapshot, m] : snapshots) check(m, snapshot);
-    }
-  }
-  for (const auto& [snapshot, m] : snapshots) db_->ReleaseSnapshot(snapshot);
-  CompactAll();
-  check(model, nullptr);
 }
 
 }  // namespace
