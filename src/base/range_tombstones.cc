@@ -72,12 +72,15 @@ const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view us
   return Less(user_key, fragments_[i].end) ? &fragments_[i] : nullptr;
 }
 
-SequenceNumber RangeTombstoneList::Covering(std::string_view user_key,
-                                            SequenceNumber read_seq) const {
-  const Fragment* f = Find(user_key);
+SequenceNumber RangeTombstoneList::Covering(std::string_view user_key, SequenceNumber read_seq,
+                                            size_t* hint, const Fragment** fragment) const {
+  const Fragment* f = Find(user_key, hint);
   if (f == nullptr) return 0;
   for (SequenceNumber s : f->seqs) {
-    if (s <= read_seq) return s;
+    if (s <= read_seq) {
+      if (fragment != nullptr) *fragment = f;
+      return s;
+    }
   }
   return 0;
 }

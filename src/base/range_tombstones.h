@@ -55,7 +55,9 @@ class RangeTombstoneList {
   const Fragment* Find(std::string_view user_key, size_t* hint = nullptr) const;
 
   // The largest sequence at or below read_seq of a tombstone covering user_key; 0 if none.
-  SequenceNumber Covering(std::string_view user_key, SequenceNumber read_seq) const;
+  // `hint` as for Find; *fragment (if given) is set to the fragment when one covers the key.
+  SequenceNumber Covering(std::string_view user_key, SequenceNumber read_seq,
+                          size_t* hint = nullptr, const Fragment** fragment = nullptr) const;
 
   // The smallest sequence above `seq` of a tombstone covering user_key; 0 if none.
   SequenceNumber CoveringAbove(std::string_view user_key, SequenceNumber seq) const;

@@ -18,29 +18,37 @@ namespace {
 // Bytes of an input table read at once (ReadOptions::readahead_size).
 constexpr size_t kCompactionReadaheadSize = 2 << 20;
 
-bool Contains(const Comparator* ucmp, const FileMetaData& f, std::string_view user_key) {
-  return ucmp->Compare(user_key, ExtractUserKey(f.smallest)) >= 0 &&
-         ucmp->Compare(user_key, ExtractUserKey(f.largest)) <= 0;
-}
+// User keys from begin to end, end included or not.
+struct KeySpan {
+  std::string_view begin;
+  std::string_view end;
+  bool end_included;
+};
 
-// True when no table of `v` outside `inputs` may hold an entry for user_key older than
-// `sequence`.
+// True when no table of `v` outside `inputs` whose keys reach into `span` may hold an entry
+// older than `sequence`.
 bool NoOlderEntryOutside(const Version& v, const absl::flat_hash_set<uint64_t>& inputs,
-                         const Comparator* ucmp, std::string_view user_key,
-                         SequenceNumber sequence) {
+                         const Comparator* ucmp, const KeySpan& span, SequenceNumber sequence) {
+  auto before_end = [&](const FileMetaData& f) {
+    const int c = ucmp->Compare(ExtractUserKey(f.smallest), span.end);
+    return span.end_included ? c <= 0 : c < 0;
+  };
   auto may_hold = [&](const FileMetaData& f) {
-    return f.smallest_seqno < sequence && !inputs.contains(f.number) && Contains(ucmp, f, user_key);
+    return f.smallest_seqno < sequence && !inputs.contains(f.number) &&
+           ucmp->Compare(ExtractUserKey(f.largest), span.begin) >= 0 && before_end(f);
   };
   for (const auto& f : v.files(0)) {
     if (may_hold(*f)) return false;
   }
   for (int level = 1; level < kNumLevels; level++) {
     const FileList& files = v.files(level);
-    // The first file whose largest key is at or past user_key.
+    // From the first file whose largest key is at or past begin, while they start before end.
     auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
-      return ucmp->Compare(ExtractUserKey(f->largest), user_key) < 0;
+      return ucmp->Compare(ExtractUserKey(f->largest), span.begin) < 0;
     });
-    if (it != files.end() && may_hold(**it)) return false;
+    for (; it != files.end() && before_end(**it); ++it) {
+      if (may_hold(**it)) return false;
+    }
   }
   return true;
 }
@@ -281,22 +289,6 @@ Status MergeOperands(InternalIterator* input, const CompactionContext& ctx, cons
   return Status::OK();
 }
 
-// True when no table of `v` outside `inputs` that overlaps the tombstone's range may hold an
-// entry older than the tombstone.
-bool NoOlderInRangeOutside(const Version& v, const absl::flat_hash_set<uint64_t>& inputs,
-                           const Comparator* ucmp, const RangeTombstone& t) {
-  for (int level = 0; level < kNumLevels; level++) {
-    for (const auto& f : v.files(level)) {
-      if (f->smallest_seqno < t.seq && !inputs.contains(f->number) &&
-          ucmp->Compare(ExtractUserKey(f->smallest), t.end) < 0 &&
-          ucmp->Compare(t.begin, ExtractUserKey(f->largest)) <= 0) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
 // The merge loop shared by compactions (c != null) and flushes. `tombstones`: the input's
 // range tombstones.
 Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneList& tombstones,
@@ -316,7 +308,7 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
   // True when nothing older than `sequence` of user_key can exist outside the input.
   auto nothing_older_outside = [&](std::string_view user_key, SequenceNumber sequence) {
     return ctx.version != nullptr &&
-           NoOlderEntryOutside(*ctx.version, inputs, ucmp, user_key, sequence);
+           NoOlderEntryOutside(*ctx.version, inputs, ucmp, {user_key, user_key, true}, sequence);
   };
   // An entry below a tombstone that no snapshot separates from it is seen by no reader.
   auto covered = [&](std::string_view user_key, SequenceNumber sequence) {
@@ -328,7 +320,7 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
   std::vector<RangeTombstone> kept;
   for (const RangeTombstone& t : tombstones.tombstones()) {
     if (t.seq <= ctx.oldest_snapshot && ctx.version != nullptr &&
-        NoOlderInRangeOutside(*ctx.version, inputs, ucmp, t)) {
+        NoOlderEntryOutside(*ctx.version, inputs, ucmp, {t.begin, t.end, false}, t.seq)) {
       result->entries_dropped++;
     } else {
       kept.push_back(t);
@@ -465,13 +457,8 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
   std::vector<RangeTombstone> tombstones;
   for (const CompactionInputs& in : c.inputs) {
     for (const auto& f : in.files) {
-      std::shared_ptr<const TableReader> reader;
-      Status s = ctx.table_cache->FindTable(f->number, f->file_size, &reader);
+      Status s = ctx.table_cache->AppendRangeTombstones(f->number, f->file_size, &tombstones);
       if (!s.ok()) return s;
-      if (reader->range_tombstones() != nullptr) {
-        const auto& in_table = reader->range_tombstones()->tombstones();
-        tombstones.insert(tombstones.end(), in_table.begin(), in_table.end());
-      }
     }
   }
   return Run(&c, input.get(),

@@ -150,15 +150,11 @@ class DBIter final : public Iterator {
                           const RangeTombstoneList::Fragment** fragment = nullptr) const {
     SequenceNumber newest = 0;
     for (size_t i = 0; i < tombstones_.size(); i++) {
-      const RangeTombstoneList::Fragment* f = tombstones_[i]->Find(user_key, &hints_[i]);
-      if (f == nullptr) continue;
-      for (SequenceNumber s : f->seqs) {
-        if (s > sequence_) continue;
-        if (s > newest) {
-          newest = s;
-          if (fragment != nullptr) *fragment = f;
-        }
-        break;
+      const RangeTombstoneList::Fragment* f = nullptr;
+      const SequenceNumber s = tombstones_[i]->Covering(user_key, sequence_, &hints_[i], &f);
+      if (s > newest) {
+        newest = s;
+        if (fragment != nullptr) *fragment = f;
       }
     }
     return newest;

@@ -127,16 +127,14 @@ void MemTable::AddRangeDeletion(SequenceNumber seq, std::string_view begin, std:
   }
 }
 
-std::vector<RangeTombstone> MemTable::RangeTombstones(SequenceNumber max_seq) const {
+std::vector<RangeTombstone> MemTable::RangeTombstones() const {
   std::vector<RangeTombstone> out;
   if (num_range_deletions() == 0) return out;
   List::Iterator it(range_dels_.get());
   for (it.SeekToFirst(); it.Valid(); it.Next()) {
     const std::string_view ikey = LengthPrefixed(it.key());
-    const SequenceNumber seq = ExtractTag(ikey) >> 8;
-    if (seq > max_seq) continue;
     out.push_back({std::string(ExtractUserKey(ikey)),
-                   std::string(LengthPrefixed(ikey.data() + ikey.size())), seq});
+                   std::string(LengthPrefixed(ikey.data() + ikey.size())), ExtractTag(ikey) >> 8});
   }
   return out;
 }

@@ -116,8 +116,8 @@ class MemTable {
   void AddRangeDeletion(SequenceNumber seq, std::string_view begin, std::string_view end,
                         bool concurrent);
 
-  // The range tombstones at or below max_seq.
-  std::vector<RangeTombstone> RangeTombstones(SequenceNumber max_seq = kMaxSequenceNumber) const;
+  // The range tombstones.
+  std::vector<RangeTombstone> RangeTombstones() const;
 
   // The range tombstones fragmented (RangeTombstoneList), anew only when more were counted;
   // null when there are none.

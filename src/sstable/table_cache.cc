@@ -73,6 +73,17 @@ Status TableCache::Get(const ReadOptions& options, uint64_t file_number, uint64_
   return reader->Get(options, key.internal_key(), ctx);
 }
 
+Status TableCache::AppendRangeTombstones(uint64_t file_number, uint64_t file_size,
+                                         std::vector<RangeTombstone>* tombstones) {
+  std::shared_ptr<const TableReader> reader;
+  Status s = FindTable(file_number, file_size, &reader);
+  if (s.ok() && reader->range_tombstones() != nullptr) {
+    const std::vector<RangeTombstone>& in_table = reader->range_tombstones()->tombstones();
+    tombstones->insert(tombstones->end(), in_table.begin(), in_table.end());
+  }
+  return s;
+}
+
 std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& options,
                                                           uint64_t file_number,
                                                           uint64_t file_size) {

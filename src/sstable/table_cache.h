@@ -23,6 +23,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lsm/file_system.h"
 #include "lsm/options.h"
@@ -52,6 +53,10 @@ class TableCache {
   // TableReader::Get on the table: gives ctx the key's entries.
   Status Get(const ReadOptions& options, uint64_t file_number, uint64_t file_size,
              const LookupKey& key, GetContext* ctx);
+
+  // Appends the table's range tombstones to *tombstones.
+  Status AppendRangeTombstones(uint64_t file_number, uint64_t file_size,
+                               std::vector<RangeTombstone>* tombstones);
 
   // An iterator over the table that holds its reader; if the table cannot be opened, an
   // empty iterator whose status() says why.

@@ -91,12 +91,9 @@ Status TableReader::ReadBlockAt(const BlockHandle& handle,
 }
 
 Status TableReader::ReadRangeTombstones(const BlockHandle& handle) {
-  std::string contents;
-  Status s = ReadBlock(file_.get(), file_name_, handle, /*verify_checksum=*/true, &contents);
-  if (!s.ok()) return s;
   std::shared_ptr<const Block> block;
-  s = Block::Create(std::move(contents), handle.offset, &block);
-  if (!s.ok()) return WithTableContext(s, file_name_);
+  Status s = ReadBlockAt(handle, &block);
+  if (!s.ok()) return s;
   std::vector<RangeTombstone> tombstones;
   BlockIter it(block.get(), order_);
   for (it.SeekToFirst(); it.Valid(); it.Next()) {

@@ -165,12 +165,8 @@ Status Version::RangeTombstones(TableCache* table_cache, const RangeTombstoneLis
       std::vector<RangeTombstone> all;
       for (const FileList& files : files_) {
         for (const auto& f : files) {
-          std::shared_ptr<const TableReader> reader;
-          Status s = table_cache->FindTable(f->number, f->file_size, &reader);
+          Status s = table_cache->AppendRangeTombstones(f->number, f->file_size, &all);
           if (!s.ok()) return s;
-          if (reader->range_tombstones() == nullptr) continue;
-          const auto& in_table = reader->range_tombstones()->tombstones();
-          all.insert(all.end(), in_table.begin(), in_table.end());
         }
       }
       tombstones_ =
