@@ -10,51 +10,12 @@
 
 #include "lsm/db.h"
 #include "lsm/merge_operator.h"
-#include "tests/support/db_read.h"
-#include "tests/support/test_util.h"
+#include "tests/support/db_fixture.h"
 
 namespace lsm {
 namespace {
 
-class DeleteRangeTest : public testing::Test {
- protected:
-  DeleteRangeTest() : dbname_(tmp_.path() + "/db") {
-    options_.create_if_missing = true;
-    options_.write_buffer_size = 64 << 10;
-    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
-  }
-
-  void Open() {
-    db_.reset();
-    Status s = DB::Open(options_, dbname_, &db_);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-  void Reopen() {
-    ASSERT_TRUE(db_->Close().ok());
-    Open();
-  }
-  void Put(std::string_view k, std::string_view v) {
-    ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
-  }
-  void DeleteRange(std::string_view b, std::string_view e) {
-    ASSERT_TRUE(db_->DeleteRange(WriteOptions(), b, e).ok());
-  }
-  std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
-    return ReadForTest(db_.get(), key, snapshot);
-  }
-  std::string Scan(bool reverse, const Snapshot* snapshot = nullptr) {
-    return ScanForTest(db_.get(), reverse, snapshot);
-  }
-  void CompactAll() {
-    ASSERT_TRUE(db_->Flush().ok());
-    ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
-  }
-
-  TempDir tmp_;
-  std::string dbname_;
-  Options options_;
-  std::unique_ptr<DB> db_;
-};
+class DeleteRangeTest : public DBFixture {};
 
 TEST_F(DeleteRangeTest, HidesTheRangeThroughFlushCompactionAndReopen) {
   Open();

@@ -10,8 +10,7 @@
 #include "lsm/db.h"
 #include "lsm/merge_operator.h"
 #include "src/util/coding.h"
-#include "tests/support/db_read.h"
-#include "tests/support/test_util.h"
+#include "tests/support/db_fixture.h"
 
 namespace lsm {
 namespace {
@@ -22,42 +21,7 @@ std::string U64(uint64_t v) {
   return s;
 }
 
-class MergeTest : public testing::Test {
- protected:
-  MergeTest() : dbname_(tmp_.path() + "/db") {
-    options_.create_if_missing = true;
-    options_.write_buffer_size = 64 << 10;
-    options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
-  }
-
-  void Open() {
-    db_.reset();
-    Status s = DB::Open(options_, dbname_, &db_);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-  void Reopen() {
-    ASSERT_TRUE(db_->Close().ok());
-    Open();
-  }
-  void Merge(std::string_view key, std::string_view operand) {
-    ASSERT_TRUE(db_->Merge(WriteOptions(), key, operand).ok());
-  }
-  std::string Get(std::string_view key, const Snapshot* snapshot = nullptr) {
-    return ReadForTest(db_.get(), key, snapshot);
-  }
-  std::string Scan(bool reverse, const Snapshot* snapshot = nullptr) {
-    return ScanForTest(db_.get(), reverse, snapshot);
-  }
-  void CompactAll() {
-    ASSERT_TRUE(db_->Flush().ok());
-    ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
-  }
-
-  TempDir tmp_;
-  std::string dbname_;
-  Options options_;
-  std::unique_ptr<DB> db_;
-};
+class MergeTest : public DBFixture {};
 
 TEST_F(MergeTest, UInt64AddCountsAcrossFlushAndCompaction) {
   options_.merge_operator = MergeOperators::CreateUInt64AddOperator();
