@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lsm/column_family.h"
 #include "lsm/iterator.h"
 #include "lsm/options.h"
 #include "lsm/status.h"
@@ -76,50 +77,119 @@ class DB {
   static Status OpenForReadOnly(const Options& options, const std::string& name,
                                 std::unique_ptr<DB>* dbptr);
 
+  // Opens the database in `name` with the column families `column_families` names, each with
+  // its options; the default family must be among them. Every family the database holds must
+  // be named (InvalidArgument lists those that are not); with
+  // options.create_missing_column_families, named families that do not exist are created.
+  // On success (*handles)[i] is the handle of column_families[i]; the handles belong to the
+  // database.
+  static Status Open(const DBOptions& options, const std::string& name,
+                     const std::vector<ColumnFamilyDescriptor>& column_families,
+                     std::vector<ColumnFamilyHandle*>* handles, std::unique_ptr<DB>* dbptr);
+
+  // OpenForReadOnly with descriptors: any subset of the families that include the default one
+  // may be opened.
+  static Status OpenForReadOnly(const DBOptions& options, const std::string& name,
+                                const std::vector<ColumnFamilyDescriptor>& column_families,
+                                std::vector<ColumnFamilyHandle*>* handles,
+                                std::unique_ptr<DB>* dbptr);
+
+  // The names of the column families of the database in `name`, the default one first.
+  static Status ListColumnFamilies(const DBOptions& options, const std::string& name,
+                                   std::vector<std::string>* column_families);
+
   DB() = default;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
   // Closes the database if Close() was not called; errors are not reported from here.
   virtual ~DB() = default;
 
-  virtual Status Put(const WriteOptions& options, std::string_view key, std::string_view value) = 0;
-  virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
-  // Merges `operand` into key's value through Options::merge_operator (merge_operator.h);
-  // InvalidArgument if the database has none.
-  virtual Status Merge(const WriteOptions& options, std::string_view key,
-                       std::string_view operand) = 0;
-  // Removes every key in [begin, end) (by Options::comparator) written before this call, in one
-  // write whatever the range holds. InvalidArgument if begin sorts after end; begin == end
-  // removes nothing.
-  virtual Status DeleteRange(const WriteOptions& options, std::string_view begin,
-                             std::string_view end) = 0;
-  // Applies every update of `updates` atomically.
+  // Column families (column_family.h). CreateColumnFamily records the new family durably and
+  // sets *handle; InvalidArgument for an empty name or one that exists. DropColumnFamily
+  // records the drop durably; the family's data is deleted once no iterator or snapshot read
+  // needs it. The default family cannot be dropped.
+  virtual Status CreateColumnFamily(const ColumnFamilyOptions& options, const std::string& name,
+                                    ColumnFamilyHandle** handle) = 0;
+  virtual Status DropColumnFamily(ColumnFamilyHandle* column_family) = 0;
+  virtual ColumnFamilyHandle* DefaultColumnFamily() const = 0;
+
+  // The calls below without a handle act on the default family.
+  virtual Status Put(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                     std::string_view key, std::string_view value) = 0;
+  Status Put(const WriteOptions& options, std::string_view key, std::string_view value) {
+    return Put(options, DefaultColumnFamily(), key, value);
+  }
+  virtual Status Delete(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                        std::string_view key) = 0;
+  Status Delete(const WriteOptions& options, std::string_view key) {
+    return Delete(options, DefaultColumnFamily(), key);
+  }
+  // Merges `operand` into key's value through the family's merge_operator (merge_operator.h);
+  // InvalidArgument if the family has none.
+  virtual Status Merge(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                       std::string_view key, std::string_view operand) = 0;
+  Status Merge(const WriteOptions& options, std::string_view key, std::string_view operand) {
+    return Merge(options, DefaultColumnFamily(), key, operand);
+  }
+  // Removes every key in [begin, end) (by the family's comparator) written before this call,
+  // in one write whatever the range holds. InvalidArgument if begin sorts after end;
+  // begin == end removes nothing.
+  virtual Status DeleteRange(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                             std::string_view begin, std::string_view end) = 0;
+  Status DeleteRange(const WriteOptions& options, std::string_view begin, std::string_view end) {
+    return DeleteRange(options, DefaultColumnFamily(), begin, end);
+  }
+  // Applies every update of `updates` atomically, in whichever families they name.
   virtual Status Write(const WriteOptions& options, WriteBatch* updates) = 0;
 
   // Sets *value to the value of key. NotFound when the key is absent.
-  virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
+  virtual Status Get(const ReadOptions& options, ColumnFamilyHandle* column_family,
+                     std::string_view key, std::string* value) = 0;
+  Status Get(const ReadOptions& options, std::string_view key, std::string* value) {
+    return Get(options, DefaultColumnFamily(), key, value);
+  }
 
   // Looks up a batch of keys at one point in time (options.snapshot, or now): statuses[i] is
   // what Get would return for keys[i], and (*values)[i] its value where that is OK. The
   // filters and indexes are consulted for the whole batch first and the data blocks it needs
   // read with one RandomAccessFile::MultiRead per table, before each key's lookup.
   virtual std::vector<Status> MultiGet(const ReadOptions& options,
+                                       ColumnFamilyHandle* column_family,
                                        const std::vector<std::string_view>& keys,
                                        std::vector<std::string>* values) = 0;
+  std::vector<Status> MultiGet(const ReadOptions& options,
+                               const std::vector<std::string_view>& keys,
+                               std::vector<std::string>* values) {
+    return MultiGet(options, DefaultColumnFamily(), keys, values);
+  }
 
-  // An iterator over the database as of now (or options.snapshot). The iterator keeps the
+  // An iterator over the family as of now (or options.snapshot). The iterator keeps the
   // files it reads alive; it must be destroyed before the DB is.
-  virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
+  virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options,
+                                                ColumnFamilyHandle* column_family) = 0;
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) {
+    return NewIterator(options, DefaultColumnFamily());
+  }
 
   // A snapshot of the current state; must be released with ReleaseSnapshot before Close.
   virtual const Snapshot* GetSnapshot() = 0;
   virtual void ReleaseSnapshot(const Snapshot* snapshot) = 0;
 
-  // Writes every memtable to a table and waits for it.
+  // Writes the memtables of every column family to tables and waits for it.
   virtual Status Flush() = 0;
+  // Writes the family's memtables to tables (and waits, if options.wait).
+  virtual Status Flush(const FlushOptions& options, ColumnFamilyHandle* column_family) = 0;
+  // The same for several families; with DBOptions::atomic_flush their tables are recorded in
+  // one MANIFEST edit, so a crash leaves all of them flushed or none.
+  virtual Status Flush(const FlushOptions& options,
+                       const std::vector<ColumnFamilyHandle*>& column_families) = 0;
 
-  // Compacts the key range [*begin, *end]; nullptr means unbounded on that side.
-  virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
+  // Compacts the key range [*begin, *end] of the family; nullptr means unbounded on that side.
+  virtual Status CompactRange(ColumnFamilyHandle* column_family, const std::string_view* begin,
+                              const std::string_view* end) = 0;
+  Status CompactRange(const std::string_view* begin, const std::string_view* end) {
+    return CompactRange(DefaultColumnFamily(), begin, end);
+  }
 
   // Sets *value to the named property. Returns false for an unknown name. Text:
   //   lsm.stats                  levelstats, then memtables, flushes, compactions, stalls,
@@ -154,17 +224,32 @@ class DB {
   //   lsm.num-snapshots                     snapshots not yet released
   //   lsm.block-cache-capacity              block_cache_bytes
   //   lsm.block-cache-usage                 bytes the block cache holds now
-  virtual bool GetProperty(std::string_view property, std::string* value) = 0;
+  // The properties of memtables, levels, compactions and tables are the family's; the block
+  // cache, snapshots, sequence, recovery and background error the database's.
+  virtual bool GetProperty(ColumnFamilyHandle* column_family, std::string_view property,
+                           std::string* value) = 0;
+  bool GetProperty(std::string_view property, std::string* value) {
+    return GetProperty(DefaultColumnFamily(), property, value);
+  }
 
   // Sets *value to a numeric property (the second list above). Returns false for an unknown
   // name or a text property.
-  virtual bool GetIntProperty(std::string_view property, uint64_t* value) = 0;
+  virtual bool GetIntProperty(ColumnFamilyHandle* column_family, std::string_view property,
+                              uint64_t* value) = 0;
+  bool GetIntProperty(std::string_view property, uint64_t* value) {
+    return GetIntProperty(DefaultColumnFamily(), property, value);
+  }
 
   // Changes options of the open database, named as in Options, values as text. Only
   // "disable_auto_compactions" ("true" or "false") can change while open: after a bulk load,
   // SetOptions({{"disable_auto_compactions", "false"}}) lets compaction start on its own again.
   // Any other name, or a bad value, is InvalidArgument naming it, and then nothing changes.
-  virtual Status SetOptions(const std::unordered_map<std::string, std::string>& options) = 0;
+  // The option is the family's.
+  virtual Status SetOptions(ColumnFamilyHandle* column_family,
+                            const std::unordered_map<std::string, std::string>& options) = 0;
+  Status SetOptions(const std::unordered_map<std::string, std::string>& options) {
+    return SetOptions(DefaultColumnFamily(), options);
+  }
 
   // Clears a background error once its cause is gone, so writes are accepted again. It first
   // flushes every memtable (so that no later recovery needs a log the error may have damaged)

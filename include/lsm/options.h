@@ -136,37 +136,22 @@ class MemTableRepFactory {
 std::shared_ptr<MemTableRepFactory> NewSkipListFactory();
 std::shared_ptr<MemTableRepFactory> NewBTreeFactory();
 
-struct Options {
+// Options of the whole database, shared by its column families.
+struct DBOptions {
   // Create the database if the directory holds none. Default: false.
   bool create_if_missing = false;
 
   // Fail Open with InvalidArgument if a database already exists. Default: false.
   bool error_if_exists = false;
 
-  // Bytes of writes a memtable collects before it is frozen and flushed to a table.
-  // At least 64 KiB. Default: 64 MiB.
-  size_t write_buffer_size = 64 << 20;
+  // DB::Open with descriptors: create the families named there that the database does not
+  // hold yet. Default: false (Open fails with InvalidArgument naming them).
+  bool create_missing_column_families = false;
 
-  // The index of each memtable (see MemTableRepFactory). Default (nullptr): NewBTreeFactory().
-  std::shared_ptr<MemTableRepFactory> memtable_factory;
-
-  // Memtables (the active one plus frozen ones waiting to flush) held at most; writers wait
-  // when all are full. At least 2. Default: 2.
-  int max_write_buffer_number = 2;
-
-  // Compression of table data blocks. Default: kLZ4.
-  CompressionType compression = CompressionType::kLZ4;
-
-  // Bits per key of the bloom filter of each table; 0 builds no filter. 0 to 64. Default: 10
-  // (about 1% false positives).
-  int bloom_bits_per_key = 10;
-
-  // Bytes of (uncompressed) entries per table data block. 256 B to 256 MiB. Default: 4 KiB.
-  size_t block_size = 4096;
-
-  // Keys between restart points inside a block (prefix compression restarts there).
-  // 1 to 1024. Default: 16.
-  int block_restart_interval = 16;
+  // Flush(FlushOptions, families) writes the memtables of all the families it names and
+  // records their tables in one MANIFEST edit, so that after a crash either all of them or none
+  // are flushed. Default: false (each family's flush is recorded on its own).
+  bool atomic_flush = false;
 
   // Bytes of the block cache for uncompressed blocks; index and filter blocks are charged to
   // it too. 0 disables caching. Default: 32 MiB.
@@ -175,76 +160,13 @@ struct Options {
   // Open tables whose readers are kept open at most. At least 16. Default: 1000.
   int max_open_files = 1000;
 
-  // Leveled compaction. Level 0 holds flushed tables, which may overlap; every deeper level
-  // is one sorted run of non-overlapping tables, each level about `max_bytes_for_level_multiplier`
-  // times larger than the one above it.
-
-  // Level-0 tables that start a compaction into level 1. At least 1. Default: 4.
-  int level0_file_num_compaction_trigger = 4;
-
-  // Level-0 tables at which each write is delayed by 1 ms, so that compaction catches up.
-  // At least level0_file_num_compaction_trigger. Default: 20.
-  int level0_slowdown_writes_trigger = 20;
-
-  // Level-0 tables at which writes wait until compaction has reduced them. At least
-  // level0_slowdown_writes_trigger. Default: 36.
-  int level0_stop_writes_trigger = 36;
-
-  // Bytes of level 1 above which it is compacted into level 2; level n's limit is this times
-  // the multiplier to the power n - 1. At least 64 KiB. Default: 256 MiB.
-  uint64_t max_bytes_for_level_base = uint64_t{256} << 20;
-
-  // Growth factor between the limits of consecutive levels. At least 2. Default: 10.
-  int max_bytes_for_level_multiplier = 10;
-
-  // Bytes at which a compaction starts a new output table. At least 64 KiB. Default: 64 MiB.
-  uint64_t target_file_size_base = uint64_t{64} << 20;
-
-  // Size the level limits from the last level up rather than from level 1 down: the last level
-  // holds about 1 - 1/multiplier of the data, so space amplification stays near
-  // 1 + 1/multiplier, and level 0 compacts into the first level that needs data (levels above
-  // it stay empty). max_bytes_for_level_base then caps that first level. Default: true.
-  bool level_compaction_dynamic_level_bytes = true;
-
-  // Which table of a level leveled compaction moves down next. Default: kMinOverlappingRatio.
-  CompactionPri compaction_pri = CompactionPri::kMinOverlappingRatio;
-
-  // How tables are organised and merged. Default: kLevel.
-  CompactionStyle compaction_style = CompactionStyle::kLevel;
-  CompactionOptionsUniversal compaction_options_universal;
-  CompactionOptionsFIFO compaction_options_fifo;
-
-  // Only CompactRange compacts: no compaction, and no FIFO deletion, starts on its own, and
-  // level-0 tables and pending compaction bytes no longer slow down or stop writes (full
-  // memtables still do). For bulk loads: write, then CompactRange, or turn it off with
-  // DB::SetOptions. Default: false.
-  bool disable_auto_compactions = false;
-
   // Background threads: one flushes memtables, the others compact (compactions of disjoint key
   // ranges run in parallel). At least 2. Default: 2.
   int max_background_jobs = 2;
 
-  // Estimated bytes that compaction must still rewrite to bring every level within its limit:
-  // at the soft limit each write is delayed by 1 ms, at the hard limit writes wait. 0 disables
-  // either. hard >= soft when both are set. Defaults: 64 GiB and 256 GiB.
-  uint64_t soft_pending_compaction_bytes_limit = uint64_t{64} << 30;
-  uint64_t hard_pending_compaction_bytes_limit = uint64_t{256} << 30;
-
   // Bytes per second that compactions may write, shared by all compaction threads; flushes
   // are not limited. 0: unlimited. Default: 0.
   uint64_t compaction_rate_limit_bytes_per_sec = 0;
-
-  // Called by compaction on the newest value of each key that no snapshot can see, to keep,
-  // remove or change it (see compaction_filter.h). Must outlive the database. Default: none.
-  const CompactionFilter* compaction_filter = nullptr;
-
-  // Combines the operands of DB::Merge with the value below them (see merge_operator.h). A
-  // database with merge operands in its tables must be opened with an operator of the same
-  // Name(). Default: none (Merge fails with InvalidArgument).
-  std::shared_ptr<MergeOperator> merge_operator;
-
-  // The order of user keys. Must outlive the database. Default: BytewiseComparator().
-  const Comparator* comparator = nullptr;
 
   // At open, check that every table the MANIFEST names exists with the size it recorded;
   // open fails with Corruption naming the table otherwise. Default: true.
@@ -297,6 +219,105 @@ struct Options {
   size_t keep_log_file_num = 10;
 };
 
+// Options of one column family (each family has its own memtables, tables and compaction).
+// The default family's are part of Options.
+struct ColumnFamilyOptions {
+  // Bytes of writes a memtable collects before it is frozen and flushed to a table.
+  // At least 64 KiB. Default: 64 MiB.
+  size_t write_buffer_size = 64 << 20;
+
+  // The index of each memtable (see MemTableRepFactory). Default (nullptr): NewBTreeFactory().
+  std::shared_ptr<MemTableRepFactory> memtable_factory;
+
+  // Memtables (the active one plus frozen ones waiting to flush) held at most; writers wait
+  // when all are full. At least 2. Default: 2.
+  int max_write_buffer_number = 2;
+
+  // Compression of table data blocks. Default: kLZ4.
+  CompressionType compression = CompressionType::kLZ4;
+
+  // Bits per key of the bloom filter of each table; 0 builds no filter. 0 to 64. Default: 10
+  // (about 1% false positives).
+  int bloom_bits_per_key = 10;
+
+  // Bytes of (uncompressed) entries per table data block. 256 B to 256 MiB. Default: 4 KiB.
+  size_t block_size = 4096;
+
+  // Keys between restart points inside a block (prefix compression restarts there).
+  // 1 to 1024. Default: 16.
+  int block_restart_interval = 16;
+
+  // Leveled compaction. Level 0 holds flushed tables, which may overlap; every deeper level
+  // is one sorted run of non-overlapping tables, each level about `max_bytes_for_level_multiplier`
+  // times larger than the one above it.
+
+  // Level-0 tables that start a compaction into level 1. At least 1. Default: 4.
+  int level0_file_num_compaction_trigger = 4;
+
+  // Level-0 tables at which each write is delayed by 1 ms, so that compaction catches up.
+  // At least level0_file_num_compaction_trigger. Default: 20.
+  int level0_slowdown_writes_trigger = 20;
+
+  // Level-0 tables at which writes wait until compaction has reduced them. At least
+  // level0_slowdown_writes_trigger. Default: 36.
+  int level0_stop_writes_trigger = 36;
+
+  // Bytes of level 1 above which it is compacted into level 2; level n's limit is this times
+  // the multiplier to the power n - 1. At least 64 KiB. Default: 256 MiB.
+  uint64_t max_bytes_for_level_base = uint64_t{256} << 20;
+
+  // Growth factor between the limits of consecutive levels. At least 2. Default: 10.
+  int max_bytes_for_level_multiplier = 10;
+
+  // Bytes at which a compaction starts a new output table. At least 64 KiB. Default: 64 MiB.
+  uint64_t target_file_size_base = uint64_t{64} << 20;
+
+  // Size the level limits from the last level up rather than from level 1 down: the last level
+  // holds about 1 - 1/multiplier of the data, so space amplification stays near
+  // 1 + 1/multiplier, and level 0 compacts into the first level that needs data (levels above
+  // it stay empty). max_bytes_for_level_base then caps that first level. Default: true.
+  bool level_compaction_dynamic_level_bytes = true;
+
+  // Which table of a level leveled compaction moves down next. Default: kMinOverlappingRatio.
+  CompactionPri compaction_pri = CompactionPri::kMinOverlappingRatio;
+
+  // How tables are organised and merged. Default: kLevel.
+  CompactionStyle compaction_style = CompactionStyle::kLevel;
+  CompactionOptionsUniversal compaction_options_universal;
+  CompactionOptionsFIFO compaction_options_fifo;
+
+  // Only CompactRange compacts: no compaction, and no FIFO deletion, starts on its own, and
+  // level-0 tables and pending compaction bytes no longer slow down or stop writes (full
+  // memtables still do). For bulk loads: write, then CompactRange, or turn it off with
+  // DB::SetOptions. Default: false.
+  bool disable_auto_compactions = false;
+
+  // Estimated bytes that compaction must still rewrite to bring every level within its limit:
+  // at the soft limit each write is delayed by 1 ms, at the hard limit writes wait. 0 disables
+  // either. hard >= soft when both are set. Defaults: 64 GiB and 256 GiB.
+  uint64_t soft_pending_compaction_bytes_limit = uint64_t{64} << 30;
+  uint64_t hard_pending_compaction_bytes_limit = uint64_t{256} << 30;
+
+  // Called by compaction on the newest value of each key that no snapshot can see, to keep,
+  // remove or change it (see compaction_filter.h). Must outlive the database. Default: none.
+  const CompactionFilter* compaction_filter = nullptr;
+
+  // Combines the operands of DB::Merge with the value below them (see merge_operator.h). A
+  // database with merge operands in its tables must be opened with an operator of the same
+  // Name(). Default: none (Merge fails with InvalidArgument).
+  std::shared_ptr<MergeOperator> merge_operator;
+
+  // The order of user keys. Must outlive the database. Default: BytewiseComparator().
+  const Comparator* comparator = nullptr;
+};
+
+// A database's options and those of its default column family at once: what DB::Open takes.
+struct Options : DBOptions, ColumnFamilyOptions {
+  Options() = default;
+  Options(const DBOptions& db, const ColumnFamilyOptions& cf)
+      : DBOptions(db), ColumnFamilyOptions(cf) {}
+};
+
 struct ReadOptions {
   // Verify every block's checksum as it is read. Default: true.
   bool verify_checksums = true;
@@ -332,6 +353,12 @@ struct WriteOptions {
   // Skip the write-ahead log: the write is lost if the process ends before a flush.
   // Default: false.
   bool disable_wal = false;
+};
+
+struct FlushOptions {
+  // Wait until the memtables are written. false: return once they are frozen and queued for
+  // the flush thread. Default: true.
+  bool wait = true;
 };
 
 // Largest user key, in bytes, that the database accepts (8 MiB).

@@ -14,7 +14,13 @@
 //            | kDeletion(0x00) key:varstring
 //            | kMerge(0x02)    key:varstring operand:varstring
 //            | kRangeDeletion(0x0F) begin:varstring end:varstring
+//            | kColumnFamilyDeletion(0x04) cf:varint32 key:varstring
+//            | kColumnFamilyValue(0x05)    cf:varint32 key:varstring value:varstring
+//            | kColumnFamilyMerge(0x06)    cf:varint32 key:varstring operand:varstring
+//            | kColumnFamilyRangeDeletion(0x0E) cf:varint32 begin:varstring end:varstring
 //   varstring := length:varint32 bytes[length]
+// Records of the default column family (ID 0) use the first four tags; those of any other
+// family the last four, which name the family's ID.
 // `sequence` is the sequence number of the first record, assigned by the database when the
 // batch is written; `count` is the number of records.
 //
@@ -31,6 +37,8 @@
 
 namespace lsm {
 
+class ColumnFamilyHandle;
+
 class WriteBatch {
  public:
   // Receives the records of a batch, in order, from Iterate().
@@ -42,6 +50,13 @@ class WriteBatch {
     // The defaults refuse the record: NotSupported.
     virtual Status Merge(std::string_view key, std::string_view operand);
     virtual Status DeleteRange(std::string_view begin, std::string_view end);
+    // Iterate() calls these for every record, with the record's column family ID. For ID 0
+    // the defaults call the methods above; for any other, they refuse the record with
+    // InvalidArgument naming the family.
+    virtual Status PutCF(uint32_t cf, std::string_view key, std::string_view value);
+    virtual Status DeleteCF(uint32_t cf, std::string_view key);
+    virtual Status MergeCF(uint32_t cf, std::string_view key, std::string_view operand);
+    virtual Status DeleteRangeCF(uint32_t cf, std::string_view begin, std::string_view end);
   };
 
   WriteBatch();
@@ -66,6 +81,13 @@ class WriteBatch {
   // DB::Write fails with InvalidArgument if begin sorts after end; begin == end removes nothing.
   void DeleteRange(std::string_view begin, std::string_view end);
 
+  // The same, in column family `cf` (null: the default family). DB::Write fails with
+  // InvalidArgument if the family was dropped.
+  void Put(ColumnFamilyHandle* cf, std::string_view key, std::string_view value);
+  void Delete(ColumnFamilyHandle* cf, std::string_view key);
+  void Merge(ColumnFamilyHandle* cf, std::string_view key, std::string_view operand);
+  void DeleteRange(ColumnFamilyHandle* cf, std::string_view begin, std::string_view end);
+
   // Removes every record.
   void Clear();
 
@@ -84,6 +106,8 @@ class WriteBatch {
 
  private:
   friend class WriteBatchInternal;
+  // Appends a record of `type` (a ValueType) in family `cf`.
+  void Add(uint8_t type, uint32_t cf, std::string_view key, std::string_view value, bool has_value);
   std::string rep_;
 };
 

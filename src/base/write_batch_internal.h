@@ -4,6 +4,8 @@
 #ifndef LSM_BASE_WRITE_BATCH_INTERNAL_H_
 #define LSM_BASE_WRITE_BATCH_INTERNAL_H_
 
+#include <absl/functional/function_ref.h>
+
 #include <cstdint>
 #include <string_view>
 
@@ -29,11 +31,22 @@ class WriteBatchInternal {
   // Appends src's records to dst (dst keeps its sequence).
   static void Append(WriteBatch* dst, const WriteBatch& src);
 
+  // What the records of one column family are checked against.
+  struct FamilyRules {
+    bool merges_allowed = true;        // false: the family has no merge operator
+    const Comparator* ucmp = nullptr;  // orders a DeleteRange's ends (unchecked if null)
+  };
+  // Sets *rules for family `cf`, or returns why records of it cannot be written.
+  using RulesOf = absl::FunctionRef<Status(uint32_t cf, FamilyRules* rules)>;
+
   // InvalidArgument naming the first key over kMaxKeySize or value (or merge operand) over
-  // kMaxValueSize, for a Merge record when !merges_allowed (the database has no merge
-  // operator), or for a DeleteRange whose begin sorts after its end by ucmp (if given);
+  // kMaxValueSize, a Merge record of a family without merge operator, a DeleteRange whose
+  // begin sorts after its end, or the status rules_of returns for a record's family;
   // Corruption if the encoding is malformed. Sets *user_bytes (if given) to the bytes of all
   // keys and values.
+  static Status CheckSizes(const WriteBatch& batch, RulesOf rules_of,
+                           uint64_t* user_bytes = nullptr);
+  // The same for a batch of the default family alone (records of others are InvalidArgument).
   static Status CheckSizes(const WriteBatch& batch, bool merges_allowed,
                            const Comparator* ucmp = nullptr, uint64_t* user_bytes = nullptr);
 };

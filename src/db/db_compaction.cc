@@ -11,6 +11,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <absl/strings/str_format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <utility>
@@ -33,16 +35,17 @@ void DBImpl::CompactionThread() {
   MutexLock l(&mu_);
   int failures_in_a_row = 0;
   while (!shutting_down_) {
-    std::shared_ptr<const Version> version = versions_->current();
+    Family* family = nullptr;
+    std::shared_ptr<const Version> version;
     ManualCompaction* manual = nullptr;
-    std::unique_ptr<Compaction> c = PickNextCompaction(*version, &manual);
+    std::unique_ptr<Compaction> c = PickNextCompaction(&family, &version, &manual);
     if (c == nullptr) {
       version.reset();  // waiting with it would keep its tables from being deleted
       WaitForCompactionWork();
       continue;
     }
     const uint64_t resumes_at_start = resumes_;
-    const Status s = RunPickedCompaction(std::move(c), std::move(version), manual);
+    const Status s = RunPickedCompaction(family, std::move(c), std::move(version), manual);
     if (s.ok() || s.IsBusy()) {
       failures_in_a_row = 0;
     } else if (manual != nullptr) {
@@ -55,13 +58,35 @@ void DBImpl::CompactionThread() {
   }
 }
 
-std::unique_ptr<Compaction> DBImpl::PickNextCompaction(const Version& version,
+std::unique_ptr<Compaction> DBImpl::PickNextCompaction(Family** family,
+                                                       std::shared_ptr<const Version>* version,
                                                        ManualCompaction** manual) {
-  std::unique_ptr<Compaction> c = PickManualCompaction(version, manual);
-  if (c == nullptr && bg_error_.ok() && !disable_auto_compactions_) {
-    c = PickCompaction(version, icmp_, options_, running_, &compact_pointers_, UnixSeconds());
+  *manual = nullptr;
+  if (manual_ != nullptr && !manual_->family->dropped.load()) {
+    std::shared_ptr<const Version> v = versions_->current(manual_->family->id);
+    std::unique_ptr<Compaction> c = v != nullptr ? PickManualCompaction(*v, manual) : nullptr;
+    if (c != nullptr) {
+      *family = manual_->family;
+      *version = std::move(v);
+      return c;
+    }
   }
-  return c;
+  if (!bg_error_.ok()) return nullptr;
+  // The most urgent compaction of any family.
+  std::unique_ptr<Compaction> best;
+  for (Family* f : live_families_) {
+    if (f->disable_auto_compactions) continue;
+    std::shared_ptr<const Version> v = versions_->current(f->id);
+    if (v == nullptr) continue;
+    std::unique_ptr<Compaction> c =
+        PickCompaction(*v, *f->icmp, f->options, f->running, &f->compact_pointers, UnixSeconds());
+    if (c != nullptr && (best == nullptr || c->score > best->score)) {
+      best = std::move(c);
+      *family = f;
+      *version = std::move(v);
+    }
+  }
+  return best;
 }
 
 void DBImpl::WaitForCompactionWork() {
@@ -72,8 +97,13 @@ void DBImpl::WaitForCompactionWork() {
     DeleteObsoleteFiles();
     return;
   }
-  const uint64_t expiry =
-      disable_auto_compactions_ ? 0 : NextFifoExpiry(*versions_->current(), options_);
+  uint64_t expiry = 0;
+  for (Family* f : live_families_) {
+    if (f->disable_auto_compactions) continue;
+    std::shared_ptr<const Version> v = versions_->current(f->id);
+    const uint64_t e = v != nullptr ? NextFifoExpiry(*v, f->options) : 0;
+    if (e != 0 && (expiry == 0 || e < expiry)) expiry = e;
+  }
   const uint64_t now = UnixSeconds();
   if (expiry > now) {
     compaction_work_cv_.WaitFor(std::chrono::seconds(expiry - now));
@@ -83,26 +113,29 @@ void DBImpl::WaitForCompactionWork() {
   }
 }
 
-Status DBImpl::RunPickedCompaction(std::unique_ptr<Compaction> c,
+Status DBImpl::RunPickedCompaction(Family* family, std::unique_ptr<Compaction> c,
                                    std::shared_ptr<const Version> version,
                                    ManualCompaction* manual) {
-  running_.Add(*c, icmp_.user_comparator());
+  const Comparator* ucmp = family->icmp->user_comparator();
+  family->running.Add(*c, ucmp);
   running_compactions_++;
   std::vector<uint64_t> allocated;
-  CompactionContext ctx = MakeContext(version.get(), &allocated);
+  CompactionContext ctx = MakeContext(*family, version.get(), &allocated);
   ctx.rate_limiter = rate_limiter_.get();  // compactions only: flushes are never held back
   mu_.Unlock();
   const auto start = std::chrono::steady_clock::now();
   CompactionJobResult result;
-  Status s = DoCompaction(*c, ctx, &result);
+  Status s = DoCompaction(family, *c, ctx, &result);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
   mu_.Lock();
   for (uint64_t n : allocated) pending_outputs_.erase(n);
-  running_.Remove(*c, icmp_.user_comparator());
-  stats_.levels[c->output_level].micros += static_cast<uint64_t>(micros);
-  LogCompaction(*c, result, s, micros);
+  family->running.Remove(*c, ucmp);
+  // A family dropped meanwhile: the work is moot, not failed.
+  if (!s.ok() && family->dropped.load()) s = Status::Busy("column family dropped");
+  family->level_stats[c->output_level].micros += static_cast<uint64_t>(micros);
+  LogCompaction(*family, *c, result, s, micros);
   if (manual != nullptr) {
     manual->in_progress = false;
     if (!s.ok()) {
@@ -122,21 +155,24 @@ Status DBImpl::RunPickedCompaction(std::unique_ptr<Compaction> c,
   return s;
 }
 
-void DBImpl::LogCompaction(const Compaction& c, const CompactionJobResult& result, const Status& s,
-                           int64_t micros) {
+void DBImpl::LogCompaction(const Family& family, const Compaction& c,
+                           const CompactionJobResult& result, const Status& s, int64_t micros) {
+  const std::string what = family.id == 0
+                               ? c.Describe()
+                               : absl::StrFormat("column family %s: %s", family.name, c.Describe());
   if (!s.ok()) {
-    if (!s.IsBusy()) info_log_.Warn("compaction failed: %s: %s", c.Describe(), s.ToString());
+    if (!s.IsBusy()) info_log_.Warn("compaction failed: %s: %s", what, s.ToString());
     return;
   }
   if (c.deletion_only) {
-    info_log_.Info("compaction: %s: deleted", c.Describe());
-  } else if (c.IsTrivialMove(icmp_)) {
-    info_log_.Info("compaction: %s: moved", c.Describe());
+    info_log_.Info("compaction: %s: deleted", what);
+  } else if (c.IsTrivialMove(*family.icmp)) {
+    info_log_.Info("compaction: %s: moved", what);
   } else {
     info_log_.Info(
         "compaction: %s: tables %s, %u entries in, %u dropped, %u filtered, %u bytes read, %u "
         "written, %.3f s",
-        c.Describe(), TableNumbers(result.outputs), result.entries_in, result.entries_dropped,
+        what, TableNumbers(result.outputs), result.entries_in, result.entries_dropped,
         result.entries_filtered, result.bytes_read, result.bytes_written, micros / 1e6);
   }
 }
@@ -161,6 +197,10 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
   *manual = nullptr;
   ManualCompaction* m = manual_;
   if (m == nullptr || m->done || m->in_progress) return nullptr;
+  Family* family = m->family;
+  const Options& options = family->options;
+  const InternalKeyComparator& icmp = *family->icmp;
+  const Comparator* ucmp = icmp.user_comparator();
   if (!bg_error_.ok()) {
     m->status = bg_error_;
     m->done = true;
@@ -169,10 +209,10 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
   }
   std::unique_ptr<Compaction> c;
   if (m->full) {
-    c = PickFullCompaction(version, options_);
+    c = PickFullCompaction(version, options);
     if (c == nullptr) {
       m->done = true;
-    } else if (running_.Conflicts(*c, icmp_.user_comparator())) {
+    } else if (family->running.Conflicts(*c, ucmp)) {
       return nullptr;  // try again once the running compaction is done
     }
   } else {
@@ -182,17 +222,17 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
       // Down to the next level that holds data, skipping empty ones.
       int output = m->level + 1;
       while (output < m->last_level && version.NumFiles(output) == 0) output++;
-      c = PickRangeCompaction(version, icmp_, options_, m->level, output, begin, end);
-      if (c != nullptr && running_.Conflicts(*c, icmp_.user_comparator())) {
+      c = PickRangeCompaction(version, icmp, options, m->level, output, begin, end);
+      if (c != nullptr && family->running.Conflicts(*c, ucmp)) {
         return nullptr;  // try again once the conflicting compaction is done
       }
       m->level = output;
     }
-    if (c == nullptr && options_.compaction_filter != nullptr && !m->last_level_rewritten) {
+    if (c == nullptr && options.compaction_filter != nullptr && !m->last_level_rewritten) {
       // As RocksDB does with a compaction filter: the range's data in the last level is
       // rewritten too, so that the filter sees all of it.
-      c = PickRangeCompaction(version, icmp_, options_, m->last_level, m->last_level, begin, end);
-      if (c != nullptr && running_.Conflicts(*c, icmp_.user_comparator())) return nullptr;
+      c = PickRangeCompaction(version, icmp, options, m->last_level, m->last_level, begin, end);
+      if (c != nullptr && family->running.Conflicts(*c, ucmp)) return nullptr;
       m->last_level_rewritten = true;
     }
     if (c == nullptr) m->done = true;
@@ -206,11 +246,12 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
   return c;
 }
 
-Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx,
+Status DBImpl::DoCompaction(Family* family, const Compaction& c, const CompactionContext& ctx,
                             CompactionJobResult* result) {
   VersionEdit edit;
+  edit.SetColumnFamily(family->id);
   Status s;
-  const bool trivial = c.IsTrivialMove(icmp_);
+  const bool trivial = c.IsTrivialMove(*family->icmp);
   for (const CompactionInputs& in : c.inputs) {
     for (const auto& f : in.files) edit.RemoveFile(in.level, f->number);
   }
@@ -236,7 +277,7 @@ Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx,
     stats_.compaction_bytes_read += result->bytes_read;
     stats_.compaction_bytes_written += result->bytes_written;
     stats_.entries_filtered += result->entries_filtered;
-    DBStats::Level& level = stats_.levels[c.output_level];
+    DBStats::Level& level = family->level_stats[c.output_level];
     level.compactions++;
     level.bytes_read += result->bytes_read;
     level.bytes_written += result->bytes_written;
@@ -244,24 +285,34 @@ Status DBImpl::DoCompaction(const Compaction& c, const CompactionContext& ctx,
   return s;
 }
 
-Status DBImpl::CompactRange(const std::string_view* begin, const std::string_view* end) {
-  Status s = Flush();
+Status DBImpl::CompactRange(ColumnFamilyHandle* column_family, const std::string_view* begin,
+                            const std::string_view* end) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
   if (!s.ok()) return s;
+  if (read_only_) return ReadOnly();
+  s = Flush(FlushOptions(), column_family);
+  if (!s.ok()) return s;
+  const Options& options = family->options;
   // FIFO keeps data as it was written: there is nothing to merge.
-  if (options_.compaction_style == CompactionStyle::kFIFO) return Status::OK();
+  if (options.compaction_style == CompactionStyle::kFIFO) return Status::OK();
   ManualCompaction manual;
+  manual.family = family;
   if (begin != nullptr) manual.begin = std::string(*begin);
   if (end != nullptr) manual.end = std::string(*end);
   MutexLock l(&mu_);
   while (manual_ != nullptr && !shutting_down_) work_done_cv_.Wait();  // one at a time
   if (shutting_down_) return DatabaseClosed();
+  std::shared_ptr<const Version> current = versions_->current(family->id);
+  if (current == nullptr) return Status::InvalidArgument("column family dropped");
   const int deepest =
-      DeepestOverlappingLevel(*versions_->current(), icmp_, manual.begin ? &*manual.begin : nullptr,
+      DeepestOverlappingLevel(*current, *family->icmp, manual.begin ? &*manual.begin : nullptr,
                               manual.end ? &*manual.end : nullptr);
+  current.reset();
   if (deepest < 0) return Status::OK();  // nothing in the range
-  if (options_.compaction_style == CompactionStyle::kUniversal) {
+  if (options.compaction_style == CompactionStyle::kUniversal) {
     manual.full = true;  // sorted runs span the whole key space: all of them become one
-  } else if (options_.level_compaction_dynamic_level_bytes) {
+  } else if (options.level_compaction_dynamic_level_bytes) {
     manual.last_level = kNumLevels - 1;  // the range's data ends in the last level
   } else {
     // Data moves down to the deepest level that holds any of the range (at least level 1).
@@ -270,7 +321,14 @@ Status DBImpl::CompactRange(const std::string_view* begin, const std::string_vie
   manual_ = &manual;
   compaction_work_cv_.SignalAll();
   // On close, wait until no compaction may still report to `manual`.
-  while (!manual.done && !(shutting_down_ && running_compactions_ == 0)) work_done_cv_.Wait();
+  while (!manual.done && !(shutting_down_ && running_compactions_ == 0)) {
+    if (family->dropped.load() && !manual.in_progress) {
+      manual.status = Status::InvalidArgument("column family dropped");
+      manual.done = true;
+      break;
+    }
+    work_done_cv_.Wait();
+  }
   manual_ = nullptr;
   work_done_cv_.SignalAll();  // the next CompactRange may go
   if (!manual.done) return DatabaseClosed();

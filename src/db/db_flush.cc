@@ -19,23 +19,36 @@ namespace lsm {
 void DBImpl::FlushThread() {
   MutexLock l(&mu_);
   while (true) {
-    while (!shutting_down_ && (imms_.empty() || !bg_error_.ok())) flush_work_cv_.Wait();
+    while (!shutting_down_ && (flush_queue_.empty() || !bg_error_.ok())) flush_work_cv_.Wait();
     if (shutting_down_) break;
-    const Immutable imm = imms_.front();
-    const uint64_t next_log = imms_.size() > 1 ? imms_[1].log_number : log_number_;
+    const FlushRequest request = flush_queue_.front();
+    // Families that hold nothing unflushed need none of the logs before the current one: the
+    // edit says so, or a family that is rarely written would keep every log.
+    std::vector<VersionEdit> advance;
+    for (Family* f : live_families_) {
+      if (!f->HoldsUnflushed()) {
+        VersionEdit& edit = advance.emplace_back();
+        edit.SetColumnFamily(f->id);
+        edit.SetLogNumber(log_number_);
+      }
+    }
     const SequenceNumber last_sequence = last_sequence_;
     const uint64_t resumes_at_start = resumes_;
     flushing_ = true;
     mu_.Unlock();
-    Status s = FlushImmutable(imm, next_log, last_sequence);
+    Status s = FlushImmutables(request, std::move(advance), last_sequence);
     mu_.Lock();
     flushing_ = false;
     if (s.ok()) {
-      // The log is obsolete once the table is installed; it is gone before the memtable
-      // leaves the queue, so a caller that waits for the queue to drain sees the disk settled.
+      // The logs are obsolete once the tables are installed; they are gone before the
+      // memtables leave the queue, so a caller that waits for the queue to drain sees the disk
+      // settled.
       DeleteObsoleteFiles();
-      imms_.pop_front();
-      imm.mem->Unref();
+      for (Family* f : request) {
+        f->imms.front().mem->Unref();
+        f->imms.pop_front();
+      }
+      flush_queue_.pop_front();
       compaction_work_cv_.SignalAll();
     } else if (resumes_at_start == resumes_) {
       // Only a failure since the last Resume: one from before it is retried at once.
@@ -45,40 +58,59 @@ void DBImpl::FlushThread() {
   }
 }
 
-Status DBImpl::FlushImmutable(const Immutable& imm, uint64_t next_log_number,
-                              SequenceNumber last_sequence) {
+Status DBImpl::FlushImmutables(const FlushRequest& request, std::vector<VersionEdit> advance,
+                               SequenceNumber last_sequence) {
   std::vector<uint64_t> allocated;
-  CompactionContext ctx;
-  std::shared_ptr<const Version> version;
-  {
-    MutexLock l(&mu_);
-    version = versions_->current();
-    ctx = MakeContext(version.get(), &allocated);
-  }
-  CompactionJobResult result;
-  std::unique_ptr<InternalIterator> iter = imm.mem->NewIterator();
+  std::vector<VersionEdit> edits(request.size());
+  std::vector<Immutable> imms;
+  std::vector<CompactionJobResult> results(request.size());
+  Status s;
   const auto start = std::chrono::steady_clock::now();
-  Status s = RunFlush(iter.get(), imm.mem->RangeTombstones(), ctx, &result);
-  VersionEdit edit;
-  if (s.ok()) {
-    for (const FileMetaData& f : result.outputs) edit.AddFile(0, f);
+  for (size_t i = 0; s.ok() && i < request.size(); i++) {
+    Family* f = request[i];
+    CompactionContext ctx;
+    std::shared_ptr<const Version> version;
+    {
+      MutexLock l(&mu_);
+      imms.push_back(f->imms.front());
+      if (f->dropped.load()) continue;  // its memtable is let go unflushed
+      version = versions_->current(f->id);
+      ctx = MakeContext(*f, version.get(), &allocated);
+    }
+    std::unique_ptr<InternalIterator> iter = imms[i].mem->NewIterator();
+    s = RunFlush(iter.get(), imms[i].mem->RangeTombstones(), ctx, &results[i]);
+    VersionEdit& edit = edits[i];
+    edit.SetColumnFamily(f->id);
+    for (const FileMetaData& out : results[i].outputs) edit.AddFile(0, out);
     // The memtable's writes are in the table now; only logs from the next memtable on matter.
-    edit.SetLogNumber(next_log_number);
+    edit.SetLogNumber(imms[i].next_log_number);
     edit.SetLastSequence(last_sequence);
-    s = LogAndApply(&edit);
   }
+  std::vector<VersionEdit*> record;
+  for (size_t i = 0; i < request.size(); i++) {
+    if (!request[i]->dropped.load()) record.push_back(&edits[i]);
+  }
+  for (VersionEdit& edit : advance) record.push_back(&edit);
+  if (s.ok() && !record.empty()) s = LogAndApply(record);
   MutexLock l(&mu_);
   for (uint64_t n : allocated) pending_outputs_.erase(n);
-  // On a failed MANIFEST write the table stays (see DoCompaction).
-  if (s.ok()) {
-    stats_.flushes++;
-    stats_.flush_bytes += result.bytes_written;
-    const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-    info_log_.Info("flush: memtable of log %06u: tables %s, %u entries, %u bytes, %.3f s",
-                   imm.log_number, TableNumbers(result.outputs), result.entries_in,
-                   result.bytes_written, seconds.count());
-  } else {
-    info_log_.Warn("flush failed: memtable of log %06u: %s", imm.log_number, s.ToString());
+  // On a failed MANIFEST write the tables stay (see DoCompaction).
+  const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+  for (size_t i = 0; i < imms.size(); i++) {
+    const Family& f = *request[i];
+    if (f.dropped.load()) continue;
+    if (s.ok()) {
+      stats_.flushes++;
+      stats_.flush_bytes += results[i].bytes_written;
+      info_log_.Info("flush: %smemtable of log %06u: tables %s, %u entries, %u bytes, %.3f s",
+                     f.id == 0 ? "" : absl::StrFormat("column family %s: ", f.name),
+                     imms[i].log_number, TableNumbers(results[i].outputs), results[i].entries_in,
+                     results[i].bytes_written, seconds.count());
+    } else {
+      info_log_.Warn("flush failed: %smemtable of log %06u: %s",
+                     f.id == 0 ? "" : absl::StrFormat("column family %s: ", f.name),
+                     imms[i].log_number, s.ToString());
+    }
   }
   return s;
 }
@@ -93,11 +125,52 @@ std::string TableNumbers(const std::vector<FileMetaData>& tables) {
 }
 
 Status DBImpl::Flush() {
-  Status s = Write(WriteOptions(), nullptr);
+  Status s = CheckOpen();
   if (!s.ok()) return s;
+  std::vector<ColumnFamilyHandle*> all;
+  for (Family* f : LiveFamilies()) all.push_back(f->handle.get());
+  // Each family's own edit: an atomic flush of every family is for those who ask for it.
+  FlushOptions options;
+  s = Flush(options, all);
+  return s;
+}
+
+Status DBImpl::Flush(const FlushOptions& options, ColumnFamilyHandle* column_family) {
+  return Flush(options, std::vector<ColumnFamilyHandle*>{column_family});
+}
+
+Status DBImpl::Flush(const FlushOptions& options,
+                     const std::vector<ColumnFamilyHandle*>& column_families) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  if (read_only_) return ReadOnly();
+  std::vector<Family*> families;
+  for (ColumnFamilyHandle* handle : column_families) {
+    Family* f;
+    s = FamilyOf(handle, &f);
+    if (!s.ok()) return s;
+    families.push_back(f);
+  }
+  const bool atomic = options_.atomic_flush && families.size() > 1;
+  s = RunExclusive([&] {
+    mu_.AssertHeld();
+    return MakeRoomForWrite(families, atomic);
+  });
+  if (!s.ok() || !options.wait) return s;
   MutexLock l(&mu_);
-  while (!imms_.empty() && bg_error_.ok() && !shutting_down_) work_done_cv_.Wait();
-  return bg_error_;
+  for (Family* f : families) {
+    s = WaitForFlush(f);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+Status DBImpl::WaitForFlush(Family* family) {
+  while (!family->imms.empty() && !family->dropped.load() && bg_error_.ok() && !shutting_down_) {
+    work_done_cv_.Wait();
+  }
+  if (!bg_error_.ok()) return bg_error_;
+  return shutting_down_ && !family->imms.empty() ? DatabaseClosed() : Status::OK();
 }
 
 void DBImpl::SetBackgroundError(const Status& s) {
@@ -107,14 +180,21 @@ void DBImpl::SetBackgroundError(const Status& s) {
   work_done_cv_.SignalAll();
 }
 
-Status DBImpl::LogAndApply(VersionEdit* edit) {
+Status DBImpl::LogAndApply(const std::vector<VersionEdit*>& edits) {
   MutexLock l(&apply_mu_);
-  Status s = versions_->LogAndApply(edit);
-  std::shared_ptr<const Version> current = versions_->current();
-  level0_files_.store(current->NumFiles(0));
-  pending_compaction_bytes_.store(EstimatePendingCompactionBytes(*current, options_));
+  Status s = versions_->LogAndApply(edits);
+  for (const VersionEdit* edit : edits) {
+    if (Family* f = FindFamily(edit->column_family()); f != nullptr) UpdateFamilyFigures(f);
+  }
   version_generation_.fetch_add(1);  // after the version is current (see ReleaseVersion)
   return s;
+}
+
+void DBImpl::UpdateFamilyFigures(Family* family) {
+  std::shared_ptr<const Version> current = versions_->current(family->id);
+  if (current == nullptr) return;
+  family->level0_files.store(current->NumFiles(0));
+  family->pending_compaction_bytes.store(EstimatePendingCompactionBytes(*current, family->options));
 }
 
 SequenceNumber DBImpl::OldestSnapshot() {
@@ -122,19 +202,20 @@ SequenceNumber DBImpl::OldestSnapshot() {
                             : snapshots_.front()->sequence;
 }
 
-CompactionContext DBImpl::MakeContext(const Version* version, std::vector<uint64_t>* allocated) {
+CompactionContext DBImpl::MakeContext(const Family& family, const Version* version,
+                                      std::vector<uint64_t>* allocated) {
   CompactionContext ctx;
   ctx.dbname = dbname_;
   ctx.fs = fs_;
   ctx.direct_writes = options_.use_direct_io_for_flush_and_compaction;
-  ctx.table_options = TableOptions::FromOptions(options_);
-  ctx.table_cache = table_cache_.get();
-  ctx.icmp = &icmp_;
+  ctx.table_options = TableOptions::FromOptions(family.options);
+  ctx.table_cache = family.table_cache.get();
+  ctx.icmp = family.icmp;
   ctx.version = version;
   ctx.oldest_snapshot = OldestSnapshot();
   for (const SnapshotImpl* snapshot : snapshots_) ctx.snapshots.push_back(snapshot->sequence);
-  ctx.filter = options_.compaction_filter;
-  ctx.merge_operator = options_.merge_operator.get();
+  ctx.filter = family.options.compaction_filter;
+  ctx.merge_operator = family.options.merge_operator.get();
   ctx.now_seconds = UnixSeconds();
   ctx.new_file_number = [this, allocated] {
     const uint64_t n = versions_->NewFileNumber();
@@ -152,6 +233,7 @@ void DBImpl::DeleteObsoleteFiles() {
   versions_->AddLiveFiles(&live_numbers);
   const std::set<uint64_t> live(live_numbers.begin(), live_numbers.end());
   const uint64_t manifest = versions_->manifest_number();
+  const uint64_t min_log = versions_->MinLogNumber();
   std::vector<std::string> children;
   if (!fs_->GetChildren(dbname_, &children).ok()) return;
   std::vector<std::pair<FileType, uint64_t>> obsolete;
@@ -162,7 +244,7 @@ void DBImpl::DeleteObsoleteFiles() {
     bool keep = true;
     switch (type) {
       case FileType::kLog:
-        keep = number >= versions_->log_number();
+        keep = number >= min_log;
         break;
       case FileType::kTable:
       case FileType::kTemp:
@@ -176,10 +258,17 @@ void DBImpl::DeleteObsoleteFiles() {
     }
     if (!keep) obsolete.emplace_back(type, number);
   }
+  std::vector<TableCache*> caches;
+  {
+    MutexLock l(&families_mu_);
+    for (const auto& [id, f] : families_) caches.push_back(f->table_cache.get());
+  }
   // Deleting needs no lock: nothing refers to these files any more.
   mu_.Unlock();
   for (const auto& [type, number] : obsolete) {
-    if (type == FileType::kTable) table_cache_->Evict(number);
+    if (type == FileType::kTable) {
+      for (TableCache* cache : caches) cache->Evict(number);
+    }
     const std::string path = type == FileType::kLog     ? LogFileName(dbname_, number)
                              : type == FileType::kTable ? TableFileName(dbname_, number)
                              : type == FileType::kTemp  ? TempFileName(dbname_, number)

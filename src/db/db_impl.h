@@ -24,12 +24,14 @@
 #ifndef LSM_DB_DB_IMPL_H_
 #define LSM_DB_DB_IMPL_H_
 
+#include <absl/container/btree_map.h>
 #include <absl/container/inlined_vector.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -43,6 +45,7 @@
 #include "src/compaction/compaction_picker.h"
 #include "src/compaction/rate_limiter.h"
 #include "src/db/db_stats.h"
+#include "src/db/memtable_insert.h"
 #include "src/memtable/memtable.h"
 #include "src/memtable/memtable_factory.h"
 #include "src/sstable/block_cache.h"
@@ -57,46 +60,81 @@ namespace lsm {
 class DBImpl final : public DB {
  public:
   // REQUIRES: options were validated and their defaults resolved; io_note is what that
-  // resolution said about the file system (logged at open).
+  // resolution said about the file system (logged at open). `options` are the database's and
+  // its default family's.
   DBImpl(const Options& options, std::string dbname, bool read_only, std::string io_note = "");
   ~DBImpl() override;
 
-  // Locks the directory, recovers (or creates) the database and starts background work.
-  Status Open();
+  // Locks the directory, recovers (or creates) the database with the families `descriptors`
+  // name (validated; the default one among them) and starts background work. Sets *handles
+  // in the order of `descriptors`.
+  Status Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
+              std::vector<ColumnFamilyHandle*>* handles);
   // DB::OpenForReadOnly: recovers into memory, with no lock, no file written and no
   // background work.
-  Status OpenReadOnly();
+  Status OpenReadOnly(const std::vector<ColumnFamilyDescriptor>& descriptors,
+                      std::vector<ColumnFamilyHandle*>* handles);
 
-  Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
-  Status Delete(const WriteOptions& options, std::string_view key) override;
-  Status Merge(const WriteOptions& options, std::string_view key,
+  Status CreateColumnFamily(const ColumnFamilyOptions& options, const std::string& name,
+                            ColumnFamilyHandle** handle) override;
+  Status DropColumnFamily(ColumnFamilyHandle* column_family) override;
+  ColumnFamilyHandle* DefaultColumnFamily() const override;
+
+  using DB::CompactRange;
+  using DB::Delete;
+  using DB::DeleteRange;
+  using DB::Get;
+  using DB::GetIntProperty;
+  using DB::GetProperty;
+  using DB::Merge;
+  using DB::MultiGet;
+  using DB::NewIterator;
+  using DB::Put;
+  using DB::SetOptions;
+  Status Put(const WriteOptions& options, ColumnFamilyHandle* column_family, std::string_view key,
+             std::string_view value) override;
+  Status Delete(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                std::string_view key) override;
+  Status Merge(const WriteOptions& options, ColumnFamilyHandle* column_family, std::string_view key,
                std::string_view operand) override;
-  Status DeleteRange(const WriteOptions& options, std::string_view begin,
-                     std::string_view end) override;
+  Status DeleteRange(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                     std::string_view begin, std::string_view end) override;
   Status Write(const WriteOptions& options, WriteBatch* updates) override;
-  Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
-  std::vector<Status> MultiGet(const ReadOptions& options,
+  Status Get(const ReadOptions& options, ColumnFamilyHandle* column_family, std::string_view key,
+             std::string* value) override;
+  std::vector<Status> MultiGet(const ReadOptions& options, ColumnFamilyHandle* column_family,
                                const std::vector<std::string_view>& keys,
                                std::vector<std::string>* values) override;
-  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options,
+                                        ColumnFamilyHandle* column_family) override;
   const Snapshot* GetSnapshot() override;
   void ReleaseSnapshot(const Snapshot* snapshot) override;
   Status Flush() override;
-  Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
-  bool GetProperty(std::string_view property, std::string* value) override;
-  bool GetIntProperty(std::string_view property, uint64_t* value) override;
-  Status SetOptions(const std::unordered_map<std::string, std::string>& options) override;
+  Status Flush(const FlushOptions& options, ColumnFamilyHandle* column_family) override;
+  Status Flush(const FlushOptions& options,
+               const std::vector<ColumnFamilyHandle*>& column_families) override;
+  Status CompactRange(ColumnFamilyHandle* column_family, const std::string_view* begin,
+                      const std::string_view* end) override;
+  bool GetProperty(ColumnFamilyHandle* column_family, std::string_view property,
+                   std::string* value) override;
+  bool GetIntProperty(ColumnFamilyHandle* column_family, std::string_view property,
+                      uint64_t* value) override;
+  Status SetOptions(ColumnFamilyHandle* column_family,
+                    const std::unordered_map<std::string, std::string>& options) override;
   Status Resume() override;
   Status Close() override;
 
  private:
   struct Writer;
+  struct Family;
+  class Handle;
   class SnapshotImpl;
   class VersionPin;
 
   // A CompactRange request, carried out by a compaction thread level by level (leveled) or as
   // one full compaction (universal).
   struct ManualCompaction {
+    Family* family = nullptr;
     std::optional<std::string> begin, end;
     bool full = false;                  // universal: every sorted run into one
     int level = 0;                      // leveled: the next level to compact down
@@ -107,12 +145,20 @@ class DBImpl final : public DB {
     Status status;
   };
 
-  // A frozen memtable and the WAL that holds its writes.
+  static Status Dropped(const Family& family);
+
+  // A frozen memtable and the logs that hold its writes.
   struct Immutable {
     MemTable* mem;
-    uint64_t log_number;
-    bool unlogged;  // holds disable_wal writes
+    uint64_t log_number;       // the log that was current when it was frozen
+    uint64_t next_log_number;  // the log begun then: the family's later writes are from it on
+    bool unlogged;             // holds disable_wal writes
   };
+
+  // Frozen memtables for the flush thread: one per family, and several for an atomic flush
+  // (recorded in one MANIFEST edit). Each is its family's oldest frozen memtable when its
+  // turn comes, as requests are queued in the order memtables are frozen.
+  using FlushRequest = absl::InlinedVector<Family*, 1>;
 
   // What a read sees: a sequence number and referenced memtables and version.
   struct ReadView {
@@ -127,24 +173,42 @@ class DBImpl final : public DB {
   enum class StallAction { kNone, kWait, kDelay };
 
   Status CheckOpen() const;
+  // The family of a handle given to a call: InvalidArgument for a null handle, one of another
+  // database, or of a dropped family.
+  Status FamilyOf(ColumnFamilyHandle* handle, Family** family) const;
+  // The live family `id`, or null. Takes families_mu_.
+  Family* FindFamily(uint32_t id) const ABSL_LOCKS_EXCLUDED(families_mu_);
+  // The live families, by ID.
+  std::vector<Family*> LiveFamilies() const ABSL_LOCKS_EXCLUDED(families_mu_);
+  // The database's options with `cf`'s family options, defaults resolved.
+  Options FamilyOptions(const ColumnFamilyOptions& cf) const;
+  // Makes the Family of `id` (recorded in the VersionSet already) and registers it.
+  Family* AddFamily(uint32_t id, const std::string& name, const Options& options)
+      ABSL_LOCKS_EXCLUDED(families_mu_);
   // With use_direct_reads or use_direct_io_for_flush_and_compaction: InvalidArgument unless
   // `file` (of the database directory) can be opened for direct I/O.
   Status CheckDirectIo(const std::string& file) const;
 
   // --- Open and recovery (db_open.cc) ---
-  Status Recover(VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Recovers the families `descriptors` name; their Family objects exist after it.
+  Status Recover(const std::vector<ColumnFamilyDescriptor>& descriptors,
+                 std::vector<VersionEdit>* edits) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reads CURRENT and the MANIFEST, or creates a new database.
-  Status RecoverVersions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Status RecoverVersions(const std::vector<ColumnFamilyDescriptor>& descriptors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The logs the MANIFEST does not cover, oldest first; Corruption if the oldest is missing.
   Status FindLogsToReplay(std::vector<uint64_t>* logs) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Options::paranoid_checks: every live table exists with its recorded size.
   Status CheckTables();
-  // Replays log `number` into *mem, writing full memtables to level-0 tables in `edit`. Sets
-  // *stop when later logs must not be replayed (damage under kPointInTimeRecovery).
-  Status RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop)
+  // Replays log `number` into the families' recovery memtables (mem of each Family), writing
+  // full ones to level-0 tables in (*edits)[index of the family]. Sets *stop when later logs
+  // must not be replayed (damage under kPointInTimeRecovery).
+  Status RecoverLog(uint64_t number, const std::vector<Family*>& families,
+                    std::vector<VersionEdit>* edits, bool* stop) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes `mem` to a new level-0 table of `family` and adds it to `edit` (nothing for an
+  // empty memtable).
+  Status WriteLevel0Table(Family* family, MemTable* mem, VersionEdit* edit)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Writes `mem` to a new level-0 table and adds it to `edit` (nothing for an empty memtable).
-  Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status NewLog(std::unique_ptr<log::Writer>* log, uint64_t* number);
   // Opens the info log (Options::info_log, or the file LOG) and logs the options.
   void StartInfoLog();
@@ -156,14 +220,16 @@ class DBImpl final : public DB {
   // Queues `w` and waits until it leads a group or a leader completed it; a follower inserts
   // its own batch when its leader asks. Returns true if `w` leads.
   bool AwaitTurn(Writer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The leader's work: room in the memtable, then the group's log record and inserts.
+  // The leader's work: room in the memtables, then the group's log record and inserts.
   Status LeadGroup(Writer* leader, Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs `action` as the leader of a group of its own, when no write is under way.
+  Status RunExclusive(const std::function<Status()>& action) ABSL_LOCKS_EXCLUDED(mu_);
   // Appends `group` to the log, syncing if the leader asked; no lock held.
   static Status LogGroup(log::Writer* log, const WriteBatch& group, bool sync);
   // Numbers each member's batch as in the group and has every member insert its own batch
-  // into `mem` at the same time as the leader; waits for all of them.
+  // into `mems` at the same time as the leader; waits for all of them.
   Status InsertGroupInParallel(Writer* leader, Writer* last_writer, SequenceNumber first,
-                               MemTable* mem) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                               const MemTableSet* mems) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Removes the group up to `last_writer` from the queue, gives each member `s` and wakes
   // the next leader.
   void CompleteGroup(Writer* leader, Writer* last_writer, const Status& s)
@@ -174,31 +240,45 @@ class DBImpl final : public DB {
   // Returns once `w` was woken (or spuriously): spins briefly without the lock first, then
   // sleeps on w's condition variable.
   void AwaitWake(Writer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Makes sure the active memtable has room; with `force`, freezes it if it holds anything.
-  Status MakeRoomForWrite(bool force) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Whether level 0 or pending compaction bytes stop or slow down writes, and why.
+  // Makes sure every family's active memtable has room; freezes those of `force` that hold
+  // anything (all at once, as one flush request, when `atomic`).
+  Status MakeRoomForWrite(std::vector<Family*> force = {}, bool atomic = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether level 0 or pending compaction bytes of any family stop or slow down writes, and
+  // why.
   StallAction CheckStall(StallCause* cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Logs when writes start or stop waiting or being delayed, or change their reason.
   void LogStallChange(StallAction action, StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits until background work finishes something, counting a write stop for `cause`.
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Syncs and closes the log, then freezes the active memtable, continuing in a new memtable
-  // and a new log. A failure puts the database in the error state.
-  Status SwitchMemTable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Queues the active memtable for the flush thread; writes continue in a new memtable and
-  // `new_log`.
-  void FreezeMemTable(std::unique_ptr<log::Writer> new_log, uint64_t new_number)
+  // Syncs and closes the log, then freezes the active memtables of `families`, continuing in
+  // new memtables and a new log. A failure puts the database in the error state.
+  Status SwitchMemTables(const std::vector<Family*>& families, bool atomic)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues the active memtables of `families` for the flush thread (as one request when
+  // `atomic`); writes continue in new memtables and `new_log`.
+  void FreezeMemTables(const std::vector<Family*>& families, bool atomic,
+                       std::unique_ptr<log::Writer> new_log, uint64_t new_number)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Rebuilds mems_ from the families' active memtables.
+  void RefreshMemTableSet() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Enters the error state with `s` unless the database is in it already.
   void SetBackgroundError(const Status& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // --- Background work (db_flush.cc, db_compaction.cc) ---
   void FlushThread();
-  Status FlushImmutable(const Immutable& imm, uint64_t next_log_number,
-                        SequenceNumber last_sequence);
+  // Flushes the oldest frozen memtable of each family of `request` and records the tables,
+  // with `advance` (log numbers of families that hold nothing unflushed), in one edit.
+  Status FlushImmutables(const FlushRequest& request, std::vector<VersionEdit> advance,
+                         SequenceNumber last_sequence);
+  // Waits until `family` has no frozen memtable, or the database is in the error state.
+  Status WaitForFlush(Family* family) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompactionThread();
-  // The next compaction to run, manual first; null if there is none.
-  std::unique_ptr<Compaction> PickNextCompaction(const Version& version, ManualCompaction** manual)
+  // The next compaction to run, manual first, then the most urgent family's; null if there
+  // is none. Sets *family and *version to those it was picked from.
+  std::unique_ptr<Compaction> PickNextCompaction(Family** family,
+                                                 std::shared_ptr<const Version>* version,
+                                                 ManualCompaction** manual)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The next step of the manual compaction, if one is waiting and no thread is on it.
   std::unique_ptr<Compaction> PickManualCompaction(const Version& version,
@@ -207,28 +287,35 @@ class DBImpl final : public DB {
   // Nothing to compact: deletes what released versions held, then waits for work.
   void WaitForCompactionWork() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Runs `c` with mu_ released and records its outcome; returns its status.
-  Status RunPickedCompaction(std::unique_ptr<Compaction> c, std::shared_ptr<const Version> version,
-                             ManualCompaction* manual) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Status RunPickedCompaction(Family* family, std::unique_ptr<Compaction> c,
+                             std::shared_ptr<const Version> version, ManualCompaction* manual)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // After a failed background compaction: counts it, enters the error state if failures
   // persist, else backs off.
   void OnCompactionFailure(const Status& s, uint64_t resumes_at_start, int* failures_in_a_row)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Runs one compaction (a trivial move, a deletion or a merge) and installs its result.
-  Status DoCompaction(const Compaction& c, const CompactionContext& ctx,
+  Status DoCompaction(Family* family, const Compaction& c, const CompactionContext& ctx,
                       CompactionJobResult* result);
   // One line in the info log for a compaction that took `micros`, or failed with `s`.
-  void LogCompaction(const Compaction& c, const CompactionJobResult& result, const Status& s,
-                     int64_t micros);
-  // A context for work on `version`; the job fills in file numbers through pending_outputs_.
-  CompactionContext MakeContext(const Version* version, std::vector<uint64_t>* allocated)
+  void LogCompaction(const Family& family, const Compaction& c, const CompactionJobResult& result,
+                     const Status& s, int64_t micros);
+  // A context for work on `family`'s `version`; the job fills in file numbers through
+  // pending_outputs_.
+  CompactionContext MakeContext(const Family& family, const Version* version,
+                                std::vector<uint64_t>* allocated)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   SequenceNumber OldestSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Records a version edit; the flush and compaction threads take turns.
-  Status LogAndApply(VersionEdit* edit) ABSL_LOCKS_EXCLUDED(apply_mu_);
+  // Records version edits (of one family, or several in one MANIFEST record); the flush and
+  // compaction threads take turns.
+  Status LogAndApply(const std::vector<VersionEdit*>& edits) ABSL_LOCKS_EXCLUDED(apply_mu_);
+  Status LogAndApply(VersionEdit* edit) { return LogAndApply(std::vector<VersionEdit*>{edit}); }
+  // Refreshes the figures of `family`'s current version that writers read without a lock.
+  void UpdateFamilyFigures(Family* family);
   void DeleteObsoleteFiles() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // --- The read path (db_read.cc) ---
-  ReadView AcquireReadView(const ReadOptions& options);
+  ReadView AcquireReadView(const ReadOptions& options, Family* family);
   // Gives ctx the key's entries in the view's memtables, newest first; true once decided.
   static bool GetFromMemTables(const ReadView& view, const LookupKey& key, GetContext* ctx);
   void ReleaseReadView(ReadView* view) ABSL_LOCKS_EXCLUDED(mu_);
@@ -239,31 +326,24 @@ class DBImpl final : public DB {
 
   // --- Properties (db_properties.cc) ---
   // The numeric properties of GetIntProperty but lsm.estimate-num-keys.
-  bool IntProperty(std::string_view property, const Version& v, uint64_t* value)
+  bool IntProperty(const Family& family, std::string_view property, const Version& v,
+                   uint64_t* value) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool MemTableProperty(const Family& family, std::string_view property, uint64_t* value)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool MemTableProperty(std::string_view property, uint64_t* value)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  uint64_t EstimateNumKeys() ABSL_LOCKS_EXCLUDED(mu_);
+  uint64_t EstimateNumKeys(Family* family) ABSL_LOCKS_EXCLUDED(mu_);
   // "lsm.levelstats": per level, files, bytes, target, score and compactions into it; then
   // write amplification.
-  std::string LevelStatsText(const Version& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string LevelStatsText(const Family& family, const Version& v)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The rest of "lsm.stats": memtables, flushes, compactions, stalls, sequence, error.
-  std::string StatsText() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  // A new, empty memtable of the index options_ names; the caller takes the first reference.
-  MemTable* NewMemTable() const {
-    return new MemTable(icmp_, RepOf(options_.memtable_factory.get()),
-                        MemTable::ArenaBlockSizeFor(options_.write_buffer_size));
-  }
+  std::string StatsText(const Family& family) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string dbname_;
-  const Options options_;
-  const bool read_only_;  // DB::OpenForReadOnly
+  const Options options_;  // the database's, and the default family's
+  const bool read_only_;   // DB::OpenForReadOnly
   const std::string io_note_;
   FileSystem* const fs_;
-  const InternalKeyComparator icmp_;
   const std::unique_ptr<BlockCache> block_cache_;  // null when block_cache_bytes is 0
-  const std::unique_ptr<TableCache> table_cache_;
   const std::unique_ptr<VersionSet> versions_;
   const std::unique_ptr<RateLimiter> rate_limiter_;  // null when unlimited
 
@@ -278,6 +358,15 @@ class DBImpl final : public DB {
   Mutex mu_;
   // Serialises VersionSet::LogAndApply.
   Mutex apply_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  // Guards families_; taken alone or last (after mu_).
+  mutable Mutex families_mu_ ABSL_ACQUIRED_AFTER(mu_);
+
+  // Every family opened or created, dropped ones too (their handles stay valid until the
+  // DB is destroyed), by ID.
+  absl::btree_map<uint32_t, std::unique_ptr<Family>> families_ ABSL_GUARDED_BY(families_mu_);
+  Family* default_family_ = nullptr;  // set by Open
+  // The families not dropped, by ID: those writes, flushes and compactions look at.
+  std::vector<Family*> live_families_ ABSL_GUARDED_BY(mu_);
 
   // The flush thread waits here for a frozen memtable (or for Resume or Close).
   CondVar flush_work_cv_{&mu_};
@@ -300,9 +389,10 @@ class DBImpl final : public DB {
   uint64_t resumes_ ABSL_GUARDED_BY(mu_) = 0;
 
   // The write path.
-  MemTable* mem_ ABSL_GUARDED_BY(mu_) = nullptr;
-  bool mem_has_unlogged_ ABSL_GUARDED_BY(mu_) = false;  // holds disable_wal writes
-  std::deque<Immutable> imms_ ABSL_GUARDED_BY(mu_);     // oldest first
+  // The active memtables of the live families, for the inserts of a write group. Replaced
+  // only while no group is under way (by a leader before it inserts, or with the queue empty).
+  std::unique_ptr<MemTableSet> mems_ ABSL_GUARDED_BY(mu_);
+  std::deque<FlushRequest> flush_queue_ ABSL_GUARDED_BY(mu_);  // oldest first
   std::unique_ptr<log::Writer> log_ ABSL_GUARDED_BY(mu_);
   uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
@@ -310,10 +400,6 @@ class DBImpl final : public DB {
   // Sequence numbers handed to writes; those up to visible_sequence_ are readable.
   SequenceNumber last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<SequenceNumber> visible_sequence_{0};
-  // Level-0 tables in the current version, for write stalls without taking the version.
-  std::atomic<int> level0_files_{0};
-  // EstimatePendingCompactionBytes of the current version, for write stalls.
-  std::atomic<uint64_t> pending_compaction_bytes_{0};
 
   // Reads.
   std::list<SnapshotImpl*> snapshots_ ABSL_GUARDED_BY(mu_);
@@ -324,19 +410,66 @@ class DBImpl final : public DB {
 
   // Background work.
   std::set<uint64_t> pending_outputs_ ABSL_GUARDED_BY(mu_);  // tables being written
-  CompactionPointers compact_pointers_ ABSL_GUARDED_BY(mu_);
-  RunningCompactions running_ ABSL_GUARDED_BY(mu_);
   ManualCompaction* manual_ ABSL_GUARDED_BY(mu_) = nullptr;
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
   bool flushing_ ABSL_GUARDED_BY(mu_) = false;
-  // Options::disable_auto_compactions, which SetOptions may change.
-  bool disable_auto_compactions_ ABSL_GUARDED_BY(mu_);
 
   DBStats stats_ ABSL_GUARDED_BY(mu_);
   // What writes last met (LogStallChange).
   std::pair<StallAction, StallCause> stall_state_ ABSL_GUARDED_BY(mu_) = {StallAction::kNone,
                                                                           kStallMemtables};
   std::string recovery_report_ ABSL_GUARDED_BY(mu_);
+};
+
+// A column family of an open database. Fields marked "mu_" are guarded by the DB's mu_ (not
+// annotated: the analysis cannot name another object's lock).
+struct DBImpl::Family {
+  Family(uint32_t id, std::string name, const Options& options, const InternalKeyComparator* icmp,
+         const std::string& dbname, BlockCache* block_cache);
+
+  // A new, empty memtable of the index the family's options name; the caller takes the first
+  // reference.
+  MemTable* NewMemTable() const {
+    return new MemTable(*icmp, RepOf(options.memtable_factory.get()),
+                        MemTable::ArenaBlockSizeFor(options.write_buffer_size));
+  }
+  // True if the family holds writes that are in no table: in its active or frozen memtables.
+  bool HoldsUnflushed() const {
+    return mem->num_entries() + mem->num_range_deletions() > 0 || !imms.empty();
+  }
+
+  const uint32_t id;
+  const std::string name;
+  const Options options;  // the database's, with this family's ColumnFamilyOptions
+  const InternalKeyComparator* const icmp;  // the VersionSet's
+  const std::unique_ptr<TableCache> table_cache;
+  std::unique_ptr<Handle> handle;
+  std::atomic<bool> dropped{false};
+
+  MemTable* mem = nullptr;                 // mu_
+  bool mem_has_unlogged = false;           // mu_: holds disable_wal writes
+  std::deque<Immutable> imms;              // mu_: oldest first
+  CompactionPointers compact_pointers;     // mu_
+  RunningCompactions running;              // mu_
+  bool disable_auto_compactions;           // mu_: SetOptions may change it
+  DBStats::Level level_stats[kNumLevels];  // mu_: compactions into each level
+  // Level-0 tables and EstimatePendingCompactionBytes of the current version, for write
+  // stalls without taking the version.
+  std::atomic<int> level0_files{0};
+  std::atomic<uint64_t> pending_compaction_bytes{0};
+};
+
+class DBImpl::Handle final : public ColumnFamilyHandle {
+ public:
+  Handle(const DBImpl* db, Family* family) : db_(db), family_(family) {}
+  const std::string& GetName() const override { return family_->name; }
+  uint32_t GetID() const override { return family_->id; }
+  const DBImpl* db() const { return db_; }
+  Family* family() const { return family_; }
+
+ private:
+  const DBImpl* const db_;
+  Family* const family_;
 };
 
 class DBImpl::SnapshotImpl final : public Snapshot {

@@ -21,13 +21,15 @@ Status DBImpl::Resume() {
   s = NewLog(&new_log, &new_number);
   if (!s.ok()) return s;
   if (log_ != nullptr) (void)log_->Close();
-  FreezeMemTable(std::move(new_log), new_number);
+  // Every family, empty ones too: each flush moves its family's log number past the damaged
+  // log.
+  FreezeMemTables(live_families_, /*atomic=*/false, std::move(new_log), new_number);
   bg_error_ = Status::OK();
   resumes_++;
   resuming_ = true;
   flush_work_cv_.Signal();
   compaction_work_cv_.SignalAll();
-  while (!imms_.empty() && bg_error_.ok() && !shutting_down_) work_done_cv_.Wait();
+  while (!flush_queue_.empty() && bg_error_.ok() && !shutting_down_) work_done_cv_.Wait();
   resuming_ = false;
   work_done_cv_.SignalAll();  // writers held back while resuming
   if (bg_error_.ok()) info_log_.Info("resume: done");
@@ -41,11 +43,17 @@ Status DBImpl::Close() {
     MutexLock l(&mu_);
     if (!opened_) return Status::OK();
     // Writes made without the WAL exist only in memory: they are the one thing Close flushes.
-    bool must_flush = mem_has_unlogged_;
-    for (const Immutable& imm : imms_) must_flush = must_flush || imm.unlogged;
-    if (must_flush && bg_error_.ok()) {
-      s = MakeRoomForWrite(true);
-      while (s.ok() && !imms_.empty() && bg_error_.ok()) work_done_cv_.Wait();
+    std::vector<Family*> must_flush;
+    for (Family* f : live_families_) {
+      bool unlogged = f->mem_has_unlogged;
+      for (const Immutable& imm : f->imms) unlogged = unlogged || imm.unlogged;
+      if (unlogged) must_flush.push_back(f);
+    }
+    if (!must_flush.empty() && bg_error_.ok()) {
+      // As an exclusive writer would, once the queue is empty.
+      while (!writers_.empty()) writers_drained_cv_.Wait();
+      s = MakeRoomForWrite(must_flush);
+      while (s.ok() && !flush_queue_.empty() && bg_error_.ok()) work_done_cv_.Wait();
       if (s.ok()) s = bg_error_;
     }
     // Let queued writers finish (they fail: the database is closed).
@@ -65,10 +73,19 @@ Status DBImpl::Close() {
     if (s.ok()) s = close;
     log_.reset();
   }
-  mem_->Unref();
-  mem_ = nullptr;
-  for (const Immutable& imm : imms_) imm.mem->Unref();
-  imms_.clear();
+  for (Family* f : LiveFamilies()) {
+    if (f->mem != nullptr) f->mem->Unref();
+    f->mem = nullptr;
+  }
+  {
+    MutexLock fl(&families_mu_);
+    for (const auto& [id, f] : families_) {
+      for (const Immutable& imm : f->imms) imm.mem->Unref();
+      f->imms.clear();
+    }
+  }
+  flush_queue_.clear();
+  mems_.reset();
   for (SnapshotImpl* snapshot : snapshots_) delete snapshot;
   snapshots_.clear();
   if (s.ok()) {

@@ -3,7 +3,10 @@
 // Recovery: CURRENT and the MANIFEST give the tables; the logs the MANIFEST does not cover are
 // replayed under Options::wal_recovery_mode into level-0 tables, and a new log and MANIFEST
 // edit start the database's new life.
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 
 #include <algorithm>
 #include <utility>
@@ -22,13 +25,42 @@ namespace lsm {
 
 namespace {
 
-Status OpenImpl(const Options& options, const std::string& name, bool read_only,
+// InvalidArgument unless `descriptors` name the default family and no family twice, each with
+// valid options.
+Status CheckDescriptors(const DBOptions& db_options,
+                        const std::vector<ColumnFamilyDescriptor>& descriptors) {
+  bool has_default = false;
+  absl::flat_hash_set<std::string> names;
+  for (const ColumnFamilyDescriptor& d : descriptors) {
+    if (d.name.empty()) return Status::InvalidArgument("a column family name is empty");
+    if (!names.insert(d.name).second) {
+      return Status::InvalidArgument("column family " + d.name + " is named twice");
+    }
+    has_default = has_default || d.name == kDefaultColumnFamilyName;
+    Status s = ValidateOptions(Options(db_options, d.options));
+    if (!s.ok()) {
+      return d.name == kDefaultColumnFamilyName ? s : s.WithContext("column family " + d.name);
+    }
+  }
+  if (!has_default) {
+    return Status::InvalidArgument("the column families to open must include \"default\"");
+  }
+  return Status::OK();
+}
+
+Status OpenImpl(const DBOptions& db_options, const std::string& name,
+                const std::vector<ColumnFamilyDescriptor>& descriptors,
+                std::vector<ColumnFamilyHandle*>* handles, bool read_only,
                 std::unique_ptr<DB>* dbptr) {
   dbptr->reset();
-  Status s = ValidateOptions(options);
+  handles->clear();
+  Status s = CheckDescriptors(db_options, descriptors);
   if (!s.ok()) return s;
   if (name.empty()) return Status::InvalidArgument("DB::Open: the database path is empty");
-  Options resolved = options;
+  const ColumnFamilyDescriptor& default_family = *std::find_if(
+      descriptors.begin(), descriptors.end(),
+      [](const ColumnFamilyDescriptor& d) { return d.name == kDefaultColumnFamilyName; });
+  Options resolved(db_options, default_family.options);
   std::string io_note;
   s = ResolveDefaultOptions(&resolved, &io_note);
   if (!s.ok()) return s;
@@ -37,20 +69,50 @@ Status OpenImpl(const Options& options, const std::string& name, bool read_only,
     resolved.error_if_exists = false;
   }
   auto impl = std::make_unique<DBImpl>(resolved, name, read_only, std::move(io_note));
-  s = read_only ? impl->OpenReadOnly() : impl->Open();
-  if (s.ok()) *dbptr = std::move(impl);
+  s = read_only ? impl->OpenReadOnly(descriptors, handles) : impl->Open(descriptors, handles);
+  if (s.ok()) {
+    *dbptr = std::move(impl);
+  } else {
+    handles->clear();
+  }
   return s;
+}
+
+Status OpenDefault(const Options& options, const std::string& name, bool read_only,
+                   std::unique_ptr<DB>* dbptr) {
+  std::vector<ColumnFamilyHandle*> handles;
+  return OpenImpl(options, name, {{kDefaultColumnFamilyName, options}}, &handles, read_only, dbptr);
 }
 
 }  // namespace
 
 Status DB::Open(const Options& options, const std::string& name, std::unique_ptr<DB>* dbptr) {
-  return OpenImpl(options, name, /*read_only=*/false, dbptr);
+  return OpenDefault(options, name, /*read_only=*/false, dbptr);
 }
 
 Status DB::OpenForReadOnly(const Options& options, const std::string& name,
                            std::unique_ptr<DB>* dbptr) {
-  return OpenImpl(options, name, /*read_only=*/true, dbptr);
+  return OpenDefault(options, name, /*read_only=*/true, dbptr);
+}
+
+Status DB::Open(const DBOptions& options, const std::string& name,
+                const std::vector<ColumnFamilyDescriptor>& column_families,
+                std::vector<ColumnFamilyHandle*>* handles, std::unique_ptr<DB>* dbptr) {
+  return OpenImpl(options, name, column_families, handles, /*read_only=*/false, dbptr);
+}
+
+Status DB::OpenForReadOnly(const DBOptions& options, const std::string& name,
+                           const std::vector<ColumnFamilyDescriptor>& column_families,
+                           std::vector<ColumnFamilyHandle*>* handles, std::unique_ptr<DB>* dbptr) {
+  return OpenImpl(options, name, column_families, handles, /*read_only=*/true, dbptr);
+}
+
+Status DB::ListColumnFamilies(const DBOptions& options, const std::string& name,
+                              std::vector<std::string>* column_families) {
+  Options resolved(options, ColumnFamilyOptions());
+  Status s = ResolveDefaultOptions(&resolved);
+  if (!s.ok()) return s;
+  return lsm::ListColumnFamilies(resolved.file_system.get(), name, column_families);
 }
 
 DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only, std::string io_note)
@@ -59,19 +121,14 @@ DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only, std::
       read_only_(read_only),
       io_note_(std::move(io_note)),
       fs_(options_.file_system.get()),
-      icmp_(options_.comparator),
       block_cache_(options_.block_cache_bytes > 0
                        ? std::make_unique<BlockCache>(options_.block_cache_bytes)
                        : nullptr),
-      table_cache_(std::make_unique<TableCache>(dbname_, TableOptions::FromOptions(options_),
-                                                options_.file_system, block_cache_.get(),
-                                                options_.max_open_files)),
       versions_(std::make_unique<VersionSet>(dbname_, options_)),
       rate_limiter_(
           options_.compaction_rate_limit_bytes_per_sec > 0
               ? std::make_unique<RateLimiter>(options_.compaction_rate_limit_bytes_per_sec)
-              : nullptr),
-      disable_auto_compactions_(options_.disable_auto_compactions) {}
+              : nullptr) {}
 
 DBImpl::~DBImpl() {
   if (!closed_.load()) (void)Close();
@@ -79,7 +136,8 @@ DBImpl::~DBImpl() {
 
 Status DBImpl::CheckOpen() const { return closed_.load() ? DatabaseClosed() : Status::OK(); }
 
-Status DBImpl::Open() {
+Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
+                    std::vector<ColumnFamilyHandle*>* handles) {
   if (options_.create_if_missing) {
     Status s = fs_->CreateDirIfMissing(dbname_);
     if (!s.ok()) return s;
@@ -92,30 +150,70 @@ Status DBImpl::Open() {
   StartInfoLog();
 
   MutexLock l(&mu_);
-  VersionEdit edit;
-  s = Recover(&edit);
+  std::vector<VersionEdit> edits;
+  s = Recover(descriptors, &edits);
   uint64_t new_log = 0;
   if (s.ok()) s = NewLog(&log_, &new_log);
   if (s.ok() && options_.paranoid_checks) s = CheckTables();
   if (s.ok()) {
     log_number_ = new_log;
-    edit.SetLogNumber(new_log);
-    edit.SetLastSequence(last_sequence_);
-    s = LogAndApply(&edit);
+    std::vector<VersionEdit*> record;
+    for (VersionEdit& edit : edits) {
+      edit.SetLogNumber(new_log);
+      edit.SetLastSequence(last_sequence_);
+      record.push_back(&edit);
+    }
+    s = LogAndApply(record);
+  }
+  // Families the database lacks: created now.
+  auto has_family = [this](const std::string& name) {
+    mu_.AssertHeld();
+    return std::any_of(live_families_.begin(), live_families_.end(),
+                       [&](const Family* f) { return f->name == name; });
+  };
+  for (const ColumnFamilyDescriptor& d : descriptors) {
+    if (!s.ok()) break;
+    if (has_family(d.name)) continue;
+    if (!options_.create_missing_column_families) {
+      s = Status::InvalidArgument("column family " + d.name +
+                                  " does not exist (create_missing_column_families is false)");
+      break;
+    }
+    const Options options = FamilyOptions(d.options);
+    uint32_t id;
+    s = versions_->CreateColumnFamily(d.name, options.comparator, log_number_, &id);
+    if (s.ok()) {
+      Family* f = AddFamily(id, d.name, options);
+      f->mem = f->NewMemTable();
+      f->mem->Ref();
+      info_log_.Info("column family %s created (ID %u)", d.name, id);
+    }
   }
   if (!s.ok()) {
     info_log_.Error("open failed: %s", s.ToString());
     closed_.store(true);
     return s;
   }
+  for (Family* f : live_families_) {
+    if (f->mem == nullptr) {
+      f->mem = f->NewMemTable();
+      f->mem->Ref();
+    }
+    UpdateFamilyFigures(f);
+  }
+  RefreshMemTableSet();
+  for (const ColumnFamilyDescriptor& d : descriptors) {
+    for (Family* f : live_families_) {
+      if (f->name == d.name) handles->push_back(f->handle.get());
+    }
+  }
   WriteOptionsFile();
-  mem_ = NewMemTable();
-  mem_->Ref();
   visible_sequence_.store(last_sequence_);
   opened_ = true;
   DeleteObsoleteFiles();
   StartBackgroundThreads();
-  info_log_.Info("opened: last sequence %u, log %06u", last_sequence_, log_number_);
+  info_log_.Info("opened: last sequence %u, log %06u, %u column families", last_sequence_,
+                 log_number_, live_families_.size());
   return Status::OK();
 }
 
@@ -161,7 +259,8 @@ Status DBImpl::CheckDirectIo(const std::string& file) const {
   return s;
 }
 
-Status DBImpl::OpenReadOnly() {
+Status DBImpl::OpenReadOnly(const std::vector<ColumnFamilyDescriptor>& descriptors,
+                            std::vector<ColumnFamilyHandle*>* handles) {
   if (fs_->FileExists(dbname_).IsNotFound()) {
     return Status::InvalidArgument(dbname_, "does not exist");
   }
@@ -170,17 +269,31 @@ Status DBImpl::OpenReadOnly() {
   Status s = CheckDirectIo(CurrentFileName(dbname_));
   if (!s.ok()) return s;
   MutexLock l(&mu_);
-  VersionEdit unused;  // recovery of a read-only open records nothing
-  s = Recover(&unused);
+  std::vector<VersionEdit> unused;  // recovery of a read-only open records nothing
+  s = Recover(descriptors, &unused);
   if (s.ok() && options_.paranoid_checks) s = CheckTables();
+  for (const ColumnFamilyDescriptor& d : descriptors) {
+    if (!s.ok()) break;
+    bool found = false;
+    for (Family* f : live_families_) {
+      if (f->name == d.name) {
+        handles->push_back(f->handle.get());
+        found = true;
+      }
+    }
+    if (!found) s = Status::InvalidArgument("column family " + d.name + " does not exist");
+  }
   if (!s.ok()) {
     closed_.store(true);
     return s;
   }
-  if (mem_ == nullptr) {
-    mem_ = NewMemTable();
-    mem_->Ref();
+  for (Family* f : live_families_) {
+    if (f->mem == nullptr) {
+      f->mem = f->NewMemTable();
+      f->mem->Ref();
+    }
   }
+  RefreshMemTableSet();
   visible_sequence_.store(last_sequence_);
   opened_ = true;
   info_log_.Info("opened %s read-only: last sequence %u", dbname_, last_sequence_);
@@ -194,14 +307,24 @@ void DBImpl::StartBackgroundThreads() {
   }
 }
 
-Status DBImpl::Recover(VersionEdit* edit) {
-  Status s = RecoverVersions();
+Status DBImpl::Recover(const std::vector<ColumnFamilyDescriptor>& descriptors,
+                       std::vector<VersionEdit>* edits) {
+  Status s = RecoverVersions(descriptors);
   if (!s.ok()) return s;
+  // The families the MANIFEST holds, with the options their descriptors give.
+  for (const auto& [id, name] : versions_->ColumnFamilies()) {
+    for (const ColumnFamilyDescriptor& d : descriptors) {
+      if (d.name == name) AddFamily(id, name, FamilyOptions(d.options));
+    }
+  }
+  default_family_ = FindFamily(0);
+  std::vector<Family*> families = live_families_;
+  edits->assign(families.size(), VersionEdit());
+  for (size_t i = 0; i < families.size(); i++) (*edits)[i].SetColumnFamily(families[i]->id);
   last_sequence_ = versions_->last_sequence();
   std::vector<uint64_t> logs;
   s = FindLogsToReplay(&logs);
   if (!s.ok()) return s;
-  MemTable* mem = nullptr;
   bool stop = false;
   for (uint64_t number : logs) {
     if (stop) {
@@ -209,7 +332,7 @@ Status DBImpl::Recover(VersionEdit* edit) {
                             "%06u.log: skipped, after damage in an earlier log\n", number);
       continue;
     }
-    s = RecoverLog(number, edit, &mem, &stop);
+    s = RecoverLog(number, families, edits, &stop);
     if (!s.ok()) break;
   }
   if (s.ok() && versions_->log_number() == 0 && last_sequence_ > versions_->last_sequence()) {
@@ -217,12 +340,14 @@ Status DBImpl::Recover(VersionEdit* edit) {
                            "the MANIFEST names no log, but the logs hold writes: the MANIFEST "
                            "lost edits");
   }
-  if (s.ok() && mem != nullptr && read_only_) {
-    mem_ = mem;  // the logs' writes stay in memory
-    mem = nullptr;
+  for (size_t i = 0; i < families.size(); i++) {
+    Family* f = families[i];
+    if (f->mem == nullptr) continue;
+    if (s.ok() && read_only_) continue;  // the logs' writes stay in memory
+    if (s.ok()) s = WriteLevel0Table(f, f->mem, &(*edits)[i]);
+    f->mem->Unref();
+    f->mem = nullptr;
   }
-  if (s.ok() && mem != nullptr) s = WriteLevel0Table(mem, edit);
-  if (mem != nullptr) mem->Unref();
   if (!logs.empty()) {
     info_log_.Info("recovery: replayed %u logs, last sequence %u", logs.size(), last_sequence_);
     info_log_.Lines(InfoLogLevel::kInfo, "recovery: ", recovery_report_);
@@ -230,13 +355,29 @@ Status DBImpl::Recover(VersionEdit* edit) {
   return s;
 }
 
-Status DBImpl::RecoverVersions() {
+Status DBImpl::RecoverVersions(const std::vector<ColumnFamilyDescriptor>& descriptors) {
   Status s = fs_->FileExists(CurrentFileName(dbname_));
   if (s.ok()) {
     if (options_.error_if_exists) {
       return Status::InvalidArgument(dbname_, "database exists (error_if_exists is true)");
     }
-    return versions_->Recover();
+    // Comparators by family name, resolved as the families' options will be.
+    absl::flat_hash_map<std::string, const Comparator*> comparators;
+    for (const ColumnFamilyDescriptor& d : descriptors) {
+      comparators[d.name] = FamilyOptions(d.options).comparator;
+    }
+    std::vector<std::string> unopened;
+    s = versions_->Recover(
+        [&](const std::string& name) {
+          auto it = comparators.find(name);
+          return it == comparators.end() ? nullptr : it->second;
+        },
+        &unopened);
+    if (s.ok() && !unopened.empty() && !read_only_) {
+      s = Status::InvalidArgument("the database's column families must all be opened; not named: " +
+                                  absl::StrJoin(unopened, ", "));
+    }
+    return s;
   }
   if (!s.IsNotFound()) return s;
   std::vector<std::string> children;
@@ -269,7 +410,7 @@ Status DBImpl::FindLogsToReplay(std::vector<uint64_t>* logs) {
     FileType type;
     if (ParseFileName(child, &number, &type)) {
       versions_->MarkFileNumberUsed(number);
-      if (type == FileType::kLog && number >= versions_->log_number()) logs->push_back(number);
+      if (type == FileType::kLog && number >= versions_->MinLogNumber()) logs->push_back(number);
     }
   }
   std::sort(logs->begin(), logs->end());
@@ -278,7 +419,7 @@ Status DBImpl::FindLogsToReplay(std::vector<uint64_t>* logs) {
   // that had completed (damage taken for a torn last edit, or a cut at a record boundary), and
   // replaying the newer logs would leave a hole. Log number 0 names no log: the database's
   // first open never completed, so no log can hold writes yet.
-  const uint64_t log_number = versions_->log_number();
+  const uint64_t log_number = versions_->MinLogNumber();
   if (log_number != 0 && !logs->empty() && logs->front() != log_number) {
     return Status::Corruption(
         dbname_, absl::StrFormat("the MANIFEST names %06u.log as the oldest live log, but it is "
@@ -289,37 +430,54 @@ Status DBImpl::FindLogsToReplay(std::vector<uint64_t>* logs) {
 }
 
 Status DBImpl::CheckTables() {
-  std::shared_ptr<const Version> v = versions_->current();
-  for (int level = 0; level < kNumLevels; level++) {
-    for (const auto& f : v->files(level)) {
-      const std::string path = TableFileName(dbname_, f->number);
-      uint64_t size;
-      Status s = fs_->GetFileSize(path, &size);
-      if (s.IsNotFound()) return Status::Corruption(path, "named by the MANIFEST but missing");
-      if (!s.ok()) return s;
-      if (size != f->file_size) {
-        return Status::Corruption(
-            path, absl::StrFormat("has %u bytes, the MANIFEST says %u", size, f->file_size));
+  for (const auto& [id, name] : versions_->ColumnFamilies()) {
+    std::shared_ptr<const Version> v = versions_->current(id);
+    for (int level = 0; level < kNumLevels; level++) {
+      for (const auto& f : v->files(level)) {
+        const std::string path = TableFileName(dbname_, f->number);
+        uint64_t size;
+        Status s = fs_->GetFileSize(path, &size);
+        if (s.IsNotFound()) return Status::Corruption(path, "named by the MANIFEST but missing");
+        if (!s.ok()) return s;
+        if (size != f->file_size) {
+          return Status::Corruption(
+              path, absl::StrFormat("has %u bytes, the MANIFEST says %u", size, f->file_size));
+        }
       }
     }
   }
   return Status::OK();
 }
 
-Status DBImpl::RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bool* stop) {
+Status DBImpl::RecoverLog(uint64_t number, const std::vector<Family*>& families,
+                          std::vector<VersionEdit>* edits, bool* stop) {
   const WALRecoveryMode mode = options_.wal_recovery_mode;
+  // The families this log may hold writes of that are in no table yet.
+  std::vector<size_t> replaying;
+  for (size_t i = 0; i < families.size(); i++) {
+    if (number >= versions_->log_number(families[i]->id)) replaying.push_back(i);
+  }
   auto apply = [&](const WriteBatch& batch) {
     mu_.AssertHeld();  // held by the caller throughout
-    if (*mem == nullptr) {
-      *mem = NewMemTable();
-      (*mem)->Ref();
+    MemTableSet mems;
+    for (size_t i : replaying) {
+      Family* f = families[i];
+      if (f->mem == nullptr) {
+        f->mem = f->NewMemTable();
+        f->mem->Ref();
+      }
+      mems.Add(f->id, f->mem, /*merges_allowed=*/f->options.merge_operator != nullptr);
     }
-    Status s = InsertInto(batch, *mem, /*concurrent=*/false,
-                          /*merges_allowed=*/options_.merge_operator != nullptr);
-    if (s.ok() && !read_only_ && (*mem)->ApproximateMemoryUsage() > options_.write_buffer_size) {
-      s = WriteLevel0Table(*mem, edit);
-      (*mem)->Unref();
-      *mem = nullptr;
+    Status s = InsertInto(batch, mems, /*concurrent=*/false);
+    for (size_t i : replaying) {
+      Family* f = families[i];
+      if (!s.ok() || read_only_ ||
+          f->mem->ApproximateMemoryUsage() <= f->options.write_buffer_size) {
+        continue;
+      }
+      s = WriteLevel0Table(f, f->mem, &(*edits)[i]);
+      f->mem->Unref();
+      f->mem = nullptr;
     }
     return s;
   };
@@ -348,11 +506,11 @@ Status DBImpl::RecoverLog(uint64_t number, VersionEdit* edit, MemTable** mem, bo
   return Status::OK();
 }
 
-Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
+Status DBImpl::WriteLevel0Table(Family* family, MemTable* mem, VersionEdit* edit) {
   std::vector<uint64_t> allocated;
   // No version: tables written earlier in this recovery are not in one yet, so no deletion
   // may be dropped.
-  CompactionContext ctx = MakeContext(nullptr, &allocated);
+  CompactionContext ctx = MakeContext(*family, nullptr, &allocated);
   ctx.oldest_snapshot = kMaxSequenceNumber;  // nothing reads during recovery
   CompactionJobResult result;
   std::unique_ptr<InternalIterator> iter = mem->NewIterator();

@@ -7,41 +7,48 @@
 
 namespace lsm {
 
-bool DBImpl::GetIntProperty(std::string_view property, uint64_t* value) {
+bool DBImpl::GetIntProperty(ColumnFamilyHandle* column_family, std::string_view property,
+                            uint64_t* value) {
   *value = 0;
-  if (closed_.load()) return false;
+  Family* family;
+  if (!FamilyOf(column_family, &family).ok()) return false;
   if (property == "lsm.estimate-num-keys") {
-    *value = EstimateNumKeys();
+    *value = EstimateNumKeys(family);
     return true;
   }
   MutexLock l(&mu_);
-  return IntProperty(property, *versions_->current(), value);
+  std::shared_ptr<const Version> v = versions_->current(family->id);
+  return v != nullptr && IntProperty(*family, property, *v, value);
 }
 
-bool DBImpl::GetProperty(std::string_view property, std::string* value) {
+bool DBImpl::GetProperty(ColumnFamilyHandle* column_family, std::string_view property,
+                         std::string* value) {
   value->clear();
-  if (uint64_t n; GetIntProperty(property, &n)) {
+  if (uint64_t n; GetIntProperty(column_family, property, &n)) {
     *value = std::to_string(n);
     return true;
   }
-  if (closed_.load()) return false;
+  Family* family;
+  if (!FamilyOf(column_family, &family).ok()) return false;
   MutexLock l(&mu_);
-  std::shared_ptr<const Version> v = versions_->current();
+  std::shared_ptr<const Version> v = versions_->current(family->id);
+  if (v == nullptr) return false;
   if (property == "lsm.levelstats") {
-    *value = LevelStatsText(*v);
+    *value = LevelStatsText(*family, *v);
   } else if (property == "lsm.background-error") {
     *value = bg_error_.ToString();
   } else if (property == "lsm.recovery") {
     *value = recovery_report_;
   } else if (property == "lsm.stats") {
-    *value = LevelStatsText(*v) + StatsText();
+    *value = LevelStatsText(*family, *v) + StatsText(*family);
   } else {
     return false;
   }
   return true;
 }
 
-bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* value) {
+bool DBImpl::IntProperty(const Family& family, std::string_view property, const Version& v,
+                         uint64_t* value) {
   constexpr std::string_view kFilesAtLevel = "lsm.num-files-at-level";
   if (property.starts_with(kFilesAtLevel)) {
     const std::string_view digits = property.substr(kFilesAtLevel.size());
@@ -49,17 +56,18 @@ bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* 
     *value = v.NumFiles(digits[0] - '0');
     return true;
   }
-  if (MemTableProperty(property, value)) return true;
+  if (MemTableProperty(family, property, value)) return true;
   if (property == "lsm.compaction-pending") {
     // Whether work is due, whether or not a running compaction holds it up; none is when
     // compactions do not start on their own.
-    CompactionPointers pointers = compact_pointers_;
-    *value = !disable_auto_compactions_ && PickCompaction(v, icmp_, options_, RunningCompactions(),
-                                                          &pointers, UnixSeconds()) != nullptr;
+    CompactionPointers pointers = family.compact_pointers;
+    *value = !family.disable_auto_compactions &&
+             PickCompaction(v, *family.icmp, family.options, RunningCompactions(), &pointers,
+                            UnixSeconds()) != nullptr;
   } else if (property == "lsm.num-running-compactions") {
     *value = static_cast<uint64_t>(running_compactions_);
   } else if (property == "lsm.estimate-pending-compaction-bytes") {
-    *value = pending_compaction_bytes_.load();
+    *value = family.pending_compaction_bytes.load();
   } else if (property == "lsm.live-sst-files-size") {
     *value = 0;
     for (int level = 0; level < kNumLevels; level++) *value += v.NumBytes(level);
@@ -79,27 +87,32 @@ bool DBImpl::IntProperty(std::string_view property, const Version& v, uint64_t* 
   return true;
 }
 
-bool DBImpl::MemTableProperty(std::string_view property, uint64_t* value) {
-  auto sum_imms = [this](auto count) {
-    mu_.AssertHeld();
+bool DBImpl::MemTableProperty(const Family& family, std::string_view property, uint64_t* value) {
+  const std::deque<Immutable>& imms = family.imms;
+  const MemTable* mem = family.mem;
+  auto sum_imms = [&imms](auto count) {
     uint64_t sum = 0;
-    for (const Immutable& imm : imms_) sum += (imm.mem->*count)();
+    for (const Immutable& imm : imms) sum += (imm.mem->*count)();
     return sum;
   };
+  // Whether the flush thread is writing one of this family's memtables.
+  const bool flushing = flushing_ && !flush_queue_.empty() &&
+                        std::find(flush_queue_.front().begin(), flush_queue_.front().end(),
+                                  &family) != flush_queue_.front().end();
   if (property == "lsm.num-immutable-mem-table") {
-    *value = imms_.size();
+    *value = imms.size();
   } else if (property == "lsm.mem-table-flush-pending") {
-    *value = imms_.size() > (flushing_ ? 1u : 0u) ? 1 : 0;
+    *value = imms.size() > (flushing ? 1u : 0u) ? 1 : 0;
   } else if (property == "lsm.num-running-flushes") {
-    *value = flushing_ ? 1 : 0;
+    *value = flushing ? 1 : 0;
   } else if (property == "lsm.cur-size-active-mem-table") {
-    *value = mem_->ApproximateMemoryUsage();
+    *value = mem->ApproximateMemoryUsage();
   } else if (property == "lsm.cur-size-all-mem-tables") {
-    *value = mem_->ApproximateMemoryUsage() + sum_imms(&MemTable::ApproximateMemoryUsage);
+    *value = mem->ApproximateMemoryUsage() + sum_imms(&MemTable::ApproximateMemoryUsage);
   } else if (property == "lsm.num-entries-active-mem-table") {
-    *value = mem_->num_entries();
+    *value = mem->num_entries();
   } else if (property == "lsm.num-deletes-active-mem-table") {
-    *value = mem_->num_deletions();
+    *value = mem->num_deletions();
   } else if (property == "lsm.num-entries-imm-mem-tables") {
     *value = sum_imms(&MemTable::num_entries);
   } else if (property == "lsm.num-deletes-imm-mem-tables") {
@@ -110,16 +123,17 @@ bool DBImpl::MemTableProperty(std::string_view property, uint64_t* value) {
   return true;
 }
 
-uint64_t DBImpl::EstimateNumKeys() {
+uint64_t DBImpl::EstimateNumKeys(Family* family) {
   // As RocksDB estimates: a deletion cancels itself and one older entry.
   int64_t keys = 0;
   std::shared_ptr<const Version> v;
   uint64_t generation = version_generation_.load();
   {
     MutexLock l(&mu_);
-    v = versions_->current();
-    keys += static_cast<int64_t>(mem_->num_entries() - mem_->num_deletions());
-    for (const Immutable& imm : imms_) {
+    v = versions_->current(family->id);
+    if (v == nullptr) return 0;
+    keys += static_cast<int64_t>(family->mem->num_entries() - family->mem->num_deletions());
+    for (const Immutable& imm : family->imms) {
       keys += static_cast<int64_t>(imm.mem->num_entries() - imm.mem->num_deletions());
     }
   }
@@ -127,7 +141,7 @@ uint64_t DBImpl::EstimateNumKeys() {
   for (int level = 0; level < kNumLevels; level++) {
     for (const auto& f : v->files(level)) {
       std::shared_ptr<const TableReader> reader;
-      if (!table_cache_->FindTable(f->number, f->file_size, &reader).ok()) continue;
+      if (!family->table_cache->FindTable(f->number, f->file_size, &reader).ok()) continue;
       const TableProperties& props = reader->properties();
       keys +=
           static_cast<int64_t>(props.num_entries) - 2 * static_cast<int64_t>(props.num_deletions);
@@ -137,21 +151,22 @@ uint64_t DBImpl::EstimateNumKeys() {
   return keys > 0 ? static_cast<uint64_t>(keys) : 0;
 }
 
-std::string DBImpl::LevelStatsText(const Version& v) {
+std::string DBImpl::LevelStatsText(const Family& family, const Version& v) {
   // Targets and scores apply to leveled compaction; compaction figures are per output level.
-  const bool leveled = options_.compaction_style == CompactionStyle::kLevel;
-  const LevelTargets targets = ComputeLevelTargets(v, options_);
+  const Options& options = family.options;
+  const bool leveled = options.compaction_style == CompactionStyle::kLevel;
+  const LevelTargets targets = ComputeLevelTargets(v, options);
   std::string value =
       "level  files       bytes      target  score  compactions    read MB  written MB  "
       "seconds\n";
   for (int level = 0; level < kNumLevels; level++) {
-    const DBStats::Level& st = stats_.levels[level];
+    const DBStats::Level& st = family.level_stats[level];
     const bool has_target = leveled && level >= targets.base_level;
     absl::StrAppendFormat(
         &value, "L%-5d %5d %11u %11s %6s %12u %10.1f %11.1f %8.1f\n", level, v.NumFiles(level),
         v.NumBytes(level), has_target ? absl::StrFormat("%u", targets.max_bytes[level]) : "-",
         leveled
-            ? absl::StrFormat("%.2f", LevelScore(v, options_, targets, RunningCompactions(), level))
+            ? absl::StrFormat("%.2f", LevelScore(v, options, targets, RunningCompactions(), level))
             : "-",
         st.compactions, st.bytes_read / 1048576.0, st.bytes_written / 1048576.0, st.micros / 1e6);
   }
@@ -163,7 +178,7 @@ std::string DBImpl::LevelStatsText(const Version& v) {
   return value;
 }
 
-std::string DBImpl::StatsText() {
+std::string DBImpl::StatsText(const Family& family) {
   const DBStats& st = stats_;
   return absl::StrFormat(
       "memtable: %u bytes, %u entries; immutable memtables: %u\n"
@@ -176,24 +191,27 @@ std::string DBImpl::StatsText() {
       "last sequence: %u; snapshots: %u\n"
       "io backend: %s\n"
       "background error: %s\n",
-      mem_->ApproximateMemoryUsage(), mem_->num_entries(), imms_.size(), st.flushes, st.flush_bytes,
-      st.compactions, st.trivial_moves, st.compaction_bytes_read, st.compaction_bytes_written,
-      st.compaction_failures, st.entries_filtered, st.files_deleted_by_fifo,
-      pending_compaction_bytes_.load(), st.stalls[kStallMemtables], st.stalls[kStallLevel0],
-      st.stalls[kStallPendingBytes], st.slowdowns[kStallLevel0], st.slowdowns[kStallPendingBytes],
-      st.stall_micros / 1e6, visible_sequence_.load(), snapshots_.size(),
+      family.mem->ApproximateMemoryUsage(), family.mem->num_entries(), family.imms.size(),
+      st.flushes, st.flush_bytes, st.compactions, st.trivial_moves, st.compaction_bytes_read,
+      st.compaction_bytes_written, st.compaction_failures, st.entries_filtered,
+      st.files_deleted_by_fifo, family.pending_compaction_bytes.load(), st.stalls[kStallMemtables],
+      st.stalls[kStallLevel0], st.stalls[kStallPendingBytes], st.slowdowns[kStallLevel0],
+      st.slowdowns[kStallPendingBytes], st.stall_micros / 1e6, visible_sequence_.load(),
+      snapshots_.size(),
       options_.io_backend == IoBackend::kUring   ? "io_uring"
       : options_.io_backend == IoBackend::kPosix ? "posix"
                                                  : "the file system given in Options",
       bg_error_.ToString());
 }
 
-Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& options) {
-  Status s = CheckOpen();
+Status DBImpl::SetOptions(ColumnFamilyHandle* column_family,
+                          const std::unordered_map<std::string, std::string>& options) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
   if (!s.ok()) return s;
   if (read_only_) return ReadOnly();
   // Values are read as the OPTIONS file reads them, into a copy: all or nothing.
-  Options changed = options_;
+  Options changed = family->options;
   for (const auto& [name, value] : options) {
     if (name != "disable_auto_compactions") {
       return Status::InvalidArgument(
@@ -204,7 +222,7 @@ Status DBImpl::SetOptions(const std::unordered_map<std::string, std::string>& op
   }
   MutexLock l(&mu_);
   if (options.contains("disable_auto_compactions")) {
-    disable_auto_compactions_ = changed.disable_auto_compactions;
+    family->disable_auto_compactions = changed.disable_auto_compactions;
     compaction_work_cv_.SignalAll();  // compaction threads look again
     work_done_cv_.SignalAll();        // stalled writers check again
   }

@@ -29,7 +29,7 @@ class DBImpl::VersionPin {
   const uint64_t generation_;
 };
 
-DBImpl::ReadView DBImpl::AcquireReadView(const ReadOptions& options) {
+DBImpl::ReadView DBImpl::AcquireReadView(const ReadOptions& options, Family* family) {
   ReadView view;
   // Read before the version: a version installed after this is seen as newer on release.
   view.version_generation = version_generation_.load();
@@ -37,13 +37,17 @@ DBImpl::ReadView DBImpl::AcquireReadView(const ReadOptions& options) {
   view.sequence = options.snapshot != nullptr
                       ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
                       : visible_sequence_.load(std::memory_order_acquire);
-  view.version = versions_->current();
-  view.mems.push_back(mem_);
-  // A flush installs its version before its memtable leaves imms_: a memtable whose writes
+  view.version = versions_->current(family->id);
+  if (family->mem == nullptr || view.version == nullptr) {
+    view.version = nullptr;  // dropped since the caller looked
+    return view;
+  }
+  view.mems.push_back(family->mem);
+  // A flush installs its version before its memtable leaves imms: a memtable whose writes
   // the version holds already is left out, or a reader would see them twice (and count a
   // merge operand twice).
-  for (auto it = imms_.rbegin(); it != imms_.rend(); ++it) {
-    if (it->log_number >= view.version->log_number()) view.mems.push_back(it->mem);
+  for (auto it = family->imms.rbegin(); it != family->imms.rend(); ++it) {
+    if (it->next_log_number > view.version->log_number()) view.mems.push_back(it->mem);
   }
   for (MemTable* m : view.mems) m->Ref();
   return view;
@@ -65,14 +69,17 @@ void DBImpl::ReleaseVersion(std::shared_ptr<const Version>* version, uint64_t ge
   compaction_work_cv_.Signal();
 }
 
-Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
-  Status s = CheckOpen();
+Status DBImpl::Get(const ReadOptions& options, ColumnFamilyHandle* column_family,
+                   std::string_view key, std::string* value) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
   if (!s.ok()) return s;
-  ReadView view = AcquireReadView(options);
+  ReadView view = AcquireReadView(options, family);
+  if (view.version == nullptr) return Dropped(*family);
   LookupKey lkey(key, view.sequence);
-  GetContext ctx(options_.merge_operator.get(), key, value);
+  GetContext ctx(family->options.merge_operator.get(), key, value);
   if (!GetFromMemTables(view, lkey, &ctx)) {
-    s = view.version->Get(options, lkey, &ctx, table_cache_.get());
+    s = view.version->Get(options, lkey, &ctx, family->table_cache.get());
   }
   if (s.ok()) s = ctx.Finish();
   ReleaseReadView(&view);
@@ -86,31 +93,35 @@ bool DBImpl::GetFromMemTables(const ReadView& view, const LookupKey& key, GetCon
   return false;
 }
 
-std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
+std::vector<Status> DBImpl::MultiGet(const ReadOptions& options, ColumnFamilyHandle* column_family,
                                      const std::vector<std::string_view>& keys,
                                      std::vector<std::string>* values) {
   values->assign(keys.size(), std::string());
-  Status s = CheckOpen();
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
   if (!s.ok()) return std::vector<Status>(keys.size(), s);
   std::vector<Status> statuses(keys.size());
-  ReadView view = AcquireReadView(options);
+  TableCache* table_cache = family->table_cache.get();
+  ReadView view = AcquireReadView(options, family);
+  if (view.version == nullptr) return std::vector<Status>(keys.size(), Dropped(*family));
   std::deque<LookupKey> lkeys;
   std::deque<GetContext> contexts;
   std::vector<const LookupKey*> in_tables;  // keys the memtables do not answer
   std::vector<size_t> positions;
   for (size_t i = 0; i < keys.size(); i++) {
     const LookupKey& lkey = lkeys.emplace_back(keys[i], view.sequence);
-    GetContext& ctx = contexts.emplace_back(options_.merge_operator.get(), keys[i], &(*values)[i]);
+    GetContext& ctx =
+        contexts.emplace_back(family->options.merge_operator.get(), keys[i], &(*values)[i]);
     if (!GetFromMemTables(view, lkey, &ctx)) {
       in_tables.push_back(&lkey);
       positions.push_back(i);
     }
   }
   if (!in_tables.empty()) {
-    view.version->Prefetch(options, in_tables, table_cache_.get());
+    view.version->Prefetch(options, in_tables, table_cache);
     for (size_t j = 0; j < in_tables.size(); j++) {
       const size_t i = positions[j];
-      statuses[i] = view.version->Get(options, *in_tables[j], &contexts[i], table_cache_.get());
+      statuses[i] = view.version->Get(options, *in_tables[j], &contexts[i], table_cache);
     }
   }
   for (size_t i = 0; i < keys.size(); i++) {
@@ -120,19 +131,24 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
   return statuses;
 }
 
-std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
-  Status s = CheckOpen();
+std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options,
+                                              ColumnFamilyHandle* column_family) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
   if (!s.ok()) {
     return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr,
                          {});
   }
-  ReadView view = AcquireReadView(options);
-  const RangeTombstoneList* in_tables;
-  s = view.version->RangeTombstones(table_cache_.get(), &in_tables);
+  TableCache* table_cache = family->table_cache.get();
+  const Options& family_options = family->options;
+  ReadView view = AcquireReadView(options, family);
+  const RangeTombstoneList* in_tables = nullptr;
+  s = view.version == nullptr ? Dropped(*family)
+                              : view.version->RangeTombstones(table_cache, &in_tables);
   if (!s.ok()) {
     ReleaseReadView(&view);
-    return NewDBIterator(options_.comparator, nullptr, NewEmptyIterator(s), 0, options, nullptr,
-                         {});
+    return NewDBIterator(family_options.comparator, nullptr, NewEmptyIterator(s), 0, options,
+                         nullptr, {});
   }
   std::vector<std::unique_ptr<InternalIterator>> children;
   std::vector<uint64_t> newest;  // of each child: memtables may hold anything
@@ -142,13 +158,13 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
     newest.push_back(kMaxSequenceNumber);
     if (auto fragments = m->Fragments(); fragments != nullptr) tombstones.push_back(fragments);
   }
-  view.version->AddIterators(options, table_cache_.get(), &children, &newest);
+  view.version->AddIterators(options, table_cache, &children, &newest);
   auto pin = std::make_shared<VersionPin>(this, std::move(view.version), view.version_generation);
   ReleaseReadView(&view);  // each memtable iterator holds its own reference
   // The tables' list lives as long as the version, which the pin holds.
   if (!in_tables->empty()) tombstones.emplace_back(pin, in_tables);
-  return NewDBIterator(options_.comparator, options_.merge_operator.get(),
-                       NewMergingIterator(&icmp_, std::move(children), std::move(newest)),
+  return NewDBIterator(family_options.comparator, family_options.merge_operator.get(),
+                       NewMergingIterator(family->icmp, std::move(children), std::move(newest)),
                        view.sequence, options, std::move(pin), std::move(tombstones));
 }
 

@@ -7,6 +7,8 @@
 // sequence numbers once all inserts are done, then wakes the members and the next leader.
 // Before writing, the leader makes room: it freezes a full memtable (a background thread
 // flushes it), and delays or stops while compaction is behind or every write buffer is full.
+#include <absl/strings/str_format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -41,11 +43,13 @@ inline void CpuRelax() {
 
 }  // namespace
 
-// A queued write. `batch` is null for a request to freeze the memtable (Flush).
+// A queued write. `batch` is null for an exclusive action (freezing memtables for a flush,
+// creating or dropping a family), run by the writer when it leads.
 // Guarded by mu_.
 struct DBImpl::Writer {
   explicit Writer(Mutex* mu) : cv(mu) {}
   WriteBatch* batch = nullptr;
+  const std::function<Status()>* exclusive = nullptr;
   bool sync = false;
   bool disable_wal = false;
   uint64_t user_bytes = 0;  // keys and values of batch
@@ -56,33 +60,36 @@ struct DBImpl::Writer {
   std::atomic<uint32_t> wakes{0};
   // Set by the leader of a group once it is logged: this member inserts its own batch into
   // `insert_into` and reports to `leader`, which waits until its pending_inserts reach 0.
-  MemTable* insert_into = nullptr;
+  const MemTableSet* insert_into = nullptr;
   Writer* leader = nullptr;
   int pending_inserts = 0;
 };
 
-Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
+Status DBImpl::Put(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                   std::string_view key, std::string_view value) {
   WriteBatch batch;
-  batch.Put(key, value);
+  batch.Put(column_family, key, value);
   return Write(options, &batch);
 }
 
-Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
+Status DBImpl::Delete(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                      std::string_view key) {
   WriteBatch batch;
-  batch.Delete(key);
+  batch.Delete(column_family, key);
   return Write(options, &batch);
 }
 
-Status DBImpl::Merge(const WriteOptions& options, std::string_view key, std::string_view operand) {
+Status DBImpl::Merge(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                     std::string_view key, std::string_view operand) {
   WriteBatch batch;
-  batch.Merge(key, operand);
+  batch.Merge(column_family, key, operand);
   return Write(options, &batch);
 }
 
-Status DBImpl::DeleteRange(const WriteOptions& options, std::string_view begin,
-                           std::string_view end) {
+Status DBImpl::DeleteRange(const WriteOptions& options, ColumnFamilyHandle* column_family,
+                           std::string_view begin, std::string_view end) {
   WriteBatch batch;
-  batch.DeleteRange(begin, end);
+  batch.DeleteRange(column_family, begin, end);
   return Write(options, &batch);
 }
 
@@ -90,14 +97,22 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   Status s = CheckOpen();
   if (!s.ok()) return s;
   if (read_only_) return ReadOnly();
+  if (updates == nullptr) return Status::InvalidArgument("DB::Write: the batch is null");
   Writer w(&mu_);
-  if (updates != nullptr) {
-    s = WriteBatchInternal::CheckSizes(*updates, options_.merge_operator != nullptr,
-                                       options_.comparator, &w.user_bytes);
-    if (!s.ok()) return s;
-    if (options.sync && options.disable_wal) {
-      return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");
+  auto rules_of = [this](uint32_t cf, WriteBatchInternal::FamilyRules* rules) {
+    const Family* family = cf == 0 ? default_family_ : FindFamily(cf);
+    if (family == nullptr) {
+      return Status::InvalidArgument(
+          absl::StrFormat("column family %u does not exist (dropped?)", cf));
     }
+    rules->merges_allowed = family->options.merge_operator != nullptr;
+    rules->ucmp = family->options.comparator;
+    return Status::OK();
+  };
+  s = WriteBatchInternal::CheckSizes(*updates, rules_of, &w.user_bytes);
+  if (!s.ok()) return s;
+  if (options.sync && options.disable_wal) {
+    return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");
   }
   w.batch = updates;
   w.sync = options.sync;
@@ -111,6 +126,17 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   return s;
 }
 
+Status DBImpl::RunExclusive(const std::function<Status()>& action) {
+  Writer w(&mu_);
+  w.exclusive = &action;
+  MutexLock l(&mu_);
+  if (!AwaitTurn(&w)) return w.status;
+  Writer* last_writer = &w;
+  Status s = LeadGroup(&w, &last_writer);
+  CompleteGroup(&w, last_writer, s);
+  return s;
+}
+
 bool DBImpl::AwaitTurn(Writer* w) {
   writers_.push_back(w);
   while (!w->done && w != writers_.front()) {
@@ -119,9 +145,9 @@ bool DBImpl::AwaitTurn(Writer* w) {
       continue;
     }
     // The leader logged this writer's group: insert this batch alongside the others.
-    MemTable* mem = std::exchange(w->insert_into, nullptr);
+    const MemTableSet* mems = std::exchange(w->insert_into, nullptr);
     mu_.Unlock();
-    Status inserted = InsertInto(*w->batch, mem, /*concurrent=*/true);
+    Status inserted = InsertInto(*w->batch, *mems, /*concurrent=*/true);
     mu_.Lock();
     if (!inserted.ok() && w->leader->status.ok()) w->leader->status = inserted;
     if (--w->leader->pending_inserts == 0) Wake(w->leader);
@@ -130,29 +156,33 @@ bool DBImpl::AwaitTurn(Writer* w) {
 }
 
 Status DBImpl::LeadGroup(Writer* w, Writer** last_writer) {
-  Status s = shutting_down_ ? DatabaseClosed() : MakeRoomForWrite(w->batch == nullptr);
-  if (!s.ok() || w->batch == nullptr) return s;
+  if (shutting_down_) return DatabaseClosed();
+  if (w->exclusive != nullptr) return (*w->exclusive)();
+  Status s = MakeRoomForWrite();
+  if (!s.ok()) return s;
   WriteBatch* group = BuildBatchGroup(last_writer);
   const SequenceNumber first = last_sequence_ + 1;
   WriteBatchInternal::SetSequence(group, first);
   last_sequence_ += group->Count();
   const SequenceNumber last = last_sequence_;
-  MemTable* mem = mem_;
+  const MemTableSet* mems = mems_.get();
   log::Writer* log = log_.get();
   // Only the leader touches the log, so it may be used without the lock; the group's members
   // wait in the queue meanwhile.
   const bool alone = group == w->batch;
   mu_.Unlock();
   if (!w->disable_wal) s = LogGroup(log, *group, w->sync);
-  if (s.ok() && alone) s = InsertInto(*group, mem, /*concurrent=*/false);
+  if (s.ok() && alone) s = InsertInto(*group, *mems, /*concurrent=*/false);
   mu_.Lock();
-  if (s.ok() && !alone) s = InsertGroupInParallel(w, *last_writer, first, mem);
+  if (s.ok() && !alone) s = InsertGroupInParallel(w, *last_writer, first, mems);
   if (s.ok()) {
     for (auto it = writers_.begin();; ++it) {
       stats_.user_bytes += (*it)->user_bytes;
       if (*it == *last_writer) break;
     }
-    if (w->disable_wal) mem_has_unlogged_ = true;
+    if (w->disable_wal) {
+      for (Family* f : live_families_) f->mem_has_unlogged = true;
+    }
     visible_sequence_.store(last, std::memory_order_release);
   } else {
     // The log may hold part of the group: accept nothing more until Resume.
@@ -171,21 +201,21 @@ Status DBImpl::LogGroup(log::Writer* log, const WriteBatch& group, bool sync) {
 }
 
 Status DBImpl::InsertGroupInParallel(Writer* w, Writer* last_writer, SequenceNumber first,
-                                     MemTable* mem) {
+                                     const MemTableSet* mems) {
   SequenceNumber seq = first;
   for (auto it = writers_.begin();; ++it) {
     WriteBatchInternal::SetSequence((*it)->batch, seq);
     seq += (*it)->batch->Count();
     if (*it != w) {
       (*it)->leader = w;
-      (*it)->insert_into = mem;
+      (*it)->insert_into = mems;
       w->pending_inserts++;
       Wake(*it);
     }
     if (*it == last_writer) break;
   }
   mu_.Unlock();
-  Status s = InsertInto(*w->batch, mem, /*concurrent=*/true);
+  Status s = InsertInto(*w->batch, *mems, /*concurrent=*/true);
   mu_.Lock();
   while (w->pending_inserts > 0) AwaitWake(w);
   return s.ok() ? w->status : s;
@@ -257,7 +287,7 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   return result;
 }
 
-Status DBImpl::MakeRoomForWrite(bool force) {
+Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic) {
   bool may_delay = true;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
@@ -282,49 +312,69 @@ Status DBImpl::MakeRoomForWrite(bool force) {
       mu_.Lock();
       continue;
     }
-    const bool room = force ? mem_->num_entries() == 0 && mem_->num_range_deletions() == 0
-                            : mem_->ApproximateMemoryUsage() < options_.write_buffer_size;
-    if (room) {
+    // The families to freeze: those asked for that hold anything, and any whose memtable is
+    // full.
+    std::erase_if(force, [](Family* f) {
+      return f->dropped.load() || f->mem->num_entries() + f->mem->num_range_deletions() == 0;
+    });
+    std::vector<Family*> freeze = force;
+    if (!atomic || force.empty()) {
+      for (Family* f : live_families_) {
+        if (f->mem->ApproximateMemoryUsage() >= f->options.write_buffer_size &&
+            std::find(freeze.begin(), freeze.end(), f) == freeze.end()) {
+          freeze.push_back(f);
+        }
+      }
+    }
+    if (freeze.empty()) {
       if (action == StallAction::kNone) LogStallChange(action, cause);
       return Status::OK();
     }
-    if (static_cast<int>(imms_.size()) + 1 >= options_.max_write_buffer_number) {
-      Stall(kStallMemtables);  // every write buffer is full: wait for a flush
+    bool full = false;
+    for (Family* f : freeze) {
+      full = full || static_cast<int>(f->imms.size()) + 1 >= f->options.max_write_buffer_number;
+    }
+    if (full) {
+      Stall(kStallMemtables);  // every write buffer of a family is full: wait for a flush
       continue;
     }
-    Status s = SwitchMemTable();
+    Status s = SwitchMemTables(freeze, atomic && freeze == force);
     if (!s.ok()) return s;
-    force = false;
+    force.clear();
   }
 }
 
 DBImpl::StallAction DBImpl::CheckStall(StallCause* cause) {
-  // Waiting is for compaction to catch up: there is none to wait for when it is off, and
-  // under FIFO level 0 is the whole database, its file count no reason to wait.
-  const bool auto_compactions = !disable_auto_compactions_;
-  const int level0 = auto_compactions && options_.compaction_style != CompactionStyle::kFIFO
-                         ? level0_files_.load()
-                         : 0;
-  const uint64_t pending = auto_compactions ? pending_compaction_bytes_.load() : 0;
-  const uint64_t soft = options_.soft_pending_compaction_bytes_limit;
-  const uint64_t hard = options_.hard_pending_compaction_bytes_limit;
-  if (level0 >= options_.level0_stop_writes_trigger) {
-    *cause = kStallLevel0;
-    return StallAction::kWait;
+  StallAction worst = StallAction::kNone;
+  for (const Family* f : live_families_) {
+    // Waiting is for compaction to catch up: there is none to wait for when it is off, and
+    // under FIFO level 0 is the whole family, its file count no reason to wait.
+    const Options& o = f->options;
+    const bool auto_compactions = !f->disable_auto_compactions;
+    const int level0 = auto_compactions && o.compaction_style != CompactionStyle::kFIFO
+                           ? f->level0_files.load()
+                           : 0;
+    const uint64_t pending = auto_compactions ? f->pending_compaction_bytes.load() : 0;
+    const uint64_t soft = o.soft_pending_compaction_bytes_limit;
+    const uint64_t hard = o.hard_pending_compaction_bytes_limit;
+    if (level0 >= o.level0_stop_writes_trigger) {
+      *cause = kStallLevel0;
+      return StallAction::kWait;
+    }
+    if (hard > 0 && pending >= hard) {
+      *cause = kStallPendingBytes;
+      return StallAction::kWait;
+    }
+    if (worst == StallAction::kDelay) continue;
+    if (level0 >= o.level0_slowdown_writes_trigger) {
+      *cause = kStallLevel0;
+      worst = StallAction::kDelay;
+    } else if (soft > 0 && pending >= soft) {
+      *cause = kStallPendingBytes;
+      worst = StallAction::kDelay;
+    }
   }
-  if (hard > 0 && pending >= hard) {
-    *cause = kStallPendingBytes;
-    return StallAction::kWait;
-  }
-  if (level0 >= options_.level0_slowdown_writes_trigger) {
-    *cause = kStallLevel0;
-    return StallAction::kDelay;
-  }
-  if (soft > 0 && pending >= soft) {
-    *cause = kStallPendingBytes;
-    return StallAction::kDelay;
-  }
-  return StallAction::kNone;
+  return worst;
 }
 
 void DBImpl::LogStallChange(StallAction action, StallCause cause) {
@@ -354,8 +404,8 @@ void DBImpl::Stall(StallCause cause) {
                              .count();
 }
 
-Status DBImpl::SwitchMemTable() {
-  // The memtable's log is synced first, so that no later (synced) write in the new log can
+Status DBImpl::SwitchMemTables(const std::vector<Family*>& families, bool atomic) {
+  // The memtables' log is synced first, so that no later (synced) write in the new log can
   // survive a power cut that loses an earlier one.
   Status s = log_->Sync();
   if (s.ok()) s = log_->Close();
@@ -372,18 +422,30 @@ Status DBImpl::SwitchMemTable() {
     SetBackgroundError(s);
     return s;
   }
-  FreezeMemTable(std::move(new_log), new_number);
+  FreezeMemTables(families, atomic, std::move(new_log), new_number);
   return Status::OK();
 }
 
-void DBImpl::FreezeMemTable(std::unique_ptr<log::Writer> new_log, uint64_t new_number) {
-  imms_.push_back(Immutable{mem_, log_number_, mem_has_unlogged_});
+void DBImpl::FreezeMemTables(const std::vector<Family*>& families, bool atomic,
+                             std::unique_ptr<log::Writer> new_log, uint64_t new_number) {
+  for (Family* f : families) {
+    f->imms.push_back(Immutable{f->mem, log_number_, new_number, f->mem_has_unlogged});
+    f->mem = f->NewMemTable();
+    f->mem->Ref();
+    f->mem_has_unlogged = false;
+    if (!atomic) flush_queue_.push_back(FlushRequest{f});
+  }
+  if (atomic && !families.empty()) flush_queue_.emplace_back(families.begin(), families.end());
   log_ = std::move(new_log);
   log_number_ = new_number;
-  mem_ = NewMemTable();
-  mem_->Ref();
-  mem_has_unlogged_ = false;
+  RefreshMemTableSet();
   flush_work_cv_.Signal();
+}
+
+void DBImpl::RefreshMemTableSet() {
+  auto mems = std::make_unique<MemTableSet>();
+  for (Family* f : live_families_) mems->Add(f->id, f->mem);
+  mems_ = std::move(mems);
 }
 
 }  // namespace lsm

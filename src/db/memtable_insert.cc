@@ -9,60 +9,96 @@ namespace {
 
 class MemTableInserter final : public WriteBatch::Handler {
  public:
-  MemTableInserter(SequenceNumber seq, MemTable* mem, bool concurrent, bool merges_allowed)
-      : seq_(seq), mem_(mem), concurrent_(concurrent), merges_allowed_(merges_allowed) {}
-  Status Put(std::string_view key, std::string_view value) override {
-    Add(ValueType::kValue, key, value);
+  MemTableInserter(SequenceNumber seq, const MemTableSet& mems, bool concurrent)
+      : seq_(seq), mems_(mems), concurrent_(concurrent), counts_(mems.entries().size()) {}
+  Status Put(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Delete(std::string_view) override { return Status::OK(); }
+  Status PutCF(uint32_t cf, std::string_view key, std::string_view value) override {
+    Add(cf, ValueType::kValue, key, value);
     return Status::OK();
   }
-  Status Delete(std::string_view key) override {
-    Add(ValueType::kDeletion, key, {});
-    deletions_++;
+  Status DeleteCF(uint32_t cf, std::string_view key) override {
+    if (Counts* c = Add(cf, ValueType::kDeletion, key, {}); c != nullptr) c->deletions++;
     return Status::OK();
   }
-  Status Merge(std::string_view key, std::string_view operand) override {
-    if (!merges_allowed_) {
+  Status MergeCF(uint32_t cf, std::string_view key, std::string_view operand) override {
+    const MemTableSet::Entry* e = mems_.Find(cf);
+    if (e != nullptr && !e->merges_allowed) {
       return Status::InvalidArgument(
-          "the log holds Merge records, and Options::merge_operator is not set");
+          cf == 0 ? std::string("the log holds Merge records, and Options::merge_operator is not "
+                                "set")
+                  : "the log holds Merge records of column family " + std::to_string(cf) +
+                        ", which has no merge_operator");
     }
-    Add(ValueType::kMerge, key, operand);
+    Add(cf, ValueType::kMerge, key, operand);
     return Status::OK();
   }
-  Status DeleteRange(std::string_view begin, std::string_view end) override {
-    mem_->AddRangeDeletion(seq_++, begin, end, concurrent_);
-    range_deletions_++;
+  Status DeleteRangeCF(uint32_t cf, std::string_view begin, std::string_view end) override {
+    const MemTableSet::Entry* e = mems_.Find(cf);
+    if (e != nullptr) {
+      e->mem->AddRangeDeletion(seq_, begin, end, concurrent_);
+      counts_[Index(e)].range_deletions++;
+    }
+    seq_++;
     return Status::OK();
   }
 
-  // Reports the entries added so far to the memtable's counts.
-  void Finish() { mem_->CountAdded(entries_, deletions_, range_deletions_); }
+  // Reports the entries added so far to the memtables' counts.
+  void Finish() {
+    for (size_t i = 0; i < counts_.size(); i++) {
+      const Counts& c = counts_[i];
+      if (c.entries + c.range_deletions > 0) {
+        mems_.entries()[i].mem->CountAdded(c.entries, c.deletions, c.range_deletions);
+      }
+    }
+  }
 
  private:
-  void Add(ValueType type, std::string_view key, std::string_view value) {
+  struct Counts {
+    uint64_t entries = 0;
+    uint64_t deletions = 0;
+    uint64_t range_deletions = 0;
+  };
+
+  size_t Index(const MemTableSet::Entry* e) const {
+    return static_cast<size_t>(e - mems_.entries().data());
+  }
+
+  // Adds the record to its family's memtable, if the set holds it; every record takes a
+  // sequence number either way.
+  Counts* Add(uint32_t cf, ValueType type, std::string_view key, std::string_view value) {
+    const MemTableSet::Entry* e = mems_.Find(cf);
+    const SequenceNumber seq = seq_++;
+    if (e == nullptr) return nullptr;
     if (concurrent_) {
-      mem_->Add(seq_++, type, key, value);
+      e->mem->Add(seq, type, key, value);
     } else {
-      mem_->AddSingleWriter(seq_++, type, key, value);
+      e->mem->AddSingleWriter(seq, type, key, value);
     }
-    entries_++;
+    Counts& c = counts_[Index(e)];
+    c.entries++;
+    return &c;
   }
 
   SequenceNumber seq_;
-  uint64_t entries_ = 0;
-  uint64_t deletions_ = 0;
-  uint64_t range_deletions_ = 0;
-  MemTable* const mem_;
+  const MemTableSet& mems_;
   const bool concurrent_;
-  const bool merges_allowed_;
+  absl::InlinedVector<Counts, 4> counts_;
 };
 
 }  // namespace
 
-Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent, bool merges_allowed) {
-  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mem, concurrent, merges_allowed);
+Status InsertInto(const WriteBatch& batch, const MemTableSet& mems, bool concurrent) {
+  MemTableInserter inserter(WriteBatchInternal::Sequence(batch), mems, concurrent);
   Status s = batch.Iterate(&inserter);
   inserter.Finish();
   return s;
+}
+
+Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent, bool merges_allowed) {
+  MemTableSet mems;
+  mems.Add(0, mem, merges_allowed);
+  return InsertInto(batch, mems, concurrent);
 }
 
 }  // namespace lsm

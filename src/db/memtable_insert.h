@@ -1,15 +1,24 @@
-// InsertInto: adds a write batch's records to a memtable, numbered from the batch's sequence,
-// and reports them to the memtable's entry and deletion counts. The write path, recovery and
-// RepairDB all fill memtables through it.
+// InsertInto: adds a write batch's records to the memtables of their column families, numbered
+// from the batch's sequence, and reports them to each memtable's entry and deletion counts.
+// The write path, recovery and RepairDB all fill memtables through it.
 //
-//   Status s = InsertInto(batch, mem, /*concurrent=*/false);
+//   MemTableSet mems;
+//   mems.Add(0, default_mem);
+//   mems.Add(3, offsets_mem, /*merges_allowed=*/false);
+//   Status s = InsertInto(batch, mems, /*concurrent=*/false);
 //
-// `concurrent`: other threads insert into the same memtable at the same time (the members of
-// a write group). `merges_allowed` false: a Merge record is InvalidArgument (recovery without
-// a merge operator). Returns the batch's decoding error, if any, after inserting the records
-// before it.
+// `concurrent`: other threads insert into the same memtables at the same time (the members of
+// a write group). Records of a family the set does not hold are skipped: a family dropped
+// after the batch was checked, or (in recovery) one whose log number says the record is in
+// its tables already. A Merge record of a family added with merges_allowed false is
+// InvalidArgument (recovery without a merge operator). Returns the batch's decoding error, if
+// any, after inserting the records before it.
 #ifndef LSM_DB_MEMTABLE_INSERT_H_
 #define LSM_DB_MEMTABLE_INSERT_H_
+
+#include <absl/container/inlined_vector.h>
+
+#include <cstdint>
 
 #include "lsm/status.h"
 #include "lsm/write_batch.h"
@@ -17,6 +26,34 @@
 
 namespace lsm {
 
+// The memtables a batch's records go to, one per column family.
+class MemTableSet {
+ public:
+  struct Entry {
+    uint32_t cf;
+    MemTable* mem;
+    bool merges_allowed;
+  };
+  void Add(uint32_t cf, MemTable* mem, bool merges_allowed = true) {
+    entries_.push_back(Entry{cf, mem, merges_allowed});
+  }
+  // The entry of family `cf`, or null.
+  const Entry* Find(uint32_t cf) const {
+    for (const Entry& e : entries_) {
+      if (e.cf == cf) return &e;
+    }
+    return nullptr;
+  }
+  const absl::InlinedVector<Entry, 4>& entries() const { return entries_; }
+  bool empty() const { return entries_.empty(); }
+
+ private:
+  absl::InlinedVector<Entry, 4> entries_;
+};
+
+Status InsertInto(const WriteBatch& batch, const MemTableSet& mems, bool concurrent);
+
+// The same with only the default family's memtable.
 Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent,
                   bool merges_allowed = true);
 

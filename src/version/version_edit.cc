@@ -17,6 +17,11 @@ enum Tag : uint32_t {
   kDeletedFile = 5,
   kNewFile = 6,
   kNewFileWithTime = 7,  // kNewFile's fields, then the newest write time
+  kColumnFamily = 8,     // the family of the edit's files and log number
+  kColumnFamilyAdd = 9,  // the edit creates its family: the name
+  kColumnFamilyDrop = 10,
+  kMaxColumnFamily = 11,
+  kGroupMember = 12,  // one edit of a group: the edit's encoding, length-prefixed
 };
 
 bool GetLevel(std::string_view* input, int* level) {
@@ -41,6 +46,19 @@ std::string Escape(std::string_view s) {
 }  // namespace
 
 void VersionEdit::EncodeTo(std::string* dst) const {
+  if (column_family_ != 0) {
+    PutVarint32(dst, kColumnFamily);
+    PutVarint32(dst, column_family_);
+  }
+  if (column_family_name_) {
+    PutVarint32(dst, kColumnFamilyAdd);
+    PutLengthPrefixed(dst, *column_family_name_);
+  }
+  if (is_column_family_drop_) PutVarint32(dst, kColumnFamilyDrop);
+  if (max_column_family_) {
+    PutVarint32(dst, kMaxColumnFamily);
+    PutVarint32(dst, *max_column_family_);
+  }
   if (comparator_) {
     PutVarint32(dst, kComparator);
     PutLengthPrefixed(dst, *comparator_);
@@ -86,7 +104,34 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
       return Status::Corruption(absl::StrFormat("version edit @ %u: bad tag", offset));
     }
     uint64_t v;
+    uint32_t v32;
     switch (tag) {
+      case kColumnFamily:
+        if (GetVarint32(&input, &v32)) {
+          column_family_ = v32;
+        } else {
+          bad = "column family";
+        }
+        break;
+      case kColumnFamilyAdd: {
+        std::string_view name;
+        if (GetLengthPrefixed(&input, &name) && !name.empty()) {
+          column_family_name_ = std::string(name);
+        } else {
+          bad = "column family name";
+        }
+        break;
+      }
+      case kColumnFamilyDrop:
+        is_column_family_drop_ = true;
+        break;
+      case kMaxColumnFamily:
+        if (GetVarint32(&input, &v32)) {
+          max_column_family_ = v32;
+        } else {
+          bad = "max column family";
+        }
+        break;
       case kComparator: {
         std::string_view name;
         if (GetLengthPrefixed(&input, &name)) {
@@ -152,8 +197,49 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
   return Status::OK();
 }
 
+void VersionEdit::EncodeGroup(const std::vector<VersionEdit*>& edits, std::string* dst) {
+  if (edits.size() == 1) {
+    edits[0]->EncodeTo(dst);
+    return;
+  }
+  std::string one;
+  for (const VersionEdit* edit : edits) {
+    one.clear();
+    edit->EncodeTo(&one);
+    PutVarint32(dst, kGroupMember);
+    PutLengthPrefixed(dst, one);
+  }
+}
+
+Status VersionEdit::DecodeGroup(std::string_view src, std::vector<VersionEdit>* edits) {
+  edits->clear();
+  std::string_view input = src;
+  uint32_t tag;
+  if (!GetVarint32(&input, &tag) || tag != kGroupMember) {
+    return edits->emplace_back().DecodeFrom(src);
+  }
+  input = src;
+  while (!input.empty()) {
+    const size_t offset = src.size() - input.size();
+    std::string_view one;
+    if (!GetVarint32(&input, &tag) || tag != kGroupMember || !GetLengthPrefixed(&input, &one)) {
+      return Status::Corruption(absl::StrFormat("version edit group @ %u: bad member", offset));
+    }
+    Status s = edits->emplace_back().DecodeFrom(one);
+    if (!s.ok()) return s.WithContext(absl::StrFormat("version edit group @ %u", offset));
+  }
+  return Status::OK();
+}
+
 std::string VersionEdit::DebugString() const {
   std::string r = "VersionEdit {";
+  if (column_family_ != 0) absl::StrAppendFormat(&r, "\n  column family: %u", column_family_);
+  if (column_family_name_) {
+    absl::StrAppendFormat(&r, "\n  create column family: %s", Escape(*column_family_name_));
+  }
+  if (is_column_family_drop_) r += "\n  drop column family";
+  if (max_column_family_)
+    absl::StrAppendFormat(&r, "\n  max column family: %u", *max_column_family_);
   if (comparator_) absl::StrAppendFormat(&r, "\n  comparator: %s", *comparator_);
   if (log_number_) absl::StrAppendFormat(&r, "\n  log number: %u", *log_number_);
   if (next_file_number_) absl::StrAppendFormat(&r, "\n  next file number: %u", *next_file_number_);

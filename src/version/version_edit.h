@@ -54,6 +54,13 @@ class VersionEdit {
   void SetLogNumber(uint64_t n) { log_number_ = n; }
   void SetNextFileNumber(uint64_t n) { next_file_number_ = n; }
   void SetLastSequence(SequenceNumber s) { last_sequence_ = s; }
+  // The column family the edit's files and log number belong to (default 0).
+  void SetColumnFamily(uint32_t id) { column_family_ = id; }
+  // The edit creates its column family, named `name`, or drops it.
+  void AddColumnFamily(std::string_view name) { column_family_name_ = std::string(name); }
+  void DropColumnFamily() { is_column_family_drop_ = true; }
+  // The largest column family ID handed out so far (IDs are never reused).
+  void SetMaxColumnFamily(uint32_t id) { max_column_family_ = id; }
   // REQUIRES: 0 <= level < kNumLevels.
   void AddFile(int level, FileMetaData file) { new_files_.emplace_back(level, std::move(file)); }
   void RemoveFile(int level, uint64_t number) { deleted_files_.emplace_back(level, number); }
@@ -62,6 +69,10 @@ class VersionEdit {
   const std::optional<uint64_t>& log_number() const { return log_number_; }
   const std::optional<uint64_t>& next_file_number() const { return next_file_number_; }
   const std::optional<SequenceNumber>& last_sequence() const { return last_sequence_; }
+  uint32_t column_family() const { return column_family_; }
+  const std::optional<std::string>& column_family_name() const { return column_family_name_; }
+  bool is_column_family_drop() const { return is_column_family_drop_; }
+  const std::optional<uint32_t>& max_column_family() const { return max_column_family_; }
   const std::vector<std::pair<int, FileMetaData>>& new_files() const { return new_files_; }
   const std::vector<std::pair<int, uint64_t>>& deleted_files() const { return deleted_files_; }
 
@@ -69,6 +80,12 @@ class VersionEdit {
   // Replaces this edit with the decoded one. Corruption if malformed; NotSupported for a field
   // this version does not know (a MANIFEST written by a newer release).
   Status DecodeFrom(std::string_view src);
+
+  // One MANIFEST record holding several edits, applied together or not at all (an atomic
+  // flush of several families). A record of one edit is EncodeTo's.
+  static void EncodeGroup(const std::vector<VersionEdit*>& edits, std::string* dst);
+  // Decodes a record of one edit or of a group.
+  static Status DecodeGroup(std::string_view src, std::vector<VersionEdit>* edits);
 
   // One line per field, for tools and test failures.
   std::string DebugString() const;
@@ -78,6 +95,10 @@ class VersionEdit {
   std::optional<uint64_t> log_number_;
   std::optional<uint64_t> next_file_number_;
   std::optional<SequenceNumber> last_sequence_;
+  uint32_t column_family_ = 0;
+  std::optional<std::string> column_family_name_;
+  bool is_column_family_drop_ = false;
+  std::optional<uint32_t> max_column_family_;
   std::vector<std::pair<int, FileMetaData>> new_files_;
   std::vector<std::pair<int, uint64_t>> deleted_files_;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "lsm/column_family.h"
 #include "src/base/filename.h"
 #include "src/util/killpoint.h"
 #include "src/wal/log_reader.h"
@@ -45,19 +46,77 @@ Status ReadCurrentFile(FileSystem* fs, const std::string& dbname, uint64_t* mani
   return Status::OK();
 }
 
+Status ListColumnFamilies(FileSystem* fs, const std::string& dbname,
+                          std::vector<std::string>* names) {
+  names->clear();
+  uint64_t number;
+  Status s = ReadCurrentFile(fs, dbname, &number);
+  if (!s.ok()) return s;
+  const std::string path = ManifestFileName(dbname, number);
+  std::unique_ptr<SequentialFile> file;
+  s = fs->NewSequentialFile(path, &file);
+  if (!s.ok()) return s;
+  log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
+                     WALRecoveryMode::kPointInTimeRecovery);
+  absl::btree_map<uint32_t, std::string> families = {{0, kDefaultColumnFamilyName}};
+  std::string_view record;
+  std::string scratch;
+  std::vector<VersionEdit> edits;
+  while (reader.ReadRecord(&record, &scratch)) {
+    s = VersionEdit::DecodeGroup(record, &edits);
+    if (!s.ok()) return s.WithContext(std::string(BaseName(path)));
+    for (const VersionEdit& edit : edits) {
+      if (edit.column_family_name()) families[edit.column_family()] = *edit.column_family_name();
+      if (edit.is_column_family_drop()) families.erase(edit.column_family());
+    }
+  }
+  if (!reader.status().ok()) return reader.status();
+  for (const auto& [id, name] : families) names->push_back(name);
+  return Status::OK();
+}
+
 VersionSet::VersionSet(std::string dbname, const Options& options)
-    : dbname_(std::move(dbname)), options_(options), icmp_(options.comparator) {
+    : dbname_(std::move(dbname)), options_(options) {
   MutexLock l(&mu_);
-  current_ = std::make_shared<const Version>(&icmp_);
+  Family& family = families_[0];
+  family.name = kDefaultColumnFamilyName;
+  family.icmp = std::make_unique<const InternalKeyComparator>(options.comparator);
+  family.current = std::make_shared<const Version>(family.icmp.get());
 }
 
 VersionSet::~VersionSet() {
   if (manifest_ != nullptr) (void)manifest_->Close();
 }
 
-std::shared_ptr<const Version> VersionSet::current() const {
+VersionSet::Family* VersionSet::FindFamily(uint32_t id) {
+  auto it = families_.find(id);
+  return it == families_.end() || it->second.dropped ? nullptr : &it->second;
+}
+
+const VersionSet::Family* VersionSet::FindFamily(uint32_t id) const {
+  auto it = families_.find(id);
+  return it == families_.end() || it->second.dropped ? nullptr : &it->second;
+}
+
+std::shared_ptr<const Version> VersionSet::current(uint32_t id) const {
   MutexLock l(&mu_);
-  return current_;
+  const Family* family = FindFamily(id);
+  return family != nullptr ? family->current : nullptr;
+}
+
+std::vector<std::pair<uint32_t, std::string>> VersionSet::ColumnFamilies() const {
+  MutexLock l(&mu_);
+  std::vector<std::pair<uint32_t, std::string>> result;
+  for (const auto& [id, family] : families_) {
+    if (!family.dropped) result.emplace_back(id, family.name);
+  }
+  return result;
+}
+
+const InternalKeyComparator* VersionSet::icmp(uint32_t id) const {
+  MutexLock l(&mu_);
+  auto it = families_.find(id);
+  return it == families_.end() ? nullptr : it->second.icmp.get();
 }
 
 void VersionSet::MarkFileNumberUsed(uint64_t number) {
@@ -66,9 +125,19 @@ void VersionSet::MarkFileNumberUsed(uint64_t number) {
   }
 }
 
-uint64_t VersionSet::log_number() const {
+uint64_t VersionSet::log_number(uint32_t id) const {
   MutexLock l(&mu_);
-  return log_number_;
+  const Family* family = FindFamily(id);
+  return family != nullptr ? family->log_number : 0;
+}
+
+uint64_t VersionSet::MinLogNumber() const {
+  MutexLock l(&mu_);
+  uint64_t min = ~uint64_t{0};
+  for (const auto& [id, family] : families_) {
+    if (!family.dropped) min = std::min(min, family.log_number);
+  }
+  return min;
 }
 
 SequenceNumber VersionSet::last_sequence() const {
@@ -126,7 +195,7 @@ Status VersionSet::CreateNew() {
   return LogAndApply(&edit);
 }
 
-Status VersionSet::Recover() {
+Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::string>* unopened) {
   FileSystem* fs = options_.file_system.get();
   uint64_t number;
   Status s = ReadCurrentFile(fs, dbname_, &number);
@@ -137,60 +206,152 @@ Status VersionSet::Recover() {
   if (s.IsNotFound()) return Status::Corruption(path, "named by CURRENT but missing");
   if (!s.ok()) return s;
 
+  // What the MANIFEST says of each family as it is read.
+  struct Loading {
+    std::string name;
+    std::unique_ptr<const InternalKeyComparator> icmp;  // null: not opened, edits skipped
+    std::unique_ptr<VersionBuilder> builder;
+    std::optional<uint64_t> log_number;
+  };
+  absl::btree_map<uint32_t, Loading> loading;
+  absl::btree_map<uint32_t, std::string> skipped;  // families not opened
+  auto start_family = [&](uint32_t id, const std::string& name) {
+    const Comparator* cmp = comparator_of != nullptr ? comparator_of(name)
+                            : id == 0                ? options_.comparator
+                                                     : nullptr;
+    Loading& family = loading[id];
+    family.name = name;
+    if (cmp == nullptr) {
+      skipped[id] = name;
+      return;
+    }
+    family.icmp = std::make_unique<const InternalKeyComparator>(cmp);
+    family.builder = std::make_unique<VersionBuilder>(family.icmp.get(), nullptr);
+  };
+  start_family(0, kDefaultColumnFamilyName);
+  uint32_t max_column_family = 0;
+
   // Damage with no intact record after it is an edit whose sync never returned (torn, or left
   // zero- or garbage-filled by a power loss), so it was never acknowledged.
   log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
                      WALRecoveryMode::kPointInTimeRecovery);
-  VersionBuilder builder(&icmp_, nullptr);
-  std::optional<uint64_t> log_number, next_file, last_sequence;
+  std::optional<uint64_t> next_file, last_sequence;
   std::string_view record;
   std::string scratch;
+  std::vector<VersionEdit> edits;
   while (reader.ReadRecord(&record, &scratch)) {
-    VersionEdit edit;
-    s = edit.DecodeFrom(record);
-    if (s.ok() && edit.comparator() && *edit.comparator() != icmp_.Name()) {
-      return Status::InvalidArgument(
-          absl::StrFormat("database was created with comparator %s, opened with %s",
-                          *edit.comparator(), icmp_.Name()));
+    s = VersionEdit::DecodeGroup(record, &edits);
+    for (size_t i = 0; s.ok() && i < edits.size(); i++) {
+      const VersionEdit& edit = edits[i];
+      const uint32_t id = edit.column_family();
+      if (edit.column_family_name()) {
+        if (loading.contains(id)) {
+          s = Status::Corruption(absl::StrFormat("creates column family %u twice", id));
+          break;
+        }
+        start_family(id, *edit.column_family_name());
+        max_column_family = std::max(max_column_family, id);
+      }
+      auto it = loading.find(id);
+      if (it == loading.end()) {
+        s = Status::Corruption(absl::StrFormat("an edit of unknown column family %u", id));
+        break;
+      }
+      Loading& family = it->second;
+      if (edit.max_column_family()) {
+        max_column_family = std::max(max_column_family, *edit.max_column_family());
+      }
+      if (edit.next_file_number()) next_file = edit.next_file_number();
+      if (edit.last_sequence()) last_sequence = edit.last_sequence();
+      if (edit.is_column_family_drop()) {
+        if (id == 0) {
+          s = Status::Corruption("drops the default column family");
+          break;
+        }
+        loading.erase(it);
+        skipped.erase(id);
+        continue;
+      }
+      if (family.builder == nullptr) continue;  // not opened
+      if (edit.comparator() && *edit.comparator() != family.icmp->Name()) {
+        return Status::InvalidArgument(
+            absl::StrFormat("column family %s was created with comparator %s, opened with %s",
+                            family.name, *edit.comparator(), family.icmp->Name()));
+      }
+      s = family.builder->Apply(edit);
+      if (edit.log_number()) family.log_number = edit.log_number();
     }
-    if (s.ok()) s = builder.Apply(edit);
     if (!s.ok()) {
       return s.WithContext(
           absl::StrFormat("manifest %s record @ %u", BaseName(path), reader.last_record_offset()));
     }
-    if (edit.log_number()) log_number = edit.log_number();
-    if (edit.next_file_number()) next_file = edit.next_file_number();
-    if (edit.last_sequence()) last_sequence = edit.last_sequence();
   }
   if (!reader.status().ok()) return reader.status();
   if (!reader.report().damage.ok() && !reader.report().reopenable) return reader.report().damage;
-  if (!next_file || !log_number || !last_sequence) {
+  if (!next_file || !loading[0].log_number || !last_sequence) {
     return Status::Corruption(path, "lacks the next file number, log number or last sequence");
   }
-  std::shared_ptr<const Version> v;
-  s = builder.Build(&v);
-  if (!s.ok()) return s.WithContext(std::string(BaseName(path)));
+  if (loading[0].builder == nullptr) {
+    return Status::InvalidArgument("the default column family must be opened");
+  }
+  std::vector<std::shared_ptr<const Version>> versions;
+  std::vector<uint32_t> ids;
+  for (auto& [id, family] : loading) {
+    if (family.builder == nullptr) continue;
+    std::shared_ptr<const Version> v;
+    s = family.builder->Build(&v);
+    if (!s.ok()) return s.WithContext(std::string(BaseName(path)));
+    versions.push_back(std::move(v));
+    ids.push_back(id);
+  }
+  if (unopened != nullptr) {
+    unopened->clear();
+    for (const auto& [id, name] : skipped) unopened->push_back(name);
+  }
 
   next_file_number_.store(*next_file);
   MarkFileNumberUsed(number);
-  MarkFileNumberUsed(*log_number);
-  VersionEdit applied;
-  applied.SetLogNumber(*log_number);
-  applied.SetLastSequence(*last_sequence);
-  Install(std::move(v), applied);
+  MutexLock l(&mu_);
+  families_.clear();
+  for (size_t i = 0; i < ids.size(); i++) {
+    Loading& from = loading[ids[i]];
+    Family& family = families_[ids[i]];
+    family.name = from.name;
+    family.icmp = std::move(from.icmp);
+    family.current = versions[i];
+    family.log_number = from.log_number.value_or(0);
+    live_.push_back(versions[i]);
+    MarkFileNumberUsed(family.log_number);
+  }
+  max_column_family_ = max_column_family;
+  last_sequence_ = *last_sequence;
   return Status::OK();
 }
 
 Status VersionSet::WriteSnapshot(log::Writer* writer) const {
-  VersionEdit edit;
-  edit.SetComparatorName(icmp_.Name());
-  std::shared_ptr<const Version> v = current();
-  for (int level = 0; level < kNumLevels; level++) {
-    for (const auto& f : v->files(level)) edit.AddFile(level, *f);
+  std::vector<VersionEdit> edits;
+  {
+    MutexLock l(&mu_);
+    for (const auto& [id, family] : families_) {
+      if (family.dropped) continue;
+      VersionEdit& edit = edits.emplace_back();
+      edit.SetColumnFamily(id);
+      if (id != 0) edit.AddColumnFamily(family.name);
+      if (id == 0) edit.SetMaxColumnFamily(max_column_family_);
+      edit.SetComparatorName(family.icmp->Name());
+      edit.SetLogNumber(family.log_number);
+      for (int level = 0; level < kNumLevels; level++) {
+        for (const auto& f : family.current->files(level)) edit.AddFile(level, *f);
+      }
+    }
   }
-  std::string record;
-  edit.EncodeTo(&record);
-  return writer->AddRecord(record);
+  for (const VersionEdit& edit : edits) {
+    std::string record;
+    edit.EncodeTo(&record);
+    Status s = writer->AddRecord(record);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
 }
 
 Status VersionSet::StartManifest() {
@@ -209,20 +370,74 @@ Status VersionSet::StartManifest() {
   return Status::OK();
 }
 
-Status VersionSet::LogAndApply(VersionEdit* edit) {
+Status VersionSet::CreateColumnFamily(const std::string& name, const Comparator* comparator,
+                                      uint64_t log_number, uint32_t* id) {
+  VersionEdit edit;
   {
     MutexLock l(&mu_);
-    if (!edit->log_number()) edit->SetLogNumber(log_number_);
-    if (!edit->last_sequence()) edit->SetLastSequence(last_sequence_);
+    *id = max_column_family_ + 1;
+    Family& family = families_[*id];
+    family.name = name;
+    family.icmp = std::make_unique<const InternalKeyComparator>(comparator);
+    family.current = std::make_shared<const Version>(family.icmp.get());
+    family.dropped = true;  // until the edit is recorded
   }
-  std::shared_ptr<const Version> base = current();
-  VersionBuilder builder(&icmp_, base.get());
-  Status s = builder.Apply(*edit);
-  std::shared_ptr<const Version> v;
-  if (s.ok()) s = builder.Build(&v);
-  if (!s.ok()) return s;
+  edit.SetColumnFamily(*id);
+  edit.AddColumnFamily(name);
+  edit.SetMaxColumnFamily(*id);
+  edit.SetComparatorName(comparator->Name());
+  edit.SetLogNumber(log_number);
+  Status s = LogAndApply(&edit);
+  MutexLock l(&mu_);
+  if (s.ok()) {
+    families_[*id].dropped = false;
+    max_column_family_ = *id;
+  } else {
+    families_.erase(*id);
+  }
+  return s;
+}
 
-  if (!edit->new_files().empty()) {
+Status VersionSet::DropColumnFamily(uint32_t id) {
+  VersionEdit edit;
+  edit.SetColumnFamily(id);
+  edit.DropColumnFamily();
+  return LogAndApply(&edit);
+}
+
+Status VersionSet::LogAndApply(const std::vector<VersionEdit*>& edits) {
+  std::vector<std::shared_ptr<const Version>> versions;
+  for (VersionEdit* edit : edits) {
+    std::shared_ptr<const Version> base;
+    const InternalKeyComparator* icmp;
+    {
+      MutexLock l(&mu_);
+      auto it = families_.find(edit->column_family());
+      if (it == families_.end()) {
+        return Status::InvalidArgument(
+            absl::StrFormat("no column family %u", edit->column_family()));
+      }
+      const Family& family = it->second;
+      if (!edit->log_number()) edit->SetLogNumber(family.log_number);
+      // A family's log number only grows: an edit built before a later one was recorded
+      // must not take it back.
+      edit->SetLogNumber(std::max(*edit->log_number(), family.log_number));
+      if (!edit->last_sequence()) edit->SetLastSequence(last_sequence_);
+      base = family.current;
+      icmp = family.icmp.get();
+    }
+    VersionBuilder builder(icmp, base.get());
+    Status s = builder.Apply(*edit);
+    std::shared_ptr<const Version> v;
+    if (s.ok()) s = builder.Build(&v);
+    if (!s.ok()) return s;
+    versions.push_back(std::move(v));
+  }
+
+  bool new_files = false;
+  for (const VersionEdit* edit : edits) new_files = new_files || !edit->new_files().empty();
+  Status s;
+  if (new_files) {
     s = options_.file_system->SyncDir(dbname_);
     if (!s.ok()) return s;
     LSM_KILLPOINT("dir.sync");
@@ -233,9 +448,9 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
     if (!s.ok()) return s;
   }
   // Taken after StartManifest, which uses a file number itself.
-  edit->SetNextFileNumber(next_file_number_.load());
+  edits.front()->SetNextFileNumber(next_file_number_.load());
   std::string record;
-  edit->EncodeTo(&record);
+  VersionEdit::EncodeGroup(edits, &record);
   s = manifest_->AddRecord(record);
   if (s.ok()) LSM_KILLPOINT("manifest.append");
   if (s.ok()) s = manifest_->Sync();
@@ -254,7 +469,9 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
       (void)options_.file_system->RemoveFile(ManifestFileName(dbname_, number));
     }
     MutexLock l(&mu_);
-    for (const auto& [level, f] : edit->new_files()) unsure_files_.push_back(f.number);
+    for (const VersionEdit* edit : edits) {
+      for (const auto& [level, f] : edit->new_files()) unsure_files_.push_back(f.number);
+    }
     return s;
   }
   {
@@ -262,17 +479,29 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
     manifest_number_ = number;
     if (new_manifest) unsure_files_.clear();
   }
-  Install(std::move(v), *edit);
+  Install(versions, edits);
   return Status::OK();
 }
 
-void VersionSet::Install(std::shared_ptr<const Version> v, const VersionEdit& edit) {
+void VersionSet::Install(const std::vector<std::shared_ptr<const Version>>& versions,
+                         const std::vector<VersionEdit*>& edits) {
   MutexLock l(&mu_);
   PruneLiveVersions();
-  live_.push_back(v);
-  current_ = std::move(v);
-  if (edit.log_number()) log_number_ = *edit.log_number();
-  if (edit.last_sequence()) last_sequence_ = *edit.last_sequence();
+  for (size_t i = 0; i < edits.size(); i++) {
+    const VersionEdit& edit = *edits[i];
+    auto it = families_.find(edit.column_family());
+    if (it == families_.end()) continue;
+    Family& family = it->second;
+    if (edit.is_column_family_drop()) {
+      family.dropped = true;
+      family.current = nullptr;
+      continue;
+    }
+    live_.push_back(versions[i]);
+    family.current = versions[i];
+    if (edit.log_number()) family.log_number = std::max(family.log_number, *edit.log_number());
+    if (edit.last_sequence()) last_sequence_ = *edit.last_sequence();
+  }
 }
 
 }  // namespace lsm

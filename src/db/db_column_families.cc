@@ -1,0 +1,159 @@
+// DBImpl: column families (see db_impl.h and include/lsm/column_family.h).
+//
+// Each family is a Family: its options, table cache, memtables, compaction state and handle.
+// Creating or dropping one runs as an exclusive step of the write queue, so no write group is
+// inserting into the memtables meanwhile; the MANIFEST records it before it takes effect.
+// Family objects live until the database is destroyed, so a dropped family's handle still
+// answers InvalidArgument.
+#include <absl/strings/str_format.h>
+
+#include <algorithm>
+
+#include "src/db/db_impl.h"
+#include "src/db/options_validation.h"
+
+namespace lsm {
+
+DBImpl::Family::Family(uint32_t family_id, std::string family_name, const Options& family_options,
+                       const InternalKeyComparator* family_icmp, const std::string& dbname,
+                       BlockCache* block_cache)
+    : id(family_id),
+      name(std::move(family_name)),
+      options(family_options),
+      icmp(family_icmp),
+      table_cache(std::make_unique<TableCache>(dbname, TableOptions::FromOptions(options),
+                                               options.file_system, block_cache,
+                                               options.max_open_files)),
+      disable_auto_compactions(options.disable_auto_compactions) {}
+
+Options DBImpl::FamilyOptions(const ColumnFamilyOptions& cf) const {
+  Options options(options_, cf);  // options_ is resolved: file system and backend stay
+  (void)ResolveDefaultOptions(&options);
+  return options;
+}
+
+DBImpl::Family* DBImpl::AddFamily(uint32_t id, const std::string& name, const Options& options) {
+  auto family =
+      std::make_unique<Family>(id, name, options, versions_->icmp(id), dbname_, block_cache_.get());
+  family->handle = std::make_unique<Handle>(this, family.get());
+  Family* f = family.get();
+  {
+    MutexLock l(&families_mu_);
+    families_[id] = std::move(family);
+  }
+  mu_.AssertHeld();
+  live_families_.insert(
+      std::upper_bound(live_families_.begin(), live_families_.end(), f,
+                       [](const Family* a, const Family* b) { return a->id < b->id; }),
+      f);
+  return f;
+}
+
+DBImpl::Family* DBImpl::FindFamily(uint32_t id) const {
+  MutexLock l(&families_mu_);
+  auto it = families_.find(id);
+  return it == families_.end() || it->second->dropped.load() ? nullptr : it->second.get();
+}
+
+std::vector<DBImpl::Family*> DBImpl::LiveFamilies() const {
+  MutexLock l(&families_mu_);
+  std::vector<Family*> live;
+  for (const auto& [id, f] : families_) {
+    if (!f->dropped.load()) live.push_back(f.get());
+  }
+  return live;
+}
+
+Status DBImpl::FamilyOf(ColumnFamilyHandle* handle, Family** family) const {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  auto* h = dynamic_cast<Handle*>(handle);
+  if (h == nullptr || h->db() != this) {
+    return Status::InvalidArgument(handle == nullptr
+                                       ? "the column family handle is null"
+                                       : "the column family handle is not of this database");
+  }
+  if (h->family()->dropped.load()) return Dropped(*h->family());
+  *family = h->family();
+  return Status::OK();
+}
+
+Status DBImpl::Dropped(const Family& family) {
+  return Status::InvalidArgument("column family " + family.name + " was dropped");
+}
+
+ColumnFamilyHandle* DBImpl::DefaultColumnFamily() const {
+  return default_family_ != nullptr ? default_family_->handle.get() : nullptr;
+}
+
+Status DBImpl::CreateColumnFamily(const ColumnFamilyOptions& options, const std::string& name,
+                                  ColumnFamilyHandle** handle) {
+  *handle = nullptr;
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  if (read_only_) return ReadOnly();
+  if (name.empty()) return Status::InvalidArgument("a column family name is empty");
+  const Options family_options(options_, options);
+  s = ValidateOptions(family_options);
+  if (!s.ok()) return s.WithContext("column family " + name);
+  const Options resolved = FamilyOptions(options);
+  return RunExclusive([&] {
+    mu_.AssertHeld();
+    for (const Family* f : live_families_) {
+      if (f->name == name) return Status::InvalidArgument("column family " + name + " exists");
+    }
+    uint32_t id;
+    Status created;
+    {
+      MutexLock l(&apply_mu_);
+      // Its writes begin in the current log.
+      created = versions_->CreateColumnFamily(name, resolved.comparator, log_number_, &id);
+    }
+    if (!created.ok()) return created;
+    Family* f = AddFamily(id, name, resolved);
+    f->mem = f->NewMemTable();
+    f->mem->Ref();
+    UpdateFamilyFigures(f);
+    RefreshMemTableSet();
+    *handle = f->handle.get();
+    info_log_.Info("column family %s created (ID %u)", name, id);
+    return Status::OK();
+  });
+}
+
+Status DBImpl::DropColumnFamily(ColumnFamilyHandle* column_family) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
+  if (!s.ok()) return s;
+  if (read_only_) return ReadOnly();
+  if (family->id == 0)
+    return Status::InvalidArgument("the default column family cannot be dropped");
+  s = RunExclusive([&] {
+    mu_.AssertHeld();
+    if (family->dropped.load()) return Dropped(*family);
+    Status dropped;
+    {
+      MutexLock l(&apply_mu_);
+      dropped = versions_->DropColumnFamily(family->id);
+    }
+    if (!dropped.ok()) return dropped;
+    family->dropped.store(true);
+    std::erase(live_families_, family);
+    RefreshMemTableSet();
+    // Its memtables go once the readers holding them let go; frozen ones queued for the
+    // flush thread are let go there.
+    family->mem->Unref();
+    family->mem = nullptr;
+    info_log_.Info("column family %s dropped", family->name);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  MutexLock l(&mu_);
+  // Its logs and tables may be deletable now.
+  DeleteObsoleteFiles();
+  compaction_work_cv_.SignalAll();
+  work_done_cv_.SignalAll();
+  return Status::OK();
+}
+
+}  // namespace lsm
