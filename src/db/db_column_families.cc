@@ -93,8 +93,8 @@ Status DBImpl::CreateColumnFamily(const ColumnFamilyOptions& options, const std:
   if (!s.ok()) return s;
   if (read_only_) return ReadOnly();
   if (name.empty()) return Status::InvalidArgument("a column family name is empty");
-  const Options family_options(options_, options);
-  s = ValidateOptions(family_options);
+  // The database's options were checked at open (and are resolved now): the family's alone.
+  s = ValidateOptions(Options(DBOptions(), options));
   if (!s.ok()) return s.WithContext("column family " + name);
   const Options resolved = FamilyOptions(options);
   return RunExclusive([&] {

@@ -67,6 +67,9 @@ struct DBImpl::Writer {
 
 Status DBImpl::Put(const WriteOptions& options, ColumnFamilyHandle* column_family,
                    std::string_view key, std::string_view value) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
+  if (!s.ok()) return s;
   WriteBatch batch;
   batch.Put(column_family, key, value);
   return Write(options, &batch);
@@ -74,6 +77,9 @@ Status DBImpl::Put(const WriteOptions& options, ColumnFamilyHandle* column_famil
 
 Status DBImpl::Delete(const WriteOptions& options, ColumnFamilyHandle* column_family,
                       std::string_view key) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
+  if (!s.ok()) return s;
   WriteBatch batch;
   batch.Delete(column_family, key);
   return Write(options, &batch);
@@ -81,6 +87,9 @@ Status DBImpl::Delete(const WriteOptions& options, ColumnFamilyHandle* column_fa
 
 Status DBImpl::Merge(const WriteOptions& options, ColumnFamilyHandle* column_family,
                      std::string_view key, std::string_view operand) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
+  if (!s.ok()) return s;
   WriteBatch batch;
   batch.Merge(column_family, key, operand);
   return Write(options, &batch);
@@ -88,6 +97,9 @@ Status DBImpl::Merge(const WriteOptions& options, ColumnFamilyHandle* column_fam
 
 Status DBImpl::DeleteRange(const WriteOptions& options, ColumnFamilyHandle* column_family,
                            std::string_view begin, std::string_view end) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
+  if (!s.ok()) return s;
   WriteBatch batch;
   batch.DeleteRange(column_family, begin, end);
   return Write(options, &batch);

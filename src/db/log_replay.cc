@@ -17,8 +17,12 @@ class BatchChecker final : public WriteBatch::Handler {
  public:
   Status Put(std::string_view, std::string_view) override { return Status::OK(); }
   Status Delete(std::string_view) override { return Status::OK(); }
-  Status Merge(std::string_view, std::string_view) override { return Status::OK(); }
-  Status DeleteRange(std::string_view, std::string_view) override { return Status::OK(); }
+  Status PutCF(uint32_t, std::string_view, std::string_view) override { return Status::OK(); }
+  Status DeleteCF(uint32_t, std::string_view) override { return Status::OK(); }
+  Status MergeCF(uint32_t, std::string_view, std::string_view) override { return Status::OK(); }
+  Status DeleteRangeCF(uint32_t, std::string_view, std::string_view) override {
+    return Status::OK();
+  }
 };
 
 // Decodes `record` into `batch` and checks it (see the header); `last` is the log's last

@@ -262,7 +262,9 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
         max_column_family = std::max(max_column_family, *edit.max_column_family());
       }
       if (edit.next_file_number()) next_file = edit.next_file_number();
-      if (edit.last_sequence()) last_sequence = edit.last_sequence();
+      // The last sequence only grows (edits of a group built at different moments may differ).
+      if (edit.last_sequence())
+        last_sequence = std::max(last_sequence.value_or(0), *edit.last_sequence());
       if (edit.is_column_family_drop()) {
         if (id == 0) {
           s = Status::Corruption("drops the default column family");
@@ -422,7 +424,7 @@ Status VersionSet::LogAndApply(const std::vector<VersionEdit*>& edits) {
       // A family's log number only grows: an edit built before a later one was recorded
       // must not take it back.
       edit->SetLogNumber(std::max(*edit->log_number(), family.log_number));
-      if (!edit->last_sequence()) edit->SetLastSequence(last_sequence_);
+      if (!edit->last_sequence() && edit == edits.front()) edit->SetLastSequence(last_sequence_);
       base = family.current;
       icmp = family.icmp.get();
     }
@@ -500,7 +502,7 @@ void VersionSet::Install(const std::vector<std::shared_ptr<const Version>>& vers
     live_.push_back(versions[i]);
     family.current = versions[i];
     if (edit.log_number()) family.log_number = std::max(family.log_number, *edit.log_number());
-    if (edit.last_sequence()) last_sequence_ = *edit.last_sequence();
+    if (edit.last_sequence()) last_sequence_ = std::max(last_sequence_, *edit.last_sequence());
   }
 }
 

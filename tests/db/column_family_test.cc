@@ -1,0 +1,432 @@
+// Column families: each family a key space of its own with its own options, all sharing one
+// WAL (batches across families are atomic) and one sequence (snapshots cover every family).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lsm/comparator.h"
+#include "lsm/db.h"
+#include "lsm/merge_operator.h"
+#include "src/base/filename.h"
+#include "src/version/version_edit.h"
+#include "src/version/version_set.h"
+#include "src/wal/log_reader.h"
+#include "tests/support/db_read.h"
+#include "tests/support/test_util.h"
+
+namespace lsm {
+namespace {
+
+// Orders keys backwards.
+class ReverseComparator final : public Comparator {
+ public:
+  int Compare(std::string_view a, std::string_view b) const override {
+    return BytewiseComparator()->Compare(b, a);
+  }
+  const char* Name() const override { return "test.Reverse"; }
+  void FindShortestSeparator(std::string*, std::string_view) const override {}
+  void FindShortSuccessor(std::string*) const override {}
+};
+
+class ColumnFamilyTest : public testing::Test {
+ protected:
+  ColumnFamilyTest() : dbname_(tmp_.path() + "/db") {
+    db_options_.create_if_missing = true;
+    cf_options_.write_buffer_size = 64 << 10;
+  }
+
+  // Opens the database with families `names` (the default one first), all with cf_options_.
+  Status TryOpen(const std::vector<std::string>& names) {
+    handles_.clear();
+    db_.reset();
+    std::vector<ColumnFamilyDescriptor> descs;
+    for (const std::string& name : names) descs.push_back({name, cf_options_});
+    for (auto& [name, options] : per_family_) {
+      for (auto& d : descs) {
+        if (d.name == name) d.options = options;
+      }
+    }
+    std::vector<ColumnFamilyHandle*> handles;
+    Status s = DB::Open(db_options_, dbname_, descs, &handles, &db_);
+    if (s.ok()) {
+      EXPECT_EQ(handles.size(), names.size());
+      for (size_t i = 0; i < names.size(); i++) handles_[names[i]] = handles[i];
+    }
+    return s;
+  }
+  void Open(const std::vector<std::string>& names) {
+    Status s = TryOpen(names);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  void Reopen(const std::vector<std::string>& names) {
+    ASSERT_TRUE(db_->Close().ok());
+    Open(names);
+  }
+  void Create(const std::string& name) {
+    ColumnFamilyHandle* h = nullptr;
+    Status s = db_->CreateColumnFamily(per_family_.contains(name) ? per_family_[name] : cf_options_,
+                                       name, &h);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_NE(h, nullptr);
+    EXPECT_EQ(h->GetName(), name);
+    handles_[name] = h;
+  }
+  void Put(const std::string& cf, std::string_view key, std::string_view value) {
+    Status s = db_->Put(WriteOptions(), handles_.at(cf), key, value);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  std::string Get(const std::string& cf, std::string_view key, const Snapshot* snapshot = nullptr) {
+    ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::string value;
+    Status s = db_->Get(ro, handles_.at(cf), key, &value);
+    if (s.IsNotFound()) return "NOT_FOUND";
+    if (!s.ok()) return s.ToString();
+    return value;
+  }
+  // "k1=v1 k2=v2" in iteration order.
+  std::string Scan(const std::string& cf) {
+    std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions(), handles_.at(cf));
+    std::string out;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (!out.empty()) out += " ";
+      out += std::string(it->key()) + "=" + std::string(it->value());
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    return out;
+  }
+  std::vector<std::string> Files(FileType want) {
+    std::vector<std::string> children, found;
+    EXPECT_TRUE(Env().GetChildren(dbname_, &children).ok());
+    for (const std::string& c : children) {
+      uint64_t number;
+      FileType type;
+      if (ParseFileName(c, &number, &type) && type == want) found.push_back(c);
+    }
+    return found;
+  }
+  FileSystem& Env() { return *FileSystem::Default(); }
+  std::vector<std::string> List() {
+    std::vector<std::string> names;
+    Status s = DB::ListColumnFamilies(db_options_, dbname_, &names);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return names;
+  }
+
+  TempDir tmp_;
+  std::string dbname_;
+  DBOptions db_options_;
+  ColumnFamilyOptions cf_options_;
+  std::map<std::string, ColumnFamilyOptions> per_family_;
+  std::unique_ptr<DB> db_;
+  std::map<std::string, ColumnFamilyHandle*> handles_;
+};
+
+TEST_F(ColumnFamilyTest, FamiliesAreSeparateKeySpaces) {
+  Open({"default"});
+  EXPECT_EQ(db_->DefaultColumnFamily()->GetID(), 0u);
+  EXPECT_EQ(db_->DefaultColumnFamily()->GetName(), kDefaultColumnFamilyName);
+  Create("a");
+  Create("b");
+  EXPECT_NE(handles_["a"]->GetID(), handles_["b"]->GetID());
+  Put("default", "k", "d");
+  Put("a", "k", "a");
+  Put("b", "other", "b");
+  EXPECT_EQ(Get("default", "k"), "d");
+  EXPECT_EQ(Get("a", "k"), "a");
+  EXPECT_EQ(Get("b", "k"), "NOT_FOUND");
+  EXPECT_EQ(Scan("b"), "other=b");
+  // The calls without a handle are the default family's.
+  std::string v;
+  ASSERT_TRUE(db_->Get(ReadOptions(), "k", &v).ok());
+  EXPECT_EQ(v, "d");
+  EXPECT_EQ(List(), (std::vector<std::string>{"default", "a", "b"}));
+  // Through flushes, compactions and a reopen.
+  ASSERT_TRUE(db_->Flush(FlushOptions(), handles_["a"]).ok());
+  ASSERT_TRUE(db_->CompactRange(handles_["a"], nullptr, nullptr).ok());
+  Reopen({"default", "a", "b"});
+  EXPECT_EQ(Get("default", "k"), "d");
+  EXPECT_EQ(Get("a", "k"), "a");
+  EXPECT_EQ(Get("b", "other"), "b");
+  EXPECT_EQ(Get("b", "k"), "NOT_FOUND");
+}
+
+TEST_F(ColumnFamilyTest, OpenMustNameEveryFamily) {
+  Open({"default"});
+  Create("a");
+  Create("b");
+  ASSERT_TRUE(db_->Close().ok());
+  Status s = TryOpen({"default", "a"});
+  ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("b"), std::string::npos) << s.ToString();
+  // The plain Open names only the default family.
+  std::unique_ptr<DB> db;
+  Options options;
+  s = DB::Open(options, dbname_, &db);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  // A family the database lacks is created only if asked.
+  s = TryOpen({"default", "a", "b", "c"});
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  db_options_.create_missing_column_families = true;
+  Open({"default", "a", "b", "c"});
+  EXPECT_EQ(List(), (std::vector<std::string>{"default", "a", "b", "c"}));
+  // Read-only opens may name a subset.
+  ASSERT_TRUE(db_->Close().ok());
+  std::vector<ColumnFamilyHandle*> handles;
+  std::unique_ptr<DB> ro;
+  s = DB::OpenForReadOnly(db_options_, dbname_, {{"default", cf_options_}, {"b", cf_options_}},
+                          &handles, &ro);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(handles.size(), 2u);
+  // The descriptors must include the default family, once each.
+  s = DB::Open(db_options_, dbname_, {{"a", cf_options_}}, &handles, &db);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  s = DB::Open(db_options_, dbname_, {{"default", cf_options_}, {"default", cf_options_}}, &handles,
+               &db);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+}
+
+TEST_F(ColumnFamilyTest, BadNamesAndHandles) {
+  Open({"default"});
+  Create("a");
+  ColumnFamilyHandle* h = nullptr;
+  EXPECT_TRUE(db_->CreateColumnFamily(cf_options_, "", &h).IsInvalidArgument());
+  EXPECT_TRUE(db_->CreateColumnFamily(cf_options_, "a", &h).IsInvalidArgument());
+  EXPECT_TRUE(db_->CreateColumnFamily(cf_options_, "default", &h).IsInvalidArgument());
+  ColumnFamilyOptions bad = cf_options_;
+  bad.write_buffer_size = 1;
+  Status s = db_->CreateColumnFamily(bad, "tiny", &h);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("write_buffer_size"), std::string::npos) << s.ToString();
+  s = db_->DropColumnFamily(db_->DefaultColumnFamily());
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_TRUE(db_->Put(WriteOptions(), nullptr, "k", "v").IsInvalidArgument());
+
+  // A handle of another database.
+  TempDir other_dir;
+  std::unique_ptr<DB> other;
+  Options options;
+  options.create_if_missing = true;
+  ASSERT_TRUE(DB::Open(options, other_dir.path() + "/db", &other).ok());
+  s = db_->Put(WriteOptions(), other->DefaultColumnFamily(), "k", "v");
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+
+  // After Close, every call with a handle fails the same way.
+  ColumnFamilyHandle* a = handles_["a"];
+  ASSERT_TRUE(db_->Close().ok());
+  EXPECT_TRUE(db_->Put(WriteOptions(), a, "k", "v").IsInvalidArgument());
+  std::string v;
+  EXPECT_TRUE(db_->Get(ReadOptions(), a, "k", &v).IsInvalidArgument());
+}
+
+TEST_F(ColumnFamilyTest, DropRemovesTheFamilyAndItsFiles) {
+  Open({"default"});
+  Create("gone");
+  Create("kept");
+  for (int i = 0; i < 2000; i++) {
+    Put("gone", "k" + std::to_string(i), std::string(100, 'g'));
+    Put("kept", "k" + std::to_string(i), "kept");
+  }
+  ASSERT_TRUE(db_->Flush().ok());
+  const size_t tables_before = Files(FileType::kTable).size();
+  ASSERT_GT(tables_before, 1u);
+  // An iterator opened before the drop still reads the family.
+  std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions(), handles_["gone"]);
+  ColumnFamilyHandle* gone = handles_["gone"];
+  ASSERT_TRUE(db_->DropColumnFamily(gone).ok());
+  EXPECT_TRUE(db_->DropColumnFamily(gone).IsInvalidArgument());
+  std::string v;
+  Status s = db_->Get(ReadOptions(), gone, "k1", &v);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_TRUE(db_->Put(WriteOptions(), gone, "k", "v").IsInvalidArgument());
+  WriteBatch batch;
+  batch.Put(gone, "k", "v");
+  batch.Put(handles_["kept"], "k", "never");
+  EXPECT_TRUE(db_->Write(WriteOptions(), &batch).IsInvalidArgument());
+  EXPECT_EQ(Get("kept", "k"), "NOT_FOUND");  // nothing of a refused batch is written
+  EXPECT_TRUE(db_->Flush(FlushOptions(), gone).IsInvalidArgument());
+  int n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
+  EXPECT_EQ(n, 2000);
+  it.reset();
+  // Its tables go once nothing reads them (a later flush or compaction looks).
+  Put("kept", "x", "y");
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_LT(Files(FileType::kTable).size(), tables_before);
+  EXPECT_EQ(List(), (std::vector<std::string>{"default", "kept"}));
+  Reopen({"default", "kept"});
+  EXPECT_EQ(Get("kept", "k5"), "kept");
+  // The name may be used again, for a new, empty family with a new ID.
+  Create("gone");
+  EXPECT_EQ(Get("gone", "k1"), "NOT_FOUND");
+}
+
+TEST_F(ColumnFamilyTest, BatchesAcrossFamiliesAreAtomicAndRecovered) {
+  Open({"default"});
+  Create("a");
+  Create("b");
+  WriteBatch batch;
+  batch.Put(handles_["a"], "k", "a1");
+  batch.Put(handles_["b"], "k", "b1");
+  batch.Delete(handles_["b"], "missing");
+  batch.Put("k", "d1");
+  ASSERT_TRUE(db_->Write(WriteOptions(), &batch).ok());
+  // A is flushed, B and the default family are not: the log holds their writes still, and
+  // replaying it must not add A's twice (a merge operand would show it; a Put cannot).
+  ASSERT_TRUE(db_->Flush(FlushOptions(), handles_["a"]).ok());
+  Put("a", "k2", "a2");
+  Reopen({"default", "a", "b"});
+  EXPECT_EQ(Get("a", "k"), "a1");
+  EXPECT_EQ(Get("a", "k2"), "a2");
+  EXPECT_EQ(Get("b", "k"), "b1");
+  EXPECT_EQ(Get("default", "k"), "d1");
+}
+
+TEST_F(ColumnFamilyTest, LogsAreKeptUntilEveryFamilyFlushedPastThem) {
+  per_family_["counters"] = cf_options_;
+  per_family_["counters"].merge_operator = MergeOperators::CreateUInt64AddOperator();
+  Open({"default"});
+  Create("counters");
+  Create("idle");  // never written: must not keep any log
+  std::string one(8, '\0');
+  one[0] = 1;
+  for (int round = 0; round < 5; round++) {
+    ASSERT_TRUE(db_->Merge(WriteOptions(), handles_["counters"], "c", one).ok());
+    for (int i = 0; i < 300; i++) Put("default", "k" + std::to_string(i), std::string(300, 'x'));
+    ASSERT_TRUE(db_->Flush(FlushOptions(), db_->DefaultColumnFamily()).ok());
+  }
+  // The counters family was never flushed: its five operands are in the logs still.
+  Reopen({"default", "counters", "idle"});
+  std::string v;
+  ASSERT_TRUE(db_->Get(ReadOptions(), handles_["counters"], "c", &v).ok());
+  ASSERT_EQ(v.size(), 8u);
+  EXPECT_EQ(v[0], 5);
+  // Once it flushes, the old logs go: the idle family keeps none.
+  ASSERT_TRUE(db_->Flush().ok());
+  Put("default", "after", "v");
+  ASSERT_TRUE(db_->Flush(FlushOptions(), db_->DefaultColumnFamily()).ok());
+  EXPECT_LE(Files(FileType::kLog).size(), 2u);
+  Reopen({"default", "counters", "idle"});
+  ASSERT_TRUE(db_->Get(ReadOptions(), handles_["counters"], "c", &v).ok());
+  EXPECT_EQ(v[0], 5);
+}
+
+TEST_F(ColumnFamilyTest, EachFamilyHasItsOwnOptions) {
+  static const ReverseComparator reverse;
+  per_family_["rev"] = cf_options_;
+  per_family_["rev"].comparator = &reverse;
+  per_family_["fifo"] = cf_options_;
+  per_family_["fifo"].compaction_style = CompactionStyle::kFIFO;
+  per_family_["fifo"].compaction_options_fifo.max_table_files_size = 64 << 10;
+  per_family_["fifo"].compression = CompressionType::kNone;
+  Open({"default"});
+  Create("rev");
+  Create("fifo");
+  Put("rev", "a", "1");
+  Put("rev", "c", "3");
+  Put("rev", "b", "2");
+  EXPECT_EQ(Scan("rev"), "c=3 b=2 a=1");
+  // DeleteRange's ends are ordered by the family's comparator.
+  Status s = db_->DeleteRange(WriteOptions(), handles_["rev"], "a", "c");
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  ASSERT_TRUE(db_->DeleteRange(WriteOptions(), handles_["rev"], "c", "a").ok());
+  EXPECT_EQ(Scan("rev"), "a=1");
+  // Merge needs the family's own operator.
+  s = db_->Merge(WriteOptions(), handles_["fifo"], "k", "x");
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  // FIFO drops the family's oldest tables; the default family keeps everything.
+  for (int i = 0; i < 50; i++) {
+    for (int j = 0; j < 20; j++) {
+      Put("fifo", "f" + std::to_string(i * 20 + j), std::string(200, 'f'));
+      Put("default", "d" + std::to_string(i * 20 + j), std::string(200, 'd'));
+    }
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  // FIFO's deletions run in the background.
+  for (int i = 0; i < 1000 && Get("fifo", "f0") != "NOT_FOUND"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Get("fifo", "f0"), "NOT_FOUND");
+  EXPECT_EQ(Get("default", "d0"), std::string(200, 'd'));
+  // Per-family properties.
+  uint64_t fifo_l0 = 0, default_keys = 0;
+  ASSERT_TRUE(db_->GetIntProperty(handles_["fifo"], "lsm.num-files-at-level0", &fifo_l0));
+  EXPECT_GT(fifo_l0, 0u);
+  ASSERT_TRUE(db_->GetIntProperty("lsm.estimate-num-keys", &default_keys));
+  EXPECT_GE(default_keys, 900u);
+  // Reopened with another comparator than the family was created with.
+  ASSERT_TRUE(db_->Close().ok());
+  per_family_["rev"].comparator = nullptr;
+  s = TryOpen({"default", "rev", "fifo"});
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("test.Reverse"), std::string::npos) << s.ToString();
+}
+
+TEST_F(ColumnFamilyTest, SnapshotsCoverEveryFamily) {
+  Open({"default"});
+  Create("a");
+  Put("default", "k", "d1");
+  Put("a", "k", "a1");
+  const Snapshot* snap = db_->GetSnapshot();
+  Put("default", "k", "d2");
+  Put("a", "k", "a2");
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_EQ(Get("default", "k", snap), "d1");
+  EXPECT_EQ(Get("a", "k", snap), "a1");
+  EXPECT_EQ(Get("a", "k"), "a2");
+  db_->ReleaseSnapshot(snap);
+}
+
+// The records of one MANIFEST, each a list of (family, tables added).
+std::vector<std::vector<std::pair<uint32_t, size_t>>> ManifestRecords(const std::string& dbname) {
+  std::vector<std::vector<std::pair<uint32_t, size_t>>> records;
+  uint64_t number;
+  EXPECT_TRUE(ReadCurrentFile(FileSystem::Default().get(), dbname, &number).ok());
+  std::unique_ptr<SequentialFile> file;
+  EXPECT_TRUE(
+      FileSystem::Default()->NewSequentialFile(ManifestFileName(dbname, number), &file).ok());
+  log::Reader reader(std::move(file), "manifest", number, WALRecoveryMode::kPointInTimeRecovery);
+  std::string_view record;
+  std::string scratch;
+  while (reader.ReadRecord(&record, &scratch)) {
+    std::vector<VersionEdit> edits;
+    EXPECT_TRUE(VersionEdit::DecodeGroup(record, &edits).ok());
+    auto& r = records.emplace_back();
+    for (const VersionEdit& e : edits) r.emplace_back(e.column_family(), e.new_files().size());
+  }
+  return records;
+}
+
+TEST_F(ColumnFamilyTest, AtomicFlushRecordsEveryFamilyInOneEdit) {
+  db_options_.atomic_flush = true;
+  Open({"default"});
+  Create("a");
+  Create("b");
+  Put("a", "k", "a");
+  Put("b", "k", "b");
+  Put("default", "k", "d");
+  ASSERT_TRUE(db_->Flush(FlushOptions(), {handles_["a"], handles_["b"]}).ok());
+  // The last record adds a table to both families at once.
+  auto records = ManifestRecords(dbname_);
+  ASSERT_FALSE(records.empty());
+  size_t with_tables = 0;
+  for (const auto& [cf, added] : records.back()) with_tables += added > 0 ? 1 : 0;
+  EXPECT_EQ(with_tables, 2u);
+  uint64_t entries = 0;
+  ASSERT_TRUE(db_->GetIntProperty(handles_["a"], "lsm.num-entries-active-mem-table", &entries));
+  EXPECT_EQ(entries, 0u);
+  ASSERT_TRUE(db_->GetIntProperty("lsm.num-entries-active-mem-table", &entries));
+  EXPECT_EQ(entries, 1u);  // not named: not flushed
+  Reopen({"default", "a", "b"});
+  EXPECT_EQ(Get("a", "k"), "a");
+  EXPECT_EQ(Get("b", "k"), "b");
+  EXPECT_EQ(Get("default", "k"), "d");
+}
+
+}  // namespace
+}  // namespace lsm
