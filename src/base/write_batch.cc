@@ -206,8 +206,8 @@ void WriteBatchInternal::Append(WriteBatch* dst, const WriteBatch& src) {
   dst->rep_.append(src.rep_, kHeaderSize, std::string::npos);
 }
 
-Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, RulesOf rules_of,
-                                      uint64_t* user_bytes) {
+Status WriteBatchInternal::CheckSizesByFamily(const WriteBatch& batch, RulesOf rules_of,
+                                              uint64_t* user_bytes) {
   struct Checker : WriteBatch::Handler {
     explicit Checker(RulesOf r) : rules_of(r) {}
     RulesOf rules_of;
@@ -276,7 +276,7 @@ Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, RulesOf rules_of,
 
 Status WriteBatchInternal::CheckSizes(const WriteBatch& batch, bool merges_allowed,
                                       const Comparator* ucmp, uint64_t* user_bytes) {
-  return CheckSizes(
+  return CheckSizesByFamily(
       batch,
       [&](uint32_t cf, FamilyRules* rules) {
         if (cf != 0) {

@@ -44,8 +44,8 @@ class WriteBatchInternal {
   // begin sorts after its end, or the status rules_of returns for a record's family;
   // Corruption if the encoding is malformed. Sets *user_bytes (if given) to the bytes of all
   // keys and values.
-  static Status CheckSizes(const WriteBatch& batch, RulesOf rules_of,
-                           uint64_t* user_bytes = nullptr);
+  static Status CheckSizesByFamily(const WriteBatch& batch, RulesOf rules_of,
+                                   uint64_t* user_bytes = nullptr);
   // The same for a batch of the default family alone (records of others are InvalidArgument).
   static Status CheckSizes(const WriteBatch& batch, bool merges_allowed,
                            const Comparator* ucmp = nullptr, uint64_t* user_bytes = nullptr);

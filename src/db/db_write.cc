@@ -121,7 +121,7 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
     rules->ucmp = family->options.comparator;
     return Status::OK();
   };
-  s = WriteBatchInternal::CheckSizes(*updates, rules_of, &w.user_bytes);
+  s = WriteBatchInternal::CheckSizesByFamily(*updates, rules_of, &w.user_bytes);
   if (!s.ok()) return s;
   if (options.sync && options.disable_wal) {
     return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");

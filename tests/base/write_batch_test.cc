@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "lsm/column_family.h"
+#include "lsm/comparator.h"
 #include "lsm/options.h"
 #include "src/base/write_batch_internal.h"
 
@@ -172,6 +174,113 @@ TEST(WriteBatchTest, MergeRecords) {
   WriteBatch big;
   big.Merge("k", std::string(kMaxValueSize + 1, 'v'));
   EXPECT_TRUE(WriteBatchInternal::CheckSizes(big, true).IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace lsm
+
+namespace lsm {
+namespace {
+
+class IdHandle final : public ColumnFamilyHandle {
+ public:
+  explicit IdHandle(uint32_t id) : id_(id) {}
+  const std::string& GetName() const override { return name_; }
+  uint32_t GetID() const override { return id_; }
+
+ private:
+  uint32_t id_;
+  std::string name_;
+};
+
+// Prints every record with its family: "Put@3(k, v)".
+struct FamilyPrinter : WriteBatch::Handler {
+  std::string out;
+  Status Put(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Delete(std::string_view) override { return Status::OK(); }
+  Status PutCF(uint32_t cf, std::string_view k, std::string_view v) override {
+    out += "Put@" + std::to_string(cf) + "(" + std::string(k) + ", " + std::string(v) + ")";
+    return Status::OK();
+  }
+  Status DeleteCF(uint32_t cf, std::string_view k) override {
+    out += "Delete@" + std::to_string(cf) + "(" + std::string(k) + ")";
+    return Status::OK();
+  }
+  Status MergeCF(uint32_t cf, std::string_view k, std::string_view v) override {
+    out += "Merge@" + std::to_string(cf) + "(" + std::string(k) + ", " + std::string(v) + ")";
+    return Status::OK();
+  }
+  Status DeleteRangeCF(uint32_t cf, std::string_view b, std::string_view e) override {
+    out += "DeleteRange@" + std::to_string(cf) + "(" + std::string(b) + ", " + std::string(e) + ")";
+    return Status::OK();
+  }
+};
+
+TEST(WriteBatchColumnFamilyTest, RecordsNameTheirFamily) {
+  IdHandle three(3), big(300);
+  WriteBatch b;
+  b.Put(&three, "k", "v");
+  b.Delete(&big, "d");
+  b.Merge(&three, "m", "o");
+  b.DeleteRange(&big, "a", "z");
+  b.Put(nullptr, "default", "x");
+  b.Put("plain", "y");
+  EXPECT_EQ(b.Count(), 6u);
+  FamilyPrinter p;
+  ASSERT_TRUE(b.Iterate(&p).ok());
+  EXPECT_EQ(p.out,
+            "Put@3(k, v)Delete@300(d)Merge@3(m, o)DeleteRange@300(a, z)Put@0(default, x)"
+            "Put@0(plain, y)");
+  // The documented tags: 0x05 then the family as a varint, for a Put of family 3.
+  EXPECT_EQ(b.Data().substr(WriteBatchInternal::kHeaderSize, 2), std::string_view("\x05\x03", 2));
+  // A handler that takes only the default family refuses the others by name.
+  Printer plain;
+  Status s = b.Iterate(&plain);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("column family 3"), std::string::npos) << s.ToString();
+}
+
+TEST(WriteBatchColumnFamilyTest, TruncatedFamilyIsCorruption) {
+  IdHandle big(300);
+  WriteBatch b;
+  b.Delete(&big, "d");
+  WriteBatch cut;
+  // Tag, then the first byte of a two-byte varint.
+  ASSERT_TRUE(
+      WriteBatchInternal::SetContents(&cut, b.Data().substr(0, WriteBatchInternal::kHeaderSize + 2))
+          .ok());
+  FamilyPrinter p;
+  EXPECT_TRUE(cut.Iterate(&p).IsCorruption());
+}
+
+TEST(WriteBatchColumnFamilyTest, CheckSizesAppliesEachFamilysRules) {
+  IdHandle one(1), two(2);
+  auto rules = [](uint32_t cf, WriteBatchInternal::FamilyRules* r) {
+    if (cf == 2) return Status::InvalidArgument("column family 2 was dropped");
+    r->merges_allowed = cf == 0;
+    r->ucmp = BytewiseComparator();
+    return Status::OK();
+  };
+  WriteBatch ok;
+  ok.Merge("k", "o");
+  ok.Put(&one, "k", "v");
+  uint64_t bytes = 0;
+  EXPECT_TRUE(WriteBatchInternal::CheckSizesByFamily(ok, rules, &bytes).ok());
+  EXPECT_EQ(bytes, 4u);
+  WriteBatch merge;
+  merge.Merge(&one, "k", "o");
+  Status s = WriteBatchInternal::CheckSizesByFamily(merge, rules);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("column family 1"), std::string::npos) << s.ToString();
+  WriteBatch dropped;
+  dropped.Put(&two, "k", "v");
+  s = WriteBatchInternal::CheckSizesByFamily(dropped, rules);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  WriteBatch backwards;
+  backwards.DeleteRange(&one, "z", "a");
+  EXPECT_TRUE(WriteBatchInternal::CheckSizesByFamily(backwards, rules).IsInvalidArgument());
+  // The default-family form refuses other families.
+  EXPECT_TRUE(WriteBatchInternal::CheckSizes(ok, true).IsInvalidArgument());
 }
 
 }  // namespace

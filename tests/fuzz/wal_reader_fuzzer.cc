@@ -28,19 +28,21 @@ void Check(bool ok) {
 
 struct Counter : WriteBatch::Handler {
   uint64_t n = 0;
-  Status Put(std::string_view, std::string_view) override {
+  Status Put(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Delete(std::string_view) override { return Status::OK(); }
+  Status PutCF(uint32_t, std::string_view, std::string_view) override {
     n++;
     return Status::OK();
   }
-  Status Delete(std::string_view) override {
+  Status DeleteCF(uint32_t, std::string_view) override {
     n++;
     return Status::OK();
   }
-  Status Merge(std::string_view, std::string_view) override {
+  Status MergeCF(uint32_t, std::string_view, std::string_view) override {
     n++;
     return Status::OK();
   }
-  Status DeleteRange(std::string_view, std::string_view) override {
+  Status DeleteRangeCF(uint32_t, std::string_view, std::string_view) override {
     n++;
     return Status::OK();
   }

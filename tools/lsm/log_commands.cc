@@ -20,15 +20,18 @@ namespace {
 constexpr char kWalUsage[] =
     "usage: lsm wal dump FILE [--log-number N] [--hex] [--json]\n"
     "  Prints every record of a write-ahead log: offset, sequence, count and the batch's\n"
-    "  puts and deletes. Damaged records are skipped and reported with their offset; a torn\n"
+    "  puts and deletes, each of a column family other than the default one marked cf=ID.\n"
+    "  Damaged records are skipped and reported with their offset; a torn\n"
     "  tail (an incomplete last write, normal after a crash) is reported but is not an error.\n"
     "  --log-number N  the log's number when the file name is not NNNNNN.log\n"
     "  Exit 1 on any other damage, or if the file is not a log.\n";
 
 constexpr char kManifestUsage[] =
     "usage: lsm manifest dump DIR|FILE [--json]\n"
-    "  Prints every version edit of a MANIFEST (DIR: the one CURRENT names) and then the\n"
-    "  files per level that they add up to. Exit 1 if the MANIFEST is damaged.\n";
+    "  Prints every version edit of a MANIFEST (DIR: the one CURRENT names), the edits of a\n"
+    "  group (one record, applied together) one by one, and then the state that they add up\n"
+    "  to: per live column family its files per level, comparator and log number. Exit 1 if\n"
+    "  the MANIFEST is damaged or an edit names a column family it has not created.\n";
 
 // Reads every record of a log with kSkipAnyCorruptedRecords, passing each with its offset to
 // `each`. Returns the reader's final status; *report gets what it found.
@@ -85,7 +88,16 @@ int FinishDump(const std::string& path, const Status& s, const log::ReadReport& 
 
 // A version edit as a JSON object.
 std::string EditJson(const VersionEdit& e) {
-  std::string r = "{";
+  std::string r = absl::StrFormat("{\"column_family\": %u, ", e.column_family());
+  if (e.column_family_name()) {
+    absl::StrAppendFormat(&r, "\"create_column_family\": %s, ",
+                          JsonString(Escape(*e.column_family_name())));
+  }
+  absl::StrAppendFormat(&r, "\"drop_column_family\": %s, ",
+                        e.is_column_family_drop() ? "true" : "false");
+  if (e.max_column_family()) {
+    absl::StrAppendFormat(&r, "\"max_column_family\": %u, ", *e.max_column_family());
+  }
   if (e.comparator())
     absl::StrAppendFormat(&r, "\"comparator\": %s, ", JsonString(*e.comparator()));
   if (e.log_number()) absl::StrAppendFormat(&r, "\"log_number\": %u, ", *e.log_number());
@@ -113,47 +125,62 @@ std::string EditJson(const VersionEdit& e) {
   return r + "]}";
 }
 
-// Prints the records of a write batch, numbering them from the batch's sequence.
+// Prints the records of a write batch, numbering them from the batch's sequence. Iterate()
+// hands every record to the *CF methods with its column family ID; records of the default
+// family (ID 0) print without a family in text, every JSON record has "cf".
 class BatchPrinter : public WriteBatch::Handler {
  public:
   BatchPrinter(SequenceNumber seq, bool hex, bool json) : seq_(seq), hex_(hex), json_(json) {}
   Status Put(std::string_view key, std::string_view value) override {
+    return PutCF(0, key, value);
+  }
+  Status Delete(std::string_view key) override { return DeleteCF(0, key); }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    return MergeCF(0, key, operand);
+  }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    return DeleteRangeCF(0, begin, end);
+  }
+
+  Status PutCF(uint32_t cf, std::string_view key, std::string_view value) override {
     if (json_) {
-      absl::PrintF("%s{\"seq\": %u, \"type\": \"put\", \"key\": %s, \"value\": %s}", Sep(), seq_++,
-                   JsonString(FormatBytes(key, hex_)), JsonString(FormatBytes(value, hex_)));
+      absl::PrintF("%s{\"seq\": %u, \"cf\": %u, \"type\": \"put\", \"key\": %s, \"value\": %s}",
+                   Sep(), seq_++, cf, JsonString(FormatBytes(key, hex_)),
+                   JsonString(FormatBytes(value, hex_)));
     } else {
-      absl::PrintF("    PUT '%s' @ %u => '%s'\n", FormatBytes(key, hex_), seq_++,
+      absl::PrintF("    PUT %s'%s' @ %u => '%s'\n", Family(cf), FormatBytes(key, hex_), seq_++,
                    FormatBytes(value, hex_));
     }
     return Status::OK();
   }
-  Status Delete(std::string_view key) override {
+  Status DeleteCF(uint32_t cf, std::string_view key) override {
     if (json_) {
-      absl::PrintF("%s{\"seq\": %u, \"type\": \"del\", \"key\": %s}", Sep(), seq_++,
-                   JsonString(FormatBytes(key, hex_)));
+      absl::PrintF("%s{\"seq\": %u, \"cf\": %u, \"type\": \"del\", \"key\": %s}", Sep(), seq_++,
+                   cf, JsonString(FormatBytes(key, hex_)));
     } else {
-      absl::PrintF("    DEL '%s' @ %u\n", FormatBytes(key, hex_), seq_++);
+      absl::PrintF("    DEL %s'%s' @ %u\n", Family(cf), FormatBytes(key, hex_), seq_++);
     }
     return Status::OK();
   }
-  Status DeleteRange(std::string_view begin, std::string_view end) override {
+  Status DeleteRangeCF(uint32_t cf, std::string_view begin, std::string_view end) override {
     if (json_) {
-      absl::PrintF("%s{\"seq\": %u, \"type\": \"delete_range\", \"key\": %s, \"end\": %s}", Sep(),
-                   seq_++, JsonString(FormatBytes(begin, hex_)),
-                   JsonString(FormatBytes(end, hex_)));
+      absl::PrintF(
+          "%s{\"seq\": %u, \"cf\": %u, \"type\": \"delete_range\", \"key\": %s, \"end\": %s}",
+          Sep(), seq_++, cf, JsonString(FormatBytes(begin, hex_)),
+          JsonString(FormatBytes(end, hex_)));
     } else {
-      absl::PrintF("    DELRANGE '%s' .. '%s' @ %u\n", FormatBytes(begin, hex_),
+      absl::PrintF("    DELRANGE %s'%s' .. '%s' @ %u\n", Family(cf), FormatBytes(begin, hex_),
                    FormatBytes(end, hex_), seq_++);
     }
     return Status::OK();
   }
-  Status Merge(std::string_view key, std::string_view operand) override {
+  Status MergeCF(uint32_t cf, std::string_view key, std::string_view operand) override {
     if (json_) {
-      absl::PrintF("%s{\"seq\": %u, \"type\": \"merge\", \"key\": %s, \"value\": %s}", Sep(),
-                   seq_++, JsonString(FormatBytes(key, hex_)),
+      absl::PrintF("%s{\"seq\": %u, \"cf\": %u, \"type\": \"merge\", \"key\": %s, \"value\": %s}",
+                   Sep(), seq_++, cf, JsonString(FormatBytes(key, hex_)),
                    JsonString(FormatBytes(operand, hex_)));
     } else {
-      absl::PrintF("    MERGE '%s' @ %u => '%s'\n", FormatBytes(key, hex_), seq_++,
+      absl::PrintF("    MERGE %s'%s' @ %u => '%s'\n", Family(cf), FormatBytes(key, hex_), seq_++,
                    FormatBytes(operand, hex_));
     }
     return Status::OK();
@@ -161,6 +188,10 @@ class BatchPrinter : public WriteBatch::Handler {
 
  private:
   const char* Sep() { return first_ ? (first_ = false, "") : ", "; }
+  // "cf=ID " before the key of a record of a family other than the default one.
+  static std::string Family(uint32_t cf) {
+    return cf == 0 ? std::string() : absl::StrFormat("cf=%u ", cf);
+  }
   SequenceNumber seq_;
   const bool hex_, json_;
   bool first_ = true;
