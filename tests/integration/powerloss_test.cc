@@ -52,13 +52,15 @@ TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
     // Sometimes the power goes during the open itself (recovery's flush, MANIFEST, CURRENT).
     if (rnd.OneIn(10)) fs->CutPowerAfter(1 + rnd.Uniform(30));
     std::unique_ptr<DB> db;
-    Status s = DB::Open(options, dbname, &db);
+    ColumnFamilyHandle* side;
+    Status s = OpenCrashDB(options, dbname, &db, &side);
     if (!s.ok()) {
       ASSERT_TRUE(fs->power_cut()) << "open failed with the power on: " << s.ToString();
       cuts_in_open++;
     } else {
       int64_t recovered;
-      ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), durable, last_attempted, &recovered));
+      ASSERT_NO_FATAL_FAILURE(
+          model.CheckRecovered(db.get(), side, durable, last_attempted, &recovered));
       durable = last_attempted = recovered;
       if (!fs->power_cut() && rnd.OneIn(2)) fs->CutPowerAfter(1 + rnd.Uniform(600));
       const uint64_t sync_one_in = std::vector<uint64_t>{0, 1, 8, 64}[rnd.Uniform(4)];
@@ -66,7 +68,7 @@ TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
       WriteBatch batch;
       for (uint64_t n = 0; n < writes && !fs->power_cut(); n++) {
         const uint64_t i = static_cast<uint64_t>(++last_attempted);
-        MakeCrashBatch(seed, i, &batch, nullptr);
+        MakeCrashBatch(seed, i, side, &batch, nullptr);
         const bool sync = sync_one_in > 0 && rnd.OneIn(sync_one_in);
         s = db->Write(WriteOptions{.sync = sync}, &batch);
         if (!s.ok()) {
@@ -76,7 +78,11 @@ TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
         batches++;
         if (sync) durable = static_cast<int64_t>(i);
         if (rnd.OneIn(300)) {
-          s = rnd.OneIn(2) ? db->Flush() : db->CompactRange(nullptr, nullptr);
+          // A flush of one family, of both, or a compaction.
+          const uint32_t what = rnd.Uniform(3);
+          s = what == 0   ? db->Flush(FlushOptions(), side)
+              : what == 1 ? db->Flush()
+                          : db->CompactRange(nullptr, nullptr);
           ASSERT_TRUE(s.ok() || fs->power_cut()) << s.ToString();
         }
       }
@@ -89,10 +95,12 @@ TEST_P(PowerLossTest, RecoversAPrefixWithEverySyncedWrite) {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
   std::unique_ptr<DB> db;
-  Status s = DB::Open(options, dbname, &db);
+  ColumnFamilyHandle* side;
+  Status s = OpenCrashDB(options, dbname, &db, &side);
   ASSERT_TRUE(s.ok()) << s.ToString();
   int64_t recovered;
-  ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), durable, last_attempted, &recovered));
+  ASSERT_NO_FATAL_FAILURE(
+      model.CheckRecovered(db.get(), side, durable, last_attempted, &recovered));
   std::fprintf(stderr,
                "[ stats    ] %llu power losses (%llu during open, %llu while the last write "
                "had succeeded), %llu acknowledged batches, %lld recovered\n",

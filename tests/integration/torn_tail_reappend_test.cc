@@ -42,11 +42,12 @@ TEST_P(TornTailReappendTest, WritesAfterRecoverySurviveTheNextPowerLoss) {
   uint64_t torn = 0;
 
   // Writes the next n batches (a few synced at random), the last one synced if `sync_last`.
+  ColumnFamilyHandle* side = nullptr;
   auto write = [&](DB* db, int n, bool sync_last) {
     WriteBatch batch;
     for (int j = 0; j < n; j++) {
       last++;
-      MakeCrashBatch(seed, static_cast<uint64_t>(last), &batch, nullptr);
+      MakeCrashBatch(seed, static_cast<uint64_t>(last), side, &batch, nullptr);
       const bool sync = (sync_last && j == n - 1) || rnd.OneIn(16);
       Status s = db->Write(WriteOptions{.sync = sync}, &batch);
       ASSERT_TRUE(s.ok()) << s.ToString();
@@ -62,9 +63,9 @@ TEST_P(TornTailReappendTest, WritesAfterRecoverySurviveTheNextPowerLoss) {
     ASSERT_TRUE(s.ok()) << s.ToString();
   };
   auto reopen = [&](std::unique_ptr<DB>* db, int64_t* recovered) {
-    Status s = DB::Open(options, dbname, db);
+    Status s = OpenCrashDB(options, dbname, db, &side);
     ASSERT_TRUE(s.ok()) << s.ToString();
-    ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db->get(), durable, last, recovered));
+    ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db->get(), side, durable, last, recovered));
     std::string report;
     ASSERT_TRUE((*db)->GetProperty("lsm.recovery", &report));
     if (report.find("torn tail") != std::string::npos) torn++;

@@ -15,30 +15,39 @@ extern char** environ;
 
 namespace lsm {
 
-void MakeCrashBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
-                    std::map<std::string, std::string>* model) {
+void MakeCrashBatch(uint64_t seed, uint64_t i, ColumnFamilyHandle* side, WriteBatch* batch,
+                    CrashModel* model) {
   Random rnd(seed * 1000003 + i);
   batch->Clear();
-  auto put = [&](const std::string& k, const std::string& v) {
-    batch->Put(k, v);
-    if (model != nullptr) (*model)[k] = v;
+  auto put = [&](ColumnFamilyHandle* cf, const std::string& k, const std::string& v) {
+    batch->Put(cf, k, v);
+    if (model != nullptr) (cf == side ? model->side : model->main)[k] = v;
   };
-  put(kSeqKey, std::to_string(i));
+  auto del = [&](ColumnFamilyHandle* cf, const std::string& k) {
+    batch->Delete(cf, k);
+    if (model != nullptr) (cf == side ? model->side : model->main).erase(k);
+  };
+  auto delete_range = [&](ColumnFamilyHandle* cf, const std::string& begin,
+                          const std::string& end) {
+    batch->DeleteRange(cf, begin, end);
+    if (model != nullptr) {
+      auto& m = cf == side ? model->side : model->main;
+      m.erase(m.lower_bound(begin), m.lower_bound(end));
+    }
+  };
+  put(nullptr, kSeqKey, std::to_string(i));
   for (int j = 0; j < 3; j++) {
     // One batch in 16 carries a value that spans WAL blocks, so that torn writes cut records
     // of several fragments too.
     const size_t len = j == 0 && i % 16 == 7 ? 40000 + rnd.Uniform(20000) : rnd.Uniform(300);
-    put("key" + std::to_string(rnd.Uniform(2000)), std::to_string(i) + std::string(len, 'v'));
+    put(nullptr, "key" + std::to_string(rnd.Uniform(2000)),
+        std::to_string(i) + std::string(len, 'v'));
   }
-  const std::string del = "key" + std::to_string(rnd.Uniform(2000));
-  batch->Delete(del);
-  if (model != nullptr) model->erase(del);
+  del(nullptr, "key" + std::to_string(rnd.Uniform(2000)));
   if (i % 32 == 31) {
     // ["keyN", "keyN5"): keyN and the keys keyN0 .. keyN4 that follow it in byte order.
     const std::string begin = "key" + std::to_string(rnd.Uniform(200));
-    const std::string end = begin + "5";
-    batch->DeleteRange(begin, end);
-    if (model != nullptr) model->erase(model->lower_bound(begin), model->lower_bound(end));
+    delete_range(nullptr, begin, begin + "5");
   }
   // A merge operand is not idempotent: one applied twice, or lost, after recovery shows.
   const std::string counter = "count" + std::to_string(i % 8);
@@ -46,17 +55,27 @@ void MakeCrashBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
   EncodeFixed64(one.data(), i + 1);
   batch->Merge(counter, one);
   if (model != nullptr) {
-    auto it = model->find(counter);
-    const uint64_t before = it == model->end() ? 0 : DecodeFixed64(it->second.data());
+    auto it = model->main.find(counter);
+    const uint64_t before = it == model->main.end() ? 0 : DecodeFixed64(it->second.data());
     std::string sum(8, '\0');
     EncodeFixed64(sum.data(), before + i + 1);
-    (*model)[counter] = sum;
+    model->main[counter] = sum;
+  }
+  // The side family: the same batch number, a put and a deletion of its own keys.
+  put(side, kSeqKey, std::to_string(i));
+  put(side, "side" + std::to_string(rnd.Uniform(1000)),
+      std::to_string(i) + std::string(rnd.Uniform(200), 's'));
+  del(side, "side" + std::to_string(rnd.Uniform(1000)));
+  if (i % 32 == 15) {
+    const std::string begin = "side" + std::to_string(rnd.Uniform(100));
+    delete_range(side, begin, begin + "5");
   }
 }
 
 Options CrashWorkloadOptions(std::shared_ptr<FileSystem> fs) {
   Options options;
   options.create_if_missing = true;
+  options.create_missing_column_families = true;
   options.write_buffer_size = 64 << 10;
   options.level0_file_num_compaction_trigger = 2;
   options.max_bytes_for_level_base = 128 << 10;
@@ -67,7 +86,43 @@ Options CrashWorkloadOptions(std::shared_ptr<FileSystem> fs) {
   return options;
 }
 
-void PrefixModel::CheckRecovered(DB* db, int64_t min_batch, int64_t max_batch, int64_t* recovered) {
+Status OpenCrashDB(const Options& options, const std::string& dbname, std::unique_ptr<DB>* db,
+                   ColumnFamilyHandle** side) {
+  ColumnFamilyOptions side_options = options;
+  side_options.compaction_style = CompactionStyle::kUniversal;
+  side_options.merge_operator = nullptr;
+  std::vector<ColumnFamilyHandle*> handles;
+  Status s =
+      DB::Open(options, dbname, {{kDefaultColumnFamilyName, options}, {kSideFamily, side_options}},
+               &handles, db);
+  *side = s.ok() ? handles[1] : nullptr;
+  return s;
+}
+
+namespace {
+
+// Checks (with gtest assertions) that the family read through `cf` holds exactly `model`.
+void CheckFamily(DB* db, ColumnFamilyHandle* cf, const std::map<std::string, std::string>& model,
+                 int64_t k) {
+  const std::string family = cf->GetName();
+  std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions(), cf);
+  auto expected = model.begin();
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
+    ASSERT_NE(expected, model.end())
+        << family << ": extra key " << it->key() << " after batch " << k;
+    ASSERT_EQ(it->key(), expected->first) << family << ": after batch " << k;
+    ASSERT_EQ(it->value(), expected->second)
+        << family << ": key " << expected->first << " after batch " << k;
+  }
+  ASSERT_TRUE(it->status().ok()) << it->status().ToString();
+  ASSERT_EQ(expected, model.end())
+      << family << ": missing key " << expected->first << " after batch " << k;
+}
+
+}  // namespace
+
+void PrefixModel::CheckRecovered(DB* db, ColumnFamilyHandle* side, int64_t min_batch,
+                                 int64_t max_batch, int64_t* recovered) {
   std::string seq_value;
   Status s = db->Get(ReadOptions(), kSeqKey, &seq_value);
   ASSERT_TRUE(s.ok() || s.IsNotFound()) << s.ToString();
@@ -76,18 +131,18 @@ void PrefixModel::CheckRecovered(DB* db, int64_t min_batch, int64_t max_batch, i
   ASSERT_GE(k, min_batch) << "an acknowledged durable write was lost";
   ASSERT_GE(k, applied_) << "a state an earlier recovery held was lost";
   ASSERT_LE(k, max_batch) << "holds a batch that was never written";
+  // Every batch is whole in both families: the side family names the same batch.
+  s = db->Get(ReadOptions(), side, kSeqKey, &seq_value);
+  ASSERT_TRUE(s.ok() || s.IsNotFound()) << s.ToString();
+  ASSERT_EQ(s.IsNotFound() ? -1 : std::stoll(seq_value), k)
+      << "the side family holds another batch than the default one";
   WriteBatch batch;
-  while (applied_ < k) MakeCrashBatch(seed_, static_cast<uint64_t>(++applied_), &batch, &model_);
-  // The whole state must be exactly the model after batch k: a prefix, without holes.
-  std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions());
-  auto expected = model_.begin();
-  for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
-    ASSERT_NE(expected, model_.end()) << "extra key " << it->key() << " after batch " << k;
-    ASSERT_EQ(it->key(), expected->first) << "after batch " << k;
-    ASSERT_EQ(it->value(), expected->second) << "key " << expected->first << " after batch " << k;
+  while (applied_ < k) {
+    MakeCrashBatch(seed_, static_cast<uint64_t>(++applied_), side, &batch, &model_);
   }
-  ASSERT_TRUE(it->status().ok()) << it->status().ToString();
-  ASSERT_EQ(expected, model_.end()) << "missing key " << expected->first << " after batch " << k;
+  // The whole state must be exactly the model after batch k: a prefix, without holes.
+  ASSERT_NO_FATAL_FAILURE(CheckFamily(db, db->DefaultColumnFamily(), model_.main, k));
+  ASSERT_NO_FATAL_FAILURE(CheckFamily(db, side, model_.side, k));
 }
 
 bool StartWriter(const std::string& binary, const WriterArgs& args,
@@ -153,21 +208,26 @@ int64_t FinishWriter(WriterProcess* writer, int* wait_status) {
 
 void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack) {
   std::unique_ptr<DB> db;
-  Status s = DB::Open(CrashWorkloadOptions(), dbname, &db);
+  ColumnFamilyHandle* side;
+  Status s = OpenCrashDB(CrashWorkloadOptions(), dbname, &db, &side);
   ASSERT_TRUE(s.ok()) << s.ToString();
   int64_t recovered;
-  ASSERT_NO_FATAL_FAILURE(model->CheckRecovered(db.get(), last_ack, last_ack + 1, &recovered));
+  ASSERT_NO_FATAL_FAILURE(
+      model->CheckRecovered(db.get(), side, last_ack, last_ack + 1, &recovered));
   s = db->Close();
   ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
 int RunWriter(const WriterArgs& args, int ack_fd) {
   std::unique_ptr<DB> db;
-  if (!DB::Open(CrashWorkloadOptions(), args.dbname, &db).ok()) return kWriterOpenFailed;
+  ColumnFamilyHandle* side;
+  if (!OpenCrashDB(CrashWorkloadOptions(), args.dbname, &db, &side).ok()) {
+    return kWriterOpenFailed;
+  }
   Random sync_rnd(args.seed ^ (args.first * 0x9e3779b97f4a7c15ull));
   WriteBatch batch;
   for (uint64_t i = args.first; i < args.first + args.count; i++) {
-    MakeCrashBatch(args.seed, i, &batch, nullptr);
+    MakeCrashBatch(args.seed, i, side, &batch, nullptr);
     const bool sync = args.sync_one_in > 0 && sync_rnd.OneIn(args.sync_one_in);
     if (!db->Write(WriteOptions{.sync = sync}, &batch).ok()) return kWriterWriteFailed;
     if (write(ack_fd, &i, sizeof(i)) != sizeof(i)) return kWriterWriteFailed;

@@ -4,13 +4,19 @@
 // Batch i is a pure function of (seed, i): it records i under kSeqKey, puts three keys (one
 // batch in 16 with a value of 40 to 60 KB), deletes one (one batch in 32 a range of them too)
 // and adds i + 1 to one of eight counters through Merge (CrashWorkloadOptions has the
-// uint64add operator). A recovered database
-// therefore names the last batch it holds, and must equal the model after exactly that batch.
+// uint64add operator). It writes the column family kSideFamily too: i under kSeqKey, a key
+// put and one deleted (one batch in 32 a range). The side family has its own options (tiered
+// compaction, no merge operator) and takes fewer bytes per batch, so the two flush at different
+// moments and recovery replays each from its own log number. A recovered database therefore names the
+// last batch it holds in each family, the same one, and each family must equal its model after
+// exactly that batch.
 //
 //   PrefixModel model(seed);
+//   std::unique_ptr<DB> db;  ColumnFamilyHandle* side;
+//   ASSERT_TRUE(OpenCrashDB(CrashWorkloadOptions(), dbname, &db, &side).ok());
 //   ... batches 0..n written, the last acknowledged durable one is `acked` ...
 //   int64_t k;
-//   ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), acked, n, &k));
+//   ASSERT_NO_FATAL_FAILURE(model.CheckRecovered(db.get(), side, acked, n, &k));
 //   ... write on from batch k + 1 ...
 //
 // The writer child process (tests/support/crash_writer.cc) writes the same batches and reports
@@ -31,14 +37,26 @@
 namespace lsm {
 
 inline constexpr char kSeqKey[] = "!seq";
+inline constexpr char kSideFamily[] = "side";
 
-// Fills *batch with batch i of the history of `seed`; applies it to *model if not null.
-void MakeCrashBatch(uint64_t seed, uint64_t i, WriteBatch* batch,
-                    std::map<std::string, std::string>* model);
+// The expected contents of the default and the side family.
+struct CrashModel {
+  std::map<std::string, std::string> main, side;
+};
+
+// Fills *batch with batch i of the history of `seed`, writing the side family through `side`;
+// applies it to *model if not null.
+void MakeCrashBatch(uint64_t seed, uint64_t i, ColumnFamilyHandle* side, WriteBatch* batch,
+                    CrashModel* model);
 
 // Options for the crash workloads: write buffers, tables and levels small enough that a few
 // thousand batches flush and compact many times. `fs` null means POSIX.
 Options CrashWorkloadOptions(std::shared_ptr<FileSystem> fs = nullptr);
+
+// Opens the crash workload's database in `dbname` with its two families (creating the side
+// family if missing); *side is its handle.
+Status OpenCrashDB(const Options& options, const std::string& dbname, std::unique_ptr<DB>* db,
+                   ColumnFamilyHandle** side);
 
 // The state after the batches a database has been seen to hold.
 class PrefixModel {
@@ -48,7 +66,8 @@ class PrefixModel {
   // Checks (with gtest assertions) that `db` holds exactly the state after some batch k with
   // min_batch <= k <= max_batch (-1: no batch), and k at or past what an earlier check saw;
   // then advances the model to k and sets *recovered to k.
-  void CheckRecovered(DB* db, int64_t min_batch, int64_t max_batch, int64_t* recovered);
+  void CheckRecovered(DB* db, ColumnFamilyHandle* side, int64_t min_batch, int64_t max_batch,
+                      int64_t* recovered);
 
   // The last batch the model holds (-1 for none).
   int64_t applied() const { return applied_; }
@@ -56,7 +75,7 @@ class PrefixModel {
  private:
   const uint64_t seed_;
   int64_t applied_ = -1;
-  std::map<std::string, std::string> model_;
+  CrashModel model_;
 };
 
 // A running writer child (tests/support/crash_writer.cc).
