@@ -8,6 +8,10 @@
 // Each compaction style runs: leveled (static or dynamic targets, 1 to 3 compaction threads),
 // universal, and FIFO with a size limit the data never reaches (FIFO deletes data by design;
 // here it merges small files).
+// Column families: one seed in three runs the default family alone, the others one or two
+// more ("cf1" leveled, "cf2" tiered), each with a model of its own. Operations pick a family
+// at random, batches mix them, snapshots copy every model, flushes and compactions take one
+// family or all, and now and then a family is dropped and created again, empty.
 // Scale: LSM_MODEL_DIFF_SEEDS (default 4 for leveled, half that for the other styles) seeds x
 // LSM_MODEL_DIFF_OPS (default 20000) ops; a failure prints the seed (LSM_TEST_SEED replays it).
 #include <gtest/gtest.h>
@@ -51,6 +55,17 @@ class ModelDiff {
     options_.compaction_options_fifo.allow_compaction = true;
     options_.memtable_factory = seed % 2 == 0 ? NewBTreeFactory() : NewSkipListFactory();
     options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
+    options_.create_missing_column_families = true;
+    const int families = 1 + static_cast<int>(seed % 3);
+    for (int f = 0; f < families; f++) {
+      ColumnFamilyOptions cf = options_;
+      if (f > 0) {
+        cf.compaction_style = f == 1 ? CompactionStyle::kLevel : CompactionStyle::kUniversal;
+        cf.memtable_factory = f == 1 ? NewSkipListFactory() : NewBTreeFactory();
+      }
+      descriptors_.push_back({f == 0 ? kDefaultColumnFamilyName : "cf" + std::to_string(f), cf});
+    }
+    models_.resize(descriptors_.size());
   }
 
   ~ModelDiff() { ReleaseSnapshots(); }
@@ -62,7 +77,7 @@ class ModelDiff {
     }
   }
 
-  // Tables below level 0: compactions have run.
+  // Tables below level 0 of the default family: compactions have run.
   int FilesBelowLevel0() {
     int total = 0;
     for (int level = 1; level < 7; level++) {
@@ -72,6 +87,7 @@ class ModelDiff {
     }
     return total;
   }
+  size_t families() const { return descriptors_.size(); }
 
  private:
   std::string RandomKey() { return RandomTestKey(&rnd_, 500); }
@@ -103,8 +119,19 @@ class ModelDiff {
       ASSERT_TRUE(db_->Close().ok());
     }
     db_.reset();
-    Status s = DB::Open(options_, dbname_, &db_);
+    Status s = DB::Open(options_, dbname_, descriptors_, &handles_, &db_);
     ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  // Drops family f (not the default one) and creates it again: empty, at every snapshot too.
+  void Recreate(size_t f) {
+    ASSERT_TRUE(db_->DropColumnFamily(handles_[f]).ok());
+    std::string value;
+    ASSERT_TRUE(db_->Get(ReadOptions(), handles_[f], "k", &value).IsInvalidArgument());
+    Status s = db_->CreateColumnFamily(descriptors_[f].options, descriptors_[f].name, &handles_[f]);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    models_[f].clear();
+    for (auto& [snap, models] : snapshots_) models[f].clear();
   }
 
   void ReleaseSnapshots() {
@@ -115,49 +142,54 @@ class ModelDiff {
   void Step(int op) {
     if (op > 0 && op % 2000 == 0) return Reopen();
     const uint64_t kind = rnd_.Uniform(100);
+    const size_t f = rnd_.Uniform(static_cast<uint32_t>(families()));
+    ColumnFamilyHandle* cf = handles_[f];
+    Model& model = models_[f];
     if (kind < 28) {
       const std::string k = RandomKey(), v = RandomValue();
-      ASSERT_TRUE(db_->Put(WriteOptions(), k, v).ok());
-      model_[k] = v;
+      ASSERT_TRUE(db_->Put(WriteOptions(), cf, k, v).ok());
+      model[k] = v;
     } else if (kind < 33) {
       const std::string k = RandomKey(), operand = RandomOperand();
-      ASSERT_TRUE(db_->Merge(WriteOptions(), k, operand).ok());
-      ModelMerge(&model_, k, operand);
+      ASSERT_TRUE(db_->Merge(WriteOptions(), cf, k, operand).ok());
+      ModelMerge(&model, k, operand);
     } else if (kind < 35) {
       std::string begin = RandomKey(), end = RandomKey();
       if (end < begin) std::swap(begin, end);
-      ASSERT_TRUE(db_->DeleteRange(WriteOptions(), begin, end).ok());
-      model_.erase(model_.lower_bound(begin), model_.lower_bound(end));
+      ASSERT_TRUE(db_->DeleteRange(WriteOptions(), cf, begin, end).ok());
+      model.erase(model.lower_bound(begin), model.lower_bound(end));
     } else if (kind < 45) {
       const std::string k = RandomKey();
-      ASSERT_TRUE(db_->Delete(WriteOptions(), k).ok());
-      model_.erase(k);
+      ASSERT_TRUE(db_->Delete(WriteOptions(), cf, k).ok());
+      model.erase(k);
     } else if (kind < 52) {
       WriteBatch batch;
       const int n = static_cast<int>(rnd_.Uniform(10));
       for (int i = 0; i < n; i++) {
+        // Each record in a family of its own choosing.
+        const size_t g = rnd_.Uniform(static_cast<uint32_t>(families()));
         const std::string k = RandomKey();
         if (rnd_.OneIn(3)) {
-          batch.Delete(k);
-          model_.erase(k);
+          batch.Delete(handles_[g], k);
+          models_[g].erase(k);
         } else if (rnd_.OneIn(3)) {
           const std::string operand = RandomOperand();
-          batch.Merge(k, operand);
-          ModelMerge(&model_, k, operand);
+          batch.Merge(handles_[g], k, operand);
+          ModelMerge(&models_[g], k, operand);
         } else {
           const std::string v = RandomValue();
-          batch.Put(k, v);
-          model_[k] = v;
+          batch.Put(handles_[g], k, v);
+          models_[g][k] = v;
         }
       }
       ASSERT_TRUE(db_->Write(WriteOptions{.sync = rnd_.OneIn(20)}, &batch).ok());
     } else if (kind < 75) {
-      CheckGet(RandomKey(), nullptr, model_);
+      CheckGet(cf, RandomKey(), nullptr, model);
     } else if (kind < 85) {
-      CheckIterator(nullptr, model_);
+      CheckIterator(cf, nullptr, model);
     } else if (kind < 90) {
       if (snapshots_.size() < 4) {
-        snapshots_.emplace_back(db_->GetSnapshot(), model_);
+        snapshots_.emplace_back(db_->GetSnapshot(), models_);
       } else {
         const size_t i = rnd_.Uniform(snapshots_.size());
         db_->ReleaseSnapshot(snapshots_[i].first);
@@ -165,21 +197,23 @@ class ModelDiff {
       }
     } else if (kind < 97) {
       if (snapshots_.empty()) return;
-      const auto& [snap, model] = snapshots_[rnd_.Uniform(snapshots_.size())];
+      const auto& [snap, models] = snapshots_[rnd_.Uniform(snapshots_.size())];
       if (rnd_.OneIn(2)) {
-        CheckGet(RandomKey(), snap, model);
+        CheckGet(cf, RandomKey(), snap, models[f]);
       } else {
-        CheckIterator(snap, model);
+        CheckIterator(cf, snap, models[f]);
       }
     } else if (kind < 98) {
-      if (rnd_.OneIn(2)) {
-        ASSERT_TRUE(db_->Flush().ok());
+      if (f > 0 && rnd_.OneIn(8)) {
+        Recreate(f);
+      } else if (rnd_.OneIn(2)) {
+        ASSERT_TRUE((rnd_.OneIn(2) ? db_->Flush() : db_->Flush(FlushOptions(), cf)).ok());
       } else {
         std::string a = RandomKey(), b = RandomKey();
         if (a > b) std::swap(a, b);
         const std::string_view begin = a, end = b;
         ASSERT_TRUE(
-            db_->CompactRange(rnd_.OneIn(4) ? nullptr : &begin, rnd_.OneIn(4) ? nullptr : &end)
+            db_->CompactRange(cf, rnd_.OneIn(4) ? nullptr : &begin, rnd_.OneIn(4) ? nullptr : &end)
                 .ok());
       }
     } else {
@@ -187,11 +221,12 @@ class ModelDiff {
     }
   }
 
-  void CheckGet(const std::string& key, const Snapshot* snap, const Model& model) {
+  void CheckGet(ColumnFamilyHandle* cf, const std::string& key, const Snapshot* snap,
+                const Model& model) {
     ReadOptions ro;
     ro.snapshot = snap;
     std::string value;
-    Status s = db_->Get(ro, key, &value);
+    Status s = db_->Get(ro, cf, key, &value);
     auto it = model.find(key);
     if (it == model.end()) {
       ASSERT_TRUE(s.IsNotFound()) << "key '" << key << "': " << s.ToString();
@@ -202,10 +237,10 @@ class ModelDiff {
   }
 
   // A random walk: a seek of a random kind, then steps in both directions.
-  void CheckIterator(const Snapshot* snap, const Model& model) {
+  void CheckIterator(ColumnFamilyHandle* cf, const Snapshot* snap, const Model& model) {
     ReadOptions ro;
     ro.snapshot = snap;
-    std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+    std::unique_ptr<Iterator> it = db_->NewIterator(ro, cf);
     const std::string target = RandomKey();
     Model::const_iterator pos;
     switch (rnd_.Uniform(4)) {
@@ -247,9 +282,11 @@ class ModelDiff {
   Random rnd_;
   const std::string dbname_;
   Options options_;
+  std::vector<ColumnFamilyDescriptor> descriptors_;
   std::unique_ptr<DB> db_;
-  Model model_;
-  std::vector<std::pair<const Snapshot*, Model>> snapshots_;
+  std::vector<ColumnFamilyHandle*> handles_;
+  std::vector<Model> models_;  // one per family
+  std::vector<std::pair<const Snapshot*, std::vector<Model>>> snapshots_;
 };
 
 class ModelDiffStyleTest : public testing::TestWithParam<CompactionStyle> {};
