@@ -407,7 +407,19 @@ Status VersionSet::DropColumnFamily(uint32_t id) {
   return LogAndApply(&edit);
 }
 
-Status VersionSet::LogAndApply(const std::vector<VersionEdit*>& edits) {
+Status VersionSet::LogAndApply(const std::vector<VersionEdit*>& all_edits) {
+  // Edits of a family dropped since they were made are left out: its files are no longer
+  // needed (a creation's own edit is of a family not yet recorded, which counts as dropped).
+  std::vector<VersionEdit*> edits;
+  {
+    MutexLock l(&mu_);
+    for (VersionEdit* edit : all_edits) {
+      auto it = families_.find(edit->column_family());
+      if (it != families_.end() && it->second.dropped && !edit->column_family_name()) continue;
+      edits.push_back(edit);
+    }
+  }
+  if (edits.empty()) return Status::OK();
   std::vector<std::shared_ptr<const Version>> versions;
   for (VersionEdit* edit : edits) {
     std::shared_ptr<const Version> base;

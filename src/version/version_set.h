@@ -65,7 +65,8 @@ class VersionSet {
   // if unset), records it durably and installs the resulting version. On error nothing is
   // installed and the next call starts a new MANIFEST.
   Status LogAndApply(VersionEdit* edit) { return LogAndApply(std::vector<VersionEdit*>{edit}); }
-  // The same for several edits (of different families) in one MANIFEST record.
+  // The same for several edits (of different families) in one MANIFEST record. Edits of a
+  // family dropped meanwhile are left out (OK if that leaves none).
   Status LogAndApply(const std::vector<VersionEdit*>& edits);
 
   // Records a new family `name` ordered by `comparator`, whose writes start in log

@@ -6,6 +6,13 @@
 // (version 0 and every fifth version are "absent": never written, or deleted). A snapshot or
 // iterator sees such a version for every key, and the same one each time it is asked.
 //
+// Column families, merges and range deletions: every batch writes its keys to the default
+// family and the same to a second one, "mirror", whose deletions are range deletions one time
+// in two, and adds one to its writer's counter there through Merge. A snapshot scan of both
+// families sees the same version of every key (batches are atomic across families), and a
+// counter read between a writer's batches done and pending counts. Another thread creates a
+// scratch family, writes, reads and flushes it, and drops it again, meanwhile.
+//
 // Runs under ThreadSanitizer in CI (label `tsan`); a failure prints the seed.
 // Scale: LSM_TSAN_CONCURRENCY_SECONDS per seed (default 30), three seeds.
 #include <absl/strings/str_format.h>
@@ -22,7 +29,9 @@
 #include <vector>
 
 #include "lsm/db.h"
+#include "lsm/merge_operator.h"
 #include "lsm/write_batch.h"
+#include "src/util/coding.h"
 #include "src/util/random.h"
 #include "tests/support/test_util.h"
 
@@ -40,6 +49,9 @@ bool ParseNumber(std::string_view s, T* out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
+// The mirror family's counter of writer w's batches.
+std::string CounterKey(int w) { return "count" + std::to_string(w); }
+
 std::string Value(int k, uint64_t version) {
   std::string v = absl::StrFormat("%d.%u:", k, version);
   v.resize(v.size() + (version * 7 + static_cast<uint64_t>(k)) % 200, 'x');
@@ -48,7 +60,8 @@ std::string Value(int k, uint64_t version) {
 
 class ConcurrencyTest : public testing::TestWithParam<int> {
  protected:
-  ConcurrencyTest() : done_(kKeys), pending_(kKeys) {}
+  ConcurrencyTest()
+      : done_(kKeys), pending_(kKeys), batches_done_(kWriters), batches_pending_(kWriters) {}
 
   void SetUp() override {
     seed_ = TestSeed() + static_cast<uint64_t>(GetParam());
@@ -63,7 +76,25 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
     options_.compaction_style =
         seed_ % 2 == 0 ? CompactionStyle::kLevel : CompactionStyle::kUniversal;
     if (seed_ % 3 == 0) options_.block_cache_bytes = 0;
-    ASSERT_TRUE(DB::Open(options_, dir_.path() + "/db", &db_).ok());
+    options_.create_missing_column_families = true;
+    options_.atomic_flush = seed_ % 2 == 1;
+    ASSERT_NO_FATAL_FAILURE(Open());
+  }
+
+  void Open() {
+    ColumnFamilyOptions mirror = options_;
+    mirror.merge_operator = MergeOperators::CreateUInt64AddOperator();
+    mirror.compaction_style = CompactionStyle::kLevel;
+    std::vector<ColumnFamilyHandle*> handles;
+    Status s = DB::Open(options_, dir_.path() + "/db",
+                        {{kDefaultColumnFamilyName, options_}, {"mirror", mirror}}, &handles, &db_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    mirror_ = handles[1];
+  }
+
+  // The default family or the mirror, at random.
+  ColumnFamilyHandle* AnyFamily(Random* rnd) {
+    return rnd->OneIn(2) ? db_->DefaultColumnFamily() : mirror_;
   }
 
   // Whether a read of key k that found `value` (or nothing) is allowed between versions lo and
@@ -111,14 +142,25 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
         versions.emplace_back(k, version);
         if (Absent(version)) {
           batch.Delete(Key(k));
+          if (rnd.OneIn(2)) {
+            batch.DeleteRange(mirror_, Key(k), Key(k) + '\0');  // the key alone
+          } else {
+            batch.Delete(mirror_, Key(k));
+          }
         } else {
           batch.Put(Key(k), Value(k, version));
+          batch.Put(mirror_, Key(k), Value(k, version));
         }
       }
+      std::string one(8, '\0');
+      EncodeFixed64(one.data(), 1);
+      batch.Merge(mirror_, CounterKey(w), one);
       for (const auto& [k, v] : versions) pending_[k].store(v, std::memory_order_release);
+      batches_pending_[w].fetch_add(1, std::memory_order_release);
       const Status s = db_->Write(WriteOptions{.sync = rnd.OneIn(100)}, &batch);
       if (!s.ok()) Fail("write: " + s.ToString());
       for (const auto& [k, v] : versions) done_[k].store(v, std::memory_order_release);
+      batches_done_[w].fetch_add(1, std::memory_order_release);
     }
   }
 
@@ -126,9 +168,22 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
     Random rnd(seed_ * 37);
     std::string value;
     while (std::chrono::steady_clock::now() < deadline && !failed_) {
+      if (rnd.OneIn(10)) {
+        // A counter counts the batches of its writer that completed, and maybe those under way.
+        const int w = static_cast<int>(rnd.Uniform(kWriters));
+        const uint64_t lo = batches_done_[w].load(std::memory_order_acquire);
+        const Status s = db_->Get(ReadOptions(), mirror_, CounterKey(w), &value);
+        const uint64_t hi = batches_pending_[w].load(std::memory_order_acquire);
+        const uint64_t count = s.ok() && value.size() == 8 ? DecodeFixed64(value.data()) : 0;
+        if (!(s.ok() || (s.IsNotFound() && lo == 0)) || count < lo || count > hi) {
+          Fail(absl::StrFormat("counter %d: %s, %u; %u..%u allowed", w, s.ToString(), count, lo,
+                               hi));
+        }
+        continue;
+      }
       const int k = static_cast<int>(rnd.Uniform(kKeys));
       const uint64_t lo = done_[k].load(std::memory_order_acquire);
-      const Status s = db_->Get(ReadOptions(), Key(k), &value);
+      const Status s = db_->Get(ReadOptions(), AnyFamily(&rnd), Key(k), &value);
       const uint64_t hi = pending_[k].load(std::memory_order_acquire);
       if (!s.ok() && !s.IsNotFound()) Fail("get: " + s.ToString());
       Check(k, s.ok(), value, lo, hi, "get");
@@ -142,6 +197,7 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
     int next = 0;
     for (it->SeekToFirst(); it->Valid() && !failed_; it->Next()) {
       const std::string key(it->key());
+      if (key.starts_with("count")) continue;  // the mirror's counters
       int k = 0;
       if (!key.starts_with("key") || !ParseNumber(std::string_view(key).substr(3), &k) ||
           k < next) {
@@ -158,10 +214,11 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
   }
 
   void Iterators(std::chrono::steady_clock::time_point deadline) {
+    Random rnd(seed_ * 39);
     while (std::chrono::steady_clock::now() < deadline && !failed_) {
       // The iterator reads as of its creation, between these two loads.
       const std::vector<uint64_t> lo = Load(done_);
-      std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions());
+      std::unique_ptr<Iterator> it = db_->NewIterator(ReadOptions(), AnyFamily(&rnd));
       const std::vector<uint64_t> hi = Load(pending_);
       Scan(it.get(), lo, hi, nullptr, "iterator");
     }
@@ -174,10 +231,18 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
       const std::vector<uint64_t> lo = Load(done_);
       const Snapshot* snap = db_->GetSnapshot();
       const std::vector<uint64_t> hi = Load(pending_);
-      std::vector<std::string> seen(kKeys);
+      std::vector<std::string> seen(kKeys), mirrored(kKeys);
       ReadOptions scan_options;
       scan_options.snapshot = snap;
       Scan(db_->NewIterator(scan_options).get(), lo, hi, &seen, "snapshot scan");
+      // The mirror, at the same snapshot, holds the same version of every key.
+      Scan(db_->NewIterator(scan_options, mirror_).get(), lo, hi, &mirrored, "mirror scan");
+      for (int k = 0; k < kKeys && !failed_; k++) {
+        if (seen[k] != mirrored[k]) {
+          Fail(absl::StrFormat("snapshot: %s is '%s' in the default family, '%s' in the mirror",
+                               Key(k), seen[k].substr(0, 24), mirrored[k].substr(0, 24)));
+        }
+      }
       // Later reads of the snapshot, while writes, flushes and compactions go on, see the
       // same thing.
       for (int i = 0; i < 500 && !failed_; i++) {
@@ -206,11 +271,41 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
         const std::string a = Key(static_cast<int>(rnd.Uniform(kKeys)));
         const std::string b = Key(static_cast<int>(rnd.Uniform(kKeys)));
         const std::string_view begin = std::min(a, b), end = std::max(a, b);
-        s = db_->CompactRange(&begin, &end);
+        s = db_->CompactRange(AnyFamily(&rnd), &begin, &end);
+      } else if (rnd.OneIn(2)) {
+        s = db_->Flush(FlushOptions(), AnyFamily(&rnd));
       } else {
-        s = db_->Flush();
+        s = db_->Flush(FlushOptions(), {db_->DefaultColumnFamily(), mirror_});
       }
       if (!s.ok()) Fail("maintenance: " + s.ToString());
+    }
+  }
+
+  // Creates a scratch family, writes and reads it, and drops it, over and over.
+  void Churn(std::chrono::steady_clock::time_point deadline) {
+    Random rnd(seed_ * 47);
+    std::string value;
+    for (int round = 0; std::chrono::steady_clock::now() < deadline && !failed_; round++) {
+      ColumnFamilyHandle* scratch = nullptr;
+      Status s = db_->CreateColumnFamily(options_, "scratch", &scratch);
+      if (!s.ok()) {
+        Fail("create: " + s.ToString());
+        return;
+      }
+      const int n = static_cast<int>(rnd.Uniform(300));
+      for (int i = 0; i < n && s.ok(); i++) {
+        s = db_->Put(WriteOptions(), scratch, Key(i), absl::StrFormat("%d.%d", round, i));
+      }
+      if (s.ok() && rnd.OneIn(3)) s = db_->Flush(FlushOptions(), scratch);
+      for (int i = 0; i < n && s.ok(); i++) {
+        s = db_->Get(ReadOptions(), scratch, Key(i), &value);
+        if (s.ok() && value != absl::StrFormat("%d.%d", round, i)) {
+          Fail(absl::StrFormat("scratch: %s read as '%s' in round %d", Key(i), value, round));
+        }
+      }
+      if (s.ok()) s = db_->DropColumnFamily(scratch);
+      if (!s.ok()) Fail("scratch: " + s.ToString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(rnd.Uniform(20)));
     }
   }
 
@@ -218,7 +313,9 @@ class ConcurrencyTest : public testing::TestWithParam<int> {
   TempDir dir_;
   Options options_;
   std::unique_ptr<DB> db_;
+  ColumnFamilyHandle* mirror_ = nullptr;
   std::vector<std::atomic<uint64_t>> done_, pending_;
+  std::vector<std::atomic<uint64_t>> batches_done_, batches_pending_;  // per writer
   std::atomic<bool> failed_{false};
 };
 
@@ -232,6 +329,7 @@ TEST_P(ConcurrencyTest, ReadsSeeOnlyAllowedVersions) {
   threads.emplace_back([&] { Iterators(deadline); });
   threads.emplace_back([&] { Snapshots(deadline); });
   threads.emplace_back([&] { Maintenance(deadline); });
+  threads.emplace_back([&] { Churn(deadline); });
   for (auto& t : threads) t.join();
   ASSERT_FALSE(failed_);
   // Quiet now: everything written reads back exactly, before and after a reopen.
@@ -239,9 +337,20 @@ TEST_P(ConcurrencyTest, ReadsSeeOnlyAllowedVersions) {
     const std::vector<uint64_t> done = Load(done_);
     Scan(db_->NewIterator(ReadOptions()).get(), done, done, nullptr,
          round == 0 ? "final scan" : "scan after reopen");
+    Scan(db_->NewIterator(ReadOptions(), mirror_).get(), done, done, nullptr,
+         round == 0 ? "final mirror scan" : "mirror scan after reopen");
+    for (int w = 0; w < kWriters; w++) {
+      std::string value;
+      const uint64_t batches = batches_done_[w].load();
+      Status s = db_->Get(ReadOptions(), mirror_, CounterKey(w), &value);
+      ASSERT_TRUE(s.ok() || batches == 0) << s.ToString();
+      if (s.ok()) {
+        EXPECT_EQ(DecodeFixed64(value.data()), batches) << "writer " << w;
+      }
+    }
     ASSERT_FALSE(failed_);
     ASSERT_TRUE(db_->Close().ok());
-    ASSERT_TRUE(DB::Open(options_, dir_.path() + "/db", &db_).ok());
+    ASSERT_NO_FATAL_FAILURE(Open());
   }
   uint64_t writes = 0;
   for (const auto& d : done_) writes += d.load();
