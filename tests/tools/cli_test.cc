@@ -11,7 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "lsm/column_family.h"
 #include "lsm/db.h"
+#include "lsm/merge_operator.h"
+#include "lsm/write_batch.h"
+#include "src/version/version_edit.h"
+#include "src/wal/log_writer.h"
 #include "tests/support/datadriven.h"
 #include "tests/support/test_util.h"
 
@@ -108,9 +113,10 @@ TEST_F(CliTest, CliHelpAndUsage) {
   EXPECT_EQ(Lsm("").code, 2);
   EXPECT_EQ(Lsm("bogus").code, 2);
   EXPECT_EQ(Lsm("sst nope").code, 2);
-  for (const char* c : {"sst scan", "sst props", "sst verify", "sst layout", "sst recompress",
-                        "wal dump", "manifest dump", "db get", "db put", "db delete", "db scan",
-                        "db stats", "db options", "db compact", "db verify", "db repair"}) {
+  for (const char* c :
+       {"sst scan", "sst props", "sst verify", "sst layout", "sst recompress", "wal dump",
+        "manifest dump", "db get", "db put", "db delete", "db scan", "db stats", "db options",
+        "db compact", "db verify", "db repair", "db cf"}) {
     Result r = Lsm(std::string(c) + " --help");
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find(std::string("usage: lsm ") + c), std::string::npos) << r.out;
@@ -119,6 +125,14 @@ TEST_F(CliTest, CliHelpAndUsage) {
   EXPECT_EQ(Lsm("sst scan " + sst_ + " --bogus").code, 2);
   EXPECT_EQ(Lsm("sst scan " + sst_ + " --limit=abc").code, 2);
   EXPECT_EQ(Lsm("sst scan " + sst_ + " --hex --from=zz").code, 2);
+  for (const char* c : {"db cf list", "db cf create", "db cf drop"}) {
+    Result r = Lsm(std::string(c) + " --help");
+    EXPECT_EQ(r.code, 0) << c;
+    EXPECT_NE(r.out.find(std::string("usage: lsm db cf list DIR")), std::string::npos) << r.out;
+    EXPECT_EQ(Lsm(c).code, 2) << c;  // missing arguments
+  }
+  EXPECT_EQ(Lsm("db cf rename " + db_ + " a b").code, 2);
+  EXPECT_EQ(Lsm("db cf create " + db_).code, 2);
 }
 
 // The data-driven files of tests/testdata/cli/ (tests/support/datadriven.h): each case is
@@ -651,6 +665,308 @@ TEST_F(CliTest, CliSstUnknownComparator) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("was written with comparator test.Reverse"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(db + "/lost"));
+}
+
+// A database with column families: "offsets" (ID 1) with a table and later writes in the WAL,
+// "tmp" (ID 2) created and dropped, and an atomic flush of the default family and "offsets"
+// recorded as one edit group. Closed.
+class CliColumnFamilyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.path() + "/cfdb";
+    Options options;
+    options.create_if_missing = true;
+    options.atomic_flush = true;
+    std::unique_ptr<DB> db;
+    ASSERT_TRUE(DB::Open(options, db_, &db).ok());
+    ColumnFamilyHandle *offsets, *tmp;
+    ASSERT_TRUE(db->CreateColumnFamily(ColumnFamilyOptions(), "offsets", &offsets).ok());
+    ASSERT_TRUE(db->CreateColumnFamily(ColumnFamilyOptions(), "tmp", &tmp).ok());
+    ASSERT_EQ(offsets->GetID(), 1u);
+    ASSERT_EQ(tmp->GetID(), 2u);
+    ASSERT_TRUE(db->Put(WriteOptions(), "d-key", "d-value").ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), offsets, "p0", "42").ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), offsets, "p1", "43").ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), tmp, "t", "x").ok());
+    ASSERT_TRUE(db->Flush(FlushOptions(), {db->DefaultColumnFamily(), offsets}).ok());
+    ASSERT_TRUE(db->DropColumnFamily(tmp).ok());
+    // In the WAL: a batch across families.
+    WriteBatch batch;
+    batch.Put("wal-key", "w");
+    batch.Put(offsets, "p2", "44");
+    batch.Delete(offsets, "p0");
+    batch.DeleteRange(offsets, "q", "r");
+    ASSERT_TRUE(db->Write(WriteOptions(), &batch).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+
+  // The newest log file of the database.
+  std::string Wal() const {
+    std::string wal;
+    for (const auto& e : fs::directory_iterator(db_)) {
+      const std::string path = e.path().string();
+      if (path.ends_with(".log") && fs::file_size(e.path()) > 0 && path > wal) wal = path;
+    }
+    return wal;
+  }
+
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(CliColumnFamilyTest, CliManifestDumpColumnFamilies) {
+  Result r = Lsm("manifest dump " + db_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* s :
+       {"  column family: 1\n  create column family: offsets\n",
+        "  column family: 2\n  create column family: tmp\n",
+        "  column family: 2\n  drop column family\n",
+        ": group of 2 edits, applied together\nVersionEdit {\n", "max column family: 2",
+        "== resulting state: next file number ", ", max column family 2\n",
+        "== column family 0 'default'\nL0: 1 files, ",
+        "== column family 1 'offsets'\nL0: 1 files, ", "== column family 2 'tmp' dropped\n"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  // The dropped family's files are no part of the state: it holds two families.
+  EXPECT_EQ(r.out.find("== column family 2 'tmp'\n"), std::string::npos) << r.out;
+  const size_t state = r.out.find("== resulting state");
+  ASSERT_NE(state, std::string::npos);
+  EXPECT_NE(r.out.find("VersionEdit {\n  column family: 1\n  comparator: ", state),
+            std::string::npos)
+      << r.out;
+
+  r = Lsm("manifest dump " + db_ + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* s :
+       {"{\"column_family\": 1, \"create_column_family\": \"offsets\", \"drop_column_family\": "
+        "false, ",
+        "{\"column_family\": 2, \"drop_column_family\": true, ", "\"max_column_family\": 2, ",
+        "{\"column_family\": 0, \"drop_column_family\": false, \"max_column_family\": ",
+        "\"result\": {\"next_file_number\": ",
+        "\"max_column_family\": 2, \"column_families\": [\n  {\"id\": 0, \"name\": \"default\", "
+        "\"files_at_level\": [1, 0, 0, 0, 0, 0, 0], ",
+        "{\"id\": 1, \"name\": \"offsets\", \"files_at_level\": [1, 0, 0, 0, 0, 0, 0], ",
+        "\"dropped_column_families\": [{\"id\": 2, \"name\": \"tmp\"}]}",
+        "\"bad_edits\": 0, \"status\": \"OK\"}"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  // The group's record holds two edits.
+  EXPECT_NE(r.out.find("\"edits\": [{\"column_family\": 0, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("}, {\"column_family\": 1, \"drop_column_family\": false, "),
+            std::string::npos)
+      << r.out;
+}
+
+// Edits that recovery would refuse (of a family the MANIFEST never created, a drop of the
+// default family) are reported as bad, the rest of the MANIFEST still printed.
+TEST_F(CliColumnFamilyTest, CliManifestDumpInconsistentEdits) {
+  fs::create_directories(dir_.path() + "/m");
+  const std::string manifest = dir_.path() + "/m/MANIFEST-000001";
+  {
+    std::unique_ptr<WritableFile> file;
+    ASSERT_TRUE(FileSystem::Default()->NewWritableFile(manifest, &file).ok());
+    std::unique_ptr<log::Writer> writer;
+    ASSERT_TRUE(log::Writer::Create(std::move(file), 1, &writer).ok());
+    VersionEdit base, mine, unknown, drop;
+    base.SetComparatorName("lsm.BytewiseComparator");
+    base.SetLogNumber(2);
+    base.SetNextFileNumber(10);
+    base.SetLastSequence(7);
+    mine.SetColumnFamily(0);
+    mine.SetLogNumber(3);
+    unknown.SetColumnFamily(5);
+    unknown.SetLogNumber(3);
+    drop.DropColumnFamily();
+    std::string record;
+    base.EncodeTo(&record);
+    ASSERT_TRUE(writer->AddRecord(record).ok());
+    record.clear();
+    VersionEdit::EncodeGroup({&mine, &unknown}, &record);
+    ASSERT_TRUE(writer->AddRecord(record).ok());
+    record.clear();
+    drop.EncodeTo(&record);
+    ASSERT_TRUE(writer->AddRecord(record).ok());
+    ASSERT_TRUE(writer->Close().ok());
+  }
+  Result r = Lsm("manifest dump " + manifest);
+  EXPECT_EQ(r.code, 1) << r.out;
+  for (const char* s :
+       {": group of 2 edits, applied together\n", "  column family: 5\n",
+        ": BAD EDIT: Corruption: an edit of unknown column family 5\n",
+        ": BAD EDIT: Corruption: drops the default column family\n",
+        "== column family 0 'default'\nVersionEdit {\n  comparator: lsm.BytewiseComparator\n  log "
+        "number: 3\n}\n",
+        "is damaged: undecodable or inconsistent version edits"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  r = Lsm("manifest dump " + manifest + " --json");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("\"status\": \"Corruption: an edit of unknown column family 5\"}"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"bad_edits\": 2, "), std::string::npos) << r.out;
+}
+
+TEST_F(CliColumnFamilyTest, CliWalDumpColumnFamilies) {
+  const std::string wal = Wal();
+  ASSERT_FALSE(wal.empty());
+  Result r = Lsm("wal dump " + wal);
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* s : {"PUT 'wal-key' @ ", "PUT cf=1 'p2' @ ", " => '44'\n", "DEL cf=1 'p0' @ ",
+                        "DELRANGE cf=1 'q' .. 'r' @ ", ", 4 ops\n"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  r = Lsm("wal dump " + wal + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* s : {"\"cf\": 0, \"type\": \"put\", \"key\": \"wal-key\"",
+                        "\"cf\": 1, \"type\": \"put\", \"key\": \"p2\", \"value\": \"44\"}",
+                        "\"cf\": 1, \"type\": \"del\", \"key\": \"p0\"}",
+                        "\"cf\": 1, \"type\": \"delete_range\", \"key\": \"q\", \"end\": \"r\"}"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+
+  // A merge in a family with a merge operator.
+  const std::string mdb = dir_.path() + "/mergedb";
+  {
+    Options options;
+    options.create_if_missing = true;
+    std::unique_ptr<DB> db;
+    ASSERT_TRUE(DB::Open(options, mdb, &db).ok());
+    ColumnFamilyOptions cfo;
+    cfo.merge_operator = MergeOperators::CreateStringAppendOperator(',');
+    ColumnFamilyHandle* counts;
+    ASSERT_TRUE(db->CreateColumnFamily(cfo, "counts", &counts).ok());
+    ASSERT_TRUE(db->Merge(WriteOptions(), counts, "c", "1").ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  std::string log;
+  for (const auto& e : fs::directory_iterator(mdb)) {
+    if (e.path().extension() == ".log" && fs::file_size(e.path()) > 0) log = e.path().string();
+  }
+  ASSERT_FALSE(log.empty());
+  r = Lsm("wal dump " + log);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("    MERGE cf=1 'c' @ 1 => '1'\n"), std::string::npos) << r.out;
+  r = Lsm("wal dump " + log + " --json");
+  EXPECT_NE(r.out.find("{\"seq\": 1, \"cf\": 1, \"type\": \"merge\", \"key\": \"c\", "
+                       "\"value\": \"1\"}"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(CliColumnFamilyTest, CliDbCommandsWithCf) {
+  // The family's own statistics: the WAL's writes of "offsets" in its memtable, those of the
+  // default family in another.
+  Result r = Lsm("db stats " + db_ + " --cf offsets");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("database " + db_ + ", column family 'offsets'\n"), std::string::npos)
+      << r.out;
+  r = Lsm("db stats " + db_ + " --cf offsets --json");
+  EXPECT_NE(r.out.find("\"files_at_level\": [1, 0, 0, 0, 0, 0, 0]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"lsm.num-entries-active-mem-table\": 2, "
+                       "\"lsm.num-deletes-active-mem-table\": 1, "),
+            std::string::npos)
+      << r.out;
+  r = Lsm("db stats " + db_ + " --json");
+  EXPECT_NE(r.out.find("\"lsm.num-entries-active-mem-table\": 1, "
+                       "\"lsm.num-deletes-active-mem-table\": 0, "),
+            std::string::npos)
+      << r.out;
+
+  // Without --cf: the default family, the database opened with all its families.
+  EXPECT_EQ(Lsm("db get " + db_ + " d-key").out, "d-value\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " p1").code, 1);  // only in "offsets"
+  r = Lsm("db get " + db_ + " p1 --cf offsets");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "43\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " p0 --cf=offsets").code, 1);  // deleted in the WAL
+  r = Lsm("db scan " + db_ + " --cf offsets");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "'p1' => '43'\n'p2' => '44'\n-- 2 entries\n");
+  r = Lsm("db scan " + db_);
+  EXPECT_EQ(r.out, "'d-key' => 'd-value'\n'wal-key' => 'w'\n-- 2 entries\n");
+  EXPECT_EQ(Lsm("db put " + db_ + " p3 45 --cf offsets").code, 0);
+  EXPECT_EQ(Lsm("db get " + db_ + " p3 --cf offsets").out, "45\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " p3").code, 1);
+  EXPECT_EQ(Lsm("db delete " + db_ + " p3 --cf offsets --json").out,
+            "{\"op\": \"delete\", \"key\": \"p3\", \"status\": \"OK\"}\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " p3 --cf offsets").code, 1);
+  r = Lsm("db compact " + db_ + " --cf offsets --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"files_at_level_after\": [0, 0, 0, 0, 0, 0, 1]}"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Lsm("db get " + db_ + " p2 --cf offsets").out, "44\n");
+  r = Lsm("db verify " + db_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("database opens; 4 live keys, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" in 2 column families\n"), std::string::npos) << r.out;
+  EXPECT_NE(Lsm("db verify " + db_ + " --json").out.find("\"column_families\": 2, "),
+            std::string::npos);
+
+  // An unknown family is an error naming those there are; a dropped one is unknown.
+  for (const char* c : {"db get DIR k", "db put DIR k v", "db delete DIR k", "db scan DIR",
+                        "db stats DIR", "db compact DIR"}) {
+    std::string cmd = c;
+    cmd.replace(cmd.find("DIR"), 3, db_);
+    for (const char* name : {"nope", "tmp"}) {
+      r = Lsm(cmd + " --cf " + name);
+      EXPECT_EQ(r.code, 1) << cmd << "\n" << r.out;
+      EXPECT_NE(r.out.find("lsm: error: database " + db_ + " has no column family '" + name +
+                           "' (it has 'default', 'offsets')"),
+                std::string::npos)
+          << r.out;
+    }
+  }
+  EXPECT_EQ(Lsm("db get " + db_ + " p1 --cf").code, 2);  // --cf needs a value
+}
+
+TEST_F(CliColumnFamilyTest, CliDbCfListCreateDrop) {
+  Result r = Lsm("db cf list " + db_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "0 'default'\n1 'offsets'\n-- 2 column families\n");
+  r = Lsm("db cf create " + db_ + " logs");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "OK: created column family 'logs' (id 3)\n");  // 2 is never reused
+  EXPECT_EQ(Lsm("db put " + db_ + " a b --cf logs").code, 0);
+  EXPECT_EQ(Lsm("db get " + db_ + " a --cf logs").out, "b\n");
+  r = Lsm("db cf list " + db_ + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "{\"column_families\": [{\"id\": 0, \"name\": \"default\"}, {\"id\": 1, \"name\": "
+            "\"offsets\"}, {\"id\": 3, \"name\": \"logs\"}], \"count\": 3}\n");
+  r = Lsm("db cf create " + db_ + " logs");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot create column family 'logs': InvalidArgument: "), std::string::npos)
+      << r.out;
+  r = Lsm("db cf drop " + db_ + " logs --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "{\"op\": \"drop_column_family\", \"name\": \"logs\", \"id\": 3, \"status\": "
+            "\"OK\"}\n");
+  EXPECT_EQ(Lsm("db cf list " + db_).out, "0 'default'\n1 'offsets'\n-- 2 column families\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " a --cf logs").code, 1);
+  r = Lsm("db cf drop " + db_ + " logs");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("has no column family 'logs'"), std::string::npos) << r.out;
+  // The default family cannot be dropped: the engine says so.
+  r = Lsm("db cf drop " + db_ + " default");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("lsm: error: cannot drop column family 'default': InvalidArgument: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Lsm("db cf create " + db_ + " ''").code, 1);  // an empty name
+  // Each open starts a new MANIFEST with the live families only; the ID of "logs" stays used.
+  r = Lsm("manifest dump " + db_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find(", max column family 3\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("'logs'"), std::string::npos) << r.out;
+  // Read-only commands change nothing; a missing database is not created.
+  const std::string before = Listing(db_);
+  EXPECT_EQ(Lsm("db cf list " + db_).code, 0);
+  EXPECT_EQ(Listing(db_), before);
+  EXPECT_EQ(Lsm("db cf list " + dir_.path() + "/nodb").code, 1);
+  EXPECT_EQ(Lsm("db cf create " + dir_.path() + "/nodb x").code, 1);
+  EXPECT_FALSE(fs::exists(dir_.path() + "/nodb"));
 }
 
 }  // namespace

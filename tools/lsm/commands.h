@@ -38,6 +38,8 @@ int DbOptions(const Words& words);
 int DbCompact(const Words& words);
 int DbVerify(const Words& words);
 int DbRepair(const Words& words);
+// `lsm db cf list|create|drop`: the first word names the operation.
+int DbCf(const Words& words);
 
 }  // namespace lsm::cli
 

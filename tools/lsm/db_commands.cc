@@ -1,10 +1,14 @@
-// lsm db get | put | delete | scan | stats | options | compact | verify | repair: a closed
+// lsm db get | put | delete | scan | stats | options | compact | verify | repair | cf: a closed
 // database through the public API (include/lsm/db.h). Nothing here reads a file format
-// directly.
+// directly. Every command opens the database with all its column families; --cf NAME picks
+// the one get, put, delete, scan, stats and compact act on.
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "lsm/column_family.h"
 #include "lsm/db.h"
 #include "lsm/iterator.h"
 #include "src/base/filename.h"
@@ -16,20 +20,20 @@ namespace lsm::cli {
 namespace {
 
 constexpr char kGetUsage[] =
-    "usage: lsm db get DIR KEY [--hex] [--json]\n"
+    "usage: lsm db get DIR KEY [--cf NAME] [--hex] [--json]\n"
     "  Prints the value of KEY. Exit 1 if it is absent or the database cannot be opened.\n";
 constexpr char kPutUsage[] =
-    "usage: lsm db put DIR KEY VALUE [--hex] [--create] [--json]\n"
+    "usage: lsm db put DIR KEY VALUE [--cf NAME] [--hex] [--create] [--json]\n"
     "  Stores KEY -> VALUE with a synced write. --create makes the database if DIR has none.\n";
 constexpr char kDeleteUsage[] =
-    "usage: lsm db delete DIR KEY [--hex] [--json]\n"
+    "usage: lsm db delete DIR KEY [--cf NAME] [--hex] [--json]\n"
     "  Deletes KEY with a synced write.\n";
 constexpr char kScanUsage[] =
-    "usage: lsm db scan DIR [--from K] [--to K] [--limit N] [--hex] [--json]\n"
+    "usage: lsm db scan DIR [--cf NAME] [--from K] [--to K] [--limit N] [--hex] [--json]\n"
     "  Prints the live keys and values in order, from K (inclusive) to K (exclusive).\n";
 constexpr char kStatsUsage[] =
-    "usage: lsm db stats DIR [--json]\n"
-    "  Prints the database's statistics (lsm.stats), its numeric properties\n"
+    "usage: lsm db stats DIR [--cf NAME] [--json]\n"
+    "  Prints the column family's statistics (lsm.stats), its numeric properties\n"
     "  (lsm::kIntProperties) and the table files per level.\n";
 constexpr char kOptionsUsage[] =
     "usage: lsm db options DIR [--json]\n"
@@ -37,14 +41,15 @@ constexpr char kOptionsUsage[] =
     "  read back with lsm::LoadLatestOptions). Exit 1 if DIR holds no OPTIONS file or it\n"
     "  does not load.\n";
 constexpr char kCompactUsage[] =
-    "usage: lsm db compact DIR [--json]\n"
-    "  Compacts the whole key range (DB::CompactRange) and reports its status and the table\n"
-    "  files per level before and after.\n";
+    "usage: lsm db compact DIR [--cf NAME] [--json]\n"
+    "  Compacts the whole key range of the column family (DB::CompactRange) and reports its\n"
+    "  status and the table files per level before and after.\n";
 
 constexpr char kVerifyUsage[] =
     "usage: lsm db verify DIR [--json]\n"
-    "  Opens the database (read-only, as get does), reads every live key with checksums\n"
-    "  verified, then checks every table file in DIR as `lsm sst verify DIR` does.\n"
+    "  Opens the database (read-only, as get does), reads every live key of every column\n"
+    "  family with checksums verified, then checks every table file in DIR as\n"
+    "  `lsm sst verify DIR` does.\n"
     "  Exit 1 if the database does not open, a read fails or any table is corrupt.\n";
 
 constexpr char kRepairUsage[] =
@@ -56,10 +61,21 @@ constexpr char kRepairUsage[] =
     "  deleted. Prints what was kept, salvaged, dropped and lost. Exit 0 once the database\n"
     "  is rebuilt (\"data lost\" says whether entries are missing), 1 if it cannot be.\n";
 
+constexpr char kCfUsage[] =
+    "usage: lsm db cf list DIR [--json]\n"
+    "       lsm db cf create DIR NAME [--json]\n"
+    "       lsm db cf drop DIR NAME [--json]\n"
+    "  list: the column families of the database, default first, with their IDs (the cf=ID\n"
+    "  of `lsm wal dump`, the column family of `lsm manifest dump`). create: makes the column\n"
+    "  family NAME with default options. drop: drops it; its data is deleted. The default\n"
+    "  family cannot be dropped. Exit 1 if NAME exists (create) or does not (drop).\n";
+
 constexpr char kKeyNote[] =
     "  With --hex, KEY, VALUE and bounds are hex digits; otherwise \\xNN escapes are decoded.\n"
-    "  The database must not be open in another process. get, scan, stats and verify never\n"
-    "  change DIR: they hold its LOCK and open it read-only (the logs replayed in memory).\n";
+    "  --cf NAME acts on column family NAME (default: \"default\"); exit 1 if there is none.\n"
+    "  The database must not be open in another process. get, scan, stats, verify and\n"
+    "  cf list never change DIR: they hold its LOCK and open it read-only (the logs\n"
+    "  replayed in memory).\n";
 
 // Explains why DIR could not be opened (or repaired); returns kExitFailed.
 int Explain(const std::string& dir, const Status& s, const std::string& what = "open") {
@@ -76,11 +92,11 @@ int Explain(const std::string& dir, const Status& s, const std::string& what = "
 
 // "[3, 0, 1, ...]" (JSON) or "L0 3, L1 0, ..." (levels with files only): table files per
 // level.
-std::string FilesPerLevel(DB* db, bool json) {
+std::string FilesPerLevel(DB* db, ColumnFamilyHandle* cf, bool json) {
   std::string out = json ? "[" : "";
   for (int level = 0; level < 7; ++level) {
     std::string value;
-    if (!db->GetProperty("lsm.num-files-at-level" + std::to_string(level), &value)) value = "";
+    if (!db->GetProperty(cf, "lsm.num-files-at-level" + std::to_string(level), &value)) value = "";
     if (json) {
       absl::StrAppendFormat(&out, "%s%s", level == 0 ? "" : ", ", value.empty() ? "null" : value);
     } else if (!value.empty() && value != "0") {
@@ -91,8 +107,9 @@ std::string FilesPerLevel(DB* db, bool json) {
   return out.empty() ? "none" : out;
 }
 
-// An open database for one command. A read-only session never changes DIR: it holds DIR's
-// LOCK (so no writer can start meanwhile) and opens it with DB::OpenForReadOnly.
+// An open database for one command, with every column family it holds. A read-only session
+// never changes DIR: it holds DIR's LOCK (so no writer can start meanwhile) and opens it with
+// DB::OpenForReadOnly.
 class Session {
  public:
   enum class Mode { kReadOnly, kWrite, kCreate };
@@ -105,6 +122,7 @@ class Session {
 
   // Returns kExitOk, or the exit code after explaining on stderr why DIR cannot be opened.
   int Open(const std::string& dir, Mode mode) {
+    dir_ = dir;
     Options options;
     if (mode == Mode::kReadOnly) {
       if (!IsDirectory(dir)) {
@@ -118,15 +136,53 @@ class Session {
       if (Fs()->FileExists(LockFileName(dir)).ok()) {
         if (Status s = Fs()->LockFile(LockFileName(dir), &lock_); !s.ok()) return Explain(dir, s);
       }
-      Status s = DB::OpenForReadOnly(options, dir, &db_);
-      return s.ok() ? kExitOk : Explain(dir, s);
     }
     options.create_if_missing = mode == Mode::kCreate;
-    Status s = DB::Open(options, dir, &db_);
+    // Every family must be named to open a database for writing; the default one keeps the
+    // options above, the others get default options. When DIR holds no database yet, or its
+    // families cannot be listed, the default family alone is opened, and the open says what
+    // is wrong with DIR.
+    std::vector<std::string> names;
+    if (!Fs()->FileExists(CurrentFileName(dir)).ok() ||
+        !DB::ListColumnFamilies(options, dir, &names).ok()) {
+      names = {kDefaultColumnFamilyName};
+    }
+    std::vector<ColumnFamilyDescriptor> families;
+    for (const std::string& name : names) {
+      families.push_back({name, name == kDefaultColumnFamilyName
+                                    ? static_cast<const ColumnFamilyOptions&>(options)
+                                    : ColumnFamilyOptions()});
+    }
+    Status s = mode == Mode::kReadOnly
+                   ? DB::OpenForReadOnly(options, dir, families, &handles_, &db_)
+                   : DB::Open(options, dir, families, &handles_, &db_);
     return s.ok() ? kExitOk : Explain(dir, s);
   }
 
   DB* db() const { return db_.get(); }
+  // The handles of every column family, the default one first.
+  const std::vector<ColumnFamilyHandle*>& families() const { return handles_; }
+
+  // Sets *cf to the family `name`. Returns kExitOk, or kExitFailed after saying on stderr
+  // that the database has no such family and which ones it has.
+  int Family(const std::string& name, ColumnFamilyHandle** cf) const {
+    std::string all;
+    for (ColumnFamilyHandle* h : handles_) {
+      if (h->GetName() == name) {
+        *cf = h;
+        return kExitOk;
+      }
+      absl::StrAppendFormat(&all, "%s'%s'", all.empty() ? "" : ", ", Escape(h->GetName()));
+    }
+    absl::FPrintF(stderr, "lsm: error: database %s has no column family '%s' (it has %s)\n", dir_,
+                  Escape(name), all);
+    return kExitFailed;
+  }
+
+  // The family named by --cf (Unescape'd), or the default one without it; as Family.
+  int Family(const Args& args, ColumnFamilyHandle** cf) const {
+    return Family(args.Has("cf") ? Unescape(args.Get("cf")) : kDefaultColumnFamilyName, cf);
+  }
 
   // Closes the database; returns rc, or kExitFailed if closing failed.
   int Finish(int rc) {
@@ -136,8 +192,10 @@ class Session {
   }
 
  private:
+  std::string dir_;
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<DB> db_;
+  std::vector<ColumnFamilyHandle*> handles_;
 };
 
 // Parses a db command's words: `spec` with `positionals` arguments, the usage with the note
@@ -159,14 +217,16 @@ bool Bytes(const Args& args, size_t index, std::string* out) {
 
 int DbGet(const Words& words) {
   Args args;
-  if (int rc = Parse(words, {{}, {"hex"}}, kGetUsage, 2, &args); rc >= 0) return rc;
+  if (int rc = Parse(words, {{"cf"}, {"hex"}}, kGetUsage, 2, &args); rc >= 0) return rc;
   std::string key, value;
   if (!Bytes(args, 1, &key)) return UsageError("KEY is not hex", kGetUsage);
   Session session;
   if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
     return rc;
   DB* db = session.db();
-  Status s = db->Get(ReadOptions(), key, &value);
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
+  Status s = db->Get(ReadOptions(), cf, key, &value);
   const bool hex = args.Has("hex");
   if (s.IsNotFound()) {
     absl::FPrintF(stderr, "lsm: key '%s' not found\n", FormatBytes(key, hex));
@@ -184,7 +244,7 @@ int DbGet(const Words& words) {
 
 int DbPut(const Words& words) {
   Args args;
-  if (int rc = Parse(words, {{}, {"hex", "create"}}, kPutUsage, 3, &args); rc >= 0) return rc;
+  if (int rc = Parse(words, {{"cf"}, {"hex", "create"}}, kPutUsage, 3, &args); rc >= 0) return rc;
   std::string key, value;
   if (!Bytes(args, 1, &key) || !Bytes(args, 2, &value)) {
     return UsageError("KEY or VALUE is not hex", kPutUsage);
@@ -193,7 +253,9 @@ int DbPut(const Words& words) {
   const auto mode = args.Has("create") ? Session::Mode::kCreate : Session::Mode::kWrite;
   if (int rc = session.Open(args.positional()[0], mode); rc != kExitOk) return rc;
   DB* db = session.db();
-  Status s = db->Put(WriteOptions{.sync = true}, key, value);
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
+  Status s = db->Put(WriteOptions{.sync = true}, cf, key, value);
   if (!s.ok()) return session.Finish(Fail("put", s));
   const bool hex = args.Has("hex");
   if (args.Has("json")) {
@@ -207,13 +269,15 @@ int DbPut(const Words& words) {
 
 int DbDelete(const Words& words) {
   Args args;
-  if (int rc = Parse(words, {{}, {"hex"}}, kDeleteUsage, 2, &args); rc >= 0) return rc;
+  if (int rc = Parse(words, {{"cf"}, {"hex"}}, kDeleteUsage, 2, &args); rc >= 0) return rc;
   std::string key;
   if (!Bytes(args, 1, &key)) return UsageError("KEY is not hex", kDeleteUsage);
   Session session;
   if (int rc = session.Open(args.positional()[0], Session::Mode::kWrite); rc != kExitOk) return rc;
   DB* db = session.db();
-  Status s = db->Delete(WriteOptions{.sync = true}, key);
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
+  Status s = db->Delete(WriteOptions{.sync = true}, cf, key);
   if (!s.ok()) return session.Finish(Fail("delete", s));
   if (args.Has("json")) {
     absl::PrintF("{\"op\": \"delete\", \"key\": %s, \"status\": \"OK\"}\n",
@@ -226,7 +290,8 @@ int DbDelete(const Words& words) {
 
 int DbScan(const Words& words) {
   Args args;
-  if (int rc = Parse(words, {{"from", "to", "limit"}, {"hex"}}, kScanUsage, 1, &args); rc >= 0) {
+  if (int rc = Parse(words, {{"cf", "from", "to", "limit"}, {"hex"}}, kScanUsage, 1, &args);
+      rc >= 0) {
     return rc;
   }
   uint64_t limit = UINT64_MAX;
@@ -239,6 +304,8 @@ int DbScan(const Words& words) {
   if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
     return rc;
   DB* db = session.db();
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
   const bool hex = args.Has("hex"), json = args.Has("json");
   std::string_view upper(to);
   ReadOptions ro;
@@ -246,7 +313,7 @@ int DbScan(const Words& words) {
   uint64_t count = 0;
   Status s;
   {
-    std::unique_ptr<Iterator> it = db->NewIterator(ro);
+    std::unique_ptr<Iterator> it = db->NewIterator(ro, cf);
     if (json) absl::PrintF("{\"entries\": [");
     for (it->Seek(from); it->Valid() && count < limit; it->Next(), ++count) {
       if (json) {
@@ -271,19 +338,21 @@ int DbScan(const Words& words) {
 
 int DbStats(const Words& words) {
   Args args;
-  if (int rc = Parse(words, {}, kStatsUsage, 1, &args); rc >= 0) return rc;
+  if (int rc = Parse(words, {{"cf"}, {}}, kStatsUsage, 1, &args); rc >= 0) return rc;
   Session session;
   if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
     return rc;
   DB* db = session.db();
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
   std::string stats, recovery;
-  if (!db->GetProperty("lsm.stats", &stats)) stats = "(lsm.stats not available)";
+  if (!db->GetProperty(cf, "lsm.stats", &stats)) stats = "(lsm.stats not available)";
   if (!db->GetProperty("lsm.recovery", &recovery)) recovery = "";
   const bool json = args.Has("json");
   std::string properties;
   for (std::string_view name : kIntProperties) {
     uint64_t n;
-    if (!db->GetIntProperty(name, &n)) continue;
+    if (!db->GetIntProperty(cf, name, &n)) continue;
     if (json) {
       absl::StrAppendFormat(&properties, "%s%s: %u", properties.empty() ? "" : ", ",
                             JsonString(name), n);
@@ -294,9 +363,11 @@ int DbStats(const Words& words) {
   if (json) {
     absl::PrintF(
         "{\"files_at_level\": %s, \"stats\": %s, \"properties\": {%s}, \"recovery\": %s}\n",
-        FilesPerLevel(db, true), JsonString(stats), properties, JsonString(recovery));
+        FilesPerLevel(db, cf, true), JsonString(stats), properties, JsonString(recovery));
   } else {
-    absl::PrintF("database %s\n", args.positional()[0]);
+    absl::PrintF("database %s", args.positional()[0]);
+    if (args.Has("cf")) absl::PrintF(", column family '%s'", Escape(cf->GetName()));
+    absl::PrintF("\n");
     absl::PrintF("%s", stats);
     absl::PrintF("properties:\n%s", properties);
     if (!recovery.empty()) absl::PrintF("recovery at this open: %s\n", recovery);
@@ -324,20 +395,22 @@ int DbOptions(const Words& words) {
 
 int DbCompact(const Words& words) {
   Args args;
-  if (int rc = Parse(words, {}, kCompactUsage, 1, &args); rc >= 0) return rc;
+  if (int rc = Parse(words, {{"cf"}, {}}, kCompactUsage, 1, &args); rc >= 0) return rc;
   Session session;
   if (int rc = session.Open(args.positional()[0], Session::Mode::kWrite); rc != kExitOk) return rc;
   DB* db = session.db();
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
   const bool json = args.Has("json");
-  const std::string before = FilesPerLevel(db, json);
-  Status s = db->CompactRange(nullptr, nullptr);
+  const std::string before = FilesPerLevel(db, cf, json);
+  Status s = db->CompactRange(cf, nullptr, nullptr);
   if (s.IsNotSupported()) {
     absl::FPrintF(stderr, "lsm: manual compaction is not supported by this build: %s\n",
                   s.ToString());
     return session.Finish(kExitFailed);
   }
   if (!s.ok()) return session.Finish(Fail("compaction", s));
-  const std::string after = FilesPerLevel(db, json);
+  const std::string after = FilesPerLevel(db, cf, json);
   if (json) {
     absl::PrintF(
         "{\"op\": \"compact\", \"status\": \"OK\", \"files_at_level_before\": %s, "
@@ -356,17 +429,20 @@ int DbVerify(const Words& words) {
   const bool json = args.Has("json");
   bool opened = false;
   uint64_t keys = 0, bytes = 0;
+  size_t families = 0;
   Status read;
   {
     Session session;
     if (session.Open(dir, Session::Mode::kReadOnly) == kExitOk) {
       opened = true;
-      {
-        std::unique_ptr<Iterator> it = session.db()->NewIterator(ReadOptions());
+      families = session.families().size();
+      for (ColumnFamilyHandle* cf : session.families()) {
+        std::unique_ptr<Iterator> it = session.db()->NewIterator(ReadOptions(), cf);
         for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
           bytes += it->key().size() + it->value().size();
         }
         read = it->status();
+        if (!read.ok()) break;
       }
       if (session.Finish(kExitOk) != kExitOk && read.ok()) {
         read = Status::IOError("closing the database failed (see above)");
@@ -377,13 +453,15 @@ int DbVerify(const Words& words) {
   const Status listed = CheckTables(dir, &checks);
   if (json) {
     absl::PrintF(
-        "{\"database\": {\"opens\": %s, \"live_keys\": %u, \"bytes\": %u, \"status\": %s}, ",
-        opened ? "true" : "false", keys, bytes,
+        "{\"database\": {\"opens\": %s, \"live_keys\": %u, \"bytes\": %u, "
+        "\"column_families\": %u, \"status\": %s}, ",
+        opened ? "true" : "false", keys, bytes, families,
         JsonString(!opened ? "does not open (see stderr)" : read.ToString()));
   } else if (!opened) {
     absl::PrintF("FAILED   the database does not open (see above); checking its tables\n");
   } else if (read.ok()) {
-    absl::PrintF("OK       database opens; %u live keys, %u bytes read\n", keys, bytes);
+    absl::PrintF("OK       database opens; %u live keys, %u bytes read%s\n", keys, bytes,
+                 families > 1 ? absl::StrFormat(" in %u column families", families) : "");
   } else {
     absl::PrintF("FAILED   reading the database after %u keys: %s\n", keys, read.ToString());
   }
@@ -440,6 +518,83 @@ int DbRepair(const Words& words) {
     }
   }
   return kExitOk;
+}
+
+namespace {
+
+// lsm db cf list DIR: the families, default first, with their IDs.
+int CfList(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {}, kCfUsage, 1, &args); rc >= 0) return rc;
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
+    return rc;
+  const bool json = args.Has("json");
+  if (json) absl::PrintF("{\"column_families\": [");
+  bool first = true;
+  for (ColumnFamilyHandle* cf : session.families()) {
+    if (json) {
+      absl::PrintF("%s{\"id\": %u, \"name\": %s}", first ? "" : ", ", cf->GetID(),
+                   JsonString(Escape(cf->GetName())));
+    } else {
+      absl::PrintF("%u '%s'\n", cf->GetID(), Escape(cf->GetName()));
+    }
+    first = false;
+  }
+  if (json) {
+    absl::PrintF("], \"count\": %u}\n", session.families().size());
+  } else {
+    absl::PrintF("-- %u column families\n", session.families().size());
+  }
+  return session.Finish(kExitOk);
+}
+
+// lsm db cf create|drop DIR NAME.
+int CfCreateOrDrop(const Words& words, bool create) {
+  Args args;
+  if (int rc = Parse(words, {}, kCfUsage, 2, &args); rc >= 0) return rc;
+  const std::string name = Unescape(args.positional()[1]);
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kWrite); rc != kExitOk) return rc;
+  ColumnFamilyHandle* cf = nullptr;
+  uint32_t id = 0;
+  if (create) {
+    Status s = session.db()->CreateColumnFamily(ColumnFamilyOptions(), name, &cf);
+    if (!s.ok())
+      return session.Finish(Fail("cannot create column family '" + Escape(name) + "'", s));
+    id = cf->GetID();
+  } else {
+    if (int rc = session.Family(name, &cf); rc != kExitOk) return session.Finish(rc);
+    id = cf->GetID();
+    Status s = session.db()->DropColumnFamily(cf);
+    if (!s.ok()) return session.Finish(Fail("cannot drop column family '" + Escape(name) + "'", s));
+  }
+  const char* op = create ? "create" : "drop";
+  if (args.Has("json")) {
+    absl::PrintF("{\"op\": \"%s_column_family\", \"name\": %s, \"id\": %u, \"status\": \"OK\"}\n",
+                 op, JsonString(Escape(name)), id);
+  } else {
+    absl::PrintF("OK: %s column family '%s' (id %u)\n", create ? "created" : "dropped",
+                 Escape(name), id);
+  }
+  return session.Finish(kExitOk);
+}
+
+}  // namespace
+
+int DbCf(const Words& words) {
+  if (words.empty()) return UsageError("expected list, create or drop", kCfUsage);
+  const std::string& what = words[0];
+  if (what == "--help" || what == "-h" || what == "help") {
+    absl::PrintF("%s%s", kCfUsage, kKeyNote);
+    return kExitOk;
+  }
+  const Words rest(words.begin() + 1, words.end());
+  if (what == "list") return CfList(rest);
+  if (what == "create") return CfCreateOrDrop(rest, true);
+  if (what == "drop") return CfCreateOrDrop(rest, false);
+  return UsageError("unknown column family command '" + what + "': expected list, create or drop",
+                    kCfUsage);
 }
 
 }  // namespace lsm::cli

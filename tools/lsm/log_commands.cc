@@ -1,10 +1,15 @@
 // lsm wal dump | manifest dump: log files read through log::Reader, their records decoded as
 // write batches or version edits.
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "lsm/column_family.h"
 #include "src/base/dbformat.h"
 #include "src/base/filename.h"
 #include "src/base/write_batch_internal.h"
@@ -131,9 +136,7 @@ std::string EditJson(const VersionEdit& e) {
 class BatchPrinter : public WriteBatch::Handler {
  public:
   BatchPrinter(SequenceNumber seq, bool hex, bool json) : seq_(seq), hex_(hex), json_(json) {}
-  Status Put(std::string_view key, std::string_view value) override {
-    return PutCF(0, key, value);
-  }
+  Status Put(std::string_view key, std::string_view value) override { return PutCF(0, key, value); }
   Status Delete(std::string_view key) override { return DeleteCF(0, key); }
   Status Merge(std::string_view key, std::string_view operand) override {
     return MergeCF(0, key, operand);
@@ -155,8 +158,8 @@ class BatchPrinter : public WriteBatch::Handler {
   }
   Status DeleteCF(uint32_t cf, std::string_view key) override {
     if (json_) {
-      absl::PrintF("%s{\"seq\": %u, \"cf\": %u, \"type\": \"del\", \"key\": %s}", Sep(), seq_++,
-                   cf, JsonString(FormatBytes(key, hex_)));
+      absl::PrintF("%s{\"seq\": %u, \"cf\": %u, \"type\": \"del\", \"key\": %s}", Sep(), seq_++, cf,
+                   JsonString(FormatBytes(key, hex_)));
     } else {
       absl::PrintF("    DEL %s'%s' @ %u\n", Family(cf), FormatBytes(key, hex_), seq_++);
     }
@@ -195,6 +198,150 @@ class BatchPrinter : public WriteBatch::Handler {
   SequenceNumber seq_;
   const bool hex_, json_;
   bool first_ = true;
+};
+
+// What the edits of a MANIFEST add up to, per column family: the families created and not
+// dropped, each with its comparator, log number and files per level, and the numbers shared by
+// all of them.
+class ManifestState {
+ public:
+  ManifestState() { families_[0].name = kDefaultColumnFamilyName; }
+
+  // Applies one edit as recovery (VersionSet::Recover) does. Corruption for an edit that
+  // recovery refuses: one of a family not created (or already dropped), a second creation of
+  // a live family, a drop of the default family.
+  Status Apply(const VersionEdit& edit) {
+    const uint32_t id = edit.column_family();
+    if (edit.column_family_name()) {
+      if (families_.contains(id)) {
+        return Status::Corruption(absl::StrFormat("creates column family %u twice", id));
+      }
+      families_[id].name = *edit.column_family_name();
+      dropped_.erase(id);
+      max_column_family_ = std::max(max_column_family_, id);
+    }
+    auto it = families_.find(id);
+    if (it == families_.end()) {
+      return Status::Corruption(absl::StrFormat("an edit of unknown column family %u", id));
+    }
+    if (edit.max_column_family()) {
+      max_column_family_ = std::max(max_column_family_, *edit.max_column_family());
+    }
+    if (edit.next_file_number()) next_file_number_ = edit.next_file_number();
+    // The last sequence only grows (the edits of a group may have been built at different
+    // moments).
+    if (edit.last_sequence()) {
+      last_sequence_ = std::max(last_sequence_.value_or(0), *edit.last_sequence());
+    }
+    if (edit.is_column_family_drop()) {
+      if (id == 0) return Status::Corruption("drops the default column family");
+      dropped_[id] = it->second.name;
+      families_.erase(it);
+      return Status::OK();
+    }
+    Family& family = it->second;
+    if (edit.comparator()) family.comparator = edit.comparator();
+    if (edit.log_number()) family.log_number = edit.log_number();
+    for (const auto& [level, n] : edit.deleted_files()) family.levels[level].erase(n);
+    for (const auto& [level, f] : edit.new_files()) family.levels[level][f.number] = f;
+    return Status::OK();
+  }
+
+  // The report after the edits:
+  //   == resulting state: next file number 12, last sequence 305, max column family 2
+  //   == column family 0 'default'
+  //   L1: 1 files, 667 bytes
+  //   VersionEdit { ... }
+  //   == column family 2 'tmp' dropped
+  std::string Text() const {
+    std::string r = absl::StrFormat(
+        "== resulting state: next file number %s, last sequence %s, "
+        "max column family %u\n",
+        Optional(next_file_number_), Optional(last_sequence_), max_column_family_);
+    for (const auto& [id, family] : families_) {
+      absl::StrAppendFormat(&r, "== column family %u '%s'\n", id, Escape(family.name));
+      for (const auto& [level, files] : family.levels) {
+        uint64_t bytes = 0;
+        for (const auto& [n, f] : files) bytes += f.file_size;
+        if (!files.empty())
+          absl::StrAppendFormat(&r, "L%d: %u files, %u bytes\n", level, files.size(), bytes);
+      }
+      absl::StrAppendFormat(&r, "%s\n", Snapshot(id, family).DebugString());
+    }
+    for (const auto& [id, name] : dropped_) {
+      absl::StrAppendFormat(&r, "== column family %u '%s' dropped\n", id, Escape(name));
+    }
+    return r;
+  }
+
+  // The same as one JSON object: {"next_file_number", "last_sequence", "max_column_family",
+  // "column_families": [{"id", "name", "files_at_level", "bytes_at_level", "state"}],
+  // "dropped_column_families": [{"id", "name"}]}, "state" being a version edit that adds the
+  // family's files.
+  std::string Json() const {
+    std::string r = absl::StrFormat(
+        "{\"next_file_number\": %s, \"last_sequence\": %s, \"max_column_family\": %u, "
+        "\"column_families\": [",
+        next_file_number_ ? std::to_string(*next_file_number_) : "null",
+        last_sequence_ ? std::to_string(*last_sequence_) : "null", max_column_family_);
+    bool first = true;
+    for (const auto& [id, family] : families_) {
+      std::string files = "[", bytes = "[";
+      for (int level = 0; level < kNumLevels; ++level) {
+        uint64_t n = 0, b = 0;
+        if (auto l = family.levels.find(level); l != family.levels.end()) {
+          n = l->second.size();
+          for (const auto& [number, f] : l->second) b += f.file_size;
+        }
+        absl::StrAppendFormat(&files, "%s%u", level == 0 ? "" : ", ", n);
+        absl::StrAppendFormat(&bytes, "%s%u", level == 0 ? "" : ", ", b);
+      }
+      absl::StrAppendFormat(&r,
+                            "%s\n  {\"id\": %u, \"name\": %s, \"files_at_level\": %s], "
+                            "\"bytes_at_level\": %s], \"state\": %s}",
+                            first ? "" : ",", id, JsonString(Escape(family.name)), files, bytes,
+                            EditJson(Snapshot(id, family)));
+      first = false;
+    }
+    r += "], \"dropped_column_families\": [";
+    first = true;
+    for (const auto& [id, name] : dropped_) {
+      absl::StrAppendFormat(&r, "%s{\"id\": %u, \"name\": %s}", first ? "" : ", ", id,
+                            JsonString(Escape(name)));
+      first = false;
+    }
+    return r + "]}";
+  }
+
+ private:
+  struct Family {
+    std::string name;
+    std::optional<std::string> comparator;
+    std::optional<uint64_t> log_number;
+    std::map<int, std::map<uint64_t, FileMetaData>> levels;
+  };
+
+  static std::string Optional(const std::optional<uint64_t>& n) {
+    return n ? std::to_string(*n) : "unknown";
+  }
+
+  // One edit holding the family's state: its comparator, log number and files.
+  static VersionEdit Snapshot(uint32_t id, const Family& family) {
+    VersionEdit e;
+    e.SetColumnFamily(id);
+    if (family.comparator) e.SetComparatorName(*family.comparator);
+    if (family.log_number) e.SetLogNumber(*family.log_number);
+    for (const auto& [level, files] : family.levels) {
+      for (const auto& [n, f] : files) e.AddFile(level, f);
+    }
+    return e;
+  }
+
+  std::map<uint32_t, Family> families_;  // live families by ID
+  std::map<uint32_t, std::string> dropped_;
+  std::optional<uint64_t> next_file_number_;
+  std::optional<SequenceNumber> last_sequence_;
+  uint32_t max_column_family_ = 0;
 };
 
 }  // namespace
@@ -258,51 +405,47 @@ int ManifestDump(const Words& words) {
     return UsageError("'" + path + "' is not named MANIFEST-NNNNNN", kManifestUsage);
   }
   const bool json = args.Has("json");
-  std::map<int, std::map<uint64_t, FileMetaData>> levels;
-  VersionEdit state;  // the latest scalar fields
+  ManifestState state;
   int bad_edits = 0;
   bool first = true;
   if (json) absl::PrintF("{\"file\": %s, \"edits\": [", JsonString(path));
   auto each = [&](uint64_t offset, std::string_view record) {
-    VersionEdit edit;
-    Status s = edit.DecodeFrom(record);
+    std::vector<VersionEdit> edits;
+    const Status decoded = VersionEdit::DecodeGroup(record, &edits);
+    // Applied in order as recovery applies them; the first edit it would refuse is reported.
+    Status applied;
+    for (size_t i = 0; decoded.ok() && i < edits.size(); ++i) {
+      if (Status s = state.Apply(edits[i]); !s.ok() && applied.ok()) applied = s;
+    }
+    const Status& s = decoded.ok() ? applied : decoded;
     if (json) {
-      absl::PrintF("%s\n  {\"offset\": %u, \"edit\": %s, \"status\": %s}", first ? "" : ",", offset,
-                   s.ok() ? EditJson(edit) : "null", JsonString(s.ToString()));
-    } else if (s.ok()) {
-      absl::PrintF("@ %u: %s\n", offset, edit.DebugString());
-    } else {
-      absl::PrintF("@ %u: BAD EDIT: %s\n", offset, s.ToString());
+      std::string list = "[";
+      for (size_t i = 0; decoded.ok() && i < edits.size(); ++i) {
+        absl::StrAppendFormat(&list, "%s%s", i == 0 ? "" : ", ", EditJson(edits[i]));
+      }
+      absl::PrintF("%s\n  {\"offset\": %u, \"edits\": %s, \"status\": %s}", first ? "" : ",",
+                   offset, decoded.ok() ? list + "]" : "null", JsonString(s.ToString()));
+    } else if (decoded.ok()) {
+      if (edits.size() == 1) {
+        absl::PrintF("@ %u: %s\n", offset, edits[0].DebugString());
+      } else {
+        absl::PrintF("@ %u: group of %u edits, applied together\n", offset, edits.size());
+        for (const VersionEdit& e : edits) absl::PrintF("%s\n", e.DebugString());
+      }
     }
+    if (!json && !s.ok()) absl::PrintF("@ %u: BAD EDIT: %s\n", offset, s.ToString());
     first = false;
-    if (!s.ok()) {
-      ++bad_edits;
-      return;
-    }
-    if (edit.comparator()) state.SetComparatorName(*edit.comparator());
-    if (edit.log_number()) state.SetLogNumber(*edit.log_number());
-    if (edit.next_file_number()) state.SetNextFileNumber(*edit.next_file_number());
-    if (edit.last_sequence()) state.SetLastSequence(*edit.last_sequence());
-    for (const auto& [level, n] : edit.deleted_files()) levels[level].erase(n);
-    for (const auto& [level, f] : edit.new_files()) levels[level][f.number] = f;
+    if (!s.ok()) ++bad_edits;
   };
   log::ReadReport report;
   const Status s = ReadLog(path, "manifest " + std::string(BaseName(path)), number, each, &report);
-  for (const auto& [level, files] : levels) {
-    for (const auto& [n, f] : files) state.AddFile(level, f);
-  }
   if (json) {
-    absl::PrintF("\n], \"result\": %s, ", EditJson(state));
+    absl::PrintF("\n], \"result\": %s, ", state.Json());
   } else {
-    absl::PrintF("== resulting state:\n");
-    for (const auto& [level, files] : levels) {
-      uint64_t bytes = 0;
-      for (const auto& [n, f] : files) bytes += f.file_size;
-      if (!files.empty()) absl::PrintF("L%d: %u files, %u bytes\n", level, files.size(), bytes);
-    }
-    absl::PrintF("%s\n", state.DebugString());
+    absl::PrintF("%s", state.Text());
   }
-  return FinishDump(path, s, report, json, "bad_edits", "undecodable version edits", bad_edits);
+  return FinishDump(path, s, report, json, "bad_edits", "undecodable or inconsistent version edits",
+                    bad_edits);
 }
 
 }  // namespace lsm::cli

@@ -44,6 +44,7 @@ constexpr Command kCommands[] = {
     {"db", "compact", DbCompact, "compact the whole key range"},
     {"db", "verify", DbVerify, "open the database, read every key, check every table"},
     {"db", "repair", DbRepair, "rebuild a lost or damaged MANIFEST from the tables and logs"},
+    {"db", "cf", DbCf, "list, create or drop column families"},
 };
 
 void PrintHelp(FILE* out, const char* only_group) {
