@@ -10,7 +10,9 @@
 // The log holds Put, Delete, Merge (string append), DeleteRange, WriteBatch, Get, iterator walks
 // (Seek, SeekForPrev, SeekToFirst, SeekToLast, then Next and Prev, some with bounds), snapshots
 // taken, read and released, Flush, CompactRange, and close and reopen. The history records one line
-// per operation: statuses, values, and every iterator position.
+// per operation: statuses, values, and every iterator position. Each run opens two column
+// families, the default one and "meta"; an operation acts on one of them (batch records each
+// choose their own), and a Flush on one or both.
 //
 // Scale: LSM_METAMORPHIC_SEEDS (default 5) seeds, spread over five test cases, x
 // LSM_METAMORPHIC_OPS (default 5000) operations x 9 option sets. A failure prints the seed
@@ -54,8 +56,10 @@ struct Op {
   std::string key;    // Put, Delete, Merge, Get; Iterate: the seek target; Compact: begin
   std::string value;  // Put; Merge: the operand; Compact, DeleteRange: end
   bool sync = false;  // writes, for option sets that sync as the log says
-  // Batch: (put?, key, value) in order.
-  std::vector<std::tuple<bool, std::string, std::string>> batch;
+  // The column family: 0 the default one, 1 "meta"; Flush: -1 for every family.
+  int cf = 0;
+  // Batch: (put?, key, value, column family) in order.
+  std::vector<std::tuple<bool, std::string, std::string, int>> batch;
   // Get, Iterate: a snapshot (index among those held) or -1; Release: the index.
   int snapshot = -1;
   // Iterate: 0 SeekToFirst, 1 SeekToLast, 2 Seek, 3 SeekForPrev; then steps, 'n' Next and
@@ -71,6 +75,7 @@ struct Op {
                                          "Iterate",      "Snapshot", "Release", "Flush",
                                          "CompactRange", "Reopen",   "Merge",   "DeleteRange"};
     std::string s = kNames[static_cast<int>(kind)];
+    if (cf != 0) s += cf > 0 ? "@meta" : "@all";
     switch (kind) {
       case Kind::kPut:
       case Kind::kMerge:
@@ -115,6 +120,7 @@ std::vector<Op> GenerateLog(uint64_t seed, int count) {
   for (int i = 0; i < count; i++) {
     Op op{};
     op.sync = rnd.OneIn(10);
+    op.cf = rnd.OneIn(3) ? 1 : 0;
     const uint64_t r = rnd.Uniform(1000);
     if (r < 210) {
       op.kind = Op::Kind::kPut;
@@ -137,7 +143,7 @@ std::vector<Op> GenerateLog(uint64_t seed, int count) {
       const int n = static_cast<int>(rnd.Uniform(9));
       for (int j = 0; j < n; j++) {
         const bool put = !rnd.OneIn(3);
-        op.batch.emplace_back(put, key(), put ? value() : "");
+        op.batch.emplace_back(put, key(), put ? value() : "", rnd.OneIn(3) ? 1 : 0);
       }
     } else if (r < 650) {
       op.kind = Op::Kind::kGet;
@@ -171,6 +177,7 @@ std::vector<Op> GenerateLog(uint64_t seed, int count) {
       }
     } else if (r < 850) {
       op.kind = Op::Kind::kFlush;
+      if (rnd.OneIn(2)) op.cf = -1;
     } else if (r < 860) {
       op.kind = Op::Kind::kCompact;
       op.key = key();
@@ -349,9 +356,14 @@ class Runner {
       ASSERT_TRUE(s.ok()) << s.ToString();
     }
     db_.reset();
-    Status s = DB::Open(options_, dbname_, &db_);
+    options_.create_missing_column_families = true;
+    Status s =
+        DB::Open(options_, dbname_, {{kDefaultColumnFamilyName, options_}, {"meta", options_}},
+                 &handles_, &db_);
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
+
+  ColumnFamilyHandle* Family(int cf) const { return handles_.at(cf == 1 ? 1 : 0); }
 
   void ReleaseSnapshots() {
     for (const Snapshot* snap : snapshots_) db_->ReleaseSnapshot(snap);
@@ -362,24 +374,24 @@ class Runner {
     Status s;
     switch (op.kind) {
       case Op::Kind::kPut:
-        s = db_->Put(Write(op), op.key, op.value);
+        s = db_->Put(Write(op), Family(op.cf), op.key, op.value);
         break;
       case Op::Kind::kDelete:
-        s = db_->Delete(Write(op), op.key);
+        s = db_->Delete(Write(op), Family(op.cf), op.key);
         break;
       case Op::Kind::kMerge:
-        s = db_->Merge(Write(op), op.key, op.value);
+        s = db_->Merge(Write(op), Family(op.cf), op.key, op.value);
         break;
       case Op::Kind::kDeleteRange:
-        s = db_->DeleteRange(Write(op), op.key, op.value);
+        s = db_->DeleteRange(Write(op), Family(op.cf), op.key, op.value);
         break;
       case Op::Kind::kBatch: {
         WriteBatch batch;
-        for (const auto& [put, k, v] : op.batch) {
+        for (const auto& [put, k, v, cf] : op.batch) {
           if (put) {
-            batch.Put(k, v);
+            batch.Put(Family(cf), k, v);
           } else {
-            batch.Delete(k);
+            batch.Delete(Family(cf), k);
           }
         }
         s = db_->Write(Write(op), &batch);
@@ -389,7 +401,7 @@ class Runner {
         ReadOptions ro;
         ro.snapshot = op.snapshot >= 0 ? snapshots_.at(op.snapshot) : nullptr;
         std::string value;
-        s = db_->Get(ro, op.key, &value);
+        s = db_->Get(ro, Family(op.cf), op.key, &value);
         if (s.ok()) return Show(value);
         if (s.IsNotFound()) return "NotFound";
         ADD_FAILURE() << "Get: " << s.ToString();
@@ -405,11 +417,12 @@ class Runner {
         snapshots_.erase(snapshots_.begin() + op.snapshot);
         return "OK";
       case Op::Kind::kFlush:
-        s = db_->Flush();
+        s = op.cf < 0 ? db_->Flush() : db_->Flush(FlushOptions(), Family(op.cf));
         break;
       case Op::Kind::kCompact: {
         const std::string_view begin = op.key, end = op.value;
-        s = db_->CompactRange(op.has_lower ? &begin : nullptr, op.has_upper ? &end : nullptr);
+        s = db_->CompactRange(Family(op.cf), op.has_lower ? &begin : nullptr,
+                              op.has_upper ? &end : nullptr);
         break;
       }
       case Op::Kind::kReopen:
@@ -426,7 +439,7 @@ class Runner {
     const std::string_view lower = op.lower, upper = op.upper;
     if (op.has_lower) ro.iterate_lower_bound = &lower;
     if (op.has_upper) ro.iterate_upper_bound = &upper;
-    std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+    std::unique_ptr<Iterator> it = db_->NewIterator(ro, Family(op.cf));
     switch (op.seek) {
       case 0:
         it->SeekToFirst();
@@ -464,6 +477,7 @@ class Runner {
   Options options_;
   std::string dbname_;
   std::unique_ptr<DB> db_;
+  std::vector<ColumnFamilyHandle*> handles_;  // the default family, then "meta"
   std::vector<const Snapshot*> snapshots_;
 };
 
