@@ -2,11 +2,15 @@
 // Delete, WriteBatch, Get, iterator walks (seeks, steps both ways, bounds, an iterator kept open
 // across writes, flushes and compactions), snapshots taken, read and released, Flush,
 // CompactRange and close + reopen, on an in-memory file system with tiny tables and levels.
+// Two column families, the default one and "side", each with its own model: an op switches
+// which one later ops act on, batch records may go to the other, and "side" is dropped and
+// created again.
 // The first two bytes choose the options (compaction style, compression, comparator, ...).
 // Every read must equal the model; a snapshot's reads equal the model copy of its moment.
 // A mismatch prints what differed and aborts. The input format is in db_ops_input.h.
 
 #include <algorithm>
+#include <array>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -143,7 +147,7 @@ class Runner {
   Runner(const uint8_t* data, size_t size) : in_(data, size) {
     options_ = DecodeOptions(&in_, std::make_shared<MemFileSystem>());
     cmp_ = options_.comparator != nullptr ? options_.comparator : BytewiseComparator();
-    model_ = Model(UserLess{cmp_});
+    models_ = {Model(UserLess{cmp_}), Model(UserLess{cmp_})};
     options_.merge_operator = MergeOperators::CreateStringAppendOperator(',');
   }
 
@@ -202,78 +206,82 @@ class Runner {
 
   void Step() {
     const int op = in_.Byte() % kNumDBOps;
+    Model& model = models_[cf_];
+    ColumnFamilyHandle* cf = handles_[cf_];
     switch (op) {
       case kOpPut:
       case kOpPut2:
       case kOpPut3: {
         const std::string k = NextKey(), v = NextValue();
-        CheckOk(db_->Put(WriteOptions(), k, v), "Put");
-        model_[k] = v;
+        CheckOk(db_->Put(WriteOptions(), cf, k, v), "Put");
+        model[k] = v;
         break;
       }
       case kOpDelete: {
         const std::string k = NextKey();
-        CheckOk(db_->Delete(WriteOptions(), k), "Delete");
-        model_.erase(k);
+        CheckOk(db_->Delete(WriteOptions(), cf, k), "Delete");
+        model.erase(k);
         break;
       }
       case kOpDeleteRange: {
         const auto [begin, end] = NextRange();
-        CheckOk(db_->DeleteRange(WriteOptions(), begin, end), "DeleteRange");
-        model_.erase(model_.lower_bound(begin), model_.lower_bound(end));
+        CheckOk(db_->DeleteRange(WriteOptions(), cf, begin, end), "DeleteRange");
+        model.erase(model.lower_bound(begin), model.lower_bound(end));
         break;
       }
       case kOpMerge: {
         const std::string k = NextKey(), v = NextValue();
-        CheckOk(db_->Merge(WriteOptions(), k, v), "Merge");
-        ModelMerge(&model_, k, v);
+        CheckOk(db_->Merge(WriteOptions(), cf, k, v), "Merge");
+        ModelMerge(&model, k, v);
         break;
       }
       case kOpWriteBatch: {
         const uint8_t n = in_.Byte();
         WriteBatch batch;
-        Model after = model_;
+        std::array<Model, 2> after = models_;
         for (int i = 0; i < n % (kMaxBatch + 1); i++) {
           const std::string k = NextKey();
-          const uint8_t kind = in_.Byte() % 3;
+          const uint8_t byte = in_.Byte();
+          const uint8_t kind = byte % 3;
+          const int f = (byte / 3) % 2 == 0 ? cf_ : 1 - cf_;
           if (kind == 0) {
-            batch.Delete(k);
-            after.erase(k);
+            batch.Delete(handles_[f], k);
+            after[f].erase(k);
           } else if (kind == 1) {
             const std::string v = NextValue();
-            batch.Merge(k, v);
-            ModelMerge(&after, k, v);
+            batch.Merge(handles_[f], k, v);
+            ModelMerge(&after[f], k, v);
           } else {
             const std::string v = NextValue();
-            batch.Put(k, v);
-            after[k] = v;
+            batch.Put(handles_[f], k, v);
+            after[f][k] = v;
           }
         }
         CheckOk(db_->Write(WriteOptions{.sync = (n & 0x80) != 0}, &batch), "Write");
-        model_ = std::move(after);
+        models_ = std::move(after);
         break;
       }
       case kOpGet:
       case kOpGet2:
-        CheckGet(NextKey(), nullptr, model_);
+        CheckGet(cf, NextKey(), nullptr, model);
         break;
       case kOpIterate:
       case kOpIterateBounded: {
         Walk w;
-        Start(&w, nullptr, model_, /*bounded=*/op == kOpIterateBounded);
+        Start(&w, nullptr, cf, model, /*bounded=*/op == kOpIterateBounded);
         Steps(&w);
         break;
       }
       case kOpOpenIterator:
         live_ = std::make_unique<Walk>();
-        Start(live_.get(), nullptr, model_, /*bounded=*/in_.Byte() % 2 == 1);
+        Start(live_.get(), nullptr, cf, model, /*bounded=*/in_.Byte() % 2 == 1);
         Steps(live_.get());
         break;
       case kOpStepIterator:
         if (live_ != nullptr) Steps(live_.get());
         break;
       case kOpTakeSnapshot:
-        if (snapshots_.size() < kMaxSnapshots) snapshots_.emplace_back(db_->GetSnapshot(), model_);
+        if (snapshots_.size() < kMaxSnapshots) snapshots_.emplace_back(db_->GetSnapshot(), models_);
         break;
       case kOpReleaseSnapshot:
         if (!snapshots_.empty()) {
@@ -284,12 +292,12 @@ class Runner {
         break;
       case kOpReadSnapshot:
         if (!snapshots_.empty()) {
-          const auto& [snap, model] = snapshots_[in_.Byte() % snapshots_.size()];
+          const auto& [snap, models] = snapshots_[in_.Byte() % snapshots_.size()];
           if (in_.Byte() % 2 == 0) {
-            CheckGet(NextKey(), snap, model);
+            CheckGet(cf, NextKey(), snap, models[cf_]);
           } else {
             Walk w;
-            Start(&w, snap, model, /*bounded=*/false);
+            Start(&w, snap, cf, models[cf_], /*bounded=*/false);
             Steps(&w);
           }
         }
@@ -302,7 +310,7 @@ class Runner {
         const auto [a, b] = NextRange();
         if (flushes_++ >= kMaxFlushes) break;
         const std::string_view begin = a, end = b;
-        CheckOk(db_->CompactRange((shape & 1) ? nullptr : &begin, (shape & 2) ? nullptr : &end),
+        CheckOk(db_->CompactRange(cf, (shape & 1) ? nullptr : &begin, (shape & 2) ? nullptr : &end),
                 "CompactRange");
         break;
       }
@@ -313,14 +321,33 @@ class Runner {
           CheckAll("after reopen");
         }
         break;
+      case kOpColumnFamily:
+        cf_ = in_.Byte() % 2;
+        break;
+      case kOpRecreateFamily: {
+        CheckOk(db_->DropColumnFamily(handles_[1]), "DropColumnFamily");
+        std::string value;
+        if (!db_->Get(ReadOptions(), handles_[1], "a", &value).IsInvalidArgument()) {
+          Fail("a read of a dropped family did not fail with InvalidArgument");
+        }
+        CheckOk(db_->CreateColumnFamily(options_, "side", &handles_[1]), "CreateColumnFamily");
+        models_[1].clear();
+        for (auto& [snap, models] : snapshots_) models[1].clear();
+        break;
+      }
       default:
         break;
     }
   }
 
   void Open() {
-    const Status s = DB::Open(options_, kDBName, &db_);
+    options_.create_missing_column_families = true;
+    std::vector<ColumnFamilyHandle*> handles;
+    const Status s =
+        DB::Open(options_, kDBName, {{kDefaultColumnFamilyName, options_}, {"side", options_}},
+                 &handles, &db_);
     if (!s.ok()) Fail("Open: %s", s.ToString().c_str());
+    handles_ = {handles[0], handles[1]};
   }
 
   void Close() {
@@ -331,11 +358,12 @@ class Runner {
     db_.reset();
   }
 
-  void CheckGet(const std::string& key, const Snapshot* snap, const Model& model) {
+  void CheckGet(ColumnFamilyHandle* cf, const std::string& key, const Snapshot* snap,
+                const Model& model) {
     ReadOptions ro;
     ro.snapshot = snap;
     std::string value;
-    const Status s = db_->Get(ro, key, &value);
+    const Status s = db_->Get(ro, cf, key, &value);
     const auto it = model.find(key);
     if (it == model.end()) {
       if (!s.IsNotFound()) {
@@ -350,7 +378,8 @@ class Runner {
   }
 
   // A new iterator of `model` (as of `snap`), bounded by two keys of the input if `bounded`.
-  void Start(Walk* w, const Snapshot* snap, const Model& model, bool bounded) {
+  void Start(Walk* w, const Snapshot* snap, ColumnFamilyHandle* cf, const Model& model,
+             bool bounded) {
     ReadOptions ro;
     ro.snapshot = snap;
     w->model = Model(UserLess{cmp_});
@@ -369,7 +398,7 @@ class Runner {
     } else {
       w->model = model;
     }
-    w->it = db_->NewIterator(ro);
+    w->it = db_->NewIterator(ro, cf);
     w->pos = w->model.end();
     Check(*w, "new iterator");
   }
@@ -429,11 +458,15 @@ class Runner {
     }
   }
 
-  // A full scan in both directions equals the model.
+  // A full scan of each family in both directions equals its model.
   void CheckAll(const char* when) {
+    for (int f = 0; f < 2; f++) CheckFamily(f, when);
+  }
+
+  void CheckFamily(int f, const char* when) {
     Walk w;
-    w.it = db_->NewIterator(ReadOptions());
-    w.model = model_;
+    w.it = db_->NewIterator(ReadOptions(), handles_[f]);
+    w.model = models_[f];
     w.it->SeekToFirst();
     for (w.pos = w.model.begin();; ++w.pos) {
       Check(w, when);
@@ -453,8 +486,11 @@ class Runner {
   Options options_;
   const Comparator* cmp_ = nullptr;
   std::unique_ptr<DB> db_;
-  Model model_{UserLess{BytewiseComparator()}};
-  std::vector<std::pair<const Snapshot*, Model>> snapshots_;
+  std::array<ColumnFamilyHandle*, 2> handles_{};  // the default family, "side"
+  std::array<Model, 2> models_{Model(UserLess{BytewiseComparator()}),
+                               Model(UserLess{BytewiseComparator()})};
+  int cf_ = 0;  // the family ops act on
+  std::vector<std::pair<const Snapshot*, std::array<Model, 2>>> snapshots_;
   std::unique_ptr<Walk> live_;  // declared after db_ and destroyed before it
   uint64_t value_counter_ = 0;
   int flushes_ = 0;

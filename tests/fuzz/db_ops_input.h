@@ -35,7 +35,7 @@ enum DBOp : uint8_t {
   kOpPut3,             // key value
   kOpDelete,           // key
   kOpWriteBatch,       // n (bit 7: sync), then n % 9 times: key, kind (% 3 == 0: delete;
-                       // % 3 == 1: merge), value
+                       // % 3 == 1: merge; (kind / 3) % 2: the other family), value
   kOpGet,              // key
   kOpGet2,             // key
   kOpIterate,          // walk
@@ -50,6 +50,8 @@ enum DBOp : uint8_t {
   kOpReopen,           //
   kOpMerge,            // key value (the string-append operator's operand)
   kOpDeleteRange,      // range
+  kOpColumnFamily,     // family (% 2: the default one, or "side"): later ops act on it
+  kOpRecreateFamily,   // drops "side" and creates it again, empty
   kNumDBOps,
 };
 // bounds: shape (bit 0: no lower bound, bit 1: no upper bound), range (ordered).

@@ -258,7 +258,14 @@ class OpsWriter {
   OpsWriter& RandomOps(int n) {
     for (int i = 0; i < n; i++) {
       const uint64_t r = rnd_.Uniform(100);
-      if (r < 30) {
+      if (rnd_.OneIn(20)) {
+        // Switch family, or (rarely) drop and re-create the side family.
+        if (rnd_.OneIn(8)) {
+          Op(kOpRecreateFamily);
+        } else {
+          Op(kOpColumnFamily, {static_cast<uint8_t>(rnd_.Uniform(2))});
+        }
+      } else if (r < 30) {
         Op(static_cast<DBOp>(kOpPut + rnd_.Uniform(3))).Key().Value();
       } else if (r < 33) {
         Op(kOpMerge).Key().Value();
