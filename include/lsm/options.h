@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lsm/logger.h"
 #include "lsm/status.h"
@@ -388,6 +389,17 @@ Status LoadOptionsFromFile(const std::string& path, Options* options);
 // Reads the newest OPTIONS file of the database in `dbname`; NotFound if it holds none.
 // *path, if given, receives the file's path.
 Status LoadLatestOptions(const std::string& dbname, Options* options, std::string* path = nullptr);
+
+struct ColumnFamilyDescriptor;
+
+// The same with every column family: *db_options receives the database's options and
+// *families the descriptors of all the families the file records, the default one first (as
+// DB::Open with descriptors takes them). A family's objects (comparator, compaction filter,
+// merge operator not built in) are looked up by name in the descriptor of that family that
+// *families holds on entry, or else in the default family's.
+Status LoadLatestOptions(const std::string& dbname, DBOptions* db_options,
+                         std::vector<ColumnFamilyDescriptor>* families,
+                         std::string* path = nullptr);
 
 }  // namespace lsm
 

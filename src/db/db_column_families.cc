@@ -117,6 +117,7 @@ Status DBImpl::CreateColumnFamily(const ColumnFamilyOptions& options, const std:
     RefreshMemTableSet();
     *handle = f->handle.get();
     info_log_.Info("column family %s created (ID %u)", name, id);
+    WriteOptionsFile();
     return Status::OK();
   });
 }
@@ -145,6 +146,7 @@ Status DBImpl::DropColumnFamily(ColumnFamilyHandle* column_family) {
     family->mem->Unref();
     family->mem = nullptr;
     info_log_.Info("column family %s dropped", family->name);
+    WriteOptionsFile();
     return Status::OK();
   });
   if (!s.ok()) return s;

@@ -238,7 +238,11 @@ void DBImpl::StartInfoLog() {
 
 void DBImpl::WriteOptionsFile() {
   const uint64_t number = versions_->NewFileNumber();
-  Status s = lsm::WriteOptionsFile(fs_, dbname_, number, options_);
+  std::vector<std::pair<std::string, Options>> families;
+  for (const Family* f : live_families_) {
+    if (f->id != 0) families.emplace_back(f->name, f->options);
+  }
+  Status s = lsm::WriteOptionsFile(fs_, dbname_, number, options_, families);
   if (s.ok()) {
     info_log_.Info("options written to OPTIONS-%06u", number);
   } else {

@@ -1,5 +1,6 @@
 #include "src/db/options_file.h"
 
+#include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "lsm/column_family.h"
 #include "lsm/compaction_filter.h"
 #include "lsm/comparator.h"
 #include "lsm/merge_operator.h"
@@ -257,6 +259,25 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// The section of a family's options: [CFOptions "NAME"], NAME C-escaped.
+std::string FamilySection(std::string_view family) {
+  return absl::StrFormat("CFOptions \"%s\"",
+                         absl::CEscape(absl::string_view(family.data(), family.size())));
+}
+
+// The family a section header names, if it is a [CFOptions "..."] one.
+bool ParseFamilySection(std::string_view section, std::string* family) {
+  constexpr std::string_view kPrefix = "CFOptions \"";
+  if (!section.starts_with(kPrefix) || !section.ends_with('"') ||
+      section.size() < kPrefix.size() + 2) {
+    return false;
+  }
+  const std::string_view escaped =
+      section.substr(kPrefix.size(), section.size() - kPrefix.size() - 1);
+  return absl::CUnescape(absl::string_view(escaped.data(), escaped.size()), family) &&
+         !family->empty();
+}
+
 // Applies one "name=value" line of `section`; returns why it is bad, or "".
 std::string ApplyLine(std::string_view section, std::string_view name, std::string_view value,
                       Options* options) {
@@ -276,10 +297,17 @@ std::string ApplyLine(std::string_view section, std::string_view name, std::stri
   return absl::StrFormat("unknown option '%s' in [%s]", name, section);
 }
 
-// Parses the text of an OPTIONS file over *options; `where` names it in errors.
-Status ParseOptionsText(std::string_view text, const std::string& where, Options* options) {
+// Parses the text of an OPTIONS file over *options (the database's and the default family's);
+// `where` names it in errors. The sections of other families go to *families (if given), each
+// parsed over the options of the descriptor of that name already there, else over the default
+// family's; without `families` they are checked and dropped.
+Status ParseOptionsText(std::string_view text, const std::string& where, Options* options,
+                        std::vector<ColumnFamilyDescriptor>* families = nullptr) {
   std::set<std::string> seen;  // sections and "section/name"
   std::string section;
+  // The other families, in file order, each parsed into a whole Options.
+  std::vector<std::pair<std::string, Options>> others;
+  Options* target = options;
   for (int lineno = 1; !text.empty(); lineno++) {
     const size_t nl = std::min(text.find('\n'), text.size());
     const std::string_view line = Trim(text.substr(0, nl));
@@ -293,10 +321,24 @@ Status ParseOptionsText(std::string_view text, const std::string& where, Options
         why = "a section header must end with ']'";
       } else {
         section.pop_back();
-        if (section != kVersionSection && section != kDBSection && section != kCFSection) {
+        std::string family;
+        target = options;
+        if (section != kVersionSection && section != kDBSection && section != kCFSection &&
+            !ParseFamilySection(section, &family)) {
           why = absl::StrFormat("unknown section [%s]", section);
         } else if (!seen.insert(section).second) {
           why = absl::StrFormat("section [%s] appears twice", section);
+        } else if (!family.empty() && family != kDefaultColumnFamilyName) {
+          // Over the family's own descriptor if the caller gave one, else the default family's
+          // options as read so far (its section comes first).
+          Options start = *options;
+          if (families != nullptr) {
+            for (const ColumnFamilyDescriptor& d : *families) {
+              if (d.name == family) start = Options(*options, d.options);
+            }
+          }
+          others.emplace_back(family, start);
+          target = &others.back().second;
         }
       }
     } else if (section.empty()) {
@@ -307,6 +349,9 @@ Status ParseOptionsText(std::string_view text, const std::string& where, Options
       const std::string_view name = Trim(line.substr(0, eq));
       if (!seen.insert(section + "/" + std::string(name)).second) {
         why = absl::StrFormat("option '%s' appears twice", name);
+      } else if (target != options) {
+        // A family's section holds the family options alone.
+        why = ApplyLine(kCFSection, name, Trim(line.substr(eq + 1)), target);
       } else {
         why = ApplyLine(section, name, Trim(line.substr(eq + 1)), options);
       }
@@ -319,7 +364,18 @@ Status ParseOptionsText(std::string_view text, const std::string& where, Options
     }
   }
   Status s = ValidateOptions(*options);
-  return s.ok() ? s : Status::InvalidArgument(where, s.message());
+  if (!s.ok()) return Status::InvalidArgument(where, s.message());
+  for (auto& [name, family] : others) {
+    s = ValidateOptions(Options(*options, family));
+    if (!s.ok())
+      return Status::InvalidArgument(where, "column family " + name + ": " + s.message());
+  }
+  if (families != nullptr) {
+    families->clear();
+    families->push_back({kDefaultColumnFamilyName, *options});
+    for (auto& [name, family] : others) families->push_back({name, family});
+  }
+  return Status::OK();
 }
 
 FileSystem* FileSystemOf(const Options& options) {
@@ -327,6 +383,15 @@ FileSystem* FileSystemOf(const Options& options) {
 }
 
 }  // namespace
+
+std::string FamilyOptionsToString(const std::string& name, const Options& options) {
+  std::string text = absl::StrFormat("\n[%s]\n", FamilySection(name));
+  for (const Field& f : Fields()) {
+    if (f.section == kCFSection)
+      absl::StrAppendFormat(&text, "  %s=%s\n", f.name, f.format(options));
+  }
+  return text;
+}
 
 std::string OptionsToString(const Options& options) {
   std::string text = absl::StrFormat(
@@ -344,30 +409,28 @@ std::string OptionsToString(const Options& options) {
   return text;
 }
 
-Status LoadOptionsFromFile(const std::string& path, Options* options) {
-  FileSystem* fs = FileSystemOf(*options);
+namespace {
+
+Status ReadOptionsFile(FileSystem* fs, const std::string& path, std::string* text) {
   std::unique_ptr<SequentialFile> file;
   Status s = fs->NewSequentialFile(path, &file);
-  std::string text;
   std::string scratch(1 << 16, '\0');
   while (s.ok()) {
     std::string_view chunk;
     s = file->Read(scratch.size(), &chunk, scratch.data());
     if (!s.ok() || chunk.empty()) break;
-    text.append(chunk);
-    if (text.size() > (1 << 20))
+    text->append(chunk);
+    if (text->size() > (1 << 20)) {
       return Status::InvalidArgument(path, "too large for an OPTIONS file");
+    }
   }
-  if (!s.ok()) return s;
-  Options loaded = *options;
-  s = ParseOptionsText(text, path, &loaded);
-  if (s.ok()) *options = std::move(loaded);
   return s;
 }
 
-Status LoadLatestOptions(const std::string& dbname, Options* options, std::string* path) {
+// The path of the newest OPTIONS file in `dbname`.
+Status LatestOptionsFile(FileSystem* fs, const std::string& dbname, std::string* file) {
   std::vector<std::string> children;
-  Status s = FileSystemOf(*options)->GetChildren(dbname, &children);
+  Status s = fs->GetChildren(dbname, &children);
   if (!s.ok()) return s;
   uint64_t newest = 0;
   for (const std::string& child : children) {
@@ -378,9 +441,49 @@ Status LoadLatestOptions(const std::string& dbname, Options* options, std::strin
     }
   }
   if (newest == 0) return Status::NotFound(dbname, "holds no OPTIONS file");
-  const std::string file = OptionsFileName(dbname, newest);
+  *file = OptionsFileName(dbname, newest);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status LoadOptionsFromFile(const std::string& path, Options* options) {
+  std::string text;
+  Status s = ReadOptionsFile(FileSystemOf(*options), path, &text);
+  if (!s.ok()) return s;
+  Options loaded = *options;
+  s = ParseOptionsText(text, path, &loaded);
+  if (s.ok()) *options = std::move(loaded);
+  return s;
+}
+
+Status LoadLatestOptions(const std::string& dbname, Options* options, std::string* path) {
+  std::string file;
+  Status s = LatestOptionsFile(FileSystemOf(*options), dbname, &file);
+  if (!s.ok()) return s;
   if (path != nullptr) *path = file;
   return LoadOptionsFromFile(file, options);
+}
+
+Status LoadLatestOptions(const std::string& dbname, DBOptions* db_options,
+                         std::vector<ColumnFamilyDescriptor>* families, std::string* path) {
+  Options loaded(*db_options, ColumnFamilyOptions());
+  for (const ColumnFamilyDescriptor& d : *families) {
+    if (d.name == kDefaultColumnFamilyName) loaded = Options(*db_options, d.options);
+  }
+  std::string file;
+  Status s = LatestOptionsFile(FileSystemOf(loaded), dbname, &file);
+  if (!s.ok()) return s;
+  if (path != nullptr) *path = file;
+  std::string text;
+  s = ReadOptionsFile(FileSystemOf(loaded), file, &text);
+  if (!s.ok()) return s;
+  std::vector<ColumnFamilyDescriptor> parsed = *families;
+  s = ParseOptionsText(text, file, &loaded, &parsed);
+  if (!s.ok()) return s;
+  *db_options = loaded;
+  *families = std::move(parsed);
+  return Status::OK();
 }
 
 Status SetOptionFromString(std::string_view name, std::string_view value, Options* options) {
@@ -394,11 +497,14 @@ Status SetOptionFromString(std::string_view name, std::string_view value, Option
 }
 
 Status WriteOptionsFile(FileSystem* fs, const std::string& dbname, uint64_t number,
-                        const Options& options) {
+                        const Options& options,
+                        const std::vector<std::pair<std::string, Options>>& families) {
   const std::string temp = TempFileName(dbname, number);
   std::unique_ptr<WritableFile> file;
   Status s = fs->NewWritableFile(temp, &file);
-  if (s.ok()) s = file->Append(OptionsToString(options));
+  std::string text = OptionsToString(options);
+  for (const auto& [name, family] : families) text += FamilyOptionsToString(name, family);
+  if (s.ok()) s = file->Append(text);
   if (s.ok()) s = file->Sync();
   if (s.ok()) s = file->Close();
   if (s.ok()) s = fs->RenameFile(temp, OptionsFileName(dbname, number));

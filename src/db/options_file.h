@@ -10,6 +10,8 @@
 //     max_background_jobs=2
 //   [CFOptions "default"]
 //     write_buffer_size=67108864
+//   [CFOptions "offsets"]              (each other column family: its options alone)
+//     write_buffer_size=1048576
 //
 // Values are decimal integers, true/false, enumerator names (kZstd, kLevel, ...) and, for the
 // comparator and the compaction filter, their Name(). Objects are not recorded: the logger
@@ -20,6 +22,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lsm/file_system.h"
 #include "lsm/options.h"
@@ -27,11 +31,13 @@
 
 namespace lsm {
 
-// Writes `options` to OPTIONS-`number` in `dbname` (through a temporary file and a rename, so
-// that no half-written file carries the name), then deletes the OPTIONS files older than the
-// one before it.
+// Writes `options` (the database's and the default family's), then the ColumnFamilyOptions of
+// each of `families` (name, options), to OPTIONS-`number` in `dbname` (through a temporary file
+// and a rename, so that no half-written file carries the name), then deletes the OPTIONS files
+// older than the one before it.
 Status WriteOptionsFile(FileSystem* fs, const std::string& dbname, uint64_t number,
-                        const Options& options);
+                        const Options& options,
+                        const std::vector<std::pair<std::string, Options>>& families = {});
 
 // Sets the option `name` of *options from its text `value`, as an OPTIONS file would; the
 // names are those of OptionsToString. InvalidArgument naming the option for an unknown name

@@ -428,5 +428,41 @@ TEST_F(ColumnFamilyTest, AtomicFlushRecordsEveryFamilyInOneEdit) {
   EXPECT_EQ(Get("default", "k"), "d");
 }
 
+TEST_F(ColumnFamilyTest, OptionsFileRecordsEveryFamily) {
+  per_family_["offsets"] = cf_options_;
+  per_family_["offsets"].write_buffer_size = 1 << 20;
+  per_family_["offsets"].compaction_style = CompactionStyle::kUniversal;
+  per_family_["offsets"].merge_operator = MergeOperators::CreateUInt64AddOperator();
+  Open({"default"});
+  Create("offsets");
+  Create("tmp");
+  ASSERT_TRUE(db_->DropColumnFamily(handles_["tmp"]).ok());
+  // The newest OPTIONS file names the live families with their options.
+  DBOptions loaded_db;
+  std::vector<ColumnFamilyDescriptor> loaded;
+  Status s = LoadLatestOptions(dbname_, &loaded_db, &loaded);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded[0].name, kDefaultColumnFamilyName);
+  EXPECT_EQ(loaded[0].options.write_buffer_size, cf_options_.write_buffer_size);
+  EXPECT_EQ(loaded[1].name, "offsets");
+  EXPECT_EQ(loaded[1].options.write_buffer_size, size_t{1} << 20);
+  EXPECT_EQ(loaded[1].options.compaction_style, CompactionStyle::kUniversal);
+  ASSERT_NE(loaded[1].options.merge_operator, nullptr);
+  EXPECT_STREQ(loaded[1].options.merge_operator->Name(), "uint64add");
+  EXPECT_TRUE(loaded_db.create_if_missing);
+  // What it loads opens the database.
+  ASSERT_TRUE(db_->Close().ok());
+  std::vector<ColumnFamilyHandle*> handles;
+  s = DB::Open(loaded_db, dbname_, loaded, &handles, &db_);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  // The plain loader reads the database's and the default family's options and passes over the
+  // others.
+  Options options;
+  s = LoadLatestOptions(dbname_, &options);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(options.write_buffer_size, cf_options_.write_buffer_size);
+}
+
 }  // namespace
 }  // namespace lsm
