@@ -69,7 +69,7 @@ struct BenchConfig {
   // --open_files, --sync, --disable_wal, --verify_checksum, --max_background_jobs,
   // --compaction_style, --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
   // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger,
-  // --disable_auto_compactions (path = db).
+  // --disable_auto_compactions, --num_column_families (path = db).
   EngineOptions engine_options;
 
   // Operations of the read workloads.

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,7 +98,30 @@ struct EngineOptions {
   std::optional<int> level0_file_num_compaction_trigger;
   // lsm, RocksDB: the merge operator, "uint64add" or "stringappend"; empty: none.
   std::string merge_operator;
+  // lsm, RocksDB: the column families the keys are spread over (--num_column_families):
+  // "default", then "cf1" .. "cf<N-1>", each with the options above, created when missing. Key
+  // number k lives in family k % N (FamilyOfKey); 1 keeps every key in the default family.
+  int num_column_families = 1;
 };
+
+// The name of column family `i` of a database of several: "default" for 0, else "cf<i>"
+// (db_bench's names).
+std::string ColumnFamilyName(size_t i);
+
+// The family of a benchmark key in a database of `families` column families: the key's
+// number modulo `families`. The keys are zero-padded decimal numbers of --key_size digits
+// (generators.h), so the number is read from the leading digits; a key with a suffix after
+// them (readmissing appends '.') goes to the family of its number, where it would sort next to
+// it. Leading zeros add nothing, so the number cannot overflow however long the key.
+// REQUIRES: families >= 1.
+inline size_t FamilyOfKey(std::string_view key, size_t families) {
+  uint64_t number = 0;
+  for (const char c : key) {
+    if (c < '0' || c > '9') break;
+    number = number * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return static_cast<size_t>(number % families);
+}
 
 // A group of updates applied atomically by Engine::Write. Created by the engine it is used
 // with.
@@ -147,6 +171,29 @@ class BatchAdapter final : public EngineBatch {
   Batch batch_;
 };
 
+// The batch of a database of several column families: each key goes to its family
+// (FamilyOfKey), through Batch::Put(Handle*, key, value) and Batch::Delete(Handle*, key).
+template <typename Batch, typename Handle, typename Convert>
+class FamilyBatchAdapter final : public EngineBatch {
+ public:
+  // families[i] is the handle of family i. REQUIRES: !families.empty().
+  explicit FamilyBatchAdapter(std::vector<Handle*> families) : families_(std::move(families)) {}
+  void Put(std::string_view key, std::string_view value) override {
+    (void)batch_.Put(Family(key), Convert::In(key), Convert::In(value));
+  }
+  void Delete(std::string_view key) override { (void)batch_.Delete(Family(key), Convert::In(key)); }
+  void Clear() override { batch_.Clear(); }
+  Batch* rep() { return &batch_; }
+
+ private:
+  Handle* Family(std::string_view key) const {
+    return families_[FamilyOfKey(key, families_.size())];
+  }
+
+  Batch batch_;
+  const std::vector<Handle*> families_;
+};
+
 template <typename Iter, typename Convert>
 class IteratorAdapter final : public EngineIterator {
  public:
@@ -164,6 +211,55 @@ class IteratorAdapter final : public EngineIterator {
  private:
   std::unique_ptr<Iter> it_;
 };
+
+// The iterator of a database of several column families: the families one after the other,
+// family 0 first, each in key order. SeekToFirst starts at family 0's first key and Next goes
+// on to the next family's first key when one is exhausted (Prev, from SeekToLast, the other
+// way), so that a scan from SeekToFirst sees every key of the database once (in key order
+// within each family, not across them). Seek(target) searches only the target key's family
+// (FamilyOfKey), where that key lives, and Next goes on from there to the families after it.
+// Each family's iterator is made by `make(family)` when the chain first enters it, so an
+// iterator that only seeks opens one; the families are therefore read as of different moments.
+// status() is the first error of any family's iterator; the chain stops at a family whose
+// iterator fails.
+class FamilyChainIterator final : public EngineIterator {
+ public:
+  using Factory = std::function<std::unique_ptr<EngineIterator>(size_t family)>;
+  // REQUIRES: families >= 1.
+  FamilyChainIterator(size_t families, Factory make);
+
+  bool Valid() const override { return current_ != nullptr && current_->Valid(); }
+  void SeekToFirst() override;
+  void SeekToLast() override;
+  void Seek(std::string_view target) override;
+  void Next() override;
+  void Prev() override;
+  std::string_view key() const override { return current_->key(); }
+  std::string_view value() const override { return current_->value(); }
+  lsm::Status status() const override;
+
+ private:
+  // Makes `family` the current one, creating its iterator if need be.
+  void Enter(size_t family);
+  // While the current family is exhausted without error, moves to the next one's first key
+  // (forward) or the previous one's last key (backward).
+  void SkipExhaustedForward();
+  void SkipExhaustedBackward();
+
+  const Factory make_;
+  std::vector<std::unique_ptr<EngineIterator>> iterators_;
+  size_t family_ = 0;
+  EngineIterator* current_ = nullptr;
+};
+
+// GetProperty over the column families of a database of several: `get(family, &s)` reads one
+// family's property. A property that every family reports as a decimal number is the sum over
+// the families, unless `database_wide` (a figure of the whole database, such as the block
+// cache's usage, which every family reports alike): then the first family's. Any other is each
+// family's text after a "[column family NAME]" line. False when no family knows the property.
+bool FamiliesProperty(size_t families, bool database_wide,
+                      const std::function<bool(size_t family, std::string* s)>& get,
+                      std::string* value);
 
 class Engine {
  public:
@@ -198,7 +294,8 @@ class Engine {
   virtual lsm::Status Delete(std::string_view key) = 0;
   // REQUIRES: opened with a merge operator (CheckOptions refuses one an engine lacks).
   virtual lsm::Status Merge(std::string_view key, std::string_view operand) = 0;
-  // Removes [begin, end); NotSupported where the engine has no range deletion.
+  // Removes [begin, end) (from every column family, in one write); NotSupported where the
+  // engine has no range deletion.
   virtual lsm::Status DeleteRange(std::string_view begin, std::string_view end) = 0;
   virtual std::unique_ptr<EngineBatch> NewBatch() = 0;
   // `batch` must come from this engine's NewBatch(). `sync` syncs the log before returning even
@@ -210,21 +307,23 @@ class Engine {
   // give. This default calls Get for each key; an engine with a batched lookup overrides it.
   virtual void MultiGet(const std::vector<std::string_view>& keys, std::vector<std::string>* values,
                         std::vector<lsm::Status>* statuses);
+  // With several column families, a FamilyChainIterator over them.
   virtual std::unique_ptr<EngineIterator> NewIterator() = 0;
 
-  // Writes the memtable to a table and waits for it.
+  // Writes the memtable (of every column family) to a table and waits for it.
   virtual lsm::Status Flush() = 0;
-  // Compacts the whole key range and waits for it.
+  // Compacts the whole key range (of every column family) and waits for it.
   virtual lsm::Status CompactRange() = 0;
   // Called on every benchmark thread before its first call, to set up per-thread state.
   virtual void PrepareThread() {}
-  // Returns once no flush or compaction is pending or running. NotSupported when the engine
-  // cannot tell (the caller reports it as a no-op).
+  // Returns once no flush or compaction is pending or running in any column family.
+  // NotSupported when the engine cannot tell (the caller reports it as a no-op).
   virtual lsm::Status WaitForCompaction() = 0;
-  // Sets *value to the named property; false if the engine does not know it.
+  // Sets *value to the named property; false if the engine does not know it. With several
+  // column families: summed or listed over them (FamiliesProperty).
   virtual bool GetProperty(std::string_view property, std::string* value) = 0;
-  // Sets *bytes to what flushes and compactions have written since Open; false when the engine
-  // does not report it.
+  // Sets *bytes to what flushes and compactions (of every column family) have written since
+  // Open; false when the engine does not report it.
   virtual bool BackgroundBytesWritten(uint64_t* bytes) = 0;
 };
 

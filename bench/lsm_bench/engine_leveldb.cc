@@ -5,8 +5,9 @@
 // to turn compaction off, so --disable_wal, --max_background_jobs other than 2 (the flag's
 // default), --compaction_style other than level, the level-shape flags
 // (--max_bytes_for_level_base, --max_bytes_for_level_multiplier,
-// --level0_file_num_compaction_trigger) and --disable_auto_compactions are refused. It has
-// no MultiGet: multireadrandom runs one Get per key.
+// --level0_file_num_compaction_trigger) and --disable_auto_compactions are refused, and so is
+// --num_column_families above 1 (LevelDB has no column families). It has no MultiGet:
+// multireadrandom runs one Get per key.
 //
 // LevelDB has no public flush: Flush() calls CompactRange on a one-key range above every key
 // the benchmark writes, which flushes the memtable (CompactRange always does) and compacts
@@ -154,6 +155,12 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--disable_auto_compactions: not supported by --engine=leveldb (LevelDB always "
           "compacts on its own)");
+    }
+    if (options.num_column_families > 1) {
+      return lsm::Status::InvalidArgument(
+          absl::StrFormat("--num_column_families=%d: not supported by --engine=leveldb (LevelDB "
+                          "has no column families; leave the flag at 1)",
+                          options.num_column_families));
     }
     if (options.compaction_style != lsm::CompactionStyle::kLevel) {
       return lsm::Status::InvalidArgument(

@@ -11,7 +11,22 @@
 // DB::CompactRange over everything. BackgroundBytesWritten() reads the flushed and compacted
 // byte counts of the "lsm.levelstats" property.
 //
-// Flush() is DB::Flush. WaitForCompaction() polls numeric properties until all are 0:
+// --num_column_families=N > 1 opens the database with N column families, "default" and "cf1" ..
+// "cf<N-1>", each with the options above, creating the missing ones
+// (create_missing_column_families); N == 1 opens it as before, with its default family only,
+// and every call below is then the one without a family handle. Key number k goes to family
+// k % N (FamilyOfKey, which reads the number from the key's digits): Put, Delete, Merge and
+// Get to the key's family, batches through a FamilyBatchAdapter (WriteBatch::Put(family, ...)),
+// MultiGet as one DB::MultiGet per family over that family's keys. DeleteRange writes one
+// batch with the range deletion in every family. NewIterator() chains the families'
+// iterators (FamilyChainIterator: readseq reads every key; a Seek looks in the target's
+// family). CompactRange() and WaitForCompaction() act on every family; GetProperty sums a
+// numeric property over the families (the block cache's and snapshot counts are the
+// database's) and lists a text one per family. BackgroundBytesWritten() needs no sum: the byte
+// counts of "lsm.levelstats" are the database's.
+//
+// Flush() is DB::Flush, which flushes every family. WaitForCompaction() polls numeric
+// properties until all are 0:
 // lsm.num-immutable-mem-table, lsm.mem-table-flush-pending, lsm.num-running-flushes,
 // lsm.compaction-pending and lsm.num-running-compactions (unknown ones count as 0). When the DB
 // knows neither compaction property it returns NotSupported once flushes are done, so the
@@ -24,9 +39,11 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "bench/lsm_bench/engine.h"
+#include "lsm/column_family.h"
 #include "lsm/db.h"
 #include "lsm/iterator.h"
 #include "lsm/merge_operator.h"
@@ -47,6 +64,7 @@ struct LsmConvert {
   static lsm::Status ToStatus(const lsm::Status& s) { return s; }
 };
 using LsmBatch = BatchAdapter<lsm::WriteBatch, LsmConvert>;
+using LsmFamilyBatch = FamilyBatchAdapter<lsm::WriteBatch, lsm::ColumnFamilyHandle, LsmConvert>;
 using LsmIterator = IteratorAdapter<lsm::Iterator, LsmConvert>;
 
 class LsmEngine final : public Engine {
@@ -120,10 +138,24 @@ class LsmEngine final : public Engine {
     options_ = lo;
     write_options_ = lsm::WriteOptions{.sync = options.sync, .disable_wal = options.disable_wal};
     read_options_.verify_checksums = options.verify_checksum;
-    return lsm::DB::Open(lo, options.path, &db_);
+    if (options.num_column_families <= 1) {
+      s = lsm::DB::Open(lo, options.path, &db_);
+      if (s.ok()) families_ = {db_->DefaultColumnFamily()};
+      return s;
+    }
+    lsm::DBOptions db_options = lo;
+    db_options.create_missing_column_families = true;
+    std::vector<lsm::ColumnFamilyDescriptor> descriptors;
+    for (int i = 0; i < options.num_column_families; i++) {
+      descriptors.push_back({ColumnFamilyName(static_cast<size_t>(i)), lo});
+    }
+    s = lsm::DB::Open(db_options, options.path, descriptors, &families_, &db_);
+    if (!s.ok()) families_.clear();
+    return s;
   }
 
   lsm::Status Close() override {
+    families_.clear();
     if (db_ == nullptr) return lsm::Status::OK();
     lsm::Status s = db_->Close();
     db_.reset();
@@ -132,35 +164,84 @@ class LsmEngine final : public Engine {
 
   lsm::Status Destroy(const std::string& path) override { return lsm::DestroyDB(path, options_); }
 
+  // The data calls test Several() first, so that one family costs no more than before.
   lsm::Status Put(std::string_view key, std::string_view value) override {
+    if (Several()) return db_->Put(write_options_, FamilyOf(key), key, value);
     return db_->Put(write_options_, key, value);
   }
-  lsm::Status Delete(std::string_view key) override { return db_->Delete(write_options_, key); }
+  lsm::Status Delete(std::string_view key) override {
+    if (Several()) return db_->Delete(write_options_, FamilyOf(key), key);
+    return db_->Delete(write_options_, key);
+  }
   lsm::Status Merge(std::string_view key, std::string_view operand) override {
+    if (Several()) return db_->Merge(write_options_, FamilyOf(key), key, operand);
     return db_->Merge(write_options_, key, operand);
   }
   lsm::Status DeleteRange(std::string_view begin, std::string_view end) override {
-    return db_->DeleteRange(write_options_, begin, end);
+    if (!Several()) return db_->DeleteRange(write_options_, begin, end);
+    // The range's keys lie in every family: one write deletes it from all of them.
+    lsm::WriteBatch batch;
+    for (lsm::ColumnFamilyHandle* family : families_) batch.DeleteRange(family, begin, end);
+    return db_->Write(write_options_, &batch);
   }
-  std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<LsmBatch>(); }
+  std::unique_ptr<EngineBatch> NewBatch() override {
+    if (Several()) return std::make_unique<LsmFamilyBatch>(families_);
+    return std::make_unique<LsmBatch>();
+  }
   lsm::Status Write(EngineBatch* batch, bool sync) override {
     lsm::WriteOptions options = write_options_;
     options.sync |= sync;
-    return db_->Write(options, static_cast<LsmBatch*>(batch)->rep());
+    return db_->Write(options, Several() ? static_cast<LsmFamilyBatch*>(batch)->rep()
+                                         : static_cast<LsmBatch*>(batch)->rep());
   }
   lsm::Status Get(std::string_view key, std::string* value) override {
+    if (Several()) return db_->Get(read_options_, FamilyOf(key), key, value);
     return db_->Get(read_options_, key, value);
   }
   void MultiGet(const std::vector<std::string_view>& keys, std::vector<std::string>* values,
                 std::vector<lsm::Status>* statuses) override {
-    *statuses = db_->MultiGet(read_options_, keys, values);
+    if (!Several()) {
+      *statuses = db_->MultiGet(read_options_, keys, values);
+      return;
+    }
+    // One MultiGet per family, over that family's keys in the order given.
+    const size_t n = keys.size();
+    values->resize(n);
+    statuses->resize(n);
+    std::vector<std::vector<size_t>> positions(families_.size());
+    for (size_t i = 0; i < n; i++) positions[FamilyOfKey(keys[i], families_.size())].push_back(i);
+    std::vector<std::string_view> family_keys;
+    std::vector<std::string> family_values;
+    for (size_t f = 0; f < families_.size(); f++) {
+      if (positions[f].empty()) continue;
+      family_keys.clear();
+      for (size_t i : positions[f]) family_keys.push_back(keys[i]);
+      std::vector<lsm::Status> family_statuses =
+          db_->MultiGet(read_options_, families_[f], family_keys, &family_values);
+      for (size_t j = 0; j < positions[f].size(); j++) {
+        (*statuses)[positions[f][j]] = std::move(family_statuses[j]);
+        (*values)[positions[f][j]] = std::move(family_values[j]);
+      }
+    }
   }
   std::unique_ptr<EngineIterator> NewIterator() override {
-    return std::make_unique<LsmIterator>(db_->NewIterator(read_options_));
+    if (!Several()) return std::make_unique<LsmIterator>(db_->NewIterator(read_options_));
+    // The chain is destroyed before the engine is closed (EngineIterator's contract).
+    return std::make_unique<FamilyChainIterator>(
+        families_.size(), [this](size_t family) -> std::unique_ptr<EngineIterator> {
+          return std::make_unique<LsmIterator>(db_->NewIterator(read_options_, families_[family]));
+        });
   }
 
+  // DB::Flush flushes every family.
   lsm::Status Flush() override { return db_->Flush(); }
-  lsm::Status CompactRange() override { return db_->CompactRange(nullptr, nullptr); }
+  lsm::Status CompactRange() override {
+    for (lsm::ColumnFamilyHandle* family : families_) {
+      lsm::Status s = db_->CompactRange(family, nullptr, nullptr);
+      if (!s.ok()) return s;
+    }
+    return lsm::Status::OK();
+  }
 
   lsm::Status WaitForCompaction() override {
     static constexpr std::string_view kFlushPending[] = {
@@ -175,9 +256,13 @@ class LsmEngine final : public Engine {
     for (;;) {
       int known_compaction = 0;
       bool busy = false;
-      for (std::string_view property : kFlushPending) busy |= Count(property, nullptr) > 0;
-      for (std::string_view property : kCompactionPending) {
-        busy |= Count(property, &known_compaction) > 0;
+      for (lsm::ColumnFamilyHandle* family : families_) {
+        for (std::string_view property : kFlushPending) {
+          busy |= Count(family, property, nullptr) > 0;
+        }
+        for (std::string_view property : kCompactionPending) {
+          busy |= Count(family, property, &known_compaction) > 0;
+        }
       }
       if (!busy) {
         if (known_compaction > 0) return lsm::Status::OK();
@@ -190,11 +275,20 @@ class LsmEngine final : public Engine {
   }
 
   bool GetProperty(std::string_view property, std::string* value) override {
-    return db_->GetProperty(property, value);
+    if (!Several()) return db_->GetProperty(property, value);
+    const bool database_wide =
+        property.starts_with("lsm.block-cache-") || property == "lsm.num-snapshots";
+    return FamiliesProperty(
+        families_.size(), database_wide,
+        [&](size_t family, std::string* s) {
+          return db_->GetProperty(families_[family], property, s);
+        },
+        value);
   }
 
   bool BackgroundBytesWritten(uint64_t* bytes) override {
-    // "... flushed: F; compacted: R read, W written; ..."
+    // "... flushed: F; compacted: R read, W written; ..." (the database's, in every family's
+    // levelstats)
     std::string stats;
     if (!db_->GetProperty("lsm.levelstats", &stats)) return false;
     const size_t at = stats.find("flushed: ");
@@ -209,16 +303,24 @@ class LsmEngine final : public Engine {
   }
 
  private:
-  // The value of a numeric property, 0 if unknown; counts the known ones in *known.
-  uint64_t Count(std::string_view property, int* known) {
+  // The value of a family's numeric property, 0 if unknown; counts the known ones in *known.
+  uint64_t Count(lsm::ColumnFamilyHandle* family, std::string_view property, int* known) {
     std::string value;
-    if (!db_->GetProperty(property, &value)) return 0;
+    if (!db_->GetProperty(family, property, &value)) return 0;
     if (known != nullptr) ++*known;
     return std::strtoull(value.c_str(), nullptr, 10);
   }
 
+  // Whether the database has several column families (--num_column_families > 1).
+  bool Several() const { return families_.size() > 1; }
+  lsm::ColumnFamilyHandle* FamilyOf(std::string_view key) const {
+    return families_[FamilyOfKey(key, families_.size())];
+  }
+
   lsm::Options options_;
   std::unique_ptr<lsm::DB> db_;
+  // The handles of the open database's families, family i at [i] (the database owns them).
+  std::vector<lsm::ColumnFamilyHandle*> families_;
   lsm::WriteOptions write_options_;
   lsm::ReadOptions read_options_;
 };

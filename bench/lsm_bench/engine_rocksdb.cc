@@ -19,6 +19,21 @@
 // a compaction reported pending that does not start within a second is not waited for).
 // MultiGet is RocksDB's batched MultiGet. BackgroundBytesWritten() is the "Sum" row's write
 // figure of the rocksdb.cfstats map: flushes count as level-0 writes there.
+//
+// --num_column_families=N > 1 opens the database with N column families, "default" and "cf1"
+// .. "cf<N-1>" (db_bench's names), each with the options above (one table factory, so one
+// block cache for all), creating the missing ones; N == 1 opens it as before, with its
+// default family only, and every call below is then the one without a family handle. Key
+// number k goes to family k % N (FamilyOfKey, which reads the number from the key's digits):
+// Put, Delete, Merge and Get to the key's family, batches through a FamilyBatchAdapter,
+// MultiGet as one call of RocksDB's MultiGet over several families. DeleteRange writes one
+// batch with the range deletion in every family. NewIterator() chains the families' iterators
+// (FamilyChainIterator: readseq reads every key; a Seek looks in the target's family). Flush()
+// flushes every family at once, CompactRange() compacts each; WaitForCompaction() and
+// BackgroundBytesWritten() add up the figures of every family; GetProperty sums a numeric
+// property over the families (taking the database's own once: block cache, snapshots,
+// running flushes and compactions, write stops) and lists a text one per family. The handles
+// are destroyed before the database is closed.
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
@@ -78,7 +93,22 @@ struct RocksDBConvert {
   static lsm::Status ToStatus(const rocksdb::Status& s) { return FromRocksDB(s); }
 };
 using RocksDBBatch = BatchAdapter<rocksdb::WriteBatch, RocksDBConvert>;
+using RocksDBFamilyBatch =
+    FamilyBatchAdapter<rocksdb::WriteBatch, rocksdb::ColumnFamilyHandle, RocksDBConvert>;
 using RocksDBIterator = IteratorAdapter<rocksdb::Iterator, RocksDBConvert>;
+
+// RocksDB's numeric properties of the whole database: every family reports the same figure.
+bool DatabaseWide(std::string_view property) {
+  for (std::string_view name :
+       {"rocksdb.block-cache-", "rocksdb.num-snapshots", "rocksdb.oldest-snapshot-",
+        "rocksdb.num-running-flushes", "rocksdb.num-running-compactions",
+        "rocksdb.background-errors", "rocksdb.is-write-stopped",
+        "rocksdb.actual-delayed-write-rate", "rocksdb.is-file-deletions-enabled",
+        "rocksdb.min-log-number-to-keep", "rocksdb.min-obsolete-sst-number-to-keep"}) {
+    if (property.starts_with(name)) return true;
+  }
+  return false;
+}
 
 class RocksDBEngine final : public Engine {
  public:
@@ -165,14 +195,43 @@ class RocksDBEngine final : public Engine {
     write_options_.disableWAL = options.disable_wal;
     read_options_.verify_checksums = options.verify_checksum;
     rocksdb::DB* db = nullptr;
-    lsm::Status s = FromRocksDB(rocksdb::DB::Open(ro, options.path, &db));
+    if (options.num_column_families <= 1) {
+      lsm::Status s = FromRocksDB(rocksdb::DB::Open(ro, options.path, &db));
+      db_.reset(db);
+      if (s.ok()) families_ = {db_->DefaultColumnFamily()};
+      return s;
+    }
+    rocksdb::DBOptions db_options(ro);
+    db_options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (int i = 0; i < options.num_column_families; i++) {
+      descriptors.emplace_back(ColumnFamilyName(static_cast<size_t>(i)),
+                               rocksdb::ColumnFamilyOptions(ro));
+    }
+    lsm::Status s =
+        FromRocksDB(rocksdb::DB::Open(db_options, options.path, descriptors, &families_, &db));
     db_.reset(db);
+    if (s.ok()) {
+      own_handles_ = true;
+    } else {
+      families_.clear();
+    }
     return s;
   }
 
   lsm::Status Close() override {
     if (db_ == nullptr) return lsm::Status::OK();
-    lsm::Status s = FromRocksDB(db_->Close());
+    lsm::Status s;
+    if (own_handles_) {
+      for (rocksdb::ColumnFamilyHandle* family : families_) {
+        lsm::Status destroyed = FromRocksDB(db_->DestroyColumnFamilyHandle(family));
+        if (s.ok()) s = destroyed;
+      }
+    }
+    families_.clear();
+    own_handles_ = false;
+    lsm::Status closed = FromRocksDB(db_->Close());
+    if (s.ok()) s = closed;
     db_.reset();
     return s;
   }
@@ -181,25 +240,44 @@ class RocksDBEngine final : public Engine {
     return FromRocksDB(rocksdb::DestroyDB(path, rocksdb::Options()));
   }
 
+  // The data calls test Several() first, so that one family costs no more than before.
   lsm::Status Put(std::string_view key, std::string_view value) override {
+    if (Several()) return FromRocksDB(db_->Put(write_options_, FamilyOf(key), key, value));
     return FromRocksDB(db_->Put(write_options_, key, value));
   }
   lsm::Status Merge(std::string_view key, std::string_view operand) override {
+    if (Several()) return FromRocksDB(db_->Merge(write_options_, FamilyOf(key), key, operand));
     return FromRocksDB(db_->Merge(write_options_, key, operand));
   }
   lsm::Status DeleteRange(std::string_view begin, std::string_view end) override {
-    return FromRocksDB(db_->DeleteRange(write_options_, db_->DefaultColumnFamily(), begin, end));
+    if (!Several()) {
+      return FromRocksDB(db_->DeleteRange(write_options_, db_->DefaultColumnFamily(), begin, end));
+    }
+    // The range's keys lie in every family: one write deletes it from all of them.
+    rocksdb::WriteBatch batch;
+    for (rocksdb::ColumnFamilyHandle* family : families_) {
+      rocksdb::Status s = batch.DeleteRange(family, begin, end);
+      if (!s.ok()) return FromRocksDB(s);
+    }
+    return FromRocksDB(db_->Write(write_options_, &batch));
   }
   lsm::Status Delete(std::string_view key) override {
+    if (Several()) return FromRocksDB(db_->Delete(write_options_, FamilyOf(key), key));
     return FromRocksDB(db_->Delete(write_options_, key));
   }
-  std::unique_ptr<EngineBatch> NewBatch() override { return std::make_unique<RocksDBBatch>(); }
+  std::unique_ptr<EngineBatch> NewBatch() override {
+    if (Several()) return std::make_unique<RocksDBFamilyBatch>(families_);
+    return std::make_unique<RocksDBBatch>();
+  }
   lsm::Status Write(EngineBatch* batch, bool sync) override {
     rocksdb::WriteOptions options = write_options_;
     options.sync |= sync;
-    return FromRocksDB(db_->Write(options, static_cast<RocksDBBatch*>(batch)->rep()));
+    return FromRocksDB(db_->Write(options, Several()
+                                               ? static_cast<RocksDBFamilyBatch*>(batch)->rep()
+                                               : static_cast<RocksDBBatch*>(batch)->rep()));
   }
   lsm::Status Get(std::string_view key, std::string* value) override {
+    if (Several()) return FromRocksDB(db_->Get(read_options_, FamilyOf(key), key, value));
     return FromRocksDB(db_->Get(read_options_, key, value));
   }
   void MultiGet(const std::vector<std::string_view>& keys, std::vector<std::string>* values,
@@ -208,8 +286,15 @@ class RocksDBEngine final : public Engine {
     std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
     std::vector<rocksdb::PinnableSlice> found(n);
     std::vector<rocksdb::Status> status(n);
-    db_->MultiGet(read_options_, db_->DefaultColumnFamily(), n, slices.data(), found.data(),
-                  status.data());
+    if (Several()) {
+      // RocksDB's MultiGet over several families: each key with its family's handle.
+      std::vector<rocksdb::ColumnFamilyHandle*> families(n);
+      for (size_t i = 0; i < n; i++) families[i] = FamilyOf(keys[i]);
+      db_->MultiGet(read_options_, n, families.data(), slices.data(), found.data(), status.data());
+    } else {
+      db_->MultiGet(read_options_, db_->DefaultColumnFamily(), n, slices.data(), found.data(),
+                    status.data());
+    }
     values->resize(n);
     statuses->resize(n);
     for (size_t i = 0; i < n; i++) {
@@ -218,13 +303,29 @@ class RocksDBEngine final : public Engine {
     }
   }
   std::unique_ptr<EngineIterator> NewIterator() override {
-    return std::make_unique<RocksDBIterator>(
-        std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options_)));
+    if (!Several()) {
+      return std::make_unique<RocksDBIterator>(
+          std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options_)));
+    }
+    // The chain is destroyed before the engine is closed (EngineIterator's contract).
+    return std::make_unique<FamilyChainIterator>(
+        families_.size(), [this](size_t family) -> std::unique_ptr<EngineIterator> {
+          return std::make_unique<RocksDBIterator>(std::unique_ptr<rocksdb::Iterator>(
+              db_->NewIterator(read_options_, families_[family])));
+        });
   }
 
-  lsm::Status Flush() override { return FromRocksDB(db_->Flush(rocksdb::FlushOptions())); }
+  lsm::Status Flush() override {
+    if (Several()) return FromRocksDB(db_->Flush(rocksdb::FlushOptions(), families_));
+    return FromRocksDB(db_->Flush(rocksdb::FlushOptions()));
+  }
   lsm::Status CompactRange() override {
-    return FromRocksDB(db_->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr));
+    for (rocksdb::ColumnFamilyHandle* family : families_) {
+      lsm::Status s =
+          FromRocksDB(db_->CompactRange(rocksdb::CompactRangeOptions(), family, nullptr, nullptr));
+      if (!s.ok()) return s;
+    }
+    return lsm::Status::OK();
   }
 
   lsm::Status WaitForCompaction() override {
@@ -238,11 +339,16 @@ class RocksDBEngine final : public Engine {
     // starts: a pending flag with nothing running for a second counts as quiet.
     int idle_polls = 0;
     for (;;) {
+      // Each figure summed over the families.
       uint64_t n[std::size(kPending)] = {};
-      for (size_t i = 0; i < std::size(kPending); i++) {
-        if (!db_->GetIntProperty(*kPending[i], &n[i])) {
-          return lsm::Status::NotSupported(
-              absl::StrFormat("rocksdb: no property %s", *kPending[i]));
+      for (rocksdb::ColumnFamilyHandle* family : families_) {
+        for (size_t i = 0; i < std::size(kPending); i++) {
+          uint64_t value = 0;
+          if (!db_->GetIntProperty(family, *kPending[i], &value)) {
+            return lsm::Status::NotSupported(
+                absl::StrFormat("rocksdb: no property %s", *kPending[i]));
+          }
+          n[i] += value;
         }
       }
       const bool running = n[0] > 0 || n[1] > 0 || n[3] > 0;
@@ -255,20 +361,41 @@ class RocksDBEngine final : public Engine {
   void PrepareThread() override { rocksdb::SetPerfLevel(rocksdb::kDisable); }
 
   bool GetProperty(std::string_view property, std::string* value) override {
-    return db_->GetProperty(property, value);
+    if (!Several()) return db_->GetProperty(property, value);
+    return FamiliesProperty(
+        families_.size(), DatabaseWide(property),
+        [&](size_t family, std::string* s) {
+          return db_->GetProperty(families_[family], property, s);
+        },
+        value);
   }
 
   bool BackgroundBytesWritten(uint64_t* bytes) override {
-    std::map<std::string, std::string> stats;
-    if (!db_->GetMapProperty(rocksdb::DB::Properties::kCFStats, &stats)) return false;
-    const auto it = stats.find("compaction.Sum.WriteGB");
-    if (it == stats.end()) return false;
-    *bytes = static_cast<uint64_t>(std::strtod(it->second.c_str(), nullptr) * 1073741824.0);
+    // Each family's flushes and compactions are its own: the sum over the families.
+    double gb = 0;
+    for (rocksdb::ColumnFamilyHandle* family : families_) {
+      std::map<std::string, std::string> stats;
+      if (!db_->GetMapProperty(family, rocksdb::DB::Properties::kCFStats, &stats)) return false;
+      const auto it = stats.find("compaction.Sum.WriteGB");
+      if (it == stats.end()) return false;
+      gb += std::strtod(it->second.c_str(), nullptr);
+    }
+    *bytes = static_cast<uint64_t>(gb * 1073741824.0);
     return true;
   }
 
  private:
+  // Whether the database has several column families (--num_column_families > 1).
+  bool Several() const { return families_.size() > 1; }
+  rocksdb::ColumnFamilyHandle* FamilyOf(std::string_view key) const {
+    return families_[FamilyOfKey(key, families_.size())];
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
+  // The handles of the open database's families, family i at [i]: the default family's own
+  // handle with one family, else those DB::Open made, which Close() destroys (own_handles_).
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  bool own_handles_ = false;
   rocksdb::WriteOptions write_options_;
   rocksdb::ReadOptions read_options_;
 };

@@ -96,6 +96,9 @@ ABSL_FLAG(int64_t, merge_keys, -1, "Keys mergerandom merges into; -1 means --num
 ABSL_FLAG(int64_t, num_range_tombstones, 10000,
           "Range deletions deleterange writes (lsm, rocksdb), evenly spaced over the keys.");
 ABSL_FLAG(int64_t, range_tombstone_width, 1, "Keys each range deletion of deleterange spans.");
+ABSL_FLAG(int32_t, num_column_families, 1,
+          "lsm, rocksdb: column families the keys are spread over, \"default\" and cf1.."
+          "cf<N-1> (created when missing): key number k lives in family k % N.");
 ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 
 namespace lsm::bench {
@@ -179,6 +182,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   const int64_t write_buffer_size = absl::GetFlag(FLAGS_write_buffer_size);
   const int64_t block_size = absl::GetFlag(FLAGS_block_size);
   const int32_t open_files = absl::GetFlag(FLAGS_open_files);
+  const int32_t num_column_families = absl::GetFlag(FLAGS_num_column_families);
   for (const lsm::Status& check : {
            CheckRange<int64_t>("num", c.num, 1, kInt64Max),
            CheckRange<int64_t>("reads", c.reads, -1, kInt64Max),
@@ -196,6 +200,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
            CheckRange<int32_t>("threads", c.threads, 1, 1024),
            CheckRange<int32_t>("duration", c.duration, 0, 100000000),
            CheckRange<int32_t>("max_background_jobs", max_background_jobs, 1, 1024),
+           CheckRange<int32_t>("num_column_families", num_column_families, 1, 1024),
        }) {
     if (!check.ok()) return check;
   }
@@ -286,6 +291,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   eo.write_buffer_size = static_cast<size_t>(write_buffer_size);
   eo.block_size = static_cast<size_t>(block_size);
   eo.open_files = open_files;
+  eo.num_column_families = num_column_families;
   eo.sync = absl::GetFlag(FLAGS_sync);
   eo.disable_wal = absl::GetFlag(FLAGS_disable_wal);
   eo.verify_checksum = absl::GetFlag(FLAGS_verify_checksum);

@@ -11,8 +11,10 @@
 // --cache_size=8388608 (8 MiB); --write_buffer_size=0 (the engine's own default); --threads=1;
 // --duration=0; --benchmark_write_rate_limit=0 (unlimited); --max_background_jobs=2;
 // --compaction_style=level; --compression_type=none (db_bench: snappy); --bloom_bits=10
-// (db_bench: no filter); --seed=0 derives the seed from the clock, as db_bench does. lsm_bench
-// adds --stats_per_workload (the engine's statistics after each workload) and --json=FILE.
+// (db_bench: no filter); --seed=0 derives the seed from the clock, as db_bench does;
+// --num_column_families=1 (db_bench's; N > 1 spreads the keys over N families, lsm and RocksDB
+// only, see EngineOptions::num_column_families). lsm_bench adds --stats_per_workload (the
+// engine's statistics after each workload) and --json=FILE.
 #ifndef LSM_BENCH_LSM_BENCH_FLAGS_H_
 #define LSM_BENCH_LSM_BENCH_FLAGS_H_
 
@@ -56,6 +58,7 @@ ABSL_DECLARE_FLAG(bool, disable_wal);
 ABSL_DECLARE_FLAG(bool, verify_checksum);
 ABSL_DECLARE_FLAG(bool, use_existing_db);
 ABSL_DECLARE_FLAG(bool, stats_per_workload);
+ABSL_DECLARE_FLAG(int32_t, num_column_families);
 ABSL_DECLARE_FLAG(std::string, json);
 
 namespace lsm::bench {

@@ -65,6 +65,11 @@ std::string FormatHeader(const BenchConfig& config, const Engine& engine) {
   absl::StrAppendFormat(&out, "Values:     %d bytes each (%d bytes after compression)\n",
                         config.value_size, compressed_value);
   absl::StrAppendFormat(&out, "Entries:    %d\n", config.num);
+  const int families = config.engine_options.num_column_families;
+  if (families > 1) {
+    absl::StrAppendFormat(&out, "Families:   %d column families (key k in family k %% %d)\n",
+                          families, families);
+  }
   absl::StrAppendFormat(&out, "RawSize:    %.1f MB (estimated)\n",
                         (config.key_size + config.value_size) * num / mib);
   absl::StrAppendFormat(
@@ -147,6 +152,7 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   json->Key("open_files");
   json->Number(eo.open_files);
   integer("max_background_jobs", static_cast<uint64_t>(eo.max_background_jobs));
+  integer("num_column_families", static_cast<uint64_t>(eo.num_column_families));
   text("compaction_style", CompactionStyleName(eo.compaction_style));
   if (!eo.memtablerep.empty()) text("memtablerep", eo.memtablerep);
   if (eo.dynamic_level_bytes.has_value()) {

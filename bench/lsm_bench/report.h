@@ -23,8 +23,9 @@
 
 namespace lsm::bench {
 
-// db_bench's header: engine and version, date, CPU, Keys, Values, Entries, RawSize, FileSize,
-// Compression, build warnings, then a rule and "DB path: [...]". Ends with '\n'.
+// db_bench's header: engine and version, date, CPU, Keys, Values, Entries, "Families: N column
+// families ..." when --num_column_families > 1, RawSize, FileSize, Compression, build
+// warnings, then a rule and "DB path: [...]". Ends with '\n'.
 std::string FormatHeader(const BenchConfig& config, const Engine& engine);
 
 // The result's line(s), each ending with '\n': a db_bench result line, "skipped" for a fill

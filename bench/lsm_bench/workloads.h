@@ -35,6 +35,11 @@
 // fillsync, fillbatch and the single writes of updaterandom, readwhilewriting's writer and
 // YCSB) and wait for --benchmark_write_rate_limit.
 //
+// With --num_column_families=F > 1 the workloads are the same; the engine puts key k in family
+// k % F (engine.h, FamilyOfKey). readseq and readreverse then scan the families one after the
+// other (every key once, at most R in all), seekrandom and YCSB E's scans seek in the target
+// key's family and go on through it, and deleterange deletes each range from every family.
+//
 // Not thread-safe: one thread drives a Runner (which starts the workload's threads itself).
 #ifndef LSM_BENCH_LSM_BENCH_WORKLOADS_H_
 #define LSM_BENCH_LSM_BENCH_WORKLOADS_H_

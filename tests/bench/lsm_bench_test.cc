@@ -1,7 +1,8 @@
 // Tests of lsm_bench: every workload against every engine built in (counters must add up), with
-// threads, --duration and the write rate limit; the report's db_bench shapes and its JSON; the
-// histogram, the generators, and the flag checks (in process and through the binary, which must
-// exit non-zero naming the bad flag).
+// threads, --duration and the write rate limit, and over four column families (keys where their
+// number puts them, read back through each engine's own API); the report's db_bench shapes and
+// its JSON; the histogram, the generators, and the flag checks (in process and through the
+// binary, which must exit non-zero naming the bad flag).
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -16,10 +17,12 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -33,7 +36,15 @@
 #include "bench/lsm_bench/report.h"
 #include "bench/lsm_bench/workloads.h"
 #include "bench/lsm_bench/ycsb.h"
+#include "lsm/column_family.h"
+#include "lsm/db.h"
+#include "lsm/iterator.h"
 #include "tests/support/test_util.h"
+
+#if LSM_BENCH_HAVE_ROCKSDB
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+#endif
 
 namespace lsm::bench {
 namespace {
@@ -52,6 +63,8 @@ class WorkloadTest : public ::testing::TestWithParam<std::string> {
     c.engine_options.write_buffer_size = 64 << 10;  // several flushes during a fill
     return c;
   }
+
+  void EveryWorkload(int families);
 
   WorkloadResult Run(Runner* runner, const std::string& name) {
     WorkloadResult r;
@@ -75,8 +88,10 @@ void ExpectConsistent(const WorkloadResult& r) {
   EXPECT_GE(r.seconds, 0.0);
 }
 
-TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
+// Runs every workload on a database of `families` column families and checks its counters.
+void WorkloadTest::EveryWorkload(int families) {
   BenchConfig config = Config();
+  config.engine_options.num_column_families = families;
   config.batch_size = 7;
   if (GetParam() != "leveldb") config.engine_options.merge_operator = "stringappend";
   config.num_range_tombstones = 20;
@@ -220,6 +235,15 @@ TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) {
   // The mixes: A and F are half writes, C reads only, D and E insert, E scans.
   EXPECT_EQ(ran.size(), KnownWorkloads().size());
   EXPECT_TRUE(runner.Close().ok());
+}
+
+TEST_P(WorkloadTest, EveryWorkloadCountersAddUp) { EveryWorkload(1); }
+
+// The same counts when the keys are spread over four column families: the scans chain the
+// families, so readseq still sees every key once.
+TEST_P(WorkloadTest, EveryWorkloadInFourColumnFamilies) {
+  if (GetParam() == "leveldb") GTEST_SKIP() << "LevelDB has no column families";
+  EveryWorkload(4);
 }
 
 TEST_P(WorkloadTest, YcsbMixes) {
@@ -463,6 +487,123 @@ TEST_P(WorkloadTest, HistogramCountsEveryOperation) {
   EXPECT_EQ(Run(&runner, "readrandom").hist.count(), 1000u);
 }
 
+// The keys of every column family of the closed database at `db`, read with the engine's own
+// API: (*families)[name] lists that family's keys in order.
+void ReadFamilies(const std::string& engine, const std::string& db,
+                  std::map<std::string, std::vector<std::string>>* families) {
+  families->clear();
+  if (engine == "lsm") {
+    std::vector<std::string> names;
+    lsm::Status s = lsm::DB::ListColumnFamilies(lsm::DBOptions(), db, &names);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::vector<lsm::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) descriptors.push_back({name, lsm::ColumnFamilyOptions()});
+    std::vector<lsm::ColumnFamilyHandle*> handles;
+    std::unique_ptr<lsm::DB> opened;
+    s = lsm::DB::OpenForReadOnly(lsm::DBOptions(), db, descriptors, &handles, &opened);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    for (size_t i = 0; i < names.size(); i++) {
+      std::vector<std::string>& keys = (*families)[names[i]];
+      std::unique_ptr<lsm::Iterator> it = opened->NewIterator(lsm::ReadOptions(), handles[i]);
+      for (it->SeekToFirst(); it->Valid(); it->Next()) keys.emplace_back(it->key());
+      ASSERT_TRUE(it->status().ok()) << it->status().ToString();
+    }
+    return;
+  }
+#if LSM_BENCH_HAVE_ROCKSDB
+  if (engine == "rocksdb") {
+    std::vector<std::string> names;
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db, &names);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* opened = nullptr;
+    s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), db, descriptors, &handles, &opened);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    for (size_t i = 0; i < names.size(); i++) {
+      std::vector<std::string>& keys = (*families)[names[i]];
+      std::unique_ptr<rocksdb::Iterator> it(
+          opened->NewIterator(rocksdb::ReadOptions(), handles[i]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+      EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    }
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      EXPECT_TRUE(opened->DestroyColumnFamilyHandle(handle).ok());
+    }
+    delete opened;
+    return;
+  }
+#endif
+  FAIL() << "no reader for engine " << engine;
+}
+
+// --num_column_families=4: the keys are spread over four families by their number, every
+// workload finds them all, and the families are really in the database (LevelDB refuses).
+TEST_P(WorkloadTest, ColumnFamiliesHoldTheirKeys) {
+  BenchConfig config = Config();
+  config.engine_options.num_column_families = 4;
+  config.batch_size = 7;
+  config.num_range_tombstones = 10;
+  config.range_tombstone_width = 5;
+  {
+    Runner runner(config);
+    const lsm::Status s = runner.Open();
+    if (GetParam() == "leveldb") {
+      EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+      EXPECT_TRUE(s.message().starts_with("--num_column_families=4")) << s.ToString();
+      return;
+    }
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_NE(FormatHeader(config, runner.engine())
+                  .find("\nFamilies:   4 column families (key k in family k % 4)\n"),
+              std::string::npos);
+    EXPECT_EQ(Run(&runner, "fillseq").ops, 1000u);
+    EXPECT_EQ(Run(&runner, "readrandom").counters.found, 1000u);
+    EXPECT_EQ(Run(&runner, "multireadrandom").counters.found, 1000u);
+    EXPECT_EQ(Run(&runner, "seekrandom").counters.found, 1000u);
+    EXPECT_EQ(Run(&runner, "readseq").counters.scanned, 1000u);
+    EXPECT_EQ(Run(&runner, "readreverse").counters.scanned, 1000u);
+    Run(&runner, "flush");
+    Run(&runner, "waitforcompaction");
+    // Numeric properties add up over the families (each flushed at least one table); text ones
+    // list every family.
+    std::string value;
+    ASSERT_TRUE(runner.engine().GetProperty(GetParam() + ".num-files-at-level0", &value));
+    EXPECT_GE(std::stoi(value), 4);
+    ASSERT_TRUE(runner.engine().GetProperty(runner.engine().stats_property(), &value));
+    for (const char* name : {"default", "cf1", "cf2", "cf3"}) {
+      EXPECT_NE(value.find(absl::StrFormat("[column family %s]\n", name)), std::string::npos)
+          << name;
+    }
+    ASSERT_TRUE(runner.Close().ok());
+  }
+  std::map<std::string, std::vector<std::string>> families;
+  ReadFamilies(GetParam(), config.db, &families);
+  ASSERT_EQ(families.size(), 4u);
+  const char* const names[] = {"default", "cf1", "cf2", "cf3"};
+  for (uint64_t i = 0; i < 4; i++) {
+    SCOPED_TRACE(names[i]);
+    const std::vector<std::string>& keys = families[names[i]];
+    EXPECT_EQ(keys.size(), 250u);
+    for (const std::string& key : keys) EXPECT_EQ(std::stoull(key) % 4, i) << key;
+  }
+
+  // Reopened as it is: the keys are found where they were put; a range deletion takes its
+  // keys out of every family.
+  config.use_existing_db = true;
+  Runner runner(config);
+  ASSERT_TRUE(runner.Open().ok());
+  EXPECT_EQ(Run(&runner, "readrandom").counters.found, 1000u);
+  EXPECT_EQ(Run(&runner, "deleterange").ops, 10u);  // 10 ranges of 5 keys, apart
+  EXPECT_EQ(Run(&runner, "readseq").counters.scanned, 950u);
+  Run(&runner, "compact");
+  EXPECT_EQ(Run(&runner, "readseq").counters.scanned, 950u);
+  ASSERT_TRUE(runner.Close().ok());
+}
+
 std::vector<std::string> Engines() {
   std::vector<std::string> engines;
   for (std::string_view e : AvailableEngines()) engines.emplace_back(e);
@@ -565,6 +706,77 @@ TEST(LsmBenchGeneratorsTest, ZipfianFavoursLowRanks) {
   EXPECT_EQ(ZipfianGenerator(1).Next(&rnd), 0u);
 }
 
+TEST(LsmBenchColumnFamiliesTest, KeysGoToTheFamilyOfTheirNumber) {
+  KeyFormatter keys(16);
+  EXPECT_EQ(FamilyOfKey(keys.Format(42), 4), 2u);
+  EXPECT_EQ(FamilyOfKey(keys.Format(42), 1), 0u);
+  EXPECT_EQ(FamilyOfKey(keys.Format(999999), 7), 999999u % 7);
+  EXPECT_EQ(FamilyOfKey(std::string(keys.Format(42)) + ".", 4), 2u);  // readmissing's keys
+  // Long keys are mostly leading zeros: no overflow.
+  EXPECT_EQ(FamilyOfKey(KeyFormatter(100).Format(1234567), 10), 7u);
+  EXPECT_EQ(ColumnFamilyName(0), "default");
+  EXPECT_EQ(ColumnFamilyName(3), "cf3");
+}
+
+// An EngineIterator over sorted keys (each its own value).
+class VectorIterator final : public EngineIterator {
+ public:
+  explicit VectorIterator(std::vector<std::string> keys) : keys_(std::move(keys)) {}
+  bool Valid() const override { return at_ < keys_.size(); }
+  void SeekToFirst() override { at_ = 0; }
+  void SeekToLast() override { at_ = keys_.empty() ? keys_.size() : keys_.size() - 1; }
+  void Seek(std::string_view target) override {
+    at_ = static_cast<size_t>(std::lower_bound(keys_.begin(), keys_.end(), target) - keys_.begin());
+  }
+  void Next() override { at_++; }
+  void Prev() override { at_ = at_ == 0 ? keys_.size() : at_ - 1; }
+  std::string_view key() const override { return keys_[at_]; }
+  std::string_view value() const override { return keys_[at_]; }
+  lsm::Status status() const override { return lsm::Status::OK(); }
+
+ private:
+  std::vector<std::string> keys_;
+  size_t at_ = 0;
+};
+
+TEST(LsmBenchColumnFamiliesTest, ChainVisitsTheFamiliesInTurn) {
+  // Keys 0, 3, 6 in family 0; none in family 1; 2, 5 in family 2.
+  KeyFormatter keys(4);
+  std::vector<std::vector<std::string>> families(3);
+  for (uint64_t k : {0, 2, 3, 5, 6})
+    families[FamilyOfKey(keys.Format(k), 3)].emplace_back(keys.Format(k));
+  int made = 0;
+  auto make = [&](size_t family) -> std::unique_ptr<EngineIterator> {
+    made++;
+    return std::make_unique<VectorIterator>(families[family]);
+  };
+  auto walk = [](EngineIterator* it, bool forward) {
+    std::string seen;
+    for (; it->Valid(); forward ? it->Next() : it->Prev()) seen.append(it->key()).append(" ");
+    return seen;
+  };
+  FamilyChainIterator it(3, make);
+  EXPECT_FALSE(it.Valid());
+  it.SeekToFirst();
+  EXPECT_EQ(walk(&it, true), "0000 0003 0006 0002 0005 ");
+  EXPECT_EQ(made, 3);
+  it.SeekToLast();
+  EXPECT_EQ(walk(&it, false), "0005 0002 0006 0003 0000 ");
+  EXPECT_TRUE(it.status().ok());
+
+  // A seek looks in its key's family and goes on from there; only the families it enters
+  // get an iterator.
+  made = 0;
+  FamilyChainIterator seeker(3, make);
+  seeker.Seek(keys.Format(5));
+  EXPECT_EQ(walk(&seeker, true), "0005 ");
+  EXPECT_EQ(made, 1);
+  seeker.Seek(keys.Format(1));  // family 1 is empty: on to family 2
+  EXPECT_EQ(walk(&seeker, true), "0002 0005 ");
+  seeker.Seek(keys.Format(3));
+  EXPECT_EQ(walk(&seeker, true), "0003 0006 0002 0005 ");
+}
+
 TEST(LsmBenchGeneratorsTest, KeysAreZeroPaddedDecimal) {
   KeyFormatter keys(16);
   EXPECT_EQ(keys.Format(42), "0000000000000042");
@@ -612,6 +824,7 @@ TEST_F(LsmBenchFlagsTest, DefaultsAreAccepted) {
   EXPECT_EQ(config.db, "/tmp/lsm_bench-" + config.engine);
   EXPECT_EQ(config.engine_options.cache_size, 8388608u);
   EXPECT_EQ(config.engine_options.write_buffer_size, 0u);  // each engine's default
+  EXPECT_EQ(config.engine_options.num_column_families, 1);
   EXPECT_EQ(config.benchmarks.size(), 6u);
   EXPECT_NE(config.seed, 0u);
 }
@@ -635,6 +848,7 @@ TEST_F(LsmBenchFlagsTest, BadValuesNameTheFlag) {
   ExpectRejected(&FLAGS_level0_file_num_compaction_trigger, -1, 0,
                  "--level0_file_num_compaction_trigger=-1");
   ExpectRejected(&FLAGS_memtablerep, "vector", "", "--memtablerep=vector");
+  ExpectRejected(&FLAGS_num_column_families, 0, 1, "--num_column_families=0");
   EXPECT_EQ(Error(), "");
 }
 
@@ -653,8 +867,10 @@ TEST_F(LsmBenchFlagsTest, NewFlagsReachTheConfig) {
   absl::SetFlag(&FLAGS_json, "/tmp/out.json");
   absl::SetFlag(&FLAGS_stats_per_workload, true);
   absl::SetFlag(&FLAGS_benchmarks, "ycsba,readwhilewriting,waitforcompaction");
+  absl::SetFlag(&FLAGS_num_column_families, 4);
   BenchConfig config;
   ASSERT_TRUE(ConfigFromFlags(&config).ok());
+  EXPECT_EQ(config.engine_options.num_column_families, 4);
   EXPECT_EQ(config.threads, 4);
   EXPECT_EQ(config.duration, 30);
   EXPECT_EQ(config.write_rate_limit, 1u << 20);
@@ -699,6 +915,7 @@ TEST_F(LsmBenchFlagsTest, LevelDBRefusesWhatItCannotDo) {
   ExpectRejected(&FLAGS_level0_file_num_compaction_trigger, 2, 0,
                  "--level0_file_num_compaction_trigger");
   ExpectRejected(&FLAGS_memtablerep, "btree", "skip_list", "--memtablerep=btree");
+  ExpectRejected(&FLAGS_num_column_families, 4, 1, "--num_column_families=4");
   EXPECT_EQ(Error(), "");
 }
 #endif
@@ -747,6 +964,7 @@ TEST(LsmBenchBinaryTest, RejectsUnknownFlagsAndBadValuesNamingThem) {
       {"--histogram=maybe", "histogram"},
       {"--json=/nonexistent-dir/out.json", "--json=/nonexistent-dir/out.json"},
       {"--benchmarks=ycsbz", "--benchmarks"},
+      {"--num_column_families=0", "--num_column_families=0"},
   };
   for (const auto& [args, expected] : cases) {
     std::string output;
@@ -772,6 +990,30 @@ TEST(LsmBenchBinaryTest, RunsAndPrintsDbBenchLines) {
   EXPECT_NE(output.find(" operations; "), std::string::npos) << output;
   EXPECT_NE(output.find("(1000 of 1000 found)"), std::string::npos) << output;
   EXPECT_NE(output.find("Percentiles: P50: "), std::string::npos) << output;
+}
+
+TEST(LsmBenchBinaryTest, ColumnFamiliesFlag) {
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(RunBinary("--engine=lsm --num=1000 --seed=7 --num_column_families=3 --db=" +
+                          dir.path() + "/db --benchmarks=fillrandom,readseq,readrandom",
+                      &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("\nFamilies:   3 column families (key k in family k % 3)\n"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("readseq      : "), std::string::npos) << output;
+  EXPECT_NE(output.find("[column family cf2]"), std::string::npos) << output;  // lsm.stats
+#if LSM_BENCH_HAVE_LEVELDB
+  EXPECT_NE(RunBinary("--engine=leveldb --num=1000 --num_column_families=2 --db=" + dir.path() +
+                          "/leveldb --benchmarks=fillseq",
+                      &output),
+            0);
+  EXPECT_NE(output.find("--num_column_families=2: not supported by --engine=leveldb"),
+            std::string::npos)
+      << output;
+#endif
 }
 
 TEST(LsmBenchBinaryTest, JsonHoldsEveryFigure) {
