@@ -269,9 +269,19 @@ Status DestroyDB(const std::string& name, const Options& options);
 // records of logs are copied into new tables; all tables go to level 0 under a new MANIFEST.
 // Every file it replaces is moved into the subdirectory `name`/lost/, never deleted.
 // Entries in damaged blocks or log records are lost, so the result need not be a prefix of
-// the write history. Fails with IOError ("lock held") if the database is open, and with
-// InvalidArgument if `name` holds no database files or a table of a comparator other than
-// options.comparator (nothing is changed then).
+// the write history.
+// Column families are kept apart: each table and log record goes back to its own family
+// (tables name theirs in their properties, log records carry its ID); names come from the
+// MANIFESTs left in the directory, read as far as they can be, or from the tables. Log
+// records of a family that nothing names go to a family "lost-<id>", the entries of a
+// damaged table whose family cannot be read to "lost-unknown" (in a database that has had
+// other families than the default one). A family a MANIFEST in the directory records as
+// dropped stays dropped: tables of it that were not yet deleted are moved into lost/ and its
+// log records left out. Without such a record the leftovers of a dropped family come back as
+// a live family. Every family is repaired with options.comparator and
+// options.merge_operator. Fails with IOError ("lock held") if the database is open, and with
+// InvalidArgument if `name` holds no database files, or a table or family of a comparator
+// other than options.comparator (naming it; nothing is changed then).
 Status RepairDB(const std::string& name, const Options& options);
 
 // What RepairDB found and did.

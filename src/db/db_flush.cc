@@ -209,6 +209,9 @@ CompactionContext DBImpl::MakeContext(const Family& family, const Version* versi
   ctx.fs = fs_;
   ctx.direct_writes = options_.use_direct_io_for_flush_and_compaction;
   ctx.table_options = TableOptions::FromOptions(family.options);
+  // Tables name their family, so that RepairDB can give them back to it.
+  ctx.table_options.column_family_id = family.id;
+  ctx.table_options.column_family_name = family.name;
   ctx.table_cache = family.table_cache.get();
   ctx.icmp = family.icmp;
   ctx.version = version;

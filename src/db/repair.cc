@@ -3,32 +3,48 @@
 // repair.cc and RocksDB's RepairDB).
 //
 // What it does, holding the directory's LOCK:
-//  1. Reads every NNNNNN.sst in full with checksums verified. A table that verifies whole is
-//     kept as it is. Nothing is changed before every table has been looked at: a table of
-//     another comparator than options.comparator fails the repair with InvalidArgument.
-//  2. Copies the intact data blocks of each damaged table (SalvageTable) into a new table; a
-//     table of which nothing can be read is dropped.
-//  3. Replays every NNNNNN.log, skipping damaged records (kSkipAnyCorruptedRecords) and
-//     batches that do not decode, into new tables.
-//  4. All tables go to level 0, where a lookup takes the first table (newest largest
-//     sequence first) holding the key. Tables whose key ranges and sequence ranges both
-//     overlap (compaction outputs of different levels, a log whose flush had already been
-//     recorded) would break that, so they are merged into one table, identical entries once.
-//  5. Moves every file it replaced (damaged tables, merged tables, logs, old MANIFESTs) into
-//     the subdirectory lost/, never deleting one, and syncs the directory.
-//  6. Writes a new MANIFEST naming the tables, with the largest sequence seen and a log
-//     number past every log, and points CURRENT at it (VersionSet::LogAndApply: temp file,
-//     rename, directory sync). Until then the old CURRENT stands, so a repair cut short can
-//     simply be run again.
+//  1. Learns the column families: every table names its family in its properties
+//     (lsm.column-family-id and -name; a table without them is the default family's), and
+//     the MANIFESTs left in the directory, read as far as they can be, name the families they
+//     created and dropped. A family the MANIFEST records as dropped stays dropped: its tables
+//     and log records are left out (the tables moved into lost/). Of two families of one name
+//     the one of the lower ID is taken as dropped, since names are unique among live families
+//     and IDs only grow. A family that nothing names but a log record is kept as
+//     "lost-<id>". Every family is repaired with options.comparator: a table or a MANIFEST
+//     record of another comparator fails the repair with InvalidArgument.
+//  2. Reads every NNNNNN.sst in full with checksums verified. A table that verifies whole is
+//     kept as it is. Nothing is changed before every table has been looked at.
+//  3. Copies the intact data blocks of each damaged table (SalvageTable) into a new table of
+//     its family; a table of which nothing can be read is dropped. A damaged table whose
+//     properties cannot be read has no known family: in a database that has only ever had
+//     the default family it is the default family's, otherwise its entries go to a family
+//     of their own, "lost-unknown", rather than into another family's keys.
+//  4. Replays every NNNNNN.log, skipping damaged records (kSkipAnyCorruptedRecords) and
+//     batches that do not decode, into new tables, each record into its family's.
+//  5. All tables go to level 0 of their family, where a lookup takes the first table (newest
+//     largest sequence first) holding the key. Tables of one family whose key ranges and
+//     sequence ranges both overlap (compaction outputs of different levels, a log whose flush
+//     had already been recorded) would break that, so they are merged into one table,
+//     identical entries once.
+//  6. Moves every file it replaced or left out (damaged tables, merged tables, tables of
+//     dropped families, logs, old MANIFESTs) into the subdirectory lost/, never deleting one,
+//     and syncs the directory.
+//  7. Writes a new MANIFEST of one record: the creation of every family with its tables, the
+//     largest family ID ever handed out, the largest sequence seen and log number 0 (every
+//     log was replayed), and points CURRENT at it (temp file, rename, directory sync). Until
+//     then the old CURRENT stands, so a repair cut short can simply be run again.
 // Entries in damaged blocks and records are lost, and logs are salvaged past damage, so the
 // result need not be a prefix of the write history; the report says what was lost.
 // Thread-safety: runs alone on the directory (it holds the LOCK).
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <numeric>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "lsm/db.h"
@@ -45,6 +61,7 @@
 #include "src/sstable/table_salvage.h"
 #include "src/version/version_set.h"
 #include "src/wal/log_reader.h"
+#include "src/wal/log_writer.h"
 
 namespace lsm {
 namespace {
@@ -82,11 +99,57 @@ class UniqueKeysIterator final : public InternalIterator {
   Status status_;
 };
 
-// The records of a write batch, collected before any is applied.
+// Counts a batch's records by column family: the families it writes, known before it is
+// applied.
+class FamilyCounter final : public WriteBatch::Handler {
+ public:
+  Status Put(std::string_view, std::string_view) override { return Count(0); }
+  Status Delete(std::string_view) override { return Count(0); }
+  Status Merge(std::string_view, std::string_view) override { return Count(0); }
+  Status DeleteRange(std::string_view, std::string_view) override { return Count(0); }
+  Status PutCF(uint32_t cf, std::string_view, std::string_view) override { return Count(cf); }
+  Status DeleteCF(uint32_t cf, std::string_view) override { return Count(cf); }
+  Status MergeCF(uint32_t cf, std::string_view, std::string_view) override { return Count(cf); }
+  Status DeleteRangeCF(uint32_t cf, std::string_view, std::string_view) override {
+    return Count(cf);
+  }
+
+  std::map<uint32_t, uint64_t> records;  // by column family ID
+
+ private:
+  Status Count(uint32_t cf) {
+    records[cf]++;
+    return Status::OK();
+  }
+};
+
+// What the MANIFESTs left in the directory tell of the column families, as far as they read.
+struct ManifestFamilies {
+  std::map<uint32_t, std::string> names;        // of every family a creation record names
+  std::map<uint32_t, std::string> comparators;  // the comparator each was created with
+  std::set<uint32_t> dropped;                   // families a drop record names
+  // Of each MANIFEST that read whole: its largest family ID and the families live at its end.
+  // An ID up to that maximum that is not live there was dropped, even where no drop record
+  // is left (a MANIFEST starts with the live families only).
+  std::vector<std::pair<uint32_t, std::set<uint32_t>>> whole;
+  uint32_t max_id = 0;
+
+  bool Dropped(uint32_t id) const {
+    if (id == 0) return false;
+    if (dropped.contains(id)) return true;
+    for (const auto& [max, live] : whole) {
+      if (id <= max && !live.contains(id)) return true;
+    }
+    return false;
+  }
+};
+
+// A table of the repaired database.
 struct Table {
   FileMetaData meta;
   uint64_t entries = 0;
   bool original = false;  // in the directory before the repair (archived when replaced)
+  uint32_t cf = 0;        // its column family
 };
 
 class Repairer {
@@ -108,18 +171,26 @@ class Repairer {
     s = FindFiles();  // again, now that no DB can change the directory
     if (!s.ok()) return s;
     // Look at every table before changing anything.
+    ReadManifests();
+    s = LearnFamilies();
+    if (!s.ok()) return s;
     std::vector<uint64_t> damaged;
     for (uint64_t number : table_numbers_) {
       s = InspectTable(number, &damaged);
       if (!s.ok()) return s;
     }
-    versions_ = std::make_unique<VersionSet>(dbname_, options_);
-    versions_->MarkFileNumberUsed(max_number_);
-    for (uint64_t number : damaged) {
-      s = SalvageDamagedTable(number);
-      if (!s.ok()) break;
+    s = CheckManifestComparators();
+    if (!s.ok()) return s;
+    next_file_number_ = std::max<uint64_t>(next_file_number_, max_number_ + 1);
+    // Damaged tables of no known family wait until the logs have shown every family.
+    std::vector<uint64_t> no_family;
+    for (size_t i = 0; s.ok() && i < damaged.size(); i++) {
+      s = SalvageDamagedTable(damaged[i], &no_family);
     }
     for (size_t i = 0; s.ok() && i < log_numbers_.size(); i++) s = ReplayLog(log_numbers_[i]);
+    for (size_t i = 0; s.ok() && i < no_family.size(); i++) {
+      s = SalvageDamagedTable(no_family[i], nullptr);
+    }
     if (s.ok()) s = MergeOverlapping();
     if (s.ok()) s = fs_->SyncDir(dbname_);
     if (!s.ok()) {
@@ -129,7 +200,6 @@ class Repairer {
     }
     s = Archive();
     if (s.ok()) s = WriteManifest();
-    versions_.reset();  // closes the new MANIFEST while the LOCK is still held
     return s;
   }
 
@@ -155,7 +225,7 @@ class Repairer {
           log_numbers_.push_back(number);
           break;
         case FileType::kManifest:
-          manifests_.push_back(child);
+          manifests_.emplace_back(number, child);
           break;
         default:
           break;
@@ -169,8 +239,167 @@ class Repairer {
     }
     std::sort(table_numbers_.begin(), table_numbers_.end());
     std::sort(log_numbers_.begin(), log_numbers_.end());
+    std::sort(manifests_.begin(), manifests_.end());
     return Status::OK();
   }
+
+  // Reads what every MANIFEST in the directory says of the column families: records that do
+  // not read or decode are skipped, and a MANIFEST that cannot be read tells nothing.
+  void ReadManifests() {
+    for (const auto& [number, name] : manifests_) {
+      std::unique_ptr<SequentialFile> file;
+      if (!fs_->NewSequentialFile(dbname_ + "/" + name, &file).ok()) continue;
+      log::Reader reader(std::move(file), "manifest " + name, number,
+                         WALRecoveryMode::kSkipAnyCorruptedRecords);
+      bool whole = true;
+      std::set<uint32_t> live = {0};
+      uint32_t max_id = 0;
+      std::string_view record;
+      std::string scratch;
+      std::vector<VersionEdit> edits;
+      while (reader.ReadRecord(&record, &scratch)) {
+        if (!VersionEdit::DecodeGroup(record, &edits).ok()) {
+          whole = false;
+          continue;
+        }
+        for (const VersionEdit& edit : edits) {
+          const uint32_t id = edit.column_family();
+          if (edit.column_family_name()) {
+            manifest_.names[id] = *edit.column_family_name();
+            live.insert(id);
+            max_id = std::max(max_id, id);
+          }
+          if (edit.max_column_family()) max_id = std::max(max_id, *edit.max_column_family());
+          if (edit.comparator()) manifest_.comparators[id] = *edit.comparator();
+          if (edit.is_column_family_drop() && id != 0) {
+            manifest_.dropped.insert(id);
+            live.erase(id);
+          }
+        }
+      }
+      whole = whole && reader.status().ok() && reader.report().damage.ok();
+      if (whole) manifest_.whole.emplace_back(max_id, std::move(live));
+      manifest_.max_id = std::max(manifest_.max_id, max_id);
+    }
+  }
+
+  // "'name' (ID n)", or "ID n" when the name is unknown.
+  static std::string Describe(uint32_t id, const std::string& name) {
+    return name.empty() ? absl::StrFormat("ID %u", id) : absl::StrFormat("'%s' (ID %u)", name, id);
+  }
+
+  // `base`, or `base` with a suffix if a family of the repaired database has that name.
+  std::string UniqueName(const std::string& base) const {
+    std::string name = base;
+    for (int n = 2;; n++) {
+      bool taken = false;
+      for (const auto& [id, used] : families_) taken |= used == name;
+      if (!taken) return name;
+      name = absl::StrFormat("%s-%d", base, n);
+    }
+  }
+
+  // Decides the families of the repaired database from the MANIFESTs and the tables'
+  // properties (read here, before any table is verified).
+  Status LearnFamilies() {
+    std::map<uint32_t, std::string> names;
+    for (uint64_t number : table_numbers_) {
+      TableFile f;
+      Status s = OpenTableFile(number, &f);
+      if (!s.ok()) return s;
+      if (!f.has_props) continue;
+      if (f.props.column_family_id > std::numeric_limits<uint32_t>::max()) {
+        return Status::InvalidArgument(
+            absl::StrFormat("RepairDB: table %s", f.name),
+            absl::StrFormat("names column family ID %u, beyond any ID (nothing was changed)",
+                            f.props.column_family_id));
+      }
+      const auto id = static_cast<uint32_t>(f.props.column_family_id);
+      names.try_emplace(id, f.props.column_family_name);
+      max_id_ = std::max(max_id_, id);
+    }
+    // The MANIFEST's name of a family wins over its tables'.
+    for (const auto& [id, name] : manifest_.names) names[id] = name;
+    max_id_ = std::max(max_id_, manifest_.max_id);
+    families_[0] = kDefaultColumnFamilyName;
+    for (const auto& [id, name] : names) {
+      if (id == 0) continue;
+      if (manifest_.Dropped(id)) {
+        dropped_[id] = name;
+      } else {
+        families_[id] = name;
+      }
+    }
+    // Names are unique among live families and IDs only grow: of two families of one name,
+    // the older was dropped before the newer was created.
+    std::map<std::string, uint32_t> by_name = {{kDefaultColumnFamilyName, 0}};
+    std::vector<uint32_t> older;
+    for (auto it = families_.rbegin(); it != families_.rend(); ++it) {
+      const auto [taken, inserted] = by_name.try_emplace(it->second, it->first);
+      if (inserted || taken->second == it->first) continue;
+      Note(absl::StrFormat(
+          "column family ID %u: named '%s' like column family ID %u, so dropped before that "
+          "one was created; its files are left out",
+          it->first, it->second, taken->second));
+      older.push_back(it->first);
+    }
+    for (uint32_t id : older) {
+      dropped_[id] = families_[id];
+      families_.erase(id);
+    }
+    return Status::OK();
+  }
+
+  // Fails for a family the MANIFEST says was created with another comparator than
+  // options.comparator, whose keys repair would order and record wrongly (even a family with
+  // no table: its log records).
+  Status CheckManifestComparators() const {
+    for (const auto& [id, name] : families_) {
+      auto cmp = manifest_.comparators.find(id);
+      if (cmp != manifest_.comparators.end() && cmp->second != icmp_.Name()) {
+        return Status::InvalidArgument(
+            absl::StrFormat("RepairDB: column family '%s'", name),
+            absl::StrFormat("was created with comparator %s; RepairDB repairs every column "
+                            "family with options.comparator %s (nothing was changed)",
+                            cmp->second, icmp_.Name()));
+      }
+    }
+    return Status::OK();
+  }
+
+  // Whether the repaired database keeps records of family `cf` found in a log. A family that
+  // nothing else names gets a name of its own; one known to be dropped is left out.
+  bool KeepLogFamily(uint32_t cf) {
+    if (families_.contains(cf)) return true;
+    if (dropped_.contains(cf)) return false;
+    max_id_ = std::max(max_id_, cf);
+    if (manifest_.Dropped(cf)) {
+      dropped_[cf] = "";
+      return false;
+    }
+    const std::string name = UniqueName(absl::StrFormat("lost-%u", cf));
+    families_[cf] = name;
+    Note(
+        absl::StrFormat("column family ID %u: named by no table or MANIFEST; its log records "
+                        "go to column family '%s'",
+                        cf, name));
+    return true;
+  }
+
+  // The family that receives the entries of damaged tables whose family is unknown.
+  uint32_t UnknownFamily() {
+    if (!unknown_family_) {
+      unknown_family_ = ++max_id_;
+      families_[*unknown_family_] = UniqueName("lost-unknown");
+      Note(
+          absl::StrFormat("column family %s holds the entries of damaged tables whose "
+                          "properties, and so their column family, could not be read",
+                          Describe(*unknown_family_, families_[*unknown_family_])));
+    }
+    return *unknown_family_;
+  }
+
+  uint64_t NewFileNumber() { return next_file_number_++; }
 
   Status OpenFile(const std::string& path, std::unique_ptr<RandomAccessFile>* file,
                   uint64_t* size) {
@@ -212,27 +441,38 @@ class Repairer {
 
   void Note(const std::string& line) { report_->notes.push_back(line); }
 
-  // Keeps a table that verifies whole; adds any other to *damaged. Fails only for a table of
-  // another comparator or merge operator, or when the file cannot be read at all.
+  // Keeps a table that verifies whole; adds any other to *damaged; moves a table of a
+  // dropped family aside. Fails only for a table of another comparator or merge operator, or
+  // when the file cannot be read at all.
   Status InspectTable(uint64_t number, std::vector<uint64_t>* damaged) {
     TableFile f;
     Status s = OpenTableFile(number, &f);
     if (!s.ok()) return s;
     const std::string& name = f.name;
     const uint64_t size = f.size;
+    // LearnFamilies checked that the ID fits.
+    const auto cf = static_cast<uint32_t>(f.has_props ? f.props.column_family_id : 0);
+    if (f.has_props && dropped_.contains(cf)) {
+      Note(absl::StrFormat("%s: of column family %s, which was dropped; moved to %s/", name,
+                           Describe(cf, dropped_[cf]), kLostDirName));
+      archive_.push_back(name);
+      return Status::OK();
+    }
+    const std::string family = f.has_props ? families_[cf] : kDefaultColumnFamilyName;
     if (f.has_props && f.props.comparator_name != icmp_.Name()) {
       return Status::InvalidArgument(
-          absl::StrFormat("RepairDB: table %s", name),
-          absl::StrFormat("was written with comparator %s; repair with options.comparator %s "
-                          "(nothing was changed)",
+          absl::StrFormat("RepairDB: table %s of column family '%s'", name, family),
+          absl::StrFormat("was written with comparator %s; RepairDB repairs every column "
+                          "family with options.comparator %s (nothing was changed)",
                           f.props.comparator_name, icmp_.Name()));
     }
     if (f.has_props && !f.props.merge_operator_name.empty() &&
         f.props.merge_operator_name != topts_.merge_operator_name) {
       return Status::InvalidArgument(
-          absl::StrFormat("RepairDB: table %s", name),
-          absl::StrFormat("holds merge operands of merge operator %s; repair with an "
-                          "options.merge_operator of that name (nothing was changed)",
+          absl::StrFormat("RepairDB: table %s of column family '%s'", name, family),
+          absl::StrFormat("holds merge operands of merge operator %s; RepairDB repairs every "
+                          "column family with options.merge_operator, which must have that "
+                          "name (nothing was changed)",
                           f.props.merge_operator_name));
     }
     std::unique_ptr<TableReader> table;
@@ -240,6 +480,7 @@ class Repairer {
     if (s.ok()) s = table->VerifyChecksums();
     Table t;
     t.original = true;
+    t.cf = cf;
     t.meta.number = number;
     t.meta.file_size = size;
     t.meta.smallest_seqno = kMaxSequenceNumber;
@@ -283,39 +524,54 @@ class Repairer {
     return Status::OK();
   }
 
-  // Writes every entry of `input` and the tombstones to one new table; meta->file_size is 0
-  // when it is empty.
-  Status BuildTable(InternalIterator* input, std::vector<RangeTombstone> tombstones,
+  // Writes every entry of `input` and the tombstones to one new table of family `cf`;
+  // meta->file_size is 0 when it is empty.
+  Status BuildTable(InternalIterator* input, std::vector<RangeTombstone> tombstones, uint32_t cf,
                     FileMetaData* meta) {
     CompactionContext ctx;
     ctx.dbname = dbname_;
     ctx.fs = fs_;
     ctx.table_options = topts_;
+    ctx.table_options.column_family_id = cf;
+    ctx.table_options.column_family_name = families_.at(cf);
     ctx.icmp = &icmp_;
     // No version and no reader: every version and deletion is kept.
-    ctx.new_file_number = [this] { return versions_->NewFileNumber(); };
+    ctx.new_file_number = [this] { return NewFileNumber(); };
     CompactionJobResult result;
     Status s = RunFlush(input, std::move(tombstones), ctx, &result);
     *meta = result.outputs.empty() ? FileMetaData() : result.outputs[0];
     return s;
   }
 
-  // Writes the entries of `mem` to a new table; nothing for an empty memtable.
-  Status WriteTable(MemTable* mem, uint64_t entries) {
+  // Writes the entries of `mem` to a new table of family `cf`; nothing for an empty memtable.
+  Status WriteTable(MemTable* mem, uint64_t entries, uint32_t cf) {
     FileMetaData meta;
     std::unique_ptr<InternalIterator> it = mem->NewIterator();
-    Status s = BuildTable(it.get(), mem->RangeTombstones(), &meta);
+    Status s = BuildTable(it.get(), mem->RangeTombstones(), cf, &meta);
     if (s.ok() && meta.file_size > 0) {
       created_.push_back(meta.number);
-      tables_.push_back({std::move(meta), entries, false});
+      tables_.push_back({std::move(meta), entries, false, cf});
     }
     return s;
   }
 
-  Status SalvageDamagedTable(uint64_t number) {
+  // Copies the intact entries of a damaged table to a new table of its family. A table whose
+  // properties (and so its family) cannot be read is added to *no_family instead, when that
+  // is given.
+  Status SalvageDamagedTable(uint64_t number, std::vector<uint64_t>* no_family) {
     TableFile f;
     Status s = OpenTableFile(number, &f);
     if (!s.ok()) return s;
+    uint32_t cf = 0;
+    if (f.has_props) {
+      cf = static_cast<uint32_t>(f.props.column_family_id);
+    } else if (no_family != nullptr) {
+      no_family->push_back(number);
+      return Status::OK();
+    } else if (max_id_ > 0) {
+      // Only a database that never had another family than the default one can tell.
+      cf = UnknownFamily();
+    }
     const std::string& name = f.name;
     MemTable* mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
     mem->Ref();
@@ -329,7 +585,7 @@ class Repairer {
         },
         &salvage);
     const Status found = damage_[number];
-    if (s.ok() && salvage.entries > 0) s = WriteTable(mem, salvage.entries);
+    if (s.ok() && salvage.entries > 0) s = WriteTable(mem, salvage.entries, cf);
     mem->Unref();
     if (!s.ok() && !s.IsCorruption() && !s.IsNotSupported()) return s;  // an I/O error
     report_->bad_blocks += salvage.bad_blocks;
@@ -361,26 +617,46 @@ class Repairer {
 
   Status ReplayLog(uint64_t number) {
     const std::string name = absl::StrFormat("%06u.log", number);
-    MemTable* mem = nullptr;
+    std::map<uint32_t, MemTable*> mems;     // by column family
+    std::map<uint32_t, uint64_t> left_out;  // records of dropped families
     auto apply = [&](const WriteBatch& batch) {
       if (batch.Count() == 0) return Status::OK();
-      if (mem == nullptr) {
-        mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
-        mem->Ref();
+      FamilyCounter counter;
+      Status s = batch.Iterate(&counter);
+      if (!s.ok()) return s;
+      MemTableSet set;
+      for (const auto& [cf, records] : counter.records) {
+        if (!KeepLogFamily(cf)) {
+          left_out[cf] += records;
+          continue;
+        }
+        MemTable*& mem = mems[cf];
+        if (mem == nullptr) {
+          mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
+          mem->Ref();
+        }
+        set.Add(cf, mem);
       }
-      Status s = InsertInto(batch, mem, /*concurrent=*/false);
-      if (s.ok() && mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
-        s = WriteTable(mem, mem->num_entries());
-        mem->Unref();
-        mem = nullptr;
+      s = InsertInto(batch, set, /*concurrent=*/false);
+      for (const auto& [cf, records] : counter.records) {
+        auto it = mems.find(cf);
+        if (!s.ok() || it == mems.end() ||
+            it->second->ApproximateMemoryUsage() <= options_.write_buffer_size) {
+          continue;
+        }
+        s = WriteTable(it->second, it->second->num_entries(), cf);
+        it->second->Unref();
+        mems.erase(it);
       }
       return s;
     };
     LogReplayReport replay;
     Status s = lsm::ReplayLog(fs_, dbname_, number, WALRecoveryMode::kSkipAnyCorruptedRecords,
                               apply, &replay);
-    if (s.ok() && mem != nullptr) s = WriteTable(mem, mem->num_entries());
-    if (mem != nullptr) mem->Unref();
+    for (const auto& [cf, mem] : mems) {
+      if (s.ok()) s = WriteTable(mem, mem->num_entries(), cf);
+      mem->Unref();
+    }
     if (!s.ok()) return s;
 
     const uint64_t records = replay.records, skipped = replay.skipped;
@@ -403,20 +679,24 @@ class Repairer {
       }
       Note(line);
     }
+    for (const auto& [cf, n] : left_out) {
+      Note(absl::StrFormat("%s: %u entries of column family %s, which was dropped, left out", name,
+                           n, Describe(cf, dropped_[cf])));
+    }
     archive_.push_back(name);
     return Status::OK();
   }
 
   bool Overlap(const Table& a, const Table& b) const {
     const Comparator* ucmp = icmp_.user_comparator();
-    return a.meta.smallest_seqno <= b.meta.largest_seqno &&
+    return a.cf == b.cf && a.meta.smallest_seqno <= b.meta.largest_seqno &&
            b.meta.smallest_seqno <= a.meta.largest_seqno &&
            ucmp->Compare(ExtractUserKey(a.meta.smallest), ExtractUserKey(b.meta.largest)) <= 0 &&
            ucmp->Compare(ExtractUserKey(b.meta.smallest), ExtractUserKey(a.meta.largest)) <= 0;
   }
 
-  // Merges every set of tables linked by overlapping key and sequence ranges into one table,
-  // until no two tables overlap in both.
+  // Merges every set of tables of one family linked by overlapping key and sequence ranges
+  // into one table, until no two tables of a family overlap in both.
   Status MergeOverlapping() {
     for (;;) {
       const size_t n = tables_.size();
@@ -453,6 +733,7 @@ class Repairer {
     }
   }
 
+  // Merges tables of one family into one.
   Status Merge(const std::vector<Table>& inputs, std::vector<Table>* out) {
     std::vector<std::unique_ptr<TableReader>> readers;
     std::vector<std::unique_ptr<InternalIterator>> children;
@@ -474,7 +755,8 @@ class Repairer {
     }
     UniqueKeysIterator merged(&icmp_, NewMergingIterator(&icmp_, std::move(children)));
     Table t;
-    Status s = BuildTable(&merged, std::move(tombstones), &t.meta);
+    t.cf = inputs.front().cf;
+    Status s = BuildTable(&merged, std::move(tombstones), t.cf, &t.meta);
     if (!s.ok()) return s;
     created_.push_back(t.meta.number);
     std::unique_ptr<TableReader> reader;
@@ -499,7 +781,7 @@ class Repairer {
   // Moves replaced files and old MANIFESTs into lost/, never over an earlier one.
   Status Archive() {
     std::vector<std::string> names = archive_;
-    names.insert(names.end(), manifests_.begin(), manifests_.end());
+    for (const auto& [number, name] : manifests_) names.push_back(name);
     if (names.empty()) return Status::OK();
     const std::string lost = dbname_ + "/" + kLostDirName;
     Status s = fs_->CreateDirIfMissing(lost);
@@ -516,24 +798,67 @@ class Repairer {
     return s;
   }
 
+  // Writes a MANIFEST of one record that creates every family with its tables, and points
+  // CURRENT at it.
   Status WriteManifest() {
-    VersionEdit edit;
+    std::map<uint32_t, VersionEdit> edits;
+    for (const auto& [id, name] : families_) {
+      VersionEdit& edit = edits[id];
+      edit.SetColumnFamily(id);
+      if (id != 0) edit.AddColumnFamily(name);
+      edit.SetComparatorName(icmp_.Name());
+      // Every log was replayed into tables and moved into lost/ above. Log number 0 names no
+      // log, as for a new database: the next open replays whatever logs it finds (none, or an
+      // empty one that an open cut short created) and names its own.
+      edit.SetLogNumber(0);
+    }
     SequenceNumber last_sequence = 0;
+    std::map<uint32_t, uint64_t> tables_of;
     for (const Table& t : tables_) {
-      edit.AddFile(0, t.meta);
+      edits[t.cf].AddFile(0, t.meta);
+      tables_of[t.cf]++;
       last_sequence = std::max(last_sequence, t.meta.largest_seqno);
       report_->entries += t.entries;
       report_->bytes += t.meta.file_size;
     }
     report_->tables = tables_.size();
     report_->last_sequence = last_sequence;
-    edit.SetLastSequence(last_sequence);
-    // Every log was replayed into tables and moved into lost/ above. Log number 0 names no
-    // log, as for a new database: the next open replays whatever logs it finds (none, or an
-    // empty one that an open cut short created) and names its own.
-    edit.SetLogNumber(0);
-    Status s = versions_->LogAndApply(&edit);
-    if (s.ok()) report_->manifest_number = versions_->manifest_number();
+    if (families_.size() > 1) {
+      std::string line = "column families:";
+      for (const auto& [id, name] : families_) {
+        absl::StrAppendFormat(&line, "%s %s %u tables", id == 0 ? "" : ",", Describe(id, name),
+                              tables_of[id]);
+      }
+      Note(line);
+    }
+    const uint64_t number = NewFileNumber();
+    VersionEdit& first = edits.at(0);  // the default family's, first by ID
+    first.SetMaxColumnFamily(max_id_);
+    first.SetLastSequence(last_sequence);
+    first.SetNextFileNumber(next_file_number_);
+    std::vector<VersionEdit*> group;
+    for (auto& [id, edit] : edits) group.push_back(&edit);
+    std::string record;
+    VersionEdit::EncodeGroup(group, &record);
+
+    const std::string path = ManifestFileName(dbname_, number);
+    std::unique_ptr<WritableFile> file;
+    std::unique_ptr<log::Writer> writer;
+    Status s = fs_->NewWritableFile(path, &file);
+    if (s.ok()) s = log::Writer::Create(std::move(file), number, &writer);
+    if (s.ok()) s = writer->AddRecord(record);
+    if (s.ok()) s = writer->Sync();
+    if (writer != nullptr) {
+      const Status closed = writer->Close();
+      if (s.ok()) s = closed;
+    }
+    if (!s.ok()) {
+      (void)fs_->RemoveFile(path);
+      return s;
+    }
+    // On failure CURRENT may name the new MANIFEST already, which therefore stays.
+    s = SetCurrentFile(fs_, dbname_, number);
+    if (s.ok()) report_->manifest_number = number;
     return s;
   }
 
@@ -545,13 +870,20 @@ class Repairer {
   RepairReport* const report_;
 
   std::vector<uint64_t> table_numbers_, log_numbers_;
-  std::vector<std::string> manifests_;
+  std::vector<std::pair<uint64_t, std::string>> manifests_;  // number, file name
   uint64_t max_number_ = 0;
+  uint64_t next_file_number_ = 2;
+  ManifestFamilies manifest_;
+  // The families of the repaired database, by ID, and those left out as dropped (their
+  // names, empty when unknown).
+  std::map<uint32_t, std::string> families_, dropped_;
+  // The largest family ID of any family seen, live or dropped: IDs are never reused.
+  uint32_t max_id_ = 0;
+  std::optional<uint32_t> unknown_family_;
   std::map<uint64_t, Status> damage_;  // why each damaged table failed verification
-  std::unique_ptr<VersionSet> versions_;
-  std::vector<Table> tables_;         // of the repaired database
-  std::vector<uint64_t> created_;     // tables written by this repair
-  std::vector<std::string> archive_;  // names of files to move into lost/
+  std::vector<Table> tables_;          // of the repaired database
+  std::vector<uint64_t> created_;      // tables written by this repair
+  std::vector<std::string> archive_;   // names of files to move into lost/
 };
 
 }  // namespace

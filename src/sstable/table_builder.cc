@@ -130,6 +130,8 @@ Status TableBuilder::Finish() {
   props_.comparator_name = options_.comparator->Name();
   if (props_.num_merge_operands > 0) props_.merge_operator_name = options_.merge_operator_name;
   props_.creator = "lsm";
+  props_.column_family_id = options_.column_family_id;
+  props_.column_family_name = options_.column_family_name;
   std::string properties;
   props_.EncodeTo(&properties);
   BlockHandle properties_handle;

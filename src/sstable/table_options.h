@@ -12,6 +12,7 @@
 #define LSM_SSTABLE_TABLE_OPTIONS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "lsm/comparator.h"
@@ -39,6 +40,11 @@ struct TableOptions {
   // The merge operator's Name(), or empty for none: recorded in tables that hold merge
   // operands, and checked when such a table is opened.
   std::string merge_operator_name;
+  // The column family the table belongs to, recorded in its properties so that RepairDB can
+  // give it back to its family when the MANIFEST is lost. The engine sets them from the
+  // family it writes for; the defaults are the default family's.
+  uint32_t column_family_id = 0;
+  std::string column_family_name = "default";
 
   static TableOptions FromOptions(const Options& options) {
     TableOptions t;

@@ -19,8 +19,10 @@ struct Field {
   bool optional = false;  // written only when non-zero or non-empty
 };
 
-constexpr std::array<Field, 18> kFields = {{
+constexpr std::array<Field, 20> kFields = {{
     {"lsm.bloom-bits-per-key", &TableProperties::bloom_bits_per_key, nullptr},
+    {"lsm.column-family-id", &TableProperties::column_family_id, nullptr},
+    {"lsm.column-family-name", nullptr, &TableProperties::column_family_name},
     {"lsm.comparator", nullptr, &TableProperties::comparator_name},
     {"lsm.compression", nullptr, &TableProperties::compression},
     {"lsm.creator", nullptr, &TableProperties::creator},

@@ -39,6 +39,10 @@ struct TableProperties {
   // The merge operator's Name(), for a table with merge operands; else empty.
   std::string merge_operator_name;
   std::string creator;  // "lsm"
+  // The column family the table was written for. A table written before these properties
+  // existed has neither and belongs to the default family: the defaults say so.
+  uint64_t column_family_id = 0;
+  std::string column_family_name = "default";
 
   // Appends the properties block's contents to *dst.
   void EncodeTo(std::string* dst) const;

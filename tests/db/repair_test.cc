@@ -1,5 +1,7 @@
 // RepairDB: databases whose MANIFEST or CURRENT is lost or garbage, damaged tables and logs,
-// tables whose ranges overlap, a held LOCK, foreign comparators.
+// tables whose ranges overlap, a held LOCK, foreign comparators; column families kept apart,
+// dropped families left out, families known only from their log records or from nothing.
+#include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "src/base/dbformat.h"
 #include "src/base/filename.h"
 #include "src/sstable/table_builder.h"
+#include "src/sstable/table_reader.h"
 #include "src/util/random.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/test_util.h"
@@ -95,10 +98,127 @@ class RepairTest : public testing::Test {
 
   Status Repair(RepairReport* report) { return RepairDB(dbname_, options_, report); }
 
+  // Opens the database with the column families `names` (the default one first), each with
+  // options_; (*handles)[i] is names[i]'s.
+  Status OpenFamilies(const std::vector<std::string>& names,
+                      std::vector<ColumnFamilyHandle*>* handles, std::unique_ptr<DB>* db,
+                      bool create_missing = false) {
+    DBOptions dbo = options_;
+    dbo.create_missing_column_families = create_missing;
+    std::vector<ColumnFamilyDescriptor> descs;
+    for (const std::string& name : names) descs.push_back({name, options_});
+    return DB::Open(dbo, dbname_, descs, handles, db);
+  }
+
+  // Writes keys 0 to n - 1 in rounds to each of the families `names` (the default one
+  // first), every family its own values for the same keys, with deletions, batches across
+  // families and flushes of some families in between, so that each family has tables (in
+  // two levels for names[1]) and entries in the log. Every write is also made to models_.
+  void FillFamilies(const std::vector<std::string>& names, int n) {
+    std::unique_ptr<DB> db;
+    std::vector<ColumnFamilyHandle*> h;
+    Status s = OpenFamilies(names, &h, &db, /*create_missing=*/true);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    for (int round = 0; round < 4; round++) {
+      WriteBatch batch;
+      for (int i = round; i < n; i += 1 + round) {
+        for (size_t f = 0; f < names.size(); f++) {
+          const std::string value = absl::StrFormat("%s.%d.%s", names[f], round, Key(i));
+          if (round == 2 && (i + f) % 5 == 0) {
+            batch.Delete(h[f], Key(i));
+            models_[names[f]].erase(Key(i));
+          } else {
+            batch.Put(h[f], Key(i), value);
+            models_[names[f]][Key(i)] = value;
+          }
+        }
+        if (batch.Count() >= 60) {
+          ASSERT_TRUE(db->Write(WriteOptions(), &batch).ok());
+          batch.Clear();
+        }
+      }
+      ASSERT_TRUE(db->Write(WriteOptions(), &batch).ok());
+      for (size_t f = 0; f < names.size(); f++) {
+        const std::string key = absl::StrFormat("only-%s-%d", names[f], round);
+        ASSERT_TRUE(db->Put(WriteOptions(), h[f], key, names[f]).ok());
+        models_[names[f]][key] = names[f];
+      }
+      if (round == 0) {
+        ASSERT_TRUE(db->Flush().ok());
+        ASSERT_TRUE(db->CompactRange(h[1], nullptr, nullptr).ok());
+      } else if (round < 3) {
+        ASSERT_TRUE(db->Flush(FlushOptions(), h[round % names.size()]).ok());
+      }
+    }
+    ASSERT_TRUE(db->Close().ok());
+  }
+
+  // The database's column families are those of `models`, and each holds exactly its model:
+  // no key of another family shows in it.
+  void CheckFamilies(const std::map<std::string, std::map<std::string, std::string>>& models) {
+    std::vector<std::string> names = {kDefaultColumnFamilyName};
+    for (const auto& [name, model] : models) {
+      if (name != kDefaultColumnFamilyName) names.push_back(name);
+    }
+    std::vector<std::string> listed;
+    Status s = DB::ListColumnFamilies(options_, dbname_, &listed);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()),
+              std::set<std::string>(names.begin(), names.end()));
+    std::unique_ptr<DB> db;
+    std::vector<ColumnFamilyHandle*> h;
+    s = OpenFamilies(names, &h, &db);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    for (size_t f = 0; f < names.size(); f++) {
+      SCOPED_TRACE("column family " + names[f]);
+      const std::map<std::string, std::string>& model = models.at(names[f]);
+      for (const auto& [key, value] : model) {
+        std::string got;
+        s = db->Get(ReadOptions(), h[f], key, &got);
+        ASSERT_TRUE(s.ok()) << key << ": " << s.ToString();
+        EXPECT_EQ(got, value) << key;
+      }
+      std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions(), h[f]);
+      auto want = model.begin();
+      for (it->SeekToFirst(); it->Valid(); it->Next(), ++want) {
+        ASSERT_NE(want, model.end()) << "extra key " << it->key() << " => " << it->value();
+        ASSERT_EQ(it->key(), want->first);
+        EXPECT_EQ(it->value(), want->second);
+      }
+      EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+      EXPECT_EQ(want, model.end());
+    }
+    ASSERT_TRUE(db->Close().ok());
+  }
+
+  // Whether a line of report.notes holds `text`.
+  static bool Noted(const RepairReport& report, const std::string& text) {
+    for (const std::string& note : report.notes) {
+      if (note.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // Copies every table and log of `from` that the database's directory lacks into it (the
+  // files a crash would have left behind had their deletion not happened yet); returns how
+  // many.
+  int RestoreFiles(const std::string& from) {
+    int restored = 0;
+    for (const auto& e : fs::directory_iterator(from)) {
+      const std::string name = e.path().filename().string();
+      if (!name.ends_with(".sst") && !name.ends_with(".log")) continue;
+      if (fs::exists(dbname_ + "/" + name)) continue;
+      fs::copy_file(e.path(), dbname_ + "/" + name);
+      restored++;
+    }
+    return restored;
+  }
+
   TempDir tmp_;
   std::string dbname_;
   Options options_;
   std::map<std::string, std::string> model_;
+  std::map<std::string, std::map<std::string, std::string>> models_;  // by column family
 };
 
 TEST_F(RepairTest, ManifestDeleted) {
@@ -377,6 +497,260 @@ TEST_F(RepairTest, OtherComparator) {
   EXPECT_EQ(want, model_.rend());
   it.reset();
   ASSERT_TRUE(db->Close().ok());
+}
+
+// Tables and log records go back to their own column family: the same keys, with other
+// values in each, read back from each family as written there.
+TEST_F(RepairTest, ColumnFamiliesKeepTheirKeys) {
+  for (const bool manifest_deleted : {true, false}) {
+    SCOPED_TRACE(manifest_deleted ? "MANIFEST deleted" : "CURRENT garbage");
+    fs::remove_all(dbname_);
+    models_.clear();
+    FillFamilies({"default", "alpha", "beta"}, 600);
+    if (manifest_deleted) {
+      for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+    } else {
+      WriteFile(dbname_ + "/CURRENT", "MANIFEST-99999x\n");
+    }
+    std::vector<std::string> names;
+    EXPECT_FALSE(DB::ListColumnFamilies(options_, dbname_, &names).ok());
+    RepairReport report;
+    Status s = Repair(&report);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_FALSE(report.LostData()) << report.ToString();
+    EXPECT_GT(report.tables_kept, 3u) << report.ToString();
+    // Logs stay while a family that was not flushed since needs them.
+    EXPECT_GE(report.logs_replayed, 1u) << report.ToString();
+    EXPECT_GT(report.log_records, 0u) << report.ToString();
+    EXPECT_TRUE(Noted(report, "column families: 'default' (ID 0)")) << report.ToString();
+    EXPECT_TRUE(Noted(report, "'beta' (ID 2)")) << report.ToString();
+    // Every table written since names its family.
+    for (const std::string& t : Files(".sst")) {
+      std::unique_ptr<RandomAccessFile> file;
+      ASSERT_TRUE(FileSystem::Default()->NewRandomAccessFile(t, &file).ok());
+      TableProperties props;
+      ASSERT_TRUE(TableReader::ReadProperties(file.get(), t, fs::file_size(t), &props).ok());
+      EXPECT_LE(props.column_family_id, 2u) << t;
+      EXPECT_EQ(props.column_family_name,
+                std::vector<std::string>({"default", "alpha", "beta"})[props.column_family_id]);
+    }
+    CheckFamilies(models_);
+    // The repaired database goes on: writes to each family, flushed and reopened.
+    std::unique_ptr<DB> db;
+    std::vector<ColumnFamilyHandle*> h;
+    ASSERT_TRUE(OpenFamilies({"default", "alpha", "beta"}, &h, &db).ok());
+    for (size_t f = 0; f < h.size(); f++) {
+      const std::string value = "after-repair-" + h[f]->GetName();
+      ASSERT_TRUE(db->Put(WriteOptions(), h[f], Key(7), value).ok());
+      models_[h[f]->GetName()][Key(7)] = value;
+    }
+    ASSERT_TRUE(db->Flush().ok());
+    ASSERT_TRUE(db->Close().ok());
+    CheckFamilies(models_);
+    // A second repair of the sound database keeps the families too.
+    s = Repair(&report);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_FALSE(report.LostData()) << report.ToString();
+    CheckFamilies(models_);
+  }
+}
+
+// A family whose drop the MANIFEST records stays dropped: tables of it that were not yet
+// deleted when the database stopped go to lost/, and its log records are left out.
+// Without a MANIFEST nothing records the drop, and such leftovers come back as a live family
+// (as RocksDB's repair brings back every family it finds).
+TEST_F(RepairTest, DroppedFamilyStaysDropped) {
+  for (const int variant : {0, 1, 2}) {
+    // 0: the MANIFEST holds the drop; 1: a later open wrote a new MANIFEST, which knows only
+    // that the family's ID was handed out; 2: no MANIFEST is left.
+    SCOPED_TRACE(variant);
+    fs::remove_all(dbname_);
+    models_.clear();
+    FillFamilies({"default", "alpha", "beta"}, 300);
+    const std::string before = tmp_.path() + "/before";
+    fs::remove_all(before);
+    fs::copy(dbname_, before);
+    {
+      std::unique_ptr<DB> db;
+      std::vector<ColumnFamilyHandle*> h;
+      ASSERT_TRUE(OpenFamilies({"default", "alpha", "beta"}, &h, &db).ok());
+      ASSERT_TRUE(db->DropColumnFamily(h[2]).ok());
+      ASSERT_TRUE(db->Close().ok());
+      if (variant == 1) {
+        ASSERT_TRUE(OpenFamilies({"default", "alpha"}, &h, &db).ok());
+        ASSERT_TRUE(db->Close().ok());
+      }
+    }
+    ASSERT_GT(RestoreFiles(before), 0);
+    if (variant == 2) {
+      for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+    } else {
+      fs::remove(dbname_ + "/CURRENT");
+    }
+    RepairReport report;
+    Status s = Repair(&report);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_FALSE(report.LostData()) << report.ToString();
+    if (variant == 2) {
+      CheckFamilies(models_);
+      continue;
+    }
+    EXPECT_TRUE(Noted(report, "which was dropped; moved to lost/")) << report.ToString();
+    models_.erase("beta");
+    CheckFamilies(models_);
+  }
+}
+
+// Of two families of one name (one dropped, then one created again with that name) the one
+// of the lower ID is the dropped one, even without a MANIFEST to say so.
+TEST_F(RepairTest, RecreatedFamilyKeepsOnlyItsOwnKeys) {
+  FillFamilies({"default", "alpha", "beta"}, 300);
+  const std::string before = tmp_.path() + "/before";
+  fs::copy(dbname_, before);
+  {
+    std::unique_ptr<DB> db;
+    std::vector<ColumnFamilyHandle*> h;
+    ASSERT_TRUE(OpenFamilies({"default", "alpha", "beta"}, &h, &db).ok());
+    ASSERT_TRUE(db->DropColumnFamily(h[2]).ok());
+    ColumnFamilyHandle* beta;
+    ASSERT_TRUE(db->CreateColumnFamily(options_, "beta", &beta).ok());
+    ASSERT_EQ(beta->GetID(), 3u);
+    models_["beta"].clear();
+    for (int i = 0; i < 20; i++) {
+      ASSERT_TRUE(db->Put(WriteOptions(), beta, Key(i), "new-beta").ok());
+      models_["beta"][Key(i)] = "new-beta";
+    }
+    // Its name reaches a table: a family named by nothing but log records could not be told
+    // from the dropped one.
+    ASSERT_TRUE(db->Flush(FlushOptions(), beta).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  ASSERT_GT(RestoreFiles(before), 0);
+  for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+  RepairReport report;
+  Status s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Noted(report, "column family ID 2: named 'beta' like column family ID 3"))
+      << report.ToString();
+  CheckFamilies(models_);
+}
+
+// Log records of a family that no table and no MANIFEST names go to a family "lost-<id>".
+TEST_F(RepairTest, UnnamedFamilyOfLogRecords) {
+  FillFamilies({"default", "alpha"}, 200);
+  {
+    std::unique_ptr<DB> db;
+    std::vector<ColumnFamilyHandle*> h;
+    ASSERT_TRUE(OpenFamilies({"default", "alpha"}, &h, &db).ok());
+    ColumnFamilyHandle* gamma;
+    ASSERT_TRUE(db->CreateColumnFamily(options_, "gamma", &gamma).ok());
+    ASSERT_EQ(gamma->GetID(), 2u);
+    for (int i = 0; i < 50; i++) {
+      ASSERT_TRUE(db->Put(WriteOptions(), gamma, Key(i), "gamma").ok());
+      models_["lost-2"][Key(i)] = "gamma";
+    }
+    ASSERT_TRUE(db->Close().ok());
+  }
+  for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+  RepairReport report;
+  Status s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Noted(report,
+                    "column family ID 2: named by no table or MANIFEST; its log records "
+                    "go to column family 'lost-2'"))
+      << report.ToString();
+  CheckFamilies(models_);
+}
+
+// A damaged table whose properties do not read has no known family: in a database of several
+// families its intact entries go to a family of their own rather than into another's keys.
+TEST_F(RepairTest, DamagedTableOfUnknownFamily) {
+  FillFamilies({"default", "alpha", "beta"}, 600);
+  std::string victim;
+  for (const std::string& t : Files(".sst")) {
+    std::unique_ptr<RandomAccessFile> file;
+    ASSERT_TRUE(FileSystem::Default()->NewRandomAccessFile(t, &file).ok());
+    TableProperties props;
+    ASSERT_TRUE(TableReader::ReadProperties(file.get(), t, fs::file_size(t), &props).ok());
+    if (props.column_family_name == "alpha" && props.num_entries > 100) victim = t;
+  }
+  ASSERT_FALSE(victim.empty());
+  std::string data = ReadFile(victim);
+  const size_t at = data.rfind("lsm.num-entries");
+  ASSERT_NE(at, std::string::npos);
+  data[at + 4] ^= 0x01;  // the properties block's checksum fails
+  WriteFile(victim, data);
+  for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+  RepairReport report;
+  Status s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(report.tables_salvaged, 1u) << report.ToString();
+  EXPECT_TRUE(Noted(report, "column family 'lost-unknown' (ID 3)")) << report.ToString();
+  std::vector<std::string> names;
+  ASSERT_TRUE(DB::ListColumnFamilies(options_, dbname_, &names).ok());
+  EXPECT_EQ(names, std::vector<std::string>({"default", "alpha", "beta", "lost-unknown"}));
+  std::unique_ptr<DB> db;
+  std::vector<ColumnFamilyHandle*> h;
+  ASSERT_TRUE(OpenFamilies(names, &h, &db).ok());
+  // The other families are whole; alpha and lost-unknown hold only values written to alpha.
+  for (size_t f = 0; f < names.size(); f++) {
+    std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions(), h[f]);
+    size_t count = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), count++) {
+      if (f >= 1 && f != 2) {
+        EXPECT_TRUE(it->value().starts_with("alpha")) << names[f] << ": " << it->value();
+      } else {
+        EXPECT_EQ(models_[names[f]][std::string(it->key())], it->value()) << names[f];
+      }
+    }
+    EXPECT_TRUE(it->status().ok());
+    if (f == 0 || f == 2) {
+      EXPECT_EQ(count, models_[names[f]].size());
+    }
+    if (f == 3) {
+      EXPECT_GT(count, 0u);
+    }
+  }
+  ASSERT_TRUE(db->Close().ok());
+}
+
+// Every family is repaired with options.comparator: one of another comparator, known from its
+// tables or from the MANIFEST, fails the repair, naming it, and nothing is changed.
+TEST_F(RepairTest, FamilyOfOtherComparator) {
+  for (const bool flushed : {true, false}) {
+    SCOPED_TRACE(flushed ? "tables, no MANIFEST" : "log records, no CURRENT");
+    fs::remove_all(dbname_);
+    {
+      DBOptions dbo = options_;
+      dbo.create_missing_column_families = true;
+      ColumnFamilyOptions reverse = options_;
+      reverse.comparator = ReverseBytewiseComparator();
+      std::unique_ptr<DB> db;
+      std::vector<ColumnFamilyHandle*> h;
+      ASSERT_TRUE(DB::Open(dbo, dbname_, {{"default", options_}, {"rev", reverse}}, &h, &db).ok());
+      for (int i = 0; i < 50; i++) {
+        ASSERT_TRUE(db->Put(WriteOptions(), h[0], Key(i), "d").ok());
+        ASSERT_TRUE(db->Put(WriteOptions(), h[1], Key(i), "r").ok());
+      }
+      if (flushed) {
+        ASSERT_TRUE(db->Flush().ok());
+      }
+      ASSERT_TRUE(db->Close().ok());
+    }
+    if (flushed) {
+      for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+    } else {
+      fs::remove(dbname_ + "/CURRENT");
+    }
+    const size_t files = Files("").size();
+    RepairReport report;
+    Status s = Repair(&report);
+    EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_NE(s.ToString().find("column family 'rev'"), std::string::npos) << s.ToString();
+    EXPECT_NE(s.ToString().find("test.Reverse"), std::string::npos) << s.ToString();
+    EXPECT_EQ(Files("").size(), files);  // nothing changed
+    EXPECT_FALSE(fs::exists(dbname_ + "/lost"));
+  }
 }
 
 // An open of a repaired database cut short after it created its log, before its MANIFEST

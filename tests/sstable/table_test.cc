@@ -7,6 +7,7 @@
 #include "lsm/file_system.h"
 #include "src/base/dbformat.h"
 #include "src/io/posix_file_system.h"
+#include "src/sstable/block_builder.h"
 #include "src/sstable/block_cache.h"
 #include "src/sstable/table_builder.h"
 #include "src/sstable/table_reader.h"
@@ -203,6 +204,38 @@ TEST(TableTest, EmptyTable) {
   Random rnd(1);
   CheckTable(*table, {}, &rnd, ReadOptions());
   EXPECT_TRUE(table->VerifyChecksums().ok());
+}
+
+// A table names the column family it was written for; a properties block without those
+// names (a table written before they existed) is the default family's.
+TEST(TableTest, ColumnFamilyProperties) {
+  MemFileSystem fs;
+  TableOptions options;
+  ASSERT_TRUE(BuildTable(&fs, kPath, options, {{IKey("a", 1, ValueType::kValue), "1"}}).ok());
+  std::unique_ptr<TableReader> table;
+  ASSERT_TRUE(OpenTable(&fs, kPath, options, nullptr, &table).ok());
+  EXPECT_EQ(table->properties().column_family_id, 0u);
+  EXPECT_EQ(table->properties().column_family_name, "default");
+  options.column_family_id = 7;
+  options.column_family_name = "offsets";
+  ASSERT_TRUE(BuildTable(&fs, kPath, options, {{IKey("a", 1, ValueType::kValue), "1"}}).ok());
+  ASSERT_TRUE(OpenTable(&fs, kPath, options, nullptr, &table).ok());
+  EXPECT_EQ(table->properties().column_family_id, 7u);
+  EXPECT_EQ(table->properties().column_family_name, "offsets");
+  EXPECT_NE(table->properties().ToString().find("column-family-id=7 column-family-name=offsets"),
+            std::string::npos)
+      << table->properties().ToString();
+
+  BlockBuilder old_block(/*restart_interval=*/1);
+  old_block.Add("lsm.comparator", "lsm.BytewiseComparator");
+  old_block.Add("lsm.num-entries", std::string(1, '\x03'));
+  std::shared_ptr<const Block> block;
+  ASSERT_TRUE(Block::Create(std::string(old_block.Finish()), 0, &block).ok());
+  TableProperties props;
+  ASSERT_TRUE(props.DecodeFrom(*block).ok());
+  EXPECT_EQ(props.num_entries, 3u);
+  EXPECT_EQ(props.column_family_id, 0u);
+  EXPECT_EQ(props.column_family_name, "default");
 }
 
 TEST(TableTest, BloomFilterSkipsAbsentKeys) {

@@ -26,8 +26,9 @@ constexpr char kScanUsage[] =
 
 constexpr char kPropsUsage[] =
     "usage: lsm sst props FILE [--json]\n"
-    "  Prints a table's properties: entries, blocks, sizes, compression ratio, filter bits\n"
-    "  per key, key and sequence range. Exit 1 if the table cannot be opened.\n";
+    "  Prints a table's properties: column family, entries, blocks, sizes, compression\n"
+    "  ratio, filter bits per key, key and sequence range. Exit 1 if the table cannot be\n"
+    "  opened.\n";
 
 constexpr char kVerifyUsage[] =
     "usage: lsm sst verify FILE|DIR [--json]\n"
@@ -276,23 +277,25 @@ int SstProps(const Words& words) {
   if (args.Has("json")) {
     absl::PrintF(
         "{\"file\": %s, \"file_size\": %u, \"format_version\": %u, \"creator\": %s, "
-        "\"comparator\": %s, \"comparator_known\": %s, \"compression\": %s, \"num_entries\": %u, "
+        "\"comparator\": %s, \"comparator_known\": %s, \"column_family_id\": %u, "
+        "\"column_family_name\": %s, \"compression\": %s, \"num_entries\": %u, "
         "\"num_deletions\": %u, "
         "\"num_data_blocks\": %u, \"data_size\": %u, \"index_size\": %u, \"filter_size\": %u, "
         "\"raw_key_size\": %u, \"raw_value_size\": %u, \"compression_ratio\": %.3f, "
         "\"bloom_bits_per_key\": %u, \"filter_bits_per_entry\": %.2f, \"smallest_seqno\": %u, "
         "\"largest_seqno\": %u, \"smallest_key\": %s, \"largest_key\": %s}\n",
         JsonString(path), table->file_size(), p.format_version, JsonString(p.creator),
-        JsonString(p.comparator_name), order.known() ? "true" : "false", JsonString(p.compression),
-        p.num_entries, p.num_deletions, p.num_data_blocks, p.data_size, p.index_size, p.filter_size,
-        p.raw_key_size, p.raw_value_size, ratio, p.bloom_bits_per_key, bits, p.smallest_seqno,
-        p.largest_seqno, JsonString(DescribeKey(first, false)),
-        JsonString(DescribeKey(last, false)));
+        JsonString(p.comparator_name), order.known() ? "true" : "false", p.column_family_id,
+        JsonString(p.column_family_name), JsonString(p.compression), p.num_entries, p.num_deletions,
+        p.num_data_blocks, p.data_size, p.index_size, p.filter_size, p.raw_key_size,
+        p.raw_value_size, ratio, p.bloom_bits_per_key, bits, p.smallest_seqno, p.largest_seqno,
+        JsonString(DescribeKey(first, false)), JsonString(DescribeKey(last, false)));
   } else {
     absl::PrintF("file:              %s (%u bytes)\n", path, table->file_size());
     absl::PrintF("format version:    %u (creator %s)\n", p.format_version, p.creator);
     absl::PrintF("comparator:        %s%s\n", p.comparator_name,
                  order.known() ? "" : " (unknown to lsm: keys shown in file order)");
+    absl::PrintF("column family:     %u '%s'\n", p.column_family_id, p.column_family_name);
     absl::PrintF("compression:       %s\n", p.compression);
     absl::PrintF("entries:           %u (%u deletions)\n", p.num_entries, p.num_deletions);
     absl::PrintF("data blocks:       %u, %u bytes with trailers\n", p.num_data_blocks, p.data_size);
