@@ -608,4 +608,24 @@ std::unique_ptr<Compaction> PickFullCompaction(const Version& version, const Opt
   return c;
 }
 
+std::unique_ptr<Compaction> PickAcrossFamilies(const std::vector<FamilyPickInput>& families,
+                                               uint64_t now_seconds, size_t* chosen) {
+  std::unique_ptr<Compaction> best;
+  // Each pick moves its family's round-robin pointers; only the winner's move is kept.
+  CompactionPointers best_pointers;
+  for (size_t i = 0; i < families.size(); i++) {
+    const FamilyPickInput& f = families[i];
+    CompactionPointers pointers = *f.pointers;
+    std::unique_ptr<Compaction> c =
+        PickCompaction(*f.version, *f.icmp, *f.options, *f.running, &pointers, now_seconds);
+    if (c != nullptr && (best == nullptr || c->score > best->score)) {
+      best = std::move(c);
+      best_pointers = std::move(pointers);
+      *chosen = i;
+    }
+  }
+  if (best != nullptr) *families[*chosen].pointers = std::move(best_pointers);
+  return best;
+}
+
 }  // namespace lsm

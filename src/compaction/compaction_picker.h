@@ -129,6 +129,21 @@ std::unique_ptr<Compaction> PickCompaction(const Version& version,
                                            const RunningCompactions& running,
                                            CompactionPointers* pointers, uint64_t now_seconds);
 
+// What PickAcrossFamilies needs of one column family.
+struct FamilyPickInput {
+  const Version* version;
+  const InternalKeyComparator* icmp;
+  const Options* options;
+  const RunningCompactions* running;
+  CompactionPointers* pointers;
+};
+
+// The most urgent compaction of any column family: PickCompaction of each, the highest score
+// winning (the earlier family on a tie). Sets *chosen to the winner's index; null when no
+// family has one.
+std::unique_ptr<Compaction> PickAcrossFamilies(const std::vector<FamilyPickInput>& families,
+                                               uint64_t now_seconds, size_t* chosen);
+
 // FIFO compaction with an age limit: the time (seconds since the epoch) at which the oldest
 // table becomes due for deletion, or 0 if no table will (no age limit, no tables, or an
 // oldest table without a write time).

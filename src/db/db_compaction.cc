@@ -73,20 +73,25 @@ std::unique_ptr<Compaction> DBImpl::PickNextCompaction(Family** family,
   }
   if (!bg_error_.ok()) return nullptr;
   // The most urgent compaction of any family.
-  std::unique_ptr<Compaction> best;
+  std::vector<Family*> candidates;
+  std::vector<std::shared_ptr<const Version>> versions;
+  std::vector<FamilyPickInput> inputs;
   for (Family* f : live_families_) {
     if (f->disable_auto_compactions) continue;
     std::shared_ptr<const Version> v = versions_->current(f->id);
     if (v == nullptr) continue;
-    std::unique_ptr<Compaction> c =
-        PickCompaction(*v, *f->icmp, f->options, f->running, &f->compact_pointers, UnixSeconds());
-    if (c != nullptr && (best == nullptr || c->score > best->score)) {
-      best = std::move(c);
-      *family = f;
-      *version = std::move(v);
-    }
+    inputs.push_back(
+        FamilyPickInput{v.get(), f->icmp, &f->options, &f->running, &f->compact_pointers});
+    candidates.push_back(f);
+    versions.push_back(std::move(v));
   }
-  return best;
+  size_t chosen = 0;
+  std::unique_ptr<Compaction> c = PickAcrossFamilies(inputs, UnixSeconds(), &chosen);
+  if (c != nullptr) {
+    *family = candidates[chosen];
+    *version = std::move(versions[chosen]);
+  }
+  return c;
 }
 
 void DBImpl::WaitForCompactionWork() {

@@ -13,11 +13,17 @@
 //   full                 universal's full compaction
 //   targets              the leveled targets: base level and bytes per level
 //   pending              EstimatePendingCompactionBytes
+//   family NAME          the commands that follow act on column family NAME (each family has
+//                        its own options, shape and running compactions; the first is
+//                        "default")
+//   pick-any [now=SECONDS]  the most urgent compaction of any family (PickAcrossFamilies)
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "src/compaction/compaction_picker.h"
 #include "tests/support/datadriven.h"
@@ -34,10 +40,11 @@ uint64_t ToNumber(std::string_view s) {
   return v;
 }
 
-// The state of one file's commands: the options, the shape and the compactions picked.
+// The state of one file's commands: per column family, the options, the shape and the
+// compactions picked.
 class PickerFixture {
  public:
-  PickerFixture() : icmp_(BytewiseComparator()) {}
+  PickerFixture() : icmp_(BytewiseComparator()) { Switch("default"); }
 
   std::string Run(const DataDrivenCase& c) {
     std::vector<std::string> words = {c.cmd};
@@ -46,8 +53,39 @@ class PickerFixture {
   }
 
  private:
+  struct Family {
+    Options options;
+    VersionEdit edit;
+    std::shared_ptr<const Version> version;
+    CompactionPointers pointers;
+    RunningCompactions running;
+    std::vector<std::unique_ptr<Compaction>> picked;
+  };
+
   std::vector<std::string> Command(const std::vector<std::string>& words, const std::string& pos) {
     const std::string& cmd = words[0];
+    if (cmd == "family") {
+      Switch(words.at(1));
+      return {};
+    }
+    if (cmd == "pick-any") {
+      uint64_t now = 0;
+      if (words.size() > 1 && words[1].starts_with("now=")) now = ToNumber(words[1].substr(4));
+      std::vector<FamilyPickInput> inputs;
+      for (const std::string& name : order_) {
+        Family& f = families_[name];
+        inputs.push_back(FamilyPickInput{version(f), &icmp_, &f.options, &f.running, &f.pointers});
+      }
+      size_t chosen = 0;
+      std::unique_ptr<Compaction> c = PickAcrossFamilies(inputs, now, &chosen);
+      if (c == nullptr) return {"nothing"};
+      const std::string current = current_;
+      Switch(order_[chosen]);
+      std::vector<std::string> lines = Show(std::move(c));
+      lines[0] = "family " + order_[chosen] + ": " + lines[0];
+      Switch(current);
+      return lines;
+    }
     if (cmd == "options") {
       for (size_t i = 1; i < words.size(); i++) SetOption(words[i]);
       return {};
@@ -55,17 +93,20 @@ class PickerFixture {
     if (cmd.size() == 2 && cmd[0] == 'L') {
       const int level = cmd[1] - '0';
       for (size_t i = 1; i < words.size(); i++) AddFile(level, words[i]);
-      version_.reset();
+      cur_->version.reset();
       return {};
     }
     if (cmd == "pick") {
       uint64_t now = 0;
       if (words.size() > 1 && words[1].starts_with("now=")) now = ToNumber(words[1].substr(4));
-      return Show(PickCompaction(*version(), icmp_, options_, running_, &pointers_, now));
+      return Show(
+          PickCompaction(*version(), icmp_, cur_->options, cur_->running, &cur_->pointers, now));
     }
     if (cmd == "done") {
-      for (const auto& c : picked_) running_.Remove(*c, icmp_.user_comparator());
-      picked_.clear();
+      for (auto& [name, f] : families_) {
+        for (const auto& c : f.picked) f.running.Remove(*c, icmp_.user_comparator());
+        f.picked.clear();
+      }
       return {};
     }
     if (cmd == "range") {
@@ -75,12 +116,12 @@ class PickerFixture {
         end = words[4];
       }
       return Show(PickRangeCompaction(
-          *version(), icmp_, options_, static_cast<int>(ToNumber(words[1])),
+          *version(), icmp_, cur_->options, static_cast<int>(ToNumber(words[1])),
           static_cast<int>(ToNumber(words[2])), begin ? &*begin : nullptr, end ? &*end : nullptr));
     }
-    if (cmd == "full") return Show(PickFullCompaction(*version(), options_));
+    if (cmd == "full") return Show(PickFullCompaction(*version(), cur_->options));
     if (cmd == "targets") {
-      const LevelTargets t = ComputeLevelTargets(*version(), options_);
+      const LevelTargets t = ComputeLevelTargets(*version(), cur_->options);
       std::string s = absl::StrFormat("base L%d:", t.base_level);
       for (int level = t.base_level; level < kNumLevels; level++) {
         absl::StrAppendFormat(&s, " L%d=%u", level, t.max_bytes[level]);
@@ -88,7 +129,8 @@ class PickerFixture {
       return {s};
     }
     if (cmd == "pending") {
-      return {absl::StrFormat("%u bytes", EstimatePendingCompactionBytes(*version(), options_))};
+      return {
+          absl::StrFormat("%u bytes", EstimatePendingCompactionBytes(*version(), cur_->options))};
     }
     ADD_FAILURE() << pos << ": unknown command " << cmd;
     return {};
@@ -100,37 +142,39 @@ class PickerFixture {
     const std::string& k = kv[0];
     const std::string& v = kv[1];
     if (k == "style") {
-      options_.compaction_style = v == "universal" ? CompactionStyle::kUniversal
-                                  : v == "fifo"    ? CompactionStyle::kFIFO
-                                                   : CompactionStyle::kLevel;
+      cur_->options.compaction_style = v == "universal" ? CompactionStyle::kUniversal
+                                       : v == "fifo"    ? CompactionStyle::kFIFO
+                                                        : CompactionStyle::kLevel;
     } else if (k == "trigger") {
-      options_.level0_file_num_compaction_trigger = static_cast<int>(ToNumber(v));
+      cur_->options.level0_file_num_compaction_trigger = static_cast<int>(ToNumber(v));
     } else if (k == "base") {
-      options_.max_bytes_for_level_base = ToNumber(v);
+      cur_->options.max_bytes_for_level_base = ToNumber(v);
     } else if (k == "multiplier") {
-      options_.max_bytes_for_level_multiplier = static_cast<int>(ToNumber(v));
+      cur_->options.max_bytes_for_level_multiplier = static_cast<int>(ToNumber(v));
     } else if (k == "target") {
-      options_.target_file_size_base = ToNumber(v);
+      cur_->options.target_file_size_base = ToNumber(v);
     } else if (k == "dynamic") {
-      options_.level_compaction_dynamic_level_bytes = v == "1";
+      cur_->options.level_compaction_dynamic_level_bytes = v == "1";
     } else if (k == "pri") {
-      options_.compaction_pri =
+      cur_->options.compaction_pri =
           v == "round_robin" ? CompactionPri::kRoundRobin : CompactionPri::kMinOverlappingRatio;
     } else if (k == "size_ratio") {
-      options_.compaction_options_universal.size_ratio = static_cast<unsigned>(ToNumber(v));
+      cur_->options.compaction_options_universal.size_ratio = static_cast<unsigned>(ToNumber(v));
     } else if (k == "min_width") {
-      options_.compaction_options_universal.min_merge_width = static_cast<unsigned>(ToNumber(v));
+      cur_->options.compaction_options_universal.min_merge_width =
+          static_cast<unsigned>(ToNumber(v));
     } else if (k == "max_width") {
-      options_.compaction_options_universal.max_merge_width = static_cast<unsigned>(ToNumber(v));
+      cur_->options.compaction_options_universal.max_merge_width =
+          static_cast<unsigned>(ToNumber(v));
     } else if (k == "max_amp") {
-      options_.compaction_options_universal.max_size_amplification_percent =
+      cur_->options.compaction_options_universal.max_size_amplification_percent =
           static_cast<unsigned>(ToNumber(v));
     } else if (k == "fifo_size") {
-      options_.compaction_options_fifo.max_table_files_size = ToNumber(v);
+      cur_->options.compaction_options_fifo.max_table_files_size = ToNumber(v);
     } else if (k == "fifo_ttl") {
-      options_.compaction_options_fifo.ttl_seconds = ToNumber(v);
+      cur_->options.compaction_options_fifo.ttl_seconds = ToNumber(v);
     } else if (k == "fifo_merge") {
-      options_.compaction_options_fifo.allow_compaction = v == "1";
+      cur_->options.compaction_options_fifo.allow_compaction = v == "1";
     } else {
       ADD_FAILURE() << "unknown option " << k;
     }
@@ -154,23 +198,30 @@ class PickerFixture {
       seq = ToNumber(size.substr(at + 1));
       size.resize(at);
     }
-    edit_.AddFile(level, FileMetaData{.number = number,
-                                      .file_size = ToNumber(size),
-                                      .smallest = IKey(keys[0], seq),
-                                      .largest = IKey(keys[1], seq),
-                                      .smallest_seqno = seq,
-                                      .largest_seqno = seq,
-                                      .newest_write_time = time});
+    cur_->edit.AddFile(level, FileMetaData{.number = number,
+                                           .file_size = ToNumber(size),
+                                           .smallest = IKey(keys[0], seq),
+                                           .largest = IKey(keys[1], seq),
+                                           .smallest_seqno = seq,
+                                           .largest_seqno = seq,
+                                           .newest_write_time = time});
   }
 
-  const Version* version() {
-    if (version_ == nullptr) {
+  const Version* version() { return version(*cur_); }
+  const Version* version(Family& f) {
+    if (f.version == nullptr) {
       VersionBuilder builder(&icmp_, nullptr);
-      EXPECT_TRUE(builder.Apply(edit_).ok());
-      Status s = builder.Build(&version_);
+      EXPECT_TRUE(builder.Apply(f.edit).ok());
+      Status s = builder.Build(&f.version);
       EXPECT_TRUE(s.ok()) << s.ToString();
     }
-    return version_.get();
+    return f.version.get();
+  }
+
+  void Switch(const std::string& name) {
+    if (!families_.contains(name)) order_.push_back(name);
+    current_ = name;
+    cur_ = &families_[name];
   }
 
   std::vector<std::string> Show(std::unique_ptr<Compaction> c) {
@@ -188,18 +239,16 @@ class PickerFixture {
       lines.push_back(absl::StrFormat("  grandparents: %s", numbers(c->grandparents)));
     }
     if (c->IsTrivialMove(icmp_)) lines.push_back("  trivial move");
-    running_.Add(*c, icmp_.user_comparator());
-    picked_.push_back(std::move(c));
+    cur_->running.Add(*c, icmp_.user_comparator());
+    cur_->picked.push_back(std::move(c));
     return lines;
   }
 
   InternalKeyComparator icmp_;
-  Options options_;
-  VersionEdit edit_;
-  std::shared_ptr<const Version> version_;
-  CompactionPointers pointers_;
-  RunningCompactions running_;
-  std::vector<std::unique_ptr<Compaction>> picked_;
+  std::map<std::string, Family> families_;
+  std::vector<std::string> order_;  // families in the order first named
+  std::string current_;
+  Family* cur_ = nullptr;
 };
 
 TEST(CompactionPickerTest, Fixtures) {
