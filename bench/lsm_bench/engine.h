@@ -63,6 +63,9 @@ struct EngineOptions {
   size_t cache_size = 8 << 20;
   // Bytes a memtable collects before it is flushed; 0 keeps the engine's default.
   size_t write_buffer_size = 0;
+  // lsm, RocksDB: bytes of memtables of all families together at which the largest is
+  // flushed; 0: no such limit.
+  size_t db_write_buffer_size = 0;
   // The memtable index: "skip_list" or "btree" (lsm only); empty keeps the engine's default.
   std::string memtablerep;
   // lsm: write the WAL through a memory map (lsm::Options::wal_mmap).

@@ -156,6 +156,10 @@ class LevelDBEngine final : public Engine {
           "--disable_auto_compactions: not supported by --engine=leveldb (LevelDB always "
           "compacts on its own)");
     }
+    if (options.db_write_buffer_size != 0) {
+      return lsm::Status::InvalidArgument(
+          "--db_write_buffer_size: not supported by --engine=leveldb (LevelDB has one memtable)");
+    }
     if (options.num_column_families > 1) {
       return lsm::Status::InvalidArgument(
           absl::StrFormat("--num_column_families=%d: not supported by --engine=leveldb (LevelDB "

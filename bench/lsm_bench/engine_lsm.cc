@@ -1,7 +1,8 @@
 // The lsm adapter, driving the public API of include/lsm. Option mapping: --compression_type
 // none|lz4|zstd (snappy is refused), --bloom_bits -> bloom_bits_per_key (<= 0: none),
-// --cache_size -> block_cache_bytes, --write_buffer_size, --block_size, --open_files ->
-// max_open_files, --max_background_jobs (at least 2: one flush and one compaction thread),
+// --cache_size -> block_cache_bytes, --write_buffer_size, --db_write_buffer_size, --block_size,
+// --open_files -> max_open_files, --max_background_jobs (at least 2: one flush and one compaction
+// thread),
 // --compaction_style -> compaction_style (FIFO keeps lsm's default size limit, 1 GiB, as
 // RocksDB's does), --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger and
@@ -101,6 +102,7 @@ class LsmEngine final : public Engine {
     lsm::Options lo;
     lo.create_if_missing = options.create_if_missing;
     if (options.write_buffer_size != 0) lo.write_buffer_size = options.write_buffer_size;
+    lo.db_write_buffer_size = options.db_write_buffer_size;
     lo.block_size = options.block_size;
     if (!options.memtablerep.empty()) {
       lo.memtable_factory =

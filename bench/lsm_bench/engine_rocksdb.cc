@@ -1,7 +1,7 @@
 // The RocksDB adapter. Option mapping: --compression_type none|snappy|lz4|zstd, --bloom_bits
 // -> NewBloomFilterPolicy (full filters), --cache_size -> NewLRUCache (0: no_block_cache),
-// --write_buffer_size, --block_size, --open_files -> max_open_files (-1: every table open, which
-// RocksDB's FIFO compaction requires), --max_background_jobs,
+// --write_buffer_size, --db_write_buffer_size, --block_size, --open_files -> max_open_files (-1:
+// every table open, which RocksDB's FIFO compaction requires), --max_background_jobs,
 // --compaction_style -> kCompactionStyleLevel/Universal/FIFO,
 // --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger,
@@ -139,6 +139,7 @@ class RocksDBEngine final : public Engine {
     rocksdb::Options ro;
     ro.create_if_missing = options.create_if_missing;
     if (options.write_buffer_size != 0) ro.write_buffer_size = options.write_buffer_size;
+    ro.db_write_buffer_size = options.db_write_buffer_size;
     ro.max_open_files = options.open_files;
     ro.use_direct_reads = options.use_direct_reads;
     ro.use_direct_io_for_flush_and_compaction = options.use_direct_io_for_flush_and_compaction;

@@ -45,6 +45,9 @@ ABSL_FLAG(int64_t, cache_size, 8388608, "Bytes of block cache; 0 disables it.");
 ABSL_FLAG(int64_t, write_buffer_size, 0,
           "Bytes a memtable holds before it is flushed; 0 keeps the engine's default (lsm, "
           "RocksDB: 64 MiB; LevelDB: 4 MiB).");
+ABSL_FLAG(int64_t, db_write_buffer_size, 0,
+          "Bytes of memtables of all column families together at which the largest is "
+          "flushed (lsm, RocksDB); 0: no such limit.");
 ABSL_FLAG(std::string, memtablerep, "",
           "The memtable index: skip_list, or btree (lsm only); empty keeps the engine's default "
           "(lsm: btree; RocksDB, LevelDB: skip_list).");
@@ -180,6 +183,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   const int32_t bloom_bits = absl::GetFlag(FLAGS_bloom_bits);
   const int64_t cache_size = absl::GetFlag(FLAGS_cache_size);
   const int64_t write_buffer_size = absl::GetFlag(FLAGS_write_buffer_size);
+  const int64_t db_write_buffer_size = absl::GetFlag(FLAGS_db_write_buffer_size);
   const int64_t block_size = absl::GetFlag(FLAGS_block_size);
   const int32_t open_files = absl::GetFlag(FLAGS_open_files);
   const int32_t num_column_families = absl::GetFlag(FLAGS_num_column_families);
@@ -195,6 +199,10 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
            write_buffer_size == 0
                ? lsm::Status::OK()
                : CheckRange<int64_t>("write_buffer_size", write_buffer_size, 64 << 10, kInt64Max),
+           db_write_buffer_size == 0
+               ? lsm::Status::OK()
+               : CheckRange<int64_t>("db_write_buffer_size", db_write_buffer_size, 64 << 10,
+                                     kInt64Max),
            CheckRange<int64_t>("block_size", block_size, 256, 256 << 20),
            CheckRange<int32_t>("open_files", open_files, -1, 1 << 24),
            CheckRange<int32_t>("threads", c.threads, 1, 1024),
@@ -289,6 +297,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   eo.bloom_bits = bloom_bits;
   eo.cache_size = static_cast<size_t>(cache_size);
   eo.write_buffer_size = static_cast<size_t>(write_buffer_size);
+  eo.db_write_buffer_size = static_cast<size_t>(db_write_buffer_size);
   eo.block_size = static_cast<size_t>(block_size);
   eo.open_files = open_files;
   eo.num_column_families = num_column_families;

@@ -148,6 +148,7 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   json->Number(eo.bloom_bits);
   integer("cache_size", eo.cache_size);
   integer("write_buffer_size", eo.write_buffer_size);
+  integer("db_write_buffer_size", eo.db_write_buffer_size);
   integer("block_size", eo.block_size);
   json->Key("open_files");
   json->Number(eo.open_files);

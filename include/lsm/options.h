@@ -149,6 +149,12 @@ struct DBOptions {
   // hold yet. Default: false (Open fails with InvalidArgument naming them).
   bool create_missing_column_families = false;
 
+  // Bytes of active memtables of all column families together at which the family with the
+  // largest one is frozen and flushed, so that many families do not hold many times a
+  // write buffer each (RocksDB's db_write_buffer_size). 0: no such limit, each family flushes
+  // at its own write_buffer_size. Default: 0.
+  size_t db_write_buffer_size = 0;
+
   // Flush(FlushOptions, families) writes the memtables of all the families it names and
   // records their tables in one MANIFEST edit, so that after a crash either all of them or none
   // are flushed. Default: false (each family's flush is recorded on its own).

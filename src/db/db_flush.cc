@@ -149,7 +149,7 @@ Status DBImpl::Flush(const FlushOptions& options,
     Family* f;
     s = FamilyOf(handle, &f);
     if (!s.ok()) return s;
-    families.push_back(f);
+    if (std::find(families.begin(), families.end(), f) == families.end()) families.push_back(f);
   }
   const bool atomic = options_.atomic_flush && families.size() > 1;
   s = RunExclusive([&] {

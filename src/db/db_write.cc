@@ -331,11 +331,21 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic) {
     });
     std::vector<Family*> freeze = force;
     if (!atomic || force.empty()) {
+      size_t total = 0;
+      Family* largest = nullptr;
       for (Family* f : live_families_) {
-        if (f->mem->ApproximateMemoryUsage() >= f->options.write_buffer_size &&
+        const size_t usage = f->mem->ApproximateMemoryUsage();
+        total += usage;
+        if (largest == nullptr || usage > largest->mem->ApproximateMemoryUsage()) largest = f;
+        if (usage >= f->options.write_buffer_size &&
             std::find(freeze.begin(), freeze.end(), f) == freeze.end()) {
           freeze.push_back(f);
         }
+      }
+      // Over the database's budget: the largest memtable goes, which frees the most.
+      if (options_.db_write_buffer_size > 0 && total >= options_.db_write_buffer_size &&
+          freeze.empty() && largest->mem->num_entries() + largest->mem->num_range_deletions() > 0) {
+        freeze.push_back(largest);
       }
     }
     if (freeze.empty()) {

@@ -24,6 +24,11 @@ Status ValidateTableOptions(const Options& o) {
                    absl::StrFormat("is %u; it must be at least %u bytes (64 KiB)",
                                    o.write_buffer_size, kMinWriteBufferSize));
   }
+  if (o.db_write_buffer_size != 0 && o.db_write_buffer_size < kMinWriteBufferSize) {
+    return Invalid("db_write_buffer_size",
+                   absl::StrFormat("is %u; it must be 0 (no limit) or at least %u bytes (64 KiB)",
+                                   o.db_write_buffer_size, kMinWriteBufferSize));
+  }
   if (o.max_write_buffer_number < 2) {
     return Invalid("max_write_buffer_number",
                    absl::StrFormat("is %d; it must be at least 2", o.max_write_buffer_number));

@@ -464,5 +464,39 @@ TEST_F(ColumnFamilyTest, OptionsFileRecordsEveryFamily) {
   EXPECT_EQ(options.write_buffer_size, cf_options_.write_buffer_size);
 }
 
+TEST_F(ColumnFamilyTest, DatabaseWriteBufferBoundsEveryFamilyTogether) {
+  cf_options_.write_buffer_size = 4 << 20;  // no family fills its own
+  db_options_.db_write_buffer_size = 512 << 10;
+  db_options_.create_missing_column_families = true;
+  Open({"default", "a", "b", "c"});
+  const std::vector<std::string> names = {"default", "a", "b", "c"};
+  for (int i = 0; i < 20000; i++) {
+    Put(names[i % 4], "k" + std::to_string(i), std::string(100, 'v'));
+  }
+  uint64_t total = 0, tables = 0;
+  for (const std::string& name : names) {
+    uint64_t bytes = 0, files = 0;
+    ASSERT_TRUE(db_->GetIntProperty(handles_[name], "lsm.cur-size-active-mem-table", &bytes));
+    total += bytes;
+    for (int level = 0; level < 7; level++) {
+      ASSERT_TRUE(db_->GetIntProperty(handles_[name],
+                                      "lsm.num-files-at-level" + std::to_string(level), &files));
+      tables += files;
+    }
+  }
+  // 2.3 MB were written: the largest memtables were flushed to keep the sum near the budget.
+  EXPECT_LT(total, uint64_t{1} << 20);
+  EXPECT_GT(tables, 0u);
+  Reopen(names);
+  EXPECT_EQ(Get("c", "k19999"), std::string(100, 'v'));
+  EXPECT_EQ(Get("default", "k0"), std::string(100, 'v'));
+  // Below 64 KiB (but 0) is refused.
+  ASSERT_TRUE(db_->Close().ok());
+  db_options_.db_write_buffer_size = 1000;
+  Status s = TryOpen(names);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("db_write_buffer_size"), std::string::npos) << s.ToString();
+}
+
 }  // namespace
 }  // namespace lsm
