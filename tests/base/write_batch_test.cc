@@ -6,6 +6,7 @@
 #include "lsm/comparator.h"
 #include "lsm/options.h"
 #include "src/base/write_batch_internal.h"
+#include "tests/support/id_handle.h"
 
 namespace lsm {
 namespace {
@@ -181,17 +182,6 @@ TEST(WriteBatchTest, MergeRecords) {
 
 namespace lsm {
 namespace {
-
-class IdHandle final : public ColumnFamilyHandle {
- public:
-  explicit IdHandle(uint32_t id) : id_(id) {}
-  const std::string& GetName() const override { return name_; }
-  uint32_t GetID() const override { return id_; }
-
- private:
-  uint32_t id_;
-  std::string name_;
-};
 
 // Prints every record with its family: "Put@3(k, v)".
 struct FamilyPrinter : WriteBatch::Handler {

@@ -9,42 +9,31 @@
 #include "lsm/column_family.h"
 #include "lsm/write_batch.h"
 #include "src/base/write_batch_internal.h"
+#include "tests/support/id_handle.h"
 
 namespace {
-
-// A handle that only names a family ID, as the batch's records do.
-class IdHandle final : public lsm::ColumnFamilyHandle {
- public:
-  explicit IdHandle(uint32_t id) : id_(id) {}
-  const std::string& GetName() const override { return name_; }
-  uint32_t GetID() const override { return id_; }
-
- private:
-  uint32_t id_;
-  std::string name_;
-};
 
 struct Rebuilder : lsm::WriteBatch::Handler {
   lsm::WriteBatch batch;
   lsm::Status Put(std::string_view, std::string_view) override { return lsm::Status::OK(); }
   lsm::Status Delete(std::string_view) override { return lsm::Status::OK(); }
   lsm::Status PutCF(uint32_t cf, std::string_view k, std::string_view v) override {
-    IdHandle h(cf);
+    lsm::IdHandle h(cf);
     batch.Put(&h, k, v);
     return lsm::Status::OK();
   }
   lsm::Status DeleteCF(uint32_t cf, std::string_view k) override {
-    IdHandle h(cf);
+    lsm::IdHandle h(cf);
     batch.Delete(&h, k);
     return lsm::Status::OK();
   }
   lsm::Status MergeCF(uint32_t cf, std::string_view k, std::string_view v) override {
-    IdHandle h(cf);
+    lsm::IdHandle h(cf);
     batch.Merge(&h, k, v);
     return lsm::Status::OK();
   }
   lsm::Status DeleteRangeCF(uint32_t cf, std::string_view b, std::string_view e) override {
-    IdHandle h(cf);
+    lsm::IdHandle h(cf);
     batch.DeleteRange(&h, b, e);
     return lsm::Status::OK();
   }
