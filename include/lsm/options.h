@@ -155,6 +155,12 @@ struct DBOptions {
   // at its own write_buffer_size. Default: 0.
   size_t db_write_buffer_size = 0;
 
+  // Bytes of write-ahead logs kept at most before the families whose writes hold the oldest
+  // log are flushed, so that a family written rarely does not keep every log since (RocksDB's
+  // max_total_wal_size). 0: four times the memtable bytes the families may hold (the sum of
+  // write_buffer_size * max_write_buffer_number). Default: 0.
+  uint64_t max_total_wal_size = 0;
+
   // Flush(FlushOptions, families) writes the memtables of all the families it names and
   // records their tables in one MANIFEST edit, so that after a crash either all of them or none
   // are flushed. Default: false (each family's flush is recorded on its own).

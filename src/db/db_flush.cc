@@ -237,6 +237,11 @@ void DBImpl::DeleteObsoleteFiles() {
   const std::set<uint64_t> live(live_numbers.begin(), live_numbers.end());
   const uint64_t manifest = versions_->manifest_number();
   const uint64_t min_log = versions_->MinLogNumber();
+  // Logs below it no longer count against max_total_wal_size, deleted below or not.
+  while (!closed_logs_.empty() && closed_logs_.begin()->first < min_log) {
+    closed_log_bytes_ -= closed_logs_.begin()->second;
+    closed_logs_.erase(closed_logs_.begin());
+  }
   std::vector<std::string> children;
   if (!fs_->GetChildren(dbname_, &children).ok()) return;
   std::vector<std::pair<FileType, uint64_t>> obsolete;

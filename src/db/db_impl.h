@@ -33,6 +33,7 @@
 #include <deque>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -158,7 +159,7 @@ class DBImpl final : public DB {
   // Frozen memtables for the flush thread: one per family, and several for an atomic flush
   // (recorded in one MANIFEST edit). Each is its family's oldest frozen memtable when its
   // turn comes, as requests are queued in the order memtables are frozen.
-  using FlushRequest = absl::InlinedVector<Family*, 1>;
+  using FlushRequest = std::vector<Family*>;
 
   // What a read sees: a sequence number and referenced memtables and version.
   struct ReadView {
@@ -260,6 +261,11 @@ class DBImpl final : public DB {
   void FreezeMemTables(const std::vector<Family*>& families, bool atomic,
                        std::unique_ptr<log::Writer> new_log, uint64_t new_number)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Families to freeze because the logs exceed max_total_wal_size: those whose unflushed
+  // writes hold the oldest log.
+  std::vector<Family*> FamiliesHoldingOldLogs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records the closing of the current log (its bytes count until it is deleted).
+  void LogClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Rebuilds mems_ from the families' active memtables.
   void RefreshMemTableSet() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Enters the error state with `s` unless the database is in it already.
@@ -395,6 +401,10 @@ class DBImpl final : public DB {
   std::deque<FlushRequest> flush_queue_ ABSL_GUARDED_BY(mu_);  // oldest first
   std::unique_ptr<log::Writer> log_ ABSL_GUARDED_BY(mu_);
   uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
+  // The logs closed since open that are not deleted yet, by number, with their bytes, and
+  // their sum (max_total_wal_size).
+  std::map<uint64_t, uint64_t> closed_logs_ ABSL_GUARDED_BY(mu_);
+  uint64_t closed_log_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);
   WriteBatch group_batch_ ABSL_GUARDED_BY(mu_);
   // Sequence numbers handed to writes; those up to visible_sequence_ are readable.

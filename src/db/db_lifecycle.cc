@@ -20,7 +20,10 @@ Status DBImpl::Resume() {
   uint64_t new_number;
   s = NewLog(&new_log, &new_number);
   if (!s.ok()) return s;
-  if (log_ != nullptr) (void)log_->Close();
+  if (log_ != nullptr) {
+    (void)log_->Close();
+    LogClosed();
+  }
   // Every family, empty ones too: each flush moves its family's log number past the damaged
   // log.
   FreezeMemTables(live_families_, /*atomic=*/false, std::move(new_log), new_number);

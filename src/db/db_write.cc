@@ -347,6 +347,7 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic) {
           freeze.empty() && largest->mem->num_entries() + largest->mem->num_range_deletions() > 0) {
         freeze.push_back(largest);
       }
+      if (freeze.empty()) freeze = FamiliesHoldingOldLogs();
     }
     if (freeze.empty()) {
       if (action == StallAction::kNone) LogStallChange(action, cause);
@@ -431,6 +432,7 @@ Status DBImpl::SwitchMemTables(const std::vector<Family*>& families, bool atomic
   // survive a power cut that loses an earlier one.
   Status s = log_->Sync();
   if (s.ok()) s = log_->Close();
+  if (s.ok()) LogClosed();
   if (!s.ok()) {
     SetBackgroundError(s);
     return s;
@@ -462,6 +464,33 @@ void DBImpl::FreezeMemTables(const std::vector<Family*>& families, bool atomic,
   log_number_ = new_number;
   RefreshMemTableSet();
   flush_work_cv_.Signal();
+}
+
+void DBImpl::LogClosed() {
+  const uint64_t bytes = log_->file_size();
+  closed_logs_[log_number_] = bytes;
+  closed_log_bytes_ += bytes;
+}
+
+std::vector<DBImpl::Family*> DBImpl::FamiliesHoldingOldLogs() {
+  if (closed_logs_.empty()) return {};  // a flush would not free the current log
+  uint64_t limit = options_.max_total_wal_size;
+  if (limit == 0) {
+    for (const Family* f : live_families_) {
+      limit += 4 * f->options.write_buffer_size *
+               static_cast<uint64_t>(f->options.max_write_buffer_number);
+    }
+  }
+  if (closed_log_bytes_ + log_->file_size() <= limit) return {};
+  // The families whose log number is the oldest still needed and that have no frozen
+  // memtable on its way to a table already. One whose memtable is empty is frozen too: its
+  // flush writes no table but moves its log number.
+  const uint64_t oldest = versions_->MinLogNumber();
+  std::vector<Family*> holding;
+  for (Family* f : live_families_) {
+    if (f->imms.empty() && versions_->log_number(f->id) <= oldest) holding.push_back(f);
+  }
+  return holding;
 }
 
 void DBImpl::RefreshMemTableSet() {

@@ -10,7 +10,7 @@ namespace {
 class MemTableInserter final : public WriteBatch::Handler {
  public:
   MemTableInserter(SequenceNumber seq, const MemTableSet& mems, bool concurrent)
-      : seq_(seq), mems_(mems), concurrent_(concurrent), counts_(mems.entries().size()) {}
+      : seq_(seq), mems_(mems), concurrent_(concurrent) {}
   Status Put(std::string_view, std::string_view) override { return Status::OK(); }
   Status Delete(std::string_view) override { return Status::OK(); }
   Status PutCF(uint32_t cf, std::string_view key, std::string_view value) override {
@@ -18,7 +18,7 @@ class MemTableInserter final : public WriteBatch::Handler {
     return Status::OK();
   }
   Status DeleteCF(uint32_t cf, std::string_view key) override {
-    if (Counts* c = Add(cf, ValueType::kDeletion, key, {}); c != nullptr) c->deletions++;
+    if (Add(cf, ValueType::kDeletion, key, {})) counts_.deletions++;
     return Status::OK();
   }
   Status MergeCF(uint32_t cf, std::string_view key, std::string_view operand) override {
@@ -34,24 +34,16 @@ class MemTableInserter final : public WriteBatch::Handler {
     return Status::OK();
   }
   Status DeleteRangeCF(uint32_t cf, std::string_view begin, std::string_view end) override {
-    const MemTableSet::Entry* e = mems_.Find(cf);
-    if (e != nullptr) {
-      e->mem->AddRangeDeletion(seq_, begin, end, concurrent_);
-      counts_[Index(e)].range_deletions++;
+    const SequenceNumber seq = seq_++;
+    if (MemTable* mem = Target(cf); mem != nullptr) {
+      mem->AddRangeDeletion(seq, begin, end, concurrent_);
+      counts_.range_deletions++;
     }
-    seq_++;
     return Status::OK();
   }
 
   // Reports the entries added so far to the memtables' counts.
-  void Finish() {
-    for (size_t i = 0; i < counts_.size(); i++) {
-      const Counts& c = counts_[i];
-      if (c.entries + c.range_deletions > 0) {
-        mems_.entries()[i].mem->CountAdded(c.entries, c.deletions, c.range_deletions);
-      }
-    }
-  }
+  void Finish() { Report(); }
 
  private:
   struct Counts {
@@ -60,30 +52,43 @@ class MemTableInserter final : public WriteBatch::Handler {
     uint64_t range_deletions = 0;
   };
 
-  size_t Index(const MemTableSet::Entry* e) const {
-    return static_cast<size_t>(e - mems_.entries().data());
+  // The memtable of family `cf`, or null; counts_ then belong to it (those of the family
+  // before are reported first: a batch rarely switches families).
+  MemTable* Target(uint32_t cf) {
+    if (target_ == nullptr || target_->cf != cf) {
+      Report();
+      target_ = mems_.Find(cf);
+    }
+    return target_ != nullptr ? target_->mem : nullptr;
+  }
+
+  void Report() {
+    if (target_ != nullptr && counts_.entries + counts_.range_deletions > 0) {
+      target_->mem->CountAdded(counts_.entries, counts_.deletions, counts_.range_deletions);
+    }
+    counts_ = Counts();
   }
 
   // Adds the record to its family's memtable, if the set holds it; every record takes a
-  // sequence number either way.
-  Counts* Add(uint32_t cf, ValueType type, std::string_view key, std::string_view value) {
-    const MemTableSet::Entry* e = mems_.Find(cf);
+  // sequence number either way. Returns whether it was added.
+  bool Add(uint32_t cf, ValueType type, std::string_view key, std::string_view value) {
     const SequenceNumber seq = seq_++;
-    if (e == nullptr) return nullptr;
+    MemTable* mem = Target(cf);
+    if (mem == nullptr) return false;
     if (concurrent_) {
-      e->mem->Add(seq, type, key, value);
+      mem->Add(seq, type, key, value);
     } else {
-      e->mem->AddSingleWriter(seq, type, key, value);
+      mem->AddSingleWriter(seq, type, key, value);
     }
-    Counts& c = counts_[Index(e)];
-    c.entries++;
-    return &c;
+    counts_.entries++;
+    return true;
   }
 
   SequenceNumber seq_;
   const MemTableSet& mems_;
   const bool concurrent_;
-  absl::InlinedVector<Counts, 4> counts_;
+  const MemTableSet::Entry* target_ = nullptr;
+  Counts counts_;
 };
 
 }  // namespace

@@ -16,9 +16,8 @@
 #ifndef LSM_DB_MEMTABLE_INSERT_H_
 #define LSM_DB_MEMTABLE_INSERT_H_
 
-#include <absl/container/inlined_vector.h>
-
 #include <cstdint>
+#include <vector>
 
 #include "lsm/status.h"
 #include "lsm/write_batch.h"
@@ -44,11 +43,11 @@ class MemTableSet {
     }
     return nullptr;
   }
-  const absl::InlinedVector<Entry, 4>& entries() const { return entries_; }
+  const std::vector<Entry>& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }
 
  private:
-  absl::InlinedVector<Entry, 4> entries_;
+  std::vector<Entry> entries_;
 };
 
 Status InsertInto(const WriteBatch& batch, const MemTableSet& mems, bool concurrent);

@@ -498,5 +498,35 @@ TEST_F(ColumnFamilyTest, DatabaseWriteBufferBoundsEveryFamilyTogether) {
   EXPECT_NE(s.ToString().find("db_write_buffer_size"), std::string::npos) << s.ToString();
 }
 
+TEST_F(ColumnFamilyTest, MaxTotalWalSizeFlushesTheFamiliesHoldingOldLogs) {
+  // "rare" is written once and never fills its memtable; "busy" switches logs all the time.
+  // Without a limit every log since the write to "rare" stays; with one they go.
+  for (const uint64_t limit : {uint64_t{1} << 40, uint64_t{256} << 10}) {
+    SCOPED_TRACE("max_total_wal_size " + std::to_string(limit));
+    ASSERT_TRUE(DestroyDB(dbname_, Options()).ok());
+    db_options_.max_total_wal_size = limit;
+    db_options_.create_missing_column_families = true;
+    Open({"default", "rare", "busy"});
+    Put("rare", "k", "v");
+    for (int i = 0; i < 20000; i++) Put("busy", "k" + std::to_string(i), std::string(100, 'b'));
+    ASSERT_TRUE(db_->Flush(FlushOptions(), handles_["busy"]).ok());
+    const size_t logs = Files(FileType::kLog).size();
+    uint64_t rare_tables = 0;
+    ASSERT_TRUE(db_->GetIntProperty(handles_["rare"], "lsm.num-files-at-level0", &rare_tables));
+    if (limit > (uint64_t{1} << 30)) {
+      EXPECT_GT(logs, 10u);
+      EXPECT_EQ(rare_tables, 0u);
+    } else {
+      EXPECT_LE(logs, 4u);
+      EXPECT_EQ(rare_tables, 1u);
+    }
+    Reopen({"default", "rare", "busy"});
+    EXPECT_EQ(Get("rare", "k"), "v");
+    EXPECT_EQ(Get("busy", "k19999"), std::string(100, 'b'));
+    ASSERT_TRUE(db_->Close().ok());
+    db_.reset();
+  }
+}
+
 }  // namespace
 }  // namespace lsm
