@@ -183,9 +183,7 @@ Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
     uint32_t id;
     s = versions_->CreateColumnFamily(d.name, options.comparator, log_number_, &id);
     if (s.ok()) {
-      Family* f = AddFamily(id, d.name, options);
-      f->mem = f->NewMemTable();
-      f->mem->Ref();
+      AddFamily(id, d.name, options);
       info_log_.Info("column family %s created (ID %u)", d.name, id);
     }
   }
