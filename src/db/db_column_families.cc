@@ -127,8 +127,9 @@ Status DBImpl::DropColumnFamily(ColumnFamilyHandle* column_family) {
   Status s = FamilyOf(column_family, &family);
   if (!s.ok()) return s;
   if (read_only_) return ReadOnly();
-  if (family->id == 0)
+  if (family->id == 0) {
     return Status::InvalidArgument("the default column family cannot be dropped");
+  }
   s = RunExclusive([&] {
     mu_.AssertHeld();
     if (family->dropped.load()) return Dropped(*family);
