@@ -238,8 +238,8 @@ void BM_BlockCacheHit(benchmark::State& state) {
   if (state.thread_index() == 0) {
     shared_cache = new BlockCache(kCachedBlocks * 4096);
     for (uint64_t i = 0; i < kCachedBlocks; i++) {
-      shared_cache->Insert({1 + i % 64, i * 4096}, std::make_shared<int>(static_cast<int>(i)),
-                           4096, BlockCache::Priority::kLow);
+      shared_cache->Insert({1 + i % 64, i * 4096}, std::make_shared<int>(static_cast<int>(i)), 4096,
+                           BlockCache::Priority::kLow);
     }
   }
   Random rnd(301 + state.thread_index());

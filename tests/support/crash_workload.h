@@ -6,10 +6,10 @@
 // and adds i + 1 to one of eight counters through Merge (CrashWorkloadOptions has the
 // uint64add operator). It writes the column family kSideFamily too: i under kSeqKey, a key
 // put and one deleted (one batch in 32 a range). The side family has its own options (tiered
-// compaction, no merge operator) and takes fewer bytes per batch, so the two flush at different
-// moments and recovery replays each from its own log number. A recovered database therefore names the
-// last batch it holds in each family, the same one, and each family must equal its model after
-// exactly that batch.
+// compaction, no merge operator) and takes fewer bytes per batch, so the two flush at
+// different moments and recovery replays each from its own log number. A recovered database
+// therefore names the last batch it holds in each family, the same one, and each family must
+// equal its model after exactly that batch.
 //
 //   PrefixModel model(seed);
 //   std::unique_ptr<DB> db;  ColumnFamilyHandle* side;
