@@ -139,6 +139,9 @@ Status DBImpl::DropColumnFamily(ColumnFamilyHandle* column_family) {
       dropped = versions_->DropColumnFamily(family->id);
     }
     if (!dropped.ok()) return dropped;
+    // Its last version is no longer current: a reader letting go of it must look for
+    // deletable tables (ReleaseVersion).
+    version_generation_.fetch_add(1);
     family->dropped.store(true);
     std::erase(live_families_, family);
     RefreshMemTableSet();
