@@ -1,8 +1,25 @@
 #include "src/base/range_tombstones.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstring>
 
 namespace lsm {
+namespace {
+
+// The 8 bytes of `key` from `offset` on, big-endian, zero-padded.
+uint64_t LoadSlice(std::string_view key, size_t offset) {
+  unsigned char buf[8] = {};
+  if (offset < key.size())
+    std::memcpy(buf, key.data() + offset, std::min<size_t>(8, key.size() - offset));
+  uint64_t v;
+  std::memcpy(&v, buf, sizeof(v));
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v;
+}
+
+}  // namespace
 
 RangeTombstoneList::RangeTombstoneList(const Comparator* ucmp,
                                        std::vector<RangeTombstone> tombstones,
@@ -45,31 +62,101 @@ RangeTombstoneList::RangeTombstoneList(const Comparator* ucmp,
     std::sort(f.seqs.begin(), f.seqs.end(), std::greater<>());
     fragments_.push_back(std::move(f));
   }
+  if (!bytewise_ || fragments_.empty()) return;
+  // Every boundary lies between the first and the last, so shares their common prefix.
+  const std::string& first = fragments_.front().begin;
+  const std::string& last = fragments_.back().end;
+  const auto diverge = std::mismatch(first.begin(), first.end(), last.begin(), last.end());
+  prefix_.assign(first.begin(), diverge.first);
+  begin_slices_.reserve(fragments_.size());
+  end_slices_.reserve(fragments_.size());
+  for (const Fragment& f : fragments_) {
+    begin_slices_.push_back(LoadSlice(f.begin, prefix_.size()));
+    end_slices_.push_back(LoadSlice(f.end, prefix_.size()));
+  }
+  for (size_t i = 0; i < begin_slices_.size(); i += kStride) {
+    sampled_slices_.push_back(begin_slices_[i]);
+  }
+}
+
+size_t RangeTombstoneList::LowerBound(uint64_t slice) const {
+  // Sample t is the first at or above slice: the answer lies after sample t - 1, up to sample t.
+  const size_t t =
+      static_cast<size_t>(std::lower_bound(sampled_slices_.begin(), sampled_slices_.end(), slice) -
+                          sampled_slices_.begin());
+  const auto from =
+      begin_slices_.begin() + static_cast<std::ptrdiff_t>(t == 0 ? 0 : (t - 1) * kStride);
+  const auto to = begin_slices_.begin() +
+                  static_cast<std::ptrdiff_t>(std::min(t * kStride, begin_slices_.size()));
+  return static_cast<size_t>(std::lower_bound(from, to, slice) - begin_slices_.begin());
+}
+
+size_t RangeTombstoneList::UpperBound(uint64_t slice) const {
+  const size_t t =
+      static_cast<size_t>(std::upper_bound(sampled_slices_.begin(), sampled_slices_.end(), slice) -
+                          sampled_slices_.begin());
+  const auto from =
+      begin_slices_.begin() + static_cast<std::ptrdiff_t>(t == 0 ? 0 : (t - 1) * kStride);
+  const auto to = begin_slices_.begin() +
+                  static_cast<std::ptrdiff_t>(std::min(t * kStride, begin_slices_.size()));
+  return static_cast<size_t>(std::upper_bound(from, to, slice) - begin_slices_.begin());
+}
+
+uint64_t RangeTombstoneList::SliceOf(std::string_view key) const {
+  return LoadSlice(key, prefix_.size());
+}
+
+bool RangeTombstoneList::BeginsAtOrBefore(size_t i, std::string_view key, uint64_t slice) const {
+  if (begin_slices_.empty()) return !Less(key, fragments_[i].begin);
+  return begin_slices_[i] != slice ? begin_slices_[i] < slice : !Less(key, fragments_[i].begin);
+}
+
+bool RangeTombstoneList::EndsAfter(size_t i, std::string_view key, uint64_t slice) const {
+  if (end_slices_.empty()) return Less(key, fragments_[i].end);
+  return end_slices_[i] != slice ? end_slices_[i] > slice : Less(key, fragments_[i].end);
 }
 
 const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view user_key,
                                                              size_t* hint) const {
+  const size_t n = fragments_.size();
+  if (n == 0) return nullptr;
+  // A key without the boundaries' common prefix lies before or after all of them.
+  if (!prefix_.empty() && !user_key.starts_with(prefix_)) {
+    if (hint != nullptr) *hint = user_key < prefix_ ? kNoHint : n - 1;
+    return nullptr;
+  }
+  const uint64_t slice = begin_slices_.empty() ? 0 : SliceOf(user_key);
   // i: the last fragment that begins at or before user_key.
   size_t i;
-  const size_t n = fragments_.size();
-  if (hint != nullptr && *hint < n && !Less(user_key, fragments_[*hint].begin) &&
-      (*hint + 1 == n || Less(user_key, fragments_[*hint + 1].begin))) {
+  if (hint != nullptr && *hint < n && BeginsAtOrBefore(*hint, user_key, slice) &&
+      (*hint + 1 == n || !BeginsAtOrBefore(*hint + 1, user_key, slice))) {
     i = *hint;  // the same fragment, or the gap after it
-  } else if (hint != nullptr && *hint + 1 < n && !Less(user_key, fragments_[*hint + 1].begin) &&
-             (*hint + 2 >= n || Less(user_key, fragments_[*hint + 2].begin))) {
+  } else if (hint != nullptr && *hint + 1 < n && BeginsAtOrBefore(*hint + 1, user_key, slice) &&
+             (*hint + 2 >= n || !BeginsAtOrBefore(*hint + 2, user_key, slice))) {
     i = *hint + 1;  // the next one (after kNoHint, which wraps: the first)
   } else {
-    auto it = std::upper_bound(
-        fragments_.begin(), fragments_.end(), user_key,
-        [this](std::string_view k, const Fragment& f) { return Less(k, f.begin); });
-    if (it == fragments_.begin()) {
+    // The fragments that begin after user_key start at `after`. With slices, those whose
+    // slice ties with the key's are told apart by their keys.
+    size_t lo = 0, hi = n;
+    if (!begin_slices_.empty()) {
+      lo = LowerBound(slice);
+      hi = lo == n || begin_slices_[lo] != slice ? lo : UpperBound(slice);
+    }
+    const auto first = fragments_.begin();
+    const size_t after =
+        static_cast<size_t>(std::upper_bound(first + lo, first + hi, user_key,
+                                             [this](std::string_view k, const Fragment& f) {
+                                               return Less(k, f.begin);
+                                             }) -
+                            first);
+    if (after == 0) {
       if (hint != nullptr) *hint = kNoHint;
       return nullptr;
     }
-    i = static_cast<size_t>(it - fragments_.begin()) - 1;
+    i = after - 1;
   }
   if (hint != nullptr) *hint = i;
-  return Less(user_key, fragments_[i].end) ? &fragments_[i] : nullptr;
+  return EndsAfter(i, user_key, slice) ? &fragments_[i] : nullptr;
 }
 
 SequenceNumber RangeTombstoneList::Covering(std::string_view user_key, SequenceNumber read_seq,

@@ -9,6 +9,9 @@
 //
 // Tombstones live apart from point entries: in a memtable's second index and in a table's
 // range-deletion block, as the internal key (begin, s, kRangeDeletion) with value `end`.
+// Under the bytewise comparator a lookup first searches a dense array of 8-byte slices of the
+// fragment boundaries (the bytes after the prefix all boundaries share), so it touches the
+// fragments themselves only when a slice ties with the key's.
 // Thread-safety: a list is immutable once built; its methods may be called from any thread.
 #ifndef LSM_BASE_RANGE_TOMBSTONES_H_
 #define LSM_BASE_RANGE_TOMBSTONES_H_
@@ -67,10 +70,28 @@ class RangeTombstoneList {
     return bytewise_ ? a < b : ucmp_->Compare(a, b) < 0;
   }
 
+  // The slice of `key` that the arrays below hold for the boundaries: the 8 bytes after
+  // prefix_, big-endian, zero-padded. Slices order keys that share prefix_ as the keys are
+  // ordered, except that equal slices say nothing.
+  uint64_t SliceOf(std::string_view key) const;
+  // Whether fragment i begins at or before `key` / ends after it; `slice` is SliceOf(key).
+  bool BeginsAtOrBefore(size_t i, std::string_view key, uint64_t slice) const;
+  bool EndsAfter(size_t i, std::string_view key, uint64_t slice) const;
+  // The first fragment whose begin slice is at least / above `slice`.
+  size_t LowerBound(uint64_t slice) const;
+  size_t UpperBound(uint64_t slice) const;
+
   const Comparator* ucmp_ = nullptr;
   bool bytewise_ = false;  // ucmp_ is the bytewise comparator: compare without a call
   std::vector<RangeTombstone> tombstones_;
   std::vector<Fragment> fragments_;
+  // Bytewise only: the prefix every boundary shares, and each fragment's begin and end slice.
+  std::string prefix_;
+  std::vector<uint64_t> begin_slices_;
+  std::vector<uint64_t> end_slices_;
+  // Every kStride-th begin slice: a search narrows to kStride slices in this small array first.
+  static constexpr size_t kStride = 64;
+  std::vector<uint64_t> sampled_slices_;
 };
 
 // Widens a table's internal-key range [*smallest, *largest] (empty strings: none yet) over a

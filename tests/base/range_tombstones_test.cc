@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/util/random.h"
+#include "tests/support/test_util.h"
 
 namespace lsm {
 namespace {
@@ -69,6 +70,55 @@ TEST(RangeTombstonesTest, FindWithHintsAgreesWithAModel) {
         const SequenceNumber want = covering.contains(k) ? covering[k] : 0;
         ASSERT_EQ(f == nullptr ? 0 : f->seqs.front(), want) << "key " << k << " round " << round;
         ASSERT_EQ(list.Find(name(k)), f);
+      }
+    }
+  }
+}
+
+// The same with keys that make the boundary slices tie and mislead: a long shared prefix, keys
+// shorter than it, zero bytes, keys that differ only in length; under the bytewise comparator
+// (which searches slices) and another one (which does not).
+TEST(RangeTombstonesTest, FindAgreesWithAModelOverAwkwardKeys) {
+  for (const Comparator* ucmp : {BytewiseComparator(), ReverseBytewiseComparator()}) {
+    Random rnd(17);
+    auto key = [&rnd]() {
+      std::string k = rnd.OneIn(8) ? "user" : "user0000";
+      const size_t len = rnd.Uniform(12);
+      for (size_t i = 0; i < len; i++) k.push_back("\0\1az"[rnd.Uniform(4)]);
+      return k;
+    };
+    for (int round = 0; round < 200; round++) {
+      std::vector<RangeTombstone> tombstones;
+      const int n = 1 + static_cast<int>(rnd.Uniform(12));
+      for (int i = 0; i < n; i++) {
+        std::string b = key(), e = key();
+        if (ucmp->Compare(e, b) < 0) std::swap(b, e);
+        tombstones.push_back({b, e, 1 + rnd.Uniform(50)});
+      }
+      RangeTombstoneList list(ucmp, tombstones);
+      std::vector<std::string> probes;
+      for (int i = 0; i < 200; i++) probes.push_back(key());
+      for (const RangeTombstone& t : tombstones) {
+        probes.push_back(t.begin);
+        probes.push_back(t.end);
+      }
+      probes.push_back("");
+      probes.push_back("zzz");
+      std::sort(probes.begin(), probes.end(), [ucmp](const std::string& a, const std::string& b) {
+        return ucmp->Compare(a, b) < 0;
+      });
+      size_t hint = RangeTombstoneList::kNoHint;
+      for (const std::string& k : probes) {
+        SequenceNumber want = 0;
+        for (const RangeTombstone& t : tombstones) {
+          if (ucmp->Compare(t.begin, k) <= 0 && ucmp->Compare(k, t.end) < 0) {
+            want = std::max(want, t.seq);
+          }
+        }
+        const auto* f = list.Find(k, &hint);
+        ASSERT_EQ(f == nullptr ? 0 : f->seqs.front(), want)
+            << ucmp->Name() << " round " << round << " key " << testing::PrintToString(k);
+        ASSERT_EQ(list.Find(k), f);
       }
     }
   }
