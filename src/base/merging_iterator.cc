@@ -128,6 +128,7 @@ class MergingIterator final : public InternalIterator {
   void Rebuild(Direction d) {
     direction_ = d;
     heap_.clear();
+    root_next_ = 0;
     status_ = Status::OK();
     for (size_t i = 0; i < children_.size(); i++) {
       if (children_[i]->Valid()) {
@@ -140,7 +141,7 @@ class MergingIterator final : public InternalIterator {
   }
 
   // Moves the child on top and restores the heap. The top usually stays on top (runs of
-  // keys come from one child), which the sift-down finds with one or two comparisons.
+  // keys come from one child), which the sift-down finds with one comparison.
   template <typename Move>
   void Advance(Move move) {
     const size_t i = heap_.front();
@@ -149,6 +150,7 @@ class MergingIterator final : public InternalIterator {
       if (!children_[i]->status().ok()) status_ = children_[i]->status();
       heap_.front() = heap_.back();
       heap_.pop_back();
+      root_next_ = 0;
     }
     SiftDown();
   }
@@ -160,9 +162,18 @@ class MergingIterator final : public InternalIterator {
       const size_t left = 2 * pos + 1;
       if (left >= n) return;
       size_t first = left;  // the child that comes out first
-      if (left + 1 < n && After(heap_[left], heap_[left + 1])) first = left + 1;
+      if (left + 1 < n) {
+        if (pos != 0) {
+          if (After(heap_[left], heap_[left + 1])) first = left + 1;
+        } else {
+          // The root's children are the same as last time unless the root moved down.
+          if (root_next_ == 0) root_next_ = After(heap_[1], heap_[2]) ? 2 : 1;
+          first = root_next_;
+        }
+      }
       if (!After(heap_[pos], heap_[first])) return;
       std::swap(heap_[pos], heap_[first]);
+      if (pos == 0) root_next_ = 0;
       pos = first;
     }
   }
@@ -171,6 +182,9 @@ class MergingIterator final : public InternalIterator {
   std::vector<std::unique_ptr<InternalIterator>> children_;
   const std::vector<uint64_t> newest_;  // per child; empty: not known
   std::vector<size_t> heap_;            // indexes of valid children
+  // Which of heap_[1] and heap_[2] comes out first (1 or 2; 0: not known). Both stay put while
+  // the top child moves and stays on top, so one comparison of theirs serves many moves.
+  size_t root_next_ = 0;
   Direction direction_ = Direction::kForward;
   Status status_;
 };

@@ -1,25 +1,9 @@
 #include "src/base/range_tombstones.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstddef>
-#include <cstring>
 
 namespace lsm {
-namespace {
-
-// The 8 bytes of `key` from `offset` on, big-endian, zero-padded.
-uint64_t LoadSlice(std::string_view key, size_t offset) {
-  unsigned char buf[8] = {};
-  if (offset < key.size())
-    std::memcpy(buf, key.data() + offset, std::min<size_t>(8, key.size() - offset));
-  uint64_t v;
-  std::memcpy(&v, buf, sizeof(v));
-  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
-  return v;
-}
-
-}  // namespace
 
 RangeTombstoneList::RangeTombstoneList(const Comparator* ucmp,
                                        std::vector<RangeTombstone> tombstones,
@@ -100,20 +84,6 @@ size_t RangeTombstoneList::UpperBound(uint64_t slice) const {
   const auto to = begin_slices_.begin() +
                   static_cast<std::ptrdiff_t>(std::min(t * kStride, begin_slices_.size()));
   return static_cast<size_t>(std::upper_bound(from, to, slice) - begin_slices_.begin());
-}
-
-uint64_t RangeTombstoneList::SliceOf(std::string_view key) const {
-  return LoadSlice(key, prefix_.size());
-}
-
-bool RangeTombstoneList::BeginsAtOrBefore(size_t i, std::string_view key, uint64_t slice) const {
-  if (begin_slices_.empty()) return !Less(key, fragments_[i].begin);
-  return begin_slices_[i] != slice ? begin_slices_[i] < slice : !Less(key, fragments_[i].begin);
-}
-
-bool RangeTombstoneList::EndsAfter(size_t i, std::string_view key, uint64_t slice) const {
-  if (end_slices_.empty()) return Less(key, fragments_[i].end);
-  return end_slices_[i] != slice ? end_slices_[i] > slice : Less(key, fragments_[i].end);
 }
 
 const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view user_key,

@@ -16,6 +16,8 @@
 #ifndef LSM_BASE_RANGE_TOMBSTONES_H_
 #define LSM_BASE_RANGE_TOMBSTONES_H_
 
+#include <bit>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,10 +75,33 @@ class RangeTombstoneList {
   // The slice of `key` that the arrays below hold for the boundaries: the 8 bytes after
   // prefix_, big-endian, zero-padded. Slices order keys that share prefix_ as the keys are
   // ordered, except that equal slices say nothing.
-  uint64_t SliceOf(std::string_view key) const;
+  static uint64_t LoadSlice(std::string_view key, size_t offset) {
+    if (key.size() >= offset + 8) return LoadBigEndian(key.data() + offset);
+    if (key.size() <= offset) return 0;
+    const size_t n = key.size() - offset;  // 1 to 7 bytes, then zeros
+    if (key.size() >= 8) return LoadBigEndian(key.data() + key.size() - 8) << (8 * (8 - n));
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++) {
+      v = (v << 8) | (i < n ? static_cast<unsigned char>(key[offset + i]) : 0);
+    }
+    return v;
+  }
+  static uint64_t LoadBigEndian(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof(v));
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    return v;
+  }
+  uint64_t SliceOf(std::string_view key) const { return LoadSlice(key, prefix_.size()); }
   // Whether fragment i begins at or before `key` / ends after it; `slice` is SliceOf(key).
-  bool BeginsAtOrBefore(size_t i, std::string_view key, uint64_t slice) const;
-  bool EndsAfter(size_t i, std::string_view key, uint64_t slice) const;
+  bool BeginsAtOrBefore(size_t i, std::string_view key, uint64_t slice) const {
+    if (begin_slices_.empty()) return !Less(key, fragments_[i].begin);
+    return begin_slices_[i] != slice ? begin_slices_[i] < slice : !Less(key, fragments_[i].begin);
+  }
+  bool EndsAfter(size_t i, std::string_view key, uint64_t slice) const {
+    if (end_slices_.empty()) return Less(key, fragments_[i].end);
+    return end_slices_[i] != slice ? end_slices_[i] > slice : Less(key, fragments_[i].end);
+  }
   // The first fragment whose begin slice is at least / above `slice`.
   size_t LowerBound(uint64_t slice) const;
   size_t UpperBound(uint64_t slice) const;
