@@ -27,6 +27,7 @@
 #include "lsm/iterator.h"
 #include "lsm/options.h"
 #include "lsm/status.h"
+#include "lsm/transaction_log.h"
 #include "lsm/write_batch.h"
 
 namespace lsm {
@@ -250,6 +251,15 @@ class DB {
   Status SetOptions(const std::unordered_map<std::string, std::string>& options) {
     return SetOptions(DefaultColumnFamily(), options);
   }
+
+  // The sequence number of the last write; 0 for a database never written.
+  virtual uint64_t GetLatestSequenceNumber() const = 0;
+
+  // The write batches of the logs from the one holding sequence `seq` on
+  // (include/lsm/transaction_log.h). NotFound when the logs kept no longer reach back to
+  // `seq`; InvalidArgument when `seq` is past GetLatestSequenceNumber() + 1.
+  virtual Status GetUpdatesSince(uint64_t seq,
+                                 std::unique_ptr<TransactionLogIterator>* iterator) = 0;
 
   // Clears a background error once its cause is gone, so writes are accepted again. It first
   // flushes every memtable (so that no later recovery needs a log the error may have damaged)

@@ -150,8 +150,17 @@ class FileSystem {
   virtual Status GetChildren(const std::string& dir, std::vector<std::string>* names) = 0;
   virtual Status GetFileSize(const std::string& path, uint64_t* size) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
-  // Atomically replaces `to` (if it exists) with `from`. Durable only after SyncDir.
+  // Atomically replaces `to` (if it exists) with `from`. Durable only after SyncDir. `from`
+  // may also be a directory, renamed with its files to a name that does not exist.
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // Makes `to` a second name of the file `from` (a hard link): both name the same bytes, and
+  // removing one leaves the other. `to` must not exist. Durable only after SyncDir (of `to`'s
+  // directory). NotSupported where the file system cannot link, which is this default; an
+  // error where these two paths cannot be linked (on different file systems, for one).
+  virtual Status LinkFile(const std::string& from, const std::string& to) {
+    (void)to;
+    return Status::NotSupported(from, "this file system cannot link files");
+  }
   // Creates a directory; OK if it already exists.
   virtual Status CreateDirIfMissing(const std::string& dir) = 0;
   virtual Status RemoveDir(const std::string& dir) = 0;

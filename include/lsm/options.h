@@ -161,6 +161,14 @@ struct DBOptions {
   // write_buffer_size * max_write_buffer_number). Default: 0.
   uint64_t max_total_wal_size = 0;
 
+  // Logs no longer needed for recovery are moved to the database's archive/ directory
+  // instead of deleted, so DB::GetUpdatesSince can still read them, when either of these is
+  // set (RocksDB's WAL_ttl_seconds and WAL_size_limit_MB). Archived logs go once archived
+  // longer than wal_ttl_seconds, and oldest first while they hold more than
+  // wal_size_limit_mb MiB (0: no limit of that kind). Default: 0 and 0, logs are deleted.
+  uint64_t wal_ttl_seconds = 0;
+  uint64_t wal_size_limit_mb = 0;
+
   // Flush(FlushOptions, families) writes the memtables of all the families it names and
   // records their tables in one MANIFEST edit, so that after a crash either all of them or none
   // are flushed. Default: false (each family's flush is recorded on its own).

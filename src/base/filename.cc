@@ -38,6 +38,10 @@ std::string OptionsFileName(std::string_view dir, uint64_t number) {
 }
 std::string InfoLogFileName(std::string_view dir) { return absl::StrFormat("%s/LOG", dir); }
 
+std::string ArchiveDirName(std::string_view dir) {
+  return absl::StrFormat("%s/%s", dir, kArchiveDirName);
+}
+
 std::string_view BaseName(std::string_view path) {
   const size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);

@@ -35,6 +35,11 @@ std::string LockFileName(std::string_view dir);
 std::string OptionsFileName(std::string_view dir, uint64_t number);
 std::string InfoLogFileName(std::string_view dir);
 
+// The subdirectory of a database directory that keeps logs recovery no longer needs, for
+// DB::GetUpdatesSince (DBOptions::wal_ttl_seconds, wal_size_limit_mb).
+inline constexpr char kArchiveDirName[] = "archive";
+std::string ArchiveDirName(std::string_view dir);
+
 // The subdirectory of a database directory into which RepairDB moves the files it replaces.
 inline constexpr char kLostDirName[] = "lost";
 

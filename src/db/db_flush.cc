@@ -242,6 +242,9 @@ void DBImpl::DeleteObsoleteFiles() {
     closed_log_bytes_ -= closed_logs_.begin()->second;
     closed_logs_.erase(closed_logs_.begin());
   }
+  // A checkpoint under way copies logs from its own oldest on.
+  const uint64_t keep_logs_from =
+      checkpoint_logs_.empty() ? min_log : std::min(min_log, *checkpoint_logs_.begin());
   std::vector<std::string> children;
   if (!fs_->GetChildren(dbname_, &children).ok()) return;
   std::vector<std::pair<FileType, uint64_t>> obsolete;
@@ -252,7 +255,7 @@ void DBImpl::DeleteObsoleteFiles() {
     bool keep = true;
     switch (type) {
       case FileType::kLog:
-        keep = number >= min_log;
+        keep = number >= keep_logs_from;
         break;
       case FileType::kTable:
       case FileType::kTemp:
@@ -272,6 +275,9 @@ void DBImpl::DeleteObsoleteFiles() {
     for (const auto& [id, f] : families_) caches.push_back(f->table_cache.get());
   }
   // Deleting needs no lock: nothing refers to these files any more.
+  const bool archive = ArchivesLogs();
+  const std::string archive_dir = ArchiveDirName(dbname_);
+  std::vector<std::pair<uint64_t, uint64_t>> archived;  // (log, bytes)
   mu_.Unlock();
   for (const auto& [type, number] : obsolete) {
     if (type == FileType::kTable) {
@@ -281,9 +287,25 @@ void DBImpl::DeleteObsoleteFiles() {
                              : type == FileType::kTable ? TableFileName(dbname_, number)
                              : type == FileType::kTemp  ? TempFileName(dbname_, number)
                                                         : ManifestFileName(dbname_, number);
+    if (type == FileType::kLog && archive) {
+      // Kept for GetUpdatesSince. Recovery needs it no more, so a crash meanwhile is harmless.
+      uint64_t bytes = 0;
+      (void)fs_->GetFileSize(path, &bytes);
+      if (fs_->CreateDirIfMissing(archive_dir).ok() &&
+          fs_->RenameFile(path, LogFileName(archive_dir, number)).ok()) {
+        archived.emplace_back(number, bytes);
+      }
+      continue;
+    }
     if (fs_->RemoveFile(path).ok()) LSM_KILLPOINT("file.delete");
   }
   mu_.Lock();
+  for (const auto& [number, bytes] : archived) LogArchived(number, bytes);
+  if (std::vector<uint64_t> expired = TakeExpiredArchivedLogs(); !expired.empty()) {
+    mu_.Unlock();
+    for (uint64_t number : expired) (void)fs_->RemoveFile(LogFileName(archive_dir, number));
+    mu_.Lock();
+  }
 }
 
 }  // namespace lsm

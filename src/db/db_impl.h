@@ -10,6 +10,8 @@
 //   db_read.cc        the read path: Get, iterators, snapshots, the versions reads hold
 //   db_properties.cc  GetProperty, GetIntProperty and SetOptions
 //   db_lifecycle.cc   Resume, Close and DestroyDB
+//   db_changelog.cc   GetUpdatesSince and the log archive
+//   db_checkpoint.cc  checkpoints (Checkpoint::Create in checkpoint.cc calls CreateCheckpoint)
 //
 // Thread-safety: every public method may be called from many threads at once.
 //
@@ -40,6 +42,7 @@
 #include <string>
 #include <thread>
 
+#include "lsm/checkpoint.h"
 #include "lsm/db.h"
 #include "src/base/dbformat.h"
 #include "src/compaction/compaction_job.h"
@@ -122,8 +125,15 @@ class DBImpl final : public DB {
                       uint64_t* value) override;
   Status SetOptions(ColumnFamilyHandle* column_family,
                     const std::unordered_map<std::string, std::string>& options) override;
+  uint64_t GetLatestSequenceNumber() const override;
+  Status GetUpdatesSince(uint64_t seq, std::unique_ptr<TransactionLogIterator>* iterator) override;
   Status Resume() override;
   Status Close() override;
+
+  // Checkpoint::Create (include/lsm/checkpoint.h): the checkpoint of this database in `dir`.
+  // REQUIRES: `dir` is not empty and has no trailing '/'.
+  Status CreateCheckpoint(const std::string& dir, const CheckpointOptions& options,
+                          CheckpointInfo* info);
 
  private:
   struct Writer;
@@ -320,6 +330,32 @@ class DBImpl final : public DB {
   void UpdateFamilyFigures(Family* family);
   void DeleteObsoleteFiles() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // --- Checkpoints (db_checkpoint.cc) ---
+  // What a checkpoint copies, taken at one moment (CaptureCheckpoint).
+  struct CheckpointState;
+  // Takes the versions, log numbers and logs (with their sizes) of a checkpoint while no
+  // write is under way, and keeps the logs from being deleted until ReleaseCheckpoint.
+  Status CaptureCheckpoint(CheckpointState* state) ABSL_LOCKS_EXCLUDED(mu_);
+  // Lets go of what CaptureCheckpoint held and deletes what only it kept.
+  void ReleaseCheckpoint(CheckpointState* state) ABSL_LOCKS_EXCLUDED(mu_);
+  // Fills directory `dir` (which exists, empty) with the checkpoint of `state`.
+  Status WriteCheckpoint(const CheckpointState& state, const std::string& dir,
+                         CheckpointInfo* info);
+
+  // --- Changelog tailing (db_changelog.cc) ---
+  // Whether logs recovery no longer needs go to the archive (wal_ttl_seconds or
+  // wal_size_limit_mb set) rather than being deleted.
+  bool ArchivesLogs() const {
+    return options_.wal_ttl_seconds > 0 || options_.wal_size_limit_mb > 0;
+  }
+  // Counts the logs already in the archive at open, as archived now.
+  void LoadArchivedLogs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records log `number`, about to be moved to the archive.
+  void LogArchived(uint64_t number, uint64_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The archived logs to delete now (past wal_ttl_seconds, or the oldest while the archive
+  // holds more than wal_size_limit_mb; all of them when archiving is off), forgotten here.
+  std::vector<uint64_t> TakeExpiredArchivedLogs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   // --- The read path (db_read.cc) ---
   ReadView AcquireReadView(const ReadOptions& options, Family* family);
   // Gives ctx the key's entries in the view's memtables, newest first; true once decided.
@@ -420,6 +456,16 @@ class DBImpl final : public DB {
 
   // Background work.
   std::set<uint64_t> pending_outputs_ ABSL_GUARDED_BY(mu_);  // tables being written
+  // The oldest log of each checkpoint under way: DeleteObsoleteFiles keeps the logs from the
+  // smallest on, as the checkpoint copies them.
+  std::multiset<uint64_t> checkpoint_logs_ ABSL_GUARDED_BY(mu_);
+  // Logs in the archive: number -> bytes and when archived (seconds since the epoch).
+  struct ArchivedLog {
+    uint64_t bytes = 0;
+    int64_t archived_at = 0;
+  };
+  std::map<uint64_t, ArchivedLog> archived_logs_ ABSL_GUARDED_BY(mu_);
+  uint64_t archived_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   ManualCompaction* manual_ ABSL_GUARDED_BY(mu_) = nullptr;
   int running_compactions_ ABSL_GUARDED_BY(mu_) = 0;
   bool flushing_ ABSL_GUARDED_BY(mu_) = false;

@@ -120,6 +120,20 @@ Status DestroyDB(const std::string& name, const Options& options) {
       if (s.ok() && !del.ok() && !del.IsNotFound()) s = del;
     }
   }
+  // The logs kept for GetUpdatesSince.
+  const std::string archive = ArchiveDirName(name);
+  std::vector<std::string> archived;
+  if (fs->GetChildren(archive, &archived).ok()) {
+    for (const std::string& child : archived) {
+      uint64_t number;
+      FileType type;
+      if (ParseFileName(child, &number, &type) && type == FileType::kLog) {
+        Status del = fs->RemoveFile(archive + "/" + child);
+        if (s.ok() && !del.ok() && !del.IsNotFound()) s = del;
+      }
+    }
+    (void)fs->RemoveDir(archive);
+  }
   lock.reset();
   (void)fs->RemoveFile(LockFileName(name));
   (void)fs->RemoveDir(name);  // fails harmlessly when other files remain

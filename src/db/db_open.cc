@@ -208,6 +208,7 @@ Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
   WriteOptionsFile();
   visible_sequence_.store(last_sequence_);
   opened_ = true;
+  LoadArchivedLogs();
   DeleteObsoleteFiles();
   StartBackgroundThreads();
   info_log_.Info("opened: last sequence %u, log %06u, %u column families", last_sequence_,

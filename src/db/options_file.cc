@@ -214,6 +214,8 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, max_open_files),
       LSM_OPTION(kDBSection, db_write_buffer_size),
       LSM_OPTION(kDBSection, max_total_wal_size),
+      LSM_OPTION(kDBSection, wal_ttl_seconds),
+      LSM_OPTION(kDBSection, wal_size_limit_mb),
       LSM_OPTION(kDBSection, create_missing_column_families),
       LSM_OPTION(kDBSection, atomic_flush),
       LSM_OPTION(kDBSection, block_cache_bytes),

@@ -634,6 +634,13 @@ class PosixFileSystem final : public FileSystem {
     return Status::OK();
   }
 
+  Status LinkFile(const std::string& from, const std::string& to) override {
+    if (::link(from.c_str(), to.c_str()) != 0) {
+      return PosixError(absl::StrFormat("link %s to %s", from, to), errno);
+    }
+    return Status::OK();
+  }
+
   Status CreateDirIfMissing(const std::string& dir) override {
     if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) {
       struct stat st;

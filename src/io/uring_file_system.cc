@@ -443,6 +443,9 @@ class UringFileSystem final : public FileSystem {
   Status RenameFile(const std::string& from, const std::string& to) override {
     return posix_->RenameFile(from, to);
   }
+  Status LinkFile(const std::string& from, const std::string& to) override {
+    return posix_->LinkFile(from, to);
+  }
   Status CreateDirIfMissing(const std::string& dir) override {
     return posix_->CreateDirIfMissing(dir);
   }

@@ -330,30 +330,50 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
   return Status::OK();
 }
 
-Status VersionSet::WriteSnapshot(log::Writer* writer) const {
-  std::vector<VersionEdit> edits;
-  {
-    MutexLock l(&mu_);
-    for (const auto& [id, family] : families_) {
-      if (family.dropped) continue;
-      VersionEdit& edit = edits.emplace_back();
-      edit.SetColumnFamily(id);
-      if (id != 0) edit.AddColumnFamily(family.name);
-      if (id == 0) edit.SetMaxColumnFamily(max_column_family_);
-      edit.SetComparatorName(family.icmp->Name());
-      edit.SetLogNumber(family.log_number);
-      for (int level = 0; level < kNumLevels; level++) {
-        for (const auto& f : family.current->files(level)) edit.AddFile(level, *f);
+VersionSet::State VersionSet::CaptureState() const {
+  State state;
+  MutexLock l(&mu_);
+  for (const auto& [id, family] : families_) {
+    if (family.dropped) continue;
+    state.families.push_back(State::Family{.id = id,
+                                           .name = family.name,
+                                           .comparator = std::string(family.icmp->Name()),
+                                           .log_number = family.log_number,
+                                           .version = family.current});
+  }
+  state.max_column_family = max_column_family_;
+  state.next_file_number = next_file_number_.load();
+  state.last_sequence = last_sequence_;
+  return state;
+}
+
+Status WriteManifestSnapshot(const VersionSet::State& state, bool counters, log::Writer* writer) {
+  for (const VersionSet::State::Family& family : state.families) {
+    VersionEdit edit;
+    edit.SetColumnFamily(family.id);
+    if (family.id != 0) edit.AddColumnFamily(family.name);
+    if (family.id == 0) {
+      edit.SetMaxColumnFamily(state.max_column_family);
+      if (counters) {
+        edit.SetNextFileNumber(state.next_file_number);
+        edit.SetLastSequence(state.last_sequence);
       }
     }
-  }
-  for (const VersionEdit& edit : edits) {
+    edit.SetComparatorName(family.comparator);
+    edit.SetLogNumber(family.log_number);
+    for (int level = 0; level < kNumLevels; level++) {
+      for (const auto& f : family.version->files(level)) edit.AddFile(level, *f);
+    }
     std::string record;
     edit.EncodeTo(&record);
     Status s = writer->AddRecord(record);
     if (!s.ok()) return s;
   }
   return Status::OK();
+}
+
+Status VersionSet::WriteSnapshot(log::Writer* writer) const {
+  return WriteManifestSnapshot(CaptureState(), /*counters=*/false, writer);
 }
 
 Status VersionSet::StartManifest() {

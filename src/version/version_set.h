@@ -84,6 +84,24 @@ class VersionSet {
   // The comparator of family `id`'s keys; valid while the VersionSet lives, even after a drop.
   const InternalKeyComparator* icmp(uint32_t id) const;
 
+  // What a MANIFEST snapshot records, taken at one moment: each live family's current version
+  // (held: its tables are not deleted while the State lives), name, comparator and log number,
+  // the largest family ID handed out, the next file number and the last sequence.
+  struct State {
+    struct Family {
+      uint32_t id = 0;
+      std::string name;
+      std::string comparator;
+      uint64_t log_number = 0;
+      std::shared_ptr<const Version> version;
+    };
+    std::vector<Family> families;  // by ID, the default family first
+    uint32_t max_column_family = 0;
+    uint64_t next_file_number = 0;
+    SequenceNumber last_sequence = 0;
+  };
+  State CaptureState() const;
+
   uint64_t NewFileNumber() { return next_file_number_.fetch_add(1); }
   // Makes sure later NewFileNumber() results are above `number`.
   void MarkFileNumberUsed(uint64_t number);
@@ -147,6 +165,14 @@ class VersionSet {
   uint64_t manifest_number_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<uint64_t> unsure_files_ ABSL_GUARDED_BY(mu_);
 };
+
+// Appends the records of a MANIFEST snapshot of `state` to `writer`: per family, one edit that
+// creates it (but the default family) with its comparator, log number and tables. The default
+// family's edit also records the largest family ID and, with `counters`, the next file number
+// and the last sequence (a new MANIFEST of an open database leaves those to the edit that
+// follows the snapshot; a MANIFEST that is the snapshot alone needs them).
+Status WriteManifestSnapshot(const VersionSet::State& state, bool counters, log::Writer* writer);
+
 // Points CURRENT at MANIFEST-<manifest_number>: temp file, sync, rename, directory sync.
 Status SetCurrentFile(FileSystem* fs, const std::string& dbname, uint64_t manifest_number);
 

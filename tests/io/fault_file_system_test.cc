@@ -156,6 +156,39 @@ TEST_P(FaultFileSystemTest, UnsyncedRemoveIsUndone) {
   EXPECT_EQ(Read("f"), "<missing>");
 }
 
+// A link is a new directory entry: lost at a power loss unless its directory was synced since,
+// then back with its file's synced bytes.
+TEST_P(FaultFileSystemTest, LinkIsDurableAfterDirSync) {
+  Write(fs_.get(), "f", "keep", "tail");
+  ASSERT_TRUE(fs_->SyncDir(dir_).ok());
+  ASSERT_TRUE(fs_->LinkFile(Path("f"), Path("g")).ok());
+  ASSERT_EQ(Read("g"), "keeptail");
+  PowerLoss();
+  EXPECT_EQ(Read("f"), "keep");
+  EXPECT_EQ(Read("g"), "<missing>");
+
+  ASSERT_TRUE(fs_->LinkFile(Path("f"), Path("g")).ok());
+  ASSERT_TRUE(fs_->SyncDir(dir_).ok());
+  ASSERT_TRUE(fs_->RemoveFile(Path("f")).ok());
+  ASSERT_TRUE(fs_->SyncDir(dir_).ok());
+  PowerLoss();
+  EXPECT_EQ(Read("f"), "<missing>");
+  EXPECT_EQ(Read("g"), "keep");
+}
+
+// A renamed directory's files are known under the new name, their power-loss state kept.
+TEST_P(FaultFileSystemTest, RenamedDirectoryKeepsItsFiles) {
+  ASSERT_TRUE(fs_->CreateDirIfMissing(Path("sub.tmp")).ok());
+  Write(fs_.get(), "sub.tmp/a", "synced", "unsynced");
+  ASSERT_TRUE(fs_->SyncDir(Path("sub.tmp")).ok());
+  ASSERT_TRUE(fs_->RenameFile(Path("sub.tmp"), Path("sub")).ok());
+  EXPECT_EQ(Read("sub/a"), "syncedunsynced");
+  EXPECT_EQ(Read("sub.tmp/a"), "<missing>");
+  PowerLoss();
+  EXPECT_EQ(Read("sub/a"), "synced");
+  EXPECT_EQ(Read("sub.tmp/a"), "<missing>");
+}
+
 TEST_P(FaultFileSystemTest, AppendableFileKeepsItsSyncedPrefix) {
   Write(fs_.get(), "log", "one");
   ASSERT_TRUE(fs_->SyncDir(dir_).ok());
@@ -244,6 +277,7 @@ TEST_P(FaultFileSystemTest, FailNextPerKind) {
          return fs_->NewSequentialFile(Path("f"), &s);
        }},
       {FaultOp::kRename, [&] { return fs_->RenameFile(Path("f"), Path("f2")); }},
+      {FaultOp::kLink, [&] { return fs_->LinkFile(Path("f"), Path("link")); }},
       {FaultOp::kRemove, [&] { return fs_->RemoveFile(Path("f")); }},
   };
   for (const Case& c : cases) {
@@ -263,7 +297,8 @@ TEST_P(FaultFileSystemTest, FailNextPerKind) {
     }
   }
   EXPECT_EQ(fs_->InjectedErrors(FaultOp::kRead, "/f"), 2u);
-  EXPECT_EQ(fs_->TotalInjectedErrors(), 18u);
+  EXPECT_EQ(fs_->TotalInjectedErrors(), 20u);
+  EXPECT_EQ(Read("link"), "data");
 }
 
 TEST_P(FaultFileSystemTest, FailNextOnPathsWithASuffix) {

@@ -105,6 +105,55 @@ TEST_P(FileSystemTest, DirectoryOperations) {
   ASSERT_TRUE(fs_->RemoveDir(dir_).ok());
 }
 
+// A link is a second name of the same bytes: it outlives the removal of the first name, and
+// it is refused over an existing name or from a missing file.
+TEST_P(FileSystemTest, LinkFileNamesTheSameBytes) {
+  const std::string a = dir_ + "/000007.sst", b = dir_ + "/000007.link";
+  std::unique_ptr<WritableFile> w;
+  ASSERT_TRUE(fs_->NewWritableFile(a, &w).ok());
+  ASSERT_TRUE(w->Append("table bytes").ok());
+  ASSERT_TRUE(w->Sync().ok());
+  ASSERT_TRUE(w->Close().ok());
+  Status s = fs_->LinkFile(a, b);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(fs_->SyncDir(dir_).ok());
+  EXPECT_EQ(ReadAll(b), "table bytes");
+  s = fs_->LinkFile(a, b);
+  EXPECT_FALSE(s.ok()) << "a link over an existing name";
+  s = fs_->LinkFile(dir_ + "/missing", dir_ + "/other");
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+  EXPECT_TRUE(fs_->FileExists(dir_ + "/other").IsNotFound());
+  ASSERT_TRUE(fs_->RemoveFile(a).ok());
+  EXPECT_EQ(ReadAll(b), "table bytes");
+  uint64_t size = 0;
+  ASSERT_TRUE(fs_->GetFileSize(b, &size).ok());
+  EXPECT_EQ(size, 11u);
+}
+
+// RenameFile moves a directory with its files to a new name.
+TEST_P(FileSystemTest, RenameDirectory) {
+  const std::string from = dir_ + "/ckpt.tmp", to = dir_ + "/ckpt";
+  ASSERT_TRUE(fs_->CreateDirIfMissing(from).ok());
+  for (const char* name : {"CURRENT", "000001.sst"}) {
+    std::unique_ptr<WritableFile> w;
+    ASSERT_TRUE(fs_->NewWritableFile(from + "/" + name, &w).ok());
+    ASSERT_TRUE(w->Append(name).ok());
+    ASSERT_TRUE(w->Close().ok());
+  }
+  Status s = fs_->RenameFile(from, to);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(fs_->SyncDir(dir_).ok());
+  EXPECT_TRUE(fs_->FileExists(from).IsNotFound());
+  EXPECT_TRUE(fs_->FileExists(to).ok());
+  std::vector<std::string> names;
+  ASSERT_TRUE(fs_->GetChildren(to, &names).ok());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"000001.sst", "CURRENT"}));
+  EXPECT_EQ(ReadAll(to + "/CURRENT"), "CURRENT");
+  EXPECT_TRUE(fs_->FileExists(from + "/CURRENT").IsNotFound());
+  EXPECT_TRUE(fs_->RenameFile(dir_ + "/missing", dir_ + "/x").IsNotFound());
+}
+
 TEST_P(FileSystemTest, LockIsExclusiveUntilReleased) {
   const std::string path = dir_ + "/LOCK";
   std::unique_ptr<FileLock> a, b;

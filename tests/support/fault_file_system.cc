@@ -37,6 +37,8 @@ const char* FaultOpName(FaultOp op) {
       return "rename";
     case FaultOp::kRemove:
       return "remove";
+    case FaultOp::kLink:
+      return "link";
   }
   return "?";
 }
@@ -239,7 +241,10 @@ void FaultFileSystem::TrackDir(const std::string& dir) {
   for (const std::string& name : names) {
     const std::string path = dir + "/" + name;
     uint64_t size = 0;
-    if (!base_->GetFileSize(path, &size).ok()) continue;
+    std::vector<std::string> children;
+    if (!base_->GetFileSize(path, &size).ok() || base_->GetChildren(path, &children).ok()) {
+      continue;  // gone, or a directory
+    }
     auto node = std::make_shared<Node>();
     node->path = path;
     node->written = node->synced = size;
@@ -402,6 +407,8 @@ Status FaultFileSystem::RenameFile(const std::string& from, const std::string& t
   std::shared_lock power(power_mu_);
   Status s = BeginMutation(from, FaultOp::kRename);
   if (!s.ok()) return s;
+  std::vector<std::string> names;
+  const bool dir = base_->GetChildren(from, &names).ok();
   {
     MutexLock l(&mu_);
     TrackDir(DirName(from));
@@ -411,11 +418,56 @@ Status FaultFileSystem::RenameFile(const std::string& from, const std::string& t
   s = base_->RenameFile(from, to);
   if (s.ok() && from != to) {
     MutexLock l(&mu_);
+    if (dir) MoveTree(from, to);
+    if (dir && !live_.contains(from)) return s;
     std::shared_ptr<Node> node = LiveNode(from);
     live_.erase(from);
     if (auto it = live_.find(to); it != live_.end()) it->second->path.clear();
     node->path = to;
     live_[to] = std::move(node);
+  }
+  return s;
+}
+
+void FaultFileSystem::MoveTree(const std::string& from, const std::string& to) {
+  const std::string prefix = from + "/";
+  auto moved = [&](const std::string& path) { return to + path.substr(from.size()); };
+  Image live;
+  for (auto it = live_.lower_bound(prefix); it != live_.end() && it->first.starts_with(prefix);) {
+    it->second->path = moved(it->first);
+    live[it->second->path] = std::move(it->second);
+    it = live_.erase(it);
+  }
+  live_.merge(live);
+  std::map<std::string, Image> durable;
+  for (auto it = durable_.begin(); it != durable_.end();) {
+    if (it->first != from && !it->first.starts_with(prefix)) {
+      ++it;
+      continue;
+    }
+    Image& entries = durable[moved(it->first)];
+    for (auto& [path, node] : it->second) entries[moved(path)] = std::move(node);
+    it = durable_.erase(it);
+  }
+  durable_.merge(durable);
+}
+
+Status FaultFileSystem::LinkFile(const std::string& from, const std::string& to) {
+  std::shared_lock power(power_mu_);
+  Status s = BeginMutation(to, FaultOp::kLink);
+  if (!s.ok()) return s;
+  {
+    MutexLock l(&mu_);
+    TrackDir(DirName(from));
+    TrackDir(DirName(to));
+  }
+  s = base_->LinkFile(from, to);
+  if (s.ok()) {
+    MutexLock l(&mu_);
+    const std::shared_ptr<Node> file = LiveNode(from);
+    std::shared_ptr<Node> link = LiveNode(to);
+    link->written = file->written;
+    link->synced = file->synced;
   }
   return s;
 }

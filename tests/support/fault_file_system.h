@@ -20,8 +20,12 @@
 // synced bytes, followed by its unsynced bytes truncated, zero-filled or garbage-filled (and
 // optionally a random part of them kept intact, as if some pages had been written back).
 // A file truncated by NewWritableFile is taken to be truncated durably. Directories themselves
-// are durable once created. Files that existed before the file system first saw their
-// directory count as durable.
+// are durable once created, and a renamed directory is durable under its new name at once (its
+// files keep their own state). Files that existed before the file system first saw their
+// directory count as durable. A link (LinkFile) is a new directory entry, created as a file
+// is: gone at a power loss unless its directory was synced since; it starts with the bytes
+// of its file, written and synced as far as that file's are (the engine links only finished
+// files), and comes back after a power loss as a file of its own.
 //
 // Error model. Each operation belongs to a FaultOp kind; an operation fails (before it takes
 // effect, except that a failed Append may write part of its data) with IOError "Input/output
@@ -62,8 +66,9 @@ enum class FaultOp : uint8_t {
             // NewDirectRandomAccessFile, NewDirectWritableFile, LockFile
   kRename,  // RenameFile
   kRemove,  // RemoveFile
+  kLink,    // LinkFile
 };
-inline constexpr int kNumFaultOps = 6;
+inline constexpr int kNumFaultOps = 7;
 const char* FaultOpName(FaultOp op);
 
 enum class FaultError : uint8_t {
@@ -105,6 +110,7 @@ class FaultFileSystem final : public FileSystem {
   Status GetFileSize(const std::string& path, uint64_t* size) override;
   Status RemoveFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
+  Status LinkFile(const std::string& from, const std::string& to) override;
   Status CreateDirIfMissing(const std::string& dir) override;
   Status RemoveDir(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
@@ -185,6 +191,9 @@ class FaultFileSystem final : public FileSystem {
   // Called before `node` leaves the live namespace: keeps its bytes if a directory's durable
   // entries still name it.
   void SaveIfDurable(const std::shared_ptr<Node>& node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // After directory `from` was renamed to `to`: the files and directories under it, live and
+  // durable, are known by their new paths.
+  void MoveTree(const std::string& from, const std::string& to) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status ReadBase(const std::string& path, std::string* contents);
   Status WriteBase(const std::string& path, const std::string& contents);
 

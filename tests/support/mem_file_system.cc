@@ -199,9 +199,53 @@ Status MemFileSystem::RemoveFile(const std::string& path) {
 Status MemFileSystem::RenameFile(const std::string& from, const std::string& to) {
   MutexLock l(&mu_);
   auto it = files_.find(from);
-  if (it == files_.end()) return Status::NotFound(from);
+  if (it == files_.end()) return RenameDir(from, to);
   files_[to] = it->second;
   files_.erase(from);
+  return Status::OK();
+}
+
+Status MemFileSystem::RenameDir(const std::string& from, const std::string& to) {
+  const std::string prefix = from + "/";
+  auto under = [&](const std::string& path) { return path.starts_with(prefix); };
+  const bool has_files = std::any_of(files_.begin(), files_.end(),
+                                     [&](const auto& entry) { return under(entry.first); });
+  if (!has_files && !dirs_.contains(from)) return Status::NotFound(from);
+  if (files_.contains(to)) return Status::IOError(to, "Not a directory");
+  const std::string to_prefix = to + "/";
+  for (const auto& [path, data] : files_) {
+    if (path.starts_with(to_prefix)) return Status::IOError(to, "Directory not empty");
+  }
+  std::map<std::string, std::shared_ptr<FileData>> moved;
+  for (auto it = files_.begin(); it != files_.end();) {
+    if (under(it->first)) {
+      moved[to_prefix + it->first.substr(prefix.size())] = std::move(it->second);
+      it = files_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  files_.merge(moved);
+  std::set<std::string> dirs;
+  for (auto it = dirs_.begin(); it != dirs_.end();) {
+    if (*it == from || under(*it)) {
+      dirs.insert(to + it->substr(from.size()));
+      it = dirs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  dirs_.merge(dirs);
+  dirs_.insert(to);
+  return Status::OK();
+}
+
+Status MemFileSystem::LinkFile(const std::string& from, const std::string& to) {
+  MutexLock l(&mu_);
+  auto it = files_.find(from);
+  if (it == files_.end()) return Status::NotFound(from);
+  if (files_.contains(to)) return Status::IOError(to, "File exists");
+  files_[to] = it->second;
   return Status::OK();
 }
 

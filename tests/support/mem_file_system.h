@@ -4,7 +4,9 @@
 //   Options options; options.file_system = fs;
 //
 // Files live in a map keyed by path; directories are created implicitly by CreateDirIfMissing
-// and otherwise not checked. Locks conflict between holders as POSIX flock does.
+// and otherwise not checked. A link (LinkFile) shares the bytes of its file, as a hard link
+// does; renaming a directory moves every file under it. Locks conflict between holders as
+// POSIX flock does.
 // Tests may reach into a file's bytes (to corrupt or truncate it) through Contents/SetContents.
 // A RandomAccessFile copies into the caller's scratch, or, with mapped_reads, returns views
 // into the bytes as they were at open, as a memory map of an unchanging file does.
@@ -42,6 +44,7 @@ class MemFileSystem final : public FileSystem {
   Status GetFileSize(const std::string& path, uint64_t* size) override;
   Status RemoveFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
+  Status LinkFile(const std::string& from, const std::string& to) override;
   Status CreateDirIfMissing(const std::string& dir) override;
   Status RemoveDir(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
@@ -55,6 +58,9 @@ class MemFileSystem final : public FileSystem {
  private:
   class Lock;
   std::shared_ptr<FileData> Find(const std::string& path);
+  // RenameFile of a directory: every file and directory under it moves.
+  Status RenameDir(const std::string& from, const std::string& to)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Unlock(const std::string& path);
 
   const bool mapped_reads_;

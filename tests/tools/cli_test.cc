@@ -116,7 +116,7 @@ TEST_F(CliTest, CliHelpAndUsage) {
   for (const char* c :
        {"sst scan", "sst props", "sst verify", "sst layout", "sst recompress", "wal dump",
         "manifest dump", "db get", "db put", "db delete", "db scan", "db stats", "db options",
-        "db compact", "db verify", "db repair", "db cf"}) {
+        "db compact", "db verify", "db repair", "db checkpoint", "db cf"}) {
     Result r = Lsm(std::string(c) + " --help");
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find(std::string("usage: lsm ") + c), std::string::npos) << r.out;
@@ -320,6 +320,25 @@ TEST_F(CliTest, CliWalDump) {
   EXPECT_EQ(Lsm("wal dump " + dir_.path() + "/000123.log").code, 1);
 }
 
+TEST_F(CliTest, CliWalTail) {
+  // The flushed writes' log is gone (no archive); the log's two later writes are there.
+  Result r = Lsm("wal tail " + db_ + " --from 102");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("sequence 102, 1 ops"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PUT 'wal-key' @ 102 => 'bin\\x01\\xff'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DEL 'key007' @ 103"), std::string::npos) << r.out;
+  r = Lsm("wal tail " + db_ + " --from 103 --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find("wal-key"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"sequence\": 103"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"status\": \"OK\""), std::string::npos) << r.out;
+  r = Lsm("wal tail " + db_ + " --from 5");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("sequence 5 is no longer in the logs"), std::string::npos) << r.out;
+  EXPECT_EQ(Lsm("wal tail " + db_ + " --from x").code, 2);
+  EXPECT_EQ(Lsm("wal tail " + dir_.path() + "/missing").code, 1);
+}
+
 TEST_F(CliTest, CliManifestDump) {
   Result r = Lsm("manifest dump " + db_);
   EXPECT_EQ(r.code, 0) << r.out;
@@ -485,6 +504,52 @@ TEST_F(CliTest, CliDbLockHeld) {
   EXPECT_NE(r.out.find("in use: another process holds its LOCK"), std::string::npos) << r.out;
   ASSERT_TRUE(db->Close().ok());
   EXPECT_EQ(Lsm("db get " + db_ + " key001").code, 0);
+}
+
+// db checkpoint: an openable copy, its files listed; with --base, the difference.
+TEST_F(CliTest, CliDbCheckpoint) {
+  const std::string expected = Lsm("db scan " + db_).out;
+  const std::string out = dir_.path() + "/ckpt", out2 = dir_.path() + "/ckpt2";
+  Result r = Lsm("db checkpoint " + db_ + " " + out);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("added " + fs::path(sst_).filename().string() + "\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("written CURRENT\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("written CHECKPOINT\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OK: checkpoint " + out + ": "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("removed "), std::string::npos) << r.out;
+  for (const std::string& line : {std::string("added "), std::string("written ")}) {
+    for (size_t at = 0; (at = r.out.find(line, at)) != std::string::npos; at += line.size()) {
+      const std::string name =
+          r.out.substr(at + line.size(), r.out.find('\n', at) - at - line.size());
+      EXPECT_TRUE(fs::exists(out + "/" + name)) << name;
+    }
+  }
+  EXPECT_EQ(Lsm("db scan " + out).out, expected);
+  EXPECT_EQ(Lsm("db scan " + db_).out, expected);  // the database is as it was
+
+  r = Lsm("db checkpoint " + db_ + " " + out2 + " --base " + out + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("{\"op\": \"checkpoint\", \"dir\": \"" + db_ + "\", \"out\": \"" + out2 +
+                       "\", \"base\": \"" + out + "\", \"tables\": "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"removed\": [], \"other_files\": [\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"status\": \"OK\"}"), std::string::npos) << r.out;
+  EXPECT_EQ(Lsm("db scan " + out2).out, expected);
+
+  r = Lsm("db checkpoint " + db_ + " " + out);  // exists
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot make checkpoint " + out), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("exists"), std::string::npos) << r.out;
+  r = Lsm("db checkpoint " + db_ + " " + dir_.path() + "/ckpt3 --base " + db_);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("not a checkpoint"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir_.path() + "/ckpt3"));
+  EXPECT_FALSE(fs::exists(dir_.path() + "/ckpt3.tmp"));
+  r = Lsm("db checkpoint " + dir_.path() + "/nodb " + dir_.path() + "/ckpt4");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_FALSE(fs::exists(dir_.path() + "/ckpt4"));
 }
 
 // The MANIFEST-* and CURRENT files of a directory.

@@ -26,6 +26,7 @@ int SstRecompress(const Words& words);
 
 // log_commands.cc: write-ahead logs and MANIFESTs.
 int WalDump(const Words& words);
+int WalTail(const Words& words);
 int ManifestDump(const Words& words);
 
 // db_commands.cc: a closed database through the public API.
@@ -38,6 +39,7 @@ int DbOptions(const Words& words);
 int DbCompact(const Words& words);
 int DbVerify(const Words& words);
 int DbRepair(const Words& words);
+int DbCheckpoint(const Words& words);
 // `lsm db cf list|create|drop`: the first word names the operation.
 int DbCf(const Words& words);
 

@@ -1,13 +1,14 @@
-// lsm db get | put | delete | scan | stats | options | compact | verify | repair | cf: a closed
-// database through the public API (include/lsm/db.h). Nothing here reads a file format
-// directly. Every command opens the database with all its column families; --cf NAME picks
-// the one get, put, delete, scan, stats and compact act on.
+// lsm db get | put | delete | scan | stats | options | compact | verify | repair | checkpoint |
+// cf: a closed database through the public API (include/lsm/db.h, checkpoint.h). Nothing here
+// reads a file format directly. Every command opens the database with all its column families; --cf
+// NAME picks the one get, put, delete, scan, stats and compact act on.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "lsm/checkpoint.h"
 #include "lsm/column_family.h"
 #include "lsm/db.h"
 #include "lsm/iterator.h"
@@ -60,6 +61,16 @@ constexpr char kRepairUsage[] =
     "  tables; every table goes to level 0. Files it replaces are moved into DIR/lost/, never\n"
     "  deleted. Prints what was kept, salvaged, dropped and lost. Exit 0 once the database\n"
     "  is rebuilt (\"data lost\" says whether entries are missing), 1 if it cannot be.\n";
+
+constexpr char kCheckpointUsage[] =
+    "usage: lsm db checkpoint DIR OUT [--base BASE] [--json]\n"
+    "  Makes OUT (which must not exist) an openable copy of the database in DIR\n"
+    "  (lsm::Checkpoint::Create): its tables hard-linked (copied where they cannot be linked),\n"
+    "  its logs copied, a new MANIFEST, CURRENT, OPTIONS and CHECKPOINT written. Prints the\n"
+    "  files added, one per line: \"added NAME\" for each table BASE (an earlier checkpoint)\n"
+    "  lacks, or every table without --base, and \"written NAME\" for each file every\n"
+    "  checkpoint writes anew; then \"removed NAME\" for each table of BASE that OUT lacks.\n"
+    "  Exit 1 if OUT exists, BASE is not a checkpoint or the database does not open.\n";
 
 constexpr char kCfUsage[] =
     "usage: lsm db cf list DIR [--json]\n"
@@ -518,6 +529,47 @@ int DbRepair(const Words& words) {
     }
   }
   return kExitOk;
+}
+
+int DbCheckpoint(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {{"base"}, {}}, kCheckpointUsage, 2, &args); rc >= 0) return rc;
+  const std::string& dir = args.positional()[0];
+  const std::string& out = args.positional()[1];
+  CheckpointOptions options;
+  options.base = args.Get("base");
+  if (args.Has("base") && options.base.empty()) {
+    return UsageError("--base needs a directory", kCheckpointUsage);
+  }
+  Session session;
+  if (int rc = session.Open(dir, Session::Mode::kWrite); rc != kExitOk) return rc;
+  CheckpointInfo info;
+  Status s = Checkpoint::Create(session.db(), out, options, &info);
+  if (!s.ok()) return session.Finish(Fail("cannot make checkpoint " + out, s));
+  if (args.Has("json")) {
+    auto list = [](const std::vector<std::string>& names) {
+      std::string text;
+      for (const std::string& name : names) {
+        absl::StrAppendFormat(&text, "%s%s", text.empty() ? "" : ", ", JsonString(name));
+      }
+      return "[" + text + "]";
+    };
+    absl::PrintF(
+        "{\"op\": \"checkpoint\", \"dir\": %s, \"out\": %s, \"base\": %s, \"tables\": %u, "
+        "\"added\": %s, \"removed\": %s, \"other_files\": %s, \"tables_copied\": %u, "
+        "\"last_sequence\": %u, \"status\": \"OK\"}\n",
+        JsonString(dir), JsonString(out), options.base.empty() ? "null" : JsonString(options.base),
+        info.tables.size(), list(info.added), list(info.removed), list(info.other_files),
+        info.tables_copied, info.last_sequence);
+  } else {
+    for (const std::string& name : info.added) absl::PrintF("added %s\n", name);
+    for (const std::string& name : info.other_files) absl::PrintF("written %s\n", name);
+    for (const std::string& name : info.removed) absl::PrintF("removed %s\n", name);
+    absl::PrintF("OK: checkpoint %s: %u tables, %u added, %u removed%s; last sequence %u\n", out,
+                 info.tables.size(), info.added.size(), info.removed.size(),
+                 options.base.empty() ? "" : " since " + options.base, info.last_sequence);
+  }
+  return session.Finish(kExitOk);
 }
 
 namespace {

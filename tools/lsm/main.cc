@@ -34,6 +34,7 @@ constexpr Command kCommands[] = {
     {"sst", "layout", SstLayout, "print a table's block map"},
     {"sst", "recompress", SstRecompress, "compare codecs on a table's data blocks"},
     {"wal", "dump", WalDump, "print a write-ahead log's batches and any damage"},
+    {"wal", "tail", WalTail, "print a database's logged batches from a sequence on"},
     {"manifest", "dump", ManifestDump, "print a MANIFEST's edits and the files per level"},
     {"db", "get", DbGet, "print the value of a key"},
     {"db", "put", DbPut, "store a key"},
@@ -44,6 +45,7 @@ constexpr Command kCommands[] = {
     {"db", "compact", DbCompact, "compact the whole key range"},
     {"db", "verify", DbVerify, "open the database, read every key, check every table"},
     {"db", "repair", DbRepair, "rebuild a lost or damaged MANIFEST from the tables and logs"},
+    {"db", "checkpoint", DbCheckpoint, "make an openable copy of the database (linked tables)"},
     {"db", "cf", DbCf, "list, create or drop column families"},
 };
 
