@@ -192,6 +192,18 @@ class DB {
     return CompactRange(DefaultColumnFamily(), begin, end);
   }
 
+  // Deletes every key of [begin, end) in the family, as DeleteRange does, and drops at once the
+  // table files that hold nothing outside the range, so their space comes back without waiting
+  // for a compaction (RocksDB's DeleteFilesInRange, which leaves the keys of the range in the
+  // tables it keeps visible; here they are deleted). A table stays while a snapshot reads
+  // from it or a compaction works on it; iterators made before keep reading it. begin == end
+  // does nothing; begin after end is InvalidArgument.
+  virtual Status DeleteFilesInRange(ColumnFamilyHandle* column_family, std::string_view begin,
+                                    std::string_view end) = 0;
+  Status DeleteFilesInRange(std::string_view begin, std::string_view end) {
+    return DeleteFilesInRange(DefaultColumnFamily(), begin, end);
+  }
+
   // Sets *value to the named property. Returns false for an unknown name. Text:
   //   lsm.stats                  levelstats, then memtables, flushes, compactions, stalls,
   //                              snapshots and the background error

@@ -340,4 +340,51 @@ Status DBImpl::CompactRange(ColumnFamilyHandle* column_family, const std::string
   return manual.status;
 }
 
+Status DBImpl::DeleteFilesInRange(ColumnFamilyHandle* column_family, std::string_view begin,
+                                  std::string_view end) {
+  Family* family;
+  Status s = FamilyOf(column_family, &family);
+  if (!s.ok()) return s;
+  if (read_only_) return ReadOnly();
+  // The range's keys are deleted first (this also checks begin and end): dropping a table
+  // then cannot bring back an older version of a key from a table kept below it.
+  s = DeleteRange(WriteOptions(), column_family, begin, end);
+  if (!s.ok()) return s;
+  const Comparator* ucmp = family->icmp->user_comparator();
+  if (ucmp->Compare(begin, end) == 0) return Status::OK();
+  MutexLock l(&mu_);
+  std::shared_ptr<const Version> current = versions_->current(family->id);
+  if (current == nullptr) return Status::InvalidArgument("column family dropped");
+  // A snapshot sees the entries of a table at or below its sequence.
+  const bool snapshots = !snapshots_.empty();
+  const SequenceNumber newest_snapshot = snapshots ? snapshots_.back()->sequence : 0;
+  VersionEdit edit;
+  edit.SetColumnFamily(family->id);
+  uint64_t dropped = 0, bytes = 0;
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& f : current->files(level)) {
+      // Its keys all within [begin, end): a table whose range ends at `end` (one holding a
+      // tombstone that ends there) stays.
+      if (ucmp->Compare(ExtractUserKey(f->smallest), begin) < 0 ||
+          ucmp->Compare(ExtractUserKey(f->largest), end) >= 0 ||
+          family->running.IsBusy(f->number) ||
+          (snapshots && f->smallest_seqno <= newest_snapshot)) {
+        continue;
+      }
+      edit.RemoveFile(level, f->number);
+      dropped++;
+      bytes += f->file_size;
+    }
+  }
+  current.reset();
+  if (dropped == 0) return Status::OK();
+  s = LogAndApply({&edit});
+  if (!s.ok()) return s;
+  info_log_.Info("delete files in range: %s%u tables, %u bytes dropped",
+                 family->id == 0 ? "" : absl::StrFormat("column family %s: ", family->name),
+                 dropped, bytes);
+  DeleteObsoleteFiles();
+  return Status::OK();
+}
+
 }  // namespace lsm

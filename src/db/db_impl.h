@@ -125,6 +125,8 @@ class DBImpl final : public DB {
                       uint64_t* value) override;
   Status SetOptions(ColumnFamilyHandle* column_family,
                     const std::unordered_map<std::string, std::string>& options) override;
+  Status DeleteFilesInRange(ColumnFamilyHandle* column_family, std::string_view begin,
+                            std::string_view end) override;
   uint64_t GetLatestSequenceNumber() const override;
   Status GetUpdatesSince(uint64_t seq, std::unique_ptr<TransactionLogIterator>* iterator) override;
   Status Resume() override;
