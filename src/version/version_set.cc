@@ -46,18 +46,38 @@ Status ReadCurrentFile(FileSystem* fs, const std::string& dbname, uint64_t* mani
   return Status::OK();
 }
 
+namespace {
+
+// Opens the MANIFEST that CURRENT names for reading, as recovery reads it: damage with no
+// intact record after it is an edit whose sync never returned (torn, or left zero- or
+// garbage-filled by a power loss), so it was never acknowledged.
+Status OpenCurrentManifest(FileSystem* fs, const std::string& dbname,
+                           std::unique_ptr<log::Reader>* reader, std::string* path,
+                           uint64_t* number) {
+  Status s = ReadCurrentFile(fs, dbname, number);
+  if (!s.ok()) return s;
+  *path = ManifestFileName(dbname, *number);
+  std::unique_ptr<SequentialFile> file;
+  s = fs->NewSequentialFile(*path, &file);
+  if (s.IsNotFound()) return Status::Corruption(*path, "named by CURRENT but missing");
+  if (!s.ok()) return s;
+  *reader =
+      std::make_unique<log::Reader>(std::move(file), "manifest " + std::string(BaseName(*path)),
+                                    *number, WALRecoveryMode::kPointInTimeRecovery);
+  return Status::OK();
+}
+
+}  // namespace
+
 Status ListColumnFamilies(FileSystem* fs, const std::string& dbname,
                           std::vector<std::string>* names) {
   names->clear();
+  std::unique_ptr<log::Reader> manifest;
+  std::string path;
   uint64_t number;
-  Status s = ReadCurrentFile(fs, dbname, &number);
+  Status s = OpenCurrentManifest(fs, dbname, &manifest, &path, &number);
   if (!s.ok()) return s;
-  const std::string path = ManifestFileName(dbname, number);
-  std::unique_ptr<SequentialFile> file;
-  s = fs->NewSequentialFile(path, &file);
-  if (!s.ok()) return s;
-  log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
-                     WALRecoveryMode::kPointInTimeRecovery);
+  log::Reader& reader = *manifest;
   absl::btree_map<uint32_t, std::string> families = {{0, kDefaultColumnFamilyName}};
   std::string_view record;
   std::string scratch;
@@ -196,14 +216,10 @@ Status VersionSet::CreateNew() {
 }
 
 Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::string>* unopened) {
-  FileSystem* fs = options_.file_system.get();
+  std::unique_ptr<log::Reader> manifest;
+  std::string path;
   uint64_t number;
-  Status s = ReadCurrentFile(fs, dbname_, &number);
-  if (!s.ok()) return s;
-  const std::string path = ManifestFileName(dbname_, number);
-  std::unique_ptr<SequentialFile> file;
-  s = fs->NewSequentialFile(path, &file);
-  if (s.IsNotFound()) return Status::Corruption(path, "named by CURRENT but missing");
+  Status s = OpenCurrentManifest(options_.file_system.get(), dbname_, &manifest, &path, &number);
   if (!s.ok()) return s;
 
   // What the MANIFEST says of each family as it is read.
@@ -231,10 +247,7 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
   start_family(0, kDefaultColumnFamilyName);
   uint32_t max_column_family = 0;
 
-  // Damage with no intact record after it is an edit whose sync never returned (torn, or left
-  // zero- or garbage-filled by a power loss), so it was never acknowledged.
-  log::Reader reader(std::move(file), "manifest " + std::string(BaseName(path)), number,
-                     WALRecoveryMode::kPointInTimeRecovery);
+  log::Reader& reader = *manifest;
   std::optional<uint64_t> next_file, last_sequence;
   std::string_view record;
   std::string scratch;
