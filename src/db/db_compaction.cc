@@ -378,7 +378,7 @@ Status DBImpl::DeleteFilesInRange(ColumnFamilyHandle* column_family, std::string
   }
   current.reset();
   if (dropped == 0) return Status::OK();
-  s = LogAndApply({&edit});
+  s = LogAndApply(&edit);
   if (!s.ok()) return s;
   info_log_.Info("delete files in range: %s%u tables, %u bytes dropped",
                  family->id == 0 ? "" : absl::StrFormat("column family %s: ", family->name),
