@@ -27,6 +27,7 @@
 #include "src/base/filename.h"
 #include "src/db/db_impl.h"
 #include "src/db/options_file.h"
+#include "src/io/read_file.h"
 #include "src/wal/log_writer.h"
 
 namespace lsm {
@@ -48,21 +49,6 @@ std::string EncodeTableList(const TableList& tables, SequenceNumber last_sequenc
   return text;
 }
 
-Status ReadWholeFile(FileSystem* fs, const std::string& path, std::string* contents) {
-  contents->clear();
-  std::unique_ptr<SequentialFile> file;
-  Status s = fs->NewSequentialFile(path, &file);
-  if (!s.ok()) return s;
-  std::string scratch(64 << 10, '\0');
-  while (true) {
-    std::string_view chunk;
-    s = file->Read(scratch.size(), &chunk, scratch.data());
-    if (!s.ok()) return s;
-    contents->append(chunk);
-    if (chunk.size() < scratch.size()) return Status::OK();
-  }
-}
-
 // The tables the CHECKPOINT file of checkpoint `dir` lists.
 Status ReadTableList(FileSystem* fs, const std::string& dir, TableList* tables) {
   tables->clear();
@@ -75,7 +61,7 @@ Status ReadTableList(FileSystem* fs, const std::string& dir, TableList* tables) 
     return Status::InvalidArgument(dir, "the base is not a checkpoint (it has no CHECKPOINT file)");
   }
   std::string text;
-  if (s.ok()) s = ReadWholeFile(fs, path, &text);
+  if (s.ok()) s = ReadFileToString(fs, path, &text);
   if (!s.ok()) return s;
   if (!text.ends_with('\n')) return Status::Corruption(path, "truncated");
   std::vector<std::string> lines = absl::StrSplit(text, '\n');

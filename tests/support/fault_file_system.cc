@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 
+#include "src/io/read_file.h"
+
 namespace lsm {
 namespace {
 
@@ -275,18 +277,7 @@ void FaultFileSystem::SaveIfDurable(const std::shared_ptr<Node>& node) {
 }
 
 Status FaultFileSystem::ReadBase(const std::string& path, std::string* contents) {
-  contents->clear();
-  std::unique_ptr<SequentialFile> file;
-  Status s = base_->NewSequentialFile(path, &file);
-  if (!s.ok()) return s;
-  std::string scratch(64 << 10, '\0');
-  while (true) {
-    std::string_view chunk;
-    s = file->Read(scratch.size(), &chunk, scratch.data());
-    if (!s.ok()) return s;
-    contents->append(chunk);
-    if (chunk.size() < scratch.size()) return Status::OK();
-  }
+  return ReadFileToString(base_.get(), path, contents);
 }
 
 Status FaultFileSystem::WriteBase(const std::string& path, const std::string& contents) {
