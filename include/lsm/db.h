@@ -185,6 +185,10 @@ class DB {
   virtual Status Flush(const FlushOptions& options,
                        const std::vector<ColumnFamilyHandle*>& column_families) = 0;
 
+  // The FlushOptions::commit_metadata of the last commit (kept across reopens). NotFound if
+  // the database was never committed.
+  virtual Status GetCommittedMetadata(std::string* metadata) = 0;
+
   // Compacts the key range [*begin, *end] of the family; nullptr means unbounded on that side.
   virtual Status CompactRange(ColumnFamilyHandle* column_family, const std::string_view* begin,
                               const std::string_view* end) = 0;

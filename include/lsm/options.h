@@ -169,6 +169,15 @@ struct DBOptions {
   uint64_t wal_ttl_seconds = 0;
   uint64_t wal_size_limit_mb = 0;
 
+  // For hosts whose own changelog is the log: every write sets WriteOptions::disable_wal (a
+  // write that does not is InvalidArgument), and the state is made durable only by commits,
+  // Flush calls with FlushOptions::commit_metadata. After a crash or any reopen the database
+  // holds exactly the data of the last commit, in every family, and GetCommittedMetadata names
+  // it: tables flushed or compacted since are set aside, and the tables of the last commit are
+  // kept on disk until the next one. The MANIFEST records the choice, so a database written
+  // this way recovers to its last commit even when reopened without it. Default: false.
+  bool recover_to_last_commit = false;
+
   // Flush(FlushOptions, families) writes the memtables of all the families it names and
   // records their tables in one MANIFEST edit, so that after a crash either all of them or none
   // are flushed. Default: false (each family's flush is recorded on its own).
@@ -380,7 +389,17 @@ struct FlushOptions {
   // Wait until the memtables are written. false: return once they are frozen and queued for
   // the flush thread. Default: true.
   bool wait = true;
+
+  // Not empty: the flush is a commit. It must name every column family; their memtables are
+  // frozen at one moment and written, and the tables are recorded in one MANIFEST edit
+  // together with this blob (opaque, at most 1 MiB: the changelog offsets the state reflects,
+  // for instance), whatever DBOptions::atomic_flush says. DB::GetCommittedMetadata returns the
+  // blob of the last commit, after a reopen too. Default: empty (not a commit).
+  std::string commit_metadata;
 };
+
+// The largest FlushOptions::commit_metadata, in bytes (1 MiB).
+inline constexpr size_t kMaxCommitMetadataSize = size_t{1} << 20;
 
 // Largest user key, in bytes, that the database accepts (8 MiB).
 inline constexpr size_t kMaxKeySize = size_t{8} << 20;

@@ -5,6 +5,7 @@
 // table and retires the memtable's log in one version edit. Flushes come before compactions:
 // the compaction threads run at a lower priority and are woken by every new version.
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,10 +45,11 @@ void DBImpl::FlushThread() {
       // memtables leave the queue, so a caller that waits for the queue to drain sees the disk
       // settled.
       DeleteObsoleteFiles();
-      for (Family* f : request) {
+      for (Family* f : request.families) {
         f->imms.front().mem->Unref();
         f->imms.pop_front();
       }
+      if (request.commit_metadata) commits_done_ = request.commit;
       flush_queue_.pop_front();
       compaction_work_cv_.SignalAll();
     } else if (resumes_at_start == resumes_) {
@@ -61,13 +63,14 @@ void DBImpl::FlushThread() {
 Status DBImpl::FlushImmutables(const FlushRequest& request, std::vector<VersionEdit> advance,
                                SequenceNumber last_sequence) {
   std::vector<uint64_t> allocated;
-  std::vector<VersionEdit> edits(request.size());
+  const std::vector<Family*>& families = request.families;
+  std::vector<VersionEdit> edits(families.size());
   std::vector<Immutable> imms;
-  std::vector<CompactionJobResult> results(request.size());
+  std::vector<CompactionJobResult> results(families.size());
   Status s;
   const auto start = std::chrono::steady_clock::now();
-  for (size_t i = 0; s.ok() && i < request.size(); i++) {
-    Family* f = request[i];
+  for (size_t i = 0; s.ok() && i < families.size(); i++) {
+    Family* f = families[i];
     CompactionContext ctx;
     std::shared_ptr<const Version> version;
     {
@@ -87,17 +90,25 @@ Status DBImpl::FlushImmutables(const FlushRequest& request, std::vector<VersionE
     edit.SetLastSequence(last_sequence);
   }
   std::vector<VersionEdit*> record;
-  for (size_t i = 0; i < request.size(); i++) {
-    if (!request[i]->dropped.load()) record.push_back(&edits[i]);
+  for (size_t i = 0; i < families.size(); i++) {
+    if (!families[i]->dropped.load()) record.push_back(&edits[i]);
   }
   for (VersionEdit& edit : advance) record.push_back(&edit);
+  // A commit's metadata goes with the default family's edit: that family is never dropped.
+  VersionEdit commit;
+  if (request.commit_metadata) {
+    auto it = std::find_if(record.begin(), record.end(),
+                           [](const VersionEdit* e) { return e->column_family() == 0; });
+    if (it == record.end()) it = record.insert(record.end(), &commit);
+    (*it)->SetCommitMetadata(*request.commit_metadata);
+  }
   if (s.ok() && !record.empty()) s = LogAndApply(record);
   MutexLock l(&mu_);
   for (uint64_t n : allocated) pending_outputs_.erase(n);
   // On a failed MANIFEST write the tables stay (see DoCompaction).
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
   for (size_t i = 0; i < imms.size(); i++) {
-    const Family& f = *request[i];
+    const Family& f = *families[i];
     if (f.dropped.load()) continue;
     if (s.ok()) {
       stats_.flushes++;
@@ -151,17 +162,59 @@ Status DBImpl::Flush(const FlushOptions& options,
     if (!s.ok()) return s;
     if (std::find(families.begin(), families.end(), f) == families.end()) families.push_back(f);
   }
-  const bool atomic = options_.atomic_flush && families.size() > 1;
+  const std::string* commit = options.commit_metadata.empty() ? nullptr : &options.commit_metadata;
+  if (commit != nullptr && commit->size() > kMaxCommitMetadataSize) {
+    return Status::InvalidArgument(
+        absl::StrFormat("FlushOptions::commit_metadata has %u bytes, more than the %u allowed",
+                        commit->size(), kMaxCommitMetadataSize));
+  }
+  // A commit is always one edit.
+  const bool atomic = (options_.atomic_flush && families.size() > 1) || commit != nullptr;
+  uint64_t commit_number = 0;
   s = RunExclusive([&] {
     mu_.AssertHeld();
-    return MakeRoomForWrite(families, atomic);
+    // No write runs meanwhile, so a family created later holds nothing the commit misses.
+    Status r = commit != nullptr ? CheckCommitCovers(families) : Status::OK();
+    if (r.ok()) r = MakeRoomForWrite(families, atomic, commit);
+    commit_number = commits_requested_;
+    return r;
   });
   if (!s.ok() || !options.wait) return s;
   MutexLock l(&mu_);
+  if (commit != nullptr) {
+    while (commits_done_ < commit_number && bg_error_.ok() && !shutting_down_) {
+      work_done_cv_.Wait();
+    }
+    if (!bg_error_.ok()) return bg_error_;
+    return commits_done_ < commit_number ? DatabaseClosed() : Status::OK();
+  }
   for (Family* f : families) {
     s = WaitForFlush(f);
     if (!s.ok()) return s;
   }
+  return Status::OK();
+}
+
+Status DBImpl::CheckCommitCovers(const std::vector<Family*>& families) {
+  std::vector<std::string> missing;
+  for (Family* f : live_families_) {
+    if (std::find(families.begin(), families.end(), f) == families.end()) {
+      missing.push_back(f->name);
+    }
+  }
+  if (!missing.empty()) {
+    return Status::InvalidArgument(
+        "a commit (FlushOptions::commit_metadata) must flush every column family; not named: " +
+        absl::StrJoin(missing, ", "));
+  }
+  return Status::OK();
+}
+
+Status DBImpl::GetCommittedMetadata(std::string* metadata) {
+  Status s = CheckOpen();
+  if (!s.ok()) return s;
+  *metadata = versions_->committed_metadata();
+  if (metadata->empty()) return Status::NotFound("the database has no commit");
   return Status::OK();
 }
 

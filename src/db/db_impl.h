@@ -127,6 +127,7 @@ class DBImpl final : public DB {
                     const std::unordered_map<std::string, std::string>& options) override;
   Status DeleteFilesInRange(ColumnFamilyHandle* column_family, std::string_view begin,
                             std::string_view end) override;
+  Status GetCommittedMetadata(std::string* metadata) override;
   uint64_t GetLatestSequenceNumber() const override;
   Status GetUpdatesSince(uint64_t seq, std::unique_ptr<TransactionLogIterator>* iterator) override;
   Status Resume() override;
@@ -170,8 +171,16 @@ class DBImpl final : public DB {
 
   // Frozen memtables for the flush thread: one per family, and several for an atomic flush
   // (recorded in one MANIFEST edit). Each is its family's oldest frozen memtable when its
-  // turn comes, as requests are queued in the order memtables are frozen.
-  using FlushRequest = std::vector<Family*>;
+  // turn comes, as requests are queued in the order memtables are frozen. A commit
+  // (FlushOptions::commit_metadata) records its metadata in the same edit; it may have no
+  // memtable to write.
+  struct FlushRequest {
+    explicit FlushRequest(std::vector<Family*> f, std::optional<std::string> m = std::nullopt)
+        : families(std::move(f)), commit_metadata(std::move(m)) {}
+    std::vector<Family*> families;
+    std::optional<std::string> commit_metadata;
+    uint64_t commit = 0;  // a commit's number, set by QueueFlush
+  };
 
   // What a read sees: a sequence number and referenced memtables and version.
   struct ReadView {
@@ -254,9 +263,10 @@ class DBImpl final : public DB {
   // sleeps on w's condition variable.
   void AwaitWake(Writer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Makes sure every family's active memtable has room; freezes those of `force` that hold
-  // anything (all at once, as one flush request, when `atomic`).
-  Status MakeRoomForWrite(std::vector<Family*> force = {}, bool atomic = false)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // anything (all at once, as one flush request, when `atomic`). With `commit`, that request
+  // is a commit with this metadata (one of its own if nothing was frozen).
+  Status MakeRoomForWrite(std::vector<Family*> force = {}, bool atomic = false,
+                          const std::string* commit = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether level 0 or pending compaction bytes of any family stop or slow down writes, and
   // why.
   StallAction CheckStall(StallCause* cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -266,13 +276,15 @@ class DBImpl final : public DB {
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Syncs and closes the log, then freezes the active memtables of `families`, continuing in
   // new memtables and a new log. A failure puts the database in the error state.
-  Status SwitchMemTables(const std::vector<Family*>& families, bool atomic)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Status SwitchMemTables(const std::vector<Family*>& families, bool atomic,
+                         const std::string* commit = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Queues the active memtables of `families` for the flush thread (as one request when
-  // `atomic`); writes continue in new memtables and `new_log`.
+  // `atomic`, a commit with `commit`); writes continue in new memtables and `new_log`.
   void FreezeMemTables(const std::vector<Family*>& families, bool atomic,
-                       std::unique_ptr<log::Writer> new_log, uint64_t new_number)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                       std::unique_ptr<log::Writer> new_log, uint64_t new_number,
+                       const std::string* commit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues `request` for the flush thread, numbering it if it is a commit.
+  void QueueFlush(FlushRequest request) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Families to freeze because the logs exceed max_total_wal_size: those whose unflushed
   // writes hold the oldest log.
   std::vector<Family*> FamiliesHoldingOldLogs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -289,6 +301,8 @@ class DBImpl final : public DB {
   // with `advance` (log numbers of families that hold nothing unflushed), in one edit.
   Status FlushImmutables(const FlushRequest& request, std::vector<VersionEdit> advance,
                          SequenceNumber last_sequence);
+  // InvalidArgument naming the live families that a commit of `families` leaves out.
+  Status CheckCommitCovers(const std::vector<Family*>& families) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits until `family` has no frozen memtable, or the database is in the error state.
   Status WaitForFlush(Family* family) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompactionThread();
@@ -437,6 +451,9 @@ class DBImpl final : public DB {
   // only while no group is under way (by a leader before it inserts, or with the queue empty).
   std::unique_ptr<MemTableSet> mems_ ABSL_GUARDED_BY(mu_);
   std::deque<FlushRequest> flush_queue_ ABSL_GUARDED_BY(mu_);  // oldest first
+  // Commits queued so far, and the number of the last one recorded.
+  uint64_t commits_requested_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t commits_done_ ABSL_GUARDED_BY(mu_) = 0;
   std::unique_ptr<log::Writer> log_ ABSL_GUARDED_BY(mu_);
   uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
   // The logs closed since open that are not deleted yet, by number, with their bytes, and

@@ -26,7 +26,8 @@ Status DBImpl::Resume() {
   }
   // Every family, empty ones too: each flush moves its family's log number past the damaged
   // log.
-  FreezeMemTables(live_families_, /*atomic=*/false, std::move(new_log), new_number);
+  FreezeMemTables(live_families_, /*atomic=*/false, std::move(new_log), new_number,
+                  /*commit=*/nullptr);
   bg_error_ = Status::OK();
   resumes_++;
   resuming_ = true;
@@ -45,9 +46,10 @@ Status DBImpl::Close() {
   {
     MutexLock l(&mu_);
     if (!opened_) return Status::OK();
-    // Writes made without the WAL exist only in memory: they are the one thing Close flushes.
+    // Writes made without the WAL exist only in memory: they are the one thing Close flushes
+    // (but under recover_to_last_commit, where only a commit keeps writes).
     std::vector<Family*> must_flush;
-    for (Family* f : live_families_) {
+    for (Family* f : options_.recover_to_last_commit ? std::vector<Family*>{} : live_families_) {
       bool unlogged = f->mem_has_unlogged;
       for (const Immutable& imm : f->imms) unlogged = unlogged || imm.unlogged;
       if (unlogged) must_flush.push_back(f);

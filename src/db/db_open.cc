@@ -163,6 +163,11 @@ Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
       edit.SetLastSequence(last_sequence_);
       record.push_back(&edit);
     }
+    // Under recover_to_last_commit the recovered state is committed (with the tables the logs
+    // gave, if the database was written otherwise before).
+    if (options_.recover_to_last_commit) {
+      record.front()->SetCommitMetadata(versions_->committed_metadata());
+    }
     s = LogAndApply(record);
   }
   // Families the database lacks: created now.
@@ -416,6 +421,9 @@ Status DBImpl::FindLogsToReplay(std::vector<uint64_t>* logs) {
       if (type == FileType::kLog && number >= versions_->MinLogNumber()) logs->push_back(number);
     }
   }
+  // Recovery went back to the last commit: the logs hold no write (every write skipped them), and
+  // those the commit names may be gone.
+  if (versions_->recovered_to_commit()) logs->clear();
   std::sort(logs->begin(), logs->end());
   // The MANIFEST names the oldest log still needed, and a log is deleted only after a later
   // edit has retired it. If that log is gone while newer ones remain, the MANIFEST lost edits

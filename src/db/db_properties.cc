@@ -96,9 +96,10 @@ bool DBImpl::MemTableProperty(const Family& family, std::string_view property, u
     return sum;
   };
   // Whether the flush thread is writing one of this family's memtables.
-  const bool flushing = flushing_ && !flush_queue_.empty() &&
-                        std::find(flush_queue_.front().begin(), flush_queue_.front().end(),
-                                  &family) != flush_queue_.front().end();
+  const std::vector<Family*>* writing =
+      flushing_ && !flush_queue_.empty() ? &flush_queue_.front().families : nullptr;
+  const bool flushing =
+      writing != nullptr && std::find(writing->begin(), writing->end(), &family) != writing->end();
   if (property == "lsm.num-immutable-mem-table") {
     *value = imms.size();
   } else if (property == "lsm.mem-table-flush-pending") {

@@ -126,6 +126,11 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   if (options.sync && options.disable_wal) {
     return Status::InvalidArgument("WriteOptions::sync and disable_wal cannot both be set");
   }
+  if (options_.recover_to_last_commit && !options.disable_wal) {
+    // Recovery goes back to the last commit, so a logged write would be lost all the same.
+    return Status::InvalidArgument(
+        "DBOptions::recover_to_last_commit is set: writes must set WriteOptions::disable_wal");
+  }
   w.batch = updates;
   w.sync = options.sync;
   w.disable_wal = options.disable_wal;
@@ -299,7 +304,8 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   return result;
 }
 
-Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic) {
+Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
+                                const std::string* commit) {
   bool may_delay = true;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
@@ -351,6 +357,8 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic) {
     }
     if (freeze.empty()) {
       if (action == StallAction::kNone) LogStallChange(action, cause);
+      // A commit with nothing to write records its metadata all the same.
+      if (commit != nullptr) QueueFlush(FlushRequest({}, *commit));
       return Status::OK();
     }
     bool full = false;
@@ -361,8 +369,10 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic) {
       Stall(kStallMemtables);  // every write buffer of a family is full: wait for a flush
       continue;
     }
-    Status s = SwitchMemTables(freeze, atomic && freeze == force);
+    const bool forced = atomic && freeze == force;
+    Status s = SwitchMemTables(freeze, forced, forced ? commit : nullptr);
     if (!s.ok()) return s;
+    if (forced) commit = nullptr;
     force.clear();
   }
 }
@@ -427,7 +437,8 @@ void DBImpl::Stall(StallCause cause) {
                              .count();
 }
 
-Status DBImpl::SwitchMemTables(const std::vector<Family*>& families, bool atomic) {
+Status DBImpl::SwitchMemTables(const std::vector<Family*>& families, bool atomic,
+                               const std::string* commit) {
   // The memtables' log is synced first, so that no later (synced) write in the new log can
   // survive a power cut that loses an earlier one.
   Status s = log_->Sync();
@@ -446,23 +457,31 @@ Status DBImpl::SwitchMemTables(const std::vector<Family*>& families, bool atomic
     SetBackgroundError(s);
     return s;
   }
-  FreezeMemTables(families, atomic, std::move(new_log), new_number);
+  FreezeMemTables(families, atomic, std::move(new_log), new_number, commit);
   return Status::OK();
 }
 
 void DBImpl::FreezeMemTables(const std::vector<Family*>& families, bool atomic,
-                             std::unique_ptr<log::Writer> new_log, uint64_t new_number) {
+                             std::unique_ptr<log::Writer> new_log, uint64_t new_number,
+                             const std::string* commit) {
   for (Family* f : families) {
     f->imms.push_back(Immutable{f->mem, log_number_, new_number, f->mem_has_unlogged});
     f->mem = f->NewMemTable();
     f->mem->Ref();
     f->mem_has_unlogged = false;
-    if (!atomic) flush_queue_.push_back(FlushRequest{f});
+    if (!atomic) QueueFlush(FlushRequest({f}));
   }
-  if (atomic && !families.empty()) flush_queue_.emplace_back(families.begin(), families.end());
+  if (atomic && !families.empty()) {
+    QueueFlush(FlushRequest(families, commit != nullptr ? std::optional(*commit) : std::nullopt));
+  }
   log_ = std::move(new_log);
   log_number_ = new_number;
   RefreshMemTableSet();
+}
+
+void DBImpl::QueueFlush(FlushRequest request) {
+  if (request.commit_metadata) request.commit = ++commits_requested_;
+  flush_queue_.push_back(std::move(request));
   flush_work_cv_.Signal();
 }
 

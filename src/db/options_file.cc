@@ -218,6 +218,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, wal_size_limit_mb),
       LSM_OPTION(kDBSection, create_missing_column_families),
       LSM_OPTION(kDBSection, atomic_flush),
+      LSM_OPTION(kDBSection, recover_to_last_commit),
       LSM_OPTION(kDBSection, block_cache_bytes),
       LSM_OPTION(kDBSection, info_log_level),
       LSM_OPTION(kDBSection, max_log_file_size),

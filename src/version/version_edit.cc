@@ -21,7 +21,9 @@ enum Tag : uint32_t {
   kColumnFamilyAdd = 9,  // the edit creates its family: the name
   kColumnFamilyDrop = 10,
   kMaxColumnFamily = 11,
-  kGroupMember = 12,  // one edit of a group: the edit's encoding, length-prefixed
+  kGroupMember = 12,      // one edit of a group: the edit's encoding, length-prefixed
+  kCommitMetadata = 14,   // the group is a commit: its metadata, length-prefixed
+  kRecoverToCommit = 15,  // recovery of the MANIFEST goes back to its last commit
 };
 
 bool GetLevel(std::string_view* input, int* level) {
@@ -58,6 +60,11 @@ void VersionEdit::EncodeTo(std::string* dst) const {
   if (max_column_family_) {
     PutVarint32(dst, kMaxColumnFamily);
     PutVarint32(dst, *max_column_family_);
+  }
+  if (recover_to_commit_) PutVarint32(dst, kRecoverToCommit);
+  if (commit_metadata_) {
+    PutVarint32(dst, kCommitMetadata);
+    PutLengthPrefixed(dst, *commit_metadata_);
   }
   if (comparator_) {
     PutVarint32(dst, kComparator);
@@ -132,6 +139,18 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
           bad = "max column family";
         }
         break;
+      case kRecoverToCommit:
+        recover_to_commit_ = true;
+        break;
+      case kCommitMetadata: {
+        std::string_view metadata;
+        if (GetLengthPrefixed(&input, &metadata)) {
+          commit_metadata_ = std::string(metadata);
+        } else {
+          bad = "commit metadata";
+        }
+        break;
+      }
       case kComparator: {
         std::string_view name;
         if (GetLengthPrefixed(&input, &name)) {
@@ -240,6 +259,11 @@ std::string VersionEdit::DebugString() const {
   if (is_column_family_drop_) r += "\n  drop column family";
   if (max_column_family_)
     absl::StrAppendFormat(&r, "\n  max column family: %u", *max_column_family_);
+  if (recover_to_commit_) r += "\n  recover to the last commit";
+  if (commit_metadata_) {
+    absl::StrAppendFormat(&r, "\n  commit: %u bytes of metadata '%s'", commit_metadata_->size(),
+                          Escape(commit_metadata_->substr(0, 64)));
+  }
   if (comparator_) absl::StrAppendFormat(&r, "\n  comparator: %s", *comparator_);
   if (log_number_) absl::StrAppendFormat(&r, "\n  log number: %u", *log_number_);
   if (next_file_number_) absl::StrAppendFormat(&r, "\n  next file number: %u", *next_file_number_);

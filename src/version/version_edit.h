@@ -61,6 +61,14 @@ class VersionEdit {
   void DropColumnFamily() { is_column_family_drop_ = true; }
   // The largest column family ID handed out so far (IDs are never reused).
   void SetMaxColumnFamily(uint32_t id) { max_column_family_ = id; }
+  // The edit's group is a commit (FlushOptions::commit_metadata): the state after it is the one
+  // recovery returns to under DBOptions::recover_to_last_commit, and `metadata` names it. A
+  // MANIFEST snapshot of such a database is a commit too, with the last commit's metadata
+  // (empty when there was none).
+  void SetCommitMetadata(std::string_view metadata) { commit_metadata_ = std::string(metadata); }
+  // Recovery of this MANIFEST goes back to its last commit (DBOptions::recover_to_last_commit);
+  // set on the first record of its snapshot.
+  void SetRecoverToCommit() { recover_to_commit_ = true; }
   // REQUIRES: 0 <= level < kNumLevels.
   void AddFile(int level, FileMetaData file) { new_files_.emplace_back(level, std::move(file)); }
   void RemoveFile(int level, uint64_t number) { deleted_files_.emplace_back(level, number); }
@@ -73,6 +81,8 @@ class VersionEdit {
   const std::optional<std::string>& column_family_name() const { return column_family_name_; }
   bool is_column_family_drop() const { return is_column_family_drop_; }
   const std::optional<uint32_t>& max_column_family() const { return max_column_family_; }
+  const std::optional<std::string>& commit_metadata() const { return commit_metadata_; }
+  bool recover_to_commit() const { return recover_to_commit_; }
   const std::vector<std::pair<int, FileMetaData>>& new_files() const { return new_files_; }
   const std::vector<std::pair<int, uint64_t>>& deleted_files() const { return deleted_files_; }
 
@@ -99,6 +109,8 @@ class VersionEdit {
   std::optional<std::string> column_family_name_;
   bool is_column_family_drop_ = false;
   std::optional<uint32_t> max_column_family_;
+  std::optional<std::string> commit_metadata_;
+  bool recover_to_commit_ = false;
   std::vector<std::pair<int, FileMetaData>> new_files_;
   std::vector<std::pair<int, uint64_t>> deleted_files_;
 };

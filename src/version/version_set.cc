@@ -247,30 +247,59 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
   start_family(0, kDefaultColumnFamilyName);
   uint32_t max_column_family = 0;
 
+  // Applies an edit to the families; with `tables` false, only its creation or drop of a family.
+  auto apply = [&](const VersionEdit& edit, bool tables) -> Status {
+    const uint32_t id = edit.column_family();
+    if (edit.column_family_name()) {
+      if (loading.contains(id)) {
+        return Status::Corruption(absl::StrFormat("creates column family %u twice", id));
+      }
+      start_family(id, *edit.column_family_name());
+      max_column_family = std::max(max_column_family, id);
+    }
+    auto it = loading.find(id);
+    if (it == loading.end()) {
+      return Status::Corruption(absl::StrFormat("an edit of unknown column family %u", id));
+    }
+    Loading& family = it->second;
+    if (edit.is_column_family_drop()) {
+      if (id == 0) return Status::Corruption("drops the default column family");
+      loading.erase(it);
+      skipped.erase(id);
+      return Status::OK();
+    }
+    if (family.builder == nullptr) return Status::OK();  // not opened
+    if (edit.comparator() && *edit.comparator() != family.icmp->Name()) {
+      return Status::InvalidArgument(
+          absl::StrFormat("column family %s was created with comparator %s, opened with %s",
+                          family.name, *edit.comparator(), family.icmp->Name()));
+    }
+    if (!tables) return Status::OK();
+    if (edit.log_number()) family.log_number = edit.log_number();
+    return family.builder->Apply(edit);
+  };
+
   log::Reader& reader = *manifest;
   std::optional<uint64_t> next_file, last_sequence;
   std::string_view record;
   std::string scratch;
   std::vector<VersionEdit> edits;
+  // A MANIFEST that recovers to its last commit says so in its first record; its edits wait in
+  // `pending` until a commit takes them in.
+  bool to_commit = false, first = true, committed = false;
+  std::vector<VersionEdit> pending;
+  std::optional<std::string> metadata;
   while (reader.ReadRecord(&record, &scratch)) {
     s = VersionEdit::DecodeGroup(record, &edits);
+    bool commit = false;
     for (size_t i = 0; s.ok() && i < edits.size(); i++) {
       const VersionEdit& edit = edits[i];
-      const uint32_t id = edit.column_family();
-      if (edit.column_family_name()) {
-        if (loading.contains(id)) {
-          s = Status::Corruption(absl::StrFormat("creates column family %u twice", id));
-          break;
-        }
-        start_family(id, *edit.column_family_name());
-        max_column_family = std::max(max_column_family, id);
+      if (first && edit.recover_to_commit()) to_commit = true;
+      first = false;
+      if (edit.commit_metadata()) {
+        commit = true;
+        metadata = edit.commit_metadata();
       }
-      auto it = loading.find(id);
-      if (it == loading.end()) {
-        s = Status::Corruption(absl::StrFormat("an edit of unknown column family %u", id));
-        break;
-      }
-      Loading& family = it->second;
       if (edit.max_column_family()) {
         max_column_family = std::max(max_column_family, *edit.max_column_family());
       }
@@ -278,24 +307,17 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
       // The last sequence only grows (edits of a group built at different moments may differ).
       if (edit.last_sequence())
         last_sequence = std::max(last_sequence.value_or(0), *edit.last_sequence());
-      if (edit.is_column_family_drop()) {
-        if (id == 0) {
-          s = Status::Corruption("drops the default column family");
-          break;
-        }
-        loading.erase(it);
-        skipped.erase(id);
-        continue;
-      }
-      if (family.builder == nullptr) continue;  // not opened
-      if (edit.comparator() && *edit.comparator() != family.icmp->Name()) {
-        return Status::InvalidArgument(
-            absl::StrFormat("column family %s was created with comparator %s, opened with %s",
-                            family.name, *edit.comparator(), family.icmp->Name()));
-      }
-      s = family.builder->Apply(edit);
-      if (edit.log_number()) family.log_number = edit.log_number();
     }
+    if (s.ok() && to_commit) {
+      std::move(edits.begin(), edits.end(), std::back_inserter(pending));
+      edits.clear();
+      if (commit) {
+        for (size_t i = 0; s.ok() && i < pending.size(); i++) s = apply(pending[i], true);
+        pending.clear();
+        committed = true;
+      }
+    }
+    for (size_t i = 0; s.ok() && i < edits.size(); i++) s = apply(edits[i], true);
     if (!s.ok()) {
       return s.WithContext(
           absl::StrFormat("manifest %s record @ %u", BaseName(path), reader.last_record_offset()));
@@ -303,6 +325,12 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
   }
   if (!reader.status().ok()) return reader.status();
   if (!reader.report().damage.ok() && !reader.report().reopenable) return reader.report().damage;
+  if (to_commit && !committed) return Status::Corruption(path, "records no commit to recover to");
+  // Since the last commit: the families created and dropped stand, the tables go.
+  for (const VersionEdit& edit : pending) {
+    s = apply(edit, false);
+    if (!s.ok()) return s.WithContext(std::string(BaseName(path)));
+  }
   if (!next_file || !loading[0].log_number || !last_sequence) {
     return Status::Corruption(path, "lacks the next file number, log number or last sequence");
   }
@@ -340,19 +368,36 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
   }
   max_column_family_ = max_column_family;
   last_sequence_ = *last_sequence;
+  recovered_to_commit_ = to_commit;
+  committed_metadata_ = metadata.value_or("");
+  committed_.clear();
+  if (options_.recover_to_last_commit) {
+    for (size_t i = 0; i < ids.size(); i++) committed_[ids[i]] = versions[i];
+  }
   return Status::OK();
 }
 
 VersionSet::State VersionSet::CaptureState() const {
-  State state;
   MutexLock l(&mu_);
+  return CaptureStateLocked(/*committed=*/false);
+}
+
+VersionSet::State VersionSet::CaptureStateLocked(bool committed) const {
+  State state;
   for (const auto& [id, family] : families_) {
     if (family.dropped) continue;
+    std::shared_ptr<const Version> version = family.current;
+    if (committed) {
+      // A family created since the last commit was empty then.
+      auto it = committed_.find(id);
+      version =
+          it != committed_.end() ? it->second : std::make_shared<const Version>(family.icmp.get());
+    }
     state.families.push_back(State::Family{.id = id,
                                            .name = family.name,
                                            .comparator = std::string(family.icmp->Name()),
                                            .log_number = family.log_number,
-                                           .version = family.current});
+                                           .version = std::move(version)});
   }
   state.max_column_family = max_column_family_;
   state.next_file_number = next_file_number_.load();
@@ -360,9 +405,32 @@ VersionSet::State VersionSet::CaptureState() const {
   return state;
 }
 
+void VersionSet::Commit(const std::string& metadata) {
+  committed_metadata_ = metadata;
+  if (!options_.recover_to_last_commit) return;
+  committed_.clear();
+  for (const auto& [id, family] : families_) {
+    if (!family.dropped) committed_[id] = family.current;
+  }
+}
+
+std::string VersionSet::committed_metadata() const {
+  MutexLock l(&mu_);
+  return committed_metadata_;
+}
+
+bool VersionSet::recovered_to_commit() const {
+  MutexLock l(&mu_);
+  return recovered_to_commit_;
+}
+
 Status WriteManifestSnapshot(const VersionSet::State& state, bool counters, log::Writer* writer) {
   for (const VersionSet::State::Family& family : state.families) {
     VersionEdit edit;
+    if (state.recover_to_commit && &family == &state.families.front()) edit.SetRecoverToCommit();
+    if (state.commit_metadata && &family == &state.families.back()) {
+      edit.SetCommitMetadata(*state.commit_metadata);
+    }
     edit.SetColumnFamily(family.id);
     if (family.id != 0) edit.AddColumnFamily(family.name);
     if (family.id == 0) {
@@ -386,7 +454,43 @@ Status WriteManifestSnapshot(const VersionSet::State& state, bool counters, log:
 }
 
 Status VersionSet::WriteSnapshot(log::Writer* writer) const {
-  return WriteManifestSnapshot(CaptureState(), /*counters=*/false, writer);
+  MutexLock l(&mu_);
+  if (!options_.recover_to_last_commit) {
+    State state = CaptureStateLocked(/*committed=*/false);
+    if (!committed_metadata_.empty()) state.commit_metadata = committed_metadata_;
+    return WriteManifestSnapshot(state, /*counters=*/false, writer);
+  }
+  // The state of the last commit, which recovery returns to, then one edit per family that
+  // leads from it to the current state, on which the edits that follow build.
+  State state = CaptureStateLocked(/*committed=*/true);
+  state.recover_to_commit = true;
+  state.commit_metadata = committed_metadata_;
+  Status s = WriteManifestSnapshot(state, /*counters=*/false, writer);
+  std::vector<VersionEdit> diffs;
+  for (const State::Family& family : state.families) {
+    const Version& from = *family.version;
+    const Version& to = *families_.at(family.id).current;
+    VersionEdit& edit = diffs.emplace_back();
+    edit.SetColumnFamily(family.id);
+    for (int level = 0; level < kNumLevels; level++) {
+      absl::flat_hash_set<uint64_t> before, after;
+      for (const auto& f : from.files(level)) before.insert(f->number);
+      for (const auto& f : to.files(level)) {
+        after.insert(f->number);
+        if (!before.contains(f->number)) edit.AddFile(level, *f);
+      }
+      for (uint64_t number : before) {
+        if (!after.contains(number)) edit.RemoveFile(level, number);
+      }
+    }
+    if (edit.new_files().empty() && edit.deleted_files().empty()) diffs.pop_back();
+  }
+  if (!s.ok() || diffs.empty()) return s;
+  std::vector<VersionEdit*> group;
+  for (VersionEdit& edit : diffs) group.push_back(&edit);
+  std::string record;
+  VersionEdit::EncodeGroup(group, &record);
+  return writer->AddRecord(record);
 }
 
 Status VersionSet::StartManifest() {
@@ -548,6 +652,12 @@ void VersionSet::Install(const std::vector<std::shared_ptr<const Version>>& vers
     family.current = versions[i];
     if (edit.log_number()) family.log_number = std::max(family.log_number, *edit.log_number());
     if (edit.last_sequence()) last_sequence_ = std::max(last_sequence_, *edit.last_sequence());
+  }
+  for (const VersionEdit* edit : edits) {
+    if (edit->commit_metadata()) {
+      Commit(*edit->commit_metadata());
+      break;
+    }
   }
 }
 

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,8 @@ class VersionSet {
 
   // Fills in the edit's next file number (and its family's log number and the last sequence
   // if unset), records it durably and installs the resulting version. On error nothing is
-  // installed and the next call starts a new MANIFEST.
+  // installed and the next call starts a new MANIFEST. An edit with commit metadata makes its
+  // group a commit (VersionEdit::SetCommitMetadata).
   Status LogAndApply(VersionEdit* edit) { return LogAndApply(std::vector<VersionEdit*>{edit}); }
   // The same for several edits (of different families) in one MANIFEST record. Edits of a
   // family dropped meanwhile are left out (OK if that leaves none).
@@ -99,8 +101,17 @@ class VersionSet {
     uint32_t max_column_family = 0;
     uint64_t next_file_number = 0;
     SequenceNumber last_sequence = 0;
+    // Set: the snapshot is a commit with this metadata.
+    std::optional<std::string> commit_metadata;
+    bool recover_to_commit = false;  // DBOptions::recover_to_last_commit
   };
   State CaptureState() const;
+
+  // The metadata of the last commit (empty if none).
+  std::string committed_metadata() const;
+  // Whether Recover went back to the last commit of a MANIFEST written under
+  // DBOptions::recover_to_last_commit (the logs then hold nothing to replay).
+  bool recovered_to_commit() const;
 
   uint64_t NewFileNumber() { return next_file_number_.fetch_add(1); }
   // Makes sure later NewFileNumber() results are above `number`.
@@ -136,7 +147,13 @@ class VersionSet {
     bool dropped = false;
   };
 
+  // The snapshot a new MANIFEST starts with. Under recover_to_last_commit it is the state of
+  // the last commit, followed by an edit group leading to the current state.
   Status WriteSnapshot(log::Writer* writer) const;
+  // The current state, or under recover_to_last_commit with `committed`, the last commit's.
+  State CaptureStateLocked(bool committed) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records a commit with `metadata` of the current versions.
+  void Commit(const std::string& metadata) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status StartManifest();
   void Install(const std::vector<std::shared_ptr<const Version>>& versions,
                const std::vector<VersionEdit*>& edits);
@@ -164,6 +181,11 @@ class VersionSet {
   SequenceNumber last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t manifest_number_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<uint64_t> unsure_files_ ABSL_GUARDED_BY(mu_);
+  std::string committed_metadata_ ABSL_GUARDED_BY(mu_);
+  // recover_to_last_commit: each family's version at the last commit (held, so that its tables
+  // stay on disk; none for a family created since).
+  absl::btree_map<uint32_t, std::shared_ptr<const Version>> committed_ ABSL_GUARDED_BY(mu_);
+  bool recovered_to_commit_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // Appends the records of a MANIFEST snapshot of `state` to `writer`: per family, one edit that

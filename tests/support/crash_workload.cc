@@ -159,6 +159,7 @@ bool StartWriter(const std::string& binary, const WriterArgs& args,
       std::to_string(args.first),
       std::to_string(args.count),
       std::to_string(args.sync_one_in),
+      std::to_string(args.commit_every),
       std::to_string(fds[1]),
   };
   std::vector<std::string> env_storage = env;  // first, so that getenv finds them first
@@ -218,18 +219,50 @@ void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t las
   ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
-int RunWriter(const WriterArgs& args, int ack_fd) {
+void CheckAfterCommitWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack,
+                            uint64_t commit_every) {
   std::unique_ptr<DB> db;
   ColumnFamilyHandle* side;
-  if (!OpenCrashDB(CrashWorkloadOptions(), args.dbname, &db, &side).ok()) {
-    return kWriterOpenFailed;
+  Status s = OpenCrashDB(CrashWorkloadOptions(), dbname, &db, &side);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  int64_t recovered;
+  ASSERT_NO_FATAL_FAILURE(model->CheckRecovered(
+      db.get(), side, last_ack, last_ack + static_cast<int64_t>(commit_every), &recovered));
+  std::string metadata;
+  s = db->GetCommittedMetadata(&metadata);
+  if (recovered < 0) {
+    EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+  } else {
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(metadata, std::to_string(recovered)) << "the data is not that of the last commit";
+    // The state the writer started from, or one a commit of this writer ended.
+    EXPECT_TRUE(recovered == last_ack || (recovered + 1) % static_cast<int64_t>(commit_every) == 0)
+        << "holds batch " << recovered << ", which no commit ended";
   }
+  s = db->Close();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+int RunWriter(const WriterArgs& args, int ack_fd) {
+  Options options = CrashWorkloadOptions();
+  options.recover_to_last_commit = args.commit_every > 0;
+  std::unique_ptr<DB> db;
+  ColumnFamilyHandle* side;
+  if (!OpenCrashDB(options, args.dbname, &db, &side).ok()) return kWriterOpenFailed;
   Random sync_rnd(args.seed ^ (args.first * 0x9e3779b97f4a7c15ull));
   WriteBatch batch;
   for (uint64_t i = args.first; i < args.first + args.count; i++) {
     MakeCrashBatch(args.seed, i, side, &batch, nullptr);
-    const bool sync = args.sync_one_in > 0 && sync_rnd.OneIn(args.sync_one_in);
-    if (!db->Write(WriteOptions{.sync = sync}, &batch).ok()) return kWriterWriteFailed;
+    WriteOptions wo;
+    wo.sync = args.sync_one_in > 0 && sync_rnd.OneIn(args.sync_one_in);
+    wo.disable_wal = args.commit_every > 0;
+    if (!db->Write(wo, &batch).ok()) return kWriterWriteFailed;
+    if (args.commit_every > 0) {
+      if ((i + 1) % args.commit_every != 0) continue;
+      FlushOptions fo;
+      fo.commit_metadata = std::to_string(i);
+      if (!db->Flush(fo, {db->DefaultColumnFamily(), side}).ok()) return kWriterWriteFailed;
+    }
     if (write(ack_fd, &i, sizeof(i)) != sizeof(i)) return kWriterWriteFailed;
   }
   return db->Close().ok() ? kWriterDone : kWriterWriteFailed;

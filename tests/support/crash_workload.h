@@ -91,6 +91,10 @@ struct WriterArgs {
   uint64_t first = 0;                  // first batch to write
   uint64_t count = uint64_t{1} << 40;  // batches to write before exiting with kWriterDone
   uint64_t sync_one_in = 0;            // 0: no write syncs; n: a seeded 1 in n of them do
+  // n > 0: the writer opens the database with DBOptions::recover_to_last_commit, writes
+  // without the WAL, commits both families after each batch i with (i + 1) % n == 0 (the
+  // metadata is i in decimal) and acknowledges only the committed batches.
+  uint64_t commit_every = 0;
 };
 
 // Exit codes of the writer child.
@@ -122,6 +126,13 @@ int64_t FinishWriter(WriterProcess* writer, int* wait_status);
 // in `dbname` (CrashWorkloadOptions over POSIX), checks that it holds the state after batch
 // last_ack or after the one in flight, and closes it.
 void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack);
+
+// The same after a writer with args.commit_every = `commit_every`: the database holds the
+// state after the last acknowledged commit (or, with none, the state the writer started from)
+// or after the commit in flight, and its committed metadata names that batch. Opens it without
+// recover_to_last_commit: the MANIFEST says how to recover.
+void CheckAfterCommitWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack,
+                            uint64_t commit_every);
 
 // Runs a writer in this process (the body of crash_writer's main): opens the database, writes
 // the batches and reports each acknowledged one on `ack_fd`. Returns an exit code above.

@@ -808,7 +808,8 @@ TEST_F(CliColumnFamilyTest, CliManifestDumpColumnFamilies) {
         "{\"column_family\": 2, \"drop_column_family\": true, ", "\"max_column_family\": 2, ",
         "{\"column_family\": 0, \"drop_column_family\": false, \"max_column_family\": ",
         "\"result\": {\"next_file_number\": ",
-        "\"max_column_family\": 2, \"column_families\": [\n  {\"id\": 0, \"name\": \"default\", "
+        "\"max_column_family\": 2, \"recover_to_commit\": false, \"commit_metadata\": null, "
+        "\"column_families\": [\n  {\"id\": 0, \"name\": \"default\", "
         "\"files_at_level\": [1, 0, 0, 0, 0, 0, 0], ",
         "{\"id\": 1, \"name\": \"offsets\", \"files_at_level\": [1, 0, 0, 0, 0, 0, 0], ",
         "\"dropped_column_families\": [{\"id\": 2, \"name\": \"tmp\"}]}",
@@ -1032,6 +1033,54 @@ TEST_F(CliColumnFamilyTest, CliDbCfListCreateDrop) {
   EXPECT_EQ(Lsm("db cf list " + dir_.path() + "/nodb").code, 1);
   EXPECT_EQ(Lsm("db cf create " + dir_.path() + "/nodb x").code, 1);
   EXPECT_FALSE(fs::exists(dir_.path() + "/nodb"));
+}
+
+// A database under recover_to_last_commit: one commit, then a flushed table the commit does not
+// hold. `db committed` prints the commit's metadata; `manifest dump` shows the state recovery
+// returns to.
+TEST(CliCommitTest, CliDbCommittedAndManifestDump) {
+  TempDir dir;
+  const std::string db_path = dir.path() + "/db";
+  EXPECT_EQ(Lsm("db committed " + db_path).code, 1);
+  Options options;
+  options.create_if_missing = true;
+  options.recover_to_last_commit = true;
+  std::unique_ptr<DB> db;
+  ASSERT_TRUE(DB::Open(options, db_path, &db).ok());
+  ASSERT_TRUE(db->Close().ok());
+  Result r = Lsm("db committed " + db_path);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("the database has no commit"), std::string::npos) << r.out;
+  ASSERT_TRUE(DB::Open(options, db_path, &db).ok());
+  WriteOptions unlogged;
+  unlogged.disable_wal = true;
+  ASSERT_TRUE(db->Put(unlogged, "a", "1").ok());
+  FlushOptions commit;
+  commit.commit_metadata = "topic-0=42";
+  ASSERT_TRUE(db->Flush(commit, {db->DefaultColumnFamily()}).ok());
+  ASSERT_TRUE(db->Put(unlogged, "b", "2").ok());
+  ASSERT_TRUE(db->Flush().ok());  // a table after the commit
+  ASSERT_TRUE(db->Close().ok());
+
+  r = Lsm("db committed " + db_path);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "topic-0=42\n");
+  r = Lsm("db committed " + db_path + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "{\"committed_metadata\": \"topic-0=42\", \"bytes\": 10}\n");
+  EXPECT_EQ(Lsm("db scan " + db_path).out, "'a' => '1'\n-- 1 entries\n");
+
+  r = Lsm("manifest dump " + db_path);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("recover to the last commit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("== recovery returns to the last commit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("== last commit metadata: 10 bytes 'topic-0=42'"), std::string::npos)
+      << r.out;
+  r = Lsm("manifest dump " + db_path + " --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"recover_to_commit\": true, \"commit_metadata\": \"topic-0=42\""),
+            std::string::npos)
+      << r.out;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // lsm db get | put | delete | scan | stats | options | compact | verify | repair | checkpoint |
-// cf: a closed database through the public API (include/lsm/db.h, checkpoint.h). Nothing here
-// reads a file format directly. Every command opens the database with all its column families; --cf
-// NAME picks the one get, put, delete, scan, stats and compact act on.
+// committed | cf: a closed database through the public API (include/lsm/db.h, checkpoint.h).
+// Nothing here reads a file format directly. Every command opens the database with all its column
+// families; --cf NAME picks the one get, put, delete, scan, stats and compact act on.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -71,6 +71,11 @@ constexpr char kCheckpointUsage[] =
     "  lacks, or every table without --base, and \"written NAME\" for each file every\n"
     "  checkpoint writes anew; then \"removed NAME\" for each table of BASE that OUT lacks.\n"
     "  Exit 1 if OUT exists, BASE is not a checkpoint or the database does not open.\n";
+
+constexpr char kCommittedUsage[] =
+    "usage: lsm db committed DIR [--hex] [--json]\n"
+    "  Prints the metadata of the database's last commit (FlushOptions::commit_metadata, read\n"
+    "  with DB::GetCommittedMetadata). Exit 1 if the database was never committed.\n";
 
 constexpr char kCfUsage[] =
     "usage: lsm db cf list DIR [--json]\n"
@@ -249,6 +254,29 @@ int DbGet(const Words& words) {
                  JsonString(FormatBytes(value, hex)));
   } else {
     absl::PrintF("%s\n", FormatBytes(value, hex));
+  }
+  return session.Finish(kExitOk);
+}
+
+int DbCommitted(const Words& words) {
+  Args args;
+  if (int rc = Parse(words, {{}, {"hex"}}, kCommittedUsage, 1, &args); rc >= 0) return rc;
+  Session session;
+  if (int rc = session.Open(args.positional()[0], Session::Mode::kReadOnly); rc != kExitOk)
+    return rc;
+  std::string metadata;
+  Status s = session.db()->GetCommittedMetadata(&metadata);
+  if (s.IsNotFound()) {
+    absl::FPrintF(stderr, "lsm: the database has no commit\n");
+    return session.Finish(kExitFailed);
+  }
+  if (!s.ok()) return session.Finish(Fail("reading the committed metadata", s));
+  const std::string text = FormatBytes(metadata, args.Has("hex"));
+  if (args.Has("json")) {
+    absl::PrintF("{\"committed_metadata\": %s, \"bytes\": %u}\n", JsonString(text),
+                 metadata.size());
+  } else {
+    absl::PrintF("%s\n", text);
   }
   return session.Finish(kExitOk);
 }

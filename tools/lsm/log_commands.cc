@@ -117,6 +117,11 @@ std::string EditJson(const VersionEdit& e) {
     absl::StrAppendFormat(&r, "\"next_file_number\": %u, ", *e.next_file_number());
   }
   if (e.last_sequence()) absl::StrAppendFormat(&r, "\"last_sequence\": %u, ", *e.last_sequence());
+  if (e.recover_to_commit()) r += "\"recover_to_commit\": true, ";
+  if (e.commit_metadata()) {
+    absl::StrAppendFormat(&r, "\"commit_metadata\": %s, ",
+                          JsonString(Escape(*e.commit_metadata())));
+  }
   r += "\"removed\": [";
   for (size_t i = 0; i < e.deleted_files().size(); ++i) {
     const auto& [level, number] = e.deleted_files()[i];
@@ -218,6 +223,12 @@ class ManifestState {
   // recovery refuses: one of a family not created (or already dropped), a second creation of
   // a live family, a drop of the default family.
   Status Apply(const VersionEdit& edit) {
+    if (first_edit_ && edit.recover_to_commit()) recover_to_commit_ = true;
+    first_edit_ = false;
+    if (edit.commit_metadata()) {
+      commit_metadata_ = edit.commit_metadata();
+      in_commit_ = true;
+    }
     const uint32_t id = edit.column_family();
     if (edit.column_family_name()) {
       if (families_.contains(id)) {
@@ -254,6 +265,15 @@ class ManifestState {
     return Status::OK();
   }
 
+  // After the edits of one record: a commit's state is the one recovery of a MANIFEST written
+  // under recover_to_last_commit returns to.
+  void EndRecord() {
+    if (!in_commit_) return;
+    in_commit_ = false;
+    committed_.clear();
+    for (const auto& [id, family] : families_) committed_[id] = family.levels;
+  }
+
   // The report after the edits:
   //   == resulting state: next file number 12, last sequence 305, max column family 2
   //   == column family 0 'default'
@@ -265,7 +285,14 @@ class ManifestState {
         "== resulting state: next file number %s, last sequence %s, "
         "max column family %u\n",
         Optional(next_file_number_), Optional(last_sequence_), max_column_family_);
-    for (const auto& [id, family] : families_) {
+    if (recover_to_commit_) {
+      r += "== recovery returns to the last commit: the tables of changes since are left out\n";
+    }
+    if (commit_metadata_) {
+      absl::StrAppendFormat(&r, "== last commit metadata: %u bytes '%s'\n",
+                            commit_metadata_->size(), Escape(commit_metadata_->substr(0, 64)));
+    }
+    for (const auto& [id, family] : Recovered()) {
       absl::StrAppendFormat(&r, "== column family %u '%s'\n", id, Escape(family.name));
       for (const auto& [level, files] : family.levels) {
         uint64_t bytes = 0;
@@ -288,11 +315,13 @@ class ManifestState {
   std::string Json() const {
     std::string r = absl::StrFormat(
         "{\"next_file_number\": %s, \"last_sequence\": %s, \"max_column_family\": %u, "
-        "\"column_families\": [",
+        "\"recover_to_commit\": %s, \"commit_metadata\": %s, \"column_families\": [",
         next_file_number_ ? std::to_string(*next_file_number_) : "null",
-        last_sequence_ ? std::to_string(*last_sequence_) : "null", max_column_family_);
+        last_sequence_ ? std::to_string(*last_sequence_) : "null", max_column_family_,
+        recover_to_commit_ ? "true" : "false",
+        commit_metadata_ ? JsonString(Escape(*commit_metadata_)) : "null");
     bool first = true;
-    for (const auto& [id, family] : families_) {
+    for (const auto& [id, family] : Recovered()) {
       std::string files = "[", bytes = "[";
       for (int level = 0; level < kNumLevels; ++level) {
         uint64_t n = 0, b = 0;
@@ -328,6 +357,18 @@ class ManifestState {
     std::map<int, std::map<uint64_t, FileMetaData>> levels;
   };
 
+  // The families as recovery leaves them: under recover_to_commit_, each with its tables of the
+  // last commit (none for a family created since).
+  std::map<uint32_t, Family> Recovered() const {
+    std::map<uint32_t, Family> families = families_;
+    if (!recover_to_commit_) return families;
+    for (auto& [id, family] : families) {
+      auto it = committed_.find(id);
+      family.levels = it != committed_.end() ? it->second : decltype(family.levels)();
+    }
+    return families;
+  }
+
   static std::string Optional(const std::optional<uint64_t>& n) {
     return n ? std::to_string(*n) : "unknown";
   }
@@ -346,6 +387,11 @@ class ManifestState {
 
   std::map<uint32_t, Family> families_;  // live families by ID
   std::map<uint32_t, std::string> dropped_;
+  bool first_edit_ = true;
+  bool recover_to_commit_ = false;  // the first edit says so
+  bool in_commit_ = false;          // the record being applied is a commit
+  std::optional<std::string> commit_metadata_;
+  std::map<uint32_t, decltype(Family::levels)> committed_;  // the levels at the last commit
   std::optional<uint64_t> next_file_number_;
   std::optional<SequenceNumber> last_sequence_;
   uint32_t max_column_family_ = 0;
@@ -459,6 +505,7 @@ int ManifestDump(const Words& words) {
     for (size_t i = 0; decoded.ok() && i < edits.size(); ++i) {
       if (Status s = state.Apply(edits[i]); !s.ok() && applied.ok()) applied = s;
     }
+    state.EndRecord();
     const Status& s = decoded.ok() ? applied : decoded;
     if (json) {
       std::string list = "[";
