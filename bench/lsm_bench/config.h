@@ -11,6 +11,7 @@
 #ifndef LSM_BENCH_LSM_BENCH_CONFIG_H_
 #define LSM_BENCH_LSM_BENCH_CONFIG_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,6 +40,10 @@ struct BenchConfig {
   int64_t range_tombstone_width = 1;
   // --key_size, --value_size: bytes of each key and value.
   int key_size = 16;
+  // --keys_per_prefix: > 0 makes keys start with one of num / keys_per_prefix prefixes of
+  // --prefix_size digits (KeyFormatter), as db_bench does; 0: plain decimal keys.
+  int64_t keys_per_prefix = 0;
+  int prefix_size = 0;
   int value_size = 100;
   // --compression_ratio: how far the generated values compress.
   double compression_ratio = 0.5;
@@ -74,6 +79,10 @@ struct BenchConfig {
 
   // Operations of the read workloads.
   int64_t reads_to_do() const { return reads < 0 ? num : reads; }
+  // The key prefixes with --keys_per_prefix.
+  uint64_t num_prefixes() const {
+    return static_cast<uint64_t>(std::max<int64_t>(1, num / std::max<int64_t>(1, keys_per_prefix)));
+  }
 };
 
 // The --db default: "/tmp/lsm_bench-<engine>", like db_bench's directory under /tmp.

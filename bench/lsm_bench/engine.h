@@ -105,6 +105,11 @@ struct EngineOptions {
   // "default", then "cf1" .. "cf<N-1>", each with the options above, created when missing. Key
   // number k lives in family k % N (FamilyOfKey); 1 keeps every key in the default family.
   int num_column_families = 1;
+  // lsm, RocksDB: > 0 sets a fixed-length prefix extractor of this many bytes, and every
+  // iterator keeps to the prefix of its seek target (prefix_same_as_start).
+  int prefix_size = 0;
+  // lsm, RocksDB: memtable_prefix_bloom_size_ratio (with prefix_size).
+  double memtable_bloom_size_ratio = 0;
 };
 
 // The name of column family `i` of a database of several: "default" for 0, else "cf<i>"

@@ -107,6 +107,10 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--disable_wal: not supported by --engine=leveldb (LevelDB always writes its log)");
     }
+    if (options.prefix_size > 0) {
+      return lsm::Status::InvalidArgument(
+          "--prefix_size: not supported by --engine=leveldb (LevelDB has no prefix extractor)");
+    }
     if (options.compression != Compression::kNone && options.compression != Compression::kSnappy) {
       return lsm::Status::InvalidArgument(
           absl::StrFormat("--compression_type=%s: not supported by --engine=leveldb "

@@ -7,7 +7,9 @@
 // RocksDB's does), --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger and
 // --disable_auto_compactions -> the options of those names, --sync and
-// --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions. multireadrandom calls
+// --disable_wal -> WriteOptions, --verify_checksum -> ReadOptions, --prefix_size ->
+// NewFixedPrefixTransform and ReadOptions::prefix_same_as_start, --memtable_bloom_size_ratio ->
+// memtable_prefix_bloom_size_ratio. multireadrandom calls
 // DB::MultiGet. CompactRange() is
 // DB::CompactRange over everything. BackgroundBytesWritten() reads the flushed and compacted
 // byte counts of the "lsm.levelstats" property.
@@ -49,6 +51,7 @@
 #include "lsm/iterator.h"
 #include "lsm/merge_operator.h"
 #include "lsm/options.h"
+#include "lsm/slice_transform.h"
 #include "lsm/write_batch.h"
 
 #ifndef LSM_BENCH_LSM_VERSION
@@ -125,6 +128,11 @@ class LsmEngine final : public Engine {
       lo.merge_operator = lsm::MergeOperators::CreateStringAppendOperator();
     }
     lo.disable_auto_compactions = options.disable_auto_compactions;
+    if (options.prefix_size > 0) {
+      lo.prefix_extractor = lsm::NewFixedPrefixTransform(static_cast<size_t>(options.prefix_size));
+      lo.memtable_prefix_bloom_size_ratio = options.memtable_bloom_size_ratio;
+      read_options_.prefix_same_as_start = true;
+    }
     if (options.dynamic_level_bytes.has_value()) {
       lo.level_compaction_dynamic_level_bytes = *options.dynamic_level_bytes;
     }

@@ -5,7 +5,9 @@
 // --compaction_style -> kCompactionStyleLevel/Universal/FIFO,
 // --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger,
-// --disable_auto_compactions, --sync, --disable_wal, --verify_checksum. Where db_bench's
+// --disable_auto_compactions, --sync, --disable_wal, --verify_checksum, --prefix_size ->
+// NewFixedPrefixTransform and ReadOptions::prefix_same_as_start, --memtable_bloom_size_ratio.
+// Where db_bench's
 // defaults depart from RocksDB's for an option lsm_bench has no flag for, lsm_bench takes
 // db_bench's, so that both drive RocksDB alike (bench/fairness checks it; their OPTIONS files
 // then differ only in options this setup never reads: FIFO's, partitioned-index pinning, malloc
@@ -42,6 +44,7 @@
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
@@ -150,6 +153,12 @@ class RocksDBEngine final : public Engine {
     ro.table_cache_numshardbits = 4;
     ro.max_background_jobs = options.max_background_jobs;
     ro.disable_auto_compactions = options.disable_auto_compactions;
+    if (options.prefix_size > 0) {
+      ro.prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(static_cast<size_t>(options.prefix_size)));
+      ro.memtable_prefix_bloom_size_ratio = options.memtable_bloom_size_ratio;
+      read_options_.prefix_same_as_start = true;
+    }
     if (!options.merge_operator.empty()) {
       // RocksDB's own built-in operators of these names.
       rocksdb::Status s = rocksdb::MergeOperator::CreateFromString(

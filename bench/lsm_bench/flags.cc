@@ -102,6 +102,17 @@ ABSL_FLAG(int64_t, range_tombstone_width, 1, "Keys each range deletion of delete
 ABSL_FLAG(int32_t, num_column_families, 1,
           "lsm, rocksdb: column families the keys are spread over, \"default\" and cf1.."
           "cf<N-1> (created when missing): key number k lives in family k % N.");
+ABSL_FLAG(int32_t, prefix_size, 0,
+          "lsm, rocksdb: bytes of a fixed-length prefix extractor (0: none); iterators then keep "
+          "to the prefix of their seek target (prefix_same_as_start).");
+ABSL_FLAG(int64_t, keys_per_prefix, 0,
+          "With --prefix_size: keys start with one of num / keys_per_prefix prefixes of "
+          "--prefix_size digits (key k has prefix k % that), as db_bench's; 0: plain keys.");
+ABSL_FLAG(bool, use_prefix_extractor, true,
+          "false: --prefix_size shapes the keys (with --keys_per_prefix) but sets no prefix "
+          "extractor, for the same seeks without one.");
+ABSL_FLAG(double, memtable_bloom_size_ratio, 0,
+          "lsm, rocksdb: memtable_prefix_bloom_size_ratio, with --prefix_size (0 to 0.25).");
 ABSL_FLAG(std::string, json, "", "Also write every figure of every workload to this file as JSON.");
 
 namespace lsm::bench {
@@ -217,6 +228,31 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
         absl::StrFormat("--open_files=%d: must be -1 (every table open) or between 16 and %d",
                         open_files, 1 << 24));
   }
+  const int32_t prefix_size = absl::GetFlag(FLAGS_prefix_size);
+  c.prefix_size = prefix_size;
+  c.keys_per_prefix = absl::GetFlag(FLAGS_keys_per_prefix);
+  const double memtable_bloom_size_ratio = absl::GetFlag(FLAGS_memtable_bloom_size_ratio);
+  for (const lsm::Status& check : {
+           CheckRange<int32_t>("prefix_size", prefix_size, 0, c.key_size),
+           CheckRange<int64_t>("keys_per_prefix", c.keys_per_prefix, 0, c.num),
+           CheckRange<double>("memtable_bloom_size_ratio", memtable_bloom_size_ratio, 0, 0.25),
+       }) {
+    if (!check.ok()) return check;
+  }
+  if (c.keys_per_prefix > 0) {
+    if (prefix_size == 0 || prefix_size >= c.key_size) {
+      return lsm::Status::InvalidArgument(absl::StrFormat(
+          "--keys_per_prefix=%d: needs --prefix_size between 1 and --key_size - 1 (%d)",
+          c.keys_per_prefix, c.key_size - 1));
+    }
+    if (DecimalDigits(c.num_prefixes() - 1) > prefix_size ||
+        DecimalDigits(static_cast<uint64_t>(c.num - 1)) > c.key_size - prefix_size) {
+      return lsm::Status::InvalidArgument(absl::StrFormat(
+          "--keys_per_prefix=%d, --prefix_size=%d: --key_size=%d cannot hold %d prefixes and "
+          "--num=%d keys",
+          c.keys_per_prefix, prefix_size, c.key_size, c.num_prefixes(), c.num));
+    }
+  }
   if (DecimalDigits(static_cast<uint64_t>(c.num - 1)) > c.key_size) {
     return lsm::Status::InvalidArgument(
         absl::StrFormat("--key_size=%d: too small for --num=%d (keys need %d digits)", c.key_size,
@@ -301,6 +337,8 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   eo.block_size = static_cast<size_t>(block_size);
   eo.open_files = open_files;
   eo.num_column_families = num_column_families;
+  eo.prefix_size = absl::GetFlag(FLAGS_use_prefix_extractor) ? prefix_size : 0;
+  eo.memtable_bloom_size_ratio = memtable_bloom_size_ratio;
   eo.sync = absl::GetFlag(FLAGS_sync);
   eo.disable_wal = absl::GetFlag(FLAGS_disable_wal);
   eo.verify_checksum = absl::GetFlag(FLAGS_verify_checksum);

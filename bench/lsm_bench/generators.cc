@@ -16,14 +16,24 @@ int DecimalDigits(uint64_t n) {
 
 KeyFormatter::KeyFormatter(int key_size) : buf_(static_cast<size_t>(key_size), '0') {}
 
-std::string_view KeyFormatter::Format(uint64_t k) {
+KeyFormatter::KeyFormatter(int key_size, int prefix_size, uint64_t num_prefixes)
+    : buf_(static_cast<size_t>(key_size), '0'),
+      prefix_size_(static_cast<size_t>(prefix_size)),
+      num_prefixes_(num_prefixes) {}
+
+void KeyFormatter::Digits(uint64_t v, size_t begin, size_t end) {
   // Write the digits from the right; every position left of them is a '0'.
-  size_t i = buf_.size();
+  size_t i = end;
   do {
-    buf_[--i] = static_cast<char>('0' + k % 10);
-    k /= 10;
-  } while (k != 0 && i > 0);
-  while (i > 0) buf_[--i] = '0';
+    buf_[--i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && i > begin);
+  while (i > begin) buf_[--i] = '0';
+}
+
+std::string_view KeyFormatter::Format(uint64_t k) {
+  if (num_prefixes_ > 0) Digits(k % num_prefixes_, 0, prefix_size_);
+  Digits(k, prefix_size_, buf_.size());
   return buf_;
 }
 

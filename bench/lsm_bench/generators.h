@@ -55,13 +55,23 @@ class KeyFormatter {
  public:
   // REQUIRES: key_size >= 1.
   explicit KeyFormatter(int key_size);
+  // Keys that start with a prefix of `prefix_size` digits, k % num_prefixes (db_bench's
+  // --keys_per_prefix: num / keys_per_prefix prefixes, key k in prefix k % num_prefixes), then
+  // k in the other key_size - prefix_size digits. REQUIRES: 1 <= prefix_size < key_size,
+  // num_prefixes >= 1.
+  KeyFormatter(int key_size, int prefix_size, uint64_t num_prefixes);
 
-  // k as key_size decimal digits, zero-padded on the left.
-  // REQUIRES: DecimalDigits(k) <= key_size.
+  // k as key_size decimal digits, zero-padded on the left (after the prefix, if any).
+  // REQUIRES: DecimalDigits(k) <= key_size (- prefix_size).
   std::string_view Format(uint64_t k);
 
  private:
+  // Writes v as the zero-padded decimal digits of buf_[begin, end).
+  void Digits(uint64_t v, size_t begin, size_t end);
+
   std::string buf_;
+  size_t prefix_size_ = 0;
+  uint64_t num_prefixes_ = 0;
 };
 
 class ValuePool {

@@ -15,7 +15,10 @@ constexpr uint64_t kProgressEvery = 1000;
 
 ThreadState::ThreadState(RunContext* ctx, int tid, uint64_t seed, ValuePool* values, bool counted)
     : rnd(seed),
-      keys(ctx->config.key_size),
+      keys(ctx->config.keys_per_prefix > 0
+               ? KeyFormatter(ctx->config.key_size, ctx->config.prefix_size,
+                              ctx->config.num_prefixes())
+               : KeyFormatter(ctx->config.key_size)),
       values(*values),
       ctx_(ctx),
       tid_(tid),

@@ -27,6 +27,7 @@ class CompactionFilter;
 class Comparator;
 class FileSystem;
 class MergeOperator;
+class SliceTransform;
 class Snapshot;
 
 // How table blocks are compressed. A block is stored raw whenever compression would save less
@@ -339,6 +340,18 @@ struct ColumnFamilyOptions {
 
   // The order of user keys. Must outlive the database. Default: BytewiseComparator().
   const Comparator* comparator = nullptr;
+
+  // The prefix of keys for prefix seeks (slice_transform.h): the tables' bloom filters hold
+  // the prefixes of their keys as well as the keys, and iterators with
+  // ReadOptions::prefix_same_as_start skip the tables that hold no key of the prefix sought.
+  // Recorded by name in every table and in the OPTIONS file. Default: none.
+  std::shared_ptr<const SliceTransform> prefix_extractor;
+
+  // With a prefix_extractor: bits of a bloom filter of each memtable's key prefixes, as a
+  // fraction of write_buffer_size * 8, so that prefix seeks skip memtables too (RocksDB's
+  // memtable_prefix_bloom_size_ratio). 0 to 0.25; 0 builds none. Must be 0 without a
+  // prefix_extractor. Default: 0.
+  double memtable_prefix_bloom_size_ratio = 0;
 };
 
 // A database's options and those of its default column family at once: what DB::Open takes.
@@ -372,6 +385,17 @@ struct ReadOptions {
   // Iterators only: entries with key >= *iterate_upper_bound are skipped. Not owned; must stay
   // valid while the iterator is used.
   const std::string_view* iterate_upper_bound = nullptr;
+
+  // Iterators of a family with a prefix_extractor only: after Seek or SeekForPrev to a target
+  // in the extractor's domain, the iterator shows only keys with the target's prefix (it
+  // becomes invalid at the first key of another), and the seek skips the tables and
+  // memtables whose prefix filters rule the prefix out. SeekToFirst and SeekToLast are not
+  // limited. false: every seek sees the whole key order. Default: false.
+  bool prefix_same_as_start = false;
+
+  // With prefix_same_as_start: consult no prefix filter (the iterator is still limited to
+  // the prefix). Default: false.
+  bool total_order_seek = false;
 };
 
 struct WriteOptions {

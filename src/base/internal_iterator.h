@@ -8,6 +8,7 @@
 #ifndef LSM_BASE_INTERNAL_ITERATOR_H_
 #define LSM_BASE_INTERNAL_ITERATOR_H_
 
+#include <cstdint>
 #include <string_view>
 
 #include "lsm/status.h"
@@ -26,6 +27,10 @@ class InternalIterator {
   virtual void SeekToLast() = 0;
   // First entry with key >= target.
   virtual void Seek(std::string_view target) = 0;
+  // Seek for an iterator that shows only the user keys with one prefix, the one whose
+  // BloomHash is `prefix_hash` (ReadOptions::prefix_same_as_start): a source whose prefix
+  // filter rules it out may become invalid instead. The default seeks.
+  virtual void SeekPrefixed(std::string_view target, uint64_t /*prefix_hash*/) { Seek(target); }
   // Last entry with key <= target.
   virtual void SeekForPrev(std::string_view target) = 0;
   // REQUIRES: Valid().

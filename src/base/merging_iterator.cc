@@ -48,6 +48,10 @@ class MergingIterator final : public InternalIterator {
     for (auto& c : children_) c->Seek(target);
     Rebuild(Direction::kForward);
   }
+  void SeekPrefixed(std::string_view target, uint64_t prefix_hash) override {
+    for (auto& c : children_) c->SeekPrefixed(target, prefix_hash);
+    Rebuild(Direction::kForward);
+  }
   void SeekForPrev(std::string_view target) override {
     for (auto& c : children_) c->SeekForPrev(target);
     Rebuild(Direction::kReverse);

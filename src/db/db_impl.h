@@ -505,8 +505,14 @@ struct DBImpl::Family {
   // A new, empty memtable of the index the family's options name; the caller takes the first
   // reference.
   MemTable* NewMemTable() const {
-    return new MemTable(*icmp, RepOf(options.memtable_factory.get()),
-                        MemTable::ArenaBlockSizeFor(options.write_buffer_size));
+    auto* mem = new MemTable(*icmp, RepOf(options.memtable_factory.get()),
+                             MemTable::ArenaBlockSizeFor(options.write_buffer_size));
+    if (options.prefix_extractor != nullptr && options.memtable_prefix_bloom_size_ratio > 0) {
+      mem->EnablePrefixBloom(options.prefix_extractor.get(),
+                             static_cast<size_t>(static_cast<double>(options.write_buffer_size) *
+                                                 8 * options.memtable_prefix_bloom_size_ratio));
+    }
+    return mem;
   }
   // True if the family holds writes that are in no table: in its active or frozen memtables.
   bool HoldsUnflushed() const {

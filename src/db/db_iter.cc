@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "src/base/get_context.h"
+#include "src/util/checksum.h"
 
 namespace lsm {
 namespace {
@@ -22,14 +23,17 @@ class DBIter final : public Iterator {
   DBIter(const Comparator* ucmp, const MergeOperator* merge_operator,
          std::unique_ptr<InternalIterator> iter, SequenceNumber seq, const ReadOptions& options,
          std::shared_ptr<const void> pin,
-         std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones)
+         std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones,
+         const SliceTransform* prefix_extractor)
       : ucmp_(ucmp),
         merge_operator_(merge_operator),
         iter_(std::move(iter)),
         sequence_(seq),
         pin_(std::move(pin)),
         tombstones_(std::move(tombstones)),
-        hints_(tombstones_.size(), RangeTombstoneList::kNoHint) {
+        hints_(tombstones_.size(), RangeTombstoneList::kNoHint),
+        prefix_extractor_(options.prefix_same_as_start ? prefix_extractor : nullptr),
+        prefix_filters_(!options.total_order_seek) {
     if (options.iterate_lower_bound != nullptr) lower_ = std::string(*options.iterate_lower_bound);
     if (options.iterate_upper_bound != nullptr) upper_ = std::string(*options.iterate_upper_bound);
   }
@@ -47,7 +51,8 @@ class DBIter final : public Iterator {
   Status status() const override { return status_.ok() ? iter_->status() : status_; }
 
   void SeekToFirst() override {
-    if (lower_) return Seek(*lower_);
+    prefix_.reset();
+    if (lower_) return SeekFrom(*lower_);
     direction_ = Direction::kForward;
     ClearSaved();
     iter_->SeekToFirst();
@@ -55,31 +60,19 @@ class DBIter final : public Iterator {
   }
 
   void Seek(std::string_view target) override {
-    direction_ = Direction::kForward;
-    ClearSaved();
-    if (lower_ && ucmp_->Compare(target, *lower_) < 0) target = *lower_;
-    AppendInternalKey(&saved_key_, ParsedInternalKey(target, sequence_, kValueTypeForSeek));
-    iter_->Seek(saved_key_);
-    FindNextUserEntry(false);
+    SetPrefix(target);
+    SeekFrom(target);
   }
 
   void SeekToLast() override {
-    direction_ = Direction::kReverse;
-    ClearSaved();
-    if (upper_) {
-      // The first internal key of user key *upper_: everything before it is below the bound.
-      AppendInternalKey(&saved_key_,
-                        ParsedInternalKey(*upper_, kMaxSequenceNumber, kValueTypeForSeek));
-      iter_->SeekForPrev(saved_key_);
-      saved_key_.clear();
-    } else {
-      iter_->SeekToLast();
-    }
-    FindPrevUserEntry();
+    prefix_.reset();
+    SeekToLastBelowUpper();
   }
 
   void SeekForPrev(std::string_view target) override {
-    if (upper_ && ucmp_->Compare(target, *upper_) >= 0) return SeekToLast();
+    SetPrefix(target);
+    // Every key below the bound is at or before target (and so none of a later prefix).
+    if (upper_ && ucmp_->Compare(target, *upper_) >= 0) return SeekToLastBelowUpper();
     direction_ = Direction::kReverse;
     ClearSaved();
     // The last internal key of user key target.
@@ -130,6 +123,51 @@ class DBIter final : public Iterator {
 
  private:
   enum class Direction { kForward, kReverse };
+
+  // Forward from target (raised to the lower bound), by the prefix filters when allowed.
+  void SeekFrom(std::string_view target) {
+    direction_ = Direction::kForward;
+    ClearSaved();
+    if (lower_ && ucmp_->Compare(target, *lower_) < 0) target = *lower_;
+    AppendInternalKey(&saved_key_, ParsedInternalKey(target, sequence_, kValueTypeForSeek));
+    if (prefix_ && prefix_filters_) {
+      iter_->SeekPrefixed(saved_key_, prefix_hash_);
+    } else {
+      iter_->Seek(saved_key_);
+    }
+    FindNextUserEntry(false);
+  }
+
+  // ReadOptions::prefix_same_as_start: the iterator keeps to target's prefix from now on.
+  void SetPrefix(std::string_view target) {
+    if (prefix_extractor_ == nullptr || !prefix_extractor_->InDomain(target)) {
+      prefix_.reset();
+      return;
+    }
+    prefix_.emplace(prefix_extractor_->Transform(target));
+    prefix_hash_ = Checksum64(*prefix_);
+  }
+
+  // Backward from the last key below the upper bound (or the last key).
+  void SeekToLastBelowUpper() {
+    direction_ = Direction::kReverse;
+    ClearSaved();
+    if (upper_) {
+      // The first internal key of user key *upper_: everything before it is below the bound.
+      AppendInternalKey(&saved_key_,
+                        ParsedInternalKey(*upper_, kMaxSequenceNumber, kValueTypeForSeek));
+      iter_->SeekForPrev(saved_key_);
+      saved_key_.clear();
+    } else {
+      iter_->SeekToLast();
+    }
+    FindPrevUserEntry();
+  }
+
+  bool InPrefix(std::string_view user_key) const {
+    return prefix_extractor_->InDomain(user_key) &&
+           prefix_extractor_->Transform(user_key) == *prefix_;
+  }
 
   void ClearSaved() {
     saved_key_.clear();
@@ -193,6 +231,7 @@ class DBIter final : public Iterator {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (upper_ && ucmp_->Compare(ikey.user_key, *upper_) >= 0) break;
+      if (prefix_ && !InPrefix(ikey.user_key)) break;
       if (ikey.sequence > sequence_) {
         // Too new to be seen: after a few versions of one key, seek to its newest visible one.
         if (TooManyUnseen(ikey.user_key, sequence_, &unseen)) {
@@ -263,6 +302,7 @@ class DBIter final : public Iterator {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (lower_ && ucmp_->Compare(ikey.user_key, *lower_) < 0) break;
+      if (prefix_ && !InPrefix(ikey.user_key)) break;
       if (ikey.sequence > sequence_) {
         // Too new to be seen, and going backward they come after the key's visible versions:
         // after a few, seek before the key.
@@ -367,6 +407,13 @@ class DBIter final : public Iterator {
   const RangeTombstoneList::Fragment* skipped_ = nullptr;  // the last SkipCovered tried
   std::optional<std::string> lower_;
   std::optional<std::string> upper_;
+  // prefix_same_as_start: the extractor (else null), whether seeks may use prefix filters,
+  // and the prefix of the last seek's target (none after SeekToFirst, SeekToLast or a target
+  // outside the extractor's domain) with its hash.
+  const SliceTransform* const prefix_extractor_;
+  const bool prefix_filters_;
+  std::optional<std::string> prefix_;
+  uint64_t prefix_hash_ = 0;
 
   Direction direction_ = Direction::kForward;
   bool valid_ = false;
@@ -385,9 +432,10 @@ std::unique_ptr<Iterator> NewDBIterator(
     const Comparator* user_comparator, const MergeOperator* merge_operator,
     std::unique_ptr<InternalIterator> internal, SequenceNumber sequence, const ReadOptions& options,
     std::shared_ptr<const void> pin,
-    std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones) {
+    std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones,
+    const SliceTransform* prefix_extractor) {
   return std::make_unique<DBIter>(user_comparator, merge_operator, std::move(internal), sequence,
-                                  options, std::move(pin), std::move(tombstones));
+                                  options, std::move(pin), std::move(tombstones), prefix_extractor);
 }
 
 }  // namespace lsm

@@ -10,6 +10,10 @@
 // are the range tombstones of the sources (the memtables', the tables'): an entry below one
 // at or below `sequence` is hidden as if deleted, and going forward the sources older than
 // the tombstone skip past it in one seek (InternalIterator::SkipOlderThan).
+// With options.prefix_same_as_start and a `prefix_extractor`, a Seek or SeekForPrev to a
+// target in its domain keeps the iterator to the target's prefix, and a Seek asks the sources
+// to skip by their prefix filters (InternalIterator::SeekPrefixed) unless
+// options.total_order_seek.
 // An internal key that does not parse, or a merge that fails, makes the iterator invalid with
 // the error (FullMerge in src/base/get_context.h words it). merge_operator may be null.
 // Thread-safety: one thread at a time.
@@ -22,6 +26,7 @@
 #include "lsm/comparator.h"
 #include "lsm/iterator.h"
 #include "lsm/options.h"
+#include "lsm/slice_transform.h"
 #include "src/base/dbformat.h"
 #include "src/base/internal_iterator.h"
 #include "src/base/range_tombstones.h"
@@ -32,7 +37,8 @@ std::unique_ptr<Iterator> NewDBIterator(
     const Comparator* user_comparator, const MergeOperator* merge_operator,
     std::unique_ptr<InternalIterator> internal, SequenceNumber sequence, const ReadOptions& options,
     std::shared_ptr<const void> pin,
-    std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones);
+    std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones,
+    const SliceTransform* prefix_extractor = nullptr);
 
 }  // namespace lsm
 

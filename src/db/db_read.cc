@@ -165,7 +165,8 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options,
   if (!in_tables->empty()) tombstones.emplace_back(pin, in_tables);
   return NewDBIterator(family_options.comparator, family_options.merge_operator.get(),
                        NewMergingIterator(family->icmp, std::move(children), std::move(newest)),
-                       view.sequence, options, std::move(pin), std::move(tombstones));
+                       view.sequence, options, std::move(pin), std::move(tombstones),
+                       family_options.prefix_extractor.get());
 }
 
 const Snapshot* DBImpl::GetSnapshot() {

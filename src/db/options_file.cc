@@ -1,6 +1,7 @@
 #include "src/db/options_file.h"
 
 #include <absl/strings/escaping.h>
+#include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "lsm/column_family.h"
 #include "lsm/compaction_filter.h"
 #include "lsm/comparator.h"
+#include "lsm/slice_transform.h"
 #include "lsm/merge_operator.h"
 #include "src/base/filename.h"
 #include "src/db/options_validation.h"
@@ -177,6 +179,36 @@ struct Codec<std::shared_ptr<MergeOperator>> {
   }
 };
 
+// A prefix extractor is recorded by name. Loading keeps the one *v already holds if its name
+// matches, and builds the built-in ones.
+template <>
+struct Codec<std::shared_ptr<const SliceTransform>> {
+  static std::string Format(const std::shared_ptr<const SliceTransform>& v) {
+    return v == nullptr ? "" : v->Name();
+  }
+  static std::string Parse(std::string_view text, std::shared_ptr<const SliceTransform>* v) {
+    if (text.empty()) {
+      v->reset();
+      return "";
+    }
+    if (*v != nullptr && text == (*v)->Name()) return "";
+    if (std::shared_ptr<const SliceTransform> builtin = BuiltinSliceTransform(text)) {
+      *v = std::move(builtin);
+      return "";
+    }
+    return "it is not built in: give the Options to load into one of that name";
+  }
+};
+
+template <>
+struct Codec<double> {
+  static std::string Format(double v) { return absl::StrFormat("%.17g", v); }
+  static std::string Parse(std::string_view text, double* v) {
+    if (!absl::SimpleAtod(absl::string_view(text.data(), text.size()), v)) return "not a number";
+    return "";
+  }
+};
+
 // One option: its section, name and text forms.
 struct Field {
   const char* section;
@@ -226,6 +258,8 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kCFSection, comparator),
       LSM_OPTION(kCFSection, write_buffer_size),
       LSM_OPTION(kCFSection, memtable_factory),
+      LSM_OPTION(kCFSection, prefix_extractor),
+      LSM_OPTION(kCFSection, memtable_prefix_bloom_size_ratio),
       LSM_OPTION(kCFSection, max_write_buffer_number),
       LSM_OPTION(kCFSection, compression),
       LSM_OPTION(kCFSection, bloom_bits_per_key),

@@ -49,6 +49,16 @@ Status ValidateTableOptions(const Options& o) {
     return Invalid("block_restart_interval",
                    absl::StrFormat("is %d; it must be in [1, 1024]", o.block_restart_interval));
   }
+  // Also false for NaN.
+  if (!(o.memtable_prefix_bloom_size_ratio >= 0 && o.memtable_prefix_bloom_size_ratio <= 0.25)) {
+    return Invalid("memtable_prefix_bloom_size_ratio",
+                   absl::StrFormat("is %g; it must be in [0, 0.25]",
+                                   o.memtable_prefix_bloom_size_ratio));
+  }
+  if (o.memtable_prefix_bloom_size_ratio > 0 && o.prefix_extractor == nullptr) {
+    return Invalid("memtable_prefix_bloom_size_ratio",
+                   "is set, but there is no prefix_extractor to take prefixes with");
+  }
   if (o.max_open_files < 16) {
     return Invalid("max_open_files",
                    absl::StrFormat("is %d; it must be at least 16", o.max_open_files));

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "src/util/checksum.h"
 #include "src/util/coding.h"
 #include "src/util/invariant.h"
 
@@ -81,6 +82,76 @@ MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep, size_t are
 }
 
 MemTable::~MemTable() { LSM_INVARIANT(refs_.load(std::memory_order_relaxed) == 0); }
+
+// A blocked bloom filter that concurrent writers set bits of: a hash picks one 512-bit line
+// and sets kProbes bits in it, as the tables' filters do (src/sstable/bloom.h).
+class MemTable::PrefixBloom {
+ public:
+  explicit PrefixBloom(size_t bits)
+      : num_lines_(static_cast<uint32_t>(std::max<size_t>((bits + 511) / 512, 1))),
+        words_(new std::atomic<uint64_t>[size_t{num_lines_} * 8]) {
+    for (size_t i = 0; i < size_t{num_lines_} * 8; i++) {
+      words_[i].store(0, std::memory_order_relaxed);
+    }
+  }
+
+  void Add(uint64_t hash) {
+    std::atomic<uint64_t>* line = Line(hash);
+    uint32_t h = static_cast<uint32_t>(hash);
+    for (int i = 0; i < kProbes; i++, h *= 0x9e3779b9u) {
+      const uint32_t bit = h >> 23;
+      std::atomic<uint64_t>& word = line[bit >> 6];
+      const uint64_t mask = uint64_t{1} << (bit & 63);
+      // Most bits are set already once the filter fills: read before writing.
+      if ((word.load(std::memory_order_relaxed) & mask) == 0) {
+        word.fetch_or(mask, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // The bits were set before the entries that set them became visible to the reader (a write
+  // is published with a release store that the reader's sequence load acquires).
+  bool MayMatch(uint64_t hash) const {
+    const std::atomic<uint64_t>* line = Line(hash);
+    uint32_t h = static_cast<uint32_t>(hash);
+    for (int i = 0; i < kProbes; i++, h *= 0x9e3779b9u) {
+      const uint32_t bit = h >> 23;
+      if ((line[bit >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (bit & 63))) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  size_t bytes() const { return size_t{num_lines_} * 64; }
+
+ private:
+  static constexpr int kProbes = 6;
+
+  std::atomic<uint64_t>* Line(uint64_t hash) const {
+    const uint32_t line = static_cast<uint32_t>(((hash >> 32) * num_lines_) >> 32);
+    return &words_[size_t{line} * 8];
+  }
+
+  const uint32_t num_lines_;
+  const std::unique_ptr<std::atomic<uint64_t>[]> words_;
+};
+
+void MemTable::EnablePrefixBloom(const SliceTransform* extractor, size_t bits) {
+  prefix_extractor_ = extractor;
+  prefix_bloom_ = std::make_unique<PrefixBloom>(bits);
+  prefix_bloom_bytes_ = prefix_bloom_->bytes();
+}
+
+void MemTable::AddPrefix(std::string_view user_key) {
+  if (prefix_extractor_->InDomain(user_key)) {
+    prefix_bloom_->Add(Checksum64(prefix_extractor_->Transform(user_key)));
+  }
+}
+
+bool MemTable::PrefixMayMatch(uint64_t prefix_hash) const {
+  return prefix_bloom_ == nullptr || prefix_bloom_->MayMatch(prefix_hash);
+}
 
 void MemTable::Unref() {
   const int previous = refs_.fetch_sub(1, std::memory_order_acq_rel);
@@ -199,17 +270,32 @@ class MemTable::Iter final : public InternalIterator {
   }
   ~Iter() override { mem_->Unref(); }
 
-  bool Valid() const override { return iter_.Valid(); }
-  void SeekToFirst() override { iter_.SeekToFirst(); }
-  void SeekToLast() override { iter_.SeekToLast(); }
+  bool Valid() const override { return !filtered_ && iter_.Valid(); }
+  void SeekToFirst() override {
+    filtered_ = false;
+    iter_.SeekToFirst();
+  }
+  void SeekToLast() override {
+    filtered_ = false;
+    iter_.SeekToLast();
+  }
   // REQUIRES: target is an internal key.
   void Seek(std::string_view target) override {
     LSM_INVARIANT(target.size() >= kInternalKeyTagSize);
+    filtered_ = false;
     iter_.Seek(target);
+  }
+  void SeekPrefixed(std::string_view target, uint64_t prefix_hash) override {
+    if (!mem_->PrefixMayMatch(prefix_hash)) {
+      filtered_ = true;  // no key of the prefix
+      return;
+    }
+    Seek(target);
   }
   // REQUIRES: target is an internal key.
   void SeekForPrev(std::string_view target) override {
     LSM_INVARIANT(target.size() >= kInternalKeyTagSize);
+    filtered_ = false;
     iter_.SeekForPrev(target);
   }
   void Next() override { iter_.Next(); }
@@ -224,6 +310,7 @@ class MemTable::Iter final : public InternalIterator {
  private:
   MemTable* const mem_;
   TableIterator iter_;
+  bool filtered_ = false;  // SeekPrefixed found no key of the prefix
 };
 
 std::unique_ptr<InternalIterator> MemTable::NewIterator() {

@@ -43,6 +43,7 @@
 #include "src/memtable/btree.h"
 #include "src/memtable/concurrent_arena.h"
 #include "src/memtable/skiplist.h"
+#include "lsm/slice_transform.h"
 #include "src/util/mutex.h"
 
 namespace lsm {
@@ -67,8 +68,9 @@ class MemTable {
   // Drops a reference, deleting the memtable when it was the last.
   void Unref();
 
-  // Bytes of memory held by the entries (arena blocks), readable at any time.
-  size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
+  // Bytes of memory held by the entries (arena blocks) and the prefix bloom filter, readable at
+  // any time.
+  size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage() + prefix_bloom_bytes_; }
 
   // Entries added, deletions among them, and range deletions beside them, as the writers
   // report them (a batch at a time, after its Adds and before the batch is visible) with
@@ -91,6 +93,7 @@ class MemTable {
   // REQUIRES: no entry with the same user key and sequence is present;
   // user_key.size() + 8 and value.size() fit in 32 bits.
   void Add(SequenceNumber seq, ValueType type, std::string_view user_key, std::string_view value) {
+    if (prefix_bloom_ != nullptr) AddPrefix(user_key);
     if (tree_ != nullptr) {
       tree_->Insert(Encode(seq, type, user_key, value));
     } else {
@@ -104,12 +107,21 @@ class MemTable {
   // threads are ordered by a lock or a join).
   void AddSingleWriter(SequenceNumber seq, ValueType type, std::string_view user_key,
                        std::string_view value) {
+    if (prefix_bloom_ != nullptr) AddPrefix(user_key);
     if (tree_ != nullptr) {
       tree_->Insert(Encode(seq, type, user_key, value));
     } else {
       list_->Insert(Encode(seq, type, user_key, value));
     }
   }
+
+  // Keeps a bloom filter of `bits` bits (rounded up to whole 512-bit lines) of the prefixes of
+  // the keys added, as `extractor` takes them, for PrefixMayMatch. `extractor` must outlive the
+  // memtable. REQUIRES: nothing was added yet.
+  void EnablePrefixBloom(const SliceTransform* extractor, size_t bits);
+  // False if no key added has the prefix whose hash (XXH3-64, as BloomHash) is `prefix_hash`;
+  // always true without a prefix bloom filter.
+  bool PrefixMayMatch(uint64_t prefix_hash) const;
 
   // Adds the range tombstone [begin, end) at seq, kept apart from the entries. `concurrent`:
   // as Add (else as AddSingleWriter).
@@ -143,6 +155,9 @@ class MemTable {
  private:
   template <typename TableIterator>
   class Iter;
+  class PrefixBloom;
+
+  void AddPrefix(std::string_view user_key);
 
   // Orders entries by their internal keys. Searches carry the target as a decoded internal
   // key; bytewise user keys are compared inline, without a virtual call.
@@ -183,6 +198,9 @@ class MemTable {
   // Exactly one of the two is set.
   std::unique_ptr<List> list_;
   std::unique_ptr<Tree> tree_;
+  const SliceTransform* prefix_extractor_ = nullptr;
+  std::unique_ptr<PrefixBloom> prefix_bloom_;
+  size_t prefix_bloom_bytes_ = 0;
   // The range tombstones: (begin, seq, kRangeDeletion) -> end.
   std::unique_ptr<List> range_dels_;
   // The tombstones fragmented, and how many there were then.

@@ -16,6 +16,9 @@ TableBuilder::TableBuilder(const TableOptions& options, WritableFile* file)
       index_block_(/*restart_interval=*/1) {
   if (options.bloom_bits_per_key > 0) {
     filter_ = std::make_unique<BloomFilterBuilder>(options.bloom_bits_per_key);
+    if (options.prefix_extractor != nullptr) {
+      props_.prefix_extractor_name = options.prefix_extractor->Name();
+    }
   }
 }
 
@@ -33,7 +36,20 @@ void TableBuilder::Add(std::string_view key, std::string_view value) {
     index_block_.Add(last_key_, handle);
     pending_index_entry_ = false;
   }
-  if (filter_ != nullptr) filter_->AddKey(ExtractUserKey(key));
+  if (filter_ != nullptr) {
+    const std::string_view user_key = ExtractUserKey(key);
+    filter_->AddKey(user_key);
+    const SliceTransform* prefixes = options_.prefix_extractor.get();
+    if (prefixes != nullptr && prefixes->InDomain(user_key)) {
+      // Keys of a prefix are adjacent: each prefix is added once.
+      const std::string_view prefix = prefixes->Transform(user_key);
+      if (!has_last_prefix_ || prefix != last_prefix_) {
+        filter_->AddKey(prefix);
+        last_prefix_.assign(prefix);
+        has_last_prefix_ = true;
+      }
+    }
+  }
 
   const uint64_t tag = ExtractTag(key);
   NoteSequence(tag >> 8);

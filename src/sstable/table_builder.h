@@ -85,6 +85,8 @@ class TableBuilder {
   BlockBuilder data_block_;
   BlockBuilder index_block_;
   std::unique_ptr<BloomFilterBuilder> filter_;
+  std::string last_prefix_;  // the prefix last added to the filter
+  bool has_last_prefix_ = false;
   std::string last_key_;
   // After a data block is written, its index entry waits for the next key so that the
   // separator can be short.

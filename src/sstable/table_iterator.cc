@@ -80,6 +80,14 @@ void TableIterator::Seek(std::string_view target) {
   SkipEmptyForward();
 }
 
+void TableIterator::SeekPrefixed(std::string_view target, uint64_t prefix_hash) {
+  if (!table_->PrefixMayMatch(prefix_hash)) {
+    has_data_ = false;  // no entry of the prefix: no index or block read
+    return;
+  }
+  Seek(target);
+}
+
 void TableIterator::SeekForPrev(std::string_view target) {
   if (!status_.ok()) return;
   // Entries of later blocks are all > target; if no separator is >= target, the answer is in

@@ -34,6 +34,7 @@ class TableIterator final : public InternalIterator {
   void SeekToFirst() override;
   void SeekToLast() override;
   void Seek(std::string_view target) override;
+  void SeekPrefixed(std::string_view target, uint64_t prefix_hash) override;
   void SeekForPrev(std::string_view target) override;
   void Next() override;
   void Prev() override;

@@ -13,11 +13,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "lsm/comparator.h"
 #include "lsm/merge_operator.h"
 #include "lsm/options.h"
+#include "lsm/slice_transform.h"
 #include "src/util/compression.h"
 
 namespace lsm {
@@ -45,6 +47,9 @@ struct TableOptions {
   // family it writes for; the defaults are the default family's.
   uint32_t column_family_id = 0;
   std::string column_family_name = "default";
+  // Written: the filter holds the prefixes of the keys too, and its Name() is recorded. Read:
+  // a table recorded with the same name answers prefix probes (TableReader::PrefixMayMatch).
+  std::shared_ptr<const SliceTransform> prefix_extractor;
 
   static TableOptions FromOptions(const Options& options) {
     TableOptions t;
@@ -55,6 +60,7 @@ struct TableOptions {
     t.bloom_bits_per_key = options.bloom_bits_per_key;
     t.use_direct_reads = options.use_direct_reads;
     if (options.merge_operator != nullptr) t.merge_operator_name = options.merge_operator->Name();
+    t.prefix_extractor = options.prefix_extractor;
     return t;
   }
 };

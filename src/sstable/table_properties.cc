@@ -19,7 +19,7 @@ struct Field {
   bool optional = false;  // written only when non-zero or non-empty
 };
 
-constexpr std::array<Field, 20> kFields = {{
+constexpr std::array<Field, 21> kFields = {{
     {"lsm.bloom-bits-per-key", &TableProperties::bloom_bits_per_key, nullptr},
     {"lsm.column-family-id", &TableProperties::column_family_id, nullptr},
     {"lsm.column-family-name", nullptr, &TableProperties::column_family_name},
@@ -37,6 +37,7 @@ constexpr std::array<Field, 20> kFields = {{
     {"lsm.num-entries", &TableProperties::num_entries, nullptr},
     {"lsm.num-merge-operands", &TableProperties::num_merge_operands, nullptr, true},
     {"lsm.num-range-deletions", &TableProperties::num_range_deletions, nullptr, true},
+    {"lsm.prefix-extractor", nullptr, &TableProperties::prefix_extractor_name, true},
     {"lsm.raw-key-size", &TableProperties::raw_key_size, nullptr},
     {"lsm.raw-value-size", &TableProperties::raw_value_size, nullptr},
     {"lsm.smallest-seqno", &TableProperties::smallest_seqno, nullptr},

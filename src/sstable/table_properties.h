@@ -38,6 +38,8 @@ struct TableProperties {
   std::string comparator_name;  // the user comparator's Name()
   // The merge operator's Name(), for a table with merge operands; else empty.
   std::string merge_operator_name;
+  // The prefix extractor's Name() when the filter holds the keys' prefixes too; else empty.
+  std::string prefix_extractor_name;
   std::string creator;  // "lsm"
   // The column family the table was written for. A table written before these properties
   // existed has neither and belongs to the default family: the defaults say so.

@@ -143,6 +143,9 @@ Status TableReader::ReadMeta(const TableLayout& layout) {
     s = BloomFilter::Create(contents, &filter);
     if (!s.ok()) return BlockCorruption(file_name_, filter_handle_.offset, s.message());
     filter_ = std::move(filter);
+    prefix_filtered_ = options_.prefix_extractor != nullptr &&
+                       !properties_.prefix_extractor_name.empty() &&
+                       properties_.prefix_extractor_name == options_.prefix_extractor->Name();
   }
   BlockHandle range_handle;
   s = layout.FindMetaBlock(kRangeDeletionBlockName, &range_handle);

@@ -115,6 +115,12 @@ class TableReader {
   bool KeyMayMatch(std::string_view user_key) const {
     return filter_ == nullptr || filter_->KeyMayMatch(user_key);
   }
+  // True unless the filter proves that no entry's user key has the prefix whose BloomHash is
+  // `prefix_hash` (under options.prefix_extractor; a table written with another extractor, or
+  // none, proves nothing).
+  bool PrefixMayMatch(uint64_t prefix_hash) const {
+    return !prefix_filtered_ || filter_->HashMayMatch(prefix_hash);
+  }
 
   // The file offset at which the data of internal_key is or would be: 0 before the first
   // key, the size of the data blocks after the last.
@@ -169,6 +175,7 @@ class TableReader {
   TableLayout layout_;
   std::shared_ptr<const Block> index_block_;
   std::shared_ptr<const BloomFilter> filter_;
+  bool prefix_filtered_ = false;  // filter_ holds the prefixes of options_.prefix_extractor
   BlockHandle filter_handle_;
 };
 
