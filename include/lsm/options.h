@@ -23,6 +23,7 @@
 
 namespace lsm {
 
+class Clock;
 class CompactionFilter;
 class Comparator;
 class FileSystem;
@@ -238,6 +239,11 @@ struct DBOptions {
 
   // The default LOG only: old info logs (LOG.old.*) kept; older ones are deleted. Default: 10.
   size_t keep_log_file_num = 10;
+
+  // Where the database reads the time of day (clock.h): the table write times of FIFO
+  // compaction's age limit, and the age of archived logs (wal_ttl_seconds). Default (nullptr):
+  // SystemClock().
+  std::shared_ptr<Clock> clock;
 };
 
 // Options of one column family (each family has its own memtables, tables and compaction).
@@ -394,7 +400,8 @@ inline constexpr size_t kMaxValueSize = size_t{256} << 20;
 //   lsm::Status s = lsm::LoadLatestOptions("/db", &options);
 //   s = lsm::DB::Open(options, "/db", &db);
 //
-// Options not recorded: info_log and file_system (the loader's file_system reads the file).
+// Options not recorded: info_log, file_system (the loader's file_system reads the file) and
+// clock.
 // A comparator other than the bytewise one, and a compaction filter, are recorded by name:
 // *options must already hold one of that name. On any problem *options is left as it was and
 // the status names it: InvalidArgument for an unknown section or option, a bad value (with

@@ -86,7 +86,7 @@ std::unique_ptr<Compaction> DBImpl::PickNextCompaction(Family** family,
     versions.push_back(std::move(v));
   }
   size_t chosen = 0;
-  std::unique_ptr<Compaction> c = PickAcrossFamilies(inputs, UnixSeconds(), &chosen);
+  std::unique_ptr<Compaction> c = PickAcrossFamilies(inputs, NowSeconds(), &chosen);
   if (c != nullptr) {
     *family = candidates[chosen];
     *version = std::move(versions[chosen]);
@@ -109,7 +109,7 @@ void DBImpl::WaitForCompactionWork() {
     const uint64_t e = v != nullptr ? NextFifoExpiry(*v, f->options) : 0;
     if (e != 0 && (expiry == 0 || e < expiry)) expiry = e;
   }
-  const uint64_t now = UnixSeconds();
+  const uint64_t now = NowSeconds();
   if (expiry > now) {
     compaction_work_cv_.WaitFor(std::chrono::seconds(expiry - now));
   } else {

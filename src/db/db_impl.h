@@ -30,7 +30,6 @@
 #include <absl/container/inlined_vector.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -43,6 +42,7 @@
 #include <thread>
 
 #include "lsm/checkpoint.h"
+#include "lsm/clock.h"
 #include "lsm/db.h"
 #include "src/base/dbformat.h"
 #include "src/compaction/compaction_job.h"
@@ -198,6 +198,9 @@ class DBImpl final : public DB {
   // Makes the Family of `id` (recorded in the VersionSet already) and registers it.
   Family* AddFamily(uint32_t id, const std::string& name, const Options& options)
       ABSL_LOCKS_EXCLUDED(families_mu_);
+  // Seconds since the epoch by DBOptions::clock: the time of FIFO's age limit and table write
+  // times, and of the log archive.
+  uint64_t NowSeconds() const { return options_.clock->NowSeconds(); }
   // With use_direct_reads or use_direct_io_for_flush_and_compaction: InvalidArgument unless
   // `file` (of the database directory) can be opened for direct I/O.
   Status CheckDirectIo(const std::string& file) const;
@@ -546,13 +549,6 @@ inline Status DatabaseClosed() { return Status::InvalidArgument("database closed
 
 // What every write (and Flush, CompactRange, SetOptions) of a read-only database returns.
 inline Status ReadOnly() { return Status::NotSupported("database opened read-only"); }
-
-// Seconds since the epoch, the clock of FIFO's age limit and of table write times.
-inline uint64_t UnixSeconds() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
 
 }  // namespace lsm
 

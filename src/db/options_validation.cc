@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "lsm/clock.h"
 #include "lsm/comparator.h"
 #include "lsm/file_system.h"
 #include "src/io/uring_file_system.h"
@@ -191,6 +192,7 @@ Status ValidateOptions(const Options& o) {
 
 Status ResolveDefaultOptions(Options* options, std::string* io_note) {
   if (options->comparator == nullptr) options->comparator = BytewiseComparator();
+  if (options->clock == nullptr) options->clock = SystemClock();
   if (options->file_system != nullptr) return Status::OK();
   IoBackend backend = options->io_backend;
   if (const char* env = std::getenv("LSM_IO_BACKEND"); env != nullptr && *env != '\0') {
