@@ -1,6 +1,7 @@
-// lsm::Clock: where a database reads the time of day. FIFO compaction's age limit and the log
-// archive's wal_ttl_seconds measure age with it. By default it is the system's clock; a test
-// injects its own to move time at will:
+// lsm::Clock: where a database reads the time of day. TTL column families
+// (ColumnFamilyOptions::ttl_seconds) stamp each value with it and expire values by it, and FIFO
+// compaction's age limit and the log archive's wal_ttl_seconds measure age with it. By default
+// it is the system's clock; a test injects its own to move time at will:
 //
 //   class ManualClock : public lsm::Clock {
 //    public:

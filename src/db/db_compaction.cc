@@ -233,9 +233,9 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
       }
       m->level = output;
     }
-    if (c == nullptr && options.compaction_filter != nullptr && !m->last_level_rewritten) {
-      // As RocksDB does with a compaction filter: the range's data in the last level is
-      // rewritten too, so that the filter sees all of it.
+    if (c == nullptr && family->compaction_filter() != nullptr && !m->last_level_rewritten) {
+      // As RocksDB does with a compaction filter (a TTL family's included): the range's data
+      // in the last level is rewritten too, so that the filter sees all of it.
       c = PickRangeCompaction(version, icmp, options, m->last_level, m->last_level, begin, end);
       if (c != nullptr && family->running.Conflicts(*c, ucmp)) return nullptr;
       m->last_level_rewritten = true;

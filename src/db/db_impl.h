@@ -50,6 +50,7 @@
 #include "src/compaction/rate_limiter.h"
 #include "src/db/db_stats.h"
 #include "src/db/memtable_insert.h"
+#include "src/db/ttl.h"
 #include "src/memtable/memtable.h"
 #include "src/memtable/memtable_factory.h"
 #include "src/sstable/block_cache.h"
@@ -198,8 +199,8 @@ class DBImpl final : public DB {
   // Makes the Family of `id` (recorded in the VersionSet already) and registers it.
   Family* AddFamily(uint32_t id, const std::string& name, const Options& options)
       ABSL_LOCKS_EXCLUDED(families_mu_);
-  // Seconds since the epoch by DBOptions::clock: the time of FIFO's age limit and table write
-  // times, and of the log archive.
+  // Seconds since the epoch by DBOptions::clock: the time of TTL families' writes and expiry,
+  // of FIFO's age limit and table write times, and of the log archive.
   uint64_t NowSeconds() const { return options_.clock->NowSeconds(); }
   // With use_direct_reads or use_direct_io_for_flush_and_compaction: InvalidArgument unless
   // `file` (of the database directory) can be opened for direct I/O.
@@ -494,6 +495,11 @@ struct DBImpl::Family {
     return new MemTable(*icmp, RepOf(options.memtable_factory.get()),
                         MemTable::ArenaBlockSizeFor(options.write_buffer_size));
   }
+  // What compactions of the family filter with: the TTL filter (which calls the user's) in a
+  // TTL family, else the user's compaction_filter, or null.
+  const CompactionFilter* compaction_filter() const {
+    return ttl_filter != nullptr ? ttl_filter.get() : options.compaction_filter;
+  }
   // True if the family holds writes that are in no table: in its active or frozen memtables.
   bool HoldsUnflushed() const {
     return mem->num_entries() + mem->num_range_deletions() > 0 || !imms.empty();
@@ -504,6 +510,8 @@ struct DBImpl::Family {
   const Options options;  // the database's, with this family's ColumnFamilyOptions
   const InternalKeyComparator* const icmp;  // the VersionSet's
   const std::unique_ptr<TableCache> table_cache;
+  // Drops expired values, then runs options.compaction_filter; null without ttl_seconds.
+  const std::unique_ptr<const TtlCompactionFilter> ttl_filter;
   std::unique_ptr<Handle> handle;
   std::atomic<bool> dropped{false};
 

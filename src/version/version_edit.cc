@@ -22,6 +22,7 @@ enum Tag : uint32_t {
   kColumnFamilyDrop = 10,
   kMaxColumnFamily = 11,
   kGroupMember = 12,  // one edit of a group: the edit's encoding, length-prefixed
+  kTtl = 13,          // the family's values carry their write time (no value)
 };
 
 bool GetLevel(std::string_view* input, int* level) {
@@ -63,6 +64,7 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutVarint32(dst, kComparator);
     PutLengthPrefixed(dst, *comparator_);
   }
+  if (ttl_) PutVarint32(dst, kTtl);
   if (log_number_) {
     PutVarint32(dst, kLogNumber);
     PutVarint64(dst, *log_number_);
@@ -124,6 +126,9 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
       }
       case kColumnFamilyDrop:
         is_column_family_drop_ = true;
+        break;
+      case kTtl:
+        ttl_ = true;
         break;
       case kMaxColumnFamily:
         if (GetVarint32(&input, &v32)) {
@@ -241,6 +246,7 @@ std::string VersionEdit::DebugString() const {
   if (max_column_family_)
     absl::StrAppendFormat(&r, "\n  max column family: %u", *max_column_family_);
   if (comparator_) absl::StrAppendFormat(&r, "\n  comparator: %s", *comparator_);
+  if (ttl_) r += "\n  ttl family";
   if (log_number_) absl::StrAppendFormat(&r, "\n  log number: %u", *log_number_);
   if (next_file_number_) absl::StrAppendFormat(&r, "\n  next file number: %u", *next_file_number_);
   if (last_sequence_) absl::StrAppendFormat(&r, "\n  last sequence: %u", *last_sequence_);
