@@ -16,6 +16,8 @@
 // The filter sees only values (not deletions) that are the newest version of their key and
 // newer than every live snapshot, so no snapshot's view ever changes. kRemove hides the key as
 // a deletion would (older versions below do not come back). Flushes do not call the filter.
+// In a TTL family (ColumnFamilyOptions::ttl_seconds) expired values are removed first, and the
+// filter sees the others without their write time; a value it changes keeps that time.
 // Thread-safety: Filter may be called from several compaction threads at once.
 #ifndef LSM_COMPACTION_FILTER_H_
 #define LSM_COMPACTION_FILTER_H_

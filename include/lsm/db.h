@@ -126,7 +126,7 @@ class DB {
     return Delete(options, DefaultColumnFamily(), key);
   }
   // Merges `operand` into key's value through the family's merge_operator (merge_operator.h);
-  // InvalidArgument if the family has none.
+  // InvalidArgument if the family has none, as a TTL family (ttl_seconds) never has.
   virtual Status Merge(const WriteOptions& options, ColumnFamilyHandle* column_family,
                        std::string_view key, std::string_view operand) = 0;
   Status Merge(const WriteOptions& options, std::string_view key, std::string_view operand) {

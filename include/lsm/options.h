@@ -23,6 +23,7 @@
 
 namespace lsm {
 
+class Clock;
 class CompactionFilter;
 class Comparator;
 class FileSystem;
@@ -248,6 +249,12 @@ struct DBOptions {
 
   // The default LOG only: old info logs (LOG.old.*) kept; older ones are deleted. Default: 10.
   size_t keep_log_file_num = 10;
+
+  // Where the database reads the time of day (clock.h): the write times and expiry of TTL
+  // column families (ColumnFamilyOptions::ttl_seconds), the table write times of FIFO
+  // compaction's age limit, and the age of archived logs (wal_ttl_seconds). Default (nullptr):
+  // SystemClock().
+  std::shared_ptr<Clock> clock;
 };
 
 // Options of one column family (each family has its own memtables, tables and compaction).
@@ -352,6 +359,19 @@ struct ColumnFamilyOptions {
   // memtable_prefix_bloom_size_ratio). 0 to 0.25; 0 builds none. Must be 0 without a
   // prefix_extractor. Default: 0.
   double memtable_prefix_bloom_size_ratio = 0;
+
+  // Seconds a value lives: a TTL family (as RocksDB's DBWithTTL). Every Put into the family,
+  // by DB::Put or in a WriteBatch, stores its value with the time it was written
+  // (DBOptions::clock), as 8 bytes after the value that every read takes off again. A value
+  // written ttl_seconds or more ago is expired: compactions drop it (a compaction filter that
+  // runs before compaction_filter, which sees values without the write time), and reads with
+  // ReadOptions::skip_expired no longer return it; other reads return it until then. Deletes
+  // and DeleteRange work as in any family; Merge does not (InvalidArgument), and
+  // merge_operator must not be set. Whether a family has a TTL is fixed when it is created and
+  // recorded in the MANIFEST: opening it with ttl_seconds 0 when it was created with a TTL, or
+  // with a TTL when it was created without, is InvalidArgument naming the family; one non-zero
+  // value may replace another at any open. 0: no TTL, values are stored as given. Default: 0.
+  uint64_t ttl_seconds = 0;
 };
 
 // A database's options and those of its default column family at once: what DB::Open takes.
@@ -377,6 +397,14 @@ struct ReadOptions {
   // beyond the memory-mapped ones) read ahead this way; compactions read 2 MiB at once.
   // Default: 0.
   size_t readahead_size = 0;
+
+  // TTL families (ColumnFamilyOptions::ttl_seconds): Get and MultiGet return NotFound for a key
+  // whose value is expired (written ttl_seconds or more ago, by DBOptions::clock), and
+  // iterators skip it in both directions (Seek and SeekForPrev land past it), as if it were
+  // deleted. The time is read once per call, for an iterator when it is made. false: expired
+  // values not yet dropped by a compaction are returned as any other. No effect on families
+  // without a TTL. Default: false.
+  bool skip_expired = false;
 
   // Iterators only: entries with key < *iterate_lower_bound are skipped. Not owned; must stay
   // valid while the iterator is used.
@@ -437,7 +465,8 @@ inline constexpr size_t kMaxValueSize = size_t{256} << 20;
 //   lsm::Status s = lsm::LoadLatestOptions("/db", &options);
 //   s = lsm::DB::Open(options, "/db", &db);
 //
-// Options not recorded: info_log and file_system (the loader's file_system reads the file).
+// Options not recorded: info_log, file_system (the loader's file_system reads the file) and
+// clock.
 // A comparator other than the bytewise one, and a compaction filter, are recorded by name:
 // *options must already hold one of that name. On any problem *options is left as it was and
 // the status names it: InvalidArgument for an unknown section or option, a bad value (with

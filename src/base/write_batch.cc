@@ -206,6 +206,43 @@ void WriteBatchInternal::Append(WriteBatch* dst, const WriteBatch& src) {
   dst->rep_.append(src.rep_, kHeaderSize, std::string::npos);
 }
 
+Status WriteBatchInternal::AppendWithValueSuffix(WriteBatch* dst, const WriteBatch& src,
+                                                 absl::FunctionRef<bool(uint32_t cf)> suffixed,
+                                                 std::string_view suffix) {
+  struct Copier : WriteBatch::Handler {
+    Copier(WriteBatch* d, absl::FunctionRef<bool(uint32_t)> f, std::string_view s)
+        : dst(d), suffixed(f), suffix(s) {}
+    WriteBatch* dst;
+    absl::FunctionRef<bool(uint32_t)> suffixed;
+    std::string_view suffix;
+    std::string value;  // a suffixed value, kept to reuse its buffer
+    Status Put(std::string_view, std::string_view) override { return Status::OK(); }
+    Status Delete(std::string_view) override { return Status::OK(); }
+    Status PutCF(uint32_t cf, std::string_view key, std::string_view v) override {
+      if (suffixed(cf)) {
+        value.assign(v);
+        value.append(suffix);
+        v = value;
+      }
+      dst->Add(kTagValue, cf, key, v, true);
+      return Status::OK();
+    }
+    Status DeleteCF(uint32_t cf, std::string_view key) override {
+      dst->Add(kTagDeletion, cf, key, {}, false);
+      return Status::OK();
+    }
+    Status MergeCF(uint32_t cf, std::string_view key, std::string_view operand) override {
+      dst->Add(kTagMerge, cf, key, operand, true);
+      return Status::OK();
+    }
+    Status DeleteRangeCF(uint32_t cf, std::string_view begin, std::string_view end) override {
+      dst->Add(kTagRangeDeletion, cf, begin, end, true);
+      return Status::OK();
+    }
+  } copier(dst, suffixed, suffix);
+  return src.Iterate(&copier);
+}
+
 Status WriteBatchInternal::CheckSizesByFamily(const WriteBatch& batch, RulesOf rules_of,
                                               uint64_t* user_bytes) {
   struct Checker : WriteBatch::Handler {
@@ -251,7 +288,11 @@ Status WriteBatchInternal::CheckSizesByFamily(const WriteBatch& batch, RulesOf r
     }
     Status MergeCF(uint32_t family, std::string_view key, std::string_view operand) override {
       Status s = Rules(family);
-      if (s.ok() && !rules.merges_allowed) {
+      if (s.ok() && rules.ttl) {
+        s = Status::InvalidArgument(absl::StrFormat(
+            "Merge in column family %u, which has a TTL (ttl_seconds): TTL families take no Merge",
+            family));
+      } else if (s.ok() && !rules.merges_allowed) {
         s = Status::InvalidArgument(
             family == 0 ? std::string("Merge needs Options::merge_operator, which is not set")
                         : absl::StrFormat("Merge in column family %u, which has no merge_operator",

@@ -31,16 +31,25 @@ class WriteBatchInternal {
   // Appends src's records to dst (dst keeps its sequence).
   static void Append(WriteBatch* dst, const WriteBatch& src);
 
+  // Appends src's records to dst (dst keeps its sequence), with `suffix` appended to the value
+  // of every Put record of a family for which suffixed(cf) is true. Corruption if src's
+  // encoding is malformed (dst then holds the records before the damage).
+  static Status AppendWithValueSuffix(WriteBatch* dst, const WriteBatch& src,
+                                      absl::FunctionRef<bool(uint32_t cf)> suffixed,
+                                      std::string_view suffix);
+
   // What the records of one column family are checked against.
   struct FamilyRules {
     bool merges_allowed = true;        // false: the family has no merge operator
     const Comparator* ucmp = nullptr;  // orders a DeleteRange's ends (unchecked if null)
+    bool ttl = false;                  // a TTL family, which takes no Merge either
   };
   // Sets *rules for family `cf`, or returns why records of it cannot be written.
   using RulesOf = absl::FunctionRef<Status(uint32_t cf, FamilyRules* rules)>;
 
   // InvalidArgument naming the first key over kMaxKeySize or value (or merge operand) over
-  // kMaxValueSize, a Merge record of a family without merge operator, a DeleteRange whose
+  // kMaxValueSize, a Merge record of a family without merge operator or of a TTL family, a
+  // DeleteRange whose
   // begin sorts after its end, or the status rules_of returns for a record's family;
   // Corruption if the encoding is malformed. Sets *user_bytes (if given) to the bytes of all
   // keys and values.

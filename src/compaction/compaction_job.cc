@@ -403,11 +403,15 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
           value = filtered_value;
           break;
         case CompactionFilter::Decision::kRemove:
-          // A deletion in its place keeps older versions below from coming back; it is itself
-          // dropped once it reaches the bottom.
+          // A deletion in its place keeps older versions below from coming back. Where no
+          // reader sees an older version and none can exist outside the input (the output is
+          // the bottom of the key's data), there is nothing to hide: the value goes outright,
+          // and so do the older versions in the input, which it hides from every reader.
           result->entries_filtered++;
           ikey.type = ValueType::kDeletion;
           value = {};
+          drop = ikey.sequence <= ctx.oldest_snapshot &&
+                 nothing_older_outside(ikey.user_key, ikey.sequence);
           break;
       }
     }

@@ -15,7 +15,8 @@
 // where nothing older can exist (no older entry in the input or outside it), onto nothing;
 // otherwise PartialMerge combines them into one operand where it can. A merge that fails
 // fails the job. The compaction filter (never in a flush) sees the newest value of each key
-// when no snapshot can see it. Outputs are cut at
+// when no snapshot can see it; a value it removes becomes a deletion, which is dropped at once
+// (with the older versions in the input) where a deletion would be. Outputs are cut at
 // max_output_file_size and where they would overlap too much of the grandparent level, only
 // between user keys; each is synced before the job returns. On error every output written is
 // removed.

@@ -3,22 +3,12 @@
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "src/base/filename.h"
 #include "src/db/db_impl.h"
 #include "src/wal/log_tail.h"
 
 namespace lsm {
-namespace {
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 uint64_t DBImpl::GetLatestSequenceNumber() const {
   return visible_sequence_.load(std::memory_order_acquire);
@@ -46,7 +36,7 @@ void DBImpl::LoadArchivedLogs() {
   std::vector<std::string> children;
   const std::string archive = ArchiveDirName(dbname_);
   if (!fs_->GetChildren(archive, &children).ok()) return;
-  const int64_t now = NowSeconds();
+  const auto now = static_cast<int64_t>(NowSeconds());
   for (const std::string& child : children) {
     uint64_t number, bytes = 0;
     FileType type;
@@ -58,13 +48,14 @@ void DBImpl::LoadArchivedLogs() {
 }
 
 void DBImpl::LogArchived(uint64_t number, uint64_t bytes) {
-  auto [it, inserted] = archived_logs_.try_emplace(number, ArchivedLog{bytes, NowSeconds()});
+  auto [it, inserted] =
+      archived_logs_.try_emplace(number, ArchivedLog{bytes, static_cast<int64_t>(NowSeconds())});
   if (inserted) archived_bytes_ += bytes;
 }
 
 std::vector<uint64_t> DBImpl::TakeExpiredArchivedLogs() {
   std::vector<uint64_t> expired;
-  const int64_t now = NowSeconds();
+  const auto now = static_cast<int64_t>(NowSeconds());
   const uint64_t ttl = options_.wal_ttl_seconds;
   const uint64_t mb = options_.wal_size_limit_mb;
   const uint64_t limit = mb > (UINT64_MAX >> 20) ? UINT64_MAX : mb << 20;

@@ -24,6 +24,10 @@ DBImpl::Family::Family(uint32_t family_id, std::string family_name, const Option
       table_cache(std::make_unique<TableCache>(dbname, TableOptions::FromOptions(options),
                                                options.file_system, block_cache,
                                                options.max_open_files)),
+      ttl_filter(options.ttl_seconds > 0
+                     ? std::make_unique<TtlCompactionFilter>(options.ttl_seconds, options.clock,
+                                                             options.compaction_filter)
+                     : nullptr),
       disable_auto_compactions(options.disable_auto_compactions) {}
 
 Options DBImpl::FamilyOptions(const ColumnFamilyOptions& cf) const {
@@ -107,7 +111,8 @@ Status DBImpl::CreateColumnFamily(const ColumnFamilyOptions& options, const std:
     {
       MutexLock l(&apply_mu_);
       // Its writes begin in the current log.
-      created = versions_->CreateColumnFamily(name, resolved.comparator, log_number_, &id);
+      created = versions_->CreateColumnFamily(name, resolved.comparator, resolved.ttl_seconds > 0,
+                                              log_number_, &id);
     }
     if (!created.ok()) return created;
     Family* f = AddFamily(id, name, resolved);

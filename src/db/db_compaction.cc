@@ -86,7 +86,7 @@ std::unique_ptr<Compaction> DBImpl::PickNextCompaction(Family** family,
     versions.push_back(std::move(v));
   }
   size_t chosen = 0;
-  std::unique_ptr<Compaction> c = PickAcrossFamilies(inputs, UnixSeconds(), &chosen);
+  std::unique_ptr<Compaction> c = PickAcrossFamilies(inputs, NowSeconds(), &chosen);
   if (c != nullptr) {
     *family = candidates[chosen];
     *version = std::move(versions[chosen]);
@@ -109,7 +109,7 @@ void DBImpl::WaitForCompactionWork() {
     const uint64_t e = v != nullptr ? NextFifoExpiry(*v, f->options) : 0;
     if (e != 0 && (expiry == 0 || e < expiry)) expiry = e;
   }
-  const uint64_t now = UnixSeconds();
+  const uint64_t now = NowSeconds();
   if (expiry > now) {
     compaction_work_cv_.WaitFor(std::chrono::seconds(expiry - now));
   } else {
@@ -233,9 +233,9 @@ std::unique_ptr<Compaction> DBImpl::PickManualCompaction(const Version& version,
       }
       m->level = output;
     }
-    if (c == nullptr && options.compaction_filter != nullptr && !m->last_level_rewritten) {
-      // As RocksDB does with a compaction filter: the range's data in the last level is
-      // rewritten too, so that the filter sees all of it.
+    if (c == nullptr && family->compaction_filter() != nullptr && !m->last_level_rewritten) {
+      // As RocksDB does with a compaction filter (a TTL family's included): the range's data
+      // in the last level is rewritten too, so that the filter sees all of it.
       c = PickRangeCompaction(version, icmp, options, m->last_level, m->last_level, begin, end);
       if (c != nullptr && family->running.Conflicts(*c, ucmp)) return nullptr;
       m->last_level_rewritten = true;

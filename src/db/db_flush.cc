@@ -270,9 +270,9 @@ CompactionContext DBImpl::MakeContext(const Family& family, const Version* versi
   ctx.version = version;
   ctx.oldest_snapshot = OldestSnapshot();
   for (const SnapshotImpl* snapshot : snapshots_) ctx.snapshots.push_back(snapshot->sequence);
-  ctx.filter = family.options.compaction_filter;
+  ctx.filter = family.compaction_filter();
   ctx.merge_operator = family.options.merge_operator.get();
-  ctx.now_seconds = UnixSeconds();
+  ctx.now_seconds = NowSeconds();
   ctx.new_file_number = [this, allocated] {
     const uint64_t n = versions_->NewFileNumber();
     allocated->push_back(n);

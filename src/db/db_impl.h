@@ -30,7 +30,6 @@
 #include <absl/container/inlined_vector.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -43,6 +42,7 @@
 #include <thread>
 
 #include "lsm/checkpoint.h"
+#include "lsm/clock.h"
 #include "lsm/db.h"
 #include "src/base/dbformat.h"
 #include "src/compaction/compaction_job.h"
@@ -50,6 +50,7 @@
 #include "src/compaction/rate_limiter.h"
 #include "src/db/db_stats.h"
 #include "src/db/memtable_insert.h"
+#include "src/db/ttl.h"
 #include "src/memtable/memtable.h"
 #include "src/memtable/memtable_factory.h"
 #include "src/sstable/block_cache.h"
@@ -207,6 +208,9 @@ class DBImpl final : public DB {
   // Makes the Family of `id` (recorded in the VersionSet already) and registers it.
   Family* AddFamily(uint32_t id, const std::string& name, const Options& options)
       ABSL_LOCKS_EXCLUDED(families_mu_);
+  // Seconds since the epoch by DBOptions::clock: the time of TTL families' writes and expiry,
+  // of FIFO's age limit and table write times, and of the log archive.
+  uint64_t NowSeconds() const { return options_.clock->NowSeconds(); }
   // With use_direct_reads or use_direct_io_for_flush_and_compaction: InvalidArgument unless
   // `file` (of the database directory) can be opened for direct I/O.
   Status CheckDirectIo(const std::string& file) const;
@@ -514,6 +518,11 @@ struct DBImpl::Family {
     }
     return mem;
   }
+  // What compactions of the family filter with: the TTL filter (which calls the user's) in a
+  // TTL family, else the user's compaction_filter, or null.
+  const CompactionFilter* compaction_filter() const {
+    return ttl_filter != nullptr ? ttl_filter.get() : options.compaction_filter;
+  }
   // True if the family holds writes that are in no table: in its active or frozen memtables.
   bool HoldsUnflushed() const {
     return mem->num_entries() + mem->num_range_deletions() > 0 || !imms.empty();
@@ -524,6 +533,8 @@ struct DBImpl::Family {
   const Options options;  // the database's, with this family's ColumnFamilyOptions
   const InternalKeyComparator* const icmp;  // the VersionSet's
   const std::unique_ptr<TableCache> table_cache;
+  // Drops expired values, then runs options.compaction_filter; null without ttl_seconds.
+  const std::unique_ptr<const TtlCompactionFilter> ttl_filter;
   std::unique_ptr<Handle> handle;
   std::atomic<bool> dropped{false};
 
@@ -569,13 +580,6 @@ inline Status DatabaseClosed() { return Status::InvalidArgument("database closed
 
 // What every write (and Flush, CompactRange, SetOptions) of a read-only database returns.
 inline Status ReadOnly() { return Status::NotSupported("database opened read-only"); }
-
-// Seconds since the epoch, the clock of FIFO's age limit and of table write times.
-inline uint64_t UnixSeconds() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
 
 }  // namespace lsm
 

@@ -186,7 +186,8 @@ Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
     }
     const Options options = FamilyOptions(d.options);
     uint32_t id;
-    s = versions_->CreateColumnFamily(d.name, options.comparator, log_number_, &id);
+    s = versions_->CreateColumnFamily(d.name, options.comparator, options.ttl_seconds > 0,
+                                      log_number_, &id);
     if (s.ok()) {
       AddFamily(id, d.name, options);
       info_log_.Info("column family %s created (ID %u)", d.name, id);
@@ -319,10 +320,21 @@ Status DBImpl::Recover(const std::vector<ColumnFamilyDescriptor>& descriptors,
                        std::vector<VersionEdit>* edits) {
   Status s = RecoverVersions(descriptors);
   if (!s.ok()) return s;
-  // The families the MANIFEST holds, with the options their descriptors give.
+  // The families the MANIFEST holds, with the options their descriptors give. A TTL family's
+  // values end in their write time and another family's do not: read the other way, every
+  // value would be wrong, so the options must agree with what the family was created as.
   for (const auto& [id, name] : versions_->ColumnFamilies()) {
     for (const ColumnFamilyDescriptor& d : descriptors) {
-      if (d.name == name) AddFamily(id, name, FamilyOptions(d.options));
+      if (d.name != name) continue;
+      const bool ttl = d.options.ttl_seconds > 0;
+      if (ttl != versions_->ttl(id)) {
+        return Status::InvalidArgument(
+            "column family " + name,
+            ttl ? "was created without a TTL; it cannot be opened with ttl_seconds set"
+                : "was created with a TTL (ttl_seconds); it must be opened with ttl_seconds "
+                  "set");
+      }
+      AddFamily(id, name, FamilyOptions(d.options));
     }
   }
   default_family_ = FindFamily(0);

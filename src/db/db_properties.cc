@@ -63,7 +63,7 @@ bool DBImpl::IntProperty(const Family& family, std::string_view property, const 
     CompactionPointers pointers = family.compact_pointers;
     *value = !family.disable_auto_compactions &&
              PickCompaction(v, *family.icmp, family.options, RunningCompactions(), &pointers,
-                            UnixSeconds()) != nullptr;
+                            NowSeconds()) != nullptr;
   } else if (property == "lsm.num-running-compactions") {
     *value = static_cast<uint64_t>(running_compactions_);
   } else if (property == "lsm.estimate-pending-compaction-bytes") {

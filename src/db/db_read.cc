@@ -3,7 +3,8 @@
 // A read takes a view under the lock: its sequence number (the snapshot's, or the newest
 // visible one), the active and frozen memtables (referenced) and the current version. It then
 // looks in the memtables newest first and in the version's tables without the lock. An
-// iterator merges the same sources and holds its version until it is destroyed.
+// iterator merges the same sources and holds its version until it is destroyed. In a TTL
+// family the values found lose their write time (src/db/ttl.h) on the way out.
 #include <deque>
 #include <iterator>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "src/base/merging_iterator.h"
 #include "src/db/db_impl.h"
 #include "src/db/db_iter.h"
+#include "src/db/ttl.h"
 
 namespace lsm {
 
@@ -83,6 +85,10 @@ Status DBImpl::Get(const ReadOptions& options, ColumnFamilyHandle* column_family
   }
   if (s.ok()) s = ctx.Finish();
   ReleaseReadView(&view);
+  if (const uint64_t ttl = family->options.ttl_seconds; s.ok() && ttl > 0) {
+    s = StripWriteTime(key, ttl, options.skip_expired, options.skip_expired ? NowSeconds() : 0,
+                       value);
+  }
   return s;
 }
 
@@ -128,6 +134,15 @@ std::vector<Status> DBImpl::MultiGet(const ReadOptions& options, ColumnFamilyHan
     if (statuses[i].ok()) statuses[i] = contexts[i].Finish();
   }
   ReleaseReadView(&view);
+  if (const uint64_t ttl = family->options.ttl_seconds; ttl > 0) {
+    const uint64_t now = options.skip_expired ? NowSeconds() : 0;
+    for (size_t i = 0; i < keys.size(); i++) {
+      if (statuses[i].ok()) {
+        statuses[i] = StripWriteTime(keys[i], ttl, options.skip_expired, now, &(*values)[i]);
+      }
+      if (!statuses[i].ok()) (*values)[i].clear();
+    }
+  }
   return statuses;
 }
 
@@ -163,10 +178,15 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options,
   ReleaseReadView(&view);  // each memtable iterator holds its own reference
   // The tables' list lives as long as the version, which the pin holds.
   if (!in_tables->empty()) tombstones.emplace_back(pin, in_tables);
-  return NewDBIterator(family_options.comparator, family_options.merge_operator.get(),
-                       NewMergingIterator(family->icmp, std::move(children), std::move(newest)),
-                       view.sequence, options, std::move(pin), std::move(tombstones),
-                       family_options.prefix_extractor.get());
+  std::unique_ptr<Iterator> iter = NewDBIterator(
+      family_options.comparator, family_options.merge_operator.get(),
+      NewMergingIterator(family->icmp, std::move(children), std::move(newest)), view.sequence,
+      options, std::move(pin), std::move(tombstones), family_options.prefix_extractor.get());
+  if (const uint64_t ttl = family_options.ttl_seconds; ttl > 0) {
+    iter = NewTtlIterator(std::move(iter), ttl, options.skip_expired,
+                          options.skip_expired ? NowSeconds() : 0);
+  }
+  return iter;
 }
 
 const Snapshot* DBImpl::GetSnapshot() {

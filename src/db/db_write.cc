@@ -18,6 +18,7 @@
 #include "src/base/write_batch_internal.h"
 #include "src/db/db_impl.h"
 #include "src/db/memtable_insert.h"
+#include "src/util/coding.h"
 #include "src/util/killpoint.h"
 
 namespace lsm {
@@ -111,14 +112,17 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
   if (read_only_) return ReadOnly();
   if (updates == nullptr) return Status::InvalidArgument("DB::Write: the batch is null");
   Writer w(&mu_);
-  auto rules_of = [this](uint32_t cf, WriteBatchInternal::FamilyRules* rules) {
+  absl::InlinedVector<uint32_t, 4> ttl_families;  // the TTL families the batch writes to
+  auto rules_of = [&](uint32_t cf, WriteBatchInternal::FamilyRules* rules) {
     const Family* family = cf == 0 ? default_family_ : FindFamily(cf);
     if (family == nullptr) {
       return Status::InvalidArgument(
           absl::StrFormat("column family %u does not exist (dropped?)", cf));
     }
     rules->merges_allowed = family->options.merge_operator != nullptr;
+    rules->ttl = family->options.ttl_seconds > 0;
     rules->ucmp = family->options.comparator;
+    if (rules->ttl) ttl_families.push_back(cf);
     return Status::OK();
   };
   s = WriteBatchInternal::CheckSizesByFamily(*updates, rules_of, &w.user_bytes);
@@ -130,6 +134,21 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* updates) {
     // Recovery goes back to the last commit, so a logged write would be lost all the same.
     return Status::InvalidArgument(
         "DBOptions::recover_to_last_commit is set: writes must set WriteOptions::disable_wal");
+  }
+  // The values of a TTL family's Puts carry their write time, in the log too: a copy of the
+  // batch holds them so, and the caller's batch stays as it was.
+  WriteBatch stamped;
+  if (!ttl_families.empty()) {
+    char write_time[kWriteTimeSize];
+    EncodeFixed64(write_time, NowSeconds());
+    s = WriteBatchInternal::AppendWithValueSuffix(
+        &stamped, *updates,
+        [&](uint32_t cf) {
+          return std::find(ttl_families.begin(), ttl_families.end(), cf) != ttl_families.end();
+        },
+        std::string_view(write_time, sizeof(write_time)));
+    if (!s.ok()) return s;
+    updates = &stamped;
   }
   w.batch = updates;
   w.sync = options.sync;

@@ -279,6 +279,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kCFSection, hard_pending_compaction_bytes_limit),
       LSM_OPTION(kCFSection, compaction_filter),
       LSM_OPTION(kCFSection, merge_operator),
+      LSM_OPTION(kCFSection, ttl_seconds),
       LSM_OPTION(kCFSection, compaction_options_universal.size_ratio),
       LSM_OPTION(kCFSection, compaction_options_universal.min_merge_width),
       LSM_OPTION(kCFSection, compaction_options_universal.max_merge_width),

@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "lsm/clock.h"
 #include "lsm/comparator.h"
 #include "lsm/file_system.h"
+#include "lsm/merge_operator.h"
 #include "src/io/uring_file_system.h"
 #include "src/util/compression.h"
 
@@ -140,6 +142,17 @@ Status ValidateCompactionStyle(const Options& o) {
   return Status::OK();
 }
 
+// TTL families: their values end in a write time, which a merge operator would not keep.
+Status ValidateTtlOptions(const Options& o) {
+  if (o.ttl_seconds > 0 && o.merge_operator != nullptr) {
+    return Invalid("ttl_seconds",
+                   absl::StrFormat("is %u, and merge_operator %s is set; a column family with a "
+                                   "TTL takes no Merge, so it must have no merge_operator",
+                                   o.ttl_seconds, o.merge_operator->Name()));
+  }
+  return Status::OK();
+}
+
 // Background work, write stalls, recovery and the info log.
 Status ValidateBackgroundOptions(const Options& o) {
   if (o.info_log_level < InfoLogLevel::kDebug || o.info_log_level > InfoLogLevel::kError) {
@@ -191,8 +204,9 @@ Status ValidateBackgroundOptions(const Options& o) {
 }  // namespace
 
 Status ValidateOptions(const Options& o) {
-  for (Status (*check)(const Options&) : {ValidateTableOptions, ValidateLevelOptions,
-                                          ValidateCompactionStyle, ValidateBackgroundOptions}) {
+  for (Status (*check)(const Options&) :
+       {ValidateTableOptions, ValidateLevelOptions, ValidateCompactionStyle, ValidateTtlOptions,
+        ValidateBackgroundOptions}) {
     Status s = check(o);
     if (!s.ok()) return s;
   }
@@ -201,6 +215,7 @@ Status ValidateOptions(const Options& o) {
 
 Status ResolveDefaultOptions(Options* options, std::string* io_note) {
   if (options->comparator == nullptr) options->comparator = BytewiseComparator();
+  if (options->clock == nullptr) options->clock = SystemClock();
   if (options->file_system != nullptr) return Status::OK();
   IoBackend backend = options->io_backend;
   if (const char* env = std::getenv("LSM_IO_BACKEND"); env != nullptr && *env != '\0') {

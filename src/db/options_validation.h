@@ -20,7 +20,7 @@ inline constexpr size_t kMinWriteBufferSize = 64 << 10;
 // clipped: a value is either accepted as it is or rejected.
 Status ValidateOptions(const Options& options);
 
-// Fills in the documented defaults of options left null (comparator, file_system). The file
+// Fills in the documented defaults of options left null (comparator, clock, file_system). The file
 // system is the one io_backend (or LSM_IO_BACKEND) names, and io_backend becomes the backend
 // chosen (kUring or kPosix); *io_note, if given, says which and, when kAuto fell back to
 // POSIX, why. NotSupported when kUring was asked for and no ring can be set up;

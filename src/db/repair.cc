@@ -11,7 +11,8 @@
 //     the one of the lower ID is taken as dropped, since names are unique among live families
 //     and IDs only grow. A family that nothing names but a log record is kept as
 //     "lost-<id>". Every family is repaired with options.comparator: a table or a MANIFEST
-//     record of another comparator fails the repair with InvalidArgument.
+//     record of another comparator fails the repair with InvalidArgument. A family the
+//     MANIFESTs record as a TTL family stays one (its values end in their write time).
 //  2. Reads every NNNNNN.sst in full with checksums verified. A table that verifies whole is
 //     kept as it is. Nothing is changed before every table has been looked at.
 //  3. Copies the intact data blocks of each damaged table (SalvageTable) into a new table of
@@ -127,6 +128,7 @@ class FamilyCounter final : public WriteBatch::Handler {
 struct ManifestFamilies {
   std::map<uint32_t, std::string> names;        // of every family a creation record names
   std::map<uint32_t, std::string> comparators;  // the comparator each was created with
+  std::set<uint32_t> ttl;                       // families created with a TTL
   std::set<uint32_t> dropped;                   // families a drop record names
   // Of each MANIFEST that read whole: its largest family ID and the families live at its end.
   // An ID up to that maximum that is not live there was dropped, even where no drop record
@@ -271,6 +273,7 @@ class Repairer {
           }
           if (edit.max_column_family()) max_id = std::max(max_id, *edit.max_column_family());
           if (edit.comparator()) manifest_.comparators[id] = *edit.comparator();
+          if (edit.ttl()) manifest_.ttl.insert(id);
           if (edit.is_column_family_drop() && id != 0) {
             manifest_.dropped.insert(id);
             live.erase(id);
@@ -807,6 +810,8 @@ class Repairer {
       edit.SetColumnFamily(id);
       if (id != 0) edit.AddColumnFamily(name);
       edit.SetComparatorName(icmp_.Name());
+      // A TTL family stays one: its values end in their write time.
+      if (manifest_.ttl.contains(id)) edit.SetTtl();
       // Every log was replayed into tables and moved into lost/ above. Log number 0 names no
       // log, as for a new database: the next open replays whatever logs it finds (none, or an
       // empty one that an open cut short created) and names its own.

@@ -24,6 +24,7 @@ enum Tag : uint32_t {
   kGroupMember = 12,      // one edit of a group: the edit's encoding, length-prefixed
   kCommitMetadata = 14,   // the group is a commit: its metadata, length-prefixed
   kRecoverToCommit = 15,  // recovery of the MANIFEST goes back to its last commit
+  kTtl = 16,              // the family's values carry their write time (no value)
 };
 
 bool GetLevel(std::string_view* input, int* level) {
@@ -70,6 +71,7 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutVarint32(dst, kComparator);
     PutLengthPrefixed(dst, *comparator_);
   }
+  if (ttl_) PutVarint32(dst, kTtl);
   if (log_number_) {
     PutVarint32(dst, kLogNumber);
     PutVarint64(dst, *log_number_);
@@ -131,6 +133,9 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
       }
       case kColumnFamilyDrop:
         is_column_family_drop_ = true;
+        break;
+      case kTtl:
+        ttl_ = true;
         break;
       case kMaxColumnFamily:
         if (GetVarint32(&input, &v32)) {
@@ -265,6 +270,7 @@ std::string VersionEdit::DebugString() const {
                           Escape(commit_metadata_->substr(0, 64)));
   }
   if (comparator_) absl::StrAppendFormat(&r, "\n  comparator: %s", *comparator_);
+  if (ttl_) r += "\n  ttl family";
   if (log_number_) absl::StrAppendFormat(&r, "\n  log number: %u", *log_number_);
   if (next_file_number_) absl::StrAppendFormat(&r, "\n  next file number: %u", *next_file_number_);
   if (last_sequence_) absl::StrAppendFormat(&r, "\n  last sequence: %u", *last_sequence_);

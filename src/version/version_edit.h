@@ -59,6 +59,10 @@ class VersionEdit {
   // The edit creates its column family, named `name`, or drops it.
   void AddColumnFamily(std::string_view name) { column_family_name_ = std::string(name); }
   void DropColumnFamily() { is_column_family_drop_ = true; }
+  // The edit's family is a TTL family (ColumnFamilyOptions::ttl_seconds > 0): the values of its
+  // Put entries end in their 8-byte write time. Recorded with the comparator, in the edit that
+  // creates the family and in its edit of every MANIFEST snapshot.
+  void SetTtl() { ttl_ = true; }
   // The largest column family ID handed out so far (IDs are never reused).
   void SetMaxColumnFamily(uint32_t id) { max_column_family_ = id; }
   // The edit's group is a commit (FlushOptions::commit_metadata): the state after it is the one
@@ -80,6 +84,7 @@ class VersionEdit {
   uint32_t column_family() const { return column_family_; }
   const std::optional<std::string>& column_family_name() const { return column_family_name_; }
   bool is_column_family_drop() const { return is_column_family_drop_; }
+  bool ttl() const { return ttl_; }
   const std::optional<uint32_t>& max_column_family() const { return max_column_family_; }
   const std::optional<std::string>& commit_metadata() const { return commit_metadata_; }
   bool recover_to_commit() const { return recover_to_commit_; }
@@ -108,6 +113,7 @@ class VersionEdit {
   uint32_t column_family_ = 0;
   std::optional<std::string> column_family_name_;
   bool is_column_family_drop_ = false;
+  bool ttl_ = false;
   std::optional<uint32_t> max_column_family_;
   std::optional<std::string> commit_metadata_;
   bool recover_to_commit_ = false;

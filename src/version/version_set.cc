@@ -101,6 +101,7 @@ VersionSet::VersionSet(std::string dbname, const Options& options)
   Family& family = families_[0];
   family.name = kDefaultColumnFamilyName;
   family.icmp = std::make_unique<const InternalKeyComparator>(options.comparator);
+  family.ttl = options.ttl_seconds > 0;
   family.current = std::make_shared<const Version>(family.icmp.get());
 }
 
@@ -137,6 +138,12 @@ const InternalKeyComparator* VersionSet::icmp(uint32_t id) const {
   MutexLock l(&mu_);
   auto it = families_.find(id);
   return it == families_.end() ? nullptr : it->second.icmp.get();
+}
+
+bool VersionSet::ttl(uint32_t id) const {
+  MutexLock l(&mu_);
+  auto it = families_.find(id);
+  return it != families_.end() && it->second.ttl;
 }
 
 void VersionSet::MarkFileNumberUsed(uint64_t number) {
@@ -226,6 +233,7 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
   struct Loading {
     std::string name;
     std::unique_ptr<const InternalKeyComparator> icmp;  // null: not opened, edits skipped
+    bool ttl = false;
     std::unique_ptr<VersionBuilder> builder;
     std::optional<uint64_t> log_number;
   };
@@ -274,6 +282,7 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
           absl::StrFormat("column family %s was created with comparator %s, opened with %s",
                           family.name, *edit.comparator(), family.icmp->Name()));
     }
+    if (edit.ttl()) family.ttl = true;
     if (!tables) return Status::OK();
     if (edit.log_number()) family.log_number = edit.log_number();
     return family.builder->Apply(edit);
@@ -361,6 +370,7 @@ Status VersionSet::Recover(const ComparatorOf& comparator_of, std::vector<std::s
     Family& family = families_[ids[i]];
     family.name = from.name;
     family.icmp = std::move(from.icmp);
+    family.ttl = from.ttl;
     family.current = versions[i];
     family.log_number = from.log_number.value_or(0);
     live_.push_back(versions[i]);
@@ -396,6 +406,7 @@ VersionSet::State VersionSet::CaptureStateLocked(bool committed) const {
     state.families.push_back(State::Family{.id = id,
                                            .name = family.name,
                                            .comparator = std::string(family.icmp->Name()),
+                                           .ttl = family.ttl,
                                            .log_number = family.log_number,
                                            .version = std::move(version)});
   }
@@ -441,6 +452,7 @@ Status WriteManifestSnapshot(const VersionSet::State& state, bool counters, log:
       }
     }
     edit.SetComparatorName(family.comparator);
+    if (family.ttl) edit.SetTtl();
     edit.SetLogNumber(family.log_number);
     for (int level = 0; level < kNumLevels; level++) {
       for (const auto& f : family.version->files(level)) edit.AddFile(level, *f);
@@ -510,7 +522,7 @@ Status VersionSet::StartManifest() {
 }
 
 Status VersionSet::CreateColumnFamily(const std::string& name, const Comparator* comparator,
-                                      uint64_t log_number, uint32_t* id) {
+                                      bool ttl, uint64_t log_number, uint32_t* id) {
   VersionEdit edit;
   {
     MutexLock l(&mu_);
@@ -518,6 +530,7 @@ Status VersionSet::CreateColumnFamily(const std::string& name, const Comparator*
     Family& family = families_[*id];
     family.name = name;
     family.icmp = std::make_unique<const InternalKeyComparator>(comparator);
+    family.ttl = ttl;
     family.current = std::make_shared<const Version>(family.icmp.get());
     family.dropped = true;  // until the edit is recorded
   }
@@ -525,6 +538,7 @@ Status VersionSet::CreateColumnFamily(const std::string& name, const Comparator*
   edit.AddColumnFamily(name);
   edit.SetMaxColumnFamily(*id);
   edit.SetComparatorName(comparator->Name());
+  if (ttl) edit.SetTtl();
   edit.SetLogNumber(log_number);
   Status s = LogAndApply(&edit);
   MutexLock l(&mu_);

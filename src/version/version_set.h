@@ -71,9 +71,9 @@ class VersionSet {
   // family dropped meanwhile are left out (OK if that leaves none).
   Status LogAndApply(const std::vector<VersionEdit*>& edits);
 
-  // Records a new family `name` ordered by `comparator`, whose writes start in log
-  // `log_number`; sets *id to its ID.
-  Status CreateColumnFamily(const std::string& name, const Comparator* comparator,
+  // Records a new family `name` ordered by `comparator`, a TTL family if `ttl`
+  // (VersionEdit::SetTtl), whose writes start in log `log_number`; sets *id to its ID.
+  Status CreateColumnFamily(const std::string& name, const Comparator* comparator, bool ttl,
                             uint64_t log_number, uint32_t* id);
   // Records the drop of family `id` (not 0). Its versions live on while readers hold them.
   Status DropColumnFamily(uint32_t id);
@@ -85,15 +85,19 @@ class VersionSet {
   std::vector<std::pair<uint32_t, std::string>> ColumnFamilies() const;
   // The comparator of family `id`'s keys; valid while the VersionSet lives, even after a drop.
   const InternalKeyComparator* icmp(uint32_t id) const;
+  // Whether family `id` is a TTL family, as recorded when it was created (the default family
+  // of a new database: options.ttl_seconds > 0). False for an unknown family.
+  bool ttl(uint32_t id) const;
 
   // What a MANIFEST snapshot records, taken at one moment: each live family's current version
-  // (held: its tables are not deleted while the State lives), name, comparator and log number,
-  // the largest family ID handed out, the next file number and the last sequence.
+  // (held: its tables are not deleted while the State lives), name, comparator, TTL mark and
+  // log number, the largest family ID handed out, the next file number and the last sequence.
   struct State {
     struct Family {
       uint32_t id = 0;
       std::string name;
       std::string comparator;
+      bool ttl = false;
       uint64_t log_number = 0;
       std::shared_ptr<const Version> version;
     };
@@ -142,6 +146,7 @@ class VersionSet {
   struct Family {
     std::string name;
     std::unique_ptr<const InternalKeyComparator> icmp;
+    bool ttl = false;  // a TTL family (VersionEdit::SetTtl)
     std::shared_ptr<const Version> current;
     uint64_t log_number = 0;
     bool dropped = false;
@@ -189,9 +194,9 @@ class VersionSet {
 };
 
 // Appends the records of a MANIFEST snapshot of `state` to `writer`: per family, one edit that
-// creates it (but the default family) with its comparator, log number and tables. The default
-// family's edit also records the largest family ID and, with `counters`, the next file number
-// and the last sequence (a new MANIFEST of an open database leaves those to the edit that
+// creates it (but the default family) with its comparator, TTL mark, log number and tables. The
+// default family's edit also records the largest family ID and, with `counters`, the next file
+// number and the last sequence (a new MANIFEST of an open database leaves those to the edit that
 // follows the snapshot; a MANIFEST that is the snapshot alone needs them).
 Status WriteManifestSnapshot(const VersionSet::State& state, bool counters, log::Writer* writer);
 

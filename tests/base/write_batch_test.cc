@@ -273,5 +273,51 @@ TEST(WriteBatchColumnFamilyTest, CheckSizesAppliesEachFamilysRules) {
   EXPECT_TRUE(WriteBatchInternal::CheckSizes(ok, true).IsInvalidArgument());
 }
 
+// The suffix goes after the values of the chosen families' Puts only; every other record is
+// copied as it was, in order, after what dst held.
+TEST(WriteBatchColumnFamilyTest, AppendWithValueSuffix) {
+  IdHandle one(1), two(2);
+  WriteBatch src;
+  src.Put(&one, "a", "1");
+  src.Put(&two, "b", "2");
+  src.Delete(&one, "c");
+  src.Merge(&one, "m", "o");
+  src.DeleteRange(&one, "x", "y");
+  src.Put("d", "");
+  const std::string before(src.Data());
+  WriteBatch dst;
+  dst.Put(&two, "first", "0");
+  WriteBatchInternal::SetSequence(&dst, 7);
+  ASSERT_TRUE(WriteBatchInternal::AppendWithValueSuffix(
+                  &dst, src, [](uint32_t cf) { return cf != 2; }, "+T")
+                  .ok());
+  EXPECT_EQ(src.Data(), before);
+  EXPECT_EQ(dst.Count(), 7u);
+  EXPECT_EQ(WriteBatchInternal::Sequence(dst), 7u);
+  FamilyPrinter p;
+  ASSERT_TRUE(dst.Iterate(&p).ok());
+  EXPECT_EQ(p.out,
+            "Put@2(first, 0)Put@1(a, 1+T)Put@2(b, 2)Delete@1(c)Merge@1(m, o)"
+            "DeleteRange@1(x, y)Put@0(d, +T)");
+}
+
+// A TTL family takes no Merge, whatever its merge operator.
+TEST(WriteBatchColumnFamilyTest, CheckSizesRefusesMergeInATtlFamily) {
+  IdHandle one(1);
+  auto rules = [](uint32_t cf, WriteBatchInternal::FamilyRules* r) {
+    r->ttl = cf == 1;
+    return Status::OK();
+  };
+  WriteBatch merge;
+  merge.Merge(&one, "k", "o");
+  Status s = WriteBatchInternal::CheckSizesByFamily(merge, rules);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.ToString().find("TTL"), std::string::npos) << s.ToString();
+  WriteBatch put;
+  put.Put(&one, "k", "v");
+  put.Merge("k", "o");
+  EXPECT_TRUE(WriteBatchInternal::CheckSizesByFamily(put, rules).ok());
+}
+
 }  // namespace
 }  // namespace lsm

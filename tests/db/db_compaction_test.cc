@@ -227,6 +227,24 @@ TEST_F(DBCompactionTest, CompactionFilterRemovesAndChangesButSparesSnapshots) {
   EXPECT_NE(stats.find("compaction filter: "), std::string::npos) << stats;
 }
 
+// Where no snapshot and no table outside the compaction holds an older version, a value the
+// filter removes leaves no deletion behind: the older versions in the compaction go with it.
+TEST_F(DBCompactionTest, CompactionFilterRemovalAtTheBottomLeavesNothing) {
+  TestFilter filter;
+  options_.compaction_filter = &filter;
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "drop1", "old").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "drop1", "new").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "drop2", "x").ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_EQ(Get("drop1"), "NOT_FOUND");
+  EXPECT_EQ(Get("drop2"), "NOT_FOUND");
+  int tables = 0;
+  for (int level = 0; level < 7; level++) tables += FilesAt(level);
+  EXPECT_EQ(tables, 0);
+}
+
 TEST_F(DBCompactionTest, WritesSlowDownOnPendingCompactionBytes) {
   options_.soft_pending_compaction_bytes_limit = 1;
   options_.hard_pending_compaction_bytes_limit = 0;

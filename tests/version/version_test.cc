@@ -284,6 +284,42 @@ TEST_F(VersionSetTest, ComparatorMismatch) {
   EXPECT_TRUE(NewSet()->Recover().IsInvalidArgument());
 }
 
+// The TTL mark (tag 16) of the default family of a new database and of a created family
+// survives recovery and the snapshot that starts each new MANIFEST; other families carry none.
+TEST_F(VersionSetTest, TtlMarkIsRecorded) {
+  VersionEdit marked;
+  marked.SetTtl();
+  std::string encoded;
+  marked.EncodeTo(&encoded);
+  EXPECT_EQ(encoded, std::string("\x10", 1));
+  VersionEdit decoded;
+  ASSERT_TRUE(decoded.DecodeFrom(encoded).ok());
+  EXPECT_TRUE(decoded.ttl());
+  EXPECT_NE(decoded.DebugString().find("ttl family"), std::string::npos);
+
+  options_.ttl_seconds = 60;
+  auto versions = NewSet();
+  ASSERT_TRUE(versions->CreateNew().ok());
+  uint32_t ttl_id, plain_id;
+  ASSERT_TRUE(versions->CreateColumnFamily("t", BytewiseComparator(), true, 1, &ttl_id).ok());
+  ASSERT_TRUE(versions->CreateColumnFamily("p", BytewiseComparator(), false, 1, &plain_id).ok());
+  EXPECT_TRUE(versions->ttl(0));
+  EXPECT_TRUE(versions->ttl(ttl_id));
+  EXPECT_FALSE(versions->ttl(plain_id));
+  options_.ttl_seconds = 0;  // what the MANIFEST says wins
+  auto any = [](const std::string&) { return BytewiseComparator(); };
+  for (int round = 0; round < 2; round++) {
+    SCOPED_TRACE(round == 0 ? "recovered" : "recovered from a new MANIFEST");
+    auto recovered = NewSet();
+    ASSERT_TRUE(recovered->Recover(any).ok());
+    EXPECT_TRUE(recovered->ttl(0));
+    EXPECT_TRUE(recovered->ttl(ttl_id));
+    EXPECT_FALSE(recovered->ttl(plain_id));
+    VersionEdit edit;  // starts a new MANIFEST, snapshot first
+    ASSERT_TRUE(recovered->LogAndApply(&edit).ok());
+  }
+}
+
 TEST_F(VersionSetTest, DamagedManifestIsCorruption) {
   auto versions = NewSet();
   ASSERT_TRUE(versions->CreateNew().ok());

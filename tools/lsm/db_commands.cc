@@ -163,15 +163,32 @@ class Session {
         !DB::ListColumnFamilies(options, dir, &names).ok()) {
       names = {kDefaultColumnFamilyName};
     }
+    // A TTL family (ColumnFamilyOptions::ttl_seconds) opens only with a TTL, the one its
+    // values expire by: each family gets the ttl_seconds the newest OPTIONS file records.
+    // Without one that loads, no family gets a TTL, and a TTL family's open fails saying so.
+    DBOptions recorded_db;
+    std::vector<ColumnFamilyDescriptor> recorded;
+    Status loaded = Fs()->FileExists(CurrentFileName(dir)).ok()
+                        ? LoadLatestOptions(dir, &recorded_db, &recorded)
+                        : Status::NotFound(dir, "no database");
     std::vector<ColumnFamilyDescriptor> families;
     for (const std::string& name : names) {
-      families.push_back({name, name == kDefaultColumnFamilyName
-                                    ? static_cast<const ColumnFamilyOptions&>(options)
-                                    : ColumnFamilyOptions()});
+      ColumnFamilyOptions family = name == kDefaultColumnFamilyName
+                                       ? static_cast<const ColumnFamilyOptions&>(options)
+                                       : ColumnFamilyOptions();
+      if (loaded.ok()) {
+        for (const ColumnFamilyDescriptor& d : recorded) {
+          if (d.name == name) family.ttl_seconds = d.options.ttl_seconds;
+        }
+      }
+      families.push_back({name, family});
     }
     Status s = mode == Mode::kReadOnly
                    ? DB::OpenForReadOnly(options, dir, families, &handles_, &db_)
                    : DB::Open(options, dir, families, &handles_, &db_);
+    if (!s.ok() && !loaded.ok() && !loaded.IsNotFound()) {
+      absl::FPrintF(stderr, "lsm: note: the OPTIONS file did not load: %s\n", loaded.ToString());
+    }
     return s.ok() ? kExitOk : Explain(dir, s);
   }
 

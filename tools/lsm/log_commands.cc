@@ -112,6 +112,7 @@ std::string EditJson(const VersionEdit& e) {
   }
   if (e.comparator())
     absl::StrAppendFormat(&r, "\"comparator\": %s, ", JsonString(*e.comparator()));
+  if (e.ttl()) r += "\"ttl\": true, ";
   if (e.log_number()) absl::StrAppendFormat(&r, "\"log_number\": %u, ", *e.log_number());
   if (e.next_file_number()) {
     absl::StrAppendFormat(&r, "\"next_file_number\": %u, ", *e.next_file_number());
@@ -259,6 +260,7 @@ class ManifestState {
     }
     Family& family = it->second;
     if (edit.comparator()) family.comparator = edit.comparator();
+    if (edit.ttl()) family.ttl = true;
     if (edit.log_number()) family.log_number = edit.log_number();
     for (const auto& [level, n] : edit.deleted_files()) family.levels[level].erase(n);
     for (const auto& [level, f] : edit.new_files()) family.levels[level][f.number] = f;
@@ -353,6 +355,7 @@ class ManifestState {
   struct Family {
     std::string name;
     std::optional<std::string> comparator;
+    bool ttl = false;
     std::optional<uint64_t> log_number;
     std::map<int, std::map<uint64_t, FileMetaData>> levels;
   };
@@ -373,11 +376,12 @@ class ManifestState {
     return n ? std::to_string(*n) : "unknown";
   }
 
-  // One edit holding the family's state: its comparator, log number and files.
+  // One edit holding the family's state: its comparator, TTL mark, log number and files.
   static VersionEdit Snapshot(uint32_t id, const Family& family) {
     VersionEdit e;
     e.SetColumnFamily(id);
     if (family.comparator) e.SetComparatorName(*family.comparator);
+    if (family.ttl) e.SetTtl();
     if (family.log_number) e.SetLogNumber(*family.log_number);
     for (const auto& [level, files] : family.levels) {
       for (const auto& [n, f] : files) e.AddFile(level, f);
