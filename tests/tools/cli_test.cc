@@ -1057,7 +1057,7 @@ TEST(CliCommitTest, CliDbCommittedAndManifestDump) {
   ASSERT_TRUE(db->Put(unlogged, "a", "1").ok());
   FlushOptions commit;
   commit.commit_metadata = "topic-0=42";
-  ASSERT_TRUE(db->Flush(commit, {db->DefaultColumnFamily()}).ok());
+  ASSERT_TRUE(db->Flush(commit, db->DefaultColumnFamily()).ok());
   ASSERT_TRUE(db->Put(unlogged, "b", "2").ok());
   ASSERT_TRUE(db->Flush().ok());  // a table after the commit
   ASSERT_TRUE(db->Close().ok());
