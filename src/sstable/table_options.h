@@ -45,6 +45,9 @@ struct TableOptions {
   // family it writes for; the defaults are the default family's.
   uint32_t column_family_id = 0;
   std::string column_family_name = "default";
+  // Recorded as the table's external_file_version property (table_properties.h): non-zero
+  // only for the tables of SstFileWriter.
+  uint64_t external_file_version = 0;
 
   static TableOptions FromOptions(const Options& options) {
     TableOptions t;
