@@ -46,6 +46,7 @@ constexpr Command kCommands[] = {
     {"db", "verify", DbVerify, "open the database, read every key, check every table"},
     {"db", "repair", DbRepair, "rebuild a lost or damaged MANIFEST from the tables and logs"},
     {"db", "checkpoint", DbCheckpoint, "make an openable copy of the database (linked tables)"},
+    {"db", "ingest", DbIngest, "add table files written by SstFileWriter (bulk load)"},
     {"db", "cf", DbCf, "list, create or drop column families"},
 };
 
