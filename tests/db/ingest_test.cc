@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lsm/db.h"
@@ -432,6 +434,68 @@ TEST_F(IngestTest, SurvivesReopenAndCompaction) {
   EXPECT_EQ(Scan(), expected);
   ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
   EXPECT_EQ(Scan(), expected);
+}
+
+// Ingestions beside a writer (also of keys inside the files' ranges, so memtables are flushed
+// first), a thread compacting again and again and a reader: a snapshot sees all files of one
+// call or none, and the last round's values stand, before and after reopening (label tsan).
+TEST_F(IngestTest, BesideWritesReadsAndCompactions) {
+  options_.write_buffer_size = 64 << 10;
+  options_.level0_file_num_compaction_trigger = 2;
+  options_.max_bytes_for_level_base = 256 << 10;
+  options_.target_file_size_base = 64 << 10;
+  Open();
+  constexpr int kRounds = 20;
+  constexpr int kKeys = 100;
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::thread writer([&] {
+    for (int i = 0; !stop.load(); i++) {
+      // Beside the files' keys, and between two of them.
+      Status s = db_->Put(WriteOptions(), "w" + Key(i % 2000), std::string(100, 'w'));
+      if (s.ok() && i % 50 == 0) s = db_->Put(WriteOptions(), "a" + Key(i % kKeys) + "x", "w");
+      if (!s.ok()) failures++;
+    }
+  });
+  std::thread compactor([&] {
+    while (!stop.load()) {
+      if (!db_->CompactRange(nullptr, nullptr).ok()) failures++;
+    }
+  });
+  std::thread reader([&] {
+    while (!stop.load()) {
+      const Snapshot* snapshot = db_->GetSnapshot();
+      const std::string a = Get("a" + Key(7), snapshot), b = Get("b" + Key(93), snapshot);
+      if (a != b) {
+        ADD_FAILURE() << "one snapshot, one ingestion: a " << a << ", b " << b;
+        failures++;
+      }
+      db_->ReleaseSnapshot(snapshot);
+    }
+  });
+  for (int round = 0; round < kRounds; round++) {
+    std::vector<Op> a, b;
+    for (int i = 0; i < kKeys; i++) {
+      a.push_back({'p', "a" + Key(i), "r" + std::to_string(round)});
+      b.push_back({'p', "b" + Key(i), "r" + std::to_string(round)});
+    }
+    const std::string suffix = std::to_string(round) + ".sst";
+    Status s = Ingest({Sst("a" + suffix, a), Sst("b" + suffix, b)});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  stop.store(true);
+  writer.join();
+  compactor.join();
+  reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  const std::string last = "r" + std::to_string(kRounds - 1);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < kKeys; i++) {
+      ASSERT_EQ(Get("a" + Key(i)), last) << i;
+      ASSERT_EQ(Get("b" + Key(i)), last) << i;
+    }
+    Reopen();
+  }
 }
 
 // ----- bad input: refused, naming the file, with the database unchanged -----
