@@ -15,6 +15,7 @@
 
 #include "lsm/db.h"
 #include "lsm/merge_operator.h"
+#include "lsm/transaction_log.h"
 #include "src/sstable/format.h"
 #include "src/sstable/table_builder.h"
 #include "src/sstable/table_layout.h"
@@ -302,6 +303,25 @@ TEST_F(IngestTest, SnapshotFromBeforeDoesNotSeeTheFile) {
   EXPECT_EQ(Get("a", after), "new");
   db_->ReleaseSnapshot(before);
   db_->ReleaseSnapshot(after);
+}
+
+// An ingestion writes no log record: the changelog goes from the write before it to the one
+// after, skipping its sequence, and reopening replays the log around it.
+TEST_F(IngestTest, ChangelogSkipsTheIngestion) {
+  Open();
+  Put("a", "1");
+  ASSERT_TRUE(Ingest({Sst("f.sst", {{'p', "b", "2"}})}).ok());
+  Put("c", "3");
+  std::unique_ptr<TransactionLogIterator> it;
+  ASSERT_TRUE(db_->GetUpdatesSince(1, &it).ok());
+  std::vector<uint64_t> sequences;
+  for (; it->Valid(); it->Next()) sequences.push_back(it->GetBatch().sequence);
+  ASSERT_TRUE(it->status().ok()) << it->status().ToString();
+  EXPECT_EQ(sequences, (std::vector<uint64_t>{1, 3}));
+  it.reset();
+  Reopen();
+  EXPECT_EQ(db_->GetLatestSequenceNumber(), 3u);
+  EXPECT_EQ(Scan(), "a=1;b=2;c=3;");
 }
 
 // Leveled: the deepest level with nothing of the file's range in it or above it; universal and
