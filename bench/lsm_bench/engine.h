@@ -260,6 +260,21 @@ class FamilyChainIterator final : public EngineIterator {
   EngineIterator* current_ = nullptr;
 };
 
+// Writes sorted keys into a table file outside the database, for Engine::IngestFiles (the
+// engine's SstFileWriter). Made by Engine::NewTableFileWriter; used by one thread.
+class EngineTableFileWriter {
+ public:
+  virtual ~EngineTableFileWriter() = default;
+  // Starts a new file at `path`. REQUIRES: no file open.
+  virtual lsm::Status Open(const std::string& path) = 0;
+  // REQUIRES: keys in increasing order within a file.
+  virtual lsm::Status Put(std::string_view key, std::string_view value) = 0;
+  // Completes and closes the file.
+  virtual lsm::Status Finish() = 0;
+  // Bytes of the open file so far.
+  virtual uint64_t FileSize() const = 0;
+};
+
 // GetProperty over the column families of a database of several: `get(family, &s)` reads one
 // family's property. A property that every family reports as a decimal number is the sum over
 // the families, unless `database_wide` (a figure of the whole database, such as the block
@@ -317,6 +332,18 @@ class Engine {
                         std::vector<lsm::Status>* statuses);
   // With several column families, a FamilyChainIterator over them.
   virtual std::unique_ptr<EngineIterator> NewIterator() = 0;
+
+  // Bulk load (fillseqingest): a writer of table files with the database's options, and the
+  // call that adds such files, with disjoint key ranges, to the default column family at once
+  // (moving them in). NotSupported where the engine has no bulk load (LevelDB).
+  virtual lsm::Status NewTableFileWriter(std::unique_ptr<EngineTableFileWriter>* writer) {
+    (void)writer;
+    return lsm::Status::NotSupported(std::string(display_name()) + " has no bulk load");
+  }
+  virtual lsm::Status IngestFiles(const std::vector<std::string>& paths) {
+    (void)paths;
+    return lsm::Status::NotSupported(std::string(display_name()) + " has no bulk load");
+  }
 
   // Writes the memtable (of every column family) to a table and waits for it.
   virtual lsm::Status Flush() = 0;

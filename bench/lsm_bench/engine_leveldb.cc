@@ -7,7 +7,8 @@
 // (--max_bytes_for_level_base, --max_bytes_for_level_multiplier,
 // --level0_file_num_compaction_trigger) and --disable_auto_compactions are refused, and so is
 // --num_column_families above 1 (LevelDB has no column families). It has no MultiGet:
-// multireadrandom runs one Get per key.
+// multireadrandom runs one Get per key. It has no bulk load (no table file writer, no ingestion):
+// fillseqingest fails with NotSupported (Engine's default).
 //
 // LevelDB has no public flush: Flush() calls CompactRange on a one-key range above every key
 // the benchmark writes, which flushes the memtable (CompactRange always does) and compacts

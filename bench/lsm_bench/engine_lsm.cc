@@ -28,6 +28,10 @@
 // database's) and lists a text one per family. BackgroundBytesWritten() needs no sum: the byte
 // counts of "lsm.levelstats" are the database's.
 //
+// fillseqingest writes its files with lsm::SstFileWriter (the options above) and adds them with
+// DB::IngestExternalFile, move_files set, the other IngestExternalFileOptions as they are (the
+// files are read whole and verified first).
+//
 // Flush() is DB::Flush, which flushes every family. WaitForCompaction() polls numeric
 // properties until all are 0:
 // lsm.num-immutable-mem-table, lsm.mem-table-flush-pending, lsm.num-running-flushes,
@@ -52,6 +56,7 @@
 #include "lsm/merge_operator.h"
 #include "lsm/options.h"
 #include "lsm/slice_transform.h"
+#include "lsm/sst_file_writer.h"
 #include "lsm/write_batch.h"
 
 #ifndef LSM_BENCH_LSM_VERSION
@@ -70,6 +75,20 @@ struct LsmConvert {
 using LsmBatch = BatchAdapter<lsm::WriteBatch, LsmConvert>;
 using LsmFamilyBatch = FamilyBatchAdapter<lsm::WriteBatch, lsm::ColumnFamilyHandle, LsmConvert>;
 using LsmIterator = IteratorAdapter<lsm::Iterator, LsmConvert>;
+
+class LsmTableFileWriter final : public EngineTableFileWriter {
+ public:
+  explicit LsmTableFileWriter(const lsm::Options& options) : writer_(options) {}
+  lsm::Status Open(const std::string& path) override { return writer_.Open(path); }
+  lsm::Status Put(std::string_view key, std::string_view value) override {
+    return writer_.Put(key, value);
+  }
+  lsm::Status Finish() override { return writer_.Finish(); }
+  uint64_t FileSize() const override { return writer_.FileSize(); }
+
+ private:
+  lsm::SstFileWriter writer_;
+};
 
 class LsmEngine final : public Engine {
  public:
@@ -241,6 +260,16 @@ class LsmEngine final : public Engine {
         families_.size(), [this](size_t family) -> std::unique_ptr<EngineIterator> {
           return std::make_unique<LsmIterator>(db_->NewIterator(read_options_, families_[family]));
         });
+  }
+
+  lsm::Status NewTableFileWriter(std::unique_ptr<EngineTableFileWriter>* writer) override {
+    *writer = std::make_unique<LsmTableFileWriter>(options_);
+    return lsm::Status::OK();
+  }
+  lsm::Status IngestFiles(const std::vector<std::string>& paths) override {
+    lsm::IngestExternalFileOptions options;
+    options.move_files = true;
+    return db_->IngestExternalFile(paths, options);
   }
 
   // DB::Flush flushes every family.

@@ -19,6 +19,9 @@
 // Flush() is DB::Flush with wait; CompactRange() compacts everything; WaitForCompaction() polls
 // the properties for pending and running flushes and compactions (7.8 has no WaitForCompact;
 // a compaction reported pending that does not start within a second is not waited for).
+// fillseqingest writes its files with rocksdb::SstFileWriter (the options above) and adds them
+// with DB::IngestExternalFile, move_files and verify_checksums_before_ingest set (as lsm reads
+// and verifies each file by default), the other options RocksDB's defaults.
 // MultiGet is RocksDB's batched MultiGet. BackgroundBytesWritten() is the "Sum" row's write
 // figure of the rocksdb.cfstats map: flushes count as level-0 writes there.
 //
@@ -45,6 +48,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
@@ -99,6 +103,21 @@ using RocksDBBatch = BatchAdapter<rocksdb::WriteBatch, RocksDBConvert>;
 using RocksDBFamilyBatch =
     FamilyBatchAdapter<rocksdb::WriteBatch, rocksdb::ColumnFamilyHandle, RocksDBConvert>;
 using RocksDBIterator = IteratorAdapter<rocksdb::Iterator, RocksDBConvert>;
+
+class RocksDBTableFileWriter final : public EngineTableFileWriter {
+ public:
+  explicit RocksDBTableFileWriter(const rocksdb::Options& options)
+      : writer_(rocksdb::EnvOptions(), options) {}
+  lsm::Status Open(const std::string& path) override { return FromRocksDB(writer_.Open(path)); }
+  lsm::Status Put(std::string_view key, std::string_view value) override {
+    return FromRocksDB(writer_.Put(RocksDBConvert::In(key), RocksDBConvert::In(value)));
+  }
+  lsm::Status Finish() override { return FromRocksDB(writer_.Finish()); }
+  uint64_t FileSize() const override { return writer_.FileSize(); }
+
+ private:
+  mutable rocksdb::SstFileWriter writer_;  // FileSize is not const
+};
 
 // RocksDB's numeric properties of the whole database: every family reports the same figure.
 bool DatabaseWide(std::string_view property) {
@@ -201,6 +220,7 @@ class RocksDBEngine final : public Engine {
       table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits, false));
     }
     ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    options_ = ro;
     write_options_.sync = options.sync;
     write_options_.disableWAL = options.disable_wal;
     read_options_.verify_checksums = options.verify_checksum;
@@ -325,6 +345,18 @@ class RocksDBEngine final : public Engine {
         });
   }
 
+  lsm::Status NewTableFileWriter(std::unique_ptr<EngineTableFileWriter>* writer) override {
+    *writer = std::make_unique<RocksDBTableFileWriter>(options_);
+    return lsm::Status::OK();
+  }
+  lsm::Status IngestFiles(const std::vector<std::string>& paths) override {
+    rocksdb::IngestExternalFileOptions options;
+    options.move_files = true;
+    // As lsm's default: every file read whole and its checksums verified before it is added.
+    options.verify_checksums_before_ingest = true;
+    return FromRocksDB(db_->IngestExternalFile(paths, options));
+  }
+
   lsm::Status Flush() override {
     if (Several()) return FromRocksDB(db_->Flush(rocksdb::FlushOptions(), families_));
     return FromRocksDB(db_->Flush(rocksdb::FlushOptions()));
@@ -406,6 +438,7 @@ class RocksDBEngine final : public Engine {
   // handle with one family, else those DB::Open made, which Close() destroys (own_handles_).
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   bool own_handles_ = false;
+  rocksdb::Options options_;  // as opened, for table file writers
   rocksdb::WriteOptions write_options_;
   rocksdb::ReadOptions read_options_;
 };

@@ -21,7 +21,8 @@ ABSL_FLAG(std::string, db, "",
           "--use_existing_db.");
 ABSL_FLAG(std::string, benchmarks, "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom",
           "Comma-separated workloads, run in order: fillseq, fillrandom, filluniquerandom, "
-          "overwrite, fillsync, fillbatch, readrandom, readmissing, readseq, readreverse, "
+          "overwrite, fillsync, fillbatch, fillseqingest, readrandom, readmissing, readseq, "
+          "readreverse, "
           "seekrandom, multireadrandom, readwhilewriting, deleterandom, updaterandom, "
           "mergerandom, deleterange, compact, "
           "flush, waitforcompaction, stats, ycsba, ycsbb, ycsbc, ycsbd, ycsbe, ycsbf.");

@@ -16,12 +16,14 @@ namespace lsm::bench {
 namespace {
 
 // The workloads that start from a fresh database (skipped with --use_existing_db).
-constexpr std::string_view kFreshDbWorkloads[] = {"fillseq", "fillrandom", "filluniquerandom",
-                                                  "fillsync", "fillbatch"};
+constexpr std::string_view kFreshDbWorkloads[] = {"fillseq",  "fillrandom", "filluniquerandom",
+                                                  "fillsync", "fillbatch",  "fillseqingest"};
 
 // fillbatch's entries per batch, and fillsync's share of --num (db_bench's).
 constexpr uint64_t kFillBatchSize = 1000;
 constexpr uint64_t kFillSyncDivisor = 1000;
+// fillseqingest cuts its files here: the default target_file_size_base of lsm and RocksDB.
+constexpr uint64_t kIngestFileBytes = uint64_t{64} << 20;
 
 std::string FoundMessage(uint64_t found, uint64_t total) {
   return absl::StrFormat("(%d of %d found)", found, total);
@@ -62,6 +64,7 @@ const std::vector<std::string_view>& KnownWorkloads() {
       "overwrite",
       "fillsync",
       "fillbatch",
+      "fillseqingest",
       "readrandom",
       "readmissing",
       "readseq",
@@ -186,6 +189,7 @@ lsm::Status Runner::Dispatch(std::string_view name, WorkloadResult* r) {
   if (name == "fillbatch") {
     return DoWrite(KeyOrder::kSequential, n, kFillBatchSize, false, false, r);
   }
+  if (name == "fillseqingest") return DoFillSeqIngest(r);
   if (name == "deleterandom") return DoWrite(KeyOrder::kRandom, n, batch, false, true, r);
   if (name == "mergerandom") return DoMergeRandom(r);
   if (name == "deleterange") return DoDeleteRange(r);
@@ -284,6 +288,53 @@ lsm::Status Runner::DoWrite(KeyOrder order, uint64_t count, uint64_t per_batch, 
     return lsm::Status::OK();
   };
   return RunEach(count, body, r);
+}
+
+lsm::Status Runner::DoFillSeqIngest(WorkloadResult* r) {
+  r->op_name = "write";
+  if (config_.engine_options.num_column_families > 1) {
+    return lsm::Status::InvalidArgument(
+        "fillseqingest loads the default column family only: --num_column_families must be 1");
+  }
+  const std::filesystem::path dir = config_.db + ".ingest";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);  // what an interrupted run left
+  if (!std::filesystem::create_directories(dir, ec) && ec) {
+    return lsm::Status::IOError(dir.string(), ec.message());
+  }
+  const uint64_t n = num();
+  auto body = [&](ThreadState* t) {
+    std::unique_ptr<EngineTableFileWriter> writer;
+    lsm::Status s = t->engine().NewTableFileWriter(&writer);
+    std::vector<std::string> files;
+    bool open = false;
+    for (uint64_t i = 0; s.ok() && t->More(n); i++) {
+      if (!open) {
+        files.push_back((dir / absl::StrFormat("%06u.sst", files.size())).string());
+        s = writer->Open(files.back());
+        open = s.ok();
+        if (!s.ok()) break;
+      }
+      const std::string_view key = t->keys.Format(i);
+      const std::string_view value = NextValue(t);
+      const uint64_t bytes = key.size() + value.size();
+      t->Throttle(bytes);
+      s = writer->Put(key, value);
+      if (!s.ok()) break;
+      t->counters.writes++;
+      t->Done(1, bytes);
+      if (writer->FileSize() >= kIngestFileBytes) {
+        s = writer->Finish();
+        open = false;
+      }
+    }
+    if (s.ok() && open) s = writer->Finish();
+    if (s.ok() && !files.empty()) s = t->engine().IngestFiles(files);
+    return s.ok() ? s : s.WithContext("ingest error");
+  };
+  lsm::Status s = RunBody(1, 1, n, body, r);
+  std::filesystem::remove_all(dir, ec);
+  return s;
 }
 
 lsm::Status Runner::DoMergeRandom(WorkloadResult* r) {

@@ -16,6 +16,13 @@
 //   overwrite         N writes of random keys into the existing database
 //   fillsync          N/1000 (at least 1) random writes, each synced, on a fresh database
 //   fillbatch         N writes of keys in order, in batches of 1000, on a fresh database
+//   fillseqingest     N keys in order written into table files outside the database, each
+//                     cut at 64 MiB (lsm's and RocksDB's default target_file_size_base), then
+//                     added to it in one ingestion call that moves them in (SstFileWriter and
+//                     IngestExternalFile), on a fresh database and one thread whatever
+//                     --threads; timed to the end of the ingestion, one operation per key.
+//                     The files are staged in the directory "<--db>.ingest", removed after.
+//                     Not for LevelDB (no bulk load) or several column families
 //   readrandom        R point reads of random keys; "(F of R found)"
 //   readmissing       R point reads of keys that are not there (a random key plus '.')
 //   readseq           a forward scan from the first key, at most R entries
@@ -103,6 +110,8 @@ class Runner {
 
   lsm::Status DoWrite(KeyOrder order, uint64_t count, uint64_t per_batch, bool sync, bool del,
                       WorkloadResult* r);
+  // fillseqingest: table files of the keys in order, then one ingestion.
+  lsm::Status DoFillSeqIngest(WorkloadResult* r);
   lsm::Status DoReadRandom(bool missing, WorkloadResult* r);
   lsm::Status DoScan(bool forward, WorkloadResult* r);
   lsm::Status DoSeekRandom(WorkloadResult* r);

@@ -208,6 +208,30 @@ class DB {
     return DeleteFilesInRange(DefaultColumnFamily(), begin, end);
   }
 
+  // Bulk load: adds the table files at `paths`, written by SstFileWriter (sst_file_writer.h),
+  // to the family, as if their entries had been written at once at one new sequence number
+  // after every write before the call (but not through the log, so GetUpdatesSince does not
+  // return them). Each file is placed in the deepest level where nothing older of its key
+  // range lies above it (level 0 under universal and FIFO compaction); a memtable that holds
+  // keys of the files' ranges is flushed first (options.allow_blocking_flush). The files are
+  // copied or linked into the database (options.move_files); the call returns once a synced
+  // MANIFEST record holds them.
+  // Each file is checked before anything changes: InvalidArgument for an empty list, a file
+  // that is not a table written by SstFileWriter, was written with another comparator than the
+  // family's, or holds merge operands of another merge operator than the family's (or the
+  // family has none), and for two files of the call whose key ranges overlap (naming both);
+  // Corruption for a damaged file or one whose keys are out of order (with
+  // options.verify_checksums); NotFound for a missing one. Each names the file. On any error the
+  // database is unchanged and nothing is left in its directory. NotSupported for a database
+  // opened read-only.
+  virtual Status IngestExternalFile(ColumnFamilyHandle* column_family,
+                                    const std::vector<std::string>& paths,
+                                    const IngestExternalFileOptions& options) = 0;
+  Status IngestExternalFile(const std::vector<std::string>& paths,
+                            const IngestExternalFileOptions& options) {
+    return IngestExternalFile(DefaultColumnFamily(), paths, options);
+  }
+
   // Sets *value to the named property. Returns false for an unknown name. Text:
   //   lsm.stats                  levelstats, then memtables, flushes, compactions, stalls,
   //                              snapshots and the background error

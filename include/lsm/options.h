@@ -453,6 +453,28 @@ struct FlushOptions {
 // The largest FlushOptions::commit_metadata, in bytes (1 MiB).
 inline constexpr size_t kMaxCommitMetadataSize = size_t{1} << 20;
 
+// DB::IngestExternalFile: how files written by SstFileWriter (sst_file_writer.h) are added.
+// Every ingestion gives its files one new sequence number, above every write before it, so a
+// snapshot taken before never sees them and they override older values of their keys.
+struct IngestExternalFileOptions {
+  // Hard-link each file into the database directory (FileSystem::LinkFile) and remove the
+  // original once the ingestion succeeded; where a link cannot be made (another file system)
+  // the file is copied and the original removed all the same. false: copy each file and leave
+  // the original. Default: false.
+  bool move_files = false;
+
+  // When a memtable of the family (the active one or one waiting to be flushed) holds keys in
+  // the files' key ranges, flush it first and wait (writes wait meanwhile). false: fail with
+  // InvalidArgument instead. Default: true.
+  bool allow_blocking_flush = true;
+
+  // Read every block of each file before anything changes, verifying its checksum and that
+  // the keys are in strictly increasing order, so that a damaged or unsorted file is refused
+  // (Corruption naming it). false: only the footer, the meta blocks and the first and last
+  // data blocks are read, and damage elsewhere shows when the data is read. Default: true.
+  bool verify_checksums = true;
+};
+
 // Largest user key, in bytes, that the database accepts (8 MiB).
 inline constexpr size_t kMaxKeySize = size_t{8} << 20;
 // Largest value, in bytes, that the database accepts (256 MiB).

@@ -453,7 +453,8 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
     for (const auto& f : in.files) {
       result->bytes_read += f->file_size;
       newest_write_time = std::max(newest_write_time, f->newest_write_time);
-      children.push_back(ctx.table_cache->NewIterator(ro, f->number, f->file_size));
+      children.push_back(
+          ctx.table_cache->NewIterator(ro, f->number, f->file_size, f->global_seqno));
     }
   }
   if (newest_write_time == 0) newest_write_time = ctx.now_seconds;
@@ -461,7 +462,8 @@ Status RunCompaction(const Compaction& c, const CompactionContext& ctx,
   std::vector<RangeTombstone> tombstones;
   for (const CompactionInputs& in : c.inputs) {
     for (const auto& f : in.files) {
-      Status s = ctx.table_cache->AppendRangeTombstones(f->number, f->file_size, &tombstones);
+      Status s = ctx.table_cache->AppendRangeTombstones(f->number, f->file_size, f->global_seqno,
+                                                        &tombstones);
       if (!s.ok()) return s;
     }
   }

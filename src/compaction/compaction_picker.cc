@@ -443,6 +443,16 @@ bool RunningCompactions::Conflicts(const Compaction& c, const Comparator* ucmp) 
   return false;
 }
 
+bool RunningCompactions::WritesInto(int level, const Comparator* ucmp, std::string_view smallest,
+                                    std::string_view largest) const {
+  for (const Output& o : outputs_) {
+    if (o.level == level && RangesOverlap(ucmp, smallest, largest, o.smallest, o.largest)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 LevelTargets ComputeLevelTargets(const Version& version, const Options& options) {
   LevelTargets t;
   const uint64_t base = options.max_bytes_for_level_base;
@@ -571,6 +581,22 @@ FileList OverlappingFiles(const Version& version, const InternalKeyComparator& i
     }
   }
   return result;
+}
+
+int PickIngestLevel(const Version& version, const InternalKeyComparator& icmp,
+                    const Options& options, const RunningCompactions& running,
+                    std::string_view smallest_user, std::string_view largest_user) {
+  if (options.compaction_style != CompactionStyle::kLevel) return 0;
+  const Comparator* ucmp = icmp.user_comparator();
+  int target = 0;
+  for (int level = 0; level < kNumLevels; level++) {
+    if (!OverlappingFiles(version, icmp, level, smallest_user, largest_user).empty() ||
+        running.WritesInto(level, ucmp, smallest_user, largest_user)) {
+      break;
+    }
+    target = level;
+  }
+  return target;
 }
 
 int DeepestOverlappingLevel(const Version& version, const InternalKeyComparator& icmp,

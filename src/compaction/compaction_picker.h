@@ -81,6 +81,10 @@ class RunningCompactions {
   bool IsBusy(uint64_t file_number) const { return files_.contains(file_number); }
   // True when c reads a busy file or writes into a range another compaction writes.
   bool Conflicts(const Compaction& c, const Comparator* ucmp) const;
+  // True when a compaction under way writes into `level` a user-key range that meets
+  // [smallest, largest].
+  bool WritesInto(int level, const Comparator* ucmp, std::string_view smallest,
+                  std::string_view largest) const;
 
  private:
   struct Output {
@@ -161,6 +165,16 @@ std::unique_ptr<Compaction> PickRangeCompaction(const Version& version,
 // Every file of the version into one sorted run in the last level (universal's full
 // compaction), or null when the version holds fewer than two files.
 std::unique_ptr<Compaction> PickFullCompaction(const Version& version, const Options& options);
+
+// The level of a table that DB::IngestExternalFile adds, whose entries are newer than every
+// entry of the version, covering the user keys [smallest_user, largest_user]: level 0 under
+// universal and FIFO compaction; under leveled compaction the deepest level such that neither
+// it nor any level above holds a file that overlaps the range or is being written a range that
+// meets it by a running compaction. So every older entry of the table's keys lies below it,
+// now and once the running compactions are installed, and files of a level never overlap.
+int PickIngestLevel(const Version& version, const InternalKeyComparator& icmp,
+                    const Options& options, const RunningCompactions& running,
+                    std::string_view smallest_user, std::string_view largest_user);
 
 // The deepest level holding a file that overlaps [*begin, *end] (null: unbounded); -1 if none.
 int DeepestOverlappingLevel(const Version& version, const InternalKeyComparator& icmp,

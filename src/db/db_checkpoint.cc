@@ -96,30 +96,6 @@ Status WriteSyncedFile(FileSystem* fs, const std::string& path, std::string_view
   return s;
 }
 
-// Copies the first `size` bytes of `from` to a new file `to`, synced.
-Status CopyFile(FileSystem* fs, const std::string& from, const std::string& to, uint64_t size) {
-  std::unique_ptr<SequentialFile> in;
-  Status s = fs->NewSequentialFile(from, &in);
-  if (!s.ok()) return s;
-  std::unique_ptr<WritableFile> out;
-  s = fs->NewWritableFile(to, &out);
-  if (!s.ok()) return s;
-  std::string scratch(std::clamp<uint64_t>(size, 1, 1 << 20), '\0');
-  for (uint64_t left = size; s.ok() && left > 0;) {
-    std::string_view chunk;
-    s = in->Read(std::min<uint64_t>(left, scratch.size()), &chunk, scratch.data());
-    if (s.ok() && chunk.empty()) {
-      s = Status::IOError(
-          from, absl::StrFormat("ended after %u of the %u bytes to copy", size - left, size));
-    }
-    if (s.ok()) s = out->Append(chunk);
-    left -= chunk.size();
-  }
-  if (s.ok()) s = out->Sync();
-  const Status closed = out->Close();
-  return s.ok() ? closed : s;
-}
-
 // Removes the files in `dir`, then `dir`.
 Status RemoveDirAndFiles(FileSystem* fs, const std::string& dir) {
   std::vector<std::string> children;

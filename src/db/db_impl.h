@@ -12,6 +12,7 @@
 //   db_lifecycle.cc   Resume, Close and DestroyDB
 //   db_changelog.cc   GetUpdatesSince and the log archive
 //   db_checkpoint.cc  checkpoints (Checkpoint::Create in checkpoint.cc calls CreateCheckpoint)
+//   db_ingest.cc      bulk load: IngestExternalFile
 //
 // Thread-safety: every public method may be called from many threads at once.
 //
@@ -91,6 +92,7 @@ class DBImpl final : public DB {
   using DB::Get;
   using DB::GetIntProperty;
   using DB::GetProperty;
+  using DB::IngestExternalFile;
   using DB::Merge;
   using DB::MultiGet;
   using DB::NewIterator;
@@ -129,6 +131,9 @@ class DBImpl final : public DB {
   Status DeleteFilesInRange(ColumnFamilyHandle* column_family, std::string_view begin,
                             std::string_view end) override;
   Status GetCommittedMetadata(std::string* metadata) override;
+  Status IngestExternalFile(ColumnFamilyHandle* column_family,
+                            const std::vector<std::string>& paths,
+                            const IngestExternalFileOptions& options) override;
   uint64_t GetLatestSequenceNumber() const override;
   Status GetUpdatesSince(uint64_t seq, std::unique_ptr<TransactionLogIterator>* iterator) override;
   Status Resume() override;
@@ -361,6 +366,21 @@ class DBImpl final : public DB {
   // Fills directory `dir` (which exists, empty) with the checkpoint of `state`.
   Status WriteCheckpoint(const CheckpointState& state, const std::string& dir,
                          CheckpointInfo* info);
+
+  // --- Bulk load (db_ingest.cc) ---
+  // A file given to IngestExternalFile, as checked and then added to the directory.
+  struct ExternalFile;
+  // Opens the table at `path` and checks that the family can ingest it (with `verify`, reading
+  // all of it); sets *file to what its MANIFEST entry needs. Changes nothing.
+  Status ReadExternalFile(const Family& family, const std::string& path, bool verify,
+                          ExternalFile* file);
+  // Links (`move`, where it can) or copies each file into the directory under a new number,
+  // held in pending_outputs_, synced; then syncs the directory.
+  Status AddExternalFiles(std::vector<ExternalFile>* files, bool move) ABSL_LOCKS_EXCLUDED(mu_);
+  // Lets DeleteObsoleteFiles see the files' numbers again, after removing the files if
+  // `remove`.
+  void RemoveExternalFiles(const std::vector<ExternalFile>& files, bool remove)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // --- Changelog tailing (db_changelog.cc) ---
   // Whether logs recovery no longer needs go to the archive (wal_ttl_seconds or

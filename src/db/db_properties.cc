@@ -142,7 +142,8 @@ uint64_t DBImpl::EstimateNumKeys(Family* family) {
   for (int level = 0; level < kNumLevels; level++) {
     for (const auto& f : v->files(level)) {
       std::shared_ptr<const TableReader> reader;
-      if (!family->table_cache->FindTable(f->number, f->file_size, &reader).ok()) continue;
+      if (!family->table_cache->FindTable(f->number, f->file_size, f->global_seqno, &reader).ok())
+        continue;
       const TableProperties& props = reader->properties();
       keys +=
           static_cast<int64_t>(props.num_entries) - 2 * static_cast<int64_t>(props.num_deletions);

@@ -148,6 +148,7 @@ Status TableBuilder::Finish() {
   props_.creator = "lsm";
   props_.column_family_id = options_.column_family_id;
   props_.column_family_name = options_.column_family_name;
+  props_.external_file_version = options_.external_file_version;
   std::string properties;
   props_.EncodeTo(&properties);
   BlockHandle properties_handle;

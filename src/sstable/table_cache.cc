@@ -17,7 +17,7 @@ TableCache::TableCache(std::string dir, const TableOptions& options, std::shared
 
 TableCache::~TableCache() = default;
 
-Status TableCache::OpenTable(uint64_t file_number, uint64_t file_size,
+Status TableCache::OpenTable(uint64_t file_number, uint64_t file_size, SequenceNumber global_seqno,
                              std::shared_ptr<const TableReader>* reader) {
   const std::string path = TableFileName(dir_, file_number);
   std::unique_ptr<RandomAccessFile> file;
@@ -26,12 +26,12 @@ Status TableCache::OpenTable(uint64_t file_number, uint64_t file_size,
   if (!s.ok()) return s;
   std::unique_ptr<TableReader> table;
   s = TableReader::Open(options_, std::string(BaseName(path)), std::move(file), file_size,
-                        block_cache_, &table);
+                        block_cache_, global_seqno, &table);
   if (s.ok()) *reader = std::move(table);
   return s;
 }
 
-Status TableCache::FindTable(uint64_t file_number, uint64_t file_size,
+Status TableCache::FindTable(uint64_t file_number, uint64_t file_size, SequenceNumber global_seqno,
                              std::shared_ptr<const TableReader>* reader) {
   {
     MutexLock l(&mu_);
@@ -43,7 +43,7 @@ Status TableCache::FindTable(uint64_t file_number, uint64_t file_size,
     }
   }
   std::shared_ptr<const TableReader> opened;
-  Status s = OpenTable(file_number, file_size, &opened);
+  Status s = OpenTable(file_number, file_size, global_seqno, &opened);
   if (!s.ok()) return s;
 
   std::shared_ptr<const TableReader> evicted;  // closed outside the lock
@@ -66,17 +66,18 @@ Status TableCache::FindTable(uint64_t file_number, uint64_t file_size,
 }
 
 Status TableCache::Get(const ReadOptions& options, uint64_t file_number, uint64_t file_size,
-                       const LookupKey& key, GetContext* ctx) {
+                       SequenceNumber global_seqno, const LookupKey& key, GetContext* ctx) {
   std::shared_ptr<const TableReader> reader;
-  Status s = FindTable(file_number, file_size, &reader);
+  Status s = FindTable(file_number, file_size, global_seqno, &reader);
   if (!s.ok()) return s;
   return reader->Get(options, key.internal_key(), ctx);
 }
 
 Status TableCache::AppendRangeTombstones(uint64_t file_number, uint64_t file_size,
+                                         SequenceNumber global_seqno,
                                          std::vector<RangeTombstone>* tombstones) {
   std::shared_ptr<const TableReader> reader;
-  Status s = FindTable(file_number, file_size, &reader);
+  Status s = FindTable(file_number, file_size, global_seqno, &reader);
   if (s.ok() && reader->range_tombstones() != nullptr) {
     const std::vector<RangeTombstone>& in_table = reader->range_tombstones()->tombstones();
     tombstones->insert(tombstones->end(), in_table.begin(), in_table.end());
@@ -85,10 +86,10 @@ Status TableCache::AppendRangeTombstones(uint64_t file_number, uint64_t file_siz
 }
 
 std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& options,
-                                                          uint64_t file_number,
-                                                          uint64_t file_size) {
+                                                          uint64_t file_number, uint64_t file_size,
+                                                          SequenceNumber global_seqno) {
   std::shared_ptr<const TableReader> reader;
-  Status s = FindTable(file_number, file_size, &reader);
+  Status s = FindTable(file_number, file_size, global_seqno, &reader);
   if (!s.ok()) return NewEmptyIterator(std::move(s));
   const TableReader* table = reader.get();
   return table->NewIterator(options, std::move(reader));

@@ -5,13 +5,16 @@
 //                     options.max_open_files);
 //   std::string value;
 //   GetContext ctx(merge_operator, lookup_key.user_key(), &value);
-//   Status s = tables.Get(ReadOptions(), file_number, file_size, lookup_key, &ctx);
-//   std::unique_ptr<InternalIterator> it = tables.NewIterator(ReadOptions(), number, size);
+//   Status s = tables.Get(ReadOptions(), file_number, file_size, /*global_seqno=*/0,
+//                         lookup_key, &ctx);
+//   std::unique_ptr<InternalIterator> it = tables.NewIterator(ReadOptions(), number, size, 0);
 //   tables.Evict(number);   // when the file is deleted
 //
 // A reader handed out (by FindTable or inside an iterator) is shared: it stays open while
-// used even if it is evicted meanwhile. A failed open is not cached, so a later call retries.
-// Thread-safety: every method may be called from many threads at once; tables are opened
+// used even if it is evicted meanwhile. Every call names the table's global sequence number
+// (TableReader::Open; 0 for a table read as stored), which the reader opened for that file
+// number keeps: a file number always has the same one. A failed open is not cached, so a later call
+// retries. Thread-safety: every method may be called from many threads at once; tables are opened
 // outside the lock. Ownership: fs is shared; options.comparator and block_cache (may be null)
 // must outlive the cache.
 #ifndef LSM_SSTABLE_TABLE_CACHE_H_
@@ -47,21 +50,22 @@ class TableCache {
 
   // The reader of table `file_number`, opening it if needed. file_size is the size the caller
   // recorded for it (the file is not stat'ed).
-  Status FindTable(uint64_t file_number, uint64_t file_size,
+  Status FindTable(uint64_t file_number, uint64_t file_size, SequenceNumber global_seqno,
                    std::shared_ptr<const TableReader>* reader);
 
   // TableReader::Get on the table: gives ctx the key's entries.
   Status Get(const ReadOptions& options, uint64_t file_number, uint64_t file_size,
-             const LookupKey& key, GetContext* ctx);
+             SequenceNumber global_seqno, const LookupKey& key, GetContext* ctx);
 
   // Appends the table's range tombstones to *tombstones.
   Status AppendRangeTombstones(uint64_t file_number, uint64_t file_size,
+                               SequenceNumber global_seqno,
                                std::vector<RangeTombstone>* tombstones);
 
   // An iterator over the table that holds its reader; if the table cannot be opened, an
   // empty iterator whose status() says why.
   std::unique_ptr<InternalIterator> NewIterator(const ReadOptions& options, uint64_t file_number,
-                                                uint64_t file_size);
+                                                uint64_t file_size, SequenceNumber global_seqno);
 
   // Forgets the reader of file_number (it closes once no iterator holds it).
   void Evict(uint64_t file_number);
@@ -78,7 +82,7 @@ class TableCache {
     std::shared_ptr<const TableReader> reader;
   };
 
-  Status OpenTable(uint64_t file_number, uint64_t file_size,
+  Status OpenTable(uint64_t file_number, uint64_t file_size, SequenceNumber global_seqno,
                    std::shared_ptr<const TableReader>* reader);
 
   const std::string dir_;

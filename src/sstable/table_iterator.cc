@@ -111,4 +111,77 @@ void TableIterator::Prev() {
   SkipEmptyBackward();
 }
 
+GlobalSeqnoIterator::GlobalSeqnoIterator(const TableReader* table, const ReadOptions& options,
+                                         std::shared_ptr<const TableReader> keep_alive)
+    : it_(table, options, std::move(keep_alive)),
+      icmp_(&table->icmp_),
+      seqno_(table->global_seqno()) {}
+
+void GlobalSeqnoIterator::Update() {
+  if (!it_.Valid()) return;
+  const std::string_view stored = it_.key();
+  key_.assign(stored);
+  if (key_.size() < kInternalKeyTagSize) return;  // the block's checks refuse such a key
+  const auto type = static_cast<ValueType>(ExtractTag(stored) & 0xff);
+  EncodeFixed64(key_.data() + key_.size() - kInternalKeyTagSize, PackSequenceAndType(seqno_, type));
+}
+
+std::string_view GlobalSeqnoIterator::SeekKey(std::string_view target, uint64_t tag) {
+  seek_key_.assign(ExtractUserKey(target));
+  PutFixed64(&seek_key_, tag);
+  return seek_key_;
+}
+
+void GlobalSeqnoIterator::SeekToFirst() {
+  it_.SeekToFirst();
+  Update();
+}
+
+void GlobalSeqnoIterator::SeekToLast() {
+  it_.SeekToLast();
+  Update();
+}
+
+void GlobalSeqnoIterator::Seek(std::string_view target) {
+  if (target.size() < kInternalKeyTagSize) {
+    it_.Seek(target);
+    return Update();
+  }
+  // The first entry of target's user key or after; the key's own entry is passed over when
+  // its global sequence puts it before the target.
+  it_.Seek(SeekKey(target, PackSequenceAndType(kMaxSequenceNumber, kValueTypeForSeek)));
+  Update();
+  if (it_.Valid() && icmp_->Compare(key_, target) < 0) Next();
+}
+
+void GlobalSeqnoIterator::SeekPrefixed(std::string_view target, uint64_t prefix_hash) {
+  if (target.size() < kInternalKeyTagSize) return Seek(target);
+  // As Seek, through the table's prefix filter.
+  it_.SeekPrefixed(SeekKey(target, PackSequenceAndType(kMaxSequenceNumber, kValueTypeForSeek)),
+                   prefix_hash);
+  Update();
+  if (it_.Valid() && icmp_->Compare(key_, target) < 0) Next();
+}
+
+void GlobalSeqnoIterator::SeekForPrev(std::string_view target) {
+  if (target.size() < kInternalKeyTagSize) {
+    it_.SeekForPrev(target);
+    return Update();
+  }
+  // The last entry of target's user key or before (tag 0 sorts after every entry of the key).
+  it_.SeekForPrev(SeekKey(target, 0));
+  Update();
+  if (it_.Valid() && icmp_->Compare(key_, target) > 0) Prev();
+}
+
+void GlobalSeqnoIterator::Next() {
+  it_.Next();
+  Update();
+}
+
+void GlobalSeqnoIterator::Prev() {
+  it_.Prev();
+  Update();
+}
+
 }  // namespace lsm

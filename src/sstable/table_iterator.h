@@ -62,6 +62,42 @@ class TableIterator final : public InternalIterator {
   BlockReadahead readahead_;
 };
 
+// The iterator of a table with a global sequence number (TableReader::global_seqno): the
+// table's entries, each stored at sequence 0, shown at the global sequence. The table holds one
+// entry per user key, so the order of the shown keys is the stored one; only a seek target of
+// the same user key compares differently. Seek therefore finds the target's user key and steps
+// past its entry when that shows before the target; SeekForPrev the other way. A positioned
+// iterator copies its key once to rewrite the sequence. Created by TableReader::NewIterator.
+class GlobalSeqnoIterator final : public InternalIterator {
+ public:
+  GlobalSeqnoIterator(const TableReader* table, const ReadOptions& options,
+                      std::shared_ptr<const TableReader> keep_alive);
+
+  bool Valid() const override { return it_.Valid(); }
+  void SeekToFirst() override;
+  void SeekToLast() override;
+  void Seek(std::string_view target) override;
+  void SeekPrefixed(std::string_view target, uint64_t prefix_hash) override;
+  void SeekForPrev(std::string_view target) override;
+  void Next() override;
+  void Prev() override;
+  std::string_view key() const override { return key_; }
+  std::string_view value() const override { return it_.value(); }
+  Status status() const override { return it_.status(); }
+
+ private:
+  // Copies the stored key with the global sequence, if positioned.
+  void Update();
+  // `target`'s user key with tag `tag`, in seek_key_.
+  std::string_view SeekKey(std::string_view target, uint64_t tag);
+
+  TableIterator it_;
+  const InternalKeyComparator* const icmp_;
+  const uint64_t seqno_;
+  std::string key_;
+  std::string seek_key_;
+};
+
 }  // namespace lsm
 
 #endif  // LSM_SSTABLE_TABLE_ITERATOR_H_

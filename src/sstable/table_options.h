@@ -50,6 +50,9 @@ struct TableOptions {
   // Written: the filter holds the prefixes of the keys too, and its Name() is recorded. Read:
   // a table recorded with the same name answers prefix probes (TableReader::PrefixMayMatch).
   std::shared_ptr<const SliceTransform> prefix_extractor;
+  // Recorded as the table's external_file_version property (table_properties.h): non-zero
+  // only for the tables of SstFileWriter.
+  uint64_t external_file_version = 0;
 
   static TableOptions FromOptions(const Options& options) {
     TableOptions t;

@@ -19,7 +19,7 @@ struct Field {
   bool optional = false;  // written only when non-zero or non-empty
 };
 
-constexpr std::array<Field, 21> kFields = {{
+constexpr std::array<Field, 22> kFields = {{
     {"lsm.bloom-bits-per-key", &TableProperties::bloom_bits_per_key, nullptr},
     {"lsm.column-family-id", &TableProperties::column_family_id, nullptr},
     {"lsm.column-family-name", nullptr, &TableProperties::column_family_name},
@@ -27,6 +27,7 @@ constexpr std::array<Field, 21> kFields = {{
     {"lsm.compression", nullptr, &TableProperties::compression},
     {"lsm.creator", nullptr, &TableProperties::creator},
     {"lsm.data-size", &TableProperties::data_size, nullptr},
+    {"lsm.external-file-version", &TableProperties::external_file_version, nullptr, true},
     {"lsm.filter-size", &TableProperties::filter_size, nullptr},
     {"lsm.format-version", &TableProperties::format_version, nullptr},
     {"lsm.index-size", &TableProperties::index_size, nullptr},

@@ -19,6 +19,9 @@
 
 namespace lsm {
 
+// TableProperties::external_file_version of the tables SstFileWriter writes.
+inline constexpr uint64_t kExternalFileVersion = 1;
+
 struct TableProperties {
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;
@@ -45,6 +48,10 @@ struct TableProperties {
   // existed has neither and belongs to the default family: the defaults say so.
   uint64_t column_family_id = 0;
   std::string column_family_name = "default";
+  // Non-zero in a table written by lsm::SstFileWriter for DB::IngestExternalFile: the version
+  // of that convention (kExternalFileVersion). Such a table stores every entry at sequence 0;
+  // the database gives it its sequence when it ingests it.
+  uint64_t external_file_version = 0;
 
   // Appends the properties block's contents to *dst.
   void EncodeTo(std::string* dst) const;

@@ -11,13 +11,14 @@ namespace lsm {
 
 TableReader::TableReader(const TableOptions& options, std::string file_name,
                          std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
-                         BlockCache* cache)
+                         BlockCache* cache, SequenceNumber global_seqno)
     : options_(options),
       icmp_(options.comparator),
       order_(&icmp_),
       file_name_(std::move(file_name)),
       file_(std::move(file)),
       file_size_(file_size),
+      global_seqno_(global_seqno),
       cache_(cache) {
   if (cache_ != nullptr) {
     cache_id_ = cache_->NewId();
@@ -63,13 +64,14 @@ Status FindProperties(const TableLayout& layout, BlockHandle* handle) {
 
 Status TableReader::Open(const TableOptions& options, std::string file_name,
                          std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
-                         BlockCache* cache, std::unique_ptr<TableReader>* reader) {
+                         BlockCache* cache, SequenceNumber global_seqno,
+                         std::unique_ptr<TableReader>* reader) {
   reader->reset();
   TableLayout layout;
   Status s = ReadLayout(file.get(), file_name, file_size, &layout);
   if (!s.ok()) return s;
-  std::unique_ptr<TableReader> table(
-      new TableReader(options, std::move(file_name), std::move(file), file_size, cache));
+  std::unique_ptr<TableReader> table(new TableReader(options, std::move(file_name), std::move(file),
+                                                     file_size, cache, global_seqno));
   s = table->ReadMeta(layout);
   if (s.ok()) *reader = std::move(table);
   return s;
@@ -102,8 +104,8 @@ Status TableReader::ReadRangeTombstones(const BlockHandle& handle) {
         (ExtractTag(key) & 0xff) != static_cast<uint8_t>(ValueType::kRangeDeletion)) {
       return BlockCorruption(file_name_, handle.offset, "bad range tombstone");
     }
-    tombstones.push_back(
-        {std::string(ExtractUserKey(key)), std::string(it.value()), ExtractTag(key) >> 8});
+    tombstones.push_back({std::string(ExtractUserKey(key)), std::string(it.value()),
+                          global_seqno_ != 0 ? global_seqno_ : ExtractTag(key) >> 8});
   }
   if (!it.status().ok()) return WithTableContext(it.status(), file_name_);
   range_tombstones_ =
@@ -269,6 +271,9 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
   }
   const std::string_view user_key = ExtractUserKey(internal_key);
   if (!KeyMayMatch(user_key)) return Status::OK();
+  // Every entry of a table with a global sequence is at that sequence: none is visible below
+  // it. At or above it, the seek finds the key's one entry, stored at sequence 0.
+  if (global_seqno_ != 0 && (ExtractTag(internal_key) >> 8) < global_seqno_) return Status::OK();
 
   // The key's entries may go on into the blocks after the first.
   BlockIter index(index_block_.get(), order_);
@@ -286,7 +291,8 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
         return BlockCorruption(file_name_, handle.offset, "bad internal key");
       }
       if (!SameUserKey(found.user_key, user_key) ||
-          ctx->Take(found.type, found.sequence, data.value())) {
+          ctx->Take(found.type, global_seqno_ != 0 ? global_seqno_ : found.sequence,
+                    data.value())) {
         return Status::OK();
       }
     }
@@ -310,6 +316,9 @@ Status TableReader::Get(const ReadOptions& options, std::string_view internal_ke
 
 std::unique_ptr<InternalIterator> TableReader::NewIterator(
     const ReadOptions& options, std::shared_ptr<const TableReader> keep_alive) const {
+  if (global_seqno_ != 0) {
+    return std::make_unique<GlobalSeqnoIterator>(this, options, std::move(keep_alive));
+  }
   return std::make_unique<TableIterator>(this, options, std::move(keep_alive));
 }
 

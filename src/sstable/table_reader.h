@@ -65,7 +65,18 @@ class TableReader {
   // file_name names the table in messages (normally "NNNNNN.sst"). cache may be null.
   static Status Open(const TableOptions& options, std::string file_name,
                      std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache,
-                     std::unique_ptr<TableReader>* reader);
+                     std::unique_ptr<TableReader>* reader) {
+    return Open(options, std::move(file_name), std::move(file), file_size, cache,
+                /*global_seqno=*/0, reader);
+  }
+  // The same for a table whose entries are all stored at sequence 0 (an ingested table,
+  // DB::IngestExternalFile) with a global sequence number: every entry and range tombstone
+  // is then shown at `global_seqno` instead, by Get and by iterators. A table holds one entry
+  // per user key then, so seeks still find their place (the iterator adjusts the target). 0:
+  // the sequences as stored, at no extra cost.
+  static Status Open(const TableOptions& options, std::string file_name,
+                     std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache,
+                     SequenceNumber global_seqno, std::unique_ptr<TableReader>* reader);
 
   // Reads only the footer, the metaindex and the properties of a table, whatever comparator
   // it was written with: for tools and repair, to learn the comparator before opening.
@@ -137,14 +148,18 @@ class TableReader {
   const RangeTombstoneList* range_tombstones() const { return range_tombstones_.get(); }
   const std::string& file_name() const { return file_name_; }
   uint64_t file_size() const { return file_size_; }
+  // The sequence every entry is shown at; 0: each entry's own.
+  SequenceNumber global_seqno() const { return global_seqno_; }
   // Bytes pinned by the reader (index and filter).
   size_t ApproximateMemoryUsage() const;
 
  private:
   friend class TableIterator;
+  friend class GlobalSeqnoIterator;
 
   TableReader(const TableOptions& options, std::string file_name,
-              std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache);
+              std::unique_ptr<RandomAccessFile> file, uint64_t file_size, BlockCache* cache,
+              SequenceNumber global_seqno);
   // Reads and fragments the range-deletion block.
   Status ReadRangeTombstones(const BlockHandle& handle);
   Status ReadMeta(const TableLayout& layout);
@@ -167,6 +182,7 @@ class TableReader {
   const std::string file_name_;
   const std::shared_ptr<const RandomAccessFile> file_;  // pinned by in-place blocks
   const uint64_t file_size_;
+  const SequenceNumber global_seqno_;
   BlockCache* const cache_;
   uint64_t cache_id_ = 0;       // keys of data blocks
   uint64_t meta_cache_id_ = 0;  // keys of the charges for the index and filter

@@ -33,7 +33,7 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, GetContext
   if (Status s = RangeTombstones(table_cache, &tombstones); !s.ok()) return s;
   ctx->CoverWith(tombstones->Covering(user_key, ExtractTag(ikey) >> 8));
   auto search = [&](const FileMetaData& f, bool* done) -> Status {
-    Status s = table_cache->Get(options, f.number, f.file_size, key, ctx);
+    Status s = table_cache->Get(options, f.number, f.file_size, f.global_seqno, key, ctx);
     *done = !s.ok() || ctx->decided();
     return s;
   };
@@ -81,7 +81,7 @@ void Version::Prefetch(const ReadOptions& options, const std::vector<const Looku
   auto ask = [&](const FileMetaData& f) {
     if (batch.empty()) return;
     std::shared_ptr<const TableReader> reader;
-    if (table_cache->FindTable(f.number, f.file_size, &reader).ok()) {
+    if (table_cache->FindTable(f.number, f.file_size, f.global_seqno, &reader).ok()) {
       ikeys.clear();
       for (size_t i : batch) ikeys.push_back(keys[i]->internal_key());
       reader->PlanPrefetch(ikeys, &may_match, &table_handles);
@@ -153,7 +153,7 @@ void Version::AddIterators(const ReadOptions& options, TableCache* table_cache,
   for (const FileList& files : files_) {
     for (const auto& f : files) {
       if (newest != nullptr) newest->push_back(f->largest_seqno);
-      iters->push_back(table_cache->NewIterator(options, f->number, f->file_size));
+      iters->push_back(table_cache->NewIterator(options, f->number, f->file_size, f->global_seqno));
     }
   }
 }
@@ -165,7 +165,8 @@ Status Version::RangeTombstones(TableCache* table_cache, const RangeTombstoneLis
       std::vector<RangeTombstone> all;
       for (const FileList& files : files_) {
         for (const auto& f : files) {
-          Status s = table_cache->AppendRangeTombstones(f->number, f->file_size, &all);
+          Status s =
+              table_cache->AppendRangeTombstones(f->number, f->file_size, f->global_seqno, &all);
           if (!s.ok()) return s;
         }
       }

@@ -21,7 +21,11 @@ enum Tag : uint32_t {
   kColumnFamilyAdd = 9,  // the edit creates its family: the name
   kColumnFamilyDrop = 10,
   kMaxColumnFamily = 11,
-  kGroupMember = 12,      // one edit of a group: the edit's encoding, length-prefixed
+  kGroupMember = 12,  // one edit of a group: the edit's encoding, length-prefixed
+  // kNewFileWithTime's fields, then the global sequence number of an ingested table. A release
+  // that does not know the tag refuses the MANIFEST (an unknown tag) rather than reading the
+  // table's entries at sequence 0.
+  kNewIngestedFile = 13,
   kCommitMetadata = 14,   // the group is a commit: its metadata, length-prefixed
   kRecoverToCommit = 15,  // recovery of the MANIFEST goes back to its last commit
   kTtl = 16,              // the family's values carry their write time (no value)
@@ -90,7 +94,9 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutVarint64(dst, number);
   }
   for (const auto& [level, f] : new_files_) {
-    PutVarint32(dst, f.newest_write_time == 0 ? kNewFile : kNewFileWithTime);
+    PutVarint32(dst, f.global_seqno != 0        ? kNewIngestedFile
+                     : f.newest_write_time == 0 ? kNewFile
+                                                : kNewFileWithTime);
     PutVarint32(dst, static_cast<uint32_t>(level));
     PutVarint64(dst, f.number);
     PutVarint64(dst, f.file_size);
@@ -98,7 +104,8 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutLengthPrefixed(dst, f.largest);
     PutVarint64(dst, f.smallest_seqno);
     PutVarint64(dst, f.largest_seqno);
-    if (f.newest_write_time != 0) PutVarint64(dst, f.newest_write_time);
+    if (f.newest_write_time != 0 || f.global_seqno != 0) PutVarint64(dst, f.newest_write_time);
+    if (f.global_seqno != 0) PutVarint64(dst, f.global_seqno);
   }
 }
 
@@ -196,14 +203,18 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
         break;
       }
       case kNewFile:
-      case kNewFileWithTime: {
+      case kNewFileWithTime:
+      case kNewIngestedFile: {
         int level;
         FileMetaData f;
         if (GetLevel(&input, &level) && GetVarint64(&input, &f.number) &&
             GetVarint64(&input, &f.file_size) && GetInternalKey(&input, &f.smallest) &&
             GetInternalKey(&input, &f.largest) && GetVarint64(&input, &f.smallest_seqno) &&
             GetVarint64(&input, &f.largest_seqno) && f.smallest_seqno <= f.largest_seqno &&
-            (tag == kNewFile || GetVarint64(&input, &f.newest_write_time))) {
+            (tag == kNewFile || GetVarint64(&input, &f.newest_write_time)) &&
+            (tag != kNewIngestedFile ||
+             (GetVarint64(&input, &f.global_seqno) && f.global_seqno != 0 &&
+              f.global_seqno <= kMaxSequenceNumber))) {
           new_files_.emplace_back(level, std::move(f));
         } else {
           bad = "new file";
@@ -283,6 +294,7 @@ std::string VersionEdit::DebugString() const {
     absl::StrAppendFormat(&r, "\n  add L%d %06u.sst %u bytes seq [%u, %u]", level, f.number,
                           f.file_size, f.smallest_seqno, f.largest_seqno);
     if (f.newest_write_time != 0) absl::StrAppendFormat(&r, " written %u", f.newest_write_time);
+    if (f.global_seqno != 0) absl::StrAppendFormat(&r, " ingested global seq %u", f.global_seqno);
     if (ok) {
       absl::StrAppendFormat(&r, " keys ['%s' @ %u .. '%s' @ %u]", Escape(s.user_key), s.sequence,
                             Escape(l.user_key), l.sequence);

@@ -41,6 +41,11 @@ struct FileMetaData {
   // Unix seconds when the file's newest entry was written (its flush, or the newest input of
   // the compaction that wrote it); 0 when unknown. FIFO compaction's age limit reads it.
   uint64_t newest_write_time = 0;
+  // An ingested table (DB::IngestExternalFile), whose entries are stored at sequence 0: the
+  // sequence the database gave them, which the table's reader shows them at (and which
+  // smallest_seqno, largest_seqno and the keys above carry). 0 for every other table; a
+  // compaction's outputs hold their entries' sequences themselves.
+  SequenceNumber global_seqno = 0;
 
   friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
 };

@@ -133,6 +133,24 @@ void WorkloadTest::EveryWorkload(int families) {
   EXPECT_EQ(r.ops, 1u);
   EXPECT_EQ(distinct(), 1u);
 
+  // A bulk load: LevelDB has none, and it loads one column family only.
+  if (GetParam() == "leveldb" || families > 1) {
+    ran.insert("fillseqingest");
+    WorkloadResult refused;
+    const lsm::Status s = runner.Run("fillseqingest", &refused);
+    EXPECT_TRUE(GetParam() == "leveldb" ? s.IsNotSupported() : s.IsInvalidArgument())
+        << s.ToString();
+  } else {
+    r = run("fillseqingest");
+    EXPECT_EQ(r.ops, 1000u);
+    EXPECT_EQ(r.counters.writes, 1000u);
+    EXPECT_EQ(r.bytes, 1000u * (16 + 100));
+    EXPECT_EQ(r.user_bytes_written, 1000u * (16 + 100));
+    EXPECT_EQ(distinct(), 1000u);
+    EXPECT_FALSE(fs::exists(config.db + ".ingest"));  // the staging directory is removed
+  }
+  EXPECT_FALSE(fs::exists(config.db + ".ingest"));
+
   r = run("fillbatch");
   EXPECT_EQ(r.ops, 1000u);
   EXPECT_EQ(distinct(), 1000u);

@@ -17,6 +17,7 @@
 //                        its own options, shape and running compactions; the first is
 //                        "default")
 //   pick-any [now=SECONDS]  the most urgent compaction of any family (PickAcrossFamilies)
+//   ingest SMALLEST LARGEST  the level PickIngestLevel gives a table covering those user keys
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
@@ -120,6 +121,10 @@ class PickerFixture {
           static_cast<int>(ToNumber(words[2])), begin ? &*begin : nullptr, end ? &*end : nullptr));
     }
     if (cmd == "full") return Show(PickFullCompaction(*version(), cur_->options));
+    if (cmd == "ingest") {
+      return {absl::StrFormat("L%d", PickIngestLevel(*version(), icmp_, cur_->options,
+                                                     cur_->running, words.at(1), words.at(2)))};
+    }
     if (cmd == "targets") {
       const LevelTargets t = ComputeLevelTargets(*version(), cur_->options);
       std::string s = absl::StrFormat("base L%d:", t.base_level);

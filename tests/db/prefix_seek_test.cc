@@ -12,6 +12,7 @@
 
 #include "lsm/db.h"
 #include "lsm/slice_transform.h"
+#include "lsm/sst_file_writer.h"
 #include "src/util/random.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -258,6 +259,26 @@ TEST_F(PrefixSeekTest, TablesOfAnotherOrNoExtractorAreReadCorrectly) {
   it = db_->NewIterator(ro);
   EXPECT_EQ(Forward(it.get(), "p013"), ModelForward("p013"));
   EXPECT_EQ(Backward(it.get(), "p013-999"), ModelBackward("p013-999"));
+}
+
+TEST_F(PrefixSeekTest, IngestedTablesAnswerPrefixSeeks) {
+  ASSERT_NO_FATAL_FAILURE(Open());
+  ASSERT_NO_FATAL_FAILURE(Put("p100-000", "old"));
+  SstFileWriter writer(options_);
+  ASSERT_TRUE(writer.Open("/ingest.sst").ok());
+  for (const char* key : {"p100-000", "p100-001", "p300-000", "p300-001"}) {
+    ASSERT_TRUE(writer.Put(key, "ingested").ok());
+    model_[key] = "ingested";
+  }
+  ASSERT_TRUE(writer.Finish().ok());
+  ASSERT_TRUE(db_->IngestExternalFile({"/ingest.sst"}, IngestExternalFileOptions()).ok());
+  ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<Iterator> it = db_->NewIterator(ro);
+  EXPECT_EQ(Forward(it.get(), "p100"), "p100-000=ingested;p100-001=ingested;");
+  EXPECT_EQ(Forward(it.get(), "p200"), "");
+  EXPECT_EQ(Forward(it.get(), "p300-0005"), "p300-001=ingested;");
+  EXPECT_EQ(Backward(it.get(), "p300-999"), ModelBackward("p300-999"));
 }
 
 TEST_F(PrefixSeekTest, OptionsAreCheckedAndRecorded) {

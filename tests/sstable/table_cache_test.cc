@@ -44,7 +44,7 @@ class TableCacheTest : public testing::Test {
     LookupKey lk(user, kMaxSequenceNumber);
     std::string value;
     GetContext ctx(nullptr, user, &value);
-    ASSERT_TRUE(cache->Get(ReadOptions(), n, Size(n), lk, &ctx).ok());
+    ASSERT_TRUE(cache->Get(ReadOptions(), n, Size(n), 0, lk, &ctx).ok());
     ASSERT_EQ(ctx.state(), GetContext::State::kFound);
     ASSERT_EQ(value, "v" + std::to_string(n * 1000 + i));
   }
@@ -79,21 +79,21 @@ TEST_F(TableCacheTest, KeepsAtMostMaxOpenFiles) {
 TEST_F(TableCacheTest, LeastRecentlyUsedIsClosedFirst) {
   TableCache cache(kDir, TableOptions(), fs_, nullptr, 2);
   std::shared_ptr<const TableReader> r1, r1_again, r2, r3;
-  ASSERT_TRUE(cache.FindTable(1, Size(1), &r1).ok());
-  ASSERT_TRUE(cache.FindTable(2, Size(2), &r2).ok());
-  ASSERT_TRUE(cache.FindTable(1, Size(1), &r1_again).ok());  // 1 is now the most recent
+  ASSERT_TRUE(cache.FindTable(1, Size(1), 0, &r1).ok());
+  ASSERT_TRUE(cache.FindTable(2, Size(2), 0, &r2).ok());
+  ASSERT_TRUE(cache.FindTable(1, Size(1), 0, &r1_again).ok());  // 1 is now the most recent
   EXPECT_EQ(r1, r1_again);
-  ASSERT_TRUE(cache.FindTable(3, Size(3), &r3).ok());  // closes 2
+  ASSERT_TRUE(cache.FindTable(3, Size(3), 0, &r3).ok());  // closes 2
   std::shared_ptr<const TableReader> r;
-  ASSERT_TRUE(cache.FindTable(1, Size(1), &r).ok());
+  ASSERT_TRUE(cache.FindTable(1, Size(1), 0, &r).ok());
   EXPECT_EQ(r, r1);
-  ASSERT_TRUE(cache.FindTable(2, Size(2), &r).ok());
+  ASSERT_TRUE(cache.FindTable(2, Size(2), 0, &r).ok());
   EXPECT_NE(r, r2);  // reopened
 }
 
 TEST_F(TableCacheTest, IteratorOutlivesEviction) {
   TableCache cache(kDir, TableOptions(), fs_, &block_cache_, 2);
-  std::unique_ptr<InternalIterator> it = cache.NewIterator(ReadOptions(), 1, Size(1));
+  std::unique_ptr<InternalIterator> it = cache.NewIterator(ReadOptions(), 1, Size(1), 0);
   it->SeekToFirst();
   ASSERT_TRUE(it->Valid());
   cache.Evict(1);
@@ -104,7 +104,7 @@ TEST_F(TableCacheTest, IteratorOutlivesEviction) {
 
 TEST_F(TableCacheTest, FailedOpensAreReportedAndRetried) {
   TableCache cache(kDir, TableOptions(), fs_, nullptr, 4);
-  auto missing = cache.NewIterator(ReadOptions(), 99, 1000);
+  auto missing = cache.NewIterator(ReadOptions(), 99, 1000, 0);
   missing->SeekToFirst();
   EXPECT_FALSE(missing->Valid());
   EXPECT_FALSE(missing->status().ok());
@@ -117,7 +117,7 @@ TEST_F(TableCacheTest, FailedOpensAreReportedAndRetried) {
   LookupKey lk("t4-k1000", kMaxSequenceNumber);
   std::string value;
   GetContext ctx(nullptr, lk.user_key(), &value);
-  EXPECT_TRUE(cache.Get(ReadOptions(), 4, Size(4), lk, &ctx).IsCorruption());
+  EXPECT_TRUE(cache.Get(ReadOptions(), 4, Size(4), 0, lk, &ctx).IsCorruption());
   EXPECT_EQ(cache.size(), 0u);
   fs_->SetContents(TableFileName(kDir, 4), good);
   ExpectGet(&cache, 4, 0);
@@ -133,7 +133,7 @@ TEST_F(TableCacheTest, ConcurrentReaders) {
       for (int op = 0; op < 300; op++) {
         const uint64_t n = 1 + rnd.Uniform(kTables);
         if (rnd.OneIn(10)) {
-          auto it = cache.NewIterator(ReadOptions(), n, Size(n));
+          auto it = cache.NewIterator(ReadOptions(), n, Size(n), 0);
           ExpectScan(it.get(), n);
         } else if (rnd.OneIn(20)) {
           cache.Evict(n);

@@ -349,5 +349,97 @@ TEST(TableTest, UncompressedBlocksOfMappedFilesAreReadInPlace) {
   }
 }
 
+// A table whose entries are stored at sequence 0 (an ingested one), opened with a global
+// sequence: every entry and tombstone shows at it, Get sees nothing below it, and seeks in both
+// directions land where they would in a table that stored that sequence.
+TEST(TableTest, GlobalSeqnoShowsEveryEntryAtIt) {
+  constexpr SequenceNumber kGlobal = 100;
+  MemFileSystem fs;
+  TableOptions options;
+  options.block_size = 256;
+  options.block_restart_interval = 4;
+  std::vector<Entry> stored, shown;
+  for (int i = 0; i < 300; i += 2) {
+    const ValueType type = i % 10 == 4 ? ValueType::kDeletion : ValueType::kValue;
+    const std::string user = Key(i);
+    const std::string value = type == ValueType::kValue ? "v" + std::to_string(i) : "";
+    stored.push_back({IKey(user, 0, type), value});
+    shown.push_back({IKey(user, kGlobal, type), value});
+  }
+  {
+    std::unique_ptr<WritableFile> file;
+    ASSERT_TRUE(fs.NewWritableFile(kPath, &file).ok());
+    TableBuilder builder(options, file.get());
+    for (const Entry& e : stored) builder.Add(e.key, e.value);
+    builder.AddRangeTombstone({Key(50), Key(60), 0});
+    ASSERT_TRUE(builder.Finish().ok());
+    ASSERT_TRUE(file->Close().ok());
+  }
+  uint64_t size = 0;
+  ASSERT_TRUE(fs.GetFileSize(kPath, &size).ok());
+  std::unique_ptr<RandomAccessFile> file;
+  ASSERT_TRUE(fs.NewRandomAccessFile(kPath, &file).ok());
+  std::unique_ptr<TableReader> table;
+  ASSERT_TRUE(
+      TableReader::Open(options, kName, std::move(file), size, nullptr, kGlobal, &table).ok());
+  EXPECT_EQ(table->global_seqno(), kGlobal);
+  Random rnd(TestSeed());
+  CheckTable(*table, shown, &rnd, ReadOptions());
+  ASSERT_NE(table->range_tombstones(), nullptr);
+  ASSERT_EQ(table->range_tombstones()->tombstones().size(), 1u);
+  EXPECT_EQ(table->range_tombstones()->tombstones()[0].seq, kGlobal);
+
+  // Seeks against the model of the shown keys, with targets on, between and beyond them, at
+  // sequences below, at and above the global one.
+  const InternalKeyComparator icmp(BytewiseComparator());
+  auto it = table->NewIterator(ReadOptions());
+  for (int i = -1; i < 302; i++) {
+    for (SequenceNumber seq : {SequenceNumber{0}, SequenceNumber{1}, kGlobal - 1, kGlobal,
+                               kGlobal + 1, kMaxSequenceNumber}) {
+      for (ValueType type : {ValueType::kDeletion, ValueType::kValue, kValueTypeForSeek}) {
+        const std::string target = IKey(i < 0 ? "" : Key(i), seq, type);
+        SCOPED_TRACE(testing::Message() << i << " @ " << seq << " type " << int(type));
+        auto lower = std::lower_bound(
+            shown.begin(), shown.end(), target,
+            [&](const Entry& e, const std::string& t) { return icmp.Compare(e.key, t) < 0; });
+        it->Seek(target);
+        ASSERT_EQ(it->Valid(), lower != shown.end());
+        if (it->Valid()) {
+          ASSERT_EQ(it->key(), lower->key);
+        }
+        auto upper = std::upper_bound(
+            shown.begin(), shown.end(), target,
+            [&](const std::string& t, const Entry& e) { return icmp.Compare(t, e.key) < 0; });
+        it->SeekForPrev(target);
+        ASSERT_EQ(it->Valid(), upper != shown.begin());
+        if (it->Valid()) {
+          ASSERT_EQ(it->key(), std::prev(upper)->key);
+        }
+      }
+    }
+  }
+  ASSERT_TRUE(it->status().ok()) << it->status().ToString();
+
+  // Get sees the entries from the global sequence on.
+  std::string value;
+  GetState state;
+  ASSERT_TRUE(table->Get(ReadOptions(), LookupKey(Key(2), kGlobal - 1), &state, &value).ok());
+  EXPECT_EQ(state, GetState::kNotFound);
+  ASSERT_TRUE(table->Get(ReadOptions(), LookupKey(Key(2), kGlobal), &state, &value).ok());
+  EXPECT_EQ(state, GetState::kFound);
+  EXPECT_EQ(value, "v2");
+  ASSERT_TRUE(
+      table->Get(ReadOptions(), LookupKey(Key(4), kMaxSequenceNumber), &state, &value).ok());
+  EXPECT_EQ(state, GetState::kDeleted);
+  ASSERT_TRUE(
+      table->Get(ReadOptions(), LookupKey(Key(3), kMaxSequenceNumber), &state, &value).ok());
+  EXPECT_EQ(state, GetState::kNotFound);
+
+  // Without a global sequence the same table reads as stored.
+  ASSERT_TRUE(OpenTable(&fs, kPath, options, nullptr, &table).ok());
+  CheckTable(*table, stored, &rnd, ReadOptions());
+  EXPECT_EQ(table->range_tombstones()->tombstones()[0].seq, 0u);
+}
+
 }  // namespace
 }  // namespace lsm

@@ -14,6 +14,7 @@
 #include "lsm/column_family.h"
 #include "lsm/db.h"
 #include "lsm/merge_operator.h"
+#include "lsm/sst_file_writer.h"
 #include "lsm/write_batch.h"
 #include "src/version/version_edit.h"
 #include "src/wal/log_writer.h"
@@ -116,7 +117,7 @@ TEST_F(CliTest, CliHelpAndUsage) {
   for (const char* c :
        {"sst scan", "sst props", "sst verify", "sst layout", "sst recompress", "wal dump",
         "manifest dump", "db get", "db put", "db delete", "db scan", "db stats", "db options",
-        "db compact", "db verify", "db repair", "db checkpoint", "db cf"}) {
+        "db compact", "db verify", "db repair", "db checkpoint", "db ingest", "db cf"}) {
     Result r = Lsm(std::string(c) + " --help");
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_NE(r.out.find(std::string("usage: lsm ") + c), std::string::npos) << r.out;
@@ -550,6 +551,62 @@ TEST_F(CliTest, CliDbCheckpoint) {
   r = Lsm("db checkpoint " + dir_.path() + "/nodb " + dir_.path() + "/ckpt4");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_FALSE(fs::exists(dir_.path() + "/ckpt4"));
+}
+
+// db ingest: files written by SstFileWriter added in one call, copied or moved; the MANIFEST
+// dump shows their global sequence; a refused file leaves the database as it was.
+TEST_F(CliTest, CliDbIngest) {
+  const std::string foreign = Copy(sst_, "foreign.sst", [](std::string*) {});
+  auto write = [&](const std::string& name, const std::vector<std::string>& keys) {
+    const std::string path = dir_.path() + "/" + name;
+    SstFileWriter writer{Options()};
+    EXPECT_TRUE(writer.Open(path).ok());
+    for (const std::string& k : keys) EXPECT_TRUE(writer.Put(k, "ingested-" + k).ok());
+    EXPECT_TRUE(writer.Finish().ok());
+    return path;
+  };
+  const std::string one = write("one.sst", {"key001", "key002"});
+  const std::string two = write("two.sst", {"zz1", "zz2"});
+  Result r = Lsm("db ingest " + db_ + " " + one + " " + two);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("OK: ingested 2 files into column family 'default' (copied); files per "
+                       "level: L0 3, L6 1; last sequence "),
+            std::string::npos)
+      << r.out;
+  EXPECT_TRUE(fs::exists(one));
+  EXPECT_EQ(Lsm("db get " + db_ + " key001").out, "ingested-key001\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " zz2").out, "ingested-zz2\n");
+  EXPECT_EQ(Lsm("db get " + db_ + " key003").out, "value3\n");
+  r = Lsm("manifest dump " + db_);
+  EXPECT_NE(r.out.find(" ingested global seq "), std::string::npos) << r.out;
+
+  const std::string three = write("three.sst", {"key050"});
+  r = Lsm("db ingest " + db_ + " " + three + " --move --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("{\"op\": \"ingest\", \"dir\": \"" + db_ +
+                       "\", \"cf\": \"default\", \"files\": [\"" + three +
+                       "\"], \"moved\": true, \"files_at_level\": ["),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(three));
+  EXPECT_EQ(Lsm("db get " + db_ + " key050").out, "ingested-key050\n");
+
+  // Refused: overlapping files, a table of the database itself, a missing file.
+  const std::string expected = Lsm("db scan " + db_).out;
+  const std::string four = write("four.sst", {"a", "c"});
+  const std::string five = write("five.sst", {"b"});
+  r = Lsm("db ingest " + db_ + " " + four + " " + five);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("overlap"), std::string::npos) << r.out;
+  r = Lsm("db ingest " + db_ + " " + foreign);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("not an external table"), std::string::npos) << r.out;
+  r = Lsm("db ingest " + db_ + " " + dir_.path() + "/missing.sst");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("missing.sst"), std::string::npos) << r.out;
+  EXPECT_EQ(Lsm("db scan " + db_).out, expected);
+  EXPECT_EQ(Lsm("db ingest " + db_).code, 2);  // no FILE
+  EXPECT_EQ(Lsm("db ingest " + db_ + " " + four + " --cf nope").code, 1);
 }
 
 // The MANIFEST-* and CURRENT files of a directory.

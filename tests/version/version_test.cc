@@ -26,6 +26,19 @@ FileMetaData File(uint64_t number, std::string_view smallest, std::string_view l
                       .largest_seqno = seq + 1};
 }
 
+// An ingested table (DB::IngestExternalFile): every key at its global sequence.
+FileMetaData Ingested(uint64_t number, std::string_view smallest, std::string_view largest,
+                      SequenceNumber seq) {
+  return FileMetaData{.number = number,
+                      .file_size = 1000 + number,
+                      .smallest = IKey(smallest, seq),
+                      .largest = IKey(largest, seq),
+                      .smallest_seqno = seq,
+                      .largest_seqno = seq,
+                      .newest_write_time = 1'700'000'001,
+                      .global_seqno = seq};
+}
+
 VersionEdit SampleEdit() {
   VersionEdit edit;
   edit.SetComparatorName("lsm.BytewiseComparator");
@@ -37,6 +50,7 @@ VersionEdit SampleEdit() {
   FileMetaData timed = File(22, "p", "q", 9);
   timed.newest_write_time = 1'700'000'000;
   edit.AddFile(4, timed);
+  edit.AddFile(5, Ingested(23, "r", "s", 11));
   edit.RemoveFile(1, 7);
   return edit;
 }
@@ -51,11 +65,32 @@ TEST(VersionEditTest, RoundTrip) {
   decoded.EncodeTo(&again);
   EXPECT_EQ(again, encoded);
   EXPECT_EQ(decoded.log_number(), 12u);
-  EXPECT_EQ(decoded.new_files().size(), 3u);
+  EXPECT_EQ(decoded.new_files().size(), 4u);
   EXPECT_EQ(decoded.new_files()[1].second, File(21, "n", "z", 7));
   EXPECT_EQ(decoded.new_files()[2].second.newest_write_time, 1'700'000'000u);
+  EXPECT_EQ(decoded.new_files()[2].second.global_seqno, 0u);
+  EXPECT_EQ(decoded.new_files()[3].second, Ingested(23, "r", "s", 11));
   EXPECT_NE(decoded.DebugString().find("add L3 000021.sst"), std::string::npos);
   EXPECT_NE(decoded.DebugString().find("written 1700000000"), std::string::npos);
+  EXPECT_NE(decoded.DebugString().find("add L5 000023.sst 1023 bytes seq [11, 11] written "
+                                       "1700000001 ingested global seq 11"),
+            std::string::npos)
+      << decoded.DebugString();
+}
+
+// An ingested table's edit field (tag 13) carries its global sequence, which is never 0.
+TEST(VersionEditTest, IngestedFileField) {
+  VersionEdit edit;
+  edit.AddFile(6, Ingested(30, "a", "b", 5));
+  std::string encoded;
+  edit.EncodeTo(&encoded);
+  ASSERT_EQ(encoded[0], 13);
+  ASSERT_EQ(encoded.back(), 5);  // the global sequence, last
+  VersionEdit decoded;
+  ASSERT_TRUE(decoded.DecodeFrom(encoded).ok());
+  EXPECT_EQ(decoded.new_files()[0].second.global_seqno, 5u);
+  encoded.back() = 0;
+  EXPECT_TRUE(decoded.DecodeFrom(encoded).IsCorruption());
 }
 
 TEST(VersionEditTest, EncodingMatchesTheDocumentedExample) {

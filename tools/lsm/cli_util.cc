@@ -77,8 +77,10 @@ int ParseArgs(const std::vector<std::string>& argv, const FlagSpec& spec, const 
       return UsageError("unknown option '--" + name + "'", usage);
     }
   }
-  if (args->positional_.size() != spec.positionals) {
-    return UsageError(absl::StrFormat("expected %u argument%s, got %u", spec.positionals,
+  if (args->positional_.size() < spec.positionals ||
+      (!spec.more_positionals && args->positional_.size() > spec.positionals)) {
+    return UsageError(absl::StrFormat("expected %s%u argument%s, got %u",
+                                      spec.more_positionals ? "at least " : "", spec.positionals,
                                       spec.positionals == 1 ? "" : "s", args->positional_.size()),
                       usage);
   }

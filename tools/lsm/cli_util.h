@@ -35,6 +35,8 @@ struct FlagSpec {
   std::vector<std::string> value_flags;  // take a value: --name=V or --name V
   std::vector<std::string> bool_flags;   // take none
   size_t positionals = 1;
+  // At least `positionals` positional arguments, and any number more.
+  bool more_positionals = false;
 };
 
 // A parsed command line: positional arguments in order and flags by name.
@@ -56,7 +58,7 @@ class Args {
 // Parses argv (the words after the subcommand name). Returns -1 when the command should run;
 // otherwise the exit code to return at once: kExitOk after printing `usage` for --help,
 // kExitUsage after printing an error and `usage` for an unknown or malformed flag or another
-// number of positional arguments than spec.positionals.
+// number of positional arguments than spec.positionals (fewer, with spec.more_positionals).
 int ParseArgs(const std::vector<std::string>& argv, const FlagSpec& spec, const char* usage,
               Args* args);
 

@@ -41,6 +41,7 @@ int DbVerify(const Words& words);
 int DbRepair(const Words& words);
 int DbCheckpoint(const Words& words);
 int DbCommitted(const Words& words);
+int DbIngest(const Words& words);
 // `lsm db cf list|create|drop`: the first word names the operation.
 int DbCf(const Words& words);
 

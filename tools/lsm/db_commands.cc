@@ -1,7 +1,8 @@
 // lsm db get | put | delete | scan | stats | options | compact | verify | repair | checkpoint |
-// committed | cf: a closed database through the public API (include/lsm/db.h, checkpoint.h).
-// Nothing here reads a file format directly. Every command opens the database with all its column
-// families; --cf NAME picks the one get, put, delete, scan, stats and compact act on.
+// committed | ingest | cf: a closed database through the public API (include/lsm/db.h,
+// checkpoint.h). Nothing here reads a file format directly. Every command opens the database with
+// all its column families; --cf NAME picks the one get, put, delete, scan, stats, compact and
+// ingest act on.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -76,6 +77,17 @@ constexpr char kCommittedUsage[] =
     "usage: lsm db committed DIR [--hex] [--json]\n"
     "  Prints the metadata of the database's last commit (FlushOptions::commit_metadata, read\n"
     "  with DB::GetCommittedMetadata). Exit 1 if the database was never committed.\n";
+
+constexpr char kIngestUsage[] =
+    "usage: lsm db ingest DIR FILE... [--cf NAME] [--move] [--json]\n"
+    "  Adds the table files FILE..., written by lsm::SstFileWriter, to the column family in one\n"
+    "  call (DB::IngestExternalFile): each goes to the deepest level it fits, all at one new\n"
+    "  sequence number, so they override what the database held for their keys. The files are\n"
+    "  copied; --move hard-links them instead and removes the originals. Every file is read\n"
+    "  and checked first. Prints the table files per level after. Exit 1 if a file is refused\n"
+    "  (missing, damaged, unsorted, not from SstFileWriter, of another comparator, or\n"
+    "  overlapping another FILE) or the database does not open; the database is then\n"
+    "  unchanged.\n";
 
 constexpr char kCfUsage[] =
     "usage: lsm db cf list DIR [--json]\n"
@@ -613,6 +625,45 @@ int DbCheckpoint(const Words& words) {
     absl::PrintF("OK: checkpoint %s: %u tables, %u added, %u removed%s; last sequence %u\n", out,
                  info.tables.size(), info.added.size(), info.removed.size(),
                  options.base.empty() ? "" : " since " + options.base, info.last_sequence);
+  }
+  return session.Finish(kExitOk);
+}
+
+int DbIngest(const Words& words) {
+  Args args;
+  FlagSpec spec{{"cf"}, {"move"}};
+  spec.more_positionals = true;
+  if (int rc = Parse(words, spec, kIngestUsage, 2, &args); rc >= 0) return rc;
+  const std::string& dir = args.positional()[0];
+  const std::vector<std::string> files(args.positional().begin() + 1, args.positional().end());
+  Session session;
+  if (int rc = session.Open(dir, Session::Mode::kWrite); rc != kExitOk) return rc;
+  DB* db = session.db();
+  ColumnFamilyHandle* cf;
+  if (int rc = session.Family(args, &cf); rc != kExitOk) return session.Finish(rc);
+  IngestExternalFileOptions options;
+  options.move_files = args.Has("move");
+  Status s = db->IngestExternalFile(cf, files, options);
+  if (!s.ok()) return session.Finish(Fail("cannot ingest into " + dir, s));
+  const bool json = args.Has("json");
+  if (json) {
+    std::string list;
+    for (const std::string& f : files) {
+      absl::StrAppendFormat(&list, "%s%s", list.empty() ? "" : ", ", JsonString(f));
+    }
+    absl::PrintF(
+        "{\"op\": \"ingest\", \"dir\": %s, \"cf\": %s, \"files\": [%s], \"moved\": %s, "
+        "\"files_at_level\": %s, \"last_sequence\": %u, \"status\": \"OK\"}\n",
+        JsonString(dir), JsonString(Escape(cf->GetName())), list,
+        options.move_files ? "true" : "false", FilesPerLevel(db, cf, true),
+        db->GetLatestSequenceNumber());
+  } else {
+    absl::PrintF(
+        "OK: ingested %u file%s into column family '%s' (%s); files per level: %s; "
+        "last sequence %u\n",
+        files.size(), files.size() == 1 ? "" : "s", Escape(cf->GetName()),
+        options.move_files ? "moved" : "copied", FilesPerLevel(db, cf, false),
+        db->GetLatestSequenceNumber());
   }
   return session.Finish(kExitOk);
 }

@@ -135,9 +135,10 @@ std::string EditJson(const VersionEdit& e) {
     const bool ok = ParseInternalKey(f.smallest, &a) && ParseInternalKey(f.largest, &b);
     absl::StrAppendFormat(&r,
                           "%s{\"level\": %d, \"file\": %u, \"size\": %u, \"smallest_seqno\": %u, "
-                          "\"largest_seqno\": %u, \"smallest_key\": %s, \"largest_key\": %s}",
+                          "\"largest_seqno\": %u, \"global_seqno\": %u, \"smallest_key\": %s, "
+                          "\"largest_key\": %s}",
                           i == 0 ? "" : ", ", level, f.number, f.file_size, f.smallest_seqno,
-                          f.largest_seqno, JsonString(ok ? Escape(a.user_key) : ""),
+                          f.largest_seqno, f.global_seqno, JsonString(ok ? Escape(a.user_key) : ""),
                           JsonString(ok ? Escape(b.user_key) : ""));
   }
   return r + "]}";

@@ -47,6 +47,7 @@ constexpr Command kCommands[] = {
     {"db", "repair", DbRepair, "rebuild a lost or damaged MANIFEST from the tables and logs"},
     {"db", "checkpoint", DbCheckpoint, "make an openable copy of the database (linked tables)"},
     {"db", "committed", DbCommitted, "print the metadata of the last commit"},
+    {"db", "ingest", DbIngest, "add table files written by SstFileWriter (bulk load)"},
     {"db", "cf", DbCf, "list, create or drop column families"},
 };
 
