@@ -425,6 +425,7 @@ class DBImpl final : public DB {
   // The rest of "lsm.stats": memtables, flushes, compactions, stalls, sequence, error.
   std::string StatsText(const Family& family) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // "lsm.memory": the budget, its databases, the block cache and this database's memtables.
+  // Reports this database's figures to the budget first.
   std::string MemoryText() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string dbname_;

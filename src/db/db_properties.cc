@@ -215,6 +215,7 @@ std::string DBImpl::StatsText(const Family& family) {
 }
 
 std::string DBImpl::MemoryText() {
+  ReportMemory();  // this database's figures, as of now
   std::string text;
   if (budget_ != nullptr) {
     const MemoryBudget::Usage u = budget_->breakdown();

@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <latch>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -379,6 +378,7 @@ TEST_F(MemoryBudgetTest, RandomFlushFailuresNeverHang) {
       },
       std::chrono::seconds(240),
       [&] { return Text(a.db.get(), "lsm.memory") + Text(a.db.get(), "lsm.stats"); });
+  EXPECT_GT(fault->InjectedErrors(FaultOp::kWrite, ".sst"), 0u);
   EXPECT_EQ(b_errors.load(), 0);
   fault->ClearErrorRules();
   if (a_errors.load() > 0) {
