@@ -52,7 +52,7 @@ constexpr size_t kBudgetBytes = size_t{256} << 20;
 // flush and compaction buffers (table builders, io_uring write buffers), threads, and the
 // allocator's free lists. Measured 8 to 12 MiB.
 constexpr size_t kEngineOverhead = size_t{32} << 20;
-// The same under glibc's default arenas: measured 80 to 110 MiB on two cores (16 arenas), of
+// The same under glibc's default arenas: measured 70 to 110 MiB on two cores (16 arenas), of
 // which all but the engine's own is free memory the arenas keep: the writers' and background
 // threads' arenas keep what the memtables and flushes freed while the readers' arenas fill the
 // block cache.
