@@ -66,6 +66,12 @@ struct EngineOptions {
   // lsm, RocksDB: bytes of memtables of all families together at which the largest is
   // flushed; 0: no such limit.
   size_t db_write_buffer_size = 0;
+  // lsm, RocksDB: bytes of one limit on the memtables and the block cache together
+  // (--memory_budget_mb); 0: none, cache_size sizes the cache. lsm: a MemoryBudget of this
+  // many bytes (memtable share half of it). RocksDB: an LRU cache of this many bytes shared
+  // by a WriteBufferManager of half of it that charges its memtables to the cache (stalling
+  // writes at its limit) and by the tables, which put their index and filter blocks in it.
+  size_t memory_budget = 0;
   // The memtable index: "skip_list" or "btree" (lsm only); empty keeps the engine's default.
   std::string memtablerep;
   // lsm: write the WAL through a memory map (lsm::Options::wal_mmap).
@@ -300,6 +306,8 @@ class Engine {
   virtual std::string Version() const = 0;
   // The property holding the engine's statistics ("leveldb.stats", ...).
   virtual std::string_view stats_property() const = 0;
+  // How the engine applies EngineOptions::memory_budget, for the header; "" where it has none.
+  virtual std::string_view memory_budget_setup() const { return ""; }
 
   // InvalidArgument naming the flag when this engine cannot honour `options` (e.g. LevelDB
   // and --disable_wal).

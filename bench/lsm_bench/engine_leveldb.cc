@@ -165,6 +165,11 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--db_write_buffer_size: not supported by --engine=leveldb (LevelDB has one memtable)");
     }
+    if (options.memory_budget != 0) {
+      return lsm::Status::InvalidArgument(
+          "--memory_budget_mb: not supported by --engine=leveldb (LevelDB cannot charge its "
+          "memtable to its cache)");
+    }
     if (options.num_column_families > 1) {
       return lsm::Status::InvalidArgument(
           absl::StrFormat("--num_column_families=%d: not supported by --engine=leveldb (LevelDB "

@@ -1,6 +1,8 @@
 // The lsm adapter, driving the public API of include/lsm. Option mapping: --compression_type
 // none|lz4|zstd (snappy is refused), --bloom_bits -> bloom_bits_per_key (<= 0: none),
-// --cache_size -> block_cache_bytes, --write_buffer_size, --db_write_buffer_size, --block_size,
+// --cache_size -> block_cache_bytes, --memory_budget_mb -> memory_budget (a MemoryBudget of that
+// size, its memtable share half, whose block cache replaces --cache_size), --write_buffer_size,
+// --db_write_buffer_size, --block_size,
 // --open_files -> max_open_files, --max_background_jobs (at least 2: one flush and one compaction
 // thread),
 // --compaction_style -> compaction_style (FIFO keeps lsm's default size limit, 1 GiB, as
@@ -24,9 +26,9 @@
 // batch with the range deletion in every family. NewIterator() chains the families'
 // iterators (FamilyChainIterator: readseq reads every key; a Seek looks in the target's
 // family). CompactRange() and WaitForCompaction() act on every family; GetProperty sums a
-// numeric property over the families (the block cache's and snapshot counts are the
-// database's) and lists a text one per family. BackgroundBytesWritten() needs no sum: the byte
-// counts of "lsm.levelstats" are the database's.
+// numeric property over the families (the block cache's, the memory budget's and snapshot
+// counts are the database's) and lists a text one per family. BackgroundBytesWritten() needs no
+// sum: the byte counts of "lsm.levelstats" are the database's.
 //
 // fillseqingest writes its files with lsm::SstFileWriter (the options above) and adds them with
 // DB::IngestExternalFile, move_files set, the other IngestExternalFileOptions as they are (the
@@ -98,6 +100,9 @@ class LsmEngine final : public Engine {
   std::string_view display_name() const override { return "lsm"; }
   std::string Version() const override { return LSM_BENCH_LSM_VERSION; }
   std::string_view stats_property() const override { return "lsm.stats"; }
+  std::string_view memory_budget_setup() const override {
+    return "lsm::MemoryBudget: memtables, their share half of it, and the block cache";
+  }
 
   lsm::Status CheckOptions(const EngineOptions& options) const override {
     if (options.compression == Compression::kSnappy) {
@@ -139,6 +144,9 @@ class LsmEngine final : public Engine {
     lo.compression = LsmCompression(options.compression);
     lo.bloom_bits_per_key = options.bloom_bits > 0 ? options.bloom_bits : 0;
     lo.block_cache_bytes = options.cache_size;
+    // The budget's own block cache replaces block_cache_bytes.
+    if (options.memory_budget > 0)
+      lo.memory_budget = lsm::MemoryBudget::Create(options.memory_budget);
     lo.max_background_jobs = options.max_background_jobs;
     lo.compaction_style = options.compaction_style;
     if (options.merge_operator == "uint64add") {
@@ -315,8 +323,9 @@ class LsmEngine final : public Engine {
 
   bool GetProperty(std::string_view property, std::string* value) override {
     if (!Several()) return db_->GetProperty(property, value);
-    const bool database_wide =
-        property.starts_with("lsm.block-cache-") || property == "lsm.num-snapshots";
+    const bool database_wide = property.starts_with("lsm.block-cache-") ||
+                               property.starts_with("lsm.memory-budget-") ||
+                               property == "lsm.num-snapshots";
     return FamiliesProperty(
         families_.size(), database_wide,
         [&](size_t family, std::string* s) {

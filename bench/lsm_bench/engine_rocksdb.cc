@@ -1,5 +1,9 @@
 // The RocksDB adapter. Option mapping: --compression_type none|snappy|lz4|zstd, --bloom_bits
 // -> NewBloomFilterPolicy (full filters), --cache_size -> NewLRUCache (0: no_block_cache),
+// --memory_budget_mb -> an LRU cache of that size (in place of --cache_size) shared by the
+// tables (cache_index_and_filter_blocks, at high priority, level 0's pinned) and by a
+// WriteBufferManager of half of it that charges its memtables to the cache and stalls writes
+// at its limit,
 // --write_buffer_size, --db_write_buffer_size, --block_size, --open_files -> max_open_files (-1:
 // every table open, which RocksDB's FIFO compaction requires), --max_background_jobs,
 // --compaction_style -> kCompactionStyleLevel/Universal/FIFO,
@@ -52,6 +56,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -142,6 +147,11 @@ class RocksDBEngine final : public Engine {
     return absl::StrFormat("%d.%d.%d", ROCKSDB_MAJOR, ROCKSDB_MINOR, ROCKSDB_PATCH);
   }
   std::string_view stats_property() const override { return "rocksdb.stats"; }
+  std::string_view memory_budget_setup() const override {
+    return "an LRU cache of it shared by a WriteBufferManager of half of it, charging its "
+           "memtables to the cache and stalling writes at its limit, and by the tables' data, "
+           "index and filter blocks";
+  }
 
   lsm::Status CheckOptions(const EngineOptions& options) const override {
     if (options.memtablerep == "btree") {
@@ -211,7 +221,18 @@ class RocksDBEngine final : public Engine {
     table.block_size = options.block_size;
     table.index_shortening =
         rocksdb::BlockBasedTableOptions::IndexShorteningMode::kShortenSeparatorsAndSuccessor;
-    if (options.cache_size > 0) {
+    if (options.memory_budget > 0) {
+      // RocksDB's way to one memory limit: the memtables' memory is charged to the block cache
+      // (cost_to_cache), and so are the index and filter blocks, kept there while their table
+      // is open.
+      std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.memory_budget);
+      ro.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
+          options.memory_budget / 2, cache, /*allow_stall=*/true);
+      table.block_cache = cache;
+      table.cache_index_and_filter_blocks = true;
+      table.cache_index_and_filter_blocks_with_high_priority = true;
+      table.pin_l0_filter_and_index_blocks_in_cache = true;
+    } else if (options.cache_size > 0) {
       table.block_cache = rocksdb::NewLRUCache(options.cache_size);
     } else {
       table.no_block_cache = true;

@@ -49,6 +49,10 @@ ABSL_FLAG(int64_t, write_buffer_size, 0,
 ABSL_FLAG(int64_t, db_write_buffer_size, 0,
           "Bytes of memtables of all column families together at which the largest is "
           "flushed (lsm, RocksDB); 0: no such limit.");
+ABSL_FLAG(int64_t, memory_budget_mb, 0,
+          "lsm, rocksdb: MiB of one limit on the memtables and the block cache together (lsm: "
+          "a MemoryBudget; RocksDB: a shared LRU cache and a WriteBufferManager of half of it "
+          "charging the cache); replaces --cache_size. 0: none.");
 ABSL_FLAG(std::string, memtablerep, "",
           "The memtable index: skip_list, or btree (lsm only); empty keeps the engine's default "
           "(lsm: btree; RocksDB, LevelDB: skip_list).");
@@ -199,6 +203,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   const int64_t block_size = absl::GetFlag(FLAGS_block_size);
   const int32_t open_files = absl::GetFlag(FLAGS_open_files);
   const int32_t num_column_families = absl::GetFlag(FLAGS_num_column_families);
+  const int64_t memory_budget_mb = absl::GetFlag(FLAGS_memory_budget_mb);
   for (const lsm::Status& check : {
            CheckRange<int64_t>("num", c.num, 1, kInt64Max),
            CheckRange<int64_t>("reads", c.reads, -1, kInt64Max),
@@ -221,8 +226,14 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
            CheckRange<int32_t>("duration", c.duration, 0, 100000000),
            CheckRange<int32_t>("max_background_jobs", max_background_jobs, 1, 1024),
            CheckRange<int32_t>("num_column_families", num_column_families, 1, 1024),
+           CheckRange<int64_t>("memory_budget_mb", memory_budget_mb, 0, int64_t{1} << 30),
        }) {
     if (!check.ok()) return check;
+  }
+  if (memory_budget_mb > 0 && db_write_buffer_size > 0) {
+    return lsm::Status::InvalidArgument(
+        "--memory_budget_mb and --db_write_buffer_size: give one (the budget bounds the "
+        "memtables itself)");
   }
   if (open_files >= 0 && open_files < 16) {
     return lsm::Status::InvalidArgument(
@@ -335,6 +346,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   eo.cache_size = static_cast<size_t>(cache_size);
   eo.write_buffer_size = static_cast<size_t>(write_buffer_size);
   eo.db_write_buffer_size = static_cast<size_t>(db_write_buffer_size);
+  eo.memory_budget = static_cast<size_t>(memory_budget_mb) << 20;
   eo.block_size = static_cast<size_t>(block_size);
   eo.open_files = open_files;
   eo.num_column_families = num_column_families;

@@ -42,6 +42,7 @@ ABSL_DECLARE_FLAG(int32_t, bloom_bits);
 ABSL_DECLARE_FLAG(int64_t, cache_size);
 ABSL_DECLARE_FLAG(int64_t, write_buffer_size);
 ABSL_DECLARE_FLAG(int64_t, db_write_buffer_size);
+ABSL_DECLARE_FLAG(int64_t, memory_budget_mb);
 ABSL_DECLARE_FLAG(std::string, memtablerep);
 ABSL_DECLARE_FLAG(int64_t, block_size);
 ABSL_DECLARE_FLAG(int32_t, open_files);

@@ -20,6 +20,7 @@
 #include "absl/flags/usage.h"
 #include "bench/lsm_bench/flags.h"
 #include "bench/lsm_bench/report.h"
+#include "bench/lsm_bench/resources.h"
 #include "bench/lsm_bench/workloads.h"
 
 namespace lsm::bench {
@@ -94,6 +95,21 @@ int Main(int argc, char** argv) {
     if (runner.engine().GetProperty(runner.engine().stats_property(), &stats)) {
       std::fprintf(stdout, "\n%s\n", stats.c_str());
     }
+  }
+  if (!results.empty()) {
+    // Where the memory went over the whole run: anonymous memory is the heap (memtables, block
+    // cache); file-backed is mapped table and log pages, the kernel's page cache.
+    const ResidentMemory peak = runner.peak_resident();
+    std::fprintf(stdout,
+                 "Peak resident memory: %.1f MiB anonymous, %.1f MiB file-backed (sampled every "
+                 "10 ms); %.1f MiB in all (ru_maxrss)",
+                 peak.anon_bytes / 1048576.0, peak.file_bytes / 1048576.0,
+                 CurrentUsage().peak_rss_bytes / 1048576.0);
+    if (config.engine_options.memory_budget > 0) {
+      std::fprintf(stdout, "; memory budget %.1f MiB",
+                   config.engine_options.memory_budget / 1048576.0);
+    }
+    std::fprintf(stdout, "\n");
   }
   if (json != nullptr) {
     const std::string text = FormatJson(config, runner.engine(), results);

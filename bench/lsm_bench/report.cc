@@ -77,6 +77,10 @@ std::string FormatHeader(const BenchConfig& config, const Engine& engine) {
       (config.key_size + config.value_size * config.compression_ratio) * num / mib);
   absl::StrAppendFormat(&out, "Compression: %s\n",
                         CompressionName(config.engine_options.compression));
+  if (config.engine_options.memory_budget > 0) {
+    absl::StrAppendFormat(&out, "Memory:     budget %d MiB (%s)\n",
+                          config.engine_options.memory_budget >> 20, engine.memory_budget_setup());
+  }
 #if !defined(__OPTIMIZE__)
   out += "WARNING: Optimization is disabled: benchmarks unnecessarily slow\n";
 #endif
@@ -149,6 +153,7 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   integer("cache_size", eo.cache_size);
   integer("write_buffer_size", eo.write_buffer_size);
   integer("db_write_buffer_size", eo.db_write_buffer_size);
+  integer("memory_budget", eo.memory_budget);
   integer("block_size", eo.block_size);
   json->Key("open_files");
   json->Number(eo.open_files);
@@ -257,6 +262,8 @@ void WriteResult(const WorkloadResult& r, JsonWriter* json) {
   }
   integer("db_size_bytes", r.db_size_bytes);
   integer("peak_rss_bytes", r.peak_rss_bytes);
+  integer("peak_rss_anon_bytes", r.peak_rss_anon_bytes);
+  integer("peak_rss_file_bytes", r.peak_rss_file_bytes);
   number("cpu_seconds", r.cpu_seconds);
   json->EndObject();
 }

@@ -24,8 +24,9 @@
 namespace lsm::bench {
 
 // db_bench's header: engine and version, date, CPU, Keys, Values, Entries, "Families: N column
-// families ..." when --num_column_families > 1, RawSize, FileSize, Compression, build
-// warnings, then a rule and "DB path: [...]". Ends with '\n'.
+// families ..." when --num_column_families > 1, RawSize, FileSize, Compression, "Memory:
+// budget N MiB (...)" with --memory_budget_mb, build warnings, then a rule and "DB path:
+// [...]". Ends with '\n'.
 std::string FormatHeader(const BenchConfig& config, const Engine& engine);
 
 // The result's line(s), each ending with '\n': a db_bench result line, "skipped" for a fill
@@ -38,7 +39,8 @@ std::string FormatResult(const WorkloadResult& result, bool histogram);
 // "counters" (every Counters field), "latency_micros" (null without --histogram; else "count",
 // "average", "p50", "p95", "p99", "p99.9", "p99.99", "max"), "user_bytes_written",
 // "engine_bytes_written" and "write_amplification" (null when the engine does not report them),
-// "db_size_bytes", "peak_rss_bytes" and "cpu_seconds"; a text one holds its "text".
+// "db_size_bytes", "peak_rss_bytes", "peak_rss_anon_bytes", "peak_rss_file_bytes" and
+// "cpu_seconds"; a text one holds its "text".
 std::string FormatJson(const BenchConfig& config, const Engine& engine,
                        const std::vector<WorkloadResult>& results);
 

@@ -2,7 +2,11 @@
 
 #include <sys/resource.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <system_error>
 
 namespace lsm::bench {
@@ -21,6 +25,67 @@ ProcessUsage CurrentUsage() {
   usage.cpu_seconds = Seconds(ru.ru_utime) + Seconds(ru.ru_stime);
   usage.peak_rss_bytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;  // Linux: KiB
   return usage;
+}
+
+ResidentMemory CurrentResidentMemory() {
+  ResidentMemory m;
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string field = line.substr(0, colon);
+    if (field != "RssAnon" && field != "RssFile" && field != "RssShmem") continue;
+    std::istringstream words(line.substr(colon + 1));
+    uint64_t kib = 0;
+    words >> kib;
+    (field == "RssAnon" ? m.anon_bytes : m.file_bytes) += kib * 1024;
+  }
+  return m;
+}
+
+ResidentSampler::ResidentSampler() {
+  Sample();
+  thread_ = std::thread([this] {
+    while (!stop_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      Sample();
+    }
+  });
+}
+
+ResidentSampler::~ResidentSampler() {
+  stop_.store(true);
+  thread_.join();
+}
+
+void ResidentSampler::Sample() {
+  const ResidentMemory m = CurrentResidentMemory();
+  auto raise = [](std::atomic<uint64_t>* peak, uint64_t v) {
+    uint64_t seen = peak->load();
+    while (v > seen && !peak->compare_exchange_weak(seen, v)) {
+    }
+  };
+  raise(&anon_, m.anon_bytes);
+  raise(&file_, m.file_bytes);
+  raise(&all_anon_, m.anon_bytes);
+  raise(&all_file_, m.file_bytes);
+}
+
+void ResidentSampler::ResetPeaks() {
+  anon_.store(0);
+  file_.store(0);
+  Sample();
+}
+
+ResidentMemory ResidentSampler::peaks() {
+  Sample();
+  return ResidentMemory{anon_.load(), file_.load()};
+}
+
+ResidentMemory ResidentSampler::peaks_since_start() {
+  Sample();
+  return ResidentMemory{all_anon_.load(), all_file_.load()};
 }
 
 uint64_t DirectorySize(const std::string& path) {

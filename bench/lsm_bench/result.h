@@ -94,6 +94,10 @@ struct WorkloadResult {
   uint64_t db_size_bytes = 0;
   // The process's peak resident set afterwards (getrusage ru_maxrss).
   uint64_t peak_rss_bytes = 0;
+  // The largest anonymous (heap) and file-backed resident memory during the workload, sampled
+  // every 10 ms (ResidentSampler).
+  uint64_t peak_rss_anon_bytes = 0;
+  uint64_t peak_rss_file_bytes = 0;
   // User plus system CPU time of the whole process (engine threads included) during it.
   double cpu_seconds = 0;
 

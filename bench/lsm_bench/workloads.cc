@@ -151,6 +151,7 @@ lsm::Status Runner::Run(std::string_view name, WorkloadResult* result) {
     if (!s.ok()) return s;
   }
   const ProcessUsage before = CurrentUsage();
+  resident_.ResetPeaks();
   uint64_t engine_before = 0;
   const bool engine_known = engine_->BackgroundBytesWritten(&engine_before);
 
@@ -160,6 +161,9 @@ lsm::Status Runner::Run(std::string_view name, WorkloadResult* result) {
   const ProcessUsage after = CurrentUsage();
   result->cpu_seconds = after.cpu_seconds - before.cpu_seconds;
   result->peak_rss_bytes = after.peak_rss_bytes;
+  const ResidentMemory resident = resident_.peaks();
+  result->peak_rss_anon_bytes = resident.anon_bytes;
+  result->peak_rss_file_bytes = resident.file_bytes;
   result->db_size_bytes = DirectorySize(config_.db);
   user_bytes_since_open_ += result->user_bytes_written;
   uint64_t engine_after = 0;

@@ -63,6 +63,7 @@
 #include "bench/lsm_bench/engine.h"
 #include "bench/lsm_bench/generators.h"
 #include "bench/lsm_bench/rate_limiter.h"
+#include "bench/lsm_bench/resources.h"
 #include "bench/lsm_bench/result.h"
 #include "bench/lsm_bench/thread_state.h"
 #include "lsm/status.h"
@@ -90,6 +91,8 @@ class Runner {
   // REQUIRES: Open() was called.
   Engine& engine() { return *engine_; }
   const BenchConfig& config() const { return config_; }
+  // The largest anonymous and file-backed resident memory since the Runner was made.
+  ResidentMemory peak_resident() { return resident_.peaks_since_start(); }
 
  private:
   enum class KeyOrder { kSequential, kRandom, kUniqueRandom };
@@ -150,6 +153,8 @@ class Runner {
   uint64_t user_bytes_since_open_ = 0;
   // Each workload draws from its own generators, seeded from config_.seed and its position.
   uint64_t runs_ = 0;
+  // Samples the process's resident memory throughout.
+  ResidentSampler resident_;
 };
 
 }  // namespace lsm::bench

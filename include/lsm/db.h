@@ -54,6 +54,9 @@ inline constexpr std::string_view kIntProperties[] = {
     "lsm.num-snapshots",
     "lsm.block-cache-capacity",
     "lsm.block-cache-usage",
+    "lsm.block-cache-pinned-usage",
+    "lsm.memory-budget-limit",
+    "lsm.memory-budget-usage",
 };
 
 // A consistent, read-only view of the database at one moment. Obtained from GetSnapshot and
@@ -239,6 +242,10 @@ class DB {
   //                              read and written; write amplification
   //   lsm.background-error       the background error ("OK" when none)
   //   lsm.recovery               the logs Open replayed: records applied, bytes dropped and why
+  //   lsm.memory                 where memory goes: the memory budget (limit, memtable share,
+  //                              bytes charged, the memtables of each database attached), the
+  //                              block cache (usage, capacity, pinned index and filter blocks)
+  //                              and this database's memtables per column family
   // Numbers (also through GetIntProperty), with RocksDB's names:
   //   lsm.num-files-at-level<N>             tables on level N (0 to 6)
   //   lsm.num-immutable-mem-table           frozen memtables not yet flushed
@@ -263,10 +270,16 @@ class DB {
   //                                         hold older versions)
   //   lsm.num-live-versions                 versions in use, the current one included
   //   lsm.num-snapshots                     snapshots not yet released
-  //   lsm.block-cache-capacity              block_cache_bytes
+  //   lsm.block-cache-capacity              block_cache_bytes, or with a memory budget the
+  //                                         budget's limit less its memtables now
   //   lsm.block-cache-usage                 bytes the block cache holds now
+  //   lsm.block-cache-pinned-usage          of them, the index and filter blocks of open tables
+  //   lsm.memory-budget-limit               DBOptions::memory_budget's limit (0: no budget)
+  //   lsm.memory-budget-usage               bytes the budget charges now: the memtables of its
+  //                                         databases and the shared block cache (0: none)
   // The properties of memtables, levels, compactions and tables are the family's; the block
-  // cache, snapshots, sequence, recovery and background error the database's.
+  // cache, snapshots, sequence, recovery and background error the database's (the block cache
+  // and the memory budget are shared with the other databases of the budget).
   virtual bool GetProperty(ColumnFamilyHandle* column_family, std::string_view property,
                            std::string* value) = 0;
   bool GetProperty(std::string_view property, std::string* value) {

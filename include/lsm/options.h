@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lsm/logger.h"
+#include "lsm/memory_budget.h"
 #include "lsm/status.h"
 
 namespace lsm {
@@ -186,8 +187,19 @@ struct DBOptions {
   bool atomic_flush = false;
 
   // Bytes of the block cache for uncompressed blocks; index and filter blocks are charged to
-  // it too. 0 disables caching. Default: 32 MiB.
+  // it too. 0 disables caching. Ignored with memory_budget set: the budget's block cache is
+  // used. Default: 32 MiB.
   size_t block_cache_bytes = 32 << 20;
+
+  // One memory limit for this database and every other opened with the same budget
+  // (memory_budget.h): their memtables and one block cache they share. Its memtable share must
+  // hold 64 KiB (the smallest write buffer) for every column family of every database
+  // attached, this one's included; otherwise Open and CreateColumnFamily fail with
+  // InvalidArgument and nothing changes. The OPTIONS file records its size, but a budget is not
+  // made again from the file. Default (nullptr): none; each database has its own block cache
+  // of block_cache_bytes, and its memtables are bounded per family (write_buffer_size) and by
+  // db_write_buffer_size.
+  std::shared_ptr<MemoryBudget> memory_budget;
 
   // Open tables whose readers are kept open at most. At least 16. Default: 1000.
   int max_open_files = 1000;
@@ -488,7 +500,7 @@ inline constexpr size_t kMaxValueSize = size_t{256} << 20;
 //   s = lsm::DB::Open(options, "/db", &db);
 //
 // Options not recorded: info_log, file_system (the loader's file_system reads the file) and
-// clock.
+// clock. memory_budget is recorded by its sizes only; loading keeps the budget *options holds.
 // A comparator other than the bytewise one, and a compaction filter, are recorded by name:
 // *options must already hold one of that name. On any problem *options is left as it was and
 // the status names it: InvalidArgument for an unknown section or option, a bad value (with

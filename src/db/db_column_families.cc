@@ -38,7 +38,7 @@ Options DBImpl::FamilyOptions(const ColumnFamilyOptions& cf) const {
 
 DBImpl::Family* DBImpl::AddFamily(uint32_t id, const std::string& name, const Options& options) {
   auto family =
-      std::make_unique<Family>(id, name, options, versions_->icmp(id), dbname_, block_cache_.get());
+      std::make_unique<Family>(id, name, options, versions_->icmp(id), dbname_, block_cache_);
   family->handle = std::make_unique<Handle>(this, family.get());
   Family* f = family.get();
   {
@@ -106,6 +106,11 @@ Status DBImpl::CreateColumnFamily(const ColumnFamilyOptions& options, const std:
     for (const Family* f : live_families_) {
       if (f->name == name) return Status::InvalidArgument("column family " + name + " exists");
     }
+    // The budget must hold one more memtable; otherwise nothing changes.
+    if (budget_ != nullptr) {
+      Status room = budget_->AddFamilies(budget_member_.get(), 1);
+      if (!room.ok()) return room.WithContext("column family " + name);
+    }
     uint32_t id;
     Status created;
     {
@@ -114,7 +119,10 @@ Status DBImpl::CreateColumnFamily(const ColumnFamilyOptions& options, const std:
       created = versions_->CreateColumnFamily(name, resolved.comparator, resolved.ttl_seconds > 0,
                                               log_number_, &id);
     }
-    if (!created.ok()) return created;
+    if (!created.ok()) {
+      if (budget_ != nullptr) (void)budget_->AddFamilies(budget_member_.get(), -1);
+      return created;
+    }
     Family* f = AddFamily(id, name, resolved);
     f->mem = f->NewMemTable();
     f->mem->Ref();
@@ -154,6 +162,8 @@ Status DBImpl::DropColumnFamily(ColumnFamilyHandle* column_family) {
     // flush thread are let go there.
     family->mem->Unref();
     family->mem = nullptr;
+    if (budget_ != nullptr) (void)budget_->AddFamilies(budget_member_.get(), -1);
+    ReportMemory(/*notify=*/true);
     info_log_.Info("column family %s dropped", family->name);
     WriteOptionsFile();
     return Status::OK();

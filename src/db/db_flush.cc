@@ -51,6 +51,7 @@ void DBImpl::FlushThread() {
       }
       if (request.commit_metadata) commits_done_ = request.commit;
       flush_queue_.pop_front();
+      ReportMemory(/*notify=*/true);  // writers of every database of the budget look again
       compaction_work_cv_.SignalAll();
     } else if (resumes_at_start == resumes_) {
       // Only a failure since the last Resume: one from before it is retried at once.
@@ -231,6 +232,8 @@ void DBImpl::SetBackgroundError(const Status& s) {
   info_log_.Error("background error, writes stop until Resume: %s", s.ToString());
   bg_error_ = s;
   work_done_cv_.SignalAll();
+  // No flush of this database will end now: writers of the budget waiting for one look again.
+  ReportMemory(/*notify=*/true);
 }
 
 Status DBImpl::LogAndApply(const std::vector<VersionEdit*>& edits) {

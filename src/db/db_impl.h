@@ -50,6 +50,7 @@
 #include "src/compaction/compaction_picker.h"
 #include "src/compaction/rate_limiter.h"
 #include "src/db/db_stats.h"
+#include "src/db/memory_budget.h"
 #include "src/db/memtable_insert.h"
 #include "src/db/ttl.h"
 #include "src/memtable/memtable.h"
@@ -246,6 +247,9 @@ class DBImpl final : public DB {
   // Writes OPTIONS-NNNNNN; a failure is logged, not returned.
   void WriteOptionsFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StartBackgroundThreads();
+  // With a memory budget: attaches this database with `families` column families, or fails
+  // (InvalidArgument) when the budget cannot hold them.
+  Status AttachToBudget(size_t families);
 
   // --- The write path (db_write.cc) ---
   // Queues `w` and waits until it leads a group or a leader completed it; a follower inserts
@@ -283,6 +287,27 @@ class DBImpl final : public DB {
   void LogStallChange(StallAction action, StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits until background work finishes something, counting a write stop for `cause`.
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- The memory budget (db_write.cc; DBOptions::memory_budget) ---
+  // What the memory budget asks of a write group: sets *freeze to the family whose memtable
+  // to freeze, or delays or waits (then returns true: the caller looks at everything again).
+  // `asked` and `may_delay` last for one MakeRoomForWrite: another database is asked to freeze
+  // once, and a write is delayed once.
+  bool ApplyMemoryBudget(std::vector<Family*>* freeze, bool* asked, bool* may_delay)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // This database's memtables, as the budget counts them.
+  MemoryBudgetImpl::Figures MemoryFigures() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Gives the budget (if any) MemoryFigures(); with `notify`, wakes writers waiting for memory
+  // in every database of the budget.
+  void ReportMemory(bool notify = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The live family with the largest active memtable that holds anything and has room for
+  // another frozen one; null if none.
+  Family* LargestFreezable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The budget's request (from a write in any database) to freeze this database's largest
+  // memtable: done at once if no write is under way, else left to the next write group.
+  void FreezeForBudget() ABSL_LOCKS_EXCLUDED(mu_);
+  // Leaves the budget (once); the others no longer count or wait for this database.
+  void DetachFromBudget() ABSL_LOCKS_EXCLUDED(mu_);
   // Syncs and closes the log, then freezes the active memtables of `families`, continuing in
   // new memtables and a new log. A failure puts the database in the error state.
   Status SwitchMemTables(const std::vector<Family*>& families, bool atomic,
@@ -382,6 +407,10 @@ class DBImpl final : public DB {
   void RemoveExternalFiles(const std::vector<ExternalFile>& files, bool remove)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Close, once the background threads are gone: closes the log and lets go of the memtables
+  // and snapshots. Returns `s`, or the log's close error if `s` is OK.
+  Status ReleaseAtClose(Status s) ABSL_LOCKS_EXCLUDED(mu_);
+
   // --- Changelog tailing (db_changelog.cc) ---
   // Whether logs recovery no longer needs go to the archive (wal_ttl_seconds or
   // wal_size_limit_mb set) rather than being deleted.
@@ -419,13 +448,20 @@ class DBImpl final : public DB {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The rest of "lsm.stats": memtables, flushes, compactions, stalls, sequence, error.
   std::string StatsText(const Family& family) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "lsm.memory": the budget, its databases, the block cache and this database's memtables.
+  // Reports this database's figures to the budget first.
+  std::string MemoryText() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string dbname_;
   const Options options_;  // the database's, and the default family's
   const bool read_only_;   // DB::OpenForReadOnly
   const std::string io_note_;
   FileSystem* const fs_;
-  const std::unique_ptr<BlockCache> block_cache_;  // null when block_cache_bytes is 0
+  // DBOptions::memory_budget, or null; options_ keeps it alive.
+  MemoryBudgetImpl* const budget_;
+  // Without a budget, the database's own block cache (null when block_cache_bytes is 0).
+  const std::unique_ptr<BlockCache> own_block_cache_;
+  BlockCache* const block_cache_;  // the budget's, or own_block_cache_ (may be null)
   const std::unique_ptr<VersionSet> versions_;
   const std::unique_ptr<RateLimiter> rate_limiter_;  // null when unlimited
 
@@ -518,6 +554,12 @@ class DBImpl final : public DB {
   std::pair<StallAction, StallCause> stall_state_ ABSL_GUARDED_BY(mu_) = {StallAction::kNone,
                                                                           kStallMemtables};
   std::string recovery_report_ ABSL_GUARDED_BY(mu_);
+
+  // This database in the memory budget: set by Open before any other thread runs.
+  std::shared_ptr<MemoryBudgetImpl::Member> budget_member_;
+  std::atomic<bool> budget_detached_{false};
+  // The budget asked for a freeze while a write was under way: the next group does it.
+  bool budget_freeze_wanted_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // A column family of an open database. Fields marked "mu_" are guarded by the DB's mu_ (not

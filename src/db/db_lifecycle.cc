@@ -36,6 +36,7 @@ Status DBImpl::Resume() {
   while (!flush_queue_.empty() && bg_error_.ok() && !shutting_down_) work_done_cv_.Wait();
   resuming_ = false;
   work_done_cv_.SignalAll();  // writers held back while resuming
+  ReportMemory(/*notify=*/true);
   if (bg_error_.ok()) info_log_.Info("resume: done");
   return bg_error_;
 }
@@ -68,10 +69,20 @@ Status DBImpl::Close() {
     flush_work_cv_.SignalAll();
     compaction_work_cv_.SignalAll();
     work_done_cv_.SignalAll();
+    // Its frozen memtables will not be flushed now: writers of the budget must not wait for them.
+    ReportMemory(/*notify=*/true);
   }
   if (flush_thread_.joinable()) flush_thread_.join();  // none when read-only
   for (std::thread& t : compaction_threads_) t.join();
   compaction_threads_.clear();
+  s = ReleaseAtClose(s);
+  // The memtables are gone: the other databases of the budget have the memory.
+  DetachFromBudget();
+  lock_.reset();
+  return s;
+}
+
+Status DBImpl::ReleaseAtClose(Status s) {
   MutexLock l(&mu_);
   if (log_ != nullptr) {
     Status close = log_->Close();
@@ -98,7 +109,6 @@ Status DBImpl::Close() {
   } else {
     info_log_.Error("close: %s", s.ToString());
   }
-  lock_.reset();
   return s;
 }
 

@@ -121,9 +121,11 @@ DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only, std::
       read_only_(read_only),
       io_note_(std::move(io_note)),
       fs_(options_.file_system.get()),
-      block_cache_(options_.block_cache_bytes > 0
-                       ? std::make_unique<BlockCache>(options_.block_cache_bytes)
-                       : nullptr),
+      budget_(static_cast<MemoryBudgetImpl*>(options_.memory_budget.get())),
+      own_block_cache_(budget_ == nullptr && options_.block_cache_bytes > 0
+                           ? std::make_unique<BlockCache>(options_.block_cache_bytes)
+                           : nullptr),
+      block_cache_(budget_ != nullptr ? budget_->block_cache() : own_block_cache_.get()),
       versions_(std::make_unique<VersionSet>(dbname_, options_)),
       rate_limiter_(
           options_.compaction_rate_limit_bytes_per_sec > 0
@@ -132,12 +134,21 @@ DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only, std::
 
 DBImpl::~DBImpl() {
   if (!closed_.load()) (void)Close();
+  DetachFromBudget();  // an open that failed
 }
 
 Status DBImpl::CheckOpen() const { return closed_.load() ? DatabaseClosed() : Status::OK(); }
 
+Status DBImpl::AttachToBudget(size_t families) {
+  if (budget_ == nullptr) return Status::OK();
+  // Before anything is made or changed: a budget too small leaves the database as it was.
+  return budget_->Attach(
+      dbname_, static_cast<int>(families), [this] { FreezeForBudget(); }, &budget_member_);
+}
+
 Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
                     std::vector<ColumnFamilyHandle*>* handles) {
+  if (Status s = AttachToBudget(descriptors.size()); !s.ok()) return s;
   if (options_.create_if_missing) {
     Status s = fs_->CreateDirIfMissing(dbname_);
     if (!s.ok()) return s;
@@ -216,6 +227,7 @@ Status DBImpl::Open(const std::vector<ColumnFamilyDescriptor>& descriptors,
   opened_ = true;
   LoadArchivedLogs();
   DeleteObsoleteFiles();
+  ReportMemory();
   StartBackgroundThreads();
   info_log_.Info("opened: last sequence %u, log %06u, %u column families", last_sequence_,
                  log_number_, live_families_.size());
@@ -273,6 +285,8 @@ Status DBImpl::OpenReadOnly(const std::vector<ColumnFamilyDescriptor>& descripto
   if (fs_->FileExists(dbname_).IsNotFound()) {
     return Status::InvalidArgument(dbname_, "does not exist");
   }
+  // Its memtables (what the logs held) count against the budget; it never flushes them.
+  if (Status s = AttachToBudget(descriptors.size()); !s.ok()) return s;
   // A user's logger only: a read-only open writes no LOG.
   info_log_ = InfoLog(options_.info_log, options_.info_log_level);
   Status s = CheckDirectIo(CurrentFileName(dbname_));
@@ -305,6 +319,7 @@ Status DBImpl::OpenReadOnly(const std::vector<ColumnFamilyDescriptor>& descripto
   RefreshMemTableSet();
   visible_sequence_.store(last_sequence_);
   opened_ = true;
+  ReportMemory();
   info_log_.Info("opened %s read-only: last sequence %u", dbname_, last_sequence_);
   return Status::OK();
 }

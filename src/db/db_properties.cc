@@ -41,6 +41,8 @@ bool DBImpl::GetProperty(ColumnFamilyHandle* column_family, std::string_view pro
     *value = recovery_report_;
   } else if (property == "lsm.stats") {
     *value = LevelStatsText(*family, *v) + StatsText(*family);
+  } else if (property == "lsm.memory") {
+    *value = MemoryText();
   } else {
     return false;
   }
@@ -81,6 +83,12 @@ bool DBImpl::IntProperty(const Family& family, std::string_view property, const 
     *value = block_cache_ != nullptr ? block_cache_->capacity() : 0;
   } else if (property == "lsm.block-cache-usage") {
     *value = block_cache_ != nullptr ? block_cache_->usage() : 0;
+  } else if (property == "lsm.block-cache-pinned-usage") {
+    *value = block_cache_ != nullptr ? block_cache_->pinned_usage() : 0;
+  } else if (property == "lsm.memory-budget-limit") {
+    *value = budget_ != nullptr ? budget_->limit() : 0;
+  } else if (property == "lsm.memory-budget-usage") {
+    *value = budget_ != nullptr ? budget_->usage() : 0;
   } else {
     return false;
   }
@@ -188,8 +196,8 @@ std::string DBImpl::StatsText(const Family& family) {
       "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, %u failed\n"
       "compaction filter: %u entries removed or changed; FIFO: %u files deleted\n"
       "pending compaction bytes: %u\n"
-      "write stops: %u memtables full, %u level 0, %u pending bytes; "
-      "slowdowns: %u level 0, %u pending bytes; stalled %.3f s\n"
+      "write stops: %u memtables full, %u level 0, %u pending bytes, %u memory budget; "
+      "slowdowns: %u level 0, %u pending bytes, %u memory budget; stalled %.3f s\n"
       "last sequence: %u; snapshots: %u\n"
       "io backend: %s\n"
       "background error: %s\n",
@@ -197,13 +205,58 @@ std::string DBImpl::StatsText(const Family& family) {
       st.flushes, st.flush_bytes, st.compactions, st.trivial_moves, st.compaction_bytes_read,
       st.compaction_bytes_written, st.compaction_failures, st.entries_filtered,
       st.files_deleted_by_fifo, family.pending_compaction_bytes.load(), st.stalls[kStallMemtables],
-      st.stalls[kStallLevel0], st.stalls[kStallPendingBytes], st.slowdowns[kStallLevel0],
-      st.slowdowns[kStallPendingBytes], st.stall_micros / 1e6, visible_sequence_.load(),
+      st.stalls[kStallLevel0], st.stalls[kStallPendingBytes], st.stalls[kStallMemoryBudget],
+      st.slowdowns[kStallLevel0], st.slowdowns[kStallPendingBytes],
+      st.slowdowns[kStallMemoryBudget], st.stall_micros / 1e6, visible_sequence_.load(),
       snapshots_.size(),
       options_.io_backend == IoBackend::kUring   ? "io_uring"
       : options_.io_backend == IoBackend::kPosix ? "posix"
                                                  : "the file system given in Options",
       bg_error_.ToString());
+}
+
+std::string DBImpl::MemoryText() {
+  ReportMemory();  // this database's figures, as of now
+  std::string text;
+  if (budget_ != nullptr) {
+    const MemoryBudget::Usage u = budget_->breakdown();
+    absl::StrAppendFormat(&text,
+                          "memory budget: %u bytes, memtable share %u bytes; charged now %u "
+                          "bytes\n"
+                          "  memtables: %u bytes, in %d databases, %d column families\n",
+                          budget_->limit(), budget_->memtable_limit(), u.total(), u.memtables,
+                          u.databases, u.column_families);
+    for (const auto& m : budget_->Members()) {
+      absl::StrAppendFormat(&text, "    %s: %u bytes (%u active, %u frozen), %d column families\n",
+                            m->name(), m->active() + m->frozen(), m->active(), m->frozen(),
+                            m->families());
+    }
+  } else {
+    text = "memory budget: none\n";
+  }
+  if (block_cache_ != nullptr) {
+    absl::StrAppendFormat(
+        &text, "%sblock cache: %u bytes of %u capacity, of which pinned index and filter: %u\n",
+        budget_ != nullptr ? "  " : "", block_cache_->usage(), block_cache_->capacity(),
+        block_cache_->pinned_usage());
+  } else {
+    text += "block cache: none\n";
+  }
+  size_t active = 0, frozen = 0;
+  std::string families;
+  for (const Family* f : live_families_) {
+    if (f->mem == nullptr) continue;
+    const size_t a = f->mem->ApproximateMemoryUsage();
+    size_t z = 0;
+    for (const Immutable& imm : f->imms) z += imm.mem->ApproximateMemoryUsage();
+    active += a;
+    frozen += z;
+    absl::StrAppendFormat(&families, "  %s: %u bytes active, %u bytes in %u frozen memtables\n",
+                          f->name, a, z, f->imms.size());
+  }
+  absl::StrAppendFormat(&text, "this database (%s): memtables %u bytes (%u active, %u frozen)\n%s",
+                        dbname_, active + frozen, active, frozen, families);
+  return text;
 }
 
 Status DBImpl::SetOptions(ColumnFamilyHandle* column_family,

@@ -12,7 +12,13 @@
 namespace lsm {
 
 // Why writes wait or are delayed.
-enum StallCause { kStallMemtables, kStallLevel0, kStallPendingBytes, kNumStallCauses };
+enum StallCause {
+  kStallMemtables,
+  kStallLevel0,
+  kStallPendingBytes,
+  kStallMemoryBudget,  // DBOptions::memory_budget: the memtables of its databases
+  kNumStallCauses
+};
 
 struct DBStats {
   // Compaction figures per output level.

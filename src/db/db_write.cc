@@ -326,6 +326,7 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
 Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
                                 const std::string* commit) {
   bool may_delay = true;
+  bool asked_budget = false;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
     if (resuming_) {
@@ -374,6 +375,7 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
       }
       if (freeze.empty()) freeze = FamiliesHoldingOldLogs();
     }
+    if (freeze.empty() && ApplyMemoryBudget(&freeze, &asked_budget, &may_delay)) continue;
     if (freeze.empty()) {
       if (action == StallAction::kNone) LogStallChange(action, cause);
       // A commit with nothing to write records its metadata all the same.
@@ -429,13 +431,130 @@ DBImpl::StallAction DBImpl::CheckStall(StallCause* cause) {
   return worst;
 }
 
+bool DBImpl::ApplyMemoryBudget(std::vector<Family*>* freeze, bool* asked, bool* may_delay) {
+  // Close flushes what it must whatever the budget says.
+  if (budget_ == nullptr || closed_.load()) return false;
+  ReportMemory();
+  if (budget_freeze_wanted_) {
+    budget_freeze_wanted_ = false;
+    if (Family* f = LargestFreezable(); f != nullptr) {
+      freeze->push_back(f);
+      return false;
+    }
+  }
+  const MemoryBudgetImpl::Decision d = budget_->Decide();
+  if (d.freeze == budget_member_) {
+    if (Family* f = LargestFreezable(); f != nullptr) {
+      freeze->push_back(f);
+      return false;
+    }
+  } else if (d.freeze != nullptr && !*asked) {
+    // Another database holds the largest memtable: it freezes it itself, taking its own locks,
+    // so none of ours may be held meanwhile (this leader still heads the queue: no group of
+    // this database runs).
+    *asked = true;
+    mu_.Unlock();
+    budget_->RequestFreeze(d.freeze);
+    mu_.Lock();
+    return true;
+  }
+  using Throttle = MemoryBudgetImpl::Decision::Throttle;
+  if (d.throttle == Throttle::kWait) {
+    // The memtables hold the whole budget: wait until a flush (in any database) ends. One is
+    // pending, so the wait ends; a failed flush wakes it too.
+    LogStallChange(StallAction::kWait, kStallMemoryBudget);
+    stats_.stalls[kStallMemoryBudget]++;
+    const auto start = std::chrono::steady_clock::now();
+    mu_.Unlock();
+    budget_->WaitForChange(d.generation, std::chrono::milliseconds(100));
+    mu_.Lock();
+    stats_.stall_micros += std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count();
+    return true;
+  }
+  if (d.throttle == Throttle::kDelay && *may_delay) {
+    // Over the memtables' share: give the flushes a millisecond, once per write.
+    *may_delay = false;
+    LogStallChange(StallAction::kDelay, kStallMemoryBudget);
+    stats_.slowdowns[kStallMemoryBudget]++;
+    stats_.stall_micros += 1000;
+    mu_.Unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    mu_.Lock();
+    return true;
+  }
+  return false;
+}
+
+MemoryBudgetImpl::Figures DBImpl::MemoryFigures() {
+  MemoryBudgetImpl::Figures figures;
+  const bool can_flush = opened_ && !read_only_ && !shutting_down_ && bg_error_.ok();
+  for (const Family* f : live_families_) {
+    if (f->mem == nullptr) continue;
+    figures.active += f->mem->ApproximateMemoryUsage();
+    for (const Immutable& imm : f->imms) figures.frozen += imm.mem->ApproximateMemoryUsage();
+  }
+  if (can_flush) {
+    if (const Family* f = LargestFreezable(); f != nullptr) {
+      figures.largest_freezable = f->mem->ApproximateMemoryUsage();
+    }
+    figures.flush_pending = !flush_queue_.empty();
+  }
+  return figures;
+}
+
+void DBImpl::ReportMemory(bool notify) {
+  if (budget_ == nullptr || budget_member_ == nullptr || budget_detached_.load()) return;
+  budget_->Report(budget_member_.get(), MemoryFigures());
+  if (notify) budget_->Notify();
+}
+
+DBImpl::Family* DBImpl::LargestFreezable() {
+  Family* largest = nullptr;
+  size_t largest_usage = 0;
+  for (Family* f : live_families_) {
+    if (f->mem == nullptr || f->mem->num_entries() + f->mem->num_range_deletions() == 0 ||
+        static_cast<int>(f->imms.size()) + 1 >= f->options.max_write_buffer_number) {
+      continue;
+    }
+    const size_t usage = f->mem->ApproximateMemoryUsage();
+    if (largest == nullptr || usage > largest_usage) {
+      largest = f;
+      largest_usage = usage;
+    }
+  }
+  return largest;
+}
+
+void DBImpl::FreezeForBudget() {
+  MutexLock l(&mu_);
+  if (!opened_ || read_only_ || closed_.load() || shutting_down_ || resuming_ || !bg_error_.ok()) {
+    return;
+  }
+  if (!writers_.empty()) {
+    // A group is under way, and may be inserting: its leader, or the next one, freezes.
+    budget_freeze_wanted_ = true;
+    return;
+  }
+  // No write is under way, and none starts while mu_ is held: the memtables may be switched.
+  Family* f = LargestFreezable();
+  if (f != nullptr) (void)SwitchMemTables({f}, /*atomic=*/false, /*commit=*/nullptr);
+}
+
+void DBImpl::DetachFromBudget() {
+  if (budget_ == nullptr || budget_member_ == nullptr || budget_detached_.exchange(true)) return;
+  budget_->Detach(budget_member_.get());
+}
+
 void DBImpl::LogStallChange(StallAction action, StallCause cause) {
   if (action == stall_state_.first &&
       (action == StallAction::kNone || cause == stall_state_.second)) {
     return;
   }
   static constexpr const char* kWhy[kNumStallCauses] = {
-      "every write buffer is full", "too many level-0 tables", "too many pending compaction bytes"};
+      "every write buffer is full", "too many level-0 tables", "too many pending compaction bytes",
+      "the memtables are over the memory budget's share"};
   if (action == StallAction::kWait) {
     info_log_.Warn("write stall: writes wait: %s", kWhy[cause]);
   } else if (action == StallAction::kDelay) {
@@ -496,6 +615,7 @@ void DBImpl::FreezeMemTables(const std::vector<Family*>& families, bool atomic,
   log_ = std::move(new_log);
   log_number_ = new_number;
   RefreshMemTableSet();
+  ReportMemory();
 }
 
 void DBImpl::QueueFlush(FlushRequest request) {

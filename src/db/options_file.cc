@@ -226,11 +226,35 @@ Field MakeField(const char* section, const char* name, Access access) {
       [access](std::string_view text, Options* o) { return Codec<T>::Parse(text, &access(*o)); }};
 }
 
+// DBOptions::memory_budget, recorded by its sizes ("<limit> bytes, memtables <share>"; empty
+// when none) so that the file says how the database ran. A budget is shared by databases and
+// cannot be made from the file: loading checks the text and keeps the budget *options holds.
+Field MemoryBudgetField() {
+  static constexpr std::string_view kBetween = " bytes, memtables ";
+  auto format = [](const Options& o) {
+    const MemoryBudget* b = o.memory_budget.get();
+    return b == nullptr ? std::string()
+                        : absl::StrFormat("%u%s%u", b->limit(), kBetween, b->memtable_limit());
+  };
+  auto parse = [](std::string_view text, Options*) -> std::string {
+    if (text.empty()) return "";
+    const size_t at = text.find(kBetween);
+    size_t limit = 0, share = 0;
+    if (at == std::string_view::npos || !Codec<size_t>::Parse(text.substr(0, at), &limit).empty() ||
+        !Codec<size_t>::Parse(text.substr(at + kBetween.size()), &share).empty()) {
+      return "it must be empty or \"<bytes> bytes, memtables <bytes>\"";
+    }
+    return "";
+  };
+  return Field{kDBSection, "memory_budget", format, parse};
+}
+
 #define LSM_OPTION(section, member) \
   MakeField(                        \
       section, #member, [](auto& o) -> auto& { return o.member; })
 
-// Every option but the objects (info_log, file_system), in the order they are written.
+// Every option but the objects (info_log, file_system; memory_budget by its sizes), in the
+// order they are written.
 const std::vector<Field>& Fields() {
   static const auto* const kFields = new std::vector<Field>{
       LSM_OPTION(kDBSection, create_if_missing),
@@ -252,6 +276,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, atomic_flush),
       LSM_OPTION(kDBSection, recover_to_last_commit),
       LSM_OPTION(kDBSection, block_cache_bytes),
+      MemoryBudgetField(),
       LSM_OPTION(kDBSection, info_log_level),
       LSM_OPTION(kDBSection, max_log_file_size),
       LSM_OPTION(kDBSection, keep_log_file_num),

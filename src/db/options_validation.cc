@@ -61,6 +61,12 @@ Status ValidateTableOptions(const Options& o) {
     return Invalid("memtable_prefix_bloom_size_ratio",
                    "is set, but there is no prefix_extractor to take prefixes with");
   }
+  if (o.memory_budget != nullptr && o.memory_budget->memtable_limit() > o.memory_budget->limit()) {
+    return Invalid("memory_budget",
+                   absl::StrFormat("has a memtable share of %u bytes; it must be at most the "
+                                   "budget, %u bytes",
+                                   o.memory_budget->memtable_limit(), o.memory_budget->limit()));
+  }
   if (o.max_open_files < 16) {
     return Invalid("max_open_files",
                    absl::StrFormat("is %d; it must be at least 16", o.max_open_files));

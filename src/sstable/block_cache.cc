@@ -9,11 +9,20 @@
 
 namespace lsm {
 
-// One shard: a hash map into two lists (newest at the front), one per priority. A hit only
+// One shard: a hash map into three lists (newest at the front), one per priority. A hit only
 // marks its entry referenced, so a lookup moves nothing; eviction takes entries from the back
-// of the low-priority list first, and gives a referenced one a second chance at the front
-// (CLOCK, an approximation of least-recently-used).
+// of the low-priority list first, then the high-priority one, and gives a referenced one a
+// second chance at the front (CLOCK, an approximation of least-recently-used). Pinned entries
+// are never taken.
 class BlockCache::Shard {
+  struct Entry {
+    CacheKey key;
+    std::shared_ptr<const void> value;
+    size_t charge;
+    Priority priority;
+    bool referenced;  // looked up since it was inserted or last given a second chance
+  };
+
  public:
   explicit Shard(size_t capacity) : capacity_(capacity) {}
 
@@ -22,13 +31,27 @@ class BlockCache::Shard {
     MutexLock l(&mu_);
     stats_.inserts++;
     EraseLocked(key);
-    if (charge > capacity_) return;
+    const bool pinned = priority == Priority::kPinned;
+    if (charge > capacity_ && !pinned) return;
     std::list<Entry>& lru = ListFor(priority);
     lru.push_front(Entry{key, std::move(value), charge, priority, false});
     const Entry* inserted = &lru.front();
     index_[key] = lru.begin();
     usage_ += charge;
-    while (usage_ > capacity_) {
+    if (pinned) pinned_usage_ += charge;
+    EvictLocked(inserted);
+  }
+
+  void SetCapacity(size_t capacity) {
+    MutexLock l(&mu_);
+    capacity_ = capacity;
+    EvictLocked(nullptr);
+  }
+
+  // Evicts until the entries fit or only pinned ones are left. `inserted`, if not null, is the
+  // entry just inserted, kept when others can go.
+  void EvictLocked(const Entry* inserted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    while (usage_ > capacity_ && !(low_.empty() && high_.empty())) {
       std::list<Entry>& victims = low_.empty() ? high_ : low_;
       Entry& victim = victims.back();
       // The new entry is the most recently used: unless it is alone in its list it goes back
@@ -69,6 +92,11 @@ class BlockCache::Shard {
     return usage_;
   }
 
+  size_t pinned_usage() {
+    MutexLock l(&mu_);
+    return pinned_usage_;
+  }
+
   void AddStats(Stats* total) {
     MutexLock l(&mu_);
     total->hits += stats_.hits;
@@ -78,31 +106,26 @@ class BlockCache::Shard {
   }
 
  private:
-  struct Entry {
-    CacheKey key;
-    std::shared_ptr<const void> value;
-    size_t charge;
-    Priority priority;
-    bool referenced;  // looked up since it was inserted or last given a second chance
-  };
-
   std::list<Entry>& ListFor(Priority p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return p == Priority::kHigh ? high_ : low_;
+    return p == Priority::kHigh ? high_ : p == Priority::kPinned ? pinned_ : low_;
   }
 
   void EraseLocked(const CacheKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     auto it = index_.find(key);
     if (it == index_.end()) return;
     usage_ -= it->second->charge;
+    if (it->second->priority == Priority::kPinned) pinned_usage_ -= it->second->charge;
     ListFor(it->second->priority).erase(it->second);
     index_.erase(it);
   }
 
-  const size_t capacity_;
   Mutex mu_;
+  size_t capacity_ ABSL_GUARDED_BY(mu_);
   size_t usage_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t pinned_usage_ ABSL_GUARDED_BY(mu_) = 0;
   std::list<Entry> low_ ABSL_GUARDED_BY(mu_);
   std::list<Entry> high_ ABSL_GUARDED_BY(mu_);
+  std::list<Entry> pinned_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<CacheKey, std::list<Entry>::iterator> index_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
@@ -110,9 +133,19 @@ class BlockCache::Shard {
 BlockCache::BlockCache(size_t capacity_bytes, int num_shard_bits)
     : capacity_(capacity_bytes), shard_bits_(std::clamp(num_shard_bits, 0, 10)) {
   const size_t n = size_t{1} << shard_bits_;
-  const size_t per_shard = (capacity_bytes + n - 1) / n;
   shards_.reserve(n);
-  for (size_t i = 0; i < n; i++) shards_.push_back(std::make_unique<Shard>(per_shard));
+  for (size_t i = 0; i < n; i++)
+    shards_.push_back(std::make_unique<Shard>(PerShard(capacity_bytes)));
+}
+
+size_t BlockCache::PerShard(size_t capacity) const {
+  const size_t n = size_t{1} << shard_bits_;
+  return capacity / n + (capacity % n != 0 ? 1 : 0);
+}
+
+void BlockCache::SetCapacity(size_t capacity_bytes) {
+  capacity_.store(capacity_bytes, std::memory_order_relaxed);
+  for (const auto& shard : shards_) shard->SetCapacity(PerShard(capacity_bytes));
 }
 
 BlockCache::~BlockCache() = default;
@@ -136,6 +169,12 @@ void BlockCache::Erase(const CacheKey& key) { ShardFor(absl::HashOf(key)).Erase(
 size_t BlockCache::usage() const {
   size_t total = 0;
   for (const auto& shard : shards_) total += shard->usage();
+  return total;
+}
+
+size_t BlockCache::pinned_usage() const {
+  size_t total = 0;
+  for (const auto& shard : shards_) total += shard->pinned_usage();
   return total;
 }
 

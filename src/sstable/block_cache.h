@@ -9,8 +9,11 @@
 // while its user holds it even if the cache evicts it meanwhile. Each entry is charged its
 // `charge` bytes; when the total exceeds the capacity, entries not used lately are evicted
 // (CLOCK: the oldest entry goes unless it was looked up since it last reached the end of the
-// queue), low-priority ones (data blocks) before high-priority ones (index and filter blocks).
-// A capacity of 0 caches nothing.
+// queue), low-priority ones (data blocks) before high-priority ones. Pinned entries (the index
+// and filter blocks a table reader holds while it is open) are charged but never evicted: they
+// leave the room that is left to the others, and their owner erases them. A capacity of 0
+// caches nothing. The capacity may change at any time (SetCapacity: a MemoryBudget shrinks its
+// cache as memtables grow).
 // Thread-safety: all methods may be called concurrently; each shard has its own lock, so hits
 // in different shards never contend.
 #ifndef LSM_SSTABLE_BLOCK_CACHE_H_
@@ -37,7 +40,7 @@ struct CacheKey {
 
 class BlockCache {
  public:
-  enum class Priority { kLow, kHigh };
+  enum class Priority { kLow, kHigh, kPinned };
 
   struct Stats {
     uint64_t hits = 0;
@@ -53,7 +56,8 @@ class BlockCache {
   BlockCache& operator=(const BlockCache&) = delete;
 
   // Inserts value under key, replacing any earlier value, and evicts as needed. An entry whose
-  // charge alone exceeds a shard's capacity is not kept.
+  // charge alone exceeds a shard's capacity is not kept, unless it is pinned: a pinned entry is
+  // always kept, and stays until Erase.
   void Insert(const CacheKey& key, std::shared_ptr<const void> value, size_t charge,
               Priority priority);
 
@@ -66,16 +70,23 @@ class BlockCache {
   // A fresh id for keys of a new table reader; ids are never reused.
   uint64_t NewId() { return next_id_.fetch_add(1, std::memory_order_relaxed) + 1; }
 
-  size_t capacity() const { return capacity_; }
-  // Bytes charged by the entries held now.
+  size_t capacity() const { return capacity_.load(std::memory_order_relaxed); }
+  // Changes the capacity, evicting at once what no longer fits.
+  void SetCapacity(size_t capacity_bytes);
+  // Bytes charged by the entries held now, pinned ones included.
   size_t usage() const;
+  // Bytes charged by the pinned entries.
+  size_t pinned_usage() const;
   Stats stats() const;
 
  private:
   class Shard;
   Shard& ShardFor(uint64_t hash);
 
-  const size_t capacity_;
+  // Of each shard: capacity_ / shards, rounded up.
+  size_t PerShard(size_t capacity) const;
+
+  std::atomic<size_t> capacity_;
   const int shard_bits_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<uint64_t> next_id_{0};

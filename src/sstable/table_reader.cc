@@ -162,10 +162,10 @@ Status TableReader::ReadMeta(const TableLayout& layout) {
   layout_ = layout;
   if (cache_ != nullptr) {
     cache_->Insert({meta_cache_id_, layout_.footer.index_handle.offset}, index_block_,
-                   index_block_->ApproximateMemoryUsage(), BlockCache::Priority::kHigh);
+                   index_block_->ApproximateMemoryUsage(), BlockCache::Priority::kPinned);
     if (filter_ != nullptr) {
       cache_->Insert({meta_cache_id_, filter_handle_.offset}, filter_,
-                     filter_->ApproximateMemoryUsage(), BlockCache::Priority::kHigh);
+                     filter_->ApproximateMemoryUsage(), BlockCache::Priority::kPinned);
     }
   }
   return Status::OK();

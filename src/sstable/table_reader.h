@@ -12,8 +12,9 @@
 //
 // Open reads and checks the footer, the metaindex, the properties, the bloom filter and the
 // index. The filter and index stay pinned in the reader for its lifetime (no lookup or lock to
-// reach them); when a block cache is given they are also inserted into it with high priority
-// so that their bytes count against its capacity, and erased from it when the reader closes.
+// reach them); when a block cache is given they are also inserted into it as pinned entries
+// (never evicted) so that their bytes count against its capacity for as long as the reader
+// holds them, and erased from it when the reader closes.
 // Data blocks go through the block cache when one is given, keyed by (a cache id from
 // BlockCache::NewId(), block offset) and charged their decoded size. The exception is an
 // uncompressed block of a file that returns its own memory (a memory-mapped table): it is

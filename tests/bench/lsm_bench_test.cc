@@ -558,6 +558,35 @@ void ReadFamilies(const std::string& engine, const std::string& db,
   FAIL() << "no reader for engine " << engine;
 }
 
+// --memory_budget_mb: lsm and RocksDB run their families under one limit on memtables and
+// block cache (LevelDB refuses), and the resident memory of each workload is reported.
+TEST_P(WorkloadTest, MemoryBudget) {
+  BenchConfig config = Config();
+  config.engine_options.num_column_families = 4;
+  config.engine_options.memory_budget = 8 << 20;
+  Runner runner(config);
+  const lsm::Status s = runner.Open();
+  if (GetParam() == "leveldb") {
+    EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_TRUE(s.message().starts_with("--memory_budget_mb")) << s.ToString();
+    return;
+  }
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_NE(FormatHeader(config, runner.engine()).find("\nMemory:     budget 8 MiB ("),
+            std::string::npos);
+  const WorkloadResult fill = Run(&runner, "fillrandom");
+  EXPECT_EQ(fill.ops, 1000u);
+  EXPECT_GT(fill.peak_rss_anon_bytes, 0u);
+  EXPECT_GT(Run(&runner, "readrandom").counters.found, 0u);
+  if (GetParam() == "lsm") {
+    std::string value;
+    ASSERT_TRUE(runner.engine().GetProperty("lsm.memory", &value));
+    EXPECT_NE(value.find("memory budget: 8388608 bytes"), std::string::npos) << value;
+  }
+  EXPECT_GT(runner.peak_resident().anon_bytes, 0u);
+  ASSERT_TRUE(runner.Close().ok());
+}
+
 // --num_column_families=4: the keys are spread over four families by their number, every
 // workload finds them all, and the families are really in the database (LevelDB refuses).
 TEST_P(WorkloadTest, ColumnFamiliesHoldTheirKeys) {
@@ -867,6 +896,10 @@ TEST_F(LsmBenchFlagsTest, BadValuesNameTheFlag) {
                  "--level0_file_num_compaction_trigger=-1");
   ExpectRejected(&FLAGS_memtablerep, "vector", "", "--memtablerep=vector");
   ExpectRejected(&FLAGS_num_column_families, 0, 1, "--num_column_families=0");
+  ExpectRejected(&FLAGS_memory_budget_mb, -1, 0, "--memory_budget_mb=-1");
+  absl::SetFlag(&FLAGS_db_write_buffer_size, 1 << 20);
+  ExpectRejected(&FLAGS_memory_budget_mb, 64, 0, "--memory_budget_mb and --db_write_buffer_size");
+  absl::SetFlag(&FLAGS_db_write_buffer_size, 0);
   EXPECT_EQ(Error(), "");
 }
 

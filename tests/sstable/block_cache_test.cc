@@ -89,6 +89,49 @@ TEST(BlockCacheTest, HighPriorityOutlivesLow) {
   EXPECT_EQ(Get(cache, {1, 4}), 4);
 }
 
+// Pinned entries are charged but never evicted, however full the cache; the others make room,
+// and a pinned entry leaves only through Erase.
+TEST(BlockCacheTest, PinnedEntriesStayUntilErased) {
+  BlockCache cache(300, 0);
+  cache.Insert({1, 0}, Value(0), 200, BlockCache::Priority::kPinned);
+  cache.Insert({1, 1}, Value(1), 100, BlockCache::Priority::kLow);
+  cache.Insert({1, 2}, Value(2), 100, BlockCache::Priority::kHigh);
+  EXPECT_EQ(Get(cache, {1, 0}), 0);
+  EXPECT_EQ(Get(cache, {1, 1}), -1);
+  EXPECT_EQ(Get(cache, {1, 2}), 2);
+  EXPECT_EQ(cache.usage(), 300u);
+  EXPECT_EQ(cache.pinned_usage(), 200u);
+  // Larger than the capacity: kept all the same, and everything else goes.
+  cache.Insert({1, 3}, Value(3), 400, BlockCache::Priority::kPinned);
+  EXPECT_EQ(Get(cache, {1, 3}), 3);
+  EXPECT_EQ(Get(cache, {1, 2}), -1);
+  EXPECT_EQ(cache.usage(), 600u);
+  EXPECT_EQ(cache.pinned_usage(), 600u);
+  cache.Erase({1, 0});
+  cache.Erase({1, 3});
+  EXPECT_EQ(cache.usage(), 0u);
+  EXPECT_EQ(cache.pinned_usage(), 0u);
+}
+
+// A smaller capacity evicts at once (pinned entries stay); a larger one takes entries again.
+TEST(BlockCacheTest, SetCapacity) {
+  BlockCache cache(1000, 2);
+  for (int i = 0; i < 8; i++) {
+    cache.Insert({1, uint64_t(i)}, Value(i), 100, BlockCache::Priority::kLow);
+  }
+  cache.Insert({2, 0}, Value(20), 100, BlockCache::Priority::kPinned);
+  const size_t before = cache.usage();
+  EXPECT_LE(before, 1000u);
+  cache.SetCapacity(0);
+  EXPECT_EQ(cache.capacity(), 0u);
+  EXPECT_EQ(cache.usage(), 100u);
+  EXPECT_EQ(Get(cache, {2, 0}), 20);
+  cache.SetCapacity(1000);
+  cache.Insert({1, 0}, Value(0), 100, BlockCache::Priority::kLow);
+  EXPECT_EQ(Get(cache, {1, 0}), 0);
+  EXPECT_EQ(cache.usage(), 200u);
+}
+
 TEST(BlockCacheTest, OversizedAndZeroCapacity) {
   BlockCache cache(100, 0);
   cache.Insert({1, 0}, Value(0), 101, BlockCache::Priority::kLow);
