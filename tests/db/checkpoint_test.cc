@@ -70,19 +70,8 @@ class CheckpointTest : public testing::Test {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  // Every family's live keys: "family: k=v; ...", a line per family, by name.
   static std::string Dump(DB* db, const Handles& handles) {
-    std::string out;
-    for (const auto& [name, handle] : handles) {
-      out += name + ":";
-      std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions(), handle);
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        out += " " + std::string(it->key()) + "=" + std::string(it->value()) + ";";
-      }
-      if (!it->status().ok()) out += " error: " + it->status().ToString();
-      out += "\n";
-    }
-    return out;
+    return DumpFamiliesForTest(db, handles);
   }
 
   // Dump of the checkpoint in `dir`, opened with the families `names`.

@@ -15,6 +15,7 @@
 
 #include "lsm/db.h"
 #include "lsm/merge_operator.h"
+#include "tests/support/db_read.h"
 #include "tests/support/fault_file_system.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -78,19 +79,8 @@ class CommitTest : public testing::Test {
     return db_->Flush(fo, handles);
   }
 
-  // Every family's live keys, a line per family, by name.
   static std::string Dump(DB* db, const Handles& handles) {
-    std::string out;
-    for (const auto& [name, handle] : handles) {
-      out += name + ":";
-      std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions(), handle);
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        out += " " + std::string(it->key()) + "=" + std::string(it->value()) + ";";
-      }
-      if (!it->status().ok()) out += " error: " + it->status().ToString();
-      out += "\n";
-    }
-    return out;
+    return DumpFamiliesForTest(db, handles);
   }
   std::string Dump() const { return Dump(db_.get(), handles_); }
 

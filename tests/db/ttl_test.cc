@@ -26,6 +26,7 @@
 #include "src/base/write_batch_internal.h"
 #include "src/util/coding.h"
 #include "src/wal/log_writer.h"
+#include "tests/support/db_read.h"
 #include "tests/support/id_handle.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -122,19 +123,7 @@ class TtlTest : public testing::Test {
     ReadOptions ro;
     ro.skip_expired = skip_expired;
     ro.snapshot = snapshot;
-    std::unique_ptr<Iterator> it = db_->NewIterator(ro, cf != nullptr ? cf : ttl_);
-    std::string out;
-    if (reverse) {
-      for (it->SeekToLast(); it->Valid(); it->Prev()) {
-        out.insert(0, std::string(it->key()) + "=" + std::string(it->value()) + ";");
-      }
-    } else {
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        out += std::string(it->key()) + "=" + std::string(it->value()) + ";";
-      }
-    }
-    if (!it->status().ok()) out += "error: " + it->status().ToString();
-    return out;
+    return ScanForTest(db_.get(), reverse, ro, cf != nullptr ? cf : ttl_);
   }
   void Flush(ColumnFamilyHandle* cf = nullptr) {
     ASSERT_TRUE(db_->Flush(FlushOptions(), cf != nullptr ? cf : ttl_).ok());
