@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "src/base/get_context.h"
-#include "src/util/checksum.h"
+#include "src/sstable/bloom.h"
 
 namespace lsm {
 namespace {
@@ -145,7 +145,7 @@ class DBIter final : public Iterator {
       return;
     }
     prefix_.emplace(prefix_extractor_->Transform(target));
-    prefix_hash_ = Checksum64(*prefix_);
+    prefix_hash_ = BloomHash(*prefix_);  // the hash the tables' filters probe with
   }
 
   // Backward from the last key below the upper bound (or the last key).
