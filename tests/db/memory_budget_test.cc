@@ -128,7 +128,10 @@ TEST_F(MemoryBudgetTest, LargestMemtableOfAllIsFlushedAtTheShare) {
   for (int i = 0; i < 250 && Level0(a, 1) == 0; i++) {
     ASSERT_TRUE(b.db->Put(WriteOptions(), b.handles[0], Key(i), kValue).ok());
   }
-  ASSERT_TRUE(Eventually([&] { return Level0(a, 1) == 1; })) << Text(b.db.get(), "lsm.memory");
+  // The table is installed before the flushed memtable leaves the family: wait for both.
+  ASSERT_TRUE(Eventually([&] {
+    return Level0(a, 1) == 1 && Int(a.db.get(), a.handles[1], "lsm.num-immutable-mem-table") == 0;
+  })) << Text(b.db.get(), "lsm.memory");
   EXPECT_EQ(Level0(a, 0), 0u);
   EXPECT_EQ(Level0(b, 0), 0u);
   EXPECT_EQ(Level0(b, 1), 0u);
