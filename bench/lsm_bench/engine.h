@@ -76,6 +76,8 @@ struct EngineOptions {
   std::string memtablerep;
   // lsm: write the WAL through a memory map (lsm::Options::wal_mmap).
   bool wal_mmap = true;
+  // lsm: map table files into memory (lsm::Options::allow_mmap_reads).
+  bool allow_mmap_reads = true;
   // lsm: auto, uring or posix (lsm::Options::io_backend); empty: the default.
   std::string io_backend;
   // lsm, RocksDB: read tables with direct I/O.

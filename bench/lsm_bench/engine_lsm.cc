@@ -136,6 +136,7 @@ class LsmEngine final : public Engine {
           options.memtablerep == "btree" ? lsm::NewBTreeFactory() : lsm::NewSkipListFactory();
     }
     lo.wal_mmap = options.wal_mmap;
+    lo.allow_mmap_reads = options.allow_mmap_reads;
     if (options.io_backend == "uring") lo.io_backend = lsm::IoBackend::kUring;
     if (options.io_backend == "posix") lo.io_backend = lsm::IoBackend::kPosix;
     lo.use_direct_reads = options.use_direct_reads;

@@ -59,6 +59,9 @@ ABSL_FLAG(std::string, memtablerep, "",
 ABSL_FLAG(bool, wal_mmap, true,
           "lsm only: write the WAL through a shared memory map (Options::wal_mmap); false "
           "makes a write system call per write group.");
+ABSL_FLAG(bool, allow_mmap_reads, true,
+          "lsm only: map table files into memory and read blocks in place "
+          "(Options::allow_mmap_reads); false reads them with pread into the block cache.");
 ABSL_FLAG(std::string, io_backend, "",
           "lsm only: the file system, auto, uring or posix (Options::io_backend); empty keeps "
           "the default (auto, which LSM_IO_BACKEND in the environment overrides).");
@@ -284,6 +287,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
         compaction_style));
   }
   eo.wal_mmap = absl::GetFlag(FLAGS_wal_mmap);
+  eo.allow_mmap_reads = absl::GetFlag(FLAGS_allow_mmap_reads);
   eo.io_backend = absl::GetFlag(FLAGS_io_backend);
   eo.use_direct_reads = absl::GetFlag(FLAGS_use_direct_reads);
   eo.use_direct_io_for_flush_and_compaction =

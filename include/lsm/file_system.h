@@ -120,8 +120,17 @@ class FileSystem {
   }
   virtual Status NewSequentialFile(const std::string& path,
                                    std::unique_ptr<SequentialFile>* file) = 0;
+  // A file read at arbitrary offsets. The file system may map it into memory (the POSIX one
+  // does), so that reads return views of the map.
   virtual Status NewRandomAccessFile(const std::string& path,
                                      std::unique_ptr<RandomAccessFile>* file) = 0;
+  // The same, never mapped into memory: reads copy into the caller's scratch, for callers that
+  // bound their resident memory (Options::allow_mmap_reads off). This default is
+  // NewRandomAccessFile, for file systems that map nothing.
+  virtual Status NewUnmappedRandomAccessFile(const std::string& path,
+                                             std::unique_ptr<RandomAccessFile>* file) {
+    return NewRandomAccessFile(path, file);
+  }
   // A random-access file read with direct I/O: around the page cache, for callers that cache
   // what they read themselves (Options::use_direct_reads). NotSupported where the file system
   // has no direct I/O, which is this default.

@@ -235,6 +235,13 @@ struct DBOptions {
   // With file_system set, only kAuto is accepted. Default: kAuto.
   IoBackend io_backend = IoBackend::kAuto;
 
+  // Map table files into memory and read their blocks in place, without a system call or a
+  // copy; the mapped pages are the kernel's page cache, but they count in the process's
+  // resident memory. false: tables are read with pread into the block cache, as RocksDB does by
+  // default. Tables are never mapped with memory_budget set, which bounds the resident memory,
+  // or with use_direct_reads. Default: true.
+  bool allow_mmap_reads = true;
+
   // Read tables with direct I/O (O_DIRECT), around the page cache: the block cache is then
   // the only cache of table data, and a MultiGet batch's data blocks are read together (at once,
   // on io_uring). Open fails with InvalidArgument where the file system has no direct I/O (as

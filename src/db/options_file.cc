@@ -263,6 +263,7 @@ const std::vector<Field>& Fields() {
       LSM_OPTION(kDBSection, wal_recovery_mode),
       LSM_OPTION(kDBSection, wal_mmap),
       LSM_OPTION(kDBSection, io_backend),
+      LSM_OPTION(kDBSection, allow_mmap_reads),
       LSM_OPTION(kDBSection, use_direct_reads),
       LSM_OPTION(kDBSection, use_direct_io_for_flush_and_compaction),
       LSM_OPTION(kDBSection, max_background_jobs),

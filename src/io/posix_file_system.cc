@@ -582,6 +582,14 @@ class PosixFileSystem final : public FileSystem {
     return Status::OK();
   }
 
+  Status NewUnmappedRandomAccessFile(const std::string& path,
+                                     std::unique_ptr<RandomAccessFile>* file) override {
+    const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
+    if (fd < 0) return PosixError(path, errno);
+    *file = std::make_unique<PosixRandomAccessFile>(path, fd);
+    return Status::OK();
+  }
+
   Status NewDirectRandomAccessFile(const std::string& path,
                                    std::unique_ptr<RandomAccessFile>* file) override {
     int fd;

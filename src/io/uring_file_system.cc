@@ -396,6 +396,10 @@ class UringFileSystem final : public FileSystem {
                              std::unique_ptr<RandomAccessFile>* file) override {
     return posix_->NewRandomAccessFile(path, file);
   }
+  Status NewUnmappedRandomAccessFile(const std::string& path,
+                                     std::unique_ptr<RandomAccessFile>* file) override {
+    return posix_->NewUnmappedRandomAccessFile(path, file);
+  }
   Status NewDirectWritableFile(const std::string& path,
                                std::unique_ptr<WritableFile>* file) override {
     int fd;

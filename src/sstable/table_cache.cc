@@ -22,7 +22,8 @@ Status TableCache::OpenTable(uint64_t file_number, uint64_t file_size, SequenceN
   const std::string path = TableFileName(dir_, file_number);
   std::unique_ptr<RandomAccessFile> file;
   Status s = options_.use_direct_reads ? fs_->NewDirectRandomAccessFile(path, &file)
-                                       : fs_->NewRandomAccessFile(path, &file);
+             : options_.mmap_reads     ? fs_->NewRandomAccessFile(path, &file)
+                                       : fs_->NewUnmappedRandomAccessFile(path, &file);
   if (!s.ok()) return s;
   std::unique_ptr<TableReader> table;
   s = TableReader::Open(options_, std::string(BaseName(path)), std::move(file), file_size,

@@ -39,6 +39,9 @@ struct TableOptions {
   int bloom_bits_per_key = 10;
   // Open tables with FileSystem::NewDirectRandomAccessFile.
   bool use_direct_reads = false;
+  // Otherwise open them with NewRandomAccessFile, which may map them into memory; false:
+  // NewUnmappedRandomAccessFile.
+  bool mmap_reads = true;
   // The merge operator's Name(), or empty for none: recorded in tables that hold merge
   // operands, and checked when such a table is opened.
   std::string merge_operator_name;
@@ -62,6 +65,8 @@ struct TableOptions {
     t.compression = options.compression;
     t.bloom_bits_per_key = options.bloom_bits_per_key;
     t.use_direct_reads = options.use_direct_reads;
+    // Mapped pages are resident memory a budget could not bound (Options::allow_mmap_reads).
+    t.mmap_reads = options.allow_mmap_reads && options.memory_budget == nullptr;
     if (options.merge_operator != nullptr) t.merge_operator_name = options.merge_operator->Name();
     t.prefix_extractor = options.prefix_extractor;
     return t;

@@ -438,6 +438,48 @@ TEST_F(DBTest, DirectReadsFillTheBlockCache) {
   EXPECT_EQ(usage(), after_two);
 }
 
+// Tables are read in place from a memory map by default: uncompressed point reads leave no data
+// blocks in the block cache. With allow_mmap_reads off, or under a memory budget (which bounds
+// the resident memory, where mapped pages would count), tables are read with pread into it.
+// The answers are the same.
+TEST_F(DBTest, UnmappedTablesAreReadIntoTheBlockCache) {
+  struct Case {
+    const char* name;
+    bool allow_mmap_reads;
+    bool memory_budget;
+    bool cached;
+  };
+  options_.compression = CompressionType::kNone;
+  for (const Case& c :
+       {Case{"mapped", true, false, false}, Case{"allow_mmap_reads off", false, false, true},
+        Case{"memory budget", true, true, true}}) {
+    SCOPED_TRACE(c.name);
+    db_.reset();
+    ASSERT_TRUE(DestroyDB(dbname_, options_).ok());
+    options_.allow_mmap_reads = c.allow_mmap_reads;
+    options_.memory_budget = c.memory_budget ? MemoryBudget::Create(64 << 20) : nullptr;
+    Open();
+    for (int i = 0; i < 3000; i++) {
+      ASSERT_TRUE(db_->Put(WriteOptions(), Key(i), std::string(100, 'a' + i % 26)).ok());
+    }
+    Reopen();  // everything in tables, nothing cached yet
+    // The data blocks cached: the cache's usage less the tables' pinned index and filter blocks.
+    auto usage = [&] {
+      std::string total, pinned;
+      EXPECT_TRUE(db_->GetProperty("lsm.block-cache-usage", &total));
+      EXPECT_TRUE(db_->GetProperty("lsm.block-cache-pinned-usage", &pinned));
+      return std::stoull(total) - std::stoull(pinned);
+    };
+    const uint64_t before = usage();
+    for (int i = 0; i < 3000; i += 97) ASSERT_EQ(Get(Key(i)), std::string(100, 'a' + i % 26));
+    if (c.cached) {
+      EXPECT_GT(usage(), before);
+    } else {
+      EXPECT_EQ(usage(), before);
+    }
+  }
+}
+
 // Direct reads on a file system without direct I/O: Open fails naming the option.
 TEST_F(DBTest, DirectReadsWithoutDirectIoFailOpen) {
   options_.file_system = std::make_shared<MemFileSystem>();

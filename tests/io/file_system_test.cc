@@ -302,6 +302,29 @@ TEST_P(FileSystemTest, MultiReadGivesWhatReadGives) {
   }
 }
 
+// An unmapped file reads what a possibly mapped one does, always into the caller's scratch.
+TEST_P(FileSystemTest, UnmappedReadsCopyIntoTheScratch) {
+  const std::string path = dir_ + "/000010.sst";
+  const std::string contents = Random(TestSeed()).Bytes(100000);
+  std::unique_ptr<WritableFile> w;
+  ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
+  ASSERT_TRUE(w->Append(contents).ok());
+  ASSERT_TRUE(w->Close().ok());
+  std::unique_ptr<RandomAccessFile> r;
+  ASSERT_TRUE(fs_->NewUnmappedRandomAccessFile(path, &r).ok());
+  std::string scratch(4096, '\0');
+  for (const uint64_t offset : {uint64_t{0}, uint64_t{12345}, uint64_t{100000 - 100}}) {
+    std::string_view got;
+    ASSERT_TRUE(r->Read(offset, scratch.size(), &got, scratch.data()).ok());
+    EXPECT_EQ(got.data(), scratch.data());
+    EXPECT_TRUE(got == std::string_view(contents).substr(offset, scratch.size())) << offset;
+  }
+  uint64_t size = 0;
+  ASSERT_TRUE(r->Size(&size).ok());
+  EXPECT_EQ(size, contents.size());
+  EXPECT_TRUE(fs_->NewUnmappedRandomAccessFile(dir_ + "/missing", &r).IsNotFound());
+}
+
 // Direct files read what ordinary ones do, one by one, as a batch, and in a batch over several
 // files; a file system without direct I/O says so.
 TEST_P(FileSystemTest, DirectReadsGiveWhatReadGives) {

@@ -338,25 +338,39 @@ Status FaultFileSystem::NewSequentialFile(const std::string& path,
   return s;
 }
 
-Status FaultFileSystem::OpenRandomAccess(const std::string& path, bool direct,
+Status FaultFileSystem::OpenRandomAccess(const std::string& path, RandomAccess how,
                                          std::unique_ptr<RandomAccessFile>* file) {
   Status s = MaybeInject(FaultOp::kOpen, path);
   if (!s.ok()) return s;
   std::unique_ptr<RandomAccessFile> base;
-  s = direct ? base_->NewDirectRandomAccessFile(path, &base)
-             : base_->NewRandomAccessFile(path, &base);
+  switch (how) {
+    case RandomAccess::kMaybeMapped:
+      s = base_->NewRandomAccessFile(path, &base);
+      break;
+    case RandomAccess::kUnmapped:
+      s = base_->NewUnmappedRandomAccessFile(path, &base);
+      break;
+    case RandomAccess::kDirect:
+      s = base_->NewDirectRandomAccessFile(path, &base);
+      break;
+  }
   if (s.ok()) *file = std::make_unique<RandomAccessHandle>(this, path, std::move(base));
   return s;
 }
 
 Status FaultFileSystem::NewRandomAccessFile(const std::string& path,
                                             std::unique_ptr<RandomAccessFile>* file) {
-  return OpenRandomAccess(path, /*direct=*/false, file);
+  return OpenRandomAccess(path, RandomAccess::kMaybeMapped, file);
+}
+
+Status FaultFileSystem::NewUnmappedRandomAccessFile(const std::string& path,
+                                                    std::unique_ptr<RandomAccessFile>* file) {
+  return OpenRandomAccess(path, RandomAccess::kUnmapped, file);
 }
 
 Status FaultFileSystem::NewDirectRandomAccessFile(const std::string& path,
                                                   std::unique_ptr<RandomAccessFile>* file) {
-  return OpenRandomAccess(path, /*direct=*/true, file);
+  return OpenRandomAccess(path, RandomAccess::kDirect, file);
 }
 
 Status FaultFileSystem::FileExists(const std::string& path) {

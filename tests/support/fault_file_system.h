@@ -63,7 +63,8 @@ enum class FaultOp : uint8_t {
   kSync,    // WritableFile::Sync and FileSystem::SyncDir
   kRead,    // file reads, GetChildren, GetFileSize, FileExists
   kOpen,    // NewWritableFile, NewAppendableFile, NewSequentialFile, NewRandomAccessFile,
-            // NewDirectRandomAccessFile, NewDirectWritableFile, LockFile
+            // NewUnmappedRandomAccessFile, NewDirectRandomAccessFile, NewDirectWritableFile,
+            // LockFile
   kRename,  // RenameFile
   kRemove,  // RemoveFile
   kLink,    // LinkFile
@@ -101,6 +102,8 @@ class FaultFileSystem final : public FileSystem {
   Status NewSequentialFile(const std::string& path, std::unique_ptr<SequentialFile>* file) override;
   Status NewRandomAccessFile(const std::string& path,
                              std::unique_ptr<RandomAccessFile>* file) override;
+  Status NewUnmappedRandomAccessFile(const std::string& path,
+                                     std::unique_ptr<RandomAccessFile>* file) override;
   Status NewDirectRandomAccessFile(const std::string& path,
                                    std::unique_ptr<RandomAccessFile>* file) override;
   Status NewDirectWritableFile(const std::string& path,
@@ -178,8 +181,9 @@ class FaultFileSystem final : public FileSystem {
   // NewWritableFile (truncate), NewAppendableFile and NewDirectWritableFile (direct).
   Status OpenWritable(const std::string& path, bool truncate, bool direct,
                       std::unique_ptr<WritableFile>* file);
-  // NewRandomAccessFile and NewDirectRandomAccessFile (direct).
-  Status OpenRandomAccess(const std::string& path, bool direct,
+  // NewRandomAccessFile, NewUnmappedRandomAccessFile and NewDirectRandomAccessFile.
+  enum class RandomAccess { kMaybeMapped, kUnmapped, kDirect };
+  Status OpenRandomAccess(const std::string& path, RandomAccess how,
                           std::unique_ptr<RandomAccessFile>* file);
   // A random length in [0, n] (for partial writes and kept prefixes).
   uint64_t RandomLength(uint64_t n);

@@ -164,6 +164,14 @@ Status MemFileSystem::NewRandomAccessFile(const std::string& path,
   return Status::OK();
 }
 
+Status MemFileSystem::NewUnmappedRandomAccessFile(const std::string& path,
+                                                  std::unique_ptr<RandomAccessFile>* file) {
+  auto data = Find(path);
+  if (data == nullptr) return Status::NotFound(path);
+  *file = std::make_unique<MemRandomAccessFile>(std::move(data));
+  return Status::OK();
+}
+
 Status MemFileSystem::FileExists(const std::string& path) {
   MutexLock l(&mu_);
   return files_.contains(path) || dirs_.contains(path) ? Status::OK() : Status::NotFound(path);

@@ -9,7 +9,8 @@
 // POSIX flock does.
 // Tests may reach into a file's bytes (to corrupt or truncate it) through Contents/SetContents.
 // A RandomAccessFile copies into the caller's scratch, or, with mapped_reads, returns views
-// into the bytes as they were at open, as a memory map of an unchanging file does.
+// into the bytes as they were at open, as a memory map of an unchanging file does (only
+// NewRandomAccessFile, as on the POSIX file system).
 // Thread-safety: as lsm::FileSystem.
 #ifndef LSM_TESTS_SUPPORT_MEM_FILE_SYSTEM_H_
 #define LSM_TESTS_SUPPORT_MEM_FILE_SYSTEM_H_
@@ -39,6 +40,8 @@ class MemFileSystem final : public FileSystem {
   Status NewSequentialFile(const std::string& path, std::unique_ptr<SequentialFile>* file) override;
   Status NewRandomAccessFile(const std::string& path,
                              std::unique_ptr<RandomAccessFile>* file) override;
+  Status NewUnmappedRandomAccessFile(const std::string& path,
+                                     std::unique_ptr<RandomAccessFile>* file) override;
   Status FileExists(const std::string& path) override;
   Status GetChildren(const std::string& dir, std::vector<std::string>* names) override;
   Status GetFileSize(const std::string& path, uint64_t* size) override;
