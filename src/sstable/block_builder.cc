@@ -33,9 +33,11 @@ void BlockBuilder::Add(std::string_view key, std::string_view value) {
     counter_ = 0;
   }
   const size_t non_shared = key.size() - shared;
-  PutVarint32(&buffer_, static_cast<uint32_t>(shared));
-  PutVarint32(&buffer_, static_cast<uint32_t>(non_shared));
-  PutVarint32(&buffer_, static_cast<uint32_t>(value.size()));
+  char header[3 * kMaxVarint32Bytes];
+  char* end = EncodeVarint32(header, static_cast<uint32_t>(shared));
+  end = EncodeVarint32(end, static_cast<uint32_t>(non_shared));
+  end = EncodeVarint32(end, static_cast<uint32_t>(value.size()));
+  buffer_.append(header, static_cast<size_t>(end - header));
   buffer_.append(key.substr(shared));
   buffer_.append(value);
   last_key_.resize(shared);

@@ -20,18 +20,6 @@ void PutFixed64(std::string* dst, uint64_t v) {
   dst->append(buf, sizeof(buf));
 }
 
-char* EncodeVarint32(char* dst, uint32_t v) { return EncodeVarint64(dst, v); }
-
-char* EncodeVarint64(char* dst, uint64_t v) {
-  auto* p = reinterpret_cast<uint8_t*>(dst);
-  while (v >= 0x80) {
-    *p++ = static_cast<uint8_t>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<uint8_t>(v);
-  return reinterpret_cast<char*>(p);
-}
-
 void PutVarint32(std::string* dst, uint32_t v) {
   char buf[kMaxVarint32Bytes];
   dst->append(buf, EncodeVarint32(buf, v) - buf);

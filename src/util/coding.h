@@ -56,8 +56,16 @@ void PutVarint64(std::string* dst, uint64_t v);
 void PutLengthPrefixed(std::string* dst, std::string_view value);
 
 // Writes v at dst (which must have room for kMaxVarint64Bytes) and returns the end.
-char* EncodeVarint32(char* dst, uint32_t v);
-char* EncodeVarint64(char* dst, uint64_t v);
+inline char* EncodeVarint64(char* dst, uint64_t v) {
+  auto* p = reinterpret_cast<uint8_t*>(dst);
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return reinterpret_cast<char*>(p);
+}
+inline char* EncodeVarint32(char* dst, uint32_t v) { return EncodeVarint64(dst, v); }
 int VarintLength(uint64_t v);
 
 // Decode from [p, limit). Return the byte after the value, or nullptr if truncated/malformed.
