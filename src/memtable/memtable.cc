@@ -123,6 +123,8 @@ class MemTable::PrefixBloom {
     return true;
   }
 
+  void Prefetch(uint64_t hash) const { __builtin_prefetch(Line(hash), /*rw=*/1); }
+
   size_t bytes() const { return size_t{num_lines_} * 64; }
 
  private:
@@ -143,11 +145,14 @@ void MemTable::EnablePrefixBloom(const SliceTransform* extractor, size_t bits) {
   prefix_bloom_bytes_ = prefix_bloom_->bytes();
 }
 
-void MemTable::AddPrefix(std::string_view user_key) {
-  if (prefix_extractor_->InDomain(user_key)) {
-    prefix_bloom_->Add(Checksum64(prefix_extractor_->Transform(user_key)));
-  }
+bool MemTable::PrefetchPrefix(std::string_view user_key, uint64_t* hash) const {
+  if (!prefix_extractor_->InDomain(user_key)) return false;
+  *hash = Checksum64(prefix_extractor_->Transform(user_key));
+  prefix_bloom_->Prefetch(*hash);
+  return true;
 }
+
+void MemTable::AddPrefix(uint64_t hash) { prefix_bloom_->Add(hash); }
 
 bool MemTable::PrefixMayMatch(uint64_t prefix_hash) const {
   return prefix_bloom_ == nullptr || prefix_bloom_->MayMatch(prefix_hash);

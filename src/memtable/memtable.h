@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lsm/slice_transform.h"
 #include "lsm/status.h"
 #include "src/base/dbformat.h"
 #include "src/base/get_context.h"
@@ -43,7 +44,6 @@
 #include "src/memtable/btree.h"
 #include "src/memtable/concurrent_arena.h"
 #include "src/memtable/skiplist.h"
-#include "lsm/slice_transform.h"
 #include "src/util/mutex.h"
 
 namespace lsm {
@@ -93,12 +93,14 @@ class MemTable {
   // REQUIRES: no entry with the same user key and sequence is present;
   // user_key.size() + 8 and value.size() fit in 32 bits.
   void Add(SequenceNumber seq, ValueType type, std::string_view user_key, std::string_view value) {
-    if (prefix_bloom_ != nullptr) AddPrefix(user_key);
+    uint64_t prefix_hash = 0;
+    const bool has_prefix = prefix_bloom_ != nullptr && PrefetchPrefix(user_key, &prefix_hash);
     if (tree_ != nullptr) {
       tree_->Insert(Encode(seq, type, user_key, value));
     } else {
       list_->InsertConcurrently(Encode(seq, type, user_key, value));
     }
+    if (has_prefix) AddPrefix(prefix_hash);
   }
 
   // As Add, for a writer that has the memtable to itself (a write group of one, recovery):
@@ -107,12 +109,14 @@ class MemTable {
   // threads are ordered by a lock or a join).
   void AddSingleWriter(SequenceNumber seq, ValueType type, std::string_view user_key,
                        std::string_view value) {
-    if (prefix_bloom_ != nullptr) AddPrefix(user_key);
+    uint64_t prefix_hash = 0;
+    const bool has_prefix = prefix_bloom_ != nullptr && PrefetchPrefix(user_key, &prefix_hash);
     if (tree_ != nullptr) {
       tree_->Insert(Encode(seq, type, user_key, value));
     } else {
       list_->Insert(Encode(seq, type, user_key, value));
     }
+    if (has_prefix) AddPrefix(prefix_hash);
   }
 
   // Keeps a bloom filter of `bits` bits (rounded up to whole 512-bit lines) of the prefixes of
@@ -157,7 +161,12 @@ class MemTable {
   class Iter;
   class PrefixBloom;
 
-  void AddPrefix(std::string_view user_key);
+  // The prefix bloom's hash of user_key's prefix, in *hash, and true, having started to fetch
+  // its filter line so that the miss overlaps the entry's insert; false if the key has no
+  // prefix. AddPrefix then sets its bits: after the insert, but before the write group
+  // publishes its sequence, which is what makes the entry visible to a reader.
+  bool PrefetchPrefix(std::string_view user_key, uint64_t* hash) const;
+  void AddPrefix(uint64_t hash);
 
   // Orders entries by their internal keys. Searches carry the target as a decoded internal
   // key; bytewise user keys are compared inline, without a virtual call.
