@@ -14,7 +14,10 @@
 //     record of another comparator fails the repair with InvalidArgument. A family the
 //     MANIFESTs record as a TTL family stays one (its values end in their write time).
 //  2. Reads every NNNNNN.sst in full with checksums verified. A table that verifies whole is
-//     kept as it is. Nothing is changed before every table has been looked at.
+//     kept as it is. Nothing is changed before every table has been looked at. An ingested
+//     table (written by SstFileWriter) stores its entries at sequence 0 and cannot name its
+//     family: the MANIFESTs' record of its ingest gives both, the sequence it reads at (kept
+//     as its global sequence) and the family; without one it reads at 0, as the report says.
 //  3. Copies the intact data blocks of each damaged table (SalvageTable) into a new table of
 //     its family; a table of which nothing can be read is dropped. A damaged table whose
 //     properties cannot be read has no known family: in a database that has only ever had
@@ -46,6 +49,7 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "lsm/db.h"
@@ -130,6 +134,13 @@ struct ManifestFamilies {
   std::map<uint32_t, std::string> comparators;  // the comparator each was created with
   std::set<uint32_t> ttl;                       // families created with a TTL
   std::set<uint32_t> dropped;                   // families a drop record names
+  // Of every ingested table a record adds: the sequence its entries read at (they are stored
+  // at 0) and the family it went to, which the table itself cannot tell.
+  struct Ingested {
+    SequenceNumber global_seqno = 0;
+    uint32_t cf = 0;
+  };
+  std::map<uint64_t, Ingested> ingested;  // by file number
   // Of each MANIFEST that read whole: its largest family ID and the families live at its end.
   // An ID up to that maximum that is not live there was dropped, even where no drop record
   // is left (a MANIFEST starts with the live families only).
@@ -278,6 +289,9 @@ class Repairer {
             manifest_.dropped.insert(id);
             live.erase(id);
           }
+          for (const auto& [level, file] : edit.new_files()) {
+            if (file.global_seqno != 0) manifest_.ingested[file.number] = {file.global_seqno, id};
+          }
         }
       }
       whole = whole && reader.status().ok() && reader.report().damage.ok();
@@ -411,14 +425,14 @@ class Repairer {
     return s;
   }
 
-  Status OpenReader(uint64_t number, std::unique_ptr<TableReader>* reader) {
-    const std::string path = TableFileName(dbname_, number);
+  Status OpenReader(const FileMetaData& meta, std::unique_ptr<TableReader>* reader) {
+    const std::string path = TableFileName(dbname_, meta.number);
     std::unique_ptr<RandomAccessFile> file;
     uint64_t size = 0;
     Status s = OpenFile(path, &file, &size);
     if (s.ok()) {
       s = TableReader::Open(topts_, std::string(BaseName(path)), std::move(file), size, nullptr,
-                            reader);
+                            meta.global_seqno, reader);
     }
     return s;
   }
@@ -444,6 +458,19 @@ class Repairer {
 
   void Note(const std::string& line) { report_->notes.push_back(line); }
 
+  // The family of table `number` (f, as opened) and, for an ingested table, the sequence its
+  // entries read at: both as the MANIFESTs recorded its ingest. Without such a record an
+  // ingested table reads at sequence 0, older than everything (InspectTable says so).
+  std::pair<uint32_t, SequenceNumber> FamilyAndGlobalSeqno(uint64_t number,
+                                                           const TableFile& f) const {
+    // LearnFamilies checked that the ID fits.
+    const auto cf = static_cast<uint32_t>(f.has_props ? f.props.column_family_id : 0);
+    if (!f.has_props || f.props.external_file_version == 0) return {cf, 0};
+    const auto it = manifest_.ingested.find(number);
+    if (it == manifest_.ingested.end()) return {cf, 0};
+    return {it->second.cf, it->second.global_seqno};
+  }
+
   // Keeps a table that verifies whole; adds any other to *damaged; moves a table of a
   // dropped family aside. Fails only for a table of another comparator or merge operator, or
   // when the file cannot be read at all.
@@ -453,8 +480,13 @@ class Repairer {
     if (!s.ok()) return s;
     const std::string& name = f.name;
     const uint64_t size = f.size;
-    // LearnFamilies checked that the ID fits.
-    const auto cf = static_cast<uint32_t>(f.has_props ? f.props.column_family_id : 0);
+    const auto [cf, global_seqno] = FamilyAndGlobalSeqno(number, f);
+    if (f.has_props && f.props.external_file_version != 0 && global_seqno == 0) {
+      Note(absl::StrFormat(
+          "%s: an ingested table that no MANIFEST left records: its entries read at sequence 0, "
+          "older than every other write, in column family %s",
+          name, Describe(cf, families_[cf])));
+    }
     if (f.has_props && dropped_.contains(cf)) {
       Note(absl::StrFormat("%s: of column family %s, which was dropped; moved to %s/", name,
                            Describe(cf, dropped_[cf]), kLostDirName));
@@ -479,13 +511,14 @@ class Repairer {
                           f.props.merge_operator_name));
     }
     std::unique_ptr<TableReader> table;
-    s = TableReader::Open(topts_, name, std::move(f.file), size, nullptr, &table);
+    s = TableReader::Open(topts_, name, std::move(f.file), size, nullptr, global_seqno, &table);
     if (s.ok()) s = table->VerifyChecksums();
     Table t;
     t.original = true;
     t.cf = cf;
     t.meta.number = number;
     t.meta.file_size = size;
+    t.meta.global_seqno = global_seqno;
     t.meta.smallest_seqno = kMaxSequenceNumber;
     if (s.ok()) {
       ReadOptions ro;
@@ -566,8 +599,9 @@ class Repairer {
     Status s = OpenTableFile(number, &f);
     if (!s.ok()) return s;
     uint32_t cf = 0;
+    SequenceNumber global_seqno = 0;
     if (f.has_props) {
-      cf = static_cast<uint32_t>(f.props.column_family_id);
+      std::tie(cf, global_seqno) = FamilyAndGlobalSeqno(number, f);
     } else if (no_family != nullptr) {
       no_family->push_back(number);
       return Status::OK();
@@ -581,10 +615,12 @@ class Repairer {
     SalvageReport salvage;
     s = SalvageTable(
         icmp_.user_comparator(), name, f.file.get(), f.size,
-        [mem](std::string_view key, std::string_view value) {
+        [mem, global_seqno](std::string_view key, std::string_view value) {
           ParsedInternalKey p;
-          if (ParseInternalKey(key, &p))
-            mem->AddSingleWriter(p.sequence, p.type, p.user_key, value);
+          if (ParseInternalKey(key, &p)) {
+            mem->AddSingleWriter(global_seqno != 0 ? global_seqno : p.sequence, p.type, p.user_key,
+                                 value);
+          }
         },
         &salvage);
     const Status found = damage_[number];
@@ -746,7 +782,7 @@ class Repairer {
     std::string names;
     for (const Table& t : inputs) {
       std::unique_ptr<TableReader> reader;
-      Status s = OpenReader(t.meta.number, &reader);
+      Status s = OpenReader(t.meta, &reader);
       if (!s.ok()) return s;
       children.push_back(reader->NewIterator(ro));
       if (reader->range_tombstones() != nullptr) {
@@ -763,7 +799,7 @@ class Repairer {
     if (!s.ok()) return s;
     created_.push_back(t.meta.number);
     std::unique_ptr<TableReader> reader;
-    s = OpenReader(t.meta.number, &reader);
+    s = OpenReader(t.meta, &reader);
     if (!s.ok()) return s;
     t.entries = reader->properties().num_entries;
     Note(absl::StrFormat("%s: key and sequence ranges overlap; merged into %06u.sst", names,

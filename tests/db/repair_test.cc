@@ -10,6 +10,7 @@
 #include <set>
 
 #include "lsm/db.h"
+#include "lsm/sst_file_writer.h"
 #include "src/base/dbformat.h"
 #include "src/base/filename.h"
 #include "src/sstable/table_builder.h"
@@ -213,6 +214,12 @@ class RepairTest : public testing::Test {
     }
     return restored;
   }
+
+  // Family "state" with keys 0-99 written ("old") and flushed, 0-49 then ingested
+  // ("ingested"), 0-9 then written again ("newest") and flushed; *model is what it holds.
+  void WriteIngestScenario(std::map<std::string, std::string>* model);
+  // What "state" holds, key by key, and how many keys the default family holds.
+  void ReadIngestScenario(std::map<std::string, std::string>* state, size_t* in_default);
 
   TempDir tmp_;
   std::string dbname_;
@@ -755,6 +762,135 @@ TEST_F(RepairTest, FamilyOfOtherComparator) {
 
 // An open of a repaired database cut short after it created its log, before its MANIFEST
 // edit took effect, leaves a log the repaired MANIFEST does not name: the next open uses it.
+void RepairTest::WriteIngestScenario(std::map<std::string, std::string>* model) {
+  std::vector<ColumnFamilyHandle*> handles;
+  std::unique_ptr<DB> db;
+  ASSERT_TRUE(OpenFamilies({kDefaultColumnFamilyName, "state"}, &handles, &db, true).ok());
+  for (int i = 0; i < 100; i++) {
+    ASSERT_TRUE(db->Put(WriteOptions(), handles[1], Key(i), "old").ok());
+    (*model)[Key(i)] = "old";
+  }
+  ASSERT_TRUE(db->Flush(FlushOptions(), handles[1]).ok());
+  const std::string path = tmp_.path() + "/ingest.sst";
+  SstFileWriter writer(options_);
+  ASSERT_TRUE(writer.Open(path).ok());
+  for (int i = 0; i < 50; i++) {
+    ASSERT_TRUE(writer.Put(Key(i), "ingested").ok());
+    (*model)[Key(i)] = "ingested";
+  }
+  ASSERT_TRUE(writer.Finish().ok());
+  Status s = db->IngestExternalFile(handles[1], {path}, IngestExternalFileOptions());
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (int i = 0; i < 10; i++) {
+    ASSERT_TRUE(db->Put(WriteOptions(), handles[1], Key(i), "newest").ok());
+    (*model)[Key(i)] = "newest";
+  }
+  ASSERT_TRUE(db->Flush(FlushOptions(), handles[1]).ok());
+  ASSERT_TRUE(db->Close().ok());
+}
+
+void RepairTest::ReadIngestScenario(std::map<std::string, std::string>* state, size_t* in_default) {
+  std::vector<ColumnFamilyHandle*> handles;
+  std::unique_ptr<DB> db;
+  Status s = OpenFamilies({kDefaultColumnFamilyName, "state"}, &handles, &db);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (int i = 0; i < 100; i++) {
+    s = db->Get(ReadOptions(), handles[1], Key(i), &(*state)[Key(i)]);
+    ASSERT_TRUE(s.ok()) << Key(i) << ": " << s.ToString();
+  }
+  *in_default = 0;
+  std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions(), handles[0]);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++*in_default;
+  it.reset();
+  ASSERT_TRUE(db->Close().ok());
+}
+
+// An ingested table stores its entries at sequence 0 and cannot name its family; the MANIFEST
+// records both. Repaired, it keeps them: the values it overwrote stay overwritten, in the
+// family it went to, and values written after it still win. With no MANIFEST left, it reads
+// at sequence 0, in the default family, and the report names it.
+TEST_F(RepairTest, IngestedTableKeepsItsSequenceAndFamily) {
+  std::map<std::string, std::string> model, state;
+  size_t in_default = 0;
+  ASSERT_NO_FATAL_FAILURE(WriteIngestScenario(&model));
+  fs::remove(dbname_ + "/CURRENT");
+  RepairReport report;
+  Status s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(report.LostData()) << report.ToString();
+  EXPECT_EQ(report.ToString().find("ingested table"), std::string::npos) << report.ToString();
+  ASSERT_NO_FATAL_FAILURE(ReadIngestScenario(&state, &in_default));
+  EXPECT_EQ(state, model);
+  EXPECT_EQ(in_default, 0u);
+
+  // The repaired MANIFEST records the ingest again: a second repair keeps it too.
+  fs::remove(dbname_ + "/CURRENT");
+  s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_NO_FATAL_FAILURE(ReadIngestScenario(&state, &in_default));
+  EXPECT_EQ(state, model);
+  EXPECT_EQ(in_default, 0u);
+
+  // Nothing records it: the table's 50 entries read in the default family, and "state" has
+  // its older values back.
+  for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
+  fs::remove(dbname_ + "/CURRENT");
+  s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_NE(report.ToString().find("an ingested table that no MANIFEST left records"),
+            std::string::npos)
+      << report.ToString();
+  std::map<std::string, std::string> without_ingest = model;
+  for (int i = 10; i < 50; i++) without_ingest[Key(i)] = "old";
+  ASSERT_NO_FATAL_FAILURE(ReadIngestScenario(&state, &in_default));
+  EXPECT_EQ(state, without_ingest);
+  EXPECT_EQ(in_default, 50u);
+}
+
+// A damaged ingested table's intact entries are salvaged at the sequence of its ingest: they
+// still overwrite the older values.
+TEST_F(RepairTest, DamagedIngestedTableIsSalvagedAtItsSequence) {
+  std::map<std::string, std::string> model, state;
+  size_t in_default = 0;
+  ASSERT_NO_FATAL_FAILURE(WriteIngestScenario(&model));
+  std::string ingested;
+  for (const std::string& path : Files(".sst")) {
+    std::unique_ptr<RandomAccessFile> file;
+    ASSERT_TRUE(FileSystem::Default()->NewRandomAccessFile(path, &file).ok());
+    TableProperties props;
+    const uint64_t size = fs::file_size(path);
+    if (TableReader::ReadProperties(file.get(), path, size, &props).ok() &&
+        props.external_file_version != 0) {
+      ingested = path;
+    }
+  }
+  ASSERT_FALSE(ingested.empty());
+  {
+    std::fstream f(ingested, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(10);  // in the first data block
+    f.put('\xff');
+  }
+  RepairReport report;
+  Status s = Repair(&report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(report.tables_salvaged, 1u) << report.ToString();
+  ASSERT_NO_FATAL_FAILURE(ReadIngestScenario(&state, &in_default));
+  EXPECT_EQ(in_default, 0u);
+  int ingested_values = 0;
+  for (int i = 0; i < 100; i++) {
+    const std::string& got = state[Key(i)];
+    if (i < 10 || i >= 50) {
+      EXPECT_EQ(got, model[Key(i)]) << Key(i);
+    } else {
+      // The damaged block's keys have their older value back; the others keep the ingested.
+      EXPECT_TRUE(got == "ingested" || got == "old") << Key(i) << ": " << got;
+      ingested_values += got == "ingested";
+    }
+  }
+  EXPECT_GT(ingested_values, 0);
+  EXPECT_LT(ingested_values, 40);
+}
+
 TEST_F(RepairTest, OpenCutShortAfterRepair) {
   Fill(500);
   for (const std::string& m : Files("MANIFEST-")) fs::remove(m);
