@@ -50,6 +50,13 @@ class InternalIterator {
   // after target, in one seek: everything it skips is covered. Returns true if the current
   // entry changed. The default moves nothing.
   virtual bool SkipOlderThan(std::string_view /*target*/, uint64_t /*sequence*/) { return false; }
+  // The same going backward: the tombstone covers every user key from `target`'s up to the
+  // current one, and target sorts before every entry of its user key. Each source that holds
+  // nothing newer than `sequence` and sits after target moves to its last entry before
+  // target, in one seek.
+  virtual bool SkipOlderThanBackward(std::string_view /*target*/, uint64_t /*sequence*/) {
+    return false;
+  }
 };
 
 }  // namespace lsm

@@ -94,19 +94,10 @@ class MergingIterator final : public InternalIterator {
   }
 
   bool SkipOlderThan(std::string_view target, uint64_t sequence) override {
-    if (direction_ != Direction::kForward || newest_.empty() || !Valid()) return false;
-    const size_t top = heap_.front();
-    bool moved = false, moved_top = false;
-    for (size_t i = 0; i < children_.size(); i++) {
-      InternalIterator* c = children_[i].get();
-      if (newest_[i] < sequence && c->Valid() && cmp_->Compare(c->key(), target) < 0) {
-        c->Seek(target);
-        moved = true;
-        moved_top = moved_top || i == top;
-      }
-    }
-    if (moved) Rebuild(Direction::kForward);
-    return moved_top;
+    return SkipOlder(Direction::kForward, target, sequence);
+  }
+  bool SkipOlderThanBackward(std::string_view target, uint64_t sequence) override {
+    return SkipOlder(Direction::kReverse, target, sequence);
   }
 
   std::string_view key() const override { return children_[heap_.front()]->key(); }
@@ -115,6 +106,25 @@ class MergingIterator final : public InternalIterator {
 
  private:
   enum class Direction { kForward, kReverse };
+
+  // SkipOlderThan (forward) and SkipOlderThanBackward (reverse).
+  bool SkipOlder(Direction d, std::string_view target, uint64_t sequence) {
+    if (direction_ != d || newest_.empty() || !Valid()) return false;
+    const size_t top = heap_.front();
+    bool moved = false, moved_top = false;
+    for (size_t i = 0; i < children_.size(); i++) {
+      InternalIterator* c = children_[i].get();
+      if (newest_[i] >= sequence || !c->Valid()) continue;
+      const int r = cmp_->Compare(c->key(), target);
+      if (d == Direction::kForward ? r < 0 : r > 0) {
+        d == Direction::kForward ? c->Seek(target) : c->SeekForPrev(target);
+        moved = true;
+        moved_top = moved_top || i == top;
+      }
+    }
+    if (moved) Rebuild(d);
+    return moved_top;
+  }
 
   // True when child a should come out of the heap after child b.
   bool After(size_t a, size_t b) const {

@@ -22,7 +22,7 @@ namespace lsm {
 
 // Returns an empty iterator for no children and the child itself for one. `newest`, if not
 // empty, holds for each child the newest sequence it may hold (its internal keys' largest),
-// for SkipOlderThan.
+// for SkipOlderThan and SkipOlderThanBackward.
 std::unique_ptr<InternalIterator> NewMergingIterator(
     const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
     std::vector<uint64_t> newest = {});

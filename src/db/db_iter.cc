@@ -218,6 +218,18 @@ class DBIter final : public Iterator {
     return iter_->SkipOlderThan(seek_key_, seq);
   }
 
+  // SkipCovered going backward: the older sources move before the fragment's first key.
+  bool SkipCoveredBackward(std::string_view user_key) {
+    const RangeTombstoneList::Fragment* f = nullptr;
+    const SequenceNumber seq = Covering(user_key, &f);
+    if (f == nullptr || f == skipped_) return false;
+    skipped_ = f;
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_,
+                      ParsedInternalKey(f->begin, kMaxSequenceNumber, kValueTypeForSeek));
+    return iter_->SkipOlderThanBackward(seek_key_, seq);
+  }
+
   // Moves forward to the first visible value at or after the iterator's position, skipping
   // entries of saved_key_ when `skipping`. After kMaxSequentialSkip older versions of one key
   // in a row it seeks past the rest of them: a key updated thousands of times (a hot key) then
@@ -324,6 +336,7 @@ class DBIter final : public Iterator {
         found = TypeOf(ikey);
         if (found == ValueType::kDeletion) {
           ClearSaved();
+          if (ikey.type != ValueType::kDeletion && SkipCoveredBackward(ikey.user_key)) continue;
         } else {
           saved_key_.assign(ikey.user_key);
           if (found == ValueType::kValue) saved_value_.assign(iter_->value());
@@ -403,8 +416,9 @@ class DBIter final : public Iterator {
   const SequenceNumber sequence_;
   const std::shared_ptr<const void> pin_;
   const std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones_;
-  mutable std::vector<size_t> hints_;                      // Find's, per list
-  const RangeTombstoneList::Fragment* skipped_ = nullptr;  // the last SkipCovered tried
+  mutable std::vector<size_t> hints_;  // Find's, per list
+  // The last fragment SkipCovered or SkipCoveredBackward tried.
+  const RangeTombstoneList::Fragment* skipped_ = nullptr;
   std::optional<std::string> lower_;
   std::optional<std::string> upper_;
   // prefix_same_as_start: the extractor (else null), whether seeks may use prefix filters,

@@ -8,8 +8,9 @@
 //
 // `pin` is held for the iterator's lifetime (the Version whose files it reads). `tombstones`
 // are the range tombstones of the sources (the memtables', the tables'): an entry below one
-// at or below `sequence` is hidden as if deleted, and going forward the sources older than
-// the tombstone skip past it in one seek (InternalIterator::SkipOlderThan).
+// at or below `sequence` is hidden as if deleted, and the sources older than the tombstone
+// skip past it in one seek, going forward or backward (InternalIterator::SkipOlderThan and
+// SkipOlderThanBackward).
 // With options.prefix_same_as_start and a `prefix_extractor`, a Seek or SeekForPrev to a
 // target in its domain keeps the iterator to the target's prefix, and a Seek asks the sources
 // to skip by their prefix filters (InternalIterator::SeekPrefixed) unless

@@ -125,5 +125,41 @@ TEST(MergingIteratorTest, ChildErrorInvalidates) {
   EXPECT_TRUE(it->status().IsCorruption());
 }
 
+// A range tombstone at sequence 7 covers [c, f): the child that holds nothing newer than 7
+// (its newest is 5) jumps over the range in one seek, forward or backward, while the newer
+// child steps through it. Going the other way, or for an older tombstone, nothing moves.
+TEST(MergingIteratorTest, SkipOlderThanMovesOnlyOlderChildren) {
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  children.push_back(
+      std::make_unique<VectorIterator>(std::vector<std::string>{"a", "c", "e", "g"}));
+  children.push_back(
+      std::make_unique<VectorIterator>(std::vector<std::string>{"b", "d", "f", "h"}));
+  auto it = NewMergingIterator(BytewiseComparator(), std::move(children), {10, 5});
+  auto walk = [&it](bool forward) {
+    std::string out;
+    for (; it->Valid(); forward ? it->Next() : it->Prev()) out += it->key();
+    return out;
+  };
+
+  it->Seek("c");  // on the newer child's c; the older child is on d
+  EXPECT_FALSE(it->SkipOlderThanBackward("c", 7));  // going forward: nothing moves
+  EXPECT_FALSE(it->SkipOlderThan("f", 7));          // the older child moves, not the current
+  EXPECT_EQ(walk(/*forward=*/true), "cefgh");
+  it->Seek("d");  // on the older child's d
+  EXPECT_TRUE(it->SkipOlderThan("f", 7));
+  EXPECT_EQ(walk(/*forward=*/true), "efgh");
+  it->Seek("d");
+  EXPECT_FALSE(it->SkipOlderThan("f", 3));  // the older child may hold writes after 3
+  EXPECT_EQ(walk(/*forward=*/true), "defgh");
+
+  it->SeekToLast();                         // on the older child's h
+  EXPECT_FALSE(it->SkipOlderThan("f", 7));  // going backward: nothing moves
+  EXPECT_TRUE(it->SkipOlderThanBackward("c", 7));
+  EXPECT_EQ(walk(/*forward=*/false), "gecba");
+  it->SeekForPrev("e");  // on the newer child's e; the older child is on d
+  EXPECT_FALSE(it->SkipOlderThanBackward("c", 7));
+  EXPECT_EQ(walk(/*forward=*/false), "ecba");
+}
+
 }  // namespace
 }  // namespace lsm
