@@ -205,29 +205,20 @@ class DBIter final : public Iterator {
   }
 
   // The entry at the iterator, of `user_key`, is covered by a range tombstone: the sources
-  // older than it move past the tombstone's fragment in one seek. Returns true if the
-  // iterator's entry changed (the caller looks at it again). Each fragment is tried once in a
-  // row, as the sources newer than the tombstone go on stepping through it.
-  bool SkipCovered(std::string_view user_key) {
+  // older than it move past the tombstone's fragment in one seek: to its end going forward,
+  // before its begin going backward. Returns true if the iterator's entry
+  // changed (the caller looks at it again). Each fragment is tried once in a row, as the
+  // sources newer than the tombstone go on stepping through it.
+  bool SkipCovered(std::string_view user_key, bool forward) {
     const RangeTombstoneList::Fragment* f = nullptr;
     const SequenceNumber seq = Covering(user_key, &f);
     if (f == nullptr || f == skipped_) return false;
     skipped_ = f;
     seek_key_.clear();
-    AppendInternalKey(&seek_key_, ParsedInternalKey(f->end, kMaxSequenceNumber, kValueTypeForSeek));
-    return iter_->SkipOlderThan(seek_key_, seq);
-  }
-
-  // SkipCovered going backward: the older sources move before the fragment's first key.
-  bool SkipCoveredBackward(std::string_view user_key) {
-    const RangeTombstoneList::Fragment* f = nullptr;
-    const SequenceNumber seq = Covering(user_key, &f);
-    if (f == nullptr || f == skipped_) return false;
-    skipped_ = f;
-    seek_key_.clear();
-    AppendInternalKey(&seek_key_,
-                      ParsedInternalKey(f->begin, kMaxSequenceNumber, kValueTypeForSeek));
-    return iter_->SkipOlderThanBackward(seek_key_, seq);
+    AppendInternalKey(&seek_key_, ParsedInternalKey(forward ? f->end : f->begin, kMaxSequenceNumber,
+                                                    kValueTypeForSeek));
+    return forward ? iter_->SkipOlderThan(seek_key_, seq)
+                   : iter_->SkipOlderThanBackward(seek_key_, seq);
   }
 
   // Moves forward to the first visible value at or after the iterator's position, skipping
@@ -262,7 +253,8 @@ class DBIter final : public Iterator {
           saved_key_.assign(ikey.user_key);
           skipping = true;
           skipped = 0;
-          if (ikey.type != ValueType::kDeletion && SkipCovered(ikey.user_key)) continue;
+          if (ikey.type != ValueType::kDeletion && SkipCovered(ikey.user_key, /*forward=*/true))
+            continue;
         } else if (type == ValueType::kMerge) {
           saved_key_.assign(ikey.user_key);
           valid_ = merged_ = MergeForward();
@@ -336,7 +328,8 @@ class DBIter final : public Iterator {
         found = TypeOf(ikey);
         if (found == ValueType::kDeletion) {
           ClearSaved();
-          if (ikey.type != ValueType::kDeletion && SkipCoveredBackward(ikey.user_key)) continue;
+          if (ikey.type != ValueType::kDeletion && SkipCovered(ikey.user_key, /*forward=*/false))
+            continue;
         } else {
           saved_key_.assign(ikey.user_key);
           if (found == ValueType::kValue) saved_value_.assign(iter_->value());
@@ -416,9 +409,8 @@ class DBIter final : public Iterator {
   const SequenceNumber sequence_;
   const std::shared_ptr<const void> pin_;
   const std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones_;
-  mutable std::vector<size_t> hints_;  // Find's, per list
-  // The last fragment SkipCovered or SkipCoveredBackward tried.
-  const RangeTombstoneList::Fragment* skipped_ = nullptr;
+  mutable std::vector<size_t> hints_;                      // Find's, per list
+  const RangeTombstoneList::Fragment* skipped_ = nullptr;  // the last SkipCovered tried
   std::optional<std::string> lower_;
   std::optional<std::string> upper_;
   // prefix_same_as_start: the extractor (else null), whether seeks may use prefix filters,
