@@ -205,10 +205,10 @@ class DBIter final : public Iterator {
   }
 
   // The entry at the iterator, of `user_key`, is covered by a range tombstone: the sources
-  // older than it move past the tombstone's fragment in one seek: to its end going forward,
-  // before its begin going backward. Returns true if the iterator's entry
-  // changed (the caller looks at it again). Each fragment is tried once in a row, as the
-  // sources newer than the tombstone go on stepping through it.
+  // older than it move past the tombstone's fragment in one seek, to its end going forward or
+  // before its begin going backward. Returns true if the iterator's entry changed (the caller
+  // looks at it again). Each fragment is tried once in a row, as the sources newer than the
+  // tombstone go on stepping through it.
   bool SkipCovered(std::string_view user_key, bool forward) {
     const RangeTombstoneList::Fragment* f = nullptr;
     const SequenceNumber seq = Covering(user_key, &f);
