@@ -136,9 +136,10 @@ class PosixWritableFile final : public WritableFile {
     return s;
   }
 
-  // Every file written here is synced before use (a table, the MANIFEST): its bytes go to the
-  // disk while the rest is written, so that the Sync waits only for the last of them. The
-  // hint's failure changes nothing: the Sync writes them all the same.
+  // A table or MANIFEST is synced before use: its bytes go to the disk while the rest is
+  // written, so that the Sync waits only for the last of them. Other files (the info LOG) are
+  // only written back sooner than the kernel would. The hint's failure changes nothing: a Sync
+  // writes them all the same.
   void StartWriteback() {
     if (size_ - writeback_from_ < kWritebackBytes) return;
     (void)::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
