@@ -1,11 +1,11 @@
-// metamorphic_configs (docs/testing.md): one seeded operation log runs under ten option sets and
-// every run must give the same output history. The options change how data is laid out and
-// when work happens (block size and restart interval, memtable size, leveled, universal and FIFO
-// compaction, compaction left to CompactRange, compression, bloom filters, block cache,
-// background threads), where the files live and how they are read (the in-memory file system,
-// files on disk through the POSIX and the io_uring backends, direct reads, the
-// fault-injecting file system with no faults) and how writes reach the log (synced, unsynced,
-// without the WAL); none of it may change an answer.
+// metamorphic_configs (docs/testing.md): one seeded operation log runs under eleven option
+// sets and every run must give the same output history. The options change how data is laid
+// out and when work happens (block size and restart interval, memtable size, leveled,
+// universal and FIFO compaction, compaction left to CompactRange, compression, bloom filters,
+// block cache, background threads), where the files live and how they are read (the in-memory
+// file system, files on disk through the POSIX and the io_uring backends, mapped, read with
+// pread or with direct reads, the fault-injecting file system with no faults) and how writes
+// reach the log (synced, unsynced, without the WAL); none of it may change an answer.
 //
 // The log holds Put, Delete, Merge (string append), DeleteRange, WriteBatch, Get, iterator walks
 // (Seek, SeekForPrev, SeekToFirst, SeekToLast, then Next and Prev, some with bounds), snapshots
@@ -236,6 +236,13 @@ std::vector<Config> Configs() {
          o->compression = CompressionType::kZstd;
          o->block_size = 1024;
          o->max_background_jobs = 3;
+       }},
+      {"posix-level-pread-small-cache", Config::Files::kPosix, SyncMode::kOff,
+       [](Options* o) {
+         // Tables read with pread into a cache that keeps evicting, not mapped.
+         o->allow_mmap_reads = false;
+         o->compression = CompressionType::kNone;
+         o->block_cache_bytes = 64 << 10;
        }},
       {"uring-universal-lz4", Config::Files::kUring, SyncMode::kOff,
        [](Options* o) {
