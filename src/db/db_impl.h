@@ -287,6 +287,9 @@ class DBImpl final : public DB {
   void LogStallChange(StallAction action, StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits until background work finishes something, counting a write stop for `cause`.
   void Stall(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Delays the write group by a millisecond (mu_ released meanwhile), counting a slowdown for
+  // `cause`.
+  void Delay(StallCause cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // --- The memory budget (db_write.cc; DBOptions::memory_budget) ---
   // What the memory budget asks of a write group: sets *freeze to the family whose memtable

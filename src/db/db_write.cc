@@ -342,12 +342,7 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
     if (action == StallAction::kDelay && may_delay) {
       // Compaction is falling behind: give it a millisecond, once per write.
       may_delay = false;
-      LogStallChange(action, cause);
-      stats_.slowdowns[cause]++;
-      stats_.stall_micros += 1000;
-      mu_.Unlock();
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      mu_.Lock();
+      Delay(cause);
       continue;
     }
     // The families to freeze: those asked for that hold anything, and any whose memtable is
@@ -476,12 +471,7 @@ bool DBImpl::ApplyMemoryBudget(std::vector<Family*>* freeze, bool* asked, bool* 
   if (d.throttle == Throttle::kDelay && *may_delay) {
     // Over the memtables' share: give the flushes a millisecond, once per write.
     *may_delay = false;
-    LogStallChange(StallAction::kDelay, kStallMemoryBudget);
-    stats_.slowdowns[kStallMemoryBudget]++;
-    stats_.stall_micros += 1000;
-    mu_.Unlock();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    mu_.Lock();
+    Delay(kStallMemoryBudget);
     return true;
   }
   return false;
@@ -563,6 +553,15 @@ void DBImpl::LogStallChange(StallAction action, StallCause cause) {
     info_log_.Info("write stall over");
   }
   stall_state_ = {action, cause};
+}
+
+void DBImpl::Delay(StallCause cause) {
+  LogStallChange(StallAction::kDelay, cause);
+  stats_.slowdowns[cause]++;
+  stats_.stall_micros += 1000;
+  mu_.Unlock();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  mu_.Lock();
 }
 
 void DBImpl::Stall(StallCause cause) {
