@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstring>
 
-#include "src/util/checksum.h"
+#include "src/util/bloom_probes.h"
 #include "src/util/coding.h"
 #include "src/util/invariant.h"
 
@@ -84,11 +84,12 @@ MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep, size_t are
 MemTable::~MemTable() { LSM_INVARIANT(refs_.load(std::memory_order_relaxed) == 0); }
 
 // A blocked bloom filter that concurrent writers set bits of: a hash picks one 512-bit line
-// and sets kProbes bits in it, as the tables' filters do (src/sstable/bloom.h).
+// and sets kProbes bits in it, as the tables' filters do (src/util/bloom_probes.h).
 class MemTable::PrefixBloom {
  public:
   explicit PrefixBloom(size_t bits)
-      : num_lines_(static_cast<uint32_t>(std::max<size_t>((bits + 511) / 512, 1))),
+      : num_lines_(static_cast<uint32_t>(
+            std::max<size_t>((bits + kBloomLineBits - 1) / kBloomLineBits, 1))),
         words_(new std::atomic<uint64_t>[size_t{num_lines_} * 8]) {
     for (size_t i = 0; i < size_t{num_lines_} * 8; i++) {
       words_[i].store(0, std::memory_order_relaxed);
@@ -97,30 +98,24 @@ class MemTable::PrefixBloom {
 
   void Add(uint64_t hash) {
     std::atomic<uint64_t>* line = Line(hash);
-    uint32_t h = static_cast<uint32_t>(hash);
-    for (int i = 0; i < kProbes; i++, h *= 0x9e3779b9u) {
-      const uint32_t bit = h >> 23;
+    ForEachBloomProbe(hash, kProbes, [line](uint32_t bit) {
       std::atomic<uint64_t>& word = line[bit >> 6];
       const uint64_t mask = uint64_t{1} << (bit & 63);
       // Most bits are set already once the filter fills: read before writing.
       if ((word.load(std::memory_order_relaxed) & mask) == 0) {
         word.fetch_or(mask, std::memory_order_relaxed);
       }
-    }
+      return true;
+    });
   }
 
   // The bits were set before the entries that set them became visible to the reader (a write
   // is published with a release store that the reader's sequence load acquires).
   bool MayMatch(uint64_t hash) const {
     const std::atomic<uint64_t>* line = Line(hash);
-    uint32_t h = static_cast<uint32_t>(hash);
-    for (int i = 0; i < kProbes; i++, h *= 0x9e3779b9u) {
-      const uint32_t bit = h >> 23;
-      if ((line[bit >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (bit & 63))) == 0) {
-        return false;
-      }
-    }
-    return true;
+    return ForEachBloomProbe(hash, kProbes, [line](uint32_t bit) {
+      return (line[bit >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (bit & 63))) != 0;
+    });
   }
 
   void Prefetch(uint64_t hash) const { __builtin_prefetch(Line(hash), /*rw=*/1); }
@@ -131,8 +126,7 @@ class MemTable::PrefixBloom {
   static constexpr int kProbes = 6;
 
   std::atomic<uint64_t>* Line(uint64_t hash) const {
-    const uint32_t line = static_cast<uint32_t>(((hash >> 32) * num_lines_) >> 32);
-    return &words_[size_t{line} * 8];
+    return &words_[size_t{BloomLineOf(hash, num_lines_)} * 8];
   }
 
   const uint32_t num_lines_;
@@ -147,7 +141,7 @@ void MemTable::EnablePrefixBloom(const SliceTransform* extractor, size_t bits) {
 
 bool MemTable::PrefetchPrefix(std::string_view user_key, uint64_t* hash) const {
   if (!prefix_extractor_->InDomain(user_key)) return false;
-  *hash = Checksum64(prefix_extractor_->Transform(user_key));
+  *hash = BloomHash(prefix_extractor_->Transform(user_key));
   prefix_bloom_->Prefetch(*hash);
   return true;
 }

@@ -123,7 +123,7 @@ class MemTable {
   // the keys added, as `extractor` takes them, for PrefixMayMatch. `extractor` must outlive the
   // memtable. REQUIRES: nothing was added yet.
   void EnablePrefixBloom(const SliceTransform* extractor, size_t bits);
-  // False if no key added has the prefix whose hash (XXH3-64, as BloomHash) is `prefix_hash`;
+  // False if no key added has the prefix whose BloomHash is `prefix_hash`;
   // always true without a prefix bloom filter.
   bool PrefixMayMatch(uint64_t prefix_hash) const;
 

@@ -1,7 +1,6 @@
 #include "src/sstable/bloom.h"
 
 #include <absl/strings/str_format.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
@@ -13,8 +12,7 @@
 namespace lsm {
 namespace {
 
-constexpr uint32_t kLineBits = kBloomLineBytes * 8;
-constexpr uint32_t kProbeMultiplier = 0x9e3779b9u;
+static_assert(kBloomLineBytes * 8 == kBloomLineBits);
 constexpr int kMaxProbes = 30;
 constexpr std::align_val_t kLineAlignment{kBloomLineBytes};
 
@@ -25,13 +23,7 @@ constexpr uint8_t kBestProbes[65] = {
     12, 12, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15, 16, 16, 16, 16, 16, 17, 17, 17, 17,
     17, 18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 20, 20, 20, 20, 20, 20, 20, 20};
 
-inline uint32_t LineOf(uint64_t hash, uint32_t num_lines) {
-  return static_cast<uint32_t>(((hash >> 32) * num_lines) >> 32);
-}
-
 }  // namespace
-
-uint64_t BloomHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 int BloomNumProbes(int bits_per_key) { return kBestProbes[std::clamp(bits_per_key, 1, 64)]; }
 
@@ -46,17 +38,16 @@ void BloomFilterBuilder::AddHash(uint64_t hash) {
 
 std::string BloomFilterBuilder::Finish() {
   const uint64_t bits = std::max<uint64_t>(hashes_.size() * uint64_t(bits_per_key_), 1);
-  const auto num_lines =
-      static_cast<uint32_t>(std::min<uint64_t>((bits + kLineBits - 1) / kLineBits, UINT32_MAX));
+  const auto num_lines = static_cast<uint32_t>(
+      std::min<uint64_t>((bits + kBloomLineBits - 1) / kBloomLineBits, UINT32_MAX));
   std::string out(size_t{num_lines} * kBloomLineBytes, '\0');
   auto* lines = reinterpret_cast<uint8_t*>(out.data());
   for (uint64_t hash : hashes_) {
-    uint8_t* line = lines + size_t{LineOf(hash, num_lines)} * kBloomLineBytes;
-    uint32_t h = static_cast<uint32_t>(hash);
-    for (int i = 0; i < num_probes_; i++, h *= kProbeMultiplier) {
-      const uint32_t bit = h >> 23;
+    uint8_t* line = lines + size_t{BloomLineOf(hash, num_lines)} * kBloomLineBytes;
+    ForEachBloomProbe(hash, num_probes_, [line](uint32_t bit) {
       line[bit >> 3] |= static_cast<uint8_t>(1u << (bit & 7));
-    }
+      return true;
+    });
   }
   PutFixed32(&out, num_lines);
   out.push_back(static_cast<char>(num_probes_));
@@ -92,14 +83,11 @@ Status BloomFilter::Create(std::string_view contents, std::unique_ptr<BloomFilte
 BloomFilter::~BloomFilter() { ::operator delete[](lines_, kLineAlignment); }
 
 bool BloomFilter::HashMayMatch(uint64_t hash) const {
-  const auto* line =
-      reinterpret_cast<const uint8_t*>(lines_) + size_t{LineOf(hash, num_lines_)} * kBloomLineBytes;
-  uint32_t h = static_cast<uint32_t>(hash);
-  for (int i = 0; i < num_probes_; i++, h *= kProbeMultiplier) {
-    const uint32_t bit = h >> 23;
-    if ((line[bit >> 3] & (1u << (bit & 7))) == 0) return false;
-  }
-  return true;
+  const auto* line = reinterpret_cast<const uint8_t*>(lines_) +
+                     size_t{BloomLineOf(hash, num_lines_)} * kBloomLineBytes;
+  return ForEachBloomProbe(hash, num_probes_, [line](uint32_t bit) {
+    return (line[bit >> 3] & (1u << (bit & 7))) != 0;
+  });
 }
 
 }  // namespace lsm

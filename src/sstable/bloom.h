@@ -9,9 +9,8 @@
 //   f->KeyMayMatch("apple");  // true; false means certainly absent
 //
 // Filter block layout (docs/sst_format.md): num_lines x 64 bytes of bits, num_lines
-// (fixed32), num_probes (1 byte), filter version (1 byte, = 1). The line of a key is
-// ((hash >> 32) * num_lines) >> 32; probe i sets bit (h_i >> 23) of the 512 in the line,
-// where h_0 is the low 32 bits of the hash and h_{i+1} = h_i * 0x9e3779b9 (mod 2^32).
+// (fixed32), num_probes (1 byte), filter version (1 byte, = 1). A key's line and bits are
+// those of src/util/bloom_probes.h (BloomHash, BloomLineOf, ForEachBloomProbe).
 // With 10 bits per key the false-positive rate is about 0.96% (a standard bloom filter of the
 // same size: 0.82%); bloom_test checks it against the blocked filter's theory.
 //
@@ -28,6 +27,7 @@
 #include <vector>
 
 #include "lsm/status.h"
+#include "src/util/bloom_probes.h"
 
 namespace lsm {
 
@@ -35,9 +35,6 @@ inline constexpr size_t kBloomLineBytes = 64;
 inline constexpr uint8_t kBloomFilterVersion = 1;
 // Bytes after the lines: num_lines, num_probes, version.
 inline constexpr size_t kBloomTrailerSize = 6;
-
-// The hash a key is filtered by (XXH3-64).
-uint64_t BloomHash(std::string_view key);
 
 // Probes per key that minimise the false-positive rate of a blocked filter with this many
 // bits per key (1 to 64; larger values are clamped).
