@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "src/base/get_context.h"
-#include "src/sstable/bloom.h"
+#include "src/util/bloom_probes.h"
 
 namespace lsm {
 namespace {
@@ -145,7 +145,7 @@ class DBIter final : public Iterator {
       return;
     }
     prefix_.emplace(prefix_extractor_->Transform(target));
-    prefix_hash_ = BloomHash(*prefix_);  // the hash the tables' filters probe with
+    prefix_hash_ = BloomHash(*prefix_);  // the hash every prefix filter probes with
   }
 
   // Backward from the last key below the upper bound (or the last key).
