@@ -1,21 +1,20 @@
 #include "src/base/get_context.h"
 
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
+
+#include "src/util/escape.h"
 
 namespace lsm {
 
 Status FullMerge(const MergeOperator* op, std::string_view user_key, const std::string_view* base,
                  const std::vector<std::string_view>& operands, std::string* result) {
   if (op == nullptr) {
-    return Status::InvalidArgument(
-        absl::StrFormat("key '%s' has merge operands but Options::merge_operator is not set",
-                        absl::CHexEscape(absl::string_view(user_key.data(), user_key.size()))));
+    return Status::InvalidArgument(absl::StrFormat(
+        "key '%s' has merge operands but Options::merge_operator is not set", Escape(user_key)));
   }
   if (!op->FullMerge(user_key, base, operands, result)) {
     return Status::Corruption(
-        absl::StrFormat("merge operator %s failed on key '%s'", op->Name(),
-                        absl::CHexEscape(absl::string_view(user_key.data(), user_key.size()))));
+        absl::StrFormat("merge operator %s failed on key '%s'", op->Name(), Escape(user_key)));
   }
   return Status::OK();
 }

@@ -20,7 +20,6 @@
 // A failure before that edit is written removes the files of step 2, so the database is as it
 // was; after a failed MANIFEST write they stay until a new MANIFEST is known not to name them
 // (as for a flush). The originals of move_files are removed once the edit is recorded.
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
 
 #include <algorithm>
@@ -31,13 +30,10 @@
 #include "src/db/db_impl.h"
 #include "src/io/read_file.h"
 #include "src/sstable/table_reader.h"
+#include "src/util/escape.h"
 
 namespace lsm {
 namespace {
-
-std::string Escape(std::string_view s) {
-  return absl::CHexEscape(absl::string_view(s.data(), s.size()));
-}
 
 // The internal key `stored` (of an external table: sequence 0) at sequence `seq`.
 std::string AtSequence(std::string_view stored, SequenceNumber seq) {

@@ -1,11 +1,11 @@
 #include "src/db/ttl.h"
 
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
 
 #include <utility>
 
 #include "src/util/coding.h"
+#include "src/util/escape.h"
 
 namespace lsm {
 
@@ -15,8 +15,7 @@ Status SplitWriteTime(std::string_view key, std::string_view stored, std::string
     return Status::Corruption(absl::StrFormat(
         "the value of key '%s' in a TTL column family has %u bytes, fewer than its %u-byte "
         "write time",
-        absl::CHexEscape(absl::string_view(key.data(), key.size())), stored.size(),
-        kWriteTimeSize));
+        Escape(key), stored.size(), kWriteTimeSize));
   }
   *value = stored.substr(0, stored.size() - kWriteTimeSize);
   *write_time = DecodeFixed64(stored.data() + value->size());

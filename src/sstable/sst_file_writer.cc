@@ -4,7 +4,6 @@
 // lsm.external-file-version property.
 #include "lsm/sst_file_writer.h"
 
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
 
 #include "lsm/comparator.h"
@@ -15,16 +14,9 @@
 #include "src/sstable/table_builder.h"
 #include "src/sstable/table_options.h"
 #include "src/sstable/table_properties.h"
+#include "src/util/escape.h"
 
 namespace lsm {
-namespace {
-
-std::string Escape(std::string_view s) {
-  return absl::CHexEscape(absl::string_view(s.data(), s.size()));
-}
-
-}  // namespace
-
 struct SstFileWriter::Rep {
   explicit Rep(const Options& options)
       : table_options(TableOptions::FromOptions(options)),

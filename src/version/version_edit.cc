@@ -1,9 +1,9 @@
 #include "src/version/version_edit.h"
 
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
 
 #include "src/util/coding.h"
+#include "src/util/escape.h"
 
 namespace lsm {
 namespace {
@@ -44,10 +44,6 @@ bool GetInternalKey(std::string_view* input, std::string* dst) {
   if (!GetLengthPrefixed(input, &key) || !ParseInternalKey(key, &parsed)) return false;
   dst->assign(key);
   return true;
-}
-
-std::string Escape(std::string_view s) {
-  return absl::CHexEscape(absl::string_view(s.data(), s.size()));
 }
 
 }  // namespace
