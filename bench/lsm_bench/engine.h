@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/lsm_bench/result.h"
 #include "lsm/options.h"
 #include "lsm/status.h"
 
@@ -370,6 +371,9 @@ class Engine {
   // Sets *bytes to what flushes and compactions (of every column family) have written since
   // Open; false when the engine does not report it.
   virtual bool BackgroundBytesWritten(uint64_t* bytes) = 0;
+  // Sets *work to the flushes' and compactions' figures, each apart; false when the engine
+  // does not report them so.
+  virtual bool GetBackgroundWork(BackgroundWork* /*work*/) { return false; }
 };
 
 // The engines compiled into this binary, in the order "lsm", "leveldb", "rocksdb".

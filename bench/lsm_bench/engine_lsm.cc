@@ -336,18 +336,31 @@ class LsmEngine final : public Engine {
   }
 
   bool BackgroundBytesWritten(uint64_t* bytes) override {
-    // "... flushed: F; compacted: R read, W written; ..." (the database's, in every family's
-    // levelstats)
+    BackgroundWork work;
+    if (!GetBackgroundWork(&work)) return false;
+    *bytes = work.flush_bytes + work.compaction_bytes_written;
+    return true;
+  }
+
+  bool GetBackgroundWork(BackgroundWork* work) override {
+    // "... flushed: F in S s; compacted: R read, W written in S s; ..." (the database's, in
+    // every family's levelstats)
     std::string stats;
     if (!db_->GetProperty("lsm.levelstats", &stats)) return false;
     const size_t at = stats.find("flushed: ");
     unsigned long long flushed = 0, read = 0, written = 0;
+    double flush_seconds = 0, compaction_seconds = 0;
     if (at == std::string::npos ||
-        std::sscanf(stats.c_str() + at, "flushed: %llu; compacted: %llu read, %llu written",
-                    &flushed, &read, &written) != 3) {
+        std::sscanf(stats.c_str() + at,
+                    "flushed: %llu in %lf s; compacted: %llu read, %llu written in %lf s", &flushed,
+                    &flush_seconds, &read, &written, &compaction_seconds) != 5) {
       return false;
     }
-    *bytes = flushed + written;
+    *work = {.flush_bytes = flushed,
+             .flush_seconds = flush_seconds,
+             .compaction_bytes_read = read,
+             .compaction_bytes_written = written,
+             .compaction_seconds = compaction_seconds};
     return true;
   }
 

@@ -254,6 +254,19 @@ void WriteResult(const WorkloadResult& r, JsonWriter* json) {
   } else {
     json->Null();
   }
+  json->Key("background");
+  if (r.background.has_value()) {
+    const BackgroundWork& w = *r.background;
+    json->BeginObject();
+    integer("flush_bytes", w.flush_bytes);
+    number("flush_seconds", w.flush_seconds);
+    integer("compaction_bytes_read", w.compaction_bytes_read);
+    integer("compaction_bytes_written", w.compaction_bytes_written);
+    number("compaction_seconds", w.compaction_seconds);
+    json->EndObject();
+  } else {
+    json->Null();
+  }
   json->Key("write_amplification");
   if (r.write_amplification.has_value()) {
     json->Number(*r.write_amplification);

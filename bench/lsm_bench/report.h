@@ -38,7 +38,9 @@ std::string FormatResult(const WorkloadResult& result, bool histogram);
 // one "threads", "ops", "seconds", "micros_per_op", "ops_per_sec", "mb_per_sec", "message",
 // "counters" (every Counters field), "latency_micros" (null without --histogram; else "count",
 // "average", "p50", "p95", "p99", "p99.9", "p99.99", "max"), "user_bytes_written",
-// "engine_bytes_written" and "write_amplification" (null when the engine does not report them),
+// "engine_bytes_written", "background" (what flushes and compactions did: "flush_bytes",
+// "flush_seconds", "compaction_bytes_read", "compaction_bytes_written", "compaction_seconds")
+// and "write_amplification" (null when the engine does not report them),
 // "db_size_bytes", "peak_rss_bytes", "peak_rss_anon_bytes", "peak_rss_file_bytes" and
 // "cpu_seconds"; a text one holds its "text".
 std::string FormatJson(const BenchConfig& config, const Engine& engine,

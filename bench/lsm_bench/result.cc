@@ -18,6 +18,16 @@ void Counters::Merge(const Counters& other) {
   rmws += other.rmws;
 }
 
+BackgroundWork BackgroundWork::Since(const BackgroundWork& before) const {
+  auto minus = [](uint64_t a, uint64_t b) { return a - std::min(a, b); };
+  return {
+      .flush_bytes = minus(flush_bytes, before.flush_bytes),
+      .flush_seconds = flush_seconds - before.flush_seconds,
+      .compaction_bytes_read = minus(compaction_bytes_read, before.compaction_bytes_read),
+      .compaction_bytes_written = minus(compaction_bytes_written, before.compaction_bytes_written),
+      .compaction_seconds = compaction_seconds - before.compaction_seconds};
+}
+
 namespace {
 
 // db_bench counts a workload that did no operation (flush, ...) as one.

@@ -53,6 +53,19 @@ struct Counters {
   }
 };
 
+// What flushes and compactions did since the database was opened: bytes and the seconds the
+// jobs took (each job's elapsed time, summed).
+struct BackgroundWork {
+  uint64_t flush_bytes = 0;  // tables written by flushes
+  double flush_seconds = 0;
+  uint64_t compaction_bytes_read = 0;
+  uint64_t compaction_bytes_written = 0;
+  double compaction_seconds = 0;
+
+  // this - `before`: the work done in between.
+  BackgroundWork Since(const BackgroundWork& before) const;
+};
+
 struct WorkloadResult {
   enum class Kind {
     kTimed,    // a db_bench result line
@@ -87,6 +100,9 @@ struct WorkloadResult {
   uint64_t user_bytes_written = 0;
   // Bytes flushes and compactions wrote during the workload; unset when the engine does not say.
   std::optional<uint64_t> engine_bytes_written;
+  // What flushes and compactions did during the workload, flushes apart from compactions;
+  // unset when the engine does not say.
+  std::optional<BackgroundWork> background;
   // Bytes flushes and compactions wrote since the database was opened / user bytes written
   // since then; unset when the engine does not say or nothing was written.
   std::optional<double> write_amplification;

@@ -154,6 +154,8 @@ lsm::Status Runner::Run(std::string_view name, WorkloadResult* result) {
   resident_.ResetPeaks();
   uint64_t engine_before = 0;
   const bool engine_known = engine_->BackgroundBytesWritten(&engine_before);
+  BackgroundWork work_before;
+  const bool work_known = engine_->GetBackgroundWork(&work_before);
 
   lsm::Status s = Dispatch(name, result);
   if (!s.ok() || result->kind != WorkloadResult::Kind::kTimed) return s;
@@ -166,6 +168,10 @@ lsm::Status Runner::Run(std::string_view name, WorkloadResult* result) {
   result->peak_rss_file_bytes = resident.file_bytes;
   result->db_size_bytes = DirectorySize(config_.db);
   user_bytes_since_open_ += result->user_bytes_written;
+  BackgroundWork work_after;
+  if (work_known && engine_->GetBackgroundWork(&work_after)) {
+    result->background = work_after.Since(work_before);
+  }
   uint64_t engine_after = 0;
   if (engine_known && engine_->BackgroundBytesWritten(&engine_after)) {
     result->engine_bytes_written = engine_after - std::min(engine_after, engine_before);

@@ -239,7 +239,8 @@ class DB {
   //   lsm.stats                  levelstats, then memtables, flushes, compactions, stalls,
   //                              snapshots and the background error
   //   lsm.levelstats             per level: files, bytes, target, score, compactions, bytes
-  //                              read and written; write amplification
+  //                              read and written; bytes and seconds of all flushes and
+  //                              compactions; write amplification
   //   lsm.background-error       the background error ("OK" when none)
   //   lsm.recovery               the logs Open replayed: records applied, bytes dropped and why
   //   lsm.memory                 where memory goes: the memory budget (limit, memtable share,

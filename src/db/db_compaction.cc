@@ -140,6 +140,7 @@ Status DBImpl::RunPickedCompaction(Family* family, std::unique_ptr<Compaction> c
   // A family dropped meanwhile: the work is moot, not failed.
   if (!s.ok() && family->dropped.load()) s = Status::Busy("column family dropped");
   family->level_stats[c->output_level].micros += static_cast<uint64_t>(micros);
+  stats_.compaction_micros += static_cast<uint64_t>(micros);
   LogCompaction(*family, *c, result, s, micros);
   if (manual != nullptr) {
     manual->in_progress = false;

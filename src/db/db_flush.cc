@@ -108,6 +108,7 @@ Status DBImpl::FlushImmutables(const FlushRequest& request, std::vector<VersionE
   for (uint64_t n : allocated) pending_outputs_.erase(n);
   // On a failed MANIFEST write the tables stay (see DoCompaction).
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+  if (s.ok()) stats_.flush_micros += static_cast<uint64_t>(seconds.count() * 1e6);
   for (size_t i = 0; i < imms.size(); i++) {
     const Family& f = *families[i];
     if (f.dropped.load()) continue;

@@ -181,10 +181,11 @@ std::string DBImpl::LevelStatsText(const Family& family, const Version& v) {
         st.compactions, st.bytes_read / 1048576.0, st.bytes_written / 1048576.0, st.micros / 1e6);
   }
   absl::StrAppendFormat(&value,
-                        "user bytes written: %u; flushed: %u; compacted: %u read, %u written; "
-                        "write amplification: %.2f\n",
-                        stats_.user_bytes, stats_.flush_bytes, stats_.compaction_bytes_read,
-                        stats_.compaction_bytes_written, stats_.WriteAmplification());
+                        "user bytes written: %u; flushed: %u in %.3f s; compacted: %u read, %u "
+                        "written in %.3f s; write amplification: %.2f\n",
+                        stats_.user_bytes, stats_.flush_bytes, stats_.flush_micros / 1e6,
+                        stats_.compaction_bytes_read, stats_.compaction_bytes_written,
+                        stats_.compaction_micros / 1e6, stats_.WriteAmplification());
   return value;
 }
 
@@ -192,7 +193,7 @@ std::string DBImpl::StatsText(const Family& family) {
   const DBStats& st = stats_;
   return absl::StrFormat(
       "memtable: %u bytes, %u entries; immutable memtables: %u\n"
-      "flushes: %u, %u bytes written\n"
+      "flushes: %u, %u bytes written in %.3f s\n"
       "compactions: %u (+%u trivial moves), %u bytes read, %u bytes written, %u failed\n"
       "compaction filter: %u entries removed or changed; FIFO: %u files deleted\n"
       "pending compaction bytes: %u\n"
@@ -202,11 +203,11 @@ std::string DBImpl::StatsText(const Family& family) {
       "io backend: %s\n"
       "background error: %s\n",
       family.mem->ApproximateMemoryUsage(), family.mem->num_entries(), family.imms.size(),
-      st.flushes, st.flush_bytes, st.compactions, st.trivial_moves, st.compaction_bytes_read,
-      st.compaction_bytes_written, st.compaction_failures, st.entries_filtered,
-      st.files_deleted_by_fifo, family.pending_compaction_bytes.load(), st.stalls[kStallMemtables],
-      st.stalls[kStallLevel0], st.stalls[kStallPendingBytes], st.stalls[kStallMemoryBudget],
-      st.slowdowns[kStallLevel0], st.slowdowns[kStallPendingBytes],
+      st.flushes, st.flush_bytes, st.flush_micros / 1e6, st.compactions, st.trivial_moves,
+      st.compaction_bytes_read, st.compaction_bytes_written, st.compaction_failures,
+      st.entries_filtered, st.files_deleted_by_fifo, family.pending_compaction_bytes.load(),
+      st.stalls[kStallMemtables], st.stalls[kStallLevel0], st.stalls[kStallPendingBytes],
+      st.stalls[kStallMemoryBudget], st.slowdowns[kStallLevel0], st.slowdowns[kStallPendingBytes],
       st.slowdowns[kStallMemoryBudget], st.stall_micros / 1e6, visible_sequence_.load(),
       snapshots_.size(),
       options_.io_backend == IoBackend::kUring   ? "io_uring"

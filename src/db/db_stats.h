@@ -21,7 +21,7 @@ enum StallCause {
 };
 
 struct DBStats {
-  // Compaction figures per output level.
+  // Compaction figures per output level (each column family keeps its own).
   struct Level {
     uint64_t compactions = 0;
     uint64_t bytes_read = 0;     // from the level above (or the same level)
@@ -32,14 +32,15 @@ struct DBStats {
   uint64_t user_bytes = 0;  // keys and values written
   uint64_t flushes = 0;
   uint64_t flush_bytes = 0;
+  uint64_t flush_micros = 0;  // wall time of the flushes, each request once
   uint64_t compactions = 0;
   uint64_t trivial_moves = 0;
   uint64_t compaction_bytes_read = 0;
   uint64_t compaction_bytes_written = 0;
   uint64_t compaction_failures = 0;
+  uint64_t compaction_micros = 0;  // wall time of the compactions, of every family
   uint64_t files_deleted_by_fifo = 0;
   uint64_t entries_filtered = 0;
-  Level levels[kNumLevels];
   // Write stalls by cause: waits (stops) and 1 ms delays (slowdowns).
   uint64_t stalls[kNumStallCauses] = {};
   uint64_t slowdowns[kNumStallCauses] = {};

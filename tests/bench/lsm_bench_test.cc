@@ -212,6 +212,13 @@ void WorkloadTest::EveryWorkload(int families) {
     ASSERT_TRUE(r.write_amplification.has_value());
     EXPECT_GT(*r.write_amplification, 0.0);
   }
+  // lsm reports flushes apart from compactions; the peers do not.
+  ASSERT_EQ(r.background.has_value(), GetParam() == "lsm");
+  if (r.background.has_value()) {
+    EXPECT_GT(r.background->flush_bytes, 0u);
+    EXPECT_GT(r.background->flush_seconds, 0.0);
+    EXPECT_LE(r.background->flush_bytes, *r.engine_bytes_written);
+  }
   run("waitforcompaction");
 
   if (GetParam() == "leveldb") {
@@ -1097,7 +1104,8 @@ TEST(LsmBenchBinaryTest, JsonHoldsEveryFigure) {
            "          lat is not None and lat['p50'] <= lat['p99'] <= lat['max'],\n"
            "          w['db_size_bytes'] > 0, w['peak_rss_bytes'] > 0, w['cpu_seconds'] >= 0,\n"
            "          w['engine_bytes_written'] is not None,\n"
-           "          w['write_amplification'] is not None)\n";
+           "          w['write_amplification'] is not None,\n"
+           "          w['background'] is not None)\n";
   }
   FILE* pipe = popen(("python3 " + script + " " + json + " 2>&1").c_str(), "r");
   ASSERT_NE(pipe, nullptr);
@@ -1108,9 +1116,9 @@ TEST(LsmBenchBinaryTest, JsonHoldsEveryFigure) {
   ASSERT_EQ(pclose(pipe), 0) << parsed;
   EXPECT_EQ(parsed,
             "lsm 1000 2\n"
-            "fillrandom 2000 0 0 2000 232000 True True True True True True True True\n"
-            "flush 0 0 0 0 0 True True True True True True True True\n"
-            "readrandom 2000 2000 2000 0 0 True True True True True True True True\n"
+            "fillrandom 2000 0 0 2000 232000 True True True True True True True True True\n"
+            "flush 0 0 0 0 0 True True True True True True True True True\n"
+            "readrandom 2000 2000 2000 0 0 True True True True True True True True True\n"
             "stats text True\n");
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <map>
 #include <thread>
 
@@ -502,6 +503,14 @@ TEST_F(DBTest, PropertiesAndClose) {
   ASSERT_TRUE(db_->Flush().ok());
   EXPECT_TRUE(db_->GetProperty("lsm.levelstats", &v));
   EXPECT_NE(v.find("user bytes written: 93;"), std::string::npos) << v;
+  unsigned long long flushed = 0;
+  double flush_seconds = 0;
+  ASSERT_EQ(std::sscanf(v.c_str() + v.find("flushed: "), "flushed: %llu in %lf s", &flushed,
+                        &flush_seconds),
+            2)
+      << v;
+  EXPECT_GT(flushed, 0u);
+  EXPECT_GT(flush_seconds, 0.0);
   EXPECT_NE(v.find("write amplification: "), std::string::npos) << v;
   EXPECT_FALSE(db_->GetProperty("lsm.no-such-property", &v));
   EXPECT_FALSE(db_->GetProperty("lsm.num-files-at-level9", &v));
