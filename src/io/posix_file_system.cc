@@ -53,6 +53,14 @@ Status SyncData(const std::string& path, int fd) {
   return Status::OK();
 }
 
+void StartWriteback(int fd, uint64_t* from, uint64_t to) {
+  constexpr uint64_t kWritebackBytes = 1 << 20;
+  if (to < *from + kWritebackBytes) return;
+  (void)::sync_file_range(fd, static_cast<off_t>(*from), static_cast<off_t>(to - *from),
+                          SYNC_FILE_RANGE_WRITE);
+  *from = to;
+}
+
 Status WriteAllAt(const std::string& path, int fd, const char* data, size_t n, uint64_t offset) {
   for (size_t done = 0; done < n;) {
     const ssize_t r = RetryOnEintr(
@@ -132,19 +140,8 @@ class PosixWritableFile final : public WritableFile {
   Status FlushBuffer() {
     Status s = WriteUnbuffered(buffer_);
     buffer_.clear();
-    if (s.ok()) StartWriteback();
+    if (s.ok()) StartWriteback(fd_, &writeback_from_, size_);
     return s;
-  }
-
-  // A table or MANIFEST is synced before use: its bytes go to the disk while the rest is
-  // written, so that the Sync waits only for the last of them. Other files (the info LOG) are
-  // only written back sooner than the kernel would. The hint's failure changes nothing: a Sync
-  // writes them all the same.
-  void StartWriteback() {
-    if (size_ - writeback_from_ < kWritebackBytes) return;
-    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
-                            static_cast<off_t>(size_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
-    writeback_from_ = size_;
   }
 
   // A failed write loses bytes in the middle of the file: every later call fails too.
@@ -157,8 +154,6 @@ class PosixWritableFile final : public WritableFile {
     }
     return Status::OK();
   }
-
-  static constexpr uint64_t kWritebackBytes = 1 << 20;
 
   const std::string path_;
   int fd_;

@@ -40,6 +40,12 @@ std::unique_ptr<WritableFile> NewPosixWritableFile(std::string path, int fd, uin
 Status OpenForDirectWrite(const std::string& path, int* fd);
 // fdatasync(fd), an IOError naming path if it fails.
 Status SyncData(const std::string& path, int fd);
+// Once the bytes of fd written since *from reach a MiB (up to `to`), starts their writeback
+// (sync_file_range) and moves *from to `to`. A buffered writer calls it as it writes, so that
+// a table's or MANIFEST's Sync waits only for the last of its bytes (other files are only
+// written back sooner than the kernel would). A hint: its failure changes nothing, as a Sync
+// writes them all the same.
+void StartWriteback(int fd, uint64_t* from, uint64_t to);
 // Writes all of [data, data + n) at offset with pwrite (short writes and EINTR retried); an
 // IOError naming path and the offset where it failed.
 Status WriteAllAt(const std::string& path, int fd, const char* data, size_t n, uint64_t offset);

@@ -169,6 +169,8 @@ class UringWritableFile final : public WritableFile {
     b.done += static_cast<size_t>(res);
     if (b.done < b.used) return Submit(tag);
     b.used = 0;
+    // Buffers complete in any order; a range not yet written is written back by the Sync.
+    if (!direct_) StartWriteback(fd_, &writeback_from_, b.offset + b.done);
     return Status::OK();
   }
 
@@ -207,14 +209,20 @@ class UringWritableFile final : public WritableFile {
   }
 
   UringWritableFile(std::string path, int fd, uint64_t size, bool direct)
-      : path_(std::move(path)), fd_(fd), direct_(direct), size_(size), offset_(size) {}
+      : path_(std::move(path)),
+        fd_(fd),
+        direct_(direct),
+        size_(size),
+        offset_(size),
+        writeback_from_(size) {}
 
   const std::string path_;
   int fd_;
   const bool direct_;
   io_uring ring_;
-  uint64_t size_;    // bytes appended, with those before the file was opened
-  uint64_t offset_;  // where the next submitted buffer goes
+  uint64_t size_;            // bytes appended, with those before the file was opened
+  uint64_t offset_;          // where the next submitted buffer goes
+  uint64_t writeback_from_;  // where the bytes not yet handed to StartWriteback begin
   std::array<Buffer, kUringWriteBuffers> buffers_;
   size_t current_ = 0;        // the buffer Append fills
   size_t in_flight_ = 0;      // submitted writes and syncs not yet completed
