@@ -67,8 +67,8 @@ void WriteFile(const std::string& path, std::string_view data);
 const char* RecoveryModeName(WALRecoveryMode mode);
 
 // Installs a seccomp filter that fails io_uring_setup with `err`, as a kernel without io_uring
-// (ENOSYS) or a sandbox that forbids it (EPERM) does; false if it cannot. It cannot be removed:
-// call it in a child process.
+// (ENOSYS), a sandbox that forbids it (EPERM) or a low locked-memory limit (ENOMEM) does;
+// false if it cannot. It cannot be removed: call it in a child process.
 bool DenyUringSetup(int err);
 
 // "key000042": a fixed-width key, so that keys sort as their numbers do.
