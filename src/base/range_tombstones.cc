@@ -86,24 +86,25 @@ size_t RangeTombstoneList::UpperBound(uint64_t slice) const {
   return static_cast<size_t>(std::upper_bound(from, to, slice) - begin_slices_.begin());
 }
 
-const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view user_key,
-                                                             size_t* hint) const {
+const RangeTombstoneList::Fragment* RangeTombstoneList::Search(std::string_view user_key,
+                                                               Cursor* cursor) const {
   const size_t n = fragments_.size();
   if (n == 0) return nullptr;
   // A key without the boundaries' common prefix lies before or after all of them.
   if (!prefix_.empty() && !user_key.starts_with(prefix_)) {
-    if (hint != nullptr) *hint = user_key < prefix_ ? kNoHint : n - 1;
+    EndInGap(user_key < prefix_ ? kNoHint : n - 1, cursor);
     return nullptr;
   }
   const uint64_t slice = begin_slices_.empty() ? 0 : SliceOf(user_key);
+  const size_t hint = cursor != nullptr ? cursor->index : kNoHint;
   // i: the last fragment that begins at or before user_key.
   size_t i;
-  if (hint != nullptr && *hint < n && BeginsAtOrBefore(*hint, user_key, slice) &&
-      (*hint + 1 == n || !BeginsAtOrBefore(*hint + 1, user_key, slice))) {
-    i = *hint;  // the same fragment, or the gap after it
-  } else if (hint != nullptr && *hint + 1 < n && BeginsAtOrBefore(*hint + 1, user_key, slice) &&
-             (*hint + 2 >= n || !BeginsAtOrBefore(*hint + 2, user_key, slice))) {
-    i = *hint + 1;  // the next one (after kNoHint, which wraps: the first)
+  if (hint < n && BeginsAtOrBefore(hint, user_key, slice) &&
+      (hint + 1 == n || !BeginsAtOrBefore(hint + 1, user_key, slice))) {
+    i = hint;  // the same fragment, or the gap after it
+  } else if (cursor != nullptr && hint + 1 < n && BeginsAtOrBefore(hint + 1, user_key, slice) &&
+             (hint + 2 >= n || !BeginsAtOrBefore(hint + 2, user_key, slice))) {
+    i = hint + 1;  // the next one (after kNoHint, which wraps: the first)
   } else {
     // The fragments that begin after user_key start at `after`. With slices, those whose
     // slice ties with the key's are told apart by their keys.
@@ -120,26 +121,28 @@ const RangeTombstoneList::Fragment* RangeTombstoneList::Find(std::string_view us
                                              }) -
                             first);
     if (after == 0) {
-      if (hint != nullptr) *hint = kNoHint;
+      EndInGap(kNoHint, cursor);
       return nullptr;
     }
     i = after - 1;
   }
-  if (hint != nullptr) *hint = i;
-  return EndsAfter(i, user_key, slice) ? &fragments_[i] : nullptr;
+  if (EndsAfter(i, user_key, slice)) {
+    if (cursor != nullptr) {
+      cursor->index = i;
+      cursor->in_gap = false;
+    }
+    return &fragments_[i];
+  }
+  EndInGap(i, cursor);
+  return nullptr;
 }
 
-SequenceNumber RangeTombstoneList::Covering(std::string_view user_key, SequenceNumber read_seq,
-                                            size_t* hint, const Fragment** fragment) const {
-  const Fragment* f = Find(user_key, hint);
-  if (f == nullptr) return 0;
-  for (SequenceNumber s : f->seqs) {
-    if (s <= read_seq) {
-      if (fragment != nullptr) *fragment = f;
-      return s;
-    }
-  }
-  return 0;
+void RangeTombstoneList::EndInGap(size_t index, Cursor* cursor) const {
+  if (cursor == nullptr) return;
+  cursor->index = index;
+  cursor->in_gap = true;
+  cursor->gap_begin = index == kNoHint ? nullptr : &fragments_[index].end;
+  cursor->gap_end = index + 1 < fragments_.size() ? &fragments_[index + 1].begin : nullptr;
 }
 
 SequenceNumber RangeTombstoneList::CoveringAbove(std::string_view user_key,

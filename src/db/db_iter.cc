@@ -31,7 +31,7 @@ class DBIter final : public Iterator {
         sequence_(seq),
         pin_(std::move(pin)),
         tombstones_(std::move(tombstones)),
-        hints_(tombstones_.size(), RangeTombstoneList::kNoHint),
+        cursors_(tombstones_.size()),
         prefix_extractor_(options.prefix_same_as_start ? prefix_extractor : nullptr),
         prefix_filters_(!options.total_order_seek) {
     if (options.iterate_lower_bound != nullptr) lower_ = std::string(*options.iterate_lower_bound);
@@ -189,7 +189,7 @@ class DBIter final : public Iterator {
     SequenceNumber newest = 0;
     for (size_t i = 0; i < tombstones_.size(); i++) {
       const RangeTombstoneList::Fragment* f = nullptr;
-      const SequenceNumber s = tombstones_[i]->Covering(user_key, sequence_, &hints_[i], &f);
+      const SequenceNumber s = tombstones_[i]->Covering(user_key, sequence_, &cursors_[i], &f);
       if (s > newest) {
         newest = s;
         if (fragment != nullptr) *fragment = f;
@@ -409,8 +409,8 @@ class DBIter final : public Iterator {
   const SequenceNumber sequence_;
   const std::shared_ptr<const void> pin_;
   const std::vector<std::shared_ptr<const RangeTombstoneList>> tombstones_;
-  mutable std::vector<size_t> hints_;                      // Find's, per list
-  const RangeTombstoneList::Fragment* skipped_ = nullptr;  // the last SkipCovered tried
+  mutable std::vector<RangeTombstoneList::Cursor> cursors_;  // one per list
+  const RangeTombstoneList::Fragment* skipped_ = nullptr;    // the last SkipCovered tried
   std::optional<std::string> lower_;
   std::optional<std::string> upper_;
   // prefix_same_as_start: the extractor (else null), whether seeks may use prefix filters,

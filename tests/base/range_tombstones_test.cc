@@ -41,7 +41,7 @@ TEST(RangeTombstonesTest, FragmentsOverlappingRanges) {
   EXPECT_EQ(Show(older), "[b,f) 7;[m,p) 3;");
 }
 
-// Find with and without a hint agrees with a model of the key space, in ascending and
+// Find with and without a cursor agrees with a model of the key space, in ascending and
 // random order.
 TEST(RangeTombstonesTest, FindWithHintsAgreesWithAModel) {
   Random rnd(301);
@@ -62,11 +62,11 @@ TEST(RangeTombstonesTest, FindWithHintsAgreesWithAModel) {
       for (int k = b; k < e; k++) covering[k] = std::max(covering[k], seq);
     }
     RangeTombstoneList list(BytewiseComparator(), tombstones);
-    size_t hint = RangeTombstoneList::kNoHint;
+    RangeTombstoneList::Cursor cursor;
     for (int pass = 0; pass < 2; pass++) {
       for (int i = 0; i < 130; i++) {
         const int k = pass == 0 ? i : static_cast<int>(rnd.Uniform(130));
-        const auto* f = list.Find(name(k), &hint);
+        const auto* f = list.Find(name(k), &cursor);
         const SequenceNumber want = covering.contains(k) ? covering[k] : 0;
         ASSERT_EQ(f == nullptr ? 0 : f->seqs.front(), want) << "key " << k << " round " << round;
         ASSERT_EQ(list.Find(name(k)), f);
@@ -107,7 +107,7 @@ TEST(RangeTombstonesTest, FindAgreesWithAModelOverAwkwardKeys) {
       std::sort(probes.begin(), probes.end(), [ucmp](const std::string& a, const std::string& b) {
         return ucmp->Compare(a, b) < 0;
       });
-      size_t hint = RangeTombstoneList::kNoHint;
+      RangeTombstoneList::Cursor cursor;
       for (const std::string& k : probes) {
         SequenceNumber want = 0;
         for (const RangeTombstone& t : tombstones) {
@@ -115,7 +115,7 @@ TEST(RangeTombstonesTest, FindAgreesWithAModelOverAwkwardKeys) {
             want = std::max(want, t.seq);
           }
         }
-        const auto* f = list.Find(k, &hint);
+        const auto* f = list.Find(k, &cursor);
         ASSERT_EQ(f == nullptr ? 0 : f->seqs.front(), want)
             << ucmp->Name() << " round " << round << " key " << testing::PrintToString(k);
         ASSERT_EQ(list.Find(k), f);
