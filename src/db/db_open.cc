@@ -509,8 +509,7 @@ Status DBImpl::RecoverLog(uint64_t number, const std::vector<Family*>& families,
     Status s = InsertInto(batch, mems, /*concurrent=*/false);
     for (size_t i : replaying) {
       Family* f = families[i];
-      if (!s.ok() || read_only_ ||
-          f->mem->ApproximateMemoryUsage() <= f->options.write_buffer_size) {
+      if (!s.ok() || read_only_ || f->mem->BytesInUse() <= f->options.write_buffer_size) {
         continue;
       }
       s = WriteLevel0Table(f, f->mem, &(*edits)[i]);

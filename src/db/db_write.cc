@@ -358,7 +358,7 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
         const size_t usage = f->mem->ApproximateMemoryUsage();
         total += usage;
         if (largest == nullptr || usage > largest->mem->ApproximateMemoryUsage()) largest = f;
-        if (usage >= f->options.write_buffer_size &&
+        if (f->mem->BytesInUse() >= f->options.write_buffer_size &&
             std::find(freeze.begin(), freeze.end(), f) == freeze.end()) {
           freeze.push_back(f);
         }

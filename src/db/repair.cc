@@ -679,8 +679,7 @@ class Repairer {
       s = InsertInto(batch, set, /*concurrent=*/false);
       for (const auto& [cf, records] : counter.records) {
         auto it = mems.find(cf);
-        if (!s.ok() || it == mems.end() ||
-            it->second->ApproximateMemoryUsage() <= options_.write_buffer_size) {
+        if (!s.ok() || it == mems.end() || it->second->BytesInUse() <= options_.write_buffer_size) {
           continue;
         }
         s = WriteTable(it->second, it->second->num_entries(), cf);

@@ -67,6 +67,7 @@ char* ConcurrentArena::AllocateCentral(size_t bytes) {
   MutexLock l(&mu_);
   if (own_block) {
     RegisterLocked(block, block_size);
+    bytes_in_use_.fetch_add(block_size, std::memory_order_relaxed);
     return block;
   }
   if (bytes <= remaining_) {
@@ -86,6 +87,7 @@ char* ConcurrentArena::AllocateCentral(size_t bytes) {
 }
 
 char* ConcurrentArena::BumpLocked(size_t bytes) {
+  bytes_in_use_.fetch_add(bytes, std::memory_order_relaxed);
   char* result = ptr_;
   ptr_ += bytes;
   remaining_ -= bytes;

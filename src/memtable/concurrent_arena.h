@@ -57,6 +57,9 @@ class ConcurrentArena {
 
   // Bytes of all blocks held, chunks not yet handed out included.
   size_t MemoryUsage() const { return memory_usage_.load(std::memory_order_relaxed); }
+  // Bytes handed out of those blocks (a chunk counts whole once a thread takes it): at most
+  // MemoryUsage(), which also counts the unused rest of the newest block.
+  size_t BytesInUse() const { return bytes_in_use_.load(std::memory_order_relaxed); }
 
  private:
   struct alignas(64) Shard {
@@ -110,6 +113,7 @@ class ConcurrentArena {
   size_t spare_size_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::unique_ptr<char, FreeDeleter>> blocks_ ABSL_GUARDED_BY(mu_);
   std::atomic<size_t> memory_usage_{0};
+  std::atomic<size_t> bytes_in_use_{0};
 
   const size_t max_block_size_;
   const size_t shard_mask_;

@@ -71,6 +71,10 @@ class MemTable {
   // Bytes of memory held by the entries (arena blocks) and the prefix bloom filter, readable at
   // any time.
   size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage() + prefix_bloom_bytes_; }
+  // Of those, the bytes its entries and index fill (and the filter): what says the memtable is
+  // full. The arena's newest block is reserved whole before it is used, so the memory held
+  // reaches write_buffer_size up to a block (a sixteenth of it) before the entries do.
+  size_t BytesInUse() const { return arena_.BytesInUse() + prefix_bloom_bytes_; }
 
   // Entries added, deletions among them, and range deletions beside them, as the writers
   // report them (a batch at a time, after its Adds and before the batch is visible) with

@@ -310,6 +310,35 @@ TEST_F(DBTest, LevelZeroSlowsThenStopsWritesUntilCompactionCatchesUp) {
   }
 }
 
+// A memtable is full when its entries fill write_buffer_size, not when its arena reserves the
+// block that takes the memory it holds there: the writes go on into that block.
+TEST_F(DBTest, MemtableFillsItsLastArenaBlockBeforeItSwitches) {
+  // Arena blocks grow from 4 KiB to 64 KiB (a sixteenth of the buffer): the sixteenth 64 KiB
+  // block takes the memory held to 1084 KiB while about 1020 KiB are used, 48 KiB short of
+  // this buffer.
+  options_.write_buffer_size = 1068 << 10;
+  Open();
+  auto number = [&](std::string_view property) {
+    uint64_t n = 0;
+    EXPECT_TRUE(db_->GetIntProperty(property, &n)) << property;
+    return n;
+  };
+  const std::string value(1000, 'v');
+  int written = 0;
+  while (number("lsm.cur-size-active-mem-table") < options_.write_buffer_size) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), Key(written++), value).ok());
+  }
+  ASSERT_EQ(number("lsm.num-entries-active-mem-table"), static_cast<uint64_t>(written));
+  // Held memory has reached the buffer's size; the next writes still go to this memtable.
+  int more = 0;
+  while (number("lsm.num-entries-active-mem-table") == static_cast<uint64_t>(written)) {
+    ASSERT_TRUE(db_->Put(WriteOptions(), Key(written++), value).ok());
+    more++;
+  }
+  EXPECT_GE(more, 16) << written;
+  EXPECT_GT((written - 1) * 1000, options_.write_buffer_size * 9 / 10) << written;
+}
+
 TEST_F(DBTest, DisableWalWritesSurviveClose) {
   Open();
   ASSERT_TRUE(db_->Put(WriteOptions{.disable_wal = true}, "x", "1").ok());

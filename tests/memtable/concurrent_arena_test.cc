@@ -52,6 +52,10 @@ TEST(MemTableArenaTest, AllocationsAreAlignedAndDisjoint) {
     allocated.emplace_back(p, n);
     total += n;
     ASSERT_GE(arena.MemoryUsage(), total);
+    // What is handed out covers the allocations (and the chunks threads hold) and, but for the
+    // newest block's rest, all that is held.
+    ASSERT_GE(arena.BytesInUse(), total);
+    ASSERT_LE(arena.BytesInUse(), arena.MemoryUsage());
   }
   for (size_t i = 0; i < allocated.size(); i++) {
     const auto [p, n] = allocated[i];
