@@ -248,15 +248,17 @@ void WriteResult(const WorkloadResult& r, JsonWriter* json) {
   json->Key("latency_micros");
   WriteLatency(r.hist, json);
   integer("user_bytes_written", r.user_bytes_written);
-  json->Key("engine_bytes_written");
-  if (r.engine_bytes_written.has_value()) {
-    json->Integer(*r.engine_bytes_written);
-  } else {
-    json->Null();
-  }
-  json->Key("background");
-  if (r.background.has_value()) {
-    const BackgroundWork& w = *r.background;
+  // `key`: write(*value), or null when the engine does not report it.
+  auto optional = [json](std::string_view key, const auto& value, auto&& write) {
+    json->Key(key);
+    if (value.has_value()) {
+      write(*value);
+    } else {
+      json->Null();
+    }
+  };
+  optional("engine_bytes_written", r.engine_bytes_written, [&](uint64_t v) { json->Integer(v); });
+  optional("background", r.background, [&](const BackgroundWork& w) {
     json->BeginObject();
     integer("flush_bytes", w.flush_bytes);
     number("flush_seconds", w.flush_seconds);
@@ -264,15 +266,8 @@ void WriteResult(const WorkloadResult& r, JsonWriter* json) {
     integer("compaction_bytes_written", w.compaction_bytes_written);
     number("compaction_seconds", w.compaction_seconds);
     json->EndObject();
-  } else {
-    json->Null();
-  }
-  json->Key("write_amplification");
-  if (r.write_amplification.has_value()) {
-    json->Number(*r.write_amplification);
-  } else {
-    json->Null();
-  }
+  });
+  optional("write_amplification", r.write_amplification, [&](double v) { json->Number(v); });
   integer("db_size_bytes", r.db_size_bytes);
   integer("peak_rss_bytes", r.peak_rss_bytes);
   integer("peak_rss_anon_bytes", r.peak_rss_anon_bytes);
