@@ -145,9 +145,9 @@ void RangeTombstoneList::EndInGap(size_t index, Cursor* cursor) const {
   cursor->gap_end = index + 1 < fragments_.size() ? &fragments_[index + 1].begin : nullptr;
 }
 
-SequenceNumber RangeTombstoneList::CoveringAbove(std::string_view user_key,
-                                                 SequenceNumber seq) const {
-  const Fragment* f = Find(user_key);
+SequenceNumber RangeTombstoneList::CoveringAbove(std::string_view user_key, SequenceNumber seq,
+                                                 Cursor* cursor) const {
+  const Fragment* f = Find(user_key, cursor);
   if (f == nullptr) return 0;
   SequenceNumber above = 0;
   for (SequenceNumber s : f->seqs) {

@@ -89,8 +89,10 @@ class RangeTombstoneList {
     return 0;
   }
 
-  // The smallest sequence above `seq` of a tombstone covering user_key; 0 if none.
-  SequenceNumber CoveringAbove(std::string_view user_key, SequenceNumber seq) const;
+  // The smallest sequence above `seq` of a tombstone covering user_key; 0 if none. `cursor`
+  // as for Find.
+  SequenceNumber CoveringAbove(std::string_view user_key, SequenceNumber seq,
+                               Cursor* cursor = nullptr) const;
 
  private:
   bool Less(std::string_view a, std::string_view b) const {

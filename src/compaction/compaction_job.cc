@@ -310,9 +310,11 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
     return ctx.version != nullptr &&
            NoOlderEntryOutside(*ctx.version, inputs, ucmp, {user_key, user_key, true}, sequence);
   };
-  // An entry below a tombstone that no snapshot separates from it is seen by no reader.
+  // An entry below a tombstone that no snapshot separates from it is seen by no reader. The
+  // keys come in order: the cursor makes most lookups a step or none.
+  RangeTombstoneList::Cursor cursor;
   auto covered = [&](std::string_view user_key, SequenceNumber sequence) {
-    const SequenceNumber above = tombstones.CoveringAbove(user_key, sequence);
+    const SequenceNumber above = tombstones.CoveringAbove(user_key, sequence, &cursor);
     return above != 0 && stripes.Of(above) == stripes.Of(sequence);
   };
   // A tombstone that every reader sees, with nothing older under it outside the input, has
