@@ -42,6 +42,14 @@ class FileSystemTest : public testing::TestWithParam<TestFs> {
     return out;
   }
 
+  // Writes `contents` to a new file at `path` through fs_.
+  void WriteNewFile(const std::string& path, std::string_view contents) {
+    std::unique_ptr<WritableFile> w;
+    ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
+    ASSERT_TRUE(w->Append(contents).ok());
+    ASSERT_TRUE(w->Close().ok());
+  }
+
   TempDir tmp_;
   std::shared_ptr<FileSystem> fs_;
   std::string dir_;
@@ -286,10 +294,7 @@ TEST_P(FileSystemTest, MultiReadGivesWhatReadGives) {
   const std::string path = dir_ + "/000009.sst";
   Random rnd(TestSeed());
   const std::string contents = rnd.Bytes(1 << 20);
-  std::unique_ptr<WritableFile> w;
-  ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
-  ASSERT_TRUE(w->Append(contents).ok());
-  ASSERT_TRUE(w->Close().ok());
+  ASSERT_NO_FATAL_FAILURE(WriteNewFile(path, contents));
   std::unique_ptr<RandomAccessFile> r;
   ASSERT_TRUE(fs_->NewRandomAccessFile(path, &r).ok());
   std::vector<std::string> scratch;
@@ -306,10 +311,7 @@ TEST_P(FileSystemTest, MultiReadGivesWhatReadGives) {
 TEST_P(FileSystemTest, UnmappedReadsCopyIntoTheScratch) {
   const std::string path = dir_ + "/000010.sst";
   const std::string contents = Random(TestSeed()).Bytes(100000);
-  std::unique_ptr<WritableFile> w;
-  ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
-  ASSERT_TRUE(w->Append(contents).ok());
-  ASSERT_TRUE(w->Close().ok());
+  ASSERT_NO_FATAL_FAILURE(WriteNewFile(path, contents));
   std::unique_ptr<RandomAccessFile> r;
   ASSERT_TRUE(fs_->NewUnmappedRandomAccessFile(path, &r).ok());
   std::string scratch(4096, '\0');
@@ -335,10 +337,7 @@ TEST_P(FileSystemTest, DirectReadsGiveWhatReadGives) {
   std::vector<std::unique_ptr<RandomAccessFile>> files;
   for (size_t f = 0; f < contents.size(); f++) {
     const std::string path = dir_ + "/00001" + std::to_string(f) + ".sst";
-    std::unique_ptr<WritableFile> w;
-    ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
-    ASSERT_TRUE(w->Append(contents[f]).ok());
-    ASSERT_TRUE(w->Close().ok());
+    ASSERT_NO_FATAL_FAILURE(WriteNewFile(path, contents[f]));
     std::unique_ptr<RandomAccessFile> r;
     const Status s = fs_->NewDirectRandomAccessFile(path, &r);
     if (GetParam() == TestFs::kMemory) {
@@ -401,10 +400,7 @@ TEST_P(FileSystemTest, BatchOverFilesGivesWhatReadGives) {
   for (int f = 0; f < 3; f++) {
     contents.push_back(rnd.Bytes(1 + rnd.Uniform(100000)));
     const std::string path = dir_ + "/00002" + std::to_string(f) + ".sst";
-    std::unique_ptr<WritableFile> w;
-    ASSERT_TRUE(fs_->NewWritableFile(path, &w).ok());
-    ASSERT_TRUE(w->Append(contents.back()).ok());
-    ASSERT_TRUE(w->Close().ok());
+    ASSERT_NO_FATAL_FAILURE(WriteNewFile(path, contents.back()));
     files.emplace_back();
     ASSERT_TRUE(fs_->NewRandomAccessFile(path, &files.back()).ok());
   }
