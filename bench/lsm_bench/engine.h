@@ -114,6 +114,8 @@ struct EngineOptions {
   // "default", then "cf1" .. "cf<N-1>", each with the options above, created when missing. Key
   // number k lives in family k % N (FamilyOfKey); 1 keeps every key in the default family.
   int num_column_families = 1;
+  // lsm, RocksDB: DBOptions::atomic_flush (--atomic_flush).
+  bool atomic_flush = false;
   // lsm, RocksDB: > 0 sets a fixed-length prefix extractor of this many bytes, and every
   // iterator keeps to the prefix of its seek target (prefix_same_as_start).
   int prefix_size = 0;

@@ -165,6 +165,10 @@ class LevelDBEngine final : public Engine {
       return lsm::Status::InvalidArgument(
           "--db_write_buffer_size: not supported by --engine=leveldb (LevelDB has one memtable)");
     }
+    if (options.atomic_flush) {
+      return lsm::Status::InvalidArgument(
+          "--atomic_flush: not supported by --engine=leveldb (LevelDB has no column families)");
+    }
     if (options.memory_budget != 0) {
       return lsm::Status::InvalidArgument(
           "--memory_budget_mb: not supported by --engine=leveldb (LevelDB cannot charge its "

@@ -2,7 +2,7 @@
 // none|lz4|zstd (snappy is refused), --bloom_bits -> bloom_bits_per_key (<= 0: none),
 // --cache_size -> block_cache_bytes, --memory_budget_mb -> memory_budget (a MemoryBudget of that
 // size, its memtable share half, whose block cache replaces --cache_size), --write_buffer_size,
-// --db_write_buffer_size, --block_size,
+// --db_write_buffer_size, --atomic_flush, --block_size,
 // --open_files -> max_open_files, --max_background_jobs (at least 2: one flush and one compaction
 // thread),
 // --compaction_style -> compaction_style (FIFO keeps lsm's default size limit, 1 GiB, as
@@ -130,6 +130,7 @@ class LsmEngine final : public Engine {
     lo.create_if_missing = options.create_if_missing;
     if (options.write_buffer_size != 0) lo.write_buffer_size = options.write_buffer_size;
     lo.db_write_buffer_size = options.db_write_buffer_size;
+    lo.atomic_flush = options.atomic_flush;
     lo.block_size = options.block_size;
     if (!options.memtablerep.empty()) {
       lo.memtable_factory =

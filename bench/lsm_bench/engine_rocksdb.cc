@@ -4,8 +4,9 @@
 // tables (cache_index_and_filter_blocks, at high priority, level 0's pinned) and by a
 // WriteBufferManager of half of it that charges its memtables to the cache and stalls writes
 // at its limit,
-// --write_buffer_size, --db_write_buffer_size, --block_size, --open_files -> max_open_files (-1:
-// every table open, which RocksDB's FIFO compaction requires), --max_background_jobs,
+// --write_buffer_size, --db_write_buffer_size, --atomic_flush, --block_size, --open_files ->
+// max_open_files (-1: every table open, which RocksDB's FIFO compaction requires),
+// --max_background_jobs,
 // --compaction_style -> kCompactionStyleLevel/Universal/FIFO,
 // --level_compaction_dynamic_level_bytes, --max_bytes_for_level_base,
 // --max_bytes_for_level_multiplier, --level0_file_num_compaction_trigger,
@@ -172,11 +173,12 @@ class RocksDBEngine final : public Engine {
     ro.create_if_missing = options.create_if_missing;
     if (options.write_buffer_size != 0) ro.write_buffer_size = options.write_buffer_size;
     ro.db_write_buffer_size = options.db_write_buffer_size;
+    ro.atomic_flush = options.atomic_flush;
     ro.max_open_files = options.open_files;
     ro.use_direct_reads = options.use_direct_reads;
     ro.use_direct_io_for_flush_and_compaction = options.use_direct_io_for_flush_and_compaction;
     ro.compression = ToRocksDB(options.compression);
-    ro.enable_pipelined_write = true;
+    ro.enable_pipelined_write = !options.atomic_flush;  // RocksDB refuses the two together
     ro.delayed_write_rate = 8 << 20;
     ro.hard_pending_compaction_bytes_limit = uint64_t{128} << 30;
     ro.table_cache_numshardbits = 4;

@@ -110,6 +110,10 @@ ABSL_FLAG(int64_t, range_tombstone_width, 1, "Keys each range deletion of delete
 ABSL_FLAG(int32_t, num_column_families, 1,
           "lsm, rocksdb: column families the keys are spread over, \"default\" and cf1.."
           "cf<N-1> (created when missing): key number k lives in family k % N.");
+ABSL_FLAG(bool, atomic_flush, false,
+          "lsm, rocksdb: DBOptions::atomic_flush: every flush the engine starts takes all column "
+          "families, recorded in one MANIFEST edit (RocksDB cannot pipeline writes then, so "
+          "lsm_bench turns its pipelined writes off).");
 ABSL_FLAG(int32_t, prefix_size, 0,
           "lsm, rocksdb: bytes of a fixed-length prefix extractor (0: none); iterators then keep "
           "to the prefix of their seek target (prefix_same_as_start).");
@@ -354,6 +358,7 @@ lsm::Status ConfigFromFlags(BenchConfig* config, bool* seed_from_clock) {
   eo.block_size = static_cast<size_t>(block_size);
   eo.open_files = open_files;
   eo.num_column_families = num_column_families;
+  eo.atomic_flush = absl::GetFlag(FLAGS_atomic_flush);
   eo.prefix_size = absl::GetFlag(FLAGS_use_prefix_extractor) ? prefix_size : 0;
   eo.memtable_bloom_size_ratio = memtable_bloom_size_ratio;
   eo.sync = absl::GetFlag(FLAGS_sync);

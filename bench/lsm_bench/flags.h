@@ -61,6 +61,7 @@ ABSL_DECLARE_FLAG(bool, verify_checksum);
 ABSL_DECLARE_FLAG(bool, use_existing_db);
 ABSL_DECLARE_FLAG(bool, stats_per_workload);
 ABSL_DECLARE_FLAG(int32_t, num_column_families);
+ABSL_DECLARE_FLAG(bool, atomic_flush);
 ABSL_DECLARE_FLAG(std::string, json);
 
 namespace lsm::bench {

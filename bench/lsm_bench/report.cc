@@ -67,8 +67,9 @@ std::string FormatHeader(const BenchConfig& config, const Engine& engine) {
   absl::StrAppendFormat(&out, "Entries:    %d\n", config.num);
   const int families = config.engine_options.num_column_families;
   if (families > 1) {
-    absl::StrAppendFormat(&out, "Families:   %d column families (key k in family k %% %d)\n",
-                          families, families);
+    absl::StrAppendFormat(&out, "Families:   %d column families (key k in family k %% %d)%s\n",
+                          families, families,
+                          config.engine_options.atomic_flush ? ", atomic flushes" : "");
   }
   absl::StrAppendFormat(&out, "RawSize:    %.1f MB (estimated)\n",
                         (config.key_size + config.value_size) * num / mib);
@@ -159,6 +160,7 @@ void WriteFlags(const BenchConfig& c, JsonWriter* json) {
   json->Number(eo.open_files);
   integer("max_background_jobs", static_cast<uint64_t>(eo.max_background_jobs));
   integer("num_column_families", static_cast<uint64_t>(eo.num_column_families));
+  boolean("atomic_flush", eo.atomic_flush);
   text("compaction_style", CompactionStyleName(eo.compaction_style));
   if (!eo.memtablerep.empty()) text("memtablerep", eo.memtablerep);
   if (eo.dynamic_level_bytes.has_value()) {

@@ -183,7 +183,10 @@ struct DBOptions {
 
   // Flush(FlushOptions, families) writes the memtables of all the families it names and
   // records their tables in one MANIFEST edit, so that after a crash either all of them or none
-  // are flushed. Default: false (each family's flush is recorded on its own).
+  // are flushed. A flush the database starts itself (a memtable is full, the write buffers or
+  // the logs are over their limits, Close) takes every family whose memtable holds anything,
+  // also in one edit: families written with WriteOptions::disable_wal then recover to one
+  // point of the write history. Default: false (each family's flush is recorded on its own).
   bool atomic_flush = false;
 
   // Bytes of the block cache for uncompressed blocks; index and filter blocks are charged to

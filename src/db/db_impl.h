@@ -309,6 +309,9 @@ class DBImpl final : public DB {
   // The budget's request (from a write in any database) to freeze this database's largest
   // memtable: done at once if no write is under way, else left to the next write group.
   void FreezeForBudget() ABSL_LOCKS_EXCLUDED(mu_);
+  // Adds to *freeze every other live family whose memtable holds anything: under
+  // DBOptions::atomic_flush a flush the database starts itself takes them all, in one edit.
+  void WidenToEveryFamily(std::vector<Family*>* freeze) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Leaves the budget (once); the others no longer count or wait for this database.
   void DetachFromBudget() ABSL_LOCKS_EXCLUDED(mu_);
   // Syncs and closes the log, then freezes the active memtables of `families`, continuing in

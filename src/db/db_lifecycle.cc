@@ -58,7 +58,7 @@ Status DBImpl::Close() {
     if (!must_flush.empty() && bg_error_.ok()) {
       // As an exclusive writer would, once the queue is empty.
       while (!writers_.empty()) writers_drained_cv_.Wait();
-      s = MakeRoomForWrite(must_flush);
+      s = MakeRoomForWrite(must_flush, options_.atomic_flush);
       while (s.ok() && !flush_queue_.empty() && bg_error_.ok()) work_done_cv_.Wait();
       if (s.ok()) s = bg_error_;
     }

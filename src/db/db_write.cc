@@ -371,6 +371,9 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
       if (freeze.empty()) freeze = FamiliesHoldingOldLogs();
     }
     if (freeze.empty() && ApplyMemoryBudget(&freeze, &asked_budget, &may_delay)) continue;
+    // Frozen for a reason of its own (a full memtable, a budget, old logs), not asked for.
+    const bool automatic = freeze.size() > force.size();
+    if (automatic && options_.atomic_flush) WidenToEveryFamily(&freeze);
     if (freeze.empty()) {
       if (action == StallAction::kNone) LogStallChange(action, cause);
       // A commit with nothing to write records its metadata all the same.
@@ -386,7 +389,8 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
       continue;
     }
     const bool forced = atomic && freeze == force;
-    Status s = SwitchMemTables(freeze, forced, forced ? commit : nullptr);
+    Status s = SwitchMemTables(freeze, forced || (automatic && options_.atomic_flush),
+                               forced ? commit : nullptr);
     if (!s.ok()) return s;
     if (forced) commit = nullptr;
     force.clear();
@@ -529,7 +533,19 @@ void DBImpl::FreezeForBudget() {
   }
   // No write is under way, and none starts while mu_ is held: the memtables may be switched.
   Family* f = LargestFreezable();
-  if (f != nullptr) (void)SwitchMemTables({f}, /*atomic=*/false, /*commit=*/nullptr);
+  if (f == nullptr) return;
+  std::vector<Family*> freeze = {f};
+  if (options_.atomic_flush) WidenToEveryFamily(&freeze);
+  (void)SwitchMemTables(freeze, options_.atomic_flush, /*commit=*/nullptr);
+}
+
+void DBImpl::WidenToEveryFamily(std::vector<Family*>* freeze) {
+  for (Family* f : live_families_) {
+    if (!f->dropped.load() && f->mem->num_entries() + f->mem->num_range_deletions() > 0 &&
+        std::find(freeze->begin(), freeze->end(), f) == freeze->end()) {
+      freeze->push_back(f);
+    }
+  }
 }
 
 void DBImpl::DetachFromBudget() {
