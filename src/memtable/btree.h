@@ -43,6 +43,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <new>
 #include <thread>
 
@@ -204,6 +205,14 @@ class BTree {
   // and at + 1: a's last `shift` keys go to b's front, or for a negative shift b's first
   // -shift keys go to a's end.
   void MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int shift);
+  // Keys [from, to) of a node whose heads were made with `skip`.
+  struct HeadRun {
+    uint32_t from, to, skip;
+  };
+  // Sets n's skip from its fences and remakes the heads of `runs` for it. A run made with a
+  // larger skip needs one key read (every key of it shares the bytes the heads gain); one made
+  // with a smaller skip needs each of its keys read.
+  void Reskip(Node* n, std::initializer_list<HeadRun> runs);
   // Recomputes n's skip from its fences, and the heads of its first `count` keys.
   // `stale`: the heads were never computed (a new node), so the skip is no evidence that
   // they hold.
@@ -337,6 +346,36 @@ void BTree<Cmp>::Rehead(Node* n, uint32_t count, bool stale) {
 }
 
 template <typename Cmp>
+void BTree<Cmp>::Reskip(Node* n, std::initializer_list<HeadRun> runs) {
+  const uint32_t skip =
+      SkipFor(n->low.load(std::memory_order_relaxed), n->high.load(std::memory_order_relaxed));
+  n->skip.store(skip, std::memory_order_relaxed);
+  for (const HeadRun& run : runs) {
+    if (run.from == run.to || run.skip == skip) continue;
+    if (run.skip < skip) {  // the heads must move past bytes they do not hold: read every key
+      for (uint32_t i = run.from; i < run.to; i++) {
+        n->heads[i].store(HeadOf(n->keys[i].load(std::memory_order_relaxed), skip),
+                          std::memory_order_relaxed);
+      }
+      continue;
+    }
+    // Every key of the run shares bytes [0, run.skip) with its first: the bytes [skip,
+    // run.skip) each head gains are read once, and the rest of it is the old head's front.
+    const uint32_t gained = run.skip - skip;
+    const uint32_t front = HeadOf(n->keys[run.from].load(std::memory_order_relaxed), skip);
+    for (uint32_t i = run.from; i < run.to; i++) {
+      uint32_t head = front;
+      if (gained < 4) {
+        const uint32_t kept = 8 * (4 - gained);  // bits of the old head that stay
+        head =
+            (front >> kept << kept) | (n->heads[i].load(std::memory_order_relaxed) >> (8 * gained));
+      }
+      n->heads[i].store(head, std::memory_order_relaxed);
+    }
+  }
+}
+
+template <typename Cmp>
 void BTree<Cmp>::Split(Node* n, Inner* parent) {
   const uint32_t count = n->count.load(std::memory_order_relaxed);
   const uint32_t mid = count / 2;
@@ -453,15 +492,24 @@ void BTree<Cmp>::MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int 
     b->count.store(bc - m, std::memory_order_relaxed);
   }
   // b's new first key is the boundary: b's low fence, a's high one, and the separator between
-  // them in the parent (whose own fences, and so skip, stay). The moved heads were computed
-  // with the other leaf's skip, so they hold only if both leaves had the same one.
+  // them in the parent (whose own fences, and so skip, stay). Each leaf's skip follows its new
+  // fences; its heads were made with its own old skip or, for the moved keys, the other leaf's.
   const char* const separator = b->keys[0].load(std::memory_order_relaxed);
-  const bool same_skip =
-      a->skip.load(std::memory_order_relaxed) == b->skip.load(std::memory_order_relaxed);
+  const uint32_t a_skip = a->skip.load(std::memory_order_relaxed);
+  const uint32_t b_skip = b->skip.load(std::memory_order_relaxed);
   a->high.store(separator, std::memory_order_relaxed);
   b->low.store(separator, std::memory_order_relaxed);
-  Rehead(a, a->count.load(std::memory_order_relaxed), /*stale=*/!same_skip);
-  Rehead(b, b->count.load(std::memory_order_relaxed), /*stale=*/!same_skip);
+  const uint32_t a_count = a->count.load(std::memory_order_relaxed);
+  const uint32_t b_count = b->count.load(std::memory_order_relaxed);
+  if (shift > 0) {  // b: a's keys first, then its own
+    const uint32_t m = static_cast<uint32_t>(shift);
+    Reskip(a, {{0, a_count, a_skip}});
+    Reskip(b, {{0, m, a_skip}, {m, b_count, b_skip}});
+  } else {  // a: its own keys, then b's
+    const uint32_t m = static_cast<uint32_t>(-shift);
+    Reskip(a, {{0, a_count - m, a_skip}, {a_count - m, a_count, b_skip}});
+    Reskip(b, {{0, b_count, b_skip}});
+  }
   parent->heads[at].store(HeadOf(separator, parent->skip.load(std::memory_order_relaxed)),
                           std::memory_order_relaxed);
   parent->keys[at].store(separator, std::memory_order_release);
