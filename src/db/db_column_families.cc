@@ -45,6 +45,7 @@ DBImpl::Family* DBImpl::AddFamily(uint32_t id, const std::string& name, const Op
     MutexLock l(&families_mu_);
     families_[id] = std::move(family);
   }
+  if (id < kFamiliesByIndex) families_by_index_[id].store(f, std::memory_order_release);
   mu_.AssertHeld();
   live_families_.insert(
       std::upper_bound(live_families_.begin(), live_families_.end(), f,
@@ -54,9 +55,15 @@ DBImpl::Family* DBImpl::AddFamily(uint32_t id, const std::string& name, const Op
 }
 
 DBImpl::Family* DBImpl::FindFamily(uint32_t id) const {
-  MutexLock l(&families_mu_);
-  auto it = families_.find(id);
-  return it == families_.end() || it->second->dropped.load() ? nullptr : it->second.get();
+  Family* f;
+  if (id < kFamiliesByIndex) {
+    f = families_by_index_[id].load(std::memory_order_acquire);
+  } else {
+    MutexLock l(&families_mu_);
+    auto it = families_.find(id);
+    f = it == families_.end() ? nullptr : it->second.get();
+  }
+  return f == nullptr || f->dropped.load() ? nullptr : f;
 }
 
 std::vector<DBImpl::Family*> DBImpl::LiveFamilies() const {

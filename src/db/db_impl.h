@@ -30,6 +30,7 @@
 #include <absl/container/btree_map.h>
 #include <absl/container/inlined_vector.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -205,7 +206,7 @@ class DBImpl final : public DB {
   // The family of a handle given to a call: InvalidArgument for a null handle, one of another
   // database, or of a dropped family.
   Status FamilyOf(ColumnFamilyHandle* handle, Family** family) const;
-  // The live family `id`, or null. Takes families_mu_.
+  // The live family `id`, or null. Takes families_mu_ only for IDs past kFamiliesByIndex.
   Family* FindFamily(uint32_t id) const ABSL_LOCKS_EXCLUDED(families_mu_);
   // The live families, by ID.
   std::vector<Family*> LiveFamilies() const ABSL_LOCKS_EXCLUDED(families_mu_);
@@ -488,6 +489,10 @@ class DBImpl final : public DB {
   // Every family opened or created, dropped ones too (their handles stay valid until the
   // DB is destroyed), by ID.
   absl::btree_map<uint32_t, std::unique_ptr<Family>> families_ ABSL_GUARDED_BY(families_mu_);
+  // The same for the first IDs, read without the lock by every write (FindFamily): a Family
+  // stays in families_ until the DB is destroyed, so a pointer read here stays valid.
+  static constexpr uint32_t kFamiliesByIndex = 64;
+  std::array<std::atomic<Family*>, kFamiliesByIndex> families_by_index_{};
   Family* default_family_ = nullptr;  // set by Open
   // The families not dropped, by ID: those writes, flushes and compactions look at.
   std::vector<Family*> live_families_ ABSL_GUARDED_BY(mu_);

@@ -236,6 +236,32 @@ TEST_F(ColumnFamilyTest, BadNamesAndHandles) {
   EXPECT_TRUE(db_->Get(ReadOptions(), a, "k", &v).IsInvalidArgument());
 }
 
+// Writes find their family by ID whether it is among the first 64 (looked up without a lock)
+// or past them, and a batch naming a dropped one is refused either way.
+TEST_F(ColumnFamilyTest, ManyFamilies) {
+  Open({"default"});
+  std::vector<std::string> names = {"default"};
+  for (int i = 1; i < 70; i++) {
+    names.push_back("cf" + std::to_string(i));
+    ASSERT_NO_FATAL_FAILURE(Create(names.back()));
+  }
+  WriteBatch batch;
+  for (const std::string& name : names) batch.Put(handles_[name], "k", name);
+  ASSERT_TRUE(db_->Write(WriteOptions(), &batch).ok());
+  Reopen(names);
+  for (const std::string& name : names) EXPECT_EQ(Get(name, "k"), name);
+  for (const std::string name : {"cf3", "cf68"}) {
+    SCOPED_TRACE(name);
+    WriteBatch one;
+    one.Put(handles_[name], "k", "again");
+    ASSERT_TRUE(db_->DropColumnFamily(handles_[name]).ok());
+    const Status s = db_->Write(WriteOptions(), &one);
+    EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_NE(s.ToString().find("does not exist"), std::string::npos) << s.ToString();
+  }
+  EXPECT_EQ(Get("cf69", "k"), "cf69");
+}
+
 TEST_F(ColumnFamilyTest, DropRemovesTheFamilyAndItsFiles) {
   cf_options_.compression = CompressionType::kNone;  // the dropped family's bytes show
   Open({"default"});
