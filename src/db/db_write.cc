@@ -541,7 +541,7 @@ void DBImpl::FreezeForBudget() {
 
 void DBImpl::WidenToEveryFamily(std::vector<Family*>* freeze) {
   for (Family* f : live_families_) {
-    if (!f->dropped.load() && f->mem->num_entries() + f->mem->num_range_deletions() > 0 &&
+    if (f->mem->num_entries() + f->mem->num_range_deletions() > 0 &&
         std::find(freeze->begin(), freeze->end(), f) == freeze->end()) {
       freeze->push_back(f);
     }

@@ -25,9 +25,12 @@
 // Heads: every key pointer in a node sits beside a 4-byte head, the key's bytes [skip,
 // skip + 4) as a big-endian number (zero-padded), where `skip` is the prefix shared by the
 // node's fences and so by every key the node can hold. A search compares heads and reads the
-// key itself only when they tie, so a step through a node costs one or two cache misses. Four
-// bytes past the shared prefix almost always tell a node's keys apart, and a slot of 12 bytes
-// instead of 16 keeps the tree's share of a memtable close to the skiplist's links.
+// key itself only when they tie, so a step through a node costs one or two cache misses. When
+// a node's fences change (a split, keys moved between leaves) its heads are remade: those whose
+// skip shrank from the bytes all their keys share (one key read), only those whose skip grew
+// from their own keys. Four bytes past the shared prefix almost always tell a node's keys
+// apart, and a slot of 12 bytes instead of 16 keeps the tree's share of a memtable close to the
+// skiplist's links.
 //
 // Concurrency (optimistic lock coupling): each node has a version whose low bit is a lock.
 // Writers lock the nodes they change and bump the version on unlock; readers take no lock,
@@ -179,6 +182,11 @@ class BTree {
     const char* p = reinterpret_cast<const char*>(n);
     for (size_t offset = 0; offset < sizeof(Node); offset += 64) __builtin_prefetch(p + offset);
   }
+  // Copies slot i of `from` (key and head) to slot j of `to`.
+  static void CopySlot(Node* to, uint32_t j, const Node* from, uint32_t i) {
+    to->heads[j].store(from->heads[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+    to->keys[j].store(from->keys[i].load(std::memory_order_relaxed), std::memory_order_release);
+  }
   // Called before each new attempt after a conflict: lets a preempted lock holder run.
   static void Backoff(int* attempts) {
     if (++*attempts % 16 == 0) std::this_thread::yield();
@@ -213,10 +221,6 @@ class BTree {
   // larger skip needs one key read (every key of it shares the bytes the heads gain); one made
   // with a smaller skip needs each of its keys read.
   void Reskip(Node* n, std::initializer_list<HeadRun> runs);
-  // Recomputes n's skip from its fences, and the heads of its first `count` keys.
-  // `stale`: the heads were never computed (a new node), so the skip is no evidence that
-  // they hold.
-  void Rehead(Node* n, uint32_t count, bool stale);
 
   // Descends from the root to a leaf, taking at each inner node the child that
   // choose(node, &torn) names; false when a concurrent change calls for a new attempt.
@@ -334,18 +338,6 @@ bool BTree<Cmp>::TryInsert(const char* key, const Decoded& decoded) {
 }
 
 template <typename Cmp>
-void BTree<Cmp>::Rehead(Node* n, uint32_t count, bool stale) {
-  const uint32_t skip =
-      SkipFor(n->low.load(std::memory_order_relaxed), n->high.load(std::memory_order_relaxed));
-  if (!stale && skip == n->skip.load(std::memory_order_relaxed)) return;  // the heads hold
-  n->skip.store(skip, std::memory_order_relaxed);
-  for (uint32_t i = 0; i < count; i++) {
-    n->heads[i].store(HeadOf(n->keys[i].load(std::memory_order_relaxed), skip),
-                      std::memory_order_relaxed);
-  }
-}
-
-template <typename Cmp>
 void BTree<Cmp>::Reskip(Node* n, std::initializer_list<HeadRun> runs) {
   const uint32_t skip =
       SkipFor(n->low.load(std::memory_order_relaxed), n->high.load(std::memory_order_relaxed));
@@ -384,20 +376,14 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
   if (n->leaf) {
     // The separator stays, as the right leaf's first key.
     right = new (arena_->Allocate(sizeof(Node))) Node(true);
-    for (uint32_t i = mid; i < count; i++) {
-      right->keys[i - mid].store(n->keys[i].load(std::memory_order_relaxed),
-                                 std::memory_order_relaxed);
-    }
+    for (uint32_t i = mid; i < count; i++) CopySlot(right, i - mid, n, i);
     right->count.store(count - mid, std::memory_order_relaxed);
     right->next.store(n->next.load(std::memory_order_relaxed), std::memory_order_relaxed);
     n->next.store(right, std::memory_order_release);
   } else {
     // The separator moves up; the children on its right go with the right node.
     Inner* r = new (arena_->Allocate(sizeof(Inner))) Inner();
-    for (uint32_t i = mid + 1; i < count; i++) {
-      r->keys[i - mid - 1].store(n->keys[i].load(std::memory_order_relaxed),
-                                 std::memory_order_relaxed);
-    }
+    for (uint32_t i = mid + 1; i < count; i++) CopySlot(r, i - mid - 1, n, i);
     for (uint32_t i = mid + 1; i <= count; i++) {
       r->children[i - mid - 1].store(AsInner(n)->children[i].load(std::memory_order_relaxed),
                                      std::memory_order_relaxed);
@@ -405,12 +391,15 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
     r->count.store(count - mid - 1, std::memory_order_relaxed);
     right = r;
   }
+  // Both halves' ranges are within n's, so their skips are at least n's: a head is read from
+  // its key only when its half's skip grew.
+  const uint32_t skip = n->skip.load(std::memory_order_relaxed);
   right->low.store(separator, std::memory_order_relaxed);
   right->high.store(n->high.load(std::memory_order_relaxed), std::memory_order_relaxed);
-  Rehead(right, right->count.load(std::memory_order_relaxed), /*stale=*/true);
+  Reskip(right, {{0, right->count.load(std::memory_order_relaxed), skip}});
 
   n->high.store(separator, std::memory_order_relaxed);
-  Rehead(n, mid, /*stale=*/false);
+  Reskip(n, {{0, mid, skip}});
   n->count.store(mid, std::memory_order_relaxed);
 
   if (parent == nullptr) {
@@ -474,20 +463,16 @@ template <typename Cmp>
 void BTree<Cmp>::MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int shift) {
   const uint32_t ac = a->count.load(std::memory_order_relaxed);
   const uint32_t bc = b->count.load(std::memory_order_relaxed);
-  auto copy = [](Node* to, uint32_t j, const Node* from, uint32_t i) {
-    to->heads[j].store(from->heads[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
-    to->keys[j].store(from->keys[i].load(std::memory_order_relaxed), std::memory_order_release);
-  };
   if (shift > 0) {  // a's last keys to b's front
     const uint32_t m = static_cast<uint32_t>(shift);
-    for (uint32_t j = bc; j-- > 0;) copy(b, j + m, b, j);
-    for (uint32_t i = 0; i < m; i++) copy(b, i, a, ac - m + i);
+    for (uint32_t j = bc; j-- > 0;) CopySlot(b, j + m, b, j);
+    for (uint32_t i = 0; i < m; i++) CopySlot(b, i, a, ac - m + i);
     a->count.store(ac - m, std::memory_order_relaxed);
     b->count.store(bc + m, std::memory_order_relaxed);
   } else {  // b's first keys to a's end
     const uint32_t m = static_cast<uint32_t>(-shift);
-    for (uint32_t i = 0; i < m; i++) copy(a, ac + i, b, i);
-    for (uint32_t j = m; j < bc; j++) copy(b, j - m, b, j);
+    for (uint32_t i = 0; i < m; i++) CopySlot(a, ac + i, b, i);
+    for (uint32_t j = m; j < bc; j++) CopySlot(b, j - m, b, j);
     a->count.store(ac + m, std::memory_order_relaxed);
     b->count.store(bc - m, std::memory_order_relaxed);
   }
