@@ -21,9 +21,10 @@
 namespace lsm {
 namespace {
 
-// How the child writes: unsynced, every write synced, or without the WAL under
-// recover_to_last_commit, committing every few batches.
-enum class Mode { kSyncOff, kSyncOn, kCommits };
+// How the child writes: unsynced, every write synced, without the WAL under
+// recover_to_last_commit, committing every few batches, or without the WAL under
+// atomic_flush.
+enum class Mode { kSyncOff, kSyncOn, kCommits, kAtomicUnlogged };
 
 void RunKills(Mode mode) {
   const uint64_t seed = TestSeed();
@@ -40,7 +41,8 @@ void RunKills(Mode mode) {
                     .seed = seed,
                     .first = static_cast<uint64_t>(model.applied() + 1),
                     .sync_one_in = mode == Mode::kSyncOn ? 1u : 0u,
-                    .commit_every = commit_every};
+                    .commit_every = commit_every,
+                    .atomic_unlogged = mode == Mode::kAtomicUnlogged};
     WriterProcess writer;
     ASSERT_TRUE(StartWriter(LSM_CRASH_WRITER, args, {WriterIoBackend(iter)}, &writer));
     // Some kills land while the child starts and opens the database, most among its writes.
@@ -54,11 +56,13 @@ void RunKills(Mode mode) {
     // The child may have died before it created the database: an empty one is a prefix too.
     if (mode == Mode::kCommits) {
       ASSERT_NO_FATAL_FAILURE(CheckAfterCommitWriter(&model, dbname, last_ack, commit_every));
+    } else if (mode == Mode::kAtomicUnlogged) {
+      ASSERT_NO_FATAL_FAILURE(CheckAfterUnloggedWriter(&model, dbname, last_ack));
     } else {
       ASSERT_NO_FATAL_FAILURE(CheckAfterWriter(&model, dbname, last_ack));
     }
   }
-  static constexpr const char* kNames[] = {"sync off", "sync on", "commits"};
+  static constexpr const char* kNames[] = {"sync off", "sync on", "commits", "atomic unlogged"};
   std::fprintf(stderr, "[ stats    ] %s: %lld kills, %lld batches\n",
                kNames[static_cast<int>(mode)], static_cast<long long>(iterations),
                static_cast<long long>(model.applied() + 1));
@@ -73,6 +77,11 @@ TEST(Kill9Test, SyncOn) { RunKills(Mode::kSyncOn); }
 // metadata; whatever it flushed or compacted since, the reopened database holds exactly the
 // state after the committed batch the metadata names.
 TEST(Kill9Test, CommitsUnderRecoverToLastCommit) { RunKills(Mode::kCommits); }
+
+// Writes without the WAL under atomic_flush: what survives a kill is what the database's own
+// flushes kept, and as each takes both families in one edit, every batch is whole in both
+// (the side family fills its write buffer at other moments than the default one).
+TEST(Kill9Test, UnloggedWritesUnderAtomicFlush) { RunKills(Mode::kAtomicUnlogged); }
 
 }  // namespace
 }  // namespace lsm

@@ -160,6 +160,7 @@ bool StartWriter(const std::string& binary, const WriterArgs& args,
       std::to_string(args.count),
       std::to_string(args.sync_one_in),
       std::to_string(args.commit_every),
+      std::to_string(args.atomic_unlogged ? 1 : 0),
       std::to_string(fds[1]),
   };
   std::vector<std::string> env_storage = env;  // first, so that getenv finds them first
@@ -243,9 +244,22 @@ void CheckAfterCommitWriter(PrefixModel* model, const std::string& dbname, int64
   ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
+void CheckAfterUnloggedWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack) {
+  std::unique_ptr<DB> db;
+  ColumnFamilyHandle* side;
+  Status s = OpenCrashDB(CrashWorkloadOptions(), dbname, &db, &side);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  int64_t recovered;
+  ASSERT_NO_FATAL_FAILURE(
+      model->CheckRecovered(db.get(), side, model->applied(), last_ack + 1, &recovered));
+  s = db->Close();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
 int RunWriter(const WriterArgs& args, int ack_fd) {
   Options options = CrashWorkloadOptions();
   options.recover_to_last_commit = args.commit_every > 0;
+  options.atomic_flush = args.atomic_unlogged;
   std::unique_ptr<DB> db;
   ColumnFamilyHandle* side;
   if (!OpenCrashDB(options, args.dbname, &db, &side).ok()) return kWriterOpenFailed;
@@ -255,7 +269,7 @@ int RunWriter(const WriterArgs& args, int ack_fd) {
     MakeCrashBatch(args.seed, i, side, &batch, nullptr);
     WriteOptions wo;
     wo.sync = args.sync_one_in > 0 && sync_rnd.OneIn(args.sync_one_in);
-    wo.disable_wal = args.commit_every > 0;
+    wo.disable_wal = args.commit_every > 0 || args.atomic_unlogged;
     if (!db->Write(wo, &batch).ok()) return kWriterWriteFailed;
     if (args.commit_every > 0) {
       if ((i + 1) % args.commit_every != 0) continue;

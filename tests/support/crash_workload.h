@@ -95,6 +95,10 @@ struct WriterArgs {
   // without the WAL, commits both families after each batch i with (i + 1) % n == 0 (the
   // metadata is i in decimal) and acknowledges only the committed batches.
   uint64_t commit_every = 0;
+  // With commit_every 0: the writer opens the database with DBOptions::atomic_flush and
+  // writes without the WAL, so that only the flushes the database starts itself (every family
+  // at once) keep any batch.
+  bool atomic_unlogged = false;
 };
 
 // Exit codes of the writer child.
@@ -133,6 +137,11 @@ void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t las
 // recover_to_last_commit: the MANIFEST says how to recover.
 void CheckAfterCommitWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack,
                             uint64_t commit_every);
+
+// The same after a writer with args.atomic_unlogged: the database holds the state after some
+// batch from the one `model` last saw (a flushed state is never lost) to the one in flight
+// after `last_ack`, whole in both families.
+void CheckAfterUnloggedWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack);
 
 // Runs a writer in this process (the body of crash_writer's main): opens the database, writes
 // the batches and reports each acknowledged one on `ack_fd`. Returns an exit code above.
