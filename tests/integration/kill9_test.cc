@@ -56,10 +56,9 @@ void RunKills(Mode mode) {
     // The child may have died before it created the database: an empty one is a prefix too.
     if (mode == Mode::kCommits) {
       ASSERT_NO_FATAL_FAILURE(CheckAfterCommitWriter(&model, dbname, last_ack, commit_every));
-    } else if (mode == Mode::kAtomicUnlogged) {
-      ASSERT_NO_FATAL_FAILURE(CheckAfterUnloggedWriter(&model, dbname, last_ack));
     } else {
-      ASSERT_NO_FATAL_FAILURE(CheckAfterWriter(&model, dbname, last_ack));
+      ASSERT_NO_FATAL_FAILURE(
+          CheckAfterWriter(&model, dbname, last_ack, mode != Mode::kAtomicUnlogged));
     }
   }
   static constexpr const char* kNames[] = {"sync off", "sync on", "commits", "atomic unlogged"};

@@ -208,14 +208,15 @@ int64_t FinishWriter(WriterProcess* writer, int* wait_status) {
   return writer->last_ack;
 }
 
-void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack) {
+void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack,
+                      bool acked_survive) {
   std::unique_ptr<DB> db;
   ColumnFamilyHandle* side;
   Status s = OpenCrashDB(CrashWorkloadOptions(), dbname, &db, &side);
   ASSERT_TRUE(s.ok()) << s.ToString();
   int64_t recovered;
-  ASSERT_NO_FATAL_FAILURE(
-      model->CheckRecovered(db.get(), side, last_ack, last_ack + 1, &recovered));
+  ASSERT_NO_FATAL_FAILURE(model->CheckRecovered(
+      db.get(), side, acked_survive ? last_ack : model->applied(), last_ack + 1, &recovered));
   s = db->Close();
   ASSERT_TRUE(s.ok()) << s.ToString();
 }
@@ -240,18 +241,6 @@ void CheckAfterCommitWriter(PrefixModel* model, const std::string& dbname, int64
     EXPECT_TRUE(recovered == last_ack || (recovered + 1) % static_cast<int64_t>(commit_every) == 0)
         << "holds batch " << recovered << ", which no commit ended";
   }
-  s = db->Close();
-  ASSERT_TRUE(s.ok()) << s.ToString();
-}
-
-void CheckAfterUnloggedWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack) {
-  std::unique_ptr<DB> db;
-  ColumnFamilyHandle* side;
-  Status s = OpenCrashDB(CrashWorkloadOptions(), dbname, &db, &side);
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  int64_t recovered;
-  ASSERT_NO_FATAL_FAILURE(
-      model->CheckRecovered(db.get(), side, model->applied(), last_ack + 1, &recovered));
   s = db->Close();
   ASSERT_TRUE(s.ok()) << s.ToString();
 }

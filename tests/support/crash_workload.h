@@ -128,8 +128,11 @@ int64_t FinishWriter(WriterProcess* writer, int* wait_status);
 
 // After a writer child that acknowledged batches up to `last_ack` ended: opens the database
 // in `dbname` (CrashWorkloadOptions over POSIX), checks that it holds the state after batch
-// last_ack or after the one in flight, and closes it.
-void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack);
+// last_ack or after the one in flight, and closes it. Without `acked_survive` (a writer with
+// args.atomic_unlogged) any batch from the last one `model` saw on will do: only flushes keep
+// batches then, and a flushed state is never lost.
+void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack,
+                      bool acked_survive = true);
 
 // The same after a writer with args.commit_every = `commit_every`: the database holds the
 // state after the last acknowledged commit (or, with none, the state the writer started from)
@@ -137,11 +140,6 @@ void CheckAfterWriter(PrefixModel* model, const std::string& dbname, int64_t las
 // recover_to_last_commit: the MANIFEST says how to recover.
 void CheckAfterCommitWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack,
                             uint64_t commit_every);
-
-// The same after a writer with args.atomic_unlogged: the database holds the state after some
-// batch from the one `model` last saw (a flushed state is never lost) to the one in flight
-// after `last_ack`, whole in both families.
-void CheckAfterUnloggedWriter(PrefixModel* model, const std::string& dbname, int64_t last_ack);
 
 // Runs a writer in this process (the body of crash_writer's main): opens the database, writes
 // the batches and reports each acknowledged one on `ack_fd`. Returns an exit code above.
