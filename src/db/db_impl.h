@@ -597,9 +597,7 @@ struct DBImpl::Family {
     return ttl_filter != nullptr ? ttl_filter.get() : options.compaction_filter;
   }
   // True if the family holds writes that are in no table: in its active or frozen memtables.
-  bool HoldsUnflushed() const {
-    return mem->num_entries() + mem->num_range_deletions() > 0 || !imms.empty();
-  }
+  bool HoldsUnflushed() const { return !mem->empty() || !imms.empty(); }
 
   const uint32_t id;
   const std::string name;

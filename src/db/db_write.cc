@@ -347,9 +347,7 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
     }
     // The families to freeze: those asked for that hold anything, and any whose memtable is
     // full.
-    std::erase_if(force, [](Family* f) {
-      return f->dropped.load() || f->mem->num_entries() + f->mem->num_range_deletions() == 0;
-    });
+    std::erase_if(force, [](Family* f) { return f->dropped.load() || f->mem->empty(); });
     std::vector<Family*> freeze = force;
     if (!atomic || force.empty()) {
       size_t total = 0;
@@ -365,15 +363,16 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
       }
       // Over the database's budget: the largest memtable goes, which frees the most.
       if (options_.db_write_buffer_size > 0 && total >= options_.db_write_buffer_size &&
-          freeze.empty() && largest->mem->num_entries() + largest->mem->num_range_deletions() > 0) {
+          freeze.empty() && !largest->mem->empty()) {
         freeze.push_back(largest);
       }
       if (freeze.empty()) freeze = FamiliesHoldingOldLogs();
     }
     if (freeze.empty() && ApplyMemoryBudget(&freeze, &asked_budget, &may_delay)) continue;
-    // Frozen for a reason of its own (a full memtable, a budget, old logs), not asked for.
-    const bool automatic = freeze.size() > force.size();
-    if (automatic && options_.atomic_flush) WidenToEveryFamily(&freeze);
+    // Frozen for a reason of its own (a full memtable, a budget, old logs), not asked for:
+    // under atomic_flush every family goes, in one flush request.
+    const bool all_at_once = options_.atomic_flush && freeze.size() > force.size();
+    if (all_at_once) WidenToEveryFamily(&freeze);
     if (freeze.empty()) {
       if (action == StallAction::kNone) LogStallChange(action, cause);
       // A commit with nothing to write records its metadata all the same.
@@ -389,8 +388,7 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
       continue;
     }
     const bool forced = atomic && freeze == force;
-    Status s = SwitchMemTables(freeze, forced || (automatic && options_.atomic_flush),
-                               forced ? commit : nullptr);
+    Status s = SwitchMemTables(freeze, forced || all_at_once, forced ? commit : nullptr);
     if (!s.ok()) return s;
     if (forced) commit = nullptr;
     force.clear();
@@ -508,7 +506,7 @@ DBImpl::Family* DBImpl::LargestFreezable() {
   Family* largest = nullptr;
   size_t largest_usage = 0;
   for (Family* f : live_families_) {
-    if (f->mem == nullptr || f->mem->num_entries() + f->mem->num_range_deletions() == 0 ||
+    if (f->mem == nullptr || f->mem->empty() ||
         static_cast<int>(f->imms.size()) + 1 >= f->options.max_write_buffer_number) {
       continue;
     }
@@ -541,8 +539,7 @@ void DBImpl::FreezeForBudget() {
 
 void DBImpl::WidenToEveryFamily(std::vector<Family*>* freeze) {
   for (Family* f : live_families_) {
-    if (f->mem->num_entries() + f->mem->num_range_deletions() > 0 &&
-        std::find(freeze->begin(), freeze->end(), f) == freeze->end()) {
+    if (!f->mem->empty() && std::find(freeze->begin(), freeze->end(), f) == freeze->end()) {
       freeze->push_back(f);
     }
   }

@@ -91,6 +91,8 @@ class MemTable {
   uint64_t num_range_deletions() const {
     return num_range_deletions_.load(std::memory_order_acquire);
   }
+  // Whether it holds no entry and no range deletion.
+  bool empty() const { return num_entries() + num_range_deletions() == 0; }
 
   // Adds the entry (user_key, seq, type) -> value; for a deletion, value is normally empty.
   // Safe to call from several threads at once.
