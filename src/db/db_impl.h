@@ -270,17 +270,21 @@ class DBImpl final : public DB {
   // the next leader.
   void CompleteGroup(Writer* leader, Writer* last_writer, const Status& s)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The leader's batch and those of the writers queued behind it that may join it, within
+  // what every family's active memtable has Room() for.
   WriteBatch* BuildBatchGroup(Writer** last_writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Wakes `w`, which is in the write queue or leads a group.
   static void Wake(Writer* w);
   // Returns once `w` was woken (or spuriously): spins briefly without the lock first, then
   // sleeps on w's condition variable.
   void AwaitWake(Writer* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Makes sure every family's active memtable has room; freezes those of `force` that hold
-  // anything (all at once, as one flush request, when `atomic`). With `commit`, that request
-  // is a commit with this metadata (one of its own if nothing was frozen).
+  // Makes sure every family's active memtable has room, Room() for `room` among it; freezes
+  // those of `force` that hold anything (all at once, as one flush request, when `atomic`).
+  // With `commit`, that request is a commit with this metadata (one of its own if nothing was
+  // frozen).
   Status MakeRoomForWrite(std::vector<Family*> force = {}, bool atomic = false,
-                          const std::string* commit = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                          const std::string* commit = nullptr, size_t room = 0)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether level 0 or pending compaction bytes of any family stop or slow down writes, and
   // why.
   StallAction CheckStall(StallCause* cause) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -579,11 +583,18 @@ struct DBImpl::Family {
   Family(uint32_t id, std::string name, const Options& options, const InternalKeyComparator* icmp,
          const std::string& dbname, BlockCache* block_cache);
 
-  // A new, empty memtable of the index the family's options name; the caller takes the first
-  // reference.
-  MemTable* NewMemTable() const {
+  // A new, empty memtable of the index the family's options name, with Room() for at least
+  // `room` (the skiplist when a B+-tree's reservation is too small for it); the caller takes
+  // the first reference.
+  MemTable* NewMemTable(size_t room = 0) const {
+    const size_t size = options.write_buffer_size;
     auto* mem = new MemTable(*icmp, RepOf(options.memtable_factory.get()),
-                             MemTable::ArenaBlockSizeFor(options.write_buffer_size));
+                             MemTable::ArenaBlockSizeFor(size), MemTable::TreeReservationFor(size));
+    if (mem->Room() < room) {
+      mem->Ref();
+      mem->Unref();
+      mem = new MemTable(*icmp, MemTableRep::kSkipList, MemTable::ArenaBlockSizeFor(size));
+    }
     if (options.prefix_extractor != nullptr && options.memtable_prefix_bloom_size_ratio > 0) {
       mem->EnablePrefixBloom(options.prefix_extractor.get(),
                              static_cast<size_t>(static_cast<double>(options.write_buffer_size) *

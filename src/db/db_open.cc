@@ -497,11 +497,22 @@ Status DBImpl::RecoverLog(uint64_t number, const std::vector<Family*>& families,
   }
   auto apply = [&](const WriteBatch& batch) {
     mu_.AssertHeld();  // held by the caller throughout
+    // Read-only, the memtables take the whole log: skiplists, which hold any amount.
+    const size_t room =
+        read_only_ ? SIZE_MAX : MemTable::BytesFor(batch.Count(), batch.ApproximateSize());
     MemTableSet mems;
     for (size_t i : replaying) {
       Family* f = families[i];
+      if (f->mem != nullptr && f->mem->Room() < room) {
+        // A batch it has no room for: it goes to a table first. (Read-only, every memtable
+        // made here is a skiplist: only an empty one made before can get here.)
+        Status s = f->mem->empty() ? Status::OK() : WriteLevel0Table(f, f->mem, &(*edits)[i]);
+        f->mem->Unref();
+        f->mem = nullptr;
+        if (!s.ok()) return s;
+      }
       if (f->mem == nullptr) {
-        f->mem = f->NewMemTable();
+        f->mem = f->NewMemTable(room);
         f->mem->Ref();
       }
       mems.Add(f->id, f->mem, /*merges_allowed=*/f->options.merge_operator != nullptr);

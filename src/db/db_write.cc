@@ -28,6 +28,11 @@ namespace {
 // write is not held up behind large ones).
 constexpr size_t kMaxGroupBytes = 1 << 20;
 
+// The memtable Room() a batch takes (in every family, as it may write to any).
+size_t RoomFor(const WriteBatch& batch) {
+  return MemTable::BytesFor(batch.Count(), batch.ApproximateSize());
+}
+
 // How long a waiting writer spins before it sleeps: first busy (a leader usually hands over
 // within a few microseconds, well before a futex sleep and wake-up would), then yielding the
 // CPU, which lets the leader run when there are more writers than cores.
@@ -194,7 +199,7 @@ bool DBImpl::AwaitTurn(Writer* w) {
 Status DBImpl::LeadGroup(Writer* w, Writer** last_writer) {
   if (shutting_down_) return DatabaseClosed();
   if (w->exclusive != nullptr) return (*w->exclusive)();
-  Status s = MakeRoomForWrite();
+  Status s = MakeRoomForWrite({}, false, nullptr, RoomFor(*w->batch));
   if (!s.ok()) return s;
   WriteBatch* group = BuildBatchGroup(last_writer);
   const SequenceNumber first = last_sequence_ + 1;
@@ -303,6 +308,10 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   WriteBatch* result = first->batch;
   size_t size = first->batch->ApproximateSize();
   const size_t max_size = size <= (128 << 10) ? size + (128 << 10) : kMaxGroupBytes;
+  // MakeRoomForWrite made room for the leader's batch.
+  size_t room = SIZE_MAX;
+  for (const Family* f : live_families_) room = std::min(room, f->mem->Room());
+  size_t need = RoomFor(*first->batch);
   *last_writer = first;
   for (auto it = writers_.begin() + 1; it != writers_.end(); ++it) {
     Writer* w = *it;
@@ -312,7 +321,8 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
       break;
     }
     size += w->batch->ApproximateSize();
-    if (size > max_size) break;
+    need += RoomFor(*w->batch);
+    if (size > max_size || need > room) break;
     if (result == first->batch) {
       result = &group_batch_;
       WriteBatchInternal::Append(result, *first->batch);
@@ -323,8 +333,8 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   return result;
 }
 
-Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
-                                const std::string* commit) {
+Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic, const std::string* commit,
+                                size_t room) {
   bool may_delay = true;
   bool asked_budget = false;
   while (true) {
@@ -353,10 +363,18 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic,
       size_t total = 0;
       Family* largest = nullptr;
       for (Family* f : live_families_) {
+        if (f->mem->Room() < room && f->mem->empty()) {
+          // A batch larger than an empty memtable can take (a B+-tree's reservation): a
+          // memtable with room takes its place, nothing to flush.
+          f->mem->Unref();
+          f->mem = f->NewMemTable(room);
+          f->mem->Ref();
+          RefreshMemTableSet();
+        }
         const size_t usage = f->mem->ApproximateMemoryUsage();
         total += usage;
         if (largest == nullptr || usage > largest->mem->ApproximateMemoryUsage()) largest = f;
-        if (f->mem->BytesInUse() >= f->options.write_buffer_size &&
+        if ((f->mem->BytesInUse() >= f->options.write_buffer_size || f->mem->Room() < room) &&
             std::find(freeze.begin(), freeze.end(), f) == freeze.end()) {
           freeze.push_back(f);
         }

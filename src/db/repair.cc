@@ -61,7 +61,6 @@
 #include "src/db/memtable_insert.h"
 #include "src/db/options_validation.h"
 #include "src/memtable/memtable.h"
-#include "src/memtable/memtable_factory.h"
 #include "src/sstable/table_reader.h"
 #include "src/sstable/table_salvage.h"
 #include "src/version/version_set.h"
@@ -610,7 +609,8 @@ class Repairer {
       cf = UnknownFamily();
     }
     const std::string& name = f.name;
-    MemTable* mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
+    // The skiplist: it holds a table of any size (a B+-tree's reservation bounds it).
+    MemTable* mem = new MemTable(icmp_, MemTableRep::kSkipList);
     mem->Ref();
     SalvageReport salvage;
     s = SalvageTable(
@@ -671,7 +671,7 @@ class Repairer {
         }
         MemTable*& mem = mems[cf];
         if (mem == nullptr) {
-          mem = new MemTable(icmp_, RepOf(options_.memtable_factory.get()));
+          mem = new MemTable(icmp_, MemTableRep::kSkipList);  // holds any batch
           mem->Ref();
         }
         set.Add(cf, mem);

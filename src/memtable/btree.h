@@ -2,6 +2,7 @@
 // insert. The memtable's other index (see SkipList), for large memtables: a search touches a
 // few wide nodes instead of a chain of scattered ones, so its cost grows little with the size.
 //
+//   ConcurrentArena arena(ConcurrentArena::kBlockSize, /*reservation=*/64 << 20);
 //   BTree<MyCmp> tree(MyCmp(), &arena);
 //   char* buf = tree.AllocateKey(n);          // fill buf with the key's n bytes, then:
 //   tree.Insert(buf);                          // from any number of threads at once
@@ -13,29 +14,30 @@
 //   size_t SharedPrefix(const Decoded& a, const Decoded& b) const;
 // A comparator without a byte order returns 0 from both, and every step compares whole keys.
 //
-// Layout: a B+-tree whose nodes live in the arena and are never freed. Leaves hold pointers to
-// the keys (which stay where AllocateKey put them); inner nodes hold separators, which are
-// pointers to keys of the tree, and children. A node that is full is split on the way down, so
+// Layout: a B+-tree whose nodes live in the arena and are never freed. Leaves hold references
+// to the keys (which stay where AllocateKey put them): 32-bit offsets into the arena's
+// reservation, which the arena must have. Inner nodes hold separators, which are references to
+// keys of the tree, and children. A node that is full is split on the way down, so
 // an insert never has to climb back up; a full leaf with a neighbour under the same parent that
 // has room moves some keys there instead, which keeps leaves under random inserts about
 // four-fifths full rather than two-thirds. The first key of every leaf but the leftmost is the
 // separator above it (keys are never removed), and each leaf links to the next, so a forward
 // scan crosses from leaf to leaf without a search.
 //
-// Heads: every key pointer in a node sits beside a 4-byte head, the key's bytes [skip,
+// Heads: every key reference in a node sits beside a 4-byte head, the key's bytes [skip,
 // skip + 4) as a big-endian number (zero-padded), where `skip` is the prefix shared by the
 // node's fences and so by every key the node can hold. A search compares heads and reads the
 // key itself only when they tie, so a step through a node costs one or two cache misses. When
 // a node's fences change (a split, keys moved between leaves) its heads are remade: those whose
 // skip shrank from the bytes all their keys share (one key read), only those whose skip grew
 // from their own keys. Four bytes past the shared prefix almost always tell a node's keys
-// apart, and a slot of 12 bytes instead of 16 keeps the tree's share of a memtable close to the
-// skiplist's links.
+// apart, and a slot of 8 bytes (head and reference) keeps the tree's share of a memtable below
+// the skiplist's links.
 //
 // Concurrency (optimistic lock coupling): each node has a version whose low bit is a lock.
 // Writers lock the nodes they change and bump the version on unlock; readers take no lock,
 // read a node's fields (all atomics), then check that its version has not moved, and start
-// over from the root if it has. Key pointers and children are published with release stores,
+// over from the root if it has. Key references and children are published with release stores,
 // so a reader that reaches a key also sees its bytes.
 //
 // Thread-safety: Insert may run from several threads at once, alongside Contains and
@@ -151,7 +153,7 @@ class BTree {
     std::atomic<Node*> next{nullptr};
     const bool leaf;
     std::atomic<uint32_t> heads[kCapacity] = {};
-    std::atomic<const char*> keys[kCapacity] = {};
+    std::atomic<uint32_t> keys[kCapacity] = {};  // RefOf each key; 0 for none
   };
   struct Inner : Node {
     Inner() : Node(false) {}
@@ -181,6 +183,17 @@ class BTree {
   static void Prefetch(const Node* n) {
     const char* p = reinterpret_cast<const char*>(n);
     for (size_t offset = 0; offset < sizeof(Node); offset += 64) __builtin_prefetch(p + offset);
+  }
+  // A key's reference in a node: its offset from the arena's base, plus one, so that 0 is no
+  // key. The arena's reservation (under 4 GiB) keeps every key within reach.
+  uint32_t RefOf(const char* key) const {
+    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(key) - origin_);
+  }
+  const char* KeyOf(uint32_t ref) const {
+    return ref == 0 ? nullptr : reinterpret_cast<const char*>(origin_ + ref);
+  }
+  const char* LoadKey(const Node* n, uint32_t i, std::memory_order order) const {
+    return KeyOf(n->keys[i].load(order));
   }
   // Copies slot i of `from` (key and head) to slot j of `to`.
   static void CopySlot(Node* to, uint32_t j, const Node* from, uint32_t i) {
@@ -237,11 +250,15 @@ class BTree {
 
   const Cmp cmp_;
   ConcurrentArena* const arena_;
+  // One byte before the arena's base: RefOf(key) is key's address less this.
+  const uintptr_t origin_;
   std::atomic<Node*> root_;
 };
 
 template <typename Cmp>
-BTree<Cmp>::BTree(Cmp cmp, ConcurrentArena* arena) : cmp_(cmp), arena_(arena) {
+BTree<Cmp>::BTree(Cmp cmp, ConcurrentArena* arena)
+    : cmp_(cmp), arena_(arena), origin_(reinterpret_cast<uintptr_t>(arena->base()) - 1) {
+  LSM_INVARIANT(arena->base() != nullptr);
   root_.store(new (arena_->Allocate(sizeof(Node))) Node(true), std::memory_order_release);
 }
 
@@ -258,12 +275,12 @@ uint32_t BTree<Cmp>::CountBelow(const Node* n, const Decoded& target, bool or_eq
     if (h != head) {
       c = h < head ? -1 : +1;
     } else {
-      const char* k = n->keys[mid].load(std::memory_order_acquire);
-      if (k == nullptr) {
+      const uint32_t ref = n->keys[mid].load(std::memory_order_acquire);
+      if (ref == 0) {
         *torn = true;
         return 0;
       }
-      c = cmp_.Compare(k, target);
+      c = cmp_.Compare(KeyOf(ref), target);
     }
     if (c < 0 || (or_equal && c == 0)) {
       lo = mid + 1;
@@ -322,7 +339,7 @@ bool BTree<Cmp>::TryInsert(const char* key, const Decoded& decoded) {
   const uint32_t at = CountBelow(node, decoded, /*or_equal=*/false, &torn);
   LSM_INVARIANT(!torn);
   LSM_INVARIANT(at == n ||
-                cmp_.Compare(node->keys[at].load(std::memory_order_relaxed), decoded) != 0);
+                cmp_.Compare(LoadKey(node, at, std::memory_order_relaxed), decoded) != 0);
   for (uint32_t j = n; j > at; j--) {
     node->heads[j].store(node->heads[j - 1].load(std::memory_order_relaxed),
                          std::memory_order_relaxed);
@@ -331,7 +348,7 @@ bool BTree<Cmp>::TryInsert(const char* key, const Decoded& decoded) {
   }
   node->heads[at].store(cmp_.Head(decoded, node->skip.load(std::memory_order_relaxed)),
                         std::memory_order_relaxed);
-  node->keys[at].store(key, std::memory_order_release);
+  node->keys[at].store(RefOf(key), std::memory_order_release);
   node->count.store(n + 1, std::memory_order_relaxed);
   Unlock(node);
   return true;
@@ -346,7 +363,7 @@ void BTree<Cmp>::Reskip(Node* n, std::initializer_list<HeadRun> runs) {
     if (run.from == run.to || run.skip == skip) continue;
     if (run.skip < skip) {  // the heads must move past bytes they do not hold: read every key
       for (uint32_t i = run.from; i < run.to; i++) {
-        n->heads[i].store(HeadOf(n->keys[i].load(std::memory_order_relaxed), skip),
+        n->heads[i].store(HeadOf(LoadKey(n, i, std::memory_order_relaxed), skip),
                           std::memory_order_relaxed);
       }
       continue;
@@ -354,7 +371,7 @@ void BTree<Cmp>::Reskip(Node* n, std::initializer_list<HeadRun> runs) {
     // Every key of the run shares bytes [0, run.skip) with its first: the bytes [skip,
     // run.skip) each head gains are read once, and the rest of it is the old head's front.
     const uint32_t gained = run.skip - skip;
-    const uint32_t front = HeadOf(n->keys[run.from].load(std::memory_order_relaxed), skip);
+    const uint32_t front = HeadOf(LoadKey(n, run.from, std::memory_order_relaxed), skip);
     for (uint32_t i = run.from; i < run.to; i++) {
       uint32_t head = front;
       if (gained < 4) {
@@ -371,7 +388,7 @@ template <typename Cmp>
 void BTree<Cmp>::Split(Node* n, Inner* parent) {
   const uint32_t count = n->count.load(std::memory_order_relaxed);
   const uint32_t mid = count / 2;
-  const char* const separator = n->keys[mid].load(std::memory_order_relaxed);
+  const char* const separator = LoadKey(n, mid, std::memory_order_relaxed);
   Node* right;
   if (n->leaf) {
     // The separator stays, as the right leaf's first key.
@@ -404,7 +421,7 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
 
   if (parent == nullptr) {
     Inner* root = new (arena_->Allocate(sizeof(Inner))) Inner();
-    root->keys[0].store(separator, std::memory_order_relaxed);
+    root->keys[0].store(RefOf(separator), std::memory_order_relaxed);
     root->heads[0].store(HeadOf(separator, 0), std::memory_order_relaxed);
     root->children[0].store(n, std::memory_order_relaxed);
     root->children[1].store(right, std::memory_order_relaxed);
@@ -427,7 +444,7 @@ void BTree<Cmp>::Split(Node* n, Inner* parent) {
   }
   parent->heads[at].store(HeadOf(separator, parent->skip.load(std::memory_order_relaxed)),
                           std::memory_order_relaxed);
-  parent->keys[at].store(separator, std::memory_order_release);
+  parent->keys[at].store(RefOf(separator), std::memory_order_release);
   parent->children[at + 1].store(right, std::memory_order_release);
   parent->count.store(pc + 1, std::memory_order_relaxed);
 }
@@ -479,7 +496,7 @@ void BTree<Cmp>::MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int 
   // b's new first key is the boundary: b's low fence, a's high one, and the separator between
   // them in the parent (whose own fences, and so skip, stay). Each leaf's skip follows its new
   // fences; its heads were made with its own old skip or, for the moved keys, the other leaf's.
-  const char* const separator = b->keys[0].load(std::memory_order_relaxed);
+  const char* const separator = LoadKey(b, 0, std::memory_order_relaxed);
   const uint32_t a_skip = a->skip.load(std::memory_order_relaxed);
   const uint32_t b_skip = b->skip.load(std::memory_order_relaxed);
   a->high.store(separator, std::memory_order_relaxed);
@@ -497,7 +514,7 @@ void BTree<Cmp>::MoveBoundary(Node* a, Node* b, Inner* parent, uint32_t at, int 
   }
   parent->heads[at].store(HeadOf(separator, parent->skip.load(std::memory_order_relaxed)),
                           std::memory_order_relaxed);
-  parent->keys[at].store(separator, std::memory_order_release);
+  parent->keys[at].store(RefOf(separator), std::memory_order_release);
 }
 
 template <typename Cmp>
@@ -547,11 +564,11 @@ typename BTree<Cmp>::Position BTree<Cmp>::Locate(const Decoded& target, Mode mod
     if (forward) {
       if (below < node->count.load(std::memory_order_relaxed)) {
         pos = {node, static_cast<int>(below), version,
-               node->keys[below].load(std::memory_order_acquire)};
+               LoadKey(node, below, std::memory_order_acquire)};
       }
     } else if (below > 0) {
       pos = {node, static_cast<int>(below) - 1, version,
-             node->keys[below - 1].load(std::memory_order_acquire)};
+             LoadKey(node, below - 1, std::memory_order_acquire)};
     }
     if (torn || !Validate(node, version)) continue;
     if (pos.leaf != nullptr && pos.key == nullptr) continue;
@@ -573,7 +590,7 @@ typename BTree<Cmp>::Position BTree<Cmp>::LocateEdge(bool last) const {
     Position pos;
     if (count > 0) {
       const uint32_t i = last ? count - 1 : 0;
-      pos = {node, static_cast<int>(i), version, node->keys[i].load(std::memory_order_acquire)};
+      pos = {node, static_cast<int>(i), version, LoadKey(node, i, std::memory_order_acquire)};
     }
     if (!Validate(node, version) || (count > 0 && pos.key == nullptr)) continue;
     return pos;
@@ -593,7 +610,7 @@ bool BTree<Cmp>::FirstOfNext(const Node* leaf, uint64_t version, Position* pos) 
   // read follows every key `leaf` held then.
   uint64_t next_version;
   if (!ReadLock(next, &next_version)) return false;
-  const char* key = next->keys[0].load(std::memory_order_acquire);
+  const char* key = LoadKey(next, 0, std::memory_order_acquire);
   if (key == nullptr || !Validate(next, next_version) || !Validate(leaf, version)) return false;
   *pos = {next, 0, next_version, key};
   return true;
@@ -607,13 +624,13 @@ bool BTree<Cmp>::Step(Position* pos, int direction) const {
   const int count = static_cast<int>(leaf->count.load(std::memory_order_relaxed));
   if (direction > 0 && i == count) return FirstOfNext(leaf, pos->version, pos);
   if (i < 0 || i >= count) return false;
-  const char* key = leaf->keys[i].load(std::memory_order_acquire);
+  const char* key = LoadKey(leaf, i, std::memory_order_acquire);
   if (key == nullptr || !Validate(leaf, pos->version)) return false;
   // Entries lie where they were allocated, in write order: start loading the one a few steps
   // ahead, so that a scan has several misses in flight.
   const int ahead = i + kPrefetchDistance * direction;
   if (ahead >= 0 && ahead < static_cast<int>(kCapacity)) {
-    const char* next = leaf->keys[ahead].load(std::memory_order_relaxed);
+    const char* next = LoadKey(leaf, ahead, std::memory_order_relaxed);
     if (next != nullptr) __builtin_prefetch(next);
   }
   pos->index = i;

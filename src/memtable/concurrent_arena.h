@@ -17,6 +17,11 @@
 // own. A new block is prefaulted (MADV_POPULATE_WRITE, outside the mutex): one call instead
 // of a page fault per 4 KiB, which made up most of an insert's cost in our VMs.
 //
+// Given a reservation, the arena takes its blocks in order from one range of address space
+// reserved up front (and committed a block at a time), so that everything it hands out lies
+// within `reservation` bytes of base(): an index may then refer to its allocations by 32-bit
+// offsets. Such an arena holds at most its reservation; Room says how much more fits.
+//
 // src/util/arena.h is single-threaded with a fixed 4 KiB block, hence this class.
 //
 // Thread-safety: every method may be called concurrently. Memory handed out stays valid
@@ -44,7 +49,9 @@ class ConcurrentArena {
   static constexpr size_t kHugePageSize = 2 << 20;
 
   // max_block_size: the largest block, a power of two from kBlockSize to kHugePageSize.
-  explicit ConcurrentArena(size_t max_block_size = kBlockSize);
+  // reservation: 0, or the bytes of address space to take every block from (see above). When
+  // the system refuses the reservation the arena works without one: base() is then nullptr.
+  explicit ConcurrentArena(size_t max_block_size = kBlockSize, size_t reservation = 0);
   ConcurrentArena(const ConcurrentArena&) = delete;
   ConcurrentArena& operator=(const ConcurrentArena&) = delete;
   ~ConcurrentArena();
@@ -60,6 +67,13 @@ class ConcurrentArena {
   // Bytes handed out of those blocks (a chunk counts whole once a thread takes it): at most
   // MemoryUsage(), which also counts the unused rest of the newest block.
   size_t BytesInUse() const { return bytes_in_use_.load(std::memory_order_relaxed); }
+
+  // The start of the reservation (every allocation lies in [base(), base() + reservation)), or
+  // nullptr without one.
+  const char* base() const { return reservation_base_; }
+  // The bytes of allocations, of any sizes and alignments, sure to fit in what is left of the
+  // reservation; SIZE_MAX without one.
+  size_t Room() const;
 
  private:
   struct alignas(64) Shard {
@@ -96,9 +110,15 @@ class ConcurrentArena {
   void InstallLocked(char* block, size_t size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Hands `block` to the arena: freed with it, counted in MemoryUsage.
   void RegisterLocked(char* block, size_t size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes the next `bytes` of the reservation (aligned as NewBlock's blocks are).
+  // REQUIRES: a reservation with room (callers allocate within Room()).
+  char* CarveLocked(size_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A prefaulted page-aligned block of `bytes` (a multiple of the page size; huge pages when a
-  // multiple of kHugePageSize), not yet registered.
-  static char* NewBlock(size_t bytes);
+  // multiple of kHugePageSize), not yet registered: `carved` made usable, or from the heap
+  // without a reservation.
+  char* NewBlock(char* carved, size_t bytes) const;
+  // Gives back a block NewBlock returned that was never registered.
+  void DiscardBlock(char* block, size_t bytes) const;
 
   struct FreeDeleter {
     void operator()(char* p) const;
@@ -118,6 +138,13 @@ class ConcurrentArena {
   const size_t max_block_size_;
   const size_t shard_mask_;
   std::unique_ptr<Shard[]> shards_;
+  // The reservation: the mapping, and within it base and size (all 0 without one), and how
+  // much of it blocks took.
+  void* reservation_map_ = nullptr;
+  size_t reservation_map_size_ = 0;
+  char* reservation_base_ = nullptr;
+  size_t reservation_size_ = 0;
+  std::atomic<size_t> carved_{0};
 };
 
 }  // namespace lsm

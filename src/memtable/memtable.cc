@@ -71,9 +71,14 @@ size_t MemTable::KeyComparator::SharedPrefix(const Decoded& a, const Decoded& b)
   return i;
 }
 
-MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep, size_t arena_block_size)
-    : comparator_(cmp), arena_(arena_block_size) {
-  if (rep == MemTableRep::kBTree) {
+MemTable::MemTable(const InternalKeyComparator& cmp, MemTableRep rep, size_t arena_block_size,
+                   size_t tree_reservation)
+    : comparator_(cmp),
+      arena_(arena_block_size,
+             rep == MemTableRep::kBTree ? std::min(tree_reservation, kMaxTreeReservation) : 0) {
+  // Without its reservation (the system refused the address space) the tree cannot refer to
+  // keys by offset: the skiplist takes its place.
+  if (arena_.base() != nullptr) {
     tree_ = std::make_unique<Tree>(comparator_, &arena_);
   } else {
     list_ = std::make_unique<List>(comparator_, &arena_);

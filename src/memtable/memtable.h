@@ -53,14 +53,36 @@ enum class MemTableRep { kSkipList, kBTree };
 
 class MemTable {
  public:
+  // The most a B+-tree memtable can hold: it refers to its entries by 32-bit offsets.
+  static constexpr size_t kMaxTreeReservation = (size_t{1} << 32) - ConcurrentArena::kHugePageSize;
+
   // `cmp`'s user comparator must outlive the memtable. arena_block_size: the arena's largest
   // block (see ConcurrentArena); ArenaBlockSizeFor picks it for a write buffer size.
+  // tree_reservation: for the B+-tree, the address space its arena reserves (at most
+  // kMaxTreeReservation), which bounds what it holds (Room); TreeReservationFor picks it.
   explicit MemTable(const InternalKeyComparator& cmp, MemTableRep rep = MemTableRep::kSkipList,
-                    size_t arena_block_size = ConcurrentArena::kBlockSize);
+                    size_t arena_block_size = ConcurrentArena::kBlockSize,
+                    size_t tree_reservation = kMaxTreeReservation);
 
   // A sixteenth of the write buffer, within the bounds ConcurrentArena allows: a 64 MiB
   // memtable gets huge-page blocks, and the last block of any memtable is a small part of it.
   static size_t ArenaBlockSizeFor(size_t write_buffer_size) { return write_buffer_size / 16; }
+  // Eight write buffers and 16 MiB: room for the groups that arrive while one fills, and for a
+  // batch several times the buffer. Only pages in use are committed.
+  static size_t TreeReservationFor(size_t write_buffer_size) {
+    return write_buffer_size > (kMaxTreeReservation - (16 << 20)) / 8
+               ? kMaxTreeReservation
+               : 8 * write_buffer_size + (16 << 20);
+  }
+
+  // An upper bound on the memory Add and AddRangeDeletion take for `entries` entries whose
+  // keys and values come to `bytes`, to compare with Room.
+  static size_t BytesFor(uint64_t entries, size_t bytes) {
+    return bytes + static_cast<size_t>(entries) * kMaxEntryOverhead;
+  }
+  // How much more (in BytesFor) this memtable can take: SIZE_MAX for the skiplist; for the
+  // B+-tree, what its reservation has room for. Writers stay within it.
+  size_t Room() const { return arena_.Room(); }
   MemTable(const MemTable&) = delete;
   MemTable& operator=(const MemTable&) = delete;
 
@@ -97,7 +119,7 @@ class MemTable {
   // Adds the entry (user_key, seq, type) -> value; for a deletion, value is normally empty.
   // Safe to call from several threads at once.
   // REQUIRES: no entry with the same user key and sequence is present;
-  // user_key.size() + 8 and value.size() fit in 32 bits.
+  // user_key.size() + 8 and value.size() fit in 32 bits; the entry is within Room().
   void Add(SequenceNumber seq, ValueType type, std::string_view user_key, std::string_view value) {
     uint64_t prefix_hash = 0;
     const bool has_prefix = prefix_bloom_ != nullptr && PrefetchPrefix(user_key, &prefix_hash);
@@ -203,6 +225,11 @@ class MemTable {
                          std::string_view value);
   template <typename TableIterator>
   bool GetFrom(TableIterator* it, const LookupKey& key, GetContext* ctx) const;
+
+  // Per entry, besides its key and value: the entry's lengths and tag (at most 18 bytes) and
+  // its share of the index: a B+-tree slot with its leaf half full and the inner nodes above,
+  // or a range deletion's skiplist node at its tallest.
+  static constexpr size_t kMaxEntryOverhead = 160;
 
   KeyComparator comparator_;
   std::atomic<int> refs_{0};

@@ -339,6 +339,38 @@ TEST_F(DBTest, MemtableFillsItsLastArenaBlockBeforeItSwitches) {
   EXPECT_GT((written - 1) * 1000, options_.write_buffer_size * 9 / 10) << written;
 }
 
+// A B+-tree memtable reserves eight write buffers and 16 MiB of address space: a batch larger
+// than that goes to a skiplist memtable, when written and when its log is replayed (read-only
+// too).
+TEST_F(DBTest, BatchLargerThanAMemTableReservation) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "before", "1").ok());
+  WriteBatch big;
+  const int n = 20000;
+  for (int i = 0; i < n; i++) big.Put(Key(i), std::string(1000, static_cast<char>('a' + i % 26)));
+  ASSERT_TRUE(db_->Write(WriteOptions(), &big).ok());
+  auto check = [&](DB* db) {
+    EXPECT_EQ(ReadForTest(db, "before"), "1");
+    for (int i = 0; i < n; i += 97) {
+      ASSERT_EQ(ReadForTest(db, Key(i)), std::string(1000, static_cast<char>('a' + i % 26)));
+    }
+  };
+  check(db_.get());
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+
+  std::unique_ptr<DB> read_only;
+  ASSERT_TRUE(DB::OpenForReadOnly(options_, dbname_, &read_only).ok());
+  check(read_only.get());
+  read_only.reset();
+
+  Open();
+  check(db_.get());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "after", "2").ok());
+  EXPECT_EQ(Get("after"), "2");
+  check(db_.get());
+}
+
 TEST_F(DBTest, DisableWalWritesSurviveClose) {
   Open();
   ASSERT_TRUE(db_->Put(WriteOptions{.disable_wal = true}, "x", "1").ok());

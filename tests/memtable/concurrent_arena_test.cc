@@ -75,5 +75,54 @@ TEST(MemTableArenaTest, UnalignedAllocationsArePacked) {
   EXPECT_EQ(arena.Allocate(8), first + 32);
 }
 
+TEST(MemTableArenaTest, WithoutReservationRoomIsUnbounded) {
+  ConcurrentArena arena;
+  EXPECT_EQ(arena.base(), nullptr);
+  EXPECT_EQ(arena.Room(), SIZE_MAX);
+}
+
+// With a reservation every allocation lies in it, Room() only shrinks, and allocations of any
+// sizes up to Room() fit (CarveLocked aborts the test if one does not).
+TEST(MemTableArenaTest, ReservationHoldsWhatRoomPromises) {
+  constexpr size_t kReservation = 24 << 20;
+  for (const size_t max_block : {ConcurrentArena::kBlockSize, ConcurrentArena::kHugePageSize}) {
+    ConcurrentArena arena(max_block, kReservation);
+    const char* base = arena.base();
+    ASSERT_NE(base, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(base) % ConcurrentArena::kHugePageSize, 0u);
+    const size_t initial = arena.Room();
+    EXPECT_GT(initial, 0u);
+    EXPECT_LT(initial, kReservation);
+    Random rnd(TestSeed());
+    size_t room = initial;
+    size_t allocated = 0;
+    for (;;) {
+      size_t n = 1 + rnd.Skewed(12);
+      if (rnd.OneIn(50)) n = 1 + rnd.Uniform(3 * max_block);
+      if (n > room) break;
+      char* p = rnd.OneIn(2) ? arena.Allocate(n) : arena.AllocateUnaligned(n);
+      ASSERT_GE(p, base);
+      ASSERT_LE(p + n, base + kReservation);
+      std::memset(p, 0x5a, n);  // committed and writable
+      allocated += n;
+      const size_t now = arena.Room();
+      ASSERT_LE(now, room);
+      room = now;
+    }
+    // Most of what was promised could be used before the room ran out.
+    EXPECT_GT(allocated, initial / 2);
+    EXPECT_LE(arena.MemoryUsage(), kReservation);
+  }
+}
+
+// A reservation larger than the address space allows leaves the arena without one.
+TEST(MemTableArenaTest, RefusedReservationFallsBackToTheHeap) {
+  ConcurrentArena arena(ConcurrentArena::kBlockSize, size_t{1} << 62);
+  EXPECT_EQ(arena.base(), nullptr);
+  EXPECT_EQ(arena.Room(), SIZE_MAX);
+  char* p = arena.Allocate(100);
+  std::memset(p, 1, 100);
+}
+
 }  // namespace
 }  // namespace lsm

@@ -1,5 +1,6 @@
 #include "src/memtable/memtable.h"
 
+#include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
 
 #include <iterator>
@@ -266,6 +267,39 @@ void CheckAgainstModel(MemTable* mem, const InternalKeyComparator& icmp, int cou
       ASSERT_FALSE(it->Valid());
     }
   }
+}
+
+// A B+-tree memtable takes entries for as long as Room() says (an entry past its reservation
+// would abort the test), and holds every one of them; the skiplist's room is unbounded.
+TEST(MemTableRoomTest, TreeHoldsWhatRoomAllows) {
+  const InternalKeyComparator icmp(BytewiseComparator());
+  MemTable* list = new MemTable(icmp, MemTableRep::kSkipList);
+  list->Ref();
+  EXPECT_EQ(list->Room(), SIZE_MAX);
+  list->Unref();
+
+  MemTable* mem = new MemTable(icmp, MemTableRep::kBTree, ConcurrentArena::kBlockSize, 12 << 20);
+  mem->Ref();
+  const size_t initial = mem->Room();
+  ASSERT_LT(initial, size_t{12 << 20});
+  Random rnd(TestSeed());
+  uint64_t added = 0;
+  size_t bytes = 0;
+  for (;;) {
+    const std::string key = absl::StrFormat("%016u", rnd.Next());
+    const std::string value = rnd.Bytes(rnd.OneIn(100) ? rnd.Uniform(40000) : rnd.Uniform(200));
+    const size_t need = MemTable::BytesFor(1, key.size() + value.size());
+    if (need > mem->Room()) break;
+    mem->Add(++added, ValueType::kValue, key, value);
+    bytes += need;
+  }
+  EXPECT_GT(bytes, initial / 2);
+  uint64_t seen = 0;
+  std::unique_ptr<InternalIterator> it = mem->NewIterator();
+  for (it->SeekToFirst(); it->Valid(); it->Next()) seen++;
+  EXPECT_EQ(seen, added);
+  it.reset();
+  mem->Unref();
 }
 
 INSTANTIATE_TEST_SUITE_P(ComparatorsAndReps, MemTableTest,
