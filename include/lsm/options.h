@@ -123,8 +123,10 @@ struct CompactionOptionsFIFO {
 //   NewSkipListFactory()  "SkipListFactory": a skiplist whose nodes hold the entries. Cheapest
 //                         for keys written in ascending order; its search is a chain of cache
 //                         misses, so its cost per operation grows with the memtable.
-//   NewBTreeFactory()     "BTreeFactory": a B+-tree over the entries with 8-byte key heads in
-//                         its nodes, a few cache misses per search at any size.
+//   NewBTreeFactory()     "BTreeFactory": a B+-tree over the entries with 4-byte key heads in
+//                         its nodes, a few cache misses per search at any size. It reserves
+//                         address space for eight write buffers (at most 4 GiB); a batch
+//                         larger than that goes to a skiplist memtable.
 // docs/performance.md compares them. Options::memtable_factory and the OPTIONS file use the name.
 class MemTableRepFactory {
  public:
