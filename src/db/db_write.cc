@@ -308,9 +308,9 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   WriteBatch* result = first->batch;
   size_t size = first->batch->ApproximateSize();
   const size_t max_size = size <= (128 << 10) ? size + (128 << 10) : kMaxGroupBytes;
-  // MakeRoomForWrite made room for the leader's batch.
-  size_t room = SIZE_MAX;
-  for (const Family* f : live_families_) room = std::min(room, f->mem->Room());
+  // MakeRoomForWrite made room for the leader's batch; what the others may add is measured
+  // once one would join.
+  size_t room = 0;
   size_t need = RoomFor(*first->batch);
   *last_writer = first;
   for (auto it = writers_.begin() + 1; it != writers_.end(); ++it) {
@@ -321,8 +321,13 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
       break;
     }
     size += w->batch->ApproximateSize();
+    if (size > max_size) break;
+    if (room == 0) {
+      room = SIZE_MAX;
+      for (const Family* f : live_families_) room = std::min(room, f->mem->Room());
+    }
     need += RoomFor(*w->batch);
-    if (size > max_size || need > room) break;
+    if (need > room) break;
     if (result == first->batch) {
       result = &group_batch_;
       WriteBatchInternal::Append(result, *first->batch);
@@ -361,22 +366,29 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic, const s
     std::vector<Family*> freeze = force;
     if (!atomic || force.empty()) {
       size_t total = 0;
+      size_t largest_usage = 0;
       Family* largest = nullptr;
       for (Family* f : live_families_) {
-        if (f->mem->Room() < room && f->mem->empty()) {
+        // A memtable below its write buffer size has room for a write buffer's worth
+        // (MemTable::TreeReservationFor): only a larger batch needs Room() asked.
+        const size_t buffer = f->options.write_buffer_size;
+        const bool short_of_room = room > buffer && f->mem->Room() < room;
+        if (short_of_room && f->mem->empty()) {
           // A batch larger than an empty memtable can take (a B+-tree's reservation): a
           // memtable with room takes its place, nothing to flush.
           f->mem->Unref();
           f->mem = f->NewMemTable(room);
           f->mem->Ref();
           RefreshMemTableSet();
+        } else if ((short_of_room || f->mem->BytesInUse() >= buffer) &&
+                   std::find(freeze.begin(), freeze.end(), f) == freeze.end()) {
+          freeze.push_back(f);
         }
         const size_t usage = f->mem->ApproximateMemoryUsage();
         total += usage;
-        if (largest == nullptr || usage > largest->mem->ApproximateMemoryUsage()) largest = f;
-        if ((f->mem->BytesInUse() >= f->options.write_buffer_size || f->mem->Room() < room) &&
-            std::find(freeze.begin(), freeze.end(), f) == freeze.end()) {
-          freeze.push_back(f);
+        if (largest == nullptr || usage > largest_usage) {
+          largest = f;
+          largest_usage = usage;
         }
       }
       // Over the database's budget: the largest memtable goes, which frees the most.

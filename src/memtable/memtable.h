@@ -68,7 +68,8 @@ class MemTable {
   // memtable gets huge-page blocks, and the last block of any memtable is a small part of it.
   static size_t ArenaBlockSizeFor(size_t write_buffer_size) { return write_buffer_size / 16; }
   // Eight write buffers and 16 MiB: room for the groups that arrive while one fills, and for a
-  // batch several times the buffer. Only pages in use are committed.
+  // batch several times the buffer. Only pages in use are committed. While BytesInUse() is
+  // below write_buffer_size, Room() is at least write_buffer_size.
   static size_t TreeReservationFor(size_t write_buffer_size) {
     return write_buffer_size > (kMaxTreeReservation - (16 << 20)) / 8
                ? kMaxTreeReservation

@@ -302,6 +302,25 @@ TEST(MemTableRoomTest, TreeHoldsWhatRoomAllows) {
   mem->Unref();
 }
 
+// The promise the write path relies on to skip asking Room() for batches no larger than a
+// write buffer: below its write buffer size, a B+-tree memtable has room for that much.
+TEST(MemTableRoomTest, RoomForAWriteBufferUntilFull) {
+  const InternalKeyComparator icmp(BytewiseComparator());
+  Random rnd(TestSeed());
+  for (const size_t buffer : {size_t{64} << 10, size_t{1} << 20, size_t{8} << 20}) {
+    MemTable* mem = new MemTable(icmp, MemTableRep::kBTree, MemTable::ArenaBlockSizeFor(buffer),
+                                 MemTable::TreeReservationFor(buffer));
+    mem->Ref();
+    for (SequenceNumber seq = 1; mem->BytesInUse() < buffer; seq++) {
+      ASSERT_GE(mem->Room(), buffer) << buffer << " bytes, at " << mem->BytesInUse();
+      const size_t value = rnd.OneIn(200) ? rnd.Uniform(buffer / 4) : rnd.Uniform(300);
+      mem->Add(seq, ValueType::kValue, absl::StrFormat("%016u", rnd.Next()),
+               std::string(value, 'v'));
+    }
+    mem->Unref();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(ComparatorsAndReps, MemTableTest,
                          ::testing::Combine(::testing::Bool(),
                                             ::testing::Values(MemTableRep::kSkipList,
