@@ -20,8 +20,10 @@
 #ifndef LSM_BENCH_LSM_BENCH_ENGINE_H_
 #define LSM_BENCH_LSM_BENCH_ENGINE_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -134,10 +136,25 @@ std::string ColumnFamilyName(size_t i);
 // it. Leading zeros add nothing, so the number cannot overflow however long the key.
 // REQUIRES: families >= 1.
 inline size_t FamilyOfKey(std::string_view key, size_t families) {
+  // Eight digits at a time while there are eight (a key's routing is on every write's path).
   uint64_t number = 0;
-  for (const char c : key) {
-    if (c < '0' || c > '9') break;
-    number = number * 10 + static_cast<uint64_t>(c - '0');
+  size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    uint64_t chunk;
+    std::memcpy(&chunk, key.data() + i, 8);
+    if constexpr (std::endian::native == std::endian::big) chunk = __builtin_bswap64(chunk);
+    // Every byte 0x30-0x39: high nibble 3, and adding 6 does not carry out of the low one.
+    const uint64_t high = chunk & 0xF0F0F0F0F0F0F0F0;
+    const uint64_t carried = (chunk + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0;
+    if ((high | (carried >> 4)) != 0x3333333333333333) break;
+    // Pairs, then fours, then all eight combined in place (the first digit is the low byte).
+    chunk = ((chunk & 0x0F0F0F0F0F0F0F0F) * (10 * 256 + 1)) >> 8;
+    chunk = ((chunk & 0x00FF00FF00FF00FF) * (100 * 65536 + 1)) >> 16;
+    chunk = ((chunk & 0x0000FFFF0000FFFF) * ((10000ULL << 32) + 1)) >> 32;
+    number = number * 100000000 + chunk;
+  }
+  for (; i < key.size() && key[i] >= '0' && key[i] <= '9'; i++) {
+    number = number * 10 + static_cast<uint64_t>(key[i] - '0');
   }
   return static_cast<size_t>(number % families);
 }

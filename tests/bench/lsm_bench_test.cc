@@ -790,6 +790,17 @@ TEST(LsmBenchColumnFamiliesTest, KeysGoToTheFamilyOfTheirNumber) {
   EXPECT_EQ(FamilyOfKey(std::string(keys.Format(42)) + ".", 4), 2u);  // readmissing's keys
   // Long keys are mostly leading zeros: no overflow.
   EXPECT_EQ(FamilyOfKey(KeyFormatter(100).Format(1234567), 10), 7u);
+  // Every digit counts, whether read eight at a time or one by one, and a non-digit ends the
+  // number wherever it falls.
+  for (const int size : {5, 8, 11, 16, 19}) {
+    for (const uint64_t k : {0ull, 7ull, 98765432ull, 1234567890123ull}) {
+      if (std::to_string(k).size() > static_cast<size_t>(size)) continue;
+      EXPECT_EQ(FamilyOfKey(KeyFormatter(size).Format(k), 97), k % 97) << size << " " << k;
+    }
+  }
+  EXPECT_EQ(FamilyOfKey("1234567/89", 97), 1234567u % 97);
+  EXPECT_EQ(FamilyOfKey("12345678:9", 97), 12345678u % 97);
+  EXPECT_EQ(FamilyOfKey("", 3), 0u);
   EXPECT_EQ(ColumnFamilyName(0), "default");
   EXPECT_EQ(ColumnFamilyName(3), "cf3");
 }
