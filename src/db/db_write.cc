@@ -369,10 +369,12 @@ Status DBImpl::MakeRoomForWrite(std::vector<Family*> force, bool atomic, const s
       size_t largest_usage = 0;
       Family* largest = nullptr;
       for (Family* f : live_families_) {
-        // A memtable below its write buffer size has room for a write buffer's worth
-        // (MemTable::TreeReservationFor): only a larger batch needs Room() asked.
+        // A memtable below a write buffer size of at most kMaxTreeBuffer has room for a write
+        // buffer's worth (MemTable::TreeReservationFor): only a larger batch needs Room()
+        // asked. A larger buffer's memtable may run out of room before it is full.
         const size_t buffer = f->options.write_buffer_size;
-        const bool short_of_room = room > buffer && f->mem->Room() < room;
+        const bool short_of_room =
+            (room > buffer || buffer > MemTable::kMaxTreeBuffer) && f->mem->Room() < room;
         if (short_of_room && f->mem->empty()) {
           // A batch larger than an empty memtable can take (a B+-tree's reservation): a
           // memtable with room takes its place, nothing to flush.

@@ -67,13 +67,15 @@ class MemTable {
   // A sixteenth of the write buffer, within the bounds ConcurrentArena allows: a 64 MiB
   // memtable gets huge-page blocks, and the last block of any memtable is a small part of it.
   static size_t ArenaBlockSizeFor(size_t write_buffer_size) { return write_buffer_size / 16; }
+  // The largest write buffer a B+-tree memtable reserves eight times over (below 512 MiB).
+  static constexpr size_t kMaxTreeBuffer = (kMaxTreeReservation - (16 << 20)) / 8;
   // Eight write buffers and 16 MiB: room for the groups that arrive while one fills, and for a
-  // batch several times the buffer. Only pages in use are committed. While BytesInUse() is
-  // below write_buffer_size, Room() is at least write_buffer_size.
+  // batch several times the buffer. Only pages in use are committed. For a write buffer of at
+  // most kMaxTreeBuffer, Room() is at least write_buffer_size while BytesInUse() is below it;
+  // a larger one gets kMaxTreeReservation, and Room() may run out first.
   static size_t TreeReservationFor(size_t write_buffer_size) {
-    return write_buffer_size > (kMaxTreeReservation - (16 << 20)) / 8
-               ? kMaxTreeReservation
-               : 8 * write_buffer_size + (16 << 20);
+    return write_buffer_size > kMaxTreeBuffer ? kMaxTreeReservation
+                                              : 8 * write_buffer_size + (16 << 20);
   }
 
   // An upper bound on the memory Add and AddRangeDeletion take for `entries` entries whose

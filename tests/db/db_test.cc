@@ -571,7 +571,8 @@ TEST_F(DBTest, PropertiesAndClose) {
             2)
       << v;
   EXPECT_GT(flushed, 0u);
-  EXPECT_GT(flush_seconds, 0.0);
+  // Printed to the millisecond: a flush of one entry may show 0.000.
+  EXPECT_GE(flush_seconds, 0.0);
   EXPECT_NE(v.find("write amplification: "), std::string::npos) << v;
   EXPECT_FALSE(db_->GetProperty("lsm.no-such-property", &v));
   EXPECT_FALSE(db_->GetProperty("lsm.num-files-at-level9", &v));
