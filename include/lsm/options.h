@@ -125,8 +125,9 @@ struct CompactionOptionsFIFO {
 //                         misses, so its cost per operation grows with the memtable.
 //   NewBTreeFactory()     "BTreeFactory": a B+-tree over the entries with 4-byte key heads in
 //                         its nodes, a few cache misses per search at any size. It reserves
-//                         address space for eight write buffers (at most 4 GiB); a batch
-//                         larger than that goes to a skiplist memtable.
+//                         address space for eight write buffers (at most 4 GiB, so a write
+//                         buffer over 509 MiB may be frozen before it fills); a batch larger
+//                         than that goes to a skiplist memtable.
 // docs/performance.md compares them. Options::memtable_factory and the OPTIONS file use the name.
 class MemTableRepFactory {
  public:

@@ -67,7 +67,7 @@ class MemTable {
   // A sixteenth of the write buffer, within the bounds ConcurrentArena allows: a 64 MiB
   // memtable gets huge-page blocks, and the last block of any memtable is a small part of it.
   static size_t ArenaBlockSizeFor(size_t write_buffer_size) { return write_buffer_size / 16; }
-  // The largest write buffer a B+-tree memtable reserves eight times over (below 512 MiB).
+  // The largest write buffer a B+-tree memtable reserves eight times over (509.75 MiB).
   static constexpr size_t kMaxTreeBuffer = (kMaxTreeReservation - (16 << 20)) / 8;
   // Eight write buffers and 16 MiB: room for the groups that arrive while one fills, and for a
   // batch several times the buffer. Only pages in use are committed. For a write buffer of at
