@@ -498,8 +498,7 @@ Status DBImpl::RecoverLog(uint64_t number, const std::vector<Family*>& families,
   auto apply = [&](const WriteBatch& batch) {
     mu_.AssertHeld();  // held by the caller throughout
     // Read-only, the memtables take the whole log: skiplists, which hold any amount.
-    const size_t room =
-        read_only_ ? SIZE_MAX : MemTable::BytesFor(batch.Count(), batch.ApproximateSize());
+    const size_t room = read_only_ ? SIZE_MAX : RoomFor(batch);
     MemTableSet mems;
     for (size_t i : replaying) {
       Family* f = families[i];

@@ -28,11 +28,6 @@ namespace {
 // write is not held up behind large ones).
 constexpr size_t kMaxGroupBytes = 1 << 20;
 
-// The memtable Room() a batch takes (in every family, as it may write to any).
-size_t RoomFor(const WriteBatch& batch) {
-  return MemTable::BytesFor(batch.Count(), batch.ApproximateSize());
-}
-
 // How long a waiting writer spins before it sleeps: first busy (a leader usually hands over
 // within a few microseconds, well before a futex sleep and wake-up would), then yielding the
 // CPU, which lets the leader run when there are more writers than cores.
@@ -308,9 +303,11 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
   WriteBatch* result = first->batch;
   size_t size = first->batch->ApproximateSize();
   const size_t max_size = size <= (128 << 10) ? size + (128 << 10) : kMaxGroupBytes;
-  // MakeRoomForWrite made room for the leader's batch; what the others may add is measured
-  // once one would join.
-  size_t room = 0;
+  // MakeRoomForWrite made room for the leader's batch; the others join within the room left.
+  size_t room = SIZE_MAX;
+  if (writers_.size() > 1) {
+    for (const Family* f : live_families_) room = std::min(room, f->mem->Room());
+  }
   size_t need = RoomFor(*first->batch);
   *last_writer = first;
   for (auto it = writers_.begin() + 1; it != writers_.end(); ++it) {
@@ -322,10 +319,6 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer) {
     }
     size += w->batch->ApproximateSize();
     if (size > max_size) break;
-    if (room == 0) {
-      room = SIZE_MAX;
-      for (const Family* f : live_families_) room = std::min(room, f->mem->Room());
-    }
     need += RoomFor(*w->batch);
     if (need > room) break;
     if (result == first->batch) {

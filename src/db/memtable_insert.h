@@ -16,6 +16,7 @@
 #ifndef LSM_DB_MEMTABLE_INSERT_H_
 #define LSM_DB_MEMTABLE_INSERT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -55,6 +56,11 @@ Status InsertInto(const WriteBatch& batch, const MemTableSet& mems, bool concurr
 // The same with only the default family's memtable.
 Status InsertInto(const WriteBatch& batch, MemTable* mem, bool concurrent,
                   bool merges_allowed = true);
+
+// The memtable Room() InsertInto may take for `batch` in each family (it may write to any).
+inline size_t RoomFor(const WriteBatch& batch) {
+  return MemTable::BytesFor(batch.Count(), batch.ApproximateSize());
+}
 
 }  // namespace lsm
 
