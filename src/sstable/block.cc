@@ -63,15 +63,17 @@ inline const char* DecodeEntry(const char* p, const char* limit, uint32_t* share
 }  // namespace
 
 Status Block::Create(std::string contents, uint64_t file_offset,
-                     std::shared_ptr<const Block>* block) {
-  auto b = std::unique_ptr<Block>(new Block(std::move(contents), nullptr, file_offset));
+                     std::shared_ptr<const Block>* block, bool packed_tags) {
+  auto b =
+      std::unique_ptr<Block>(new Block(std::move(contents), nullptr, file_offset, packed_tags));
   b->data_ = b->owned_;
   return Finish(std::move(b), block);
 }
 
 Status Block::CreateView(std::string_view contents, std::shared_ptr<const void> pin,
-                         uint64_t file_offset, std::shared_ptr<const Block>* block) {
-  auto b = std::unique_ptr<Block>(new Block({}, std::move(pin), file_offset));
+                         uint64_t file_offset, std::shared_ptr<const Block>* block,
+                         bool packed_tags) {
+  auto b = std::unique_ptr<Block>(new Block({}, std::move(pin), file_offset, packed_tags));
   b->data_ = contents;
   return Finish(std::move(b), block);
 }
@@ -130,6 +132,7 @@ int KeyOrder::Compare(std::string_view a, std::string_view b) const {
 
 void BlockIter::Init(const Block* block, const KeyOrder& order) {
   order_ = order;
+  packed_tags_ = block->packed_tags_;
   data_ = block->data_.data();
   block_offset_ = block->file_offset_;
   restarts_offset_ = block->restarts_offset_;
@@ -158,8 +161,8 @@ void BlockIter::CorruptionError(uint32_t offset) {
   key_ = value_ = {};
 }
 
-void BlockIter::SetKey(size_t shared, std::string_view delta) {
-  const size_t n = shared + delta.size();
+void BlockIter::SetKey(size_t shared, std::string_view delta, const uint64_t* tag) {
+  const size_t n = shared + delta.size() + (tag != nullptr ? kInternalKeyTagSize : 0);
   if (n > key_cap_) {
     size_t cap = key_cap_ * 2;
     while (cap < n) cap *= 2;
@@ -172,32 +175,53 @@ void BlockIter::SetKey(size_t shared, std::string_view delta) {
     std::memcpy(key_buf_, key_.data(), shared);
   }
   std::memcpy(key_buf_ + shared, delta.data(), delta.size());
+  if (tag != nullptr) EncodeFixed64(key_buf_ + shared + delta.size(), *tag);
   key_ = std::string_view(key_buf_, n);
+}
+
+const char* BlockIter::DecodeAt(uint32_t offset, uint32_t* shared, std::string_view* delta,
+                                uint64_t* tag, std::string_view* value) const {
+  const char* limit = data_ + restarts_offset_;
+  uint32_t non_shared, value_length;
+  const char* p = DecodeEntry(data_ + offset, limit, shared, &non_shared, &value_length);
+  if (p == nullptr) return nullptr;
+  *delta = std::string_view(p, non_shared);
+  p += non_shared;
+  if (packed_tags_) {
+    p = GetVarint64Ptr(p, limit, tag);
+    if (p == nullptr || static_cast<size_t>(limit - p) < value_length) return nullptr;
+  }
+  *value = std::string_view(p, value_length);
+  return p + value_length;
 }
 
 bool BlockIter::ParseNextKey() {
   current_ = next_;
-  const char* p = data_ + current_;
-  const char* limit = data_ + restarts_offset_;
-  if (p >= limit) {
+  if (current_ >= restarts_offset_) {
     current_ = next_ = restarts_offset_;
     restart_index_ = num_restarts_;
     return false;
   }
-  uint32_t shared, non_shared, value_length;
-  p = DecodeEntry(p, limit, &shared, &non_shared, &value_length);
-  if (p == nullptr || shared > key_.size() ||
-      (order_.internal() && shared + non_shared < kInternalKeyTagSize)) {
+  uint32_t shared;
+  std::string_view delta;
+  uint64_t tag;
+  const char* end = DecodeAt(current_, &shared, &delta, &tag, &value_);
+  // With packed tags the previous key's tag is not part of what an entry may share.
+  const size_t shareable =
+      packed_tags_ && !key_.empty() ? key_.size() - kInternalKeyTagSize : key_.size();
+  if (end == nullptr || shared > shareable ||
+      (order_.internal() && !packed_tags_ && shared + delta.size() < kInternalKeyTagSize)) {
     CorruptionError(current_);
     return false;
   }
-  if (shared == 0) {
-    key_ = std::string_view(p, non_shared);
+  if (packed_tags_) {
+    SetKey(shared, delta, &tag);
+  } else if (shared == 0) {
+    key_ = delta;
   } else {
-    SetKey(shared, std::string_view(p, non_shared));
+    SetKey(shared, delta);
   }
-  value_ = std::string_view(p + non_shared, value_length);
-  next_ = static_cast<uint32_t>(value_.data() + value_length - data_);
+  next_ = static_cast<uint32_t>(end - data_);
   while (restart_index_ + 1 < num_restarts_ && RestartPoint(restart_index_ + 1) <= current_) {
     restart_index_++;
   }
@@ -206,14 +230,21 @@ bool BlockIter::ParseNextKey() {
 
 bool BlockIter::RestartKey(uint32_t index, std::string_view* key) {
   const uint32_t offset = RestartPoint(index);
-  uint32_t shared, non_shared, value_length;
-  const char* p =
-      DecodeEntry(data_ + offset, data_ + restarts_offset_, &shared, &non_shared, &value_length);
-  if (p == nullptr || shared != 0 || (order_.internal() && non_shared < kInternalKeyTagSize)) {
+  uint32_t shared;
+  std::string_view delta, value;
+  uint64_t tag;
+  if (DecodeAt(offset, &shared, &delta, &tag, &value) == nullptr || shared != 0 ||
+      (order_.internal() && !packed_tags_ && delta.size() < kInternalKeyTagSize)) {
     CorruptionError(offset);
     return false;
   }
-  *key = std::string_view(p, non_shared);
+  if (packed_tags_) {
+    key_ = {};
+    SetKey(0, delta, &tag);
+    *key = key_;
+  } else {
+    *key = delta;
+  }
   return true;
 }
 

@@ -18,7 +18,8 @@
 //
 // Thread-safety: a Block is immutable and may be read by many iterators in many threads; a
 // BlockIter is used by one thread at a time. Ownership: a BlockIter does not own its Block,
-// which must outlive it; key() and value() point into the block or the iterator.
+// which must outlive it; key() and value() point into the block or the iterator (always the
+// iterator for a block with packed tags, whose keys are assembled).
 #ifndef LSM_SSTABLE_BLOCK_H_
 #define LSM_SSTABLE_BLOCK_H_
 
@@ -37,13 +38,15 @@ namespace lsm {
 class Block {
  public:
   // Takes the uncompressed contents of a block read at file_offset (used in messages).
-  // Corruption when the restart array is malformed.
+  // packed_tags: the entries' tags are varints after the user key delta (block_builder.h),
+  // as in the data blocks of format version 3. Corruption when the restart array is malformed.
   static Status Create(std::string contents, uint64_t file_offset,
-                       std::shared_ptr<const Block>* block);
+                       std::shared_ptr<const Block>* block, bool packed_tags = false);
   // A block over bytes it does not own: `contents` stays valid while `pin` is held (a memory
   // map and the file that owns it).
   static Status CreateView(std::string_view contents, std::shared_ptr<const void> pin,
-                           uint64_t file_offset, std::shared_ptr<const Block>* block);
+                           uint64_t file_offset, std::shared_ptr<const Block>* block,
+                           bool packed_tags = false);
 
   Block(const Block&) = delete;
   Block& operator=(const Block&) = delete;
@@ -51,19 +54,24 @@ class Block {
   size_t size() const { return data_.size(); }
   uint64_t file_offset() const { return file_offset_; }
   uint32_t num_restarts() const { return num_restarts_; }
+  bool packed_tags() const { return packed_tags_; }
   // Bytes this block holds in memory, for cache charges.
   size_t ApproximateMemoryUsage() const { return sizeof(Block) + owned_.capacity(); }
 
  private:
   friend class BlockIter;
-  Block(std::string owned, std::shared_ptr<const void> pin, uint64_t file_offset)
-      : owned_(std::move(owned)), pin_(std::move(pin)), file_offset_(file_offset) {}
+  Block(std::string owned, std::shared_ptr<const void> pin, uint64_t file_offset, bool packed_tags)
+      : owned_(std::move(owned)),
+        pin_(std::move(pin)),
+        file_offset_(file_offset),
+        packed_tags_(packed_tags) {}
   static Status Finish(std::unique_ptr<Block> b, std::shared_ptr<const Block>* block);
 
   std::string owned_;                // the contents, unless they are pinned
   std::shared_ptr<const void> pin_;  // keeps pinned contents alive
   std::string_view data_;
   uint64_t file_offset_;
+  bool packed_tags_;
   uint32_t restarts_offset_ = 0;  // where the restart array begins
   uint32_t num_restarts_ = 0;
 };
@@ -113,13 +121,20 @@ class BlockIter final : public InternalIterator {
   // Decodes the entry at next_ into key_/value_; false at the end or on corruption.
   bool ParseNextKey();
   // Sets *key to the whole key stored at restart point `index`; false (and corruption) if
-  // the entry there is malformed or not a restart entry.
+  // the entry there is malformed or not a restart entry. With packed tags the key is assembled
+  // in the key buffer, so key_ is no longer valid.
   bool RestartKey(uint32_t index, std::string_view* key);
-  void SetKey(size_t shared, std::string_view delta);
+  // Decodes the entry at `offset`: its shared length, the key bytes it stores (with packed
+  // tags: the user key delta, its tag in *tag) and its value. Null when malformed.
+  const char* DecodeAt(uint32_t offset, uint32_t* shared, std::string_view* delta, uint64_t* tag,
+                       std::string_view* value) const;
+  // key_ = key_[0, shared) ++ delta, and with packed tags the tag after it as fixed64.
+  void SetKey(size_t shared, std::string_view delta, const uint64_t* tag = nullptr);
   void CorruptionError(uint32_t offset);
   bool CheckTarget(std::string_view target);
 
   KeyOrder order_;
+  bool packed_tags_ = false;
   const char* data_ = nullptr;
   uint64_t block_offset_ = 0;
   uint32_t restarts_offset_ = 0;
@@ -130,7 +145,8 @@ class BlockIter final : public InternalIterator {
   std::string_view key_;
   std::string_view value_;
   Status status_;
-  // Holds keys assembled from a shared prefix; keys stored whole point into the block.
+  // Holds keys assembled from a shared prefix or with packed tags; other keys stored whole
+  // point into the block.
   char inline_key_[kInlineKeyBytes];
   std::unique_ptr<char[]> heap_key_;
   char* key_buf_ = inline_key_;

@@ -17,13 +17,26 @@ bool BlockHandle::DecodeFrom(std::string_view* input) {
   return GetVarint64(input, &offset) && GetVarint64(input, &size);
 }
 
+namespace {
+
+// The footer's checksum: of its handles, and from version 3 on of the version too, so that a
+// damaged version cannot pass for another known one (which would misread the data blocks).
+uint32_t FooterChecksum(std::string_view handles, uint32_t version) {
+  if (!DataBlocksPackTags(version)) return MaskChecksum(Checksum32(handles));
+  std::string covered(handles);
+  PutFixed32(&covered, version);
+  return MaskChecksum(Checksum32(covered));
+}
+
+}  // namespace
+
 void Footer::EncodeTo(std::string* dst) const {
   const size_t start = dst->size();
   metaindex_handle.EncodeTo(dst);
   dst->resize(start + BlockHandle::kMaxEncodedLength, '\0');
   index_handle.EncodeTo(dst);
   dst->resize(start + 2 * BlockHandle::kMaxEncodedLength, '\0');
-  PutFixed32(dst, MaskChecksum(Checksum32(std::string_view(*dst).substr(start))));
+  PutFixed32(dst, FooterChecksum(std::string_view(*dst).substr(start), format_version));
   PutFixed32(dst, format_version);
   PutFixed64(dst, kTableMagicNumber);
 }
@@ -44,15 +57,15 @@ Status Footer::DecodeFrom(std::string_view input, uint64_t file_size, std::strin
   const char* p = input.data();
   if (DecodeFixed64(p + 48) != kTableMagicNumber) return corruption("bad magic number");
   const uint32_t version = DecodeFixed32(p + 44);
-  if (version != kTableFormatVersion && version != kTableFormatVersionRangeDeletions) {
+  if (version < kTableFormatVersion || version > kTableFormatVersionPackedTags) {
     return Status::NotSupported(
         absl::StrFormat("table %s footer @ %u", file_name, footer_offset),
-        absl::StrFormat("format version %u (this build reads %u and %u)", version,
-                        kTableFormatVersion, kTableFormatVersionRangeDeletions));
+        absl::StrFormat("format version %u (this build reads %u to %u)", version,
+                        kTableFormatVersion, kTableFormatVersionPackedTags));
   }
   footer->format_version = version;
   const std::string_view handles = input.substr(0, 2 * BlockHandle::kMaxEncodedLength);
-  if (UnmaskChecksum(DecodeFixed32(p + 40)) != Checksum32(handles)) {
+  if (DecodeFixed32(p + 40) != FooterChecksum(handles, version)) {
     return corruption("footer checksum mismatch");
   }
   std::string_view meta = handles.substr(0, BlockHandle::kMaxEncodedLength);

@@ -25,10 +25,17 @@
 namespace lsm {
 
 // Format versions: 2 adds the range-deletion block, which a version-1 reader would not know
-// to apply; a table without range tombstones is still written as version 1. Readers take both
+// to apply; 3 stores the tags of data block entries as varints (block_builder.h), with or
+// without a range-deletion block. Every table is written as version 3. Readers take all three
 // and refuse others with NotSupported.
 inline constexpr uint32_t kTableFormatVersion = 1;
 inline constexpr uint32_t kTableFormatVersionRangeDeletions = 2;
+inline constexpr uint32_t kTableFormatVersionPackedTags = 3;
+
+// Whether the data blocks of a table of this format version have packed tags.
+inline bool DataBlocksPackTags(uint32_t format_version) {
+  return format_version >= kTableFormatVersionPackedTags;
+}
 
 // The last 8 bytes of every table: "\x89lsmsst\n" on disk (little-endian fixed64).
 inline constexpr uint64_t kTableMagicNumber = 0x0a7473736d736c89ull;
@@ -63,7 +70,8 @@ struct BlockHandle {
 
 // The fixed-size end of a table.
 //   [0, 20)  metaindex handle, zero padded    [20, 40) index handle, zero padded
-//   [40, 44) masked XXH3-32 of bytes [0, 40)  [44, 48) format version, fixed32
+//   [40, 44) masked XXH3-32 of bytes [0, 40) (from version 3 on: of bytes [0, 40) and the
+//            version)                          [44, 48) format version, fixed32
 //   [48, 56) magic number, fixed64
 // Every version keeps the version and magic number in the last 12 bytes.
 struct Footer {

@@ -12,7 +12,7 @@ TableBuilder::TableBuilder(const TableOptions& options, WritableFile* file)
     : options_(options),
       icmp_(options.comparator),
       file_(file),
-      data_block_(options.block_restart_interval),
+      data_block_(options.block_restart_interval, options.packed_tags),
       index_block_(/*restart_interval=*/1) {
   if (options.bloom_bits_per_key > 0) {
     filter_ = std::make_unique<BloomFilterBuilder>(options.bloom_bits_per_key);
@@ -139,8 +139,9 @@ Status TableBuilder::Finish() {
 
   const std::string_view index = index_block_.Finish();
   props_.index_size = index.size();
-  props_.format_version =
-      range_tombstones_.empty() ? kTableFormatVersion : kTableFormatVersionRangeDeletions;
+  props_.format_version = options_.packed_tags        ? kTableFormatVersionPackedTags
+                          : range_tombstones_.empty() ? kTableFormatVersion
+                                                      : kTableFormatVersionRangeDeletions;
   props_.bloom_bits_per_key = static_cast<uint64_t>(std::max(options_.bloom_bits_per_key, 0));
   props_.compression = CompressionTypeName(options_.compression);
   props_.comparator_name = options_.comparator->Name();
@@ -158,6 +159,7 @@ Status TableBuilder::Finish() {
   metaindex.Add(kPropertiesBlockName, handle_encoding);
 
   Footer footer;
+  footer.format_version = static_cast<uint32_t>(props_.format_version);
   if (!range_tombstones_.empty()) {
     std::sort(range_tombstones_.begin(), range_tombstones_.end(),
               [this](const RangeTombstone& a, const RangeTombstone& b) {
@@ -176,7 +178,6 @@ Status TableBuilder::Finish() {
     handle_encoding.clear();
     range_handle.EncodeTo(&handle_encoding);
     metaindex.Add(kRangeDeletionBlockName, handle_encoding);
-    footer.format_version = kTableFormatVersionRangeDeletions;
   }
   WriteBlock(metaindex.Finish(), /*compress=*/false, &footer.metaindex_handle);
   WriteBlock(index, /*compress=*/false, &footer.index_handle);

@@ -10,11 +10,13 @@
 namespace lsm {
 
 Status ReadBlockAt(const RandomAccessFile* file, std::string_view file_name,
-                   const BlockHandle& handle, std::shared_ptr<const Block>* block) {
+                   const BlockHandle& handle, std::shared_ptr<const Block>* block,
+                   bool packed_tags) {
   std::string contents;
   Status s = ReadBlock(file, file_name, handle, /*verify_checksum=*/true, &contents);
   if (s.ok()) {
-    s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name);
+    s = WithTableContext(Block::Create(std::move(contents), handle.offset, block, packed_tags),
+                         file_name);
   }
   return s;
 }
@@ -82,10 +84,11 @@ namespace {
 
 // Reads and checks one block (bounds, checksum, decompression), setting info->trailer_type on
 // the way. With an order the block holds entries: it is parsed and walked, which checks their
-// encoding and the restart array, and *block, if given, receives it.
+// encoding and the restart array, and *block, if given, receives it. packed_tags as in
+// Block::Create.
 Status CheckBlock(const RandomAccessFile* file, std::string_view name, uint64_t file_size,
                   const KeyOrder* order, BlockInfo* info,
-                  std::shared_ptr<const Block>* block = nullptr) {
+                  std::shared_ptr<const Block>* block = nullptr, bool packed_tags = false) {
   Status s = CheckHandle(info->handle, file_size, name);
   if (!s.ok()) return s;
   char type = 0;
@@ -96,7 +99,8 @@ Status CheckBlock(const RandomAccessFile* file, std::string_view name, uint64_t 
   s = ReadBlock(file, name, info->handle, /*verify_checksum=*/true, &contents);
   if (!s.ok() || order == nullptr) return s;
   std::shared_ptr<const Block> parsed;
-  s = WithTableContext(Block::Create(std::move(contents), info->handle.offset, &parsed), name);
+  s = WithTableContext(
+      Block::Create(std::move(contents), info->handle.offset, &parsed, packed_tags), name);
   if (!s.ok()) return s;
   BlockIter it(parsed.get(), *order);
   for (it.SeekToFirst(); it.Valid(); it.Next()) {
@@ -153,7 +157,8 @@ Status ReadBlockMap(const RandomAccessFile* file, std::string_view file_name, ui
       info.kind = absl::StrFormat("data %u", n);
       info.status = layout.DecodeDataHandle(it.value(), &info.handle);
       if (info.status.ok()) {
-        info.status = CheckBlock(file, file_name, file_size, &internal_order, &info);
+        info.status = CheckBlock(file, file_name, file_size, &internal_order, &info,
+                                 /*block=*/nullptr, layout.packed_tags());
       }
       blocks->push_back(std::move(info));
     }

@@ -62,6 +62,8 @@ class TableLayout {
 
   // Data blocks lie in [0, data_end()).
   uint64_t data_end() const { return data_end_; }
+  // Whether the data blocks store their tags packed (format version 3).
+  bool packed_tags() const { return DataBlocksPackTags(footer.format_version); }
 
   std::string file_name;
   uint64_t file_size = 0;
@@ -73,9 +75,11 @@ class TableLayout {
   uint64_t data_end_ = 0;
 };
 
-// Reads the block at `handle` (checksum verified) and parses it.
+// Reads the block at `handle` (checksum verified) and parses it; packed_tags as in
+// Block::Create.
 Status ReadBlockAt(const RandomAccessFile* file, std::string_view file_name,
-                   const BlockHandle& handle, std::shared_ptr<const Block>* block);
+                   const BlockHandle& handle, std::shared_ptr<const Block>* block,
+                   bool packed_tags = false);
 
 // One block of a table, or its footer, as ReadBlockMap found it.
 struct BlockInfo {

@@ -31,6 +31,10 @@ struct TableOptions {
   size_t block_size = 4096;
   // Entries between restart points of a data block.
   int block_restart_interval = 16;
+  // Written: data blocks store each entry's tag as a varint (format version 3). False writes
+  // fixed 8-byte tags, format version 1 (2 with range tombstones), as tables were written
+  // before version 3. Read: the table's own version decides.
+  bool packed_tags = true;
   // Codec of data blocks; blocks that do not shrink by 12.5% are stored raw.
   CompressionType compression = CompressionType::kLZ4;
   // Codec level; 0 is the codec's default.

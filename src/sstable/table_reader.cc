@@ -198,7 +198,8 @@ Status TableReader::GetDataBlock(const ReadOptions& options, const BlockHandle& 
   s = CheckStoredBlock(file_name_, handle, data, options.verify_checksums, &stored, &codec);
   if (!s.ok()) return s;
   if (codec == static_cast<uint8_t>(CompressionType::kNone) && in_place) {
-    return WithTableContext(Block::CreateView(stored, file_, handle.offset, block), file_name_);
+    return WithTableContext(
+        Block::CreateView(stored, file_, handle.offset, block, layout_.packed_tags()), file_name_);
   }
   return DecodeBlock(options, handle, stored, codec, block);
 }
@@ -209,7 +210,9 @@ Status TableReader::DecodeBlock(const ReadOptions& options, const BlockHandle& h
   std::string contents;
   Status s = DecodeStoredBlock(file_name_, handle, stored, codec, &contents);
   if (s.ok()) {
-    s = WithTableContext(Block::Create(std::move(contents), handle.offset, block), file_name_);
+    s = WithTableContext(
+        Block::Create(std::move(contents), handle.offset, block, layout_.packed_tags()),
+        file_name_);
   }
   if (s.ok() && cache_ != nullptr && options.fill_cache) {
     cache_->Insert({cache_id_, handle.offset}, *block, (*block)->ApproximateMemoryUsage(),
@@ -339,7 +342,8 @@ Status TableReader::VerifyChecksums(bool check_key_order) const {
     BlockHandle handle;
     std::shared_ptr<const Block> block;
     Status s = DecodeDataHandle(index.value(), &handle);
-    if (s.ok()) s = ReadBlockAt(handle, &block);
+    if (s.ok())
+      s = lsm::ReadBlockAt(file_.get(), file_name_, handle, &block, layout_.packed_tags());
     if (!s.ok()) return s;
     data.Init(block.get(), order_);
     for (data.SeekToFirst(); data.Valid(); data.Next()) {

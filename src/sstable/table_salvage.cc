@@ -23,7 +23,7 @@ Status DecodeBlock(const RandomAccessFile* file, const TableLayout& layout,
   BlockHandle handle;
   Status s = layout.DecodeDataHandle(index_value, &handle);
   std::shared_ptr<const Block> block;
-  if (s.ok()) s = ReadBlockAt(file, file_name, handle, &block);
+  if (s.ok()) s = ReadBlockAt(file, file_name, handle, &block, layout.packed_tags());
   if (!s.ok()) return s;
   BlockIter it(block.get(), order);
   for (it.SeekToFirst(); it.Valid(); it.Next()) {

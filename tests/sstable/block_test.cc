@@ -23,11 +23,13 @@ struct ByComparator {
 };
 using Model = std::map<std::string, std::string, ByComparator>;
 
-std::shared_ptr<const Block> Build(const Model& model, int restart_interval) {
-  BlockBuilder builder(restart_interval);
+std::shared_ptr<const Block> Build(const Model& model, int restart_interval,
+                                   bool packed_tags = false) {
+  BlockBuilder builder(restart_interval, packed_tags);
   for (const auto& [k, v] : model) builder.Add(k, v);
   std::shared_ptr<const Block> block;
-  EXPECT_TRUE(Block::Create(std::string(builder.Finish()), 0, &block).ok());
+  EXPECT_TRUE(Block::Create(std::string(builder.Finish()), 0, &block, packed_tags).ok());
+  EXPECT_EQ(block->packed_tags(), packed_tags);
   return block;
 }
 
@@ -162,14 +164,19 @@ TEST(BlockTest, InternalKeysAndGenericComparators) {
     Model model(ByComparator{cmp});
     std::vector<std::string> users;
     while (model.size() < 300) {
-      const std::string user = RandomKey(&rnd, users);
+      // Internal keys: a user key often has several entries, which share all of it.
+      const std::string user = internal && !users.empty() && rnd.OneIn(4)
+                                   ? users[rnd.Uniform(users.size())]
+                                   : RandomKey(&rnd, users);
       users.push_back(user);
       std::string key = user;
       if (internal) {
         key.clear();
+        // Sequences from 0 (a one-byte packed tag) to past 2^48.
+        const SequenceNumber seq = rnd.OneIn(4) ? 0 : rnd.Uniform(1000) << rnd.Uniform(40);
         AppendInternalKey(
-            &key, ParsedInternalKey(user, rnd.Uniform(1000),
-                                    rnd.OneIn(3) ? ValueType::kDeletion : ValueType::kValue));
+            &key,
+            ParsedInternalKey(user, seq, rnd.OneIn(3) ? ValueType::kDeletion : ValueType::kValue));
       }
       model[key] = rnd.Bytes(rnd.Uniform(10));
     }
@@ -183,8 +190,70 @@ TEST(BlockTest, InternalKeysAndGenericComparators) {
     }
     for (int interval : {1, 3, 16}) {
       CheckAgainstModel(model, *Build(model, interval), cmp, &rnd, targets);
+      if (internal) {
+        SCOPED_TRACE("packed tags");
+        CheckAgainstModel(model, *Build(model, interval, /*packed_tags=*/true), cmp, &rnd, targets);
+      }
     }
   }
+}
+
+// With packed tags an entry stores its user key delta and its tag as a varint: one byte at
+// sequence 0, where the fixed tag takes eight.
+TEST(BlockTest, PackedTagsAreVarints) {
+  const InternalKeyComparator icmp(BytewiseComparator());
+  std::string apple, apricot, apricot_old;
+  AppendInternalKey(&apple, ParsedInternalKey("apple", 0, ValueType::kValue));
+  AppendInternalKey(&apricot, ParsedInternalKey("apricot", 300, ValueType::kValue));
+  AppendInternalKey(&apricot_old, ParsedInternalKey("apricot", 0, ValueType::kDeletion));
+  BlockBuilder builder(16, /*packed_tags=*/true);
+  builder.Add(apple, "1");
+  builder.Add(apricot, "22");
+  builder.Add(apricot_old, "");
+  std::string contents(builder.Finish());
+  // apple: header 3, "apple" 5, tag 1 (0x01), value 1. apricot: header 3, "ricot" 5, tag
+  // (300 << 8 | 1) in 3 bytes, value 2. apricot_old: header 3, no key bytes, tag 1 (0x00).
+  ASSERT_EQ(contents.size(), 10u + 13 + 4 + 2 * sizeof(uint32_t));
+  EXPECT_EQ(contents.substr(0, 10), std::string("\x00\x05\x01"
+                                                "apple\x01"
+                                                "1",
+                                                10));
+  EXPECT_EQ(contents.substr(23, 4), std::string("\x07\x00\x00\x00", 4));
+
+  std::shared_ptr<const Block> block;
+  ASSERT_TRUE(Block::Create(contents, 0, &block, /*packed_tags=*/true).ok());
+  BlockIter it(block.get(), KeyOrder(&icmp));
+  it.SeekToFirst();
+  ASSERT_TRUE(it.Valid());
+  EXPECT_EQ(it.key(), apple);
+  it.Next();
+  EXPECT_EQ(it.key(), apricot);
+  EXPECT_EQ(it.value(), "22");
+  it.Next();
+  EXPECT_EQ(it.key(), apricot_old);
+  it.Seek(apricot_old);
+  ASSERT_TRUE(it.Valid());
+  EXPECT_EQ(it.key(), apricot_old);
+  it.Prev();
+  EXPECT_EQ(it.key(), apricot);
+
+  // A value that fits before the restart array only without the tag's byte.
+  std::string bad = contents;
+  bad[2] = 27 - 3 - 5;
+  ASSERT_TRUE(Block::Create(bad, 4096, &block, /*packed_tags=*/true).ok());
+  BlockIter broken(block.get(), KeyOrder(&icmp));
+  broken.SeekToFirst();
+  EXPECT_FALSE(broken.Valid());
+  EXPECT_EQ(broken.status().ToString(), "Corruption: block @ 4096: malformed entry at +0");
+
+  // A shared length that reaches into the previous key's tag.
+  bad = contents;
+  bad[10] = 6;  // apricot shares 6 bytes of "apple", which has 5
+  ASSERT_TRUE(Block::Create(bad, 4096, &block, /*packed_tags=*/true).ok());
+  BlockIter shared(block.get(), KeyOrder(&icmp));
+  shared.SeekToLast();
+  EXPECT_FALSE(shared.Valid());
+  EXPECT_EQ(shared.status().ToString(), "Corruption: block @ 4096: malformed entry at +10");
 }
 
 TEST(BlockTest, EmptyBlock) {
@@ -307,17 +376,20 @@ TEST(BlockTest, DamagedBlocksNeverCrash) {
     Model model(ByComparator{&icmp});
     for (int i = 0; i < 40; i++) {
       std::string k;
-      AppendInternalKey(&k, ParsedInternalKey(rnd.Bytes(rnd.Uniform(20)), i, ValueType::kValue));
+      AppendInternalKey(
+          &k, ParsedInternalKey(rnd.Bytes(rnd.Uniform(20)), static_cast<uint64_t>(i) << (i % 50),
+                                ValueType::kValue));
       model[k] = rnd.Bytes(rnd.Uniform(30));
     }
-    BlockBuilder builder(1 + rnd.Uniform(8));
+    const bool packed_tags = rnd.OneIn(2);
+    BlockBuilder builder(1 + rnd.Uniform(8), packed_tags);
     for (const auto& [k, v] : model) builder.Add(k, v);
     std::string contents(builder.Finish());
     const int flips = 1 + rnd.Uniform(4);
     for (int f = 0; f < flips; f++) contents[rnd.Uniform(contents.size())] ^= 1 << rnd.Uniform(8);
     if (rnd.OneIn(4)) contents.resize(rnd.Uniform(contents.size() + 1));
     std::shared_ptr<const Block> block;
-    if (!Block::Create(contents, 0, &block).ok()) continue;
+    if (!Block::Create(contents, 0, &block, packed_tags).ok()) continue;
     for (const Comparator* cmp : {static_cast<const Comparator*>(&icmp), BytewiseComparator()}) {
       BlockIter it(block.get(), KeyOrder(cmp));
       int n = 0;

@@ -120,9 +120,12 @@ TEST_P(TableRoundTripTest, RandomSeeksBothWays) {
     options.block_size = 64 << rnd.Uniform(6);
     options.block_restart_interval = 1 + rnd.Uniform(20);
     options.bloom_bits_per_key = rnd.OneIn(4) ? 0 : 10;
+    // Tables as written before format version 3 are read as well.
+    options.packed_tags = round % 2 == 0;
     const std::vector<Entry> entries = RandomEntries(&rnd, rnd.Uniform(2000));
     TableProperties props;
     ASSERT_TRUE(BuildTable(&fs, kPath, options, entries, &props).ok());
+    EXPECT_EQ(props.format_version, options.packed_tags ? 3u : 1u);
     BlockCache cache(1 << 20);
     std::unique_ptr<TableReader> table;
     ASSERT_TRUE(OpenTable(&fs, kPath, options, with_cache ? &cache : nullptr, &table).ok());
@@ -175,7 +178,7 @@ TEST(TableTest, PropertiesAndOffsets) {
   EXPECT_EQ(p.smallest_seqno, 100u);
   EXPECT_EQ(p.largest_seqno, 1099u);
   EXPECT_GT(p.num_data_blocks, 90u);
-  EXPECT_EQ(p.format_version, 1u);
+  EXPECT_EQ(p.format_version, 3u);
   EXPECT_EQ(p.bloom_bits_per_key, 10u);
   EXPECT_EQ(p.compression, "none");
   EXPECT_EQ(p.comparator_name, "lsm.BytewiseComparator");
