@@ -3,6 +3,7 @@
 #include <absl/strings/str_format.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "src/base/dbformat.h"
 #include "src/util/coding.h"
@@ -15,16 +16,19 @@ struct BytewiseOrder {
   int operator()(std::string_view a, std::string_view b) const { return a.compare(b); }
 };
 
-inline int CompareTags(std::string_view a, std::string_view b) {
-  const uint64_t atag = ExtractTag(a);
-  const uint64_t btag = ExtractTag(b);
-  return atag > btag ? -1 : (atag < btag ? 1 : 0);
-}
+// Tags sort descending.
+inline int CompareTags(uint64_t a, uint64_t b) { return a > b ? -1 : (a < b ? 1 : 0); }
 
+// The internal orders also compare a key given as its user key and tag (a packed restart
+// entry, read in place) with an internal key.
 struct InternalBytewiseOrder {
   int operator()(std::string_view a, std::string_view b) const {
     const int r = ExtractUserKey(a).compare(ExtractUserKey(b));
-    return r != 0 ? r : CompareTags(a, b);
+    return r != 0 ? r : CompareTags(ExtractTag(a), ExtractTag(b));
+  }
+  int operator()(std::string_view user, uint64_t tag, std::string_view b) const {
+    const int r = user.compare(ExtractUserKey(b));
+    return r != 0 ? r : CompareTags(tag, ExtractTag(b));
   }
 };
 
@@ -32,7 +36,11 @@ struct InternalOrder {
   const Comparator* user;
   int operator()(std::string_view a, std::string_view b) const {
     const int r = user->Compare(ExtractUserKey(a), ExtractUserKey(b));
-    return r != 0 ? r : CompareTags(a, b);
+    return r != 0 ? r : CompareTags(ExtractTag(a), ExtractTag(b));
+  }
+  int operator()(std::string_view user_key, uint64_t tag, std::string_view b) const {
+    const int r = user->Compare(user_key, ExtractUserKey(b));
+    return r != 0 ? r : CompareTags(tag, ExtractTag(b));
   }
 };
 
@@ -58,6 +66,15 @@ inline const char* DecodeEntry(const char* p, const char* limit, uint32_t* share
   }
   if (static_cast<uint64_t>(limit - p) < uint64_t{*non_shared} + *value_length) return nullptr;
   return p;
+}
+
+// Decodes a packed tag; most are one byte (sequence 0) or a few.
+inline const char* DecodeTag(const char* p, const char* limit, uint64_t* tag) {
+  if (p < limit && static_cast<uint8_t>(*p) < 128) {
+    *tag = static_cast<uint8_t>(*p);
+    return p + 1;
+  }
+  return GetVarint64Ptr(p, limit, tag);
 }
 
 }  // namespace
@@ -179,8 +196,10 @@ void BlockIter::SetKey(size_t shared, std::string_view delta, const uint64_t* ta
   key_ = std::string_view(key_buf_, n);
 }
 
-const char* BlockIter::DecodeAt(uint32_t offset, uint32_t* shared, std::string_view* delta,
-                                uint64_t* tag, std::string_view* value) const {
+[[gnu::always_inline]] inline const char* BlockIter::DecodeAt(uint32_t offset, uint32_t* shared,
+                                                              std::string_view* delta,
+                                                              uint64_t* tag,
+                                                              std::string_view* value) const {
   const char* limit = data_ + restarts_offset_;
   uint32_t non_shared, value_length;
   const char* p = DecodeEntry(data_ + offset, limit, shared, &non_shared, &value_length);
@@ -188,7 +207,7 @@ const char* BlockIter::DecodeAt(uint32_t offset, uint32_t* shared, std::string_v
   *delta = std::string_view(p, non_shared);
   p += non_shared;
   if (packed_tags_) {
-    p = GetVarint64Ptr(p, limit, tag);
+    p = DecodeTag(p, limit, tag);
     if (p == nullptr || static_cast<size_t>(limit - p) < value_length) return nullptr;
   }
   *value = std::string_view(p, value_length);
@@ -228,22 +247,14 @@ bool BlockIter::ParseNextKey() {
   return true;
 }
 
-bool BlockIter::RestartKey(uint32_t index, std::string_view* key) {
+bool BlockIter::RestartEntry(uint32_t index, std::string_view* stored, uint64_t* tag) {
   const uint32_t offset = RestartPoint(index);
   uint32_t shared;
-  std::string_view delta, value;
-  uint64_t tag;
-  if (DecodeAt(offset, &shared, &delta, &tag, &value) == nullptr || shared != 0 ||
-      (order_.internal() && !packed_tags_ && delta.size() < kInternalKeyTagSize)) {
+  std::string_view value;
+  if (DecodeAt(offset, &shared, stored, tag, &value) == nullptr || shared != 0 ||
+      (order_.internal() && !packed_tags_ && stored->size() < kInternalKeyTagSize)) {
     CorruptionError(offset);
     return false;
-  }
-  if (packed_tags_) {
-    key_ = {};
-    SetKey(0, delta, &tag);
-    *key = key_;
-  } else {
-    *key = delta;
   }
   return true;
 }
@@ -278,9 +289,21 @@ void BlockIter::SeekImpl(std::string_view target, const Cmp& cmp) {
   uint32_t right = num_restarts_ - 1;
   while (left < right) {
     const uint32_t mid = left + (right - left + 1) / 2;
-    std::string_view mid_key;
-    if (!RestartKey(mid, &mid_key)) return;
-    if (cmp(mid_key, target) < 0) {
+    std::string_view stored;
+    uint64_t tag = 0;
+    if (!RestartEntry(mid, &stored, &tag)) return;
+    int c;
+    if (!packed_tags_) {
+      c = cmp(stored, target);
+    } else if constexpr (std::is_invocable_r_v<int, Cmp, std::string_view, uint64_t,
+                                               std::string_view>) {
+      c = cmp(stored, tag, target);  // the user key in place
+    } else {
+      key_ = {};  // a packed block under an order that is not internal: assemble the key
+      SetKey(0, stored, &tag);
+      c = cmp(key_, target);
+    }
+    if (c < 0) {
       left = mid;
     } else {
       right = mid - 1;

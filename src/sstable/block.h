@@ -120,10 +120,10 @@ class BlockIter final : public InternalIterator {
   void SeekToRestartPoint(uint32_t index);
   // Decodes the entry at next_ into key_/value_; false at the end or on corruption.
   bool ParseNextKey();
-  // Sets *key to the whole key stored at restart point `index`; false (and corruption) if
-  // the entry there is malformed or not a restart entry. With packed tags the key is assembled
-  // in the key buffer, so key_ is no longer valid.
-  bool RestartKey(uint32_t index, std::string_view* key);
+  // Sets *stored to the key bytes stored at restart point `index`: the whole key, or with
+  // packed tags the user key, its tag in *tag. False (and corruption) if the entry there is
+  // malformed or not a restart entry.
+  bool RestartEntry(uint32_t index, std::string_view* stored, uint64_t* tag);
   // Decodes the entry at `offset`: its shared length, the key bytes it stores (with packed
   // tags: the user key delta, its tag in *tag) and its value. Null when malformed.
   const char* DecodeAt(uint32_t offset, uint32_t* shared, std::string_view* delta, uint64_t* tag,
