@@ -53,6 +53,38 @@ bool NoOlderEntryOutside(const Version& v, const absl::flat_hash_set<uint64_t>& 
   return true;
 }
 
+// True when the output of `c` is the bottom of its key range's data: no table of `v` outside
+// the input may hold an older entry of a key in it. Deeper levels hold older data, and so do
+// level-0 tables older than a level-0 input; every other table is newer (level 0's tables
+// above the input's, the levels above) or holds other keys (the output level's other tables).
+bool OutputIsBottommost(const Version& v, const Compaction& c,
+                        const absl::flat_hash_set<uint64_t>& inputs, const Comparator* ucmp) {
+  if (c.output_level == 0) return false;
+  std::string_view smallest, largest;
+  c.KeyRange(ucmp, &smallest, &largest);
+  auto overlaps = [&](const FileMetaData& f) {
+    return ucmp->Compare(ExtractUserKey(f.largest), smallest) >= 0 &&
+           ucmp->Compare(ExtractUserKey(f.smallest), largest) <= 0;
+  };
+  SequenceNumber newest_level0_input = 0;
+  for (const CompactionInputs& in : c.inputs) {
+    if (in.level != 0) continue;
+    for (const auto& f : in.files)
+      newest_level0_input = std::max(newest_level0_input, f->largest_seqno);
+  }
+  for (const auto& f : v.files(0)) {
+    if (!inputs.contains(f->number) && f->largest_seqno < newest_level0_input && overlaps(*f)) {
+      return false;
+    }
+  }
+  for (int level = c.output_level + 1; level < kNumLevels; level++) {
+    for (const auto& f : v.files(level)) {
+      if (overlaps(*f)) return false;
+    }
+  }
+  return true;
+}
+
 // Writes output tables one after another. Each output also gets the range tombstones kept
 // (`tombstones`, in any order), cut to the user keys it spans: from where the previous output
 // ended to where the next begins, so that together they cover every kept tombstone whole.
@@ -328,6 +360,12 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
       kept.push_back(t);
     }
   }
+  // A value that every reader sees, at the bottom of its key's data, is written at sequence 0,
+  // whose tag packs into one byte (table format version 3). Nothing older of its key remains
+  // to tell it from, and every newer entry and tombstone keeps its sequence. Not below a kept
+  // tombstone: one older than the value would cover it at sequence 0.
+  const bool zero_sequences = c != nullptr && ctx.version != nullptr && kept.empty() &&
+                              OutputIsBottommost(*ctx.version, *c, inputs, ucmp);
   OutputWriter out(ctx, newest_write_time, std::move(kept), result);
   GrandparentCutter cutter(c, ucmp);
   Status s;
@@ -396,7 +434,7 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
         nothing_older_outside(ikey.user_key, ikey.sequence)) {
       drop = true;  // nothing older remains for the deletion to hide
     } else if (filter != nullptr && new_user_key && ikey.type == ValueType::kValue &&
-               ikey.sequence > newest_snapshot) {
+               (ctx.snapshots.empty() || ikey.sequence > newest_snapshot)) {
       switch (filter->Filter(c->output_level, ikey.user_key, value, &filtered_value)) {
         case CompactionFilter::Decision::kKeep:
           break;
@@ -419,10 +457,13 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
     }
     // A merge operand (kept as it is without a merge operator) hides nothing below it.
     if (ikey.type != ValueType::kMerge) newer_sequence = ikey.sequence;
+    const bool zero = zero_sequences && ikey.type == ValueType::kValue && ikey.sequence != 0 &&
+                      ikey.sequence <= ctx.oldest_snapshot;
+    if (zero) ikey.sequence = 0;
     if (drop) {
       result->entries_dropped++;
-    } else if (read_past || ikey.type != input_type) {
-      key_buffer.clear();  // a merge result, or a value the filter removed
+    } else if (read_past || ikey.type != input_type || zero) {
+      key_buffer.clear();  // a merge result, a value the filter removed, or one at sequence 0
       AppendInternalKey(&key_buffer, ikey);
       s = out.Add(key_buffer, value);
     } else {

@@ -6,10 +6,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
+#include <vector>
 
 #include "lsm/compaction_filter.h"
 #include "lsm/db.h"
+#include "src/base/dbformat.h"
+#include "src/sstable/table_reader.h"
 #include "tests/support/db_read.h"
 #include "tests/support/mem_file_system.h"
 #include "tests/support/test_util.h"
@@ -50,6 +54,35 @@ class DBCompactionTest : public testing::Test {
     return static_cast<int>(
         std::count_if(children.begin(), children.end(),
                       [](const std::string& n) { return n.ends_with(".sst"); }));
+  }
+
+  // The sequences of every entry of every table, by user key, newest first.
+  std::map<std::string, std::vector<SequenceNumber>> StoredSequences() {
+    std::map<std::string, std::vector<SequenceNumber>> found;
+    std::vector<std::string> children;
+    EXPECT_TRUE(options_.file_system->GetChildren("/db", &children).ok());
+    for (const std::string& name : children) {
+      if (!name.ends_with(".sst")) continue;
+      const std::string path = "/db/" + name;
+      std::unique_ptr<RandomAccessFile> file;
+      uint64_t size = 0;
+      std::unique_ptr<TableReader> table;
+      EXPECT_TRUE(options_.file_system->GetFileSize(path, &size).ok());
+      EXPECT_TRUE(options_.file_system->NewRandomAccessFile(path, &file).ok());
+      Status s = TableReader::Open(TableOptions::FromOptions(options_), name, std::move(file), size,
+                                   nullptr, &table);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      if (!s.ok()) continue;
+      auto it = table->NewIterator(ReadOptions());
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        ParsedInternalKey k;
+        EXPECT_TRUE(ParseInternalKey(it->key(), &k));
+        found[std::string(k.user_key)].push_back(k.sequence);
+      }
+      EXPECT_TRUE(it->status().ok());
+    }
+    for (auto& [key, seqs] : found) std::sort(seqs.rbegin(), seqs.rend());
+    return found;
   }
 
   // Waits (up to a minute) until no flush or compaction is due or running.
@@ -175,6 +208,80 @@ TEST_F(DBCompactionTest, FifoDeletesFilesPastTheirAge) {
   }
   EXPECT_EQ(FilesAt(0), 0);
   EXPECT_EQ(Get("old"), "NOT_FOUND");
+}
+
+// A compaction into the bottom of its keys' data writes each value every reader sees at
+// sequence 0 (its tag packs into one byte); what a snapshot tells apart keeps its sequence.
+TEST_F(DBCompactionTest, BottomLevelValuesEveryReaderSeesAreAtSequenceZero) {
+  Open();
+  for (char c = 'a'; c <= 'z'; c++)
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::string(1, c), "v1").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  for (char c = 'a'; c <= 'm'; c++)
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::string(1, c), "v2").ok());
+  const Snapshot* snap = db_->GetSnapshot();
+  const SequenceNumber snap_seq = db_->GetLatestSequenceNumber();
+  for (char c = 'a'; c <= 'e'; c++)
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::string(1, c), "v3").ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  auto seqs = StoredSequences();
+  ASSERT_EQ(seqs.size(), 26u);
+  for (const auto& [key, s] : seqs) {
+    // a-e: v3, newer than the snapshot, keeps its sequence above v2 at 0; the rest: one value.
+    const size_t versions = key <= "e" ? 2 : 1;
+    ASSERT_EQ(s.size(), versions) << key;
+    EXPECT_EQ(s.back(), 0u) << key;
+    if (versions == 2) {
+      EXPECT_GT(s.front(), snap_seq) << key;
+    }
+  }
+  EXPECT_EQ(Get("a"), "v3");
+  EXPECT_EQ(Get("a", snap), "v2");
+  EXPECT_EQ(Get("f", snap), "v2");
+  EXPECT_EQ(Get("z", snap), "v1");
+
+  db_->ReleaseSnapshot(snap);
+  // A write into the table's range has it compacted again.
+  ASSERT_TRUE(db_->Put(WriteOptions(), "a", "v4").ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  for (const auto& [key, s] : StoredSequences()) {
+    EXPECT_EQ(s, std::vector<SequenceNumber>{0}) << key;
+  }
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(Get("a"), "v4");
+  EXPECT_EQ(Get("e"), "v3");
+  EXPECT_EQ(Get("f"), "v2");
+  EXPECT_EQ(Get("z"), "v1");
+}
+
+// Values at the bottom go to sequence 0 around range tombstones: what a tombstone covers stays
+// covered, for readers and snapshots, and what it does not cover stays visible.
+TEST_F(DBCompactionTest, SequenceZeroAroundRangeTombstones) {
+  Open();
+  for (char c = 'a'; c <= 'h'; c++)
+    ASSERT_TRUE(db_->Put(WriteOptions(), std::string(1, c), "old").ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  const Snapshot* snap = db_->GetSnapshot();
+  const SequenceNumber snap_seq = db_->GetLatestSequenceNumber();
+  ASSERT_TRUE(db_->DeleteRange(WriteOptions(), "c", "f").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), "d", "new").ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_GT(StoredSequences()["d"].front(), snap_seq);
+  EXPECT_EQ(Get("c"), "NOT_FOUND");
+  EXPECT_EQ(Get("d"), "new");
+  EXPECT_EQ(Get("c", snap), "old");
+  EXPECT_EQ(Get("d", snap), "old");
+  db_->ReleaseSnapshot(snap);
+  ASSERT_TRUE(db_->Put(WriteOptions(), "e", "x").ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  auto seqs = StoredSequences();
+  EXPECT_EQ(seqs.count("c"), 0u);
+  EXPECT_EQ(seqs["e"], std::vector<SequenceNumber>{0});
+  EXPECT_EQ(seqs["d"], std::vector<SequenceNumber>{0});
+  EXPECT_EQ(Get("d"), "new");
+  EXPECT_EQ(Get("e"), "x");
+  EXPECT_EQ(Get("f"), "old");
 }
 
 // Removes keys starting with "drop", marks values of keys starting with "mark" (once: a filter
