@@ -69,8 +69,9 @@ bool OutputIsBottommost(const Version& v, const Compaction& c,
   SequenceNumber newest_level0_input = 0;
   for (const CompactionInputs& in : c.inputs) {
     if (in.level != 0) continue;
-    for (const auto& f : in.files)
+    for (const auto& f : in.files) {
       newest_level0_input = std::max(newest_level0_input, f->largest_seqno);
+    }
   }
   for (const auto& f : v.files(0)) {
     if (!inputs.contains(f->number) && f->largest_seqno < newest_level0_input && overlaps(*f)) {

@@ -53,7 +53,8 @@ struct CompactionContext {
   // Entries at or below this sequence are visible to every reader.
   SequenceNumber oldest_snapshot = 0;
   // The live snapshots' sequences, ascending. The compaction filter sees only entries above
-  // the newest (every entry when there is none); merge operands are combined only where no snapshot lies between them.
+  // the newest (every entry when there is none); merge operands are combined only where no
+  // snapshot lies between them.
   std::vector<SequenceNumber> snapshots;
   const CompactionFilter* filter = nullptr;
   // Combines merge operands; null: they are kept as they are.
