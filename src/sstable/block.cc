@@ -184,11 +184,11 @@ void BlockIter::SetKey(size_t shared, std::string_view delta, const uint64_t* ta
     size_t cap = key_cap_ * 2;
     while (cap < n) cap *= 2;
     auto bigger = std::make_unique<char[]>(cap);
-    std::memcpy(bigger.get(), key_.data(), shared);
+    if (shared > 0) std::memcpy(bigger.get(), key_.data(), shared);
     heap_key_ = std::move(bigger);
     key_buf_ = heap_key_.get();
     key_cap_ = cap;
-  } else if (key_.data() != key_buf_) {
+  } else if (shared > 0 && key_.data() != key_buf_) {
     std::memcpy(key_buf_, key_.data(), shared);
   }
   std::memcpy(key_buf_ + shared, delta.data(), delta.size());
