@@ -22,10 +22,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -139,6 +141,8 @@ class IoErrorsRun {
     // The disk heals for good: compactions that failed were retried and one more over
     // everything succeeds; the data is all there before and after reopening.
     fs_->SetErrorsEnabled(false);
+    // A job that met an error just before may report it after Resume: let it end first.
+    ASSERT_NO_FATAL_FAILURE(WaitForRunningJobs());
     Status s = db_->Resume();
     ASSERT_TRUE(s.ok()) << s.ToString();
     s = db_->CompactRange(nullptr, nullptr);
@@ -151,6 +155,18 @@ class IoErrorsRun {
   }
 
  private:
+  // Waits (up to a minute) until no flush or compaction is running.
+  void WaitForRunningJobs() {
+    for (int i = 0; i < 6000; i++) {
+      std::string flushes, compactions;
+      ASSERT_TRUE(db_->GetProperty("lsm.num-running-flushes", &flushes));
+      ASSERT_TRUE(db_->GetProperty("lsm.num-running-compactions", &compactions));
+      if (flushes == "0" && compactions == "0") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "background jobs did not end";
+  }
+
   // Adds the compactions that failed since the database was opened ("lsm.stats": "compactions:
   // ..., N failed").
   void CountCompactionFailures() {
