@@ -87,9 +87,9 @@ Status TableReader::ReadProperties(const RandomAccessFile* file, std::string_vie
   return s;
 }
 
-Status TableReader::ReadBlockAt(const BlockHandle& handle,
-                                std::shared_ptr<const Block>* block) const {
-  return lsm::ReadBlockAt(file_.get(), file_name_, handle, block);
+Status TableReader::ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block,
+                                bool packed_tags) const {
+  return lsm::ReadBlockAt(file_.get(), file_name_, handle, block, packed_tags);
 }
 
 Status TableReader::ReadRangeTombstones(const BlockHandle& handle) {
@@ -342,8 +342,7 @@ Status TableReader::VerifyChecksums(bool check_key_order) const {
     BlockHandle handle;
     std::shared_ptr<const Block> block;
     Status s = DecodeDataHandle(index.value(), &handle);
-    if (s.ok())
-      s = lsm::ReadBlockAt(file_.get(), file_name_, handle, &block, layout_.packed_tags());
+    if (s.ok()) s = ReadBlockAt(handle, &block, layout_.packed_tags());
     if (!s.ok()) return s;
     data.Init(block.get(), order_);
     for (data.SeekToFirst(); data.Valid(); data.Next()) {

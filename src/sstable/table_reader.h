@@ -164,7 +164,9 @@ class TableReader {
   // Reads and fragments the range-deletion block.
   Status ReadRangeTombstones(const BlockHandle& handle);
   Status ReadMeta(const TableLayout& layout);
-  Status ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block) const;
+  // packed_tags as in Block::Create: true for this table's data blocks (layout_.packed_tags()).
+  Status ReadBlockAt(const BlockHandle& handle, std::shared_ptr<const Block>* block,
+                     bool packed_tags = false) const;
   // Decodes a data block handle from an index entry's value and checks its bounds.
   Status DecodeDataHandle(std::string_view value, BlockHandle* handle) const;
   // The data block at handle, from the cache or read (through `readahead` if given).
