@@ -58,14 +58,11 @@ bool NoOlderEntryOutside(const Version& v, const absl::flat_hash_set<uint64_t>& 
 // level-0 tables older than a level-0 input; every other table is newer (level 0's tables
 // above the input's, the levels above) or holds other keys (the output level's other tables).
 bool OutputIsBottommost(const Version& v, const Compaction& c,
-                        const absl::flat_hash_set<uint64_t>& inputs, const Comparator* ucmp) {
+                        const absl::flat_hash_set<uint64_t>& inputs,
+                        const InternalKeyComparator& icmp) {
   if (c.output_level == 0) return false;
   std::string_view smallest, largest;
-  c.KeyRange(ucmp, &smallest, &largest);
-  auto overlaps = [&](const FileMetaData& f) {
-    return ucmp->Compare(ExtractUserKey(f.largest), smallest) >= 0 &&
-           ucmp->Compare(ExtractUserKey(f.smallest), largest) <= 0;
-  };
+  c.KeyRange(icmp.user_comparator(), &smallest, &largest);
   SequenceNumber newest_level0_input = 0;
   for (const CompactionInputs& in : c.inputs) {
     if (in.level != 0) continue;
@@ -73,15 +70,11 @@ bool OutputIsBottommost(const Version& v, const Compaction& c,
       newest_level0_input = std::max(newest_level0_input, f->largest_seqno);
     }
   }
-  for (const auto& f : v.files(0)) {
-    if (!inputs.contains(f->number) && f->largest_seqno < newest_level0_input && overlaps(*f)) {
-      return false;
-    }
+  for (const auto& f : OverlappingFiles(v, icmp, 0, smallest, largest)) {
+    if (!inputs.contains(f->number) && f->largest_seqno < newest_level0_input) return false;
   }
   for (int level = c.output_level + 1; level < kNumLevels; level++) {
-    for (const auto& f : v.files(level)) {
-      if (overlaps(*f)) return false;
-    }
+    if (!OverlappingFiles(v, icmp, level, smallest, largest).empty()) return false;
   }
   return true;
 }
@@ -366,7 +359,7 @@ Status Run(const Compaction* c, InternalIterator* input, const RangeTombstoneLis
   // to tell it from, and every newer entry and tombstone keeps its sequence. Not below a kept
   // tombstone: one older than the value would cover it at sequence 0.
   const bool zero_sequences = c != nullptr && ctx.version != nullptr && kept.empty() &&
-                              OutputIsBottommost(*ctx.version, *c, inputs, ucmp);
+                              OutputIsBottommost(*ctx.version, *c, inputs, *ctx.icmp);
   OutputWriter out(ctx, newest_write_time, std::move(kept), result);
   GrandparentCutter cutter(c, ucmp);
   Status s;
